@@ -1,0 +1,1 @@
+"""Carnet gateway: the only public HTTP entry (SPEC §1, §10)."""

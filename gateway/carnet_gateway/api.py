@@ -1,0 +1,143 @@
+"""Routes declared once, with their authorization, contracts and documentation side by side.
+
+``@api.route("/users", "POST", auth=ADMIN, body=UserCreate, response=UserRead, status=201)`` registers the
+Flask view *and* the OpenAPI operation from the same marshmallow schemas, so the document cannot drift
+from what the route accepts. The view receives a ``Call`` with the verified principal, the loaded body,
+query and path parameters, and returns data (dumped through ``response``) or a Flask response.
+"""
+import re
+from dataclasses import dataclass, field
+
+from flask import Response, json, request
+from marshmallow import ValidationError
+
+from carnet_common.errors import CarnetError, InvalidInput, flatten_messages
+from carnet_gateway import auth
+
+PUBLIC, USER, ADMIN = "public", "user", "admin"
+PREFIX = "/api/v1"
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class MalformedJson(InvalidInput):
+    status = 400
+    slug = "malformed-json"
+
+
+class UnsupportedMediaType(CarnetError):
+    status = 415
+    slug = "unsupported-media-type"
+
+
+@dataclass
+class Operation:
+    path: str
+    method: str
+    view: object
+    auth: str
+    summary: str
+    tags: tuple
+    body: object = None
+    query: object = None
+    response: object = None
+    status: int = 200
+    permission: tuple = None
+    errors: tuple = ()
+    many: bool = False
+    extra_responses: dict = field(default_factory=dict)
+
+    @property
+    def endpoint(self):
+        return f"{self.method.lower()}_{self.view.__module__.rsplit('.', 1)[-1]}_{self.view.__name__}"
+
+    @property
+    def flask_path(self):
+        return PREFIX + re.sub(r"{(\w+)}", r"<\1>", self.path)
+
+
+@dataclass
+class Call:
+    principal: dict
+    body: dict
+    query: dict
+    path: dict
+
+    @property
+    def actor(self):
+        """What every org-scoped RPC receives (STYLE.md: pass the caller explicitly)."""
+        return auth.actor_of(self.principal)
+
+
+class Api:
+    def __init__(self):
+        self.operations = []
+
+    def route(self, path, method, *, auth=USER, summary, tags, body=None, query=None, response=None,
+              status=200, permission=None, errors=(), many=False, extra_responses=None):
+        def decorator(view):
+            self.operations.append(Operation(
+                path=path, method=method.upper(), view=view, auth=auth, summary=summary, tags=tuple(tags),
+                body=body, query=query, response=response, status=status, permission=permission,
+                errors=tuple(errors), many=many, extra_responses=extra_responses or {}))
+            return view
+        return decorator
+
+    def register(self, app):
+        for operation in self.operations:
+            app.add_url_rule(operation.flask_path, endpoint=operation.endpoint,
+                             view_func=_make_view(operation), methods=[operation.method])
+
+
+def _instance(schema, **kwargs):
+    return schema(**kwargs) if isinstance(schema, type) else schema
+
+
+def _load_body(operation):
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType("unsupported_media_type")
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError:
+        raise MalformedJson("malformed_json") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("json_object_expected", errors={"_schema": ["json_object_expected"]})
+    return _instance(operation.body).load(data)
+
+
+def _load_query(operation):
+    args = {key: request.args.get(key) for key in request.args}
+    if operation.query is None:
+        if args:
+            raise ValidationError({key: ["Unknown field."] for key in args})
+        return {}
+    return _instance(operation.query).load(args)
+
+
+def _make_view(operation):
+    def view(**path_params):
+        principal = None
+        if operation.auth != PUBLIC:
+            principal = auth.authenticate()
+            auth.authorize(principal, operation.auth, operation.permission)
+        try:
+            query = _load_query(operation)
+            body = _load_body(operation) if operation.body is not None else None
+        except ValidationError as exc:
+            raise InvalidInput(errors=flatten_messages(exc.messages)) from None
+        if operation.body is None and operation.method in BODY_METHODS and request.get_data(cache=True):
+            raise InvalidInput("json_object_expected", errors={"_schema": ["Unknown field."]})
+        result = operation.view(Call(principal=principal, body=body, query=query, path=path_params))
+        if isinstance(result, Response):
+            return result
+        if operation.status == 204:
+            return Response(status=204)
+        if operation.response is not None:
+            result = _instance(operation.response, many=operation.many).dump(result)
+        return Response(json.dumps(result, ensure_ascii=False), status=operation.status,
+                        mimetype="application/json")
+    view.__name__ = operation.endpoint
+    return view
+
+
+api = Api()

@@ -1,0 +1,89 @@
+"""A long-lived RPC proxy per gateway thread, with a timeout on every call.
+
+One ``ClusterRpcProxy`` per request costs an AMQP connection and a reply queue (tens of requests per
+second); a started proxy per thread reaches the box's RPC ceiling (research/perf-limits.md §3d). nameko's
+standalone proxy is single-threaded, hence thread-local. Failures become Carnet errors: no route or no
+broker → 503, timeout → 504 (or 503 when the service has no consumer at all), a bug in a service → 502.
+"""
+import logging
+import threading
+
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu import Connection
+from kombu.exceptions import OperationalError as KombuOperationalError
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from carnet_common.context import get_request_id
+from carnet_common.errors import CarnetError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+TRANSPORT_ERRORS = (OSError, KombuOperationalError, AmqpConnectionError)
+
+
+class GatewayTimeout(CarnetError):
+    status = 504
+    slug = "timeout"
+    default_code = "rpc_timeout"
+
+
+class BadGateway(CarnetError):
+    status = 502
+    slug = "bad-gateway"
+    default_code = "bad_gateway"
+
+
+class RpcClient:
+    def __init__(self, amqp_uri, timeout):
+        self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def _proxy(self):
+        held = getattr(self._local, "held", None)
+        if held is None:
+            standalone = ClusterRpcProxy(self.config, timeout=self.timeout)
+            held = self._local.held = (standalone, standalone.start())
+        return held
+
+    def _discard(self):
+        held = getattr(self._local, "held", None)
+        self._local.held = None
+        if held is not None:
+            try:
+                held[0].stop()
+            except Exception:  # noqa: BLE001 - a broken proxy is dropped whatever its state
+                log.debug("discarding a broken RPC proxy", exc_info=True)
+
+    def call(self, service, method, *args, **kwargs):
+        try:
+            standalone, proxy = self._proxy()
+            standalone._worker_ctx.data["request_id"] = get_request_id()
+            return getattr(getattr(proxy, service), method)(*args, **kwargs)
+        except CarnetError:
+            raise
+        except UnknownService:
+            raise ServiceUnavailable("service_unavailable", params={"service": service}) from None
+        except RpcTimeout:
+            self._discard()
+            if not self.has_consumers(service):
+                raise ServiceUnavailable("service_unavailable", params={"service": service}) from None
+            raise GatewayTimeout(params={"service": service}) from None
+        except RemoteError as exc:
+            log.error("unexpected error in %s.%s: %s", service, method, exc)
+            raise BadGateway(params={"service": service}) from None
+        except TRANSPORT_ERRORS as exc:
+            self._discard()
+            log.warning("broker unreachable for %s.%s: %s", service, method, exc)
+            raise ServiceUnavailable("service_unavailable", params={"service": "rabbitmq"}) from None
+
+    def has_consumers(self, service):
+        """Whether any instance of ``service`` listens for RPC (a passive queue declare)."""
+        try:
+            with Connection(self.config["AMQP_URI"], connect_timeout=2) as conn:
+                channel = conn.channel()
+                _, _, consumers = channel.queue_declare(f"rpc-{service}", passive=True)
+                channel.close()
+                return consumers > 0
+        except Exception:  # noqa: BLE001 - unknown queue, no broker: nobody is listening
+            return False

@@ -1,0 +1,29 @@
+"""gunicorn settings for the gateway: gthread workers (research/perf-limits.md §5.7: 2 × 8 on 2 cores)."""
+import os
+import shutil
+
+bind = os.environ.get("GATEWAY_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
+threads = int(os.environ.get("GATEWAY_THREADS", "8"))
+timeout = 60
+graceful_timeout = 10
+accesslog = None
+max_requests = 0
+
+
+def on_starting(server):
+    """Prometheus multiprocess mode: start each run with an empty metrics directory."""
+    directory = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/carnet-gateway-metrics")
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
+# gunicorn 27's control socket has one default path per user: several gateways on one machine (tests,
+# benchmarks) would fight over it. Nothing here uses it.
+no_control_socket = True

@@ -1,0 +1,37 @@
+"""marshmallow building blocks for every boundary: unknown fields are refused, strings are bounded."""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+class Contract(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+def text(*, max_length=200, min_length=1, required=False, allow_none=False, **kwargs):
+    """A trimmed string between ``min_length`` and ``max_length`` characters."""
+    return TrimmedString(required=required, allow_none=allow_none,
+                         validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+class TrimmedString(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        return result.strip()
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true/false: ``"yes"`` or ``1`` for a flag is a client bug worth reporting."""
+    truthy = {True}
+    falsy = {False}
+
+
+def identifier(**kwargs):
+    return fields.String(validate=validate.Length(min=1, max=64), **kwargs)
+
+
+def load_or_raise(schema, data, **kwargs):
+    """``schema.load`` that also refuses a body that is not a JSON object."""
+    if not isinstance(data, dict):
+        raise ValidationError({"_schema": ["Invalid input type."]})
+    return schema.load(data, **kwargs)

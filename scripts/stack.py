@@ -1,0 +1,116 @@
+"""Start Carnet as processes: bootstrap each service, run it, run the gateway, wait until ready.
+
+Used by ``make run`` (scripts/devrun.py), the end-to-end tests and the benchmarks, so the three start the
+system the same way. Adding a service = one entry in ``SERVICES``.
+"""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+SERVICES = [
+    {"name": "identity", "module": "carnet_identity.service", "cls": "IdentityService",
+     "dir": "services/identity", "http_env": "IDENTITY_HTTP_ADDRESS", "http_port": 8101},
+]
+
+
+def bootstrap(service, env):
+    base = ROOT / service["dir"]
+    subprocess.run(
+        [str(BIN / "python"), "-m", "carnet_common.bootstrap", "--config", str(base / "config.yml"),
+         "--alembic", str(base / "alembic.ini"), "--service", f"{service['module']}:{service['cls']}"],
+        env=env, check=True, cwd=ROOT)
+
+
+class Stack:
+    """The running processes; ``stop()`` ends them all (SIGINT first, like Ctrl-C, then SIGKILL)."""
+
+    def __init__(self, env, *, gateway_port=8000, port_offset=0, log=None, gateway_workers=2):
+        self.env = dict(env)
+        self.env.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        self.gateway_port = gateway_port
+        self.port_offset = port_offset
+        self.gateway_workers = gateway_workers
+        self.log = log or sys.stdout
+        self.processes = []
+        self._lock = threading.Lock()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def service_address(self, service):
+        return f"127.0.0.1:{service['http_port'] + self.port_offset}"
+
+    def bootstrap(self):
+        for service in SERVICES:
+            bootstrap(service, self.env)
+
+    def start(self, timeout=60):
+        for service in SERVICES:
+            self.start_service(service)
+        gateway_env = dict(self.env, CARNET_SERVICE="gateway", GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
+                           GATEWAY_WORKERS=str(self.gateway_workers),
+                           PROMETHEUS_MULTIPROC_DIR=f"/tmp/carnet-gateway-metrics-{self.gateway_port}")
+        self._spawn("gateway", [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway/gunicorn.conf.py"),
+                                "carnet_gateway.app:create_app()"], gateway_env)
+        self.wait_ready(timeout)
+        return self
+
+    def start_service(self, service):
+        env = dict(self.env, CARNET_SERVICE=service["name"])
+        env[service["http_env"]] = self.service_address(service)
+        return self._spawn(service["name"], [str(BIN / "nameko"), "run", "--config",
+                                             str(ROOT / service["dir"] / "config.yml"),
+                                             f"{service['module']}:{service['cls']}"], env)
+
+    def _spawn(self, name, argv, env):
+        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        process.carnet_name = name
+        self.processes.append(process)
+        threading.Thread(target=self._pump, args=(name, process), daemon=True).start()
+        return process
+
+    def _pump(self, name, process):
+        width = max(len(s["name"]) for s in SERVICES + [{"name": "gateway"}])
+        for line in iter(process.stdout.readline, b""):
+            with self._lock:
+                self.log.write(f"{name:<{width}} | {line.decode(errors='replace')}")
+                self.log.flush()
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{process.carnet_name} exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=3) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"the gateway at {self.url} was not ready after {timeout} s")
+
+    def stop_process(self, process, timeout=10):
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def stop(self):
+        for process in reversed(self.processes):
+            self.stop_process(process)
+        self.processes.clear()

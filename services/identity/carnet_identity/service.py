@@ -1,0 +1,194 @@
+"""The identity nameko service: parse → use case → dump, nothing else."""
+from nameko.dependency_providers import Config
+from nameko.events import event_handler
+from nameko.timer import timer
+from nameko.extensions import DependencyProvider
+
+from carnet_common import redis_keys
+from carnet_common.context import RequestContext
+from carnet_common.contracts import load_or_raise
+from carnet_common.db import Database
+from carnet_common.entrypoints import OpsEndpoints, rpc_method
+from carnet_common.inbox import Inbox
+from carnet_common.metrics import Metrics
+from carnet_common.outbox import Outbox
+from carnet_identity import contracts, models, sessions, usecases
+
+SERVICE = "identity"
+
+
+class Redis(DependencyProvider):
+    def setup(self):
+        self.client = redis_keys.client(self.container.config.get("REDIS_URL"))
+
+    def get_dependency(self, worker_ctx):
+        return self.client
+
+
+def _actor(actor):
+    return load_or_raise(contracts.Actor(), actor)
+
+
+class IdentityService(OpsEndpoints):
+    name = SERVICE
+
+    db = Database()
+    redis = Redis()
+    outbox = Outbox(models.outbox)
+    inbox = Inbox(models.inbox, models.inbox_failures)
+    call_metrics = Metrics()
+    request_context = RequestContext()
+
+    config = Config()
+
+    @property
+    def _ttl(self):
+        return int(self.config.get("SESSION_TTL_SECONDS", 43200))
+
+    # Organizations ---------------------------------------------------------------------------
+    @rpc_method
+    def create_organization(self, data):
+        data = load_or_raise(contracts.OrganizationCreate(), data)
+        with self.db.begin():
+            return usecases.create_organization(self.db, redis=self.redis, outbox=self.outbox, data=data)
+
+    @rpc_method
+    def get_organization(self, actor):
+        return usecases.get_organization(self.db, actor=_actor(actor))
+
+    @rpc_method
+    def update_organization(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.OrganizationUpdate(), data)
+        with self.db.begin():
+            return usecases.update_organization(self.db, redis=self.redis, outbox=self.outbox,
+                                                actor=actor, data=data)
+
+    # Sessions --------------------------------------------------------------------------------
+    @rpc_method
+    def login(self, username, password):
+        return usecases.login(self.db, redis=self.redis, username=str(username)[:150],
+                              password=str(password)[:256], ttl_seconds=self._ttl)
+
+    @rpc_method
+    def logout(self, token_digest):
+        return sessions.revoke(self.redis, token_digest)
+
+    @rpc_method
+    def get_principal(self, user_id):
+        return usecases.get_principal(self.db, user_id=user_id)
+
+    # Users -----------------------------------------------------------------------------------
+    @rpc_method
+    def list_users(self, actor, query=None):
+        actor, query = _actor(actor), load_or_raise(contracts.ListQuery(), query or {})
+        return usecases.list_users(self.db, actor=actor, query=query)
+
+    @rpc_method
+    def get_user(self, actor, user_id):
+        return usecases.get_user(self.db, actor=_actor(actor), user_id=user_id)
+
+    @rpc_method
+    def create_user(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.UserCreate(), data)
+        with self.db.begin():
+            return usecases.create_user(self.db, redis=self.redis, outbox=self.outbox, actor=actor, data=data)
+
+    @rpc_method
+    def update_user(self, actor, user_id, data):
+        actor, data = _actor(actor), load_or_raise(contracts.UserUpdate(), data)
+        with self.db.begin():
+            return usecases.update_user(self.db, redis=self.redis, outbox=self.outbox, actor=actor,
+                                        user_id=user_id, data=data)
+
+    @rpc_method
+    def delete_user(self, actor, user_id):
+        with self.db.begin():
+            usecases.delete_user(self.db, redis=self.redis, outbox=self.outbox, actor=_actor(actor),
+                                 user_id=user_id)
+
+    # Roles and permissions -------------------------------------------------------------------
+    @rpc_method
+    def list_roles(self, actor):
+        return usecases.list_roles(self.db, actor=_actor(actor))
+
+    @rpc_method
+    def create_role(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.RoleCreate(), data)
+        with self.db.begin():
+            return usecases.create_role(self.db, outbox=self.outbox, actor=actor, data=data)
+
+    @rpc_method
+    def update_role(self, actor, role_id, data):
+        actor, data = _actor(actor), load_or_raise(contracts.RoleUpdate(), data)
+        with self.db.begin():
+            return usecases.update_role(self.db, outbox=self.outbox, actor=actor, role_id=role_id, data=data)
+
+    @rpc_method
+    def delete_role(self, actor, role_id):
+        with self.db.begin():
+            usecases.delete_role(self.db, outbox=self.outbox, actor=_actor(actor), role_id=role_id)
+
+    @rpc_method
+    def get_permissions(self, actor, role_id):
+        return usecases.get_permissions(self.db, actor=_actor(actor), role_id=role_id)
+
+    @rpc_method
+    def set_permissions(self, actor, role_id, data):
+        actor, data = _actor(actor), load_or_raise(contracts.PermissionsSet(), data)
+        with self.db.begin():
+            return usecases.set_permissions(self.db, redis=self.redis, outbox=self.outbox, actor=actor,
+                                            role_id=role_id, data=data)
+
+    @rpc_method
+    def list_audit(self, actor, query=None):
+        actor, query = _actor(actor), load_or_raise(contracts.ListQuery(), query or {})
+        return usecases.list_audit(self.db, actor=actor, query=query)
+
+    # Outbox relay and the audit journal (identity consuming its own events) ---------------------
+    @timer(interval=0.25)
+    def relay_outbox(self):
+        self.outbox.relay()
+
+    def _audit(self, event_type, envelope):
+        self.inbox.handle(envelope, lambda session, data: usecases.record_audit(
+            session, event_type=event_type, envelope=envelope))
+
+    @event_handler(SERVICE, "organization_created", requeue_on_error=True)
+    def audit_organization_created(self, envelope):
+        self._audit("organization_created", envelope)
+
+    @event_handler(SERVICE, "organization_updated", requeue_on_error=True)
+    def audit_organization_updated(self, envelope):
+        self._audit("organization_updated", envelope)
+
+    @event_handler(SERVICE, "user_created", requeue_on_error=True)
+    def audit_user_created(self, envelope):
+        self._audit("user_created", envelope)
+
+    @event_handler(SERVICE, "user_updated", requeue_on_error=True)
+    def audit_user_updated(self, envelope):
+        self._audit("user_updated", envelope)
+
+    @event_handler(SERVICE, "user_deactivated", requeue_on_error=True)
+    def audit_user_deactivated(self, envelope):
+        self._audit("user_deactivated", envelope)
+
+    @event_handler(SERVICE, "user_deleted", requeue_on_error=True)
+    def audit_user_deleted(self, envelope):
+        self._audit("user_deleted", envelope)
+
+    @event_handler(SERVICE, "permissions_changed", requeue_on_error=True)
+    def audit_permissions_changed(self, envelope):
+        self._audit("permissions_changed", envelope)
+
+    @event_handler(SERVICE, "role_created", requeue_on_error=True)
+    def audit_role_created(self, envelope):
+        self._audit("role_created", envelope)
+
+    @event_handler(SERVICE, "role_updated", requeue_on_error=True)
+    def audit_role_updated(self, envelope):
+        self._audit("role_updated", envelope)
+
+    @event_handler(SERVICE, "role_deleted", requeue_on_error=True)
+    def audit_role_deleted(self, envelope):
+        self._audit("role_deleted", envelope)
