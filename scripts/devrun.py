@@ -42,13 +42,12 @@ def main():
     env = dict(os.environ)
     env.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     stack = Stack(env, gateway_port=int(env.get("CARNET_PORT", "8000")))
-    stop = {"asked": False}
-
     def _stop(signum, frame):
-        stop["asked"] = True
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    # Started in the background, a process inherits an ignored SIGINT: Ctrl-C must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         stack.bootstrap()
         stack.start(timeout=90)

@@ -30,7 +30,7 @@ def bootstrap(service, env):
 
 
 class Stack:
-    """The running processes; ``stop()`` ends them all (SIGINT first, like Ctrl-C, then SIGKILL)."""
+    """The running processes; ``stop()`` ends them all."""
 
     def __init__(self, env, *, gateway_port=8000, port_offset=0, log=None, gateway_workers=2):
         self.env = dict(env)
@@ -102,8 +102,10 @@ class Stack:
         raise TimeoutError(f"the gateway at {self.url} was not ready after {timeout} s")
 
     def stop_process(self, process, timeout=10):
+        """SIGTERM: nameko and gunicorn both stop gracefully on it (SIGINT may be ignored in the
+        background), then SIGKILL after ``timeout``."""
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:

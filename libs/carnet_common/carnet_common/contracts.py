@@ -5,7 +5,6 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 class Contract(Schema):
     class Meta:
         unknown = RAISE
-        ordered = True
 
 
 def text(*, max_length=200, min_length=1, required=False, allow_none=False, **kwargs):
