@@ -42,3 +42,4 @@ def create_kit_tables(op, schema):
     metadata = sa.MetaData(schema=schema)
     for table in kit_tables(metadata):
         table.create(op.get_bind())
+

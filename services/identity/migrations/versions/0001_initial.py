@@ -3,29 +3,87 @@
 Revision ID: 0001
 Revises:
 """
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 from carnet_common.tables import create_kit_tables
-from carnet_identity import models
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+SCHEMA = "identity"
 
-TABLES = [models.organizations, models.roles, models.users, models.audit_log]
+
+def _timestamps():
+    return (
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
 
 
 def upgrade():
-    bind = op.get_bind()
-    for table in TABLES:
-        table.create(bind)
-    create_kit_tables(op, "identity")
+    op.create_table(
+        "organizations",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("plan", sa.Text, nullable=False),
+        sa.Column("language", sa.Text, nullable=False, server_default="fr"),
+        sa.Column("timezone", sa.Text, nullable=False, server_default="America/Toronto"),
+        *[sa.Column(name, sa.Text) for name in ("logo_url", "street", "city", "province", "postal_code",
+                                                "country", "phone", "website", "sender_name", "legal_text")],
+        *_timestamps(),
+        schema=SCHEMA,
+    )
+    op.create_table(
+        "roles",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("org_id", sa.Text, sa.ForeignKey("identity.organizations.id"), nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("permissions", JSONB, nullable=False),
+        *_timestamps(),
+        schema=SCHEMA,
+    )
+    op.create_index("roles_org_name", "roles", ["org_id", sa.text("lower(name)")], unique=True, schema=SCHEMA)
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("org_id", sa.Text, sa.ForeignKey("identity.organizations.id"), nullable=False),
+        sa.Column("username", sa.Text, nullable=False),
+        sa.Column("full_name", sa.Text, nullable=False),
+        sa.Column("email", sa.Text, nullable=False),
+        sa.Column("language", sa.Text),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+        sa.Column("deleted_at", sa.DateTime(timezone=True)),
+        sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("role_id", sa.Text, sa.ForeignKey("identity.roles.id")),
+        sa.Column("manager_id", sa.Text, sa.ForeignKey("identity.users.id")),
+        sa.Column("all_contacts", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("hierarchy_contacts", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("own_records_only", sa.Boolean, nullable=False, server_default=sa.false()),
+        *_timestamps(),
+        schema=SCHEMA,
+    )
+    op.create_index("users_username", "users", [sa.text("lower(username)")], unique=True, schema=SCHEMA)
+    op.create_index("users_org", "users", ["org_id"], schema=SCHEMA)
+    op.create_index("users_manager", "users", ["manager_id"], schema=SCHEMA)
+    op.create_table(
+        "audit_log",
+        sa.Column("event_id", sa.Text, primary_key=True),
+        sa.Column("org_id", sa.Text, nullable=False),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("actor_id", sa.Text),
+        sa.Column("subject_id", sa.Text),
+        sa.Column("details", JSONB, nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        schema=SCHEMA,
+    )
+    op.create_index("audit_org_time", "audit_log", ["org_id", "occurred_at"], schema=SCHEMA)
+    create_kit_tables(op, SCHEMA)
 
 
 def downgrade():
-    bind = op.get_bind()
-    for table in reversed(TABLES):
-        table.drop(bind)
-    for name in ("outbox", "inbox", "inbox_failures"):
-        op.drop_table(name, schema="identity")
+    for name in ("outbox", "inbox", "inbox_failures", "audit_log", "users", "roles", "organizations"):
+        op.drop_table(name, schema=SCHEMA)

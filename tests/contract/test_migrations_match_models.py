@@ -1,0 +1,32 @@
+"""Each service's Alembic migrations build exactly the tables its models describe."""
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from carnet_common.bootstrap import migrate
+from carnet_common.config import sqlalchemy_url
+from carnet_common.testing import fresh_database
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = [("identity", "carnet_identity.models")]
+
+
+@pytest.mark.parametrize("schema, models_module", SERVICES)
+def test_migrations_build_the_models(schema, models_module):
+    import importlib
+    metadata = importlib.import_module(models_module).metadata
+    with fresh_database() as url:
+        url = sqlalchemy_url(url)
+        migrate(str(ROOT / f"services/{schema}/alembic.ini"), url)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={
+                "include_schemas": True, "version_table_schema": schema,
+                "include_name": lambda name, type_, parent: type_ != "schema" or name == schema,
+                "include_object": lambda obj, name, type_, reflected, compare_to: name != "alembic_version"})
+            diff = compare_metadata(context, metadata)
+        engine.dispose()
+    assert diff == []
