@@ -32,4 +32,5 @@ COPY services/identity/config.yml services/identity/alembic.ini /app/
 COPY services/identity/migrations /app/migrations
 USER 10001:10001
 EXPOSE 8101
-CMD ["nameko", "run", "--config", "/app/config.yml", "carnet_identity.service"]
+# The class is named: `nameko run <module>` would also try to run the OpsEndpoints mixin it imports.
+CMD ["nameko", "run", "--config", "/app/config.yml", "carnet_identity.service:IdentityService"]
