@@ -18,6 +18,8 @@ BIN = Path(sys.executable).parent
 SERVICES = [
     {"name": "identity", "module": "carnet_identity.service", "cls": "IdentityService",
      "dir": "services/identity", "http_env": "IDENTITY_HTTP_ADDRESS", "http_port": 8101},
+    {"name": "contacts", "module": "carnet_contacts.service", "cls": "ContactsService",
+     "dir": "services/contacts", "http_env": "CONTACTS_HTTP_ADDRESS", "http_port": 8102},
 ]
 
 

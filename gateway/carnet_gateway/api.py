@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from flask import Response, json, request
 from marshmallow import ValidationError
 
-from carnet_common.errors import CarnetError, InvalidInput, flatten_messages
+from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
 from carnet_gateway import auth
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 PREFIX = "/api/v1"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+# Valid in JSON and URLs, but PostgreSQL text cannot hold NUL and UTF-8 cannot encode a lone surrogate:
+# refused here as input errors instead of failing in a service as a 502 (N-1).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class MalformedJson(InvalidInput):
@@ -98,15 +101,41 @@ def _load_body(operation):
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise MalformedJson("malformed_json") from None
     if not isinstance(data, dict):
         raise InvalidInput("json_object_expected", errors={"_schema": ["json_object_expected"]})
+    unstorable = _unstorable_paths(data)
+    if unstorable:
+        raise InvalidInput(errors={path: ["invalid_characters"] for path in unstorable})
     return _instance(operation.body).load(data)
+
+
+def _unstorable_paths(data):
+    """Field paths of the strings (values or keys) holding NUL or a lone surrogate; iterative, as the
+    JSON may be nested as deep as the parser allows."""
+    found, pending = [], [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if UNSTORABLE.search(value):
+                found.append(path or "_schema")
+        elif isinstance(value, (dict, list)):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                child = f"{path}.{key}" if path else str(key)
+                if UNSTORABLE.search(child):
+                    found.append(UNSTORABLE.sub("\ufffd", child))
+                else:
+                    pending.append((child, item))
+    return sorted(found)
 
 
 def _load_query(operation):
     args = {key: request.args.get(key) for key in request.args}
+    unstorable = [key for key, value in args.items() if UNSTORABLE.search(key + value)]
+    if unstorable:
+        raise ValidationError({UNSTORABLE.sub("\ufffd", key): ["invalid_characters"] for key in unstorable})
     if operation.query is None:
         if args:
             raise ValidationError({key: ["Unknown field."] for key in args})
@@ -120,6 +149,8 @@ def _make_view(operation):
         if operation.auth != PUBLIC:
             principal = auth.authenticate()
             auth.authorize(principal, operation.auth, operation.permission)
+        if any(UNSTORABLE.search(value) for value in path_params.values()):
+            raise NotFound()  # no record has such an id
         try:
             query = _load_query(operation)
             body = _load_body(operation) if operation.body is not None else None

@@ -13,8 +13,9 @@ from carnet_common.logs import logging_config
 from carnet_gateway import ops, problems
 from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
+# Importing a routes module declares its operations on ``api``.
+from carnet_gateway.routes import contacts, customization, exports, identity, lifecycle  # noqa: F401
 from carnet_gateway.rpc import RpcClient
-from carnet_gateway.routes import identity  # noqa: F401 - declares the identity routes on ``api``
 from carnet_gateway.settings import Settings
 
 REQUESTS = Counter("carnet_http_requests_total", "HTTP requests by route, method and status.",

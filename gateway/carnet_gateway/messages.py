@@ -5,6 +5,8 @@ gateway renders them here. marshmallow's own English messages are translated by 
 """
 import re
 
+from carnet_gateway import catalogs
+
 TITLES = {
     400: ("Bad request", "Requête invalide"),
     401: ("Authentication required", "Authentification requise"),
@@ -46,6 +48,8 @@ MESSAGES = {
                            "Cette méthode n'est pas permise sur cette route."),
     "malformed_json": ("The body is not valid JSON.", "Le corps de la requête n'est pas du JSON valide."),
     "json_object_expected": ("The body must be a JSON object.", "Le corps doit être un objet JSON."),
+    "invalid_characters": ("Remove the characters that cannot be stored (NUL, unpaired surrogates).",
+                           "Retirez les caractères impossibles à enregistrer (NUL, demi-codets isolés)."),
     "unsupported_media_type": ("Send the body as application/json.", "Envoyez le corps en application/json."),
     "body_too_large": ("The body is larger than {limit} bytes.", "Le corps dépasse {limit} octets."),
     "login_throttled": ("Too many login attempts; try again in {retry_after} seconds.",
@@ -74,12 +78,36 @@ MESSAGES = {
                        "Cet abonnement compte {seats} places mais {active} utilisateurs sont actifs."),
     "last_admin": ("The organization must keep at least one active administrator.",
                    "L'organisation doit garder au moins un administrateur actif."),
-    "cannot_delete_self": ("You cannot delete your own user.", "Vous ne pouvez pas supprimer votre propre utilisateur."),
+    "cannot_delete_self": ("You cannot delete your own user.",
+                           "Vous ne pouvez pas supprimer votre propre utilisateur."),
     "role_name_taken": ("A role with this name already exists.", "Un rôle porte déjà ce nom."),
-    "role_in_use": ("This role is still held by {users} user(s).", "Ce rôle est encore attribué à {users} utilisateur(s)."),
+    "role_in_use": ("This role is still held by {users} user(s).",
+                    "Ce rôle est encore attribué à {users} utilisateur(s)."),
     "unknown_timezone": ("Unknown time zone.", "Fuseau horaire inconnu."),
     "field_key": ("Use module.field or module.custom.key.", "Utilisez module.champ ou module.custom.clé."),
     "too_many_entries": ("Too many entries.", "Trop d'entrées."),
+    # contacts
+    "unknown_list": ("No such list: {ids}.", "Cette liste n'existe pas : {ids}."),
+    "unknown_account": ("No such account.", "Ce compte n'existe pas."),
+    "list_owner_only": ("Only the list's creator or an administrator can change it.",
+                        "Seuls le créateur de la liste ou un administrateur peuvent la modifier."),
+    "private_list_stays_private": ("A private list can never be made public again.",
+                                   "Une liste privée ne peut jamais redevenir publique."),
+    "private_list_not_shared": ("A private list cannot be given to all users.",
+                                "Une liste privée ne peut pas être donnée à tous les utilisateurs."),
+    "version_conflict": ("This record changed since you read it (now version {version}); reload it and retry.",
+                         "Cette fiche a changé depuis votre lecture (version {version}); rechargez-la et "
+                         "réessayez."),
+    "contact_name_required": ("Give a first name, a last name or an email.",
+                              "Indiquez un prénom, un nom ou un courriel."),
+    "language_code": ("Use a language code such as fr, en or es.",
+                      "Utilisez un code de langue comme fr, en ou es."),
+    "field_not_writable": ("Your role may not change the field {field}.",
+                           "Votre rôle ne permet pas de modifier le champ {field}."),
+    "search_prefix_not_here": ("This search prefix does not apply here.",
+                               "Ce préfixe de recherche ne s'applique pas ici."),
+    "search_too_many_terms": ("Use at most {max} search terms.", "Utilisez au plus {max} termes de recherche."),
+    "search_phone_digits": ("A phone search needs digits.", "Une recherche par téléphone demande des chiffres."),
 }
 
 MARSHMALLOW_FR = [
@@ -95,6 +123,8 @@ MARSHMALLOW_FR = [
     (r"^Not a valid list\.$", "Liste attendue."),
     (r"^Not a valid mapping type\.$", "Objet JSON attendu."),
     (r"^Invalid input type\.$", "Type de donnée invalide."),
+    (r"^Invalid type\.$", "Type de donnée invalide."),
+    (r"^Number too large\.$", "Nombre trop grand."),
     (r"^Invalid value\.$", "Valeur invalide."),
     (r"^String does not match expected pattern\.$", "Format invalide."),
     (r"^Shorter than minimum length (\d+)\.$", "Plus court que la longueur minimale de {0} caractères."),
@@ -107,6 +137,7 @@ MARSHMALLOW_FR = [
     (r"^Must be less than or equal to (\S+)\.$", "Doit être inférieur ou égal à {0}."),
 ]
 _MARSHMALLOW_FR = [(re.compile(pattern), template) for pattern, template in MARSHMALLOW_FR]
+MESSAGES.update(catalogs.collect(MESSAGES))
 
 
 class _Params(dict):

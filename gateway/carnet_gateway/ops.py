@@ -7,7 +7,6 @@ from flask import Blueprint, Response, current_app
 from flask_swagger_ui import get_swaggerui_blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
-
 blueprint = Blueprint("ops", __name__)
 _ready_cache = {"at": 0.0, "status": None}
 

@@ -16,14 +16,12 @@ def rpc(method, *args):
 
 # Sign-up and sessions --------------------------------------------------------------------------
 
-@api.route("/organizations", "POST", auth=PUBLIC, body=s.OrganizationCreate, status=201, tags=ORGS,
-           summary="Sign up: create an organization and its administrator (S-9)", errors=(403, 409, 422))
+@api.route("/organizations", "POST", auth=PUBLIC, body=s.OrganizationCreate, response=s.SignUpRead, status=201,
+           tags=ORGS, summary="Sign up: create an organization and its administrator (S-9)", errors=(403, 409, 422))
 def sign_up(call):
     if not current_app.config["CARNET"].signup_enabled:
         raise Forbidden("signup_disabled")
-    result = rpc("create_organization", call.body)
-    return {"organization": s.OrganizationRead().dump(result["organization"]),
-            "user": s.UserRead().dump(result["user"])}
+    return rpc("create_organization", call.body)
 
 
 @api.route("/auth/login", "POST", auth=PUBLIC, body=s.LoginRequest, response=s.LoginResponse, tags=AUTH,

@@ -123,6 +123,11 @@ class UserRead(UserCreate):
 UserPage = page_of(UserRead, "UserPage")
 
 
+class SignUpRead(Contract):
+    organization = fields.Nested(OrganizationRead, required=True)
+    user = fields.Nested(UserRead, required=True)
+
+
 class UserQuery(Contract):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

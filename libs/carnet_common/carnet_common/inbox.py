@@ -10,7 +10,9 @@ message); after ``max_attempts`` failures the event is parked in ``inbox_failure
 store, counted by ``carnet_events_parked_total``) and acknowledged, so one poison message never blocks
 the queue nor loops forever.
 """
+import json
 import logging
+import uuid
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy.dialects.postgresql import insert
@@ -47,8 +49,9 @@ class Inbox(DependencyProvider):
     def handle(self, handler, envelope, apply):
         """Apply ``apply(session, data)`` once per event id; returns False for a duplicate."""
         event_id = envelope.get("event_id") if isinstance(envelope, dict) else None
-        if not event_id or not isinstance(envelope.get("data"), dict):
-            self._park(handler, {"event_id": None, "raw": envelope}, "malformed envelope", final=True)
+        if not _is_uuid(event_id) or not isinstance(envelope.get("data"), dict):
+            self._park(handler, {"event_id": _malformed_id(envelope), "raw": envelope}, "malformed envelope",
+                       final=True)
             return False
         try:
             with Session(self.engine) as session, session.begin():
@@ -85,3 +88,16 @@ class Inbox(DependencyProvider):
         if parked:
             metrics.EVENTS_PARKED.labels(self.service_name, handler).inc()
         return parked
+
+
+def _is_uuid(value):
+    """The inbox keys on a UUID column: any other id would fail there, and in ``_park``, forever."""
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _malformed_id(envelope):
+    """A stable id per malformed payload, so each distinct one keeps its own dead-letter row."""
+    return str(uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(envelope, sort_keys=True, default=str)))

@@ -115,6 +115,9 @@ def role_holders(session, role_id):
 
 
 def delete_role(session, role_id):
+    # Deleted users keep their row (S-1) and so their role_id: let go of it, or the foreign key refuses.
+    session.execute(users.update().where(users.c.role_id == role_id, users.c.deleted_at.is_not(None))
+                    .values(role_id=None))
     session.execute(roles.delete().where(roles.c.id == role_id))
 
 

@@ -1,8 +1,8 @@
 """The identity nameko service: parse → use case → dump, nothing else."""
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
-from nameko.timer import timer
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 
 from carnet_common import redis_keys
 from carnet_common.context import RequestContext

@@ -81,6 +81,8 @@ def get_organization(session, *, actor):
 
 def update_organization(session, *, redis, outbox, actor, data):
     _require_admin(actor)
+    # Locked like user changes, so a downgrade cannot slip past a concurrent activation.
+    repository.get_organization_for_update(session, actor["org_id"])
     org = repository.get_organization(session, actor["org_id"])
     if org is None:
         raise NotFound()
@@ -190,6 +192,8 @@ def _check_references(session, *, org_id, data, user_id=None):
 def create_user(session, *, redis, outbox, actor, data):
     _require_admin(actor)
     org_id = actor["org_id"]
+    # Serialise with the organization's other user changes: the seat check counts other rows.
+    repository.get_organization_for_update(session, org_id)
     if repository.username_taken(session, data["username"]):
         raise Conflict("username_taken", errors={"username": ["username_taken"]})
     _check_references(session, org_id=org_id, data=data)

@@ -1,0 +1,117 @@
+"""RPC contracts of the contacts service (marshmallow). The gateway keeps its own copy for HTTP
+(``carnet_gateway/schemas/contacts.py``); both must accept the same fields."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+
+LANGUAGE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="language_code")
+STATUSES = ("active", "inactive")
+
+
+def list_ids_field(**kwargs):
+    return fields.List(identifier(), validate=validate.Length(min=1, max=100), **kwargs)
+
+
+def _record_fields():
+    """Fields contacts and accounts share (SPEC §10)."""
+    return {
+        "email": fields.Email(allow_none=True, validate=validate.Length(max=254)),
+        "phone": text(allow_none=True, max_length=50),
+        "fax": text(allow_none=True, max_length=50),
+        "website": text(allow_none=True, max_length=2000),
+        "street": text(allow_none=True, max_length=300),
+        "city": text(allow_none=True, max_length=100),
+        "province": text(allow_none=True, max_length=100),
+        "postal_code": text(allow_none=True, max_length=20),
+        "country": text(allow_none=True, max_length=100),
+        "rep1_id": identifier(allow_none=True),
+        "rep2_id": identifier(allow_none=True),
+        "status": fields.String(validate=validate.OneOf(STATUSES)),
+    }
+
+
+def _contact_fields():
+    return {
+        **_record_fields(),
+        "first_name": text(allow_none=True, max_length=100),
+        "last_name": text(allow_none=True, max_length=100),
+        "title": text(allow_none=True, max_length=200),
+        "language": fields.String(allow_none=True, validate=LANGUAGE),
+        "mobile": text(allow_none=True, max_length=50),
+        "other_phone": text(allow_none=True, max_length=50),
+        "subscribed": StrictBoolean(),
+        "account_id": identifier(allow_none=True),
+    }
+
+
+class _NamedContact(Contract):
+    @validates_schema
+    def _has_a_name(self, data, partial=None, **kwargs):
+        if partial:
+            return
+        if not (data.get("first_name") or data.get("last_name") or data.get("email")):
+            raise ValidationError("contact_name_required", "last_name")
+
+
+ContactCreate = type("ContactCreate", (_NamedContact,), {**_contact_fields(),
+                                                        "list_ids": list_ids_field(required=True)})
+AccountContactCreate = type("AccountContactCreate", (_NamedContact,),
+                            {**{k: v for k, v in _contact_fields().items() if k != "account_id"},
+                             "list_ids": list_ids_field()})
+ContactUpdate = type("ContactUpdate", (Contract,), {
+    **_contact_fields(), "version": fields.Integer(validate=validate.Range(min=1))})
+
+AccountCreate = type("AccountCreate", (Contract,), {
+    **_record_fields(), "name": text(required=True, max_length=200), "list_ids": list_ids_field(required=True)})
+AccountUpdate = type("AccountUpdate", (Contract,), {
+    **_record_fields(), "name": text(max_length=200), "version": fields.Integer(validate=validate.Range(min=1))})
+
+
+class ListIds(Contract):
+    """A record's lists: at least one (a record in no list is seen by nobody)."""
+    list_ids = list_ids_field(required=True)
+
+
+class SelectedLists(Contract):
+    list_ids = fields.List(identifier(), required=True, validate=validate.Length(max=1000))
+
+
+class ListCreate(Contract):
+    name = text(required=True, max_length=100)
+    access_all_users = StrictBoolean()
+    private = StrictBoolean()
+
+    @validates_schema
+    def _private_is_not_shared(self, data, **kwargs):
+        if data.get("private") and data.get("access_all_users"):
+            raise ValidationError("private_list_not_shared", "access_all_users")
+
+
+class ListUpdate(ListCreate):
+    name = text(max_length=100)
+
+
+class Grants(Contract):
+    user_ids = fields.List(identifier(), required=True, validate=validate.Length(max=1000))
+
+
+class SearchQuery(Contract):
+    q = fields.String(validate=validate.Length(max=500))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class Flags(Contract):
+    all_contacts = fields.Boolean(load_default=False)
+    hierarchy_contacts = fields.Boolean(load_default=False)
+    own_records_only = fields.Boolean(load_default=False)
+
+
+class Actor(Contract):
+    """The caller as the gateway verified it, with what visibility needs (flags, subordinates)."""
+    org_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    is_admin = fields.Boolean(required=True)
+    request_id = fields.String(allow_none=True)
+    flags = fields.Nested(Flags, load_default=dict)
+    subordinate_ids = fields.List(fields.String(), load_default=list)

@@ -1,0 +1,133 @@
+"""Tables of the ``contacts`` schema (SQLAlchemy Core). The migrations declare them on their own.
+
+Normalised columns (``*_norm``, ``phone_digits``) are written by the use cases with ``norms.py`` on every
+write, and again for an account's contacts when the account's name, city or street changes: they read the
+account row, so they cannot be generated columns (research/perf-limits.md §2).
+Accounts carry their own list memberships (``account_members``): an account is created in chosen lists
+(C-4) and has ``list_ids`` of its own (SPEC §10), whatever lists its contacts are in.
+"""
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from carnet_common.tables import kit_tables
+
+SCHEMA = "contacts"
+metadata = sa.MetaData(schema=SCHEMA)
+
+
+def _timestamps():
+    return (
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+lists = sa.Table(
+    "lists", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("access_all_users", sa.Boolean, nullable=False),
+    sa.Column("private", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    *_timestamps(),
+)
+
+list_grants = sa.Table(
+    "list_grants", metadata,
+    sa.Column("list_id", sa.Text, sa.ForeignKey("contacts.lists.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.Text, primary_key=True),
+)
+
+selected_lists = sa.Table(
+    "selected_lists", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("list_id", sa.Text, sa.ForeignKey("contacts.lists.id", ondelete="CASCADE"), primary_key=True),
+)
+
+ACCOUNT_FIELDS = ("name", "email", "phone", "fax", "website", "street", "city", "province", "postal_code",
+                  "country", "rep1_id", "rep2_id", "status")
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    *(sa.Column(name, sa.Text) for name in ACCOUNT_FIELDS[1:-1]),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("custom", JSONB, nullable=False),
+    sa.Column("search_norm", sa.Text, nullable=False),
+    sa.Column("phone_digits", sa.Text, nullable=False),
+    sa.Column("city_norm", sa.Text, nullable=False),
+    sa.Column("street_norm", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.Text),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    *_timestamps(),
+)
+
+CONTACT_FIELDS = ("first_name", "last_name", "title", "email", "language", "phone", "mobile", "fax",
+                  "other_phone", "street", "city", "province", "postal_code", "country", "website",
+                  "rep1_id", "rep2_id", "subscribed", "account_id", "status")
+
+contacts = sa.Table(
+    "contacts", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("account_id", sa.Text, sa.ForeignKey("contacts.accounts.id")),
+    *(sa.Column(name, sa.Text) for name in CONTACT_FIELDS[:17]),
+    sa.Column("subscribed", sa.Boolean, nullable=False),
+    sa.Column("is_primary", sa.Boolean, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("custom", JSONB, nullable=False),
+    sa.Column("search_norm", sa.Text, nullable=False),
+    sa.Column("title_norm", sa.Text, nullable=False),
+    sa.Column("email_norm", sa.Text, nullable=False),
+    sa.Column("phone_digits", sa.Text, nullable=False),
+    sa.Column("eff_city_norm", sa.Text, nullable=False),
+    sa.Column("eff_street_norm", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.Text),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    *_timestamps(),
+)
+
+list_members = sa.Table(
+    "list_members", metadata,
+    sa.Column("list_id", sa.Text, sa.ForeignKey("contacts.lists.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("contact_id", sa.Text, sa.ForeignKey("contacts.contacts.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+account_members = sa.Table(
+    "account_members", metadata,
+    sa.Column("list_id", sa.Text, sa.ForeignKey("contacts.lists.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("account_id", sa.Text, sa.ForeignKey("contacts.accounts.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+history = sa.Table(
+    "history", metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("record_type", sa.Text, nullable=False),
+    sa.Column("record_id", sa.Text, nullable=False),
+    sa.Column("user_id", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("old", JSONB),
+    sa.Column("new", JSONB),
+)
+
+# Identity's users as far as search needs them (r1:/r2:, C-11), fed by identity.user_created/_updated.
+rep_users = sa.Table(
+    "rep_users", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("username", sa.Text, nullable=False),
+    sa.Column("full_name", sa.Text, nullable=False),
+    sa.Column("name_norm", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+outbox, inbox, inbox_failures = kit_tables(metadata)

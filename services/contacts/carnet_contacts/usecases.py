@@ -1,0 +1,387 @@
+"""Contacts use cases: lists and grants (L-1..L-3, S-6), contacts and accounts (C-2, C-4, C-7, C-8, C-9,
+C-17), search (C-3, C-11). Each function runs inside the caller's transaction.
+
+Records a caller cannot see are ``NotFound`` everywhere, exactly like records that do not exist.
+"""
+import uuid
+from datetime import datetime
+
+from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_contacts import events, norms, repository, search
+from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS, accounts, contacts, lists
+
+ACCOUNT_NORM_SOURCES = {"name", "city", "street"}
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class Scope:
+    """The caller's lists, read once per call: those they may access, and the selected ones among them."""
+
+    def __init__(self, session, actor):
+        rows = repository.accessible_lists(session, actor)
+        self.rows = rows
+        self.accessible = {row["id"] for row in rows}
+        self.selected = {row["id"] for row in rows if row["selected"]}
+
+    def check(self, session, list_ids, field="list_ids"):
+        """Every id names a list the caller may access: unknown ids → 422, others' lists → 404."""
+        outside = [i for i in dict.fromkeys(list_ids) if i not in self.accessible]
+        if not outside:
+            return list(dict.fromkeys(list_ids))
+        existing = repository.existing_list_ids(session, outside)
+        unknown = [i for i in outside if i not in existing]
+        if unknown:
+            raise InvalidInput(errors={field: ["unknown_list"]}, params={"ids": ", ".join(unknown)})
+        raise NotFound()
+
+
+# Lists ----------------------------------------------------------------------------------------------
+
+def list_read(row, selected=None):
+    return {"id": row["id"], "name": row["name"], "access_all_users": row["access_all_users"],
+            "private": row["private"], "created_by": row["created_by"],
+            "selected": bool(row["selected"] if selected is None else selected),
+            "created_at": _iso(row["created_at"]), "updated_at": _iso(row["updated_at"])}
+
+
+def list_lists(session, *, actor):
+    return [list_read(row) for row in Scope(session, actor).rows]
+
+
+def create_list(session, *, outbox, actor, data):
+    list_id = new_id()
+    private = bool(data.get("private"))
+    repository.insert(session, lists, {
+        "id": list_id, "org_id": actor["org_id"], "name": data["name"], "private": private,
+        "access_all_users": bool(data.get("access_all_users")) and not private, "created_by": actor["user_id"]})
+    repository.select_list(session, user_id=actor["user_id"], list_id=list_id)  # L-2
+    row = repository.get_list(session, list_id)
+    outbox.add(session, events.LIST_CREATED, events.list_payload(row, actor))
+    return list_read(row, selected=True)
+
+
+def _owned_list(session, actor, list_id):
+    scope = Scope(session, actor)
+    if list_id not in scope.accessible:
+        raise NotFound()
+    row = repository.get_list(session, list_id, for_update=True)
+    if not actor["is_admin"] and row["created_by"] != actor["user_id"]:
+        raise Forbidden("list_owner_only")
+    return row, scope
+
+
+def update_list(session, *, outbox, actor, list_id, data):
+    row, scope = _owned_list(session, actor, list_id)
+    if row["private"] and data.get("private") is False:
+        raise InvalidInput(errors={"private": ["private_list_stays_private"]})  # L-1
+    private = data.get("private", row["private"])
+    if private and data.get("access_all_users"):
+        raise InvalidInput(errors={"access_all_users": ["private_list_not_shared"]})
+    values = {key: data[key] for key in ("name", "access_all_users", "private") if key in data}
+    if private:
+        values["access_all_users"] = False
+    if values:
+        repository.update(session, lists, list_id, {**values, "updated_at": repository.now()})
+    row = repository.get_list(session, list_id)
+    outbox.add(session, events.LIST_UPDATED, events.list_payload(row, actor))
+    return list_read(row, selected=list_id in scope.selected)
+
+
+def delete_list(session, *, outbox, actor, list_id):
+    row, _ = _owned_list(session, actor, list_id)
+    repository.delete_list(session, list_id)
+    outbox.add(session, events.LIST_DELETED, events.list_payload(row, actor))
+
+
+def _admin_list(session, actor, list_id):
+    if not actor["is_admin"]:
+        raise Forbidden("admin_only")
+    if list_id not in Scope(session, actor).accessible:
+        raise NotFound()
+
+
+def get_grants(session, *, actor, list_id):
+    _admin_list(session, actor, list_id)
+    return {"user_ids": repository.list_grant_user_ids(session, list_id)}
+
+
+def set_grants(session, *, outbox, actor, list_id, data):
+    """L-3, S-6. User ids are not checked against identity (no users read model yet)."""
+    _admin_list(session, actor, list_id)
+    user_ids = list(dict.fromkeys(data["user_ids"]))
+    repository.set_list_grants(session, list_id, user_ids)
+    outbox.add(session, events.LIST_GRANTS_CHANGED, {"org_id": actor["org_id"], "list_id": list_id,
+                                                     "user_ids": user_ids, "actor_id": actor["user_id"]})
+    return {"user_ids": sorted(user_ids)}
+
+
+def get_selected_lists(session, *, actor):
+    return {"list_ids": sorted(Scope(session, actor).selected)}
+
+
+def set_selected_lists(session, *, actor, data):
+    scope = Scope(session, actor)
+    list_ids = scope.check(session, data["list_ids"])
+    repository.set_selected_lists(session, user_id=actor["user_id"], list_ids=list_ids)
+    return {"list_ids": sorted(list_ids)}
+
+
+# Reads ----------------------------------------------------------------------------------------------
+
+def contact_read(row, *, account_name, list_ids):
+    data = {"id": row["id"], **{key: row[key] for key in CONTACT_FIELDS}}
+    data.update(account_name=account_name, list_ids=list_ids, is_primary=row["is_primary"],
+                custom=row["custom"], version=row["version"], created_at=_iso(row["created_at"]),
+                updated_at=_iso(row["updated_at"]))
+    return data
+
+
+def account_read(row, *, list_ids):
+    data = {"id": row["id"], **{key: row[key] for key in ACCOUNT_FIELDS}}
+    data.update(list_ids=list_ids, custom=row["custom"], version=row["version"],
+                created_at=_iso(row["created_at"]), updated_at=_iso(row["updated_at"]))
+    return data
+
+
+def _contact_reads(session, rows, scope):
+    """Reads of ``rows`` with account names and the list ids the caller may see."""
+    names = repository.account_names(session, [r["account_id"] for r in rows])
+    members = repository.member_list_ids(session, "contact", [r["id"] for r in rows])
+    return [contact_read(r, account_name=names.get(r["account_id"]),
+                         list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows]
+
+
+def _account_reads(session, rows, scope):
+    members = repository.member_list_ids(session, "account", [r["id"] for r in rows])
+    return [account_read(r, list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows]
+
+
+READS = {"contact": _contact_reads, "account": _account_reads}
+
+
+def _visible(session, record_type, record_id, actor, scope, *, for_update=False):
+    row = repository.get_visible(session, record_type, record_id, actor=actor, list_ids=scope.selected,
+                                 for_update=for_update)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def get_record(session, *, actor, record_type, record_id):
+    scope = Scope(session, actor)
+    row = _visible(session, record_type, record_id, actor, scope)
+    return READS[record_type](session, [row], scope)[0]
+
+
+def search_records(session, *, actor, record_type, query, account_id=None):
+    """A page of visible records matching ``query["q"]`` (C-11), sorted by name then id."""
+    scope = Scope(session, actor)
+    predicates = [repository.visible(record_type, actor=actor, list_ids=scope.selected)]
+    if account_id is not None:
+        _visible(session, "account", account_id, actor, scope)
+        predicates.append(contacts.c.account_id == account_id)
+    for term in search.parse(query.get("q")):
+        clause = repository.term_clause(record_type, term, org_id=actor["org_id"])
+        if clause is None:
+            raise InvalidInput(errors={"q": ["search_prefix_not_here"]})
+        predicates.append(clause)
+    ids, total, capped = repository.search_page(session, record_type, predicates=predicates,
+                                                page=query["page"], per_page=query["per_page"])
+    fetch = repository.contacts_by_ids if record_type == "contact" else repository.accounts_by_ids
+    items = READS[record_type](session, fetch(session, ids), scope)
+    return {"items": items, "total": total, "total_capped": capped, "page": query["page"],
+            "per_page": query["per_page"]}
+
+
+def get_history(session, *, actor, record_type, record_id):
+    scope = Scope(session, actor)
+    _visible(session, record_type, record_id, actor, scope)
+    return [{"id": str(r["id"]), "at": _iso(r["at"]), "user_id": r["user_id"], "field": r["field"],
+             "old": r["old"], "new": r["new"]}
+            for r in repository.list_history(session, record_type, record_id)]
+
+
+# Writes ----------------------------------------------------------------------------------------------
+
+def _history_rows(actor, record_type, record_id, before, after, fields):
+    """C-17: one entry per changed field (who, when, field, old, new)."""
+    return [{"org_id": actor["org_id"], "record_type": record_type, "record_id": record_id,
+             "user_id": actor["user_id"], "field": field, "old": before.get(field), "new": after.get(field)}
+            for field in fields if before.get(field) != after.get(field)]
+
+
+def _event_row(record_type, record_id, actor, field):
+    return {"org_id": actor["org_id"], "record_type": record_type, "record_id": record_id,
+            "user_id": actor["user_id"], "field": field, "old": None, "new": None}
+
+
+def _account_for(session, actor, scope, account_id):
+    if not account_id:
+        return None
+    row = repository.get_visible(session, "account", account_id, actor=actor, list_ids=scope.selected)
+    if row is None:
+        raise InvalidInput(errors={"account_id": ["unknown_account"]})
+    return row
+
+
+def create_contact(session, *, outbox, actor, data, account_id=None):
+    scope = Scope(session, actor)
+    if account_id is not None:  # C-7: from the account's record; its lists by default
+        _visible(session, "account", account_id, actor, scope)
+        data = {**data, "account_id": account_id}
+        if not data.get("list_ids"):
+            members = repository.member_list_ids(session, "account", [account_id])[account_id]
+            data["list_ids"] = [i for i in members if i in scope.accessible]
+            if not data["list_ids"]:
+                raise InvalidInput(errors={"list_ids": ["Missing data for required field."]})
+    list_ids = scope.check(session, data["list_ids"])
+    account = _account_for(session, actor, scope, data.get("account_id"))
+    contact_id = new_id()
+    values = {key: data.get(key) for key in CONTACT_FIELDS}
+    values.update(id=contact_id, org_id=actor["org_id"], subscribed=data.get("subscribed", True),
+                  status=data.get("status") or "active", is_primary=False, custom={}, version=1,
+                  created_by=actor["user_id"], rep1_id=data.get("rep1_id", actor["user_id"]))
+    values.update(norms.contact_norms(values, account))
+    repository.insert(session, contacts, values)
+    repository.set_members(session, "contact", contact_id, list_ids)
+    repository.add_history(session, [_event_row("contact", contact_id, actor, "created")])
+    row = repository.contacts_by_ids(session, [contact_id])[0]
+    read = _contact_reads(session, [row], scope)[0]
+    outbox.add(session, events.CONTACT_CREATED, events.record_payload(read, actor, list_ids=list_ids))
+    return read
+
+
+def update_contact(session, *, outbox, actor, contact_id, data):
+    scope = Scope(session, actor)
+    row = _visible(session, "contact", contact_id, actor, scope, for_update=True)
+    _check_version(row, data)
+    changes = {key: value for key, value in data.items() if key in CONTACT_FIELDS}
+    account_id = changes.get("account_id", row["account_id"])
+    if "account_id" in changes and account_id != row["account_id"]:
+        account = _account_for(session, actor, scope, account_id)  # C-7: moved; history keeps the move
+    else:
+        account = repository.get_account(session, account_id) if account_id else None
+    merged = {**row, **changes}
+    history = _history_rows(actor, "contact", contact_id, row, merged, changes)
+    if history:
+        repository.update(session, contacts, contact_id, {
+            **changes, **norms.contact_norms(merged, account), "version": row["version"] + 1,
+            "updated_at": repository.now()})
+        repository.add_history(session, history)
+    read = _contact_reads(session, repository.contacts_by_ids(session, [contact_id]), scope)[0]
+    if history:
+        outbox.add(session, events.CONTACT_UPDATED, events.record_payload(
+            read, actor, changed=[h["field"] for h in history]))
+    return read
+
+
+def _check_version(row, data):
+    """Optimistic concurrency: the row is locked, so a stale ``version`` is refused, never lost."""
+    if data.get("version") is not None and data["version"] != row["version"]:
+        raise Conflict("version_conflict", errors={"version": ["version_conflict"]},
+                       params={"version": row["version"]})
+
+
+def set_record_lists(session, *, outbox, actor, record_type, record_id, data):
+    """C-9: replace the memberships the caller may see; those in lists they cannot access stay."""
+    scope = Scope(session, actor)
+    row = _visible(session, record_type, record_id, actor, scope, for_update=True)
+    list_ids = scope.check(session, data["list_ids"])
+    before = repository.member_list_ids(session, record_type, [record_id])[record_id]
+    kept = [i for i in before if i not in scope.accessible]
+    after = sorted(set(kept) | set(list_ids))
+    if after != sorted(before):
+        repository.set_members(session, record_type, record_id, after)
+        repository.update(session, repository.TABLES[record_type], record_id,
+                          {"version": row["version"] + 1, "updated_at": repository.now()})
+        visible_before = sorted(i for i in before if i in scope.accessible)
+        repository.add_history(session, _history_rows(actor, record_type, record_id, {"list_ids": visible_before},
+                                                      {"list_ids": sorted(list_ids)}, ["list_ids"]))
+        outbox.add(session, events.MEMBERSHIP_CHANGED, {
+            "org_id": actor["org_id"], "record_type": record_type, "record_id": record_id,
+            "added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after)),
+            "actor_id": actor["user_id"]})
+    return get_record(session, actor=actor, record_type=record_type, record_id=record_id)
+
+
+def delete_contact(session, *, outbox, actor, contact_id):
+    scope = Scope(session, actor)
+    row = _visible(session, "contact", contact_id, actor, scope, for_update=True)
+    repository.update(session, contacts, contact_id, {"deleted_at": repository.now(),
+                                                      "version": row["version"] + 1})
+    repository.add_history(session, [_event_row("contact", contact_id, actor, "deleted")])
+    outbox.add(session, events.CONTACT_DELETED, {"org_id": actor["org_id"], "contact_id": contact_id,
+                                                 "account_id": row["account_id"], "actor_id": actor["user_id"]})
+
+
+def create_account(session, *, outbox, actor, data):
+    scope = Scope(session, actor)
+    list_ids = scope.check(session, data["list_ids"])
+    account_id = new_id()
+    values = {key: data.get(key) for key in ACCOUNT_FIELDS}
+    values.update(id=account_id, org_id=actor["org_id"], status=data.get("status") or "active", custom={},
+                  version=1, created_by=actor["user_id"], rep1_id=data.get("rep1_id", actor["user_id"]))
+    values.update(norms.account_norms(values))
+    repository.insert(session, accounts, values)
+    repository.set_members(session, "account", account_id, list_ids)
+    repository.add_history(session, [_event_row("account", account_id, actor, "created")])
+    read = _account_reads(session, repository.accounts_by_ids(session, [account_id]), scope)[0]
+    outbox.add(session, events.ACCOUNT_CREATED, events.record_payload(read, actor, list_ids=list_ids))
+    return read
+
+
+def update_account(session, *, outbox, actor, account_id, data):
+    scope = Scope(session, actor)
+    row = _visible(session, "account", account_id, actor, scope, for_update=True)
+    _check_version(row, data)
+    changes = {key: value for key, value in data.items() if key in ACCOUNT_FIELDS}
+    merged = {**row, **changes}
+    history = _history_rows(actor, "account", account_id, row, merged, changes)
+    if history:
+        repository.update(session, accounts, account_id, {
+            **changes, **norms.account_norms(merged), "version": row["version"] + 1,
+            "updated_at": repository.now()})
+        repository.add_history(session, history)
+        if ACCOUNT_NORM_SOURCES & {h["field"] for h in history}:
+            # C-8: the account's name, city and street are searched through each of its contacts.
+            for contact in repository.contacts_of_account(session, account_id):
+                repository.update(session, contacts, contact["id"], norms.contact_norms(contact, merged))
+    read = _account_reads(session, repository.accounts_by_ids(session, [account_id]), scope)[0]
+    if history:
+        outbox.add(session, events.ACCOUNT_UPDATED, events.record_payload(
+            read, actor, changed=[h["field"] for h in history]))
+    return read
+
+
+def delete_account(session, *, outbox, actor, account_id):
+    """C-10: deleting an account deletes its contacts (soft deletes: the trash comes later)."""
+    scope = Scope(session, actor)
+    row = _visible(session, "account", account_id, actor, scope, for_update=True)
+    deleted_at = repository.now()
+    repository.update(session, accounts, account_id, {"deleted_at": deleted_at, "version": row["version"] + 1})
+    contact_ids = []
+    for contact in repository.contacts_of_account(session, account_id):
+        contact_ids.append(contact["id"])
+        repository.update(session, contacts, contact["id"], {"deleted_at": deleted_at,
+                                                             "version": contact["version"] + 1})
+    repository.add_history(session, [_event_row("account", account_id, actor, "deleted")]
+                           + [_event_row("contact", i, actor, "deleted") for i in contact_ids])
+    outbox.add(session, events.ACCOUNT_DELETED, {"org_id": actor["org_id"], "account_id": account_id,
+                                                 "contact_ids": contact_ids, "actor_id": actor["user_id"]})
+
+
+# Users read model ----------------------------------------------------------------------------------------
+
+def record_user(session, *, data):
+    """identity.user_created / user_updated → the names r1: and r2: search (C-11)."""
+    repository.upsert_rep_user(session, {
+        "id": data["id"], "org_id": data["org_id"], "username": data["username"],
+        "full_name": data["full_name"], "name_norm": norms.fold_all(data["username"], data["full_name"]),
+        "updated_at": datetime.fromisoformat(data["updated_at"])})
