@@ -21,8 +21,11 @@ class TrimmedString(fields.String):
 
 class StrictBoolean(fields.Boolean):
     """Only JSON true/false: ``"yes"`` or ``1`` for a flag is a client bug worth reporting."""
-    truthy = {True}
-    falsy = {False}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 def identifier(**kwargs):

@@ -1,0 +1,13 @@
+"""Stand-ins for the two nameko objects the providers read (never for PostgreSQL or RabbitMQ)."""
+
+
+class FakeContainer:
+    def __init__(self, service_name, config):
+        self.service_name = service_name
+        self.config = config
+
+
+class FakeWorkerCtx:
+    def __init__(self, method_name="handler", data=None):
+        self.data = dict(data or {})
+        self.entrypoint = type("Entrypoint", (), {"method_name": method_name})()
