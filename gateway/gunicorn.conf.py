@@ -26,4 +26,4 @@ def child_exit(server, worker):
 
 # gunicorn 27's control socket has one default path per user: several gateways on one machine (tests,
 # benchmarks) would fight over it. Nothing here uses it.
-no_control_socket = True
+control_socket_disable = True

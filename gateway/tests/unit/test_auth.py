@@ -1,0 +1,201 @@
+"""Authentication from Redis sessions, the principal cache and its generation, authorization, login
+throttling (S-3, S-9, S-10), with fake Redis and RPC."""
+import json
+
+import pytest
+from conftest import open_session, principal
+
+from carnet_common import redis_keys
+from carnet_common.errors import Forbidden, TooManyRequests, Unauthorized
+from carnet_gateway import auth
+
+# may / may_field / authorize -----------------------------------------------------------------------
+
+
+def test_a_module_action_is_allowed_only_when_set_true():
+    user = principal(modules={"contacts": {"read", "write"}})
+    assert auth.may(user, "contacts", "read") and auth.may(user, "contacts", "write")
+    assert not auth.may(user, "contacts", "delete")
+    assert not auth.may(user, "accounts", "read")
+    assert not auth.may(user, "no_such_module", "read")
+
+
+def test_a_field_without_an_entry_follows_its_module():
+    user = principal(modules={"contacts": {"read", "write"}, "accounts": {"read"}})
+    assert auth.may_field(user, "contacts", "title", "read")
+    assert auth.may_field(user, "contacts", "title", "write")
+    assert auth.may_field(user, "accounts", "name", "read")
+    assert not auth.may_field(user, "accounts", "name", "write")
+    assert not auth.may_field(user, "opportunities", "title", "read")
+
+
+def test_a_field_entry_narrows_its_module():
+    user = principal(modules={"contacts": {"read", "write"}},
+                     fields={"contacts.email": {"read": False, "write": False},
+                             "contacts.title": {"read": True, "write": False},
+                             "contacts.custom.budget": {"read": True, "write": True}})
+    assert not auth.may_field(user, "contacts", "email", "read")
+    assert not auth.may_field(user, "contacts", "email", "write")
+    assert auth.may_field(user, "contacts", "title", "read")
+    assert not auth.may_field(user, "contacts", "title", "write")
+    assert auth.may_field(user, "contacts", "custom.budget", "write")
+
+
+def test_a_field_entry_never_widens_its_module():
+    user = principal(modules={"contacts": {"read"}},
+                     fields={"contacts.title": {"read": True, "write": True},
+                             "accounts.name": {"read": True, "write": True}})
+    assert not auth.may_field(user, "contacts", "title", "write")
+    assert not auth.may_field(user, "accounts", "name", "read")
+
+
+def test_an_entry_missing_an_action_denies_it():
+    user = principal(modules={"contacts": {"read", "write"}}, fields={"contacts.title": {"read": True}})
+    assert auth.may_field(user, "contacts", "title", "read")
+    assert not auth.may_field(user, "contacts", "title", "write")
+
+
+def test_authorize_admin_routes_refuse_non_admins():
+    with pytest.raises(Forbidden) as caught:
+        auth.authorize(principal(is_admin=False), "admin")
+    assert caught.value.code == "admin_only"
+    auth.authorize(principal(is_admin=True), "admin")
+    auth.authorize(principal(is_admin=False), "user")
+
+
+def test_authorize_a_route_permission_names_module_and_action():
+    user = principal(modules={"contacts": {"read"}})
+    auth.authorize(user, "user", ("contacts", "read"))
+    with pytest.raises(Forbidden) as caught:
+        auth.authorize(user, "user", ("contacts", "export"))
+    assert caught.value.code == "missing_permission"
+    assert caught.value.params == {"module": "contacts", "action": "export"}
+
+
+# authenticate -------------------------------------------------------------------------------------
+
+
+def authenticate(app, headers):
+    with app.test_request_context("/api/v1/me", headers=headers):
+        return auth.authenticate()
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer    ", "Basic dTpw", "token-without-scheme",
+                                    "Bearer " + "x" * 513])
+def test_a_missing_or_malformed_authorization_header_is_refused(app, rpc, header):
+    with pytest.raises(Unauthorized) as caught:
+        authenticate(app, {"Authorization": header} if header is not None else {})
+    assert caught.value.code == "not_authenticated"
+    assert rpc.calls == []
+
+
+def test_an_unknown_or_expired_token_is_refused_without_rpc(app, redis, rpc):
+    with pytest.raises(Unauthorized) as caught:
+        authenticate(app, bearer("unknown"))
+    assert caught.value.code == "session_invalid"
+    open_session(redis, "old", expires_in=-1)
+    with pytest.raises(Unauthorized):
+        authenticate(app, bearer("old"))
+    assert rpc.calls == []
+
+
+def test_the_scheme_is_case_insensitive(app, redis, rpc):
+    open_session(redis, "tok")
+    rpc.answers[("identity", "get_principal")] = lambda user_id: principal(user_id=user_id)
+    assert authenticate(app, {"Authorization": "bearer tok"})["user"]["id"] == "u1"
+
+
+def test_the_principal_is_fetched_once_then_served_from_cache(app, redis, rpc):
+    open_session(redis, "tok")
+    rpc.answers[("identity", "get_principal")] = lambda user_id: principal(user_id=user_id)
+    first = authenticate(app, bearer("tok"))
+    second = authenticate(app, bearer("tok"))
+    assert first["user"]["id"] == second["user"]["id"] == "u1"
+    assert rpc.calls == [("identity", "get_principal", ("u1",))]
+    assert second["token_digest"] == redis_keys.token_digest("tok")
+    cached = json.loads(redis.get(redis_keys.principal_key("u1")))
+    assert "token_digest" not in cached, "the cache is per user, the digest per session"
+    assert redis.ttl(redis_keys.principal_key("u1")) == 300
+
+
+def test_a_generation_bump_refetches_the_principal_at_the_next_request(app, redis, rpc):
+    open_session(redis, "tok")
+    answers = iter([principal(modules={"contacts": {"read"}}), principal(modules={})])
+    rpc.answers[("identity", "get_principal")] = lambda user_id: next(answers)
+    assert auth.may(authenticate(app, bearer("tok")), "contacts", "read")
+    redis.incr(redis_keys.authz_generation_key("o1"))  # what identity does after a permission change
+    assert not auth.may(authenticate(app, bearer("tok")), "contacts", "read")
+    assert len(rpc.calls) == 2
+    authenticate(app, bearer("tok"))
+    assert len(rpc.calls) == 2
+
+
+def test_another_organizations_bump_does_not_refetch(app, redis, rpc):
+    open_session(redis, "tok")
+    rpc.answers[("identity", "get_principal")] = lambda user_id: principal()
+    authenticate(app, bearer("tok"))
+    redis.incr(redis_keys.authz_generation_key("another-org"))
+    authenticate(app, bearer("tok"))
+    assert len(rpc.calls) == 1
+
+
+def test_a_user_identity_no_longer_accepts_loses_the_session(app, redis, rpc):
+    open_session(redis, "tok")
+    rpc.answers[("identity", "get_principal")] = Unauthorized("session_invalid")
+    with pytest.raises(Unauthorized) as caught:
+        authenticate(app, bearer("tok"))
+    assert caught.value.code == "session_invalid"
+    assert redis.hgetall(redis_keys.session_key(redis_keys.token_digest("tok"))) == {}
+
+
+# login throttling ---------------------------------------------------------------------------------
+
+
+def within_request(app, address, fn, *args):
+    with app.test_request_context("/api/v1/auth/login", method="POST", environ_base={"REMOTE_ADDR": address}):
+        return fn(*args)
+
+
+def test_failures_per_username_throttle_that_username_from_any_address(app):
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        within_request(app, address, auth.check_login_allowed, "Marie")
+        within_request(app, address, auth.record_login_failure, "Marie")
+    with pytest.raises(TooManyRequests) as caught:
+        within_request(app, "198.51.100.9", auth.check_login_allowed, "MARIE")
+    assert 0 < caught.value.params["retry_after"] <= 900
+    within_request(app, "198.51.100.9", auth.check_login_allowed, "luc")
+
+
+def test_a_success_clears_the_username_failures(app):
+    for _ in range(2):
+        within_request(app, "198.51.100.1", auth.record_login_failure, "marie")
+    within_request(app, "198.51.100.1", auth.record_login_success, "marie")
+    within_request(app, "198.51.100.1", auth.record_login_failure, "marie")
+    within_request(app, "198.51.100.1", auth.check_login_allowed, "marie")
+
+
+def test_failures_per_address_throttle_every_username_from_it(app):
+    for n in range(5):
+        within_request(app, "203.0.113.5", auth.record_login_failure, f"user{n}")
+    with pytest.raises(TooManyRequests):
+        within_request(app, "203.0.113.5", auth.check_login_allowed, "someone-else")
+    within_request(app, "203.0.113.6", auth.check_login_allowed, "someone-else")
+
+
+def test_attempts_per_address_and_minute_are_capped(app):
+    for _ in range(10):
+        within_request(app, "203.0.113.7", auth.check_login_allowed, "marie")
+    with pytest.raises(TooManyRequests) as caught:
+        within_request(app, "203.0.113.7", auth.check_login_allowed, "marie")
+    assert 0 < caught.value.params["retry_after"] <= 60
+
+
+def test_the_failure_window_starts_at_the_first_failure(app, redis):
+    within_request(app, "203.0.113.8", auth.record_login_failure, "marie")
+    redis.now += 600
+    within_request(app, "203.0.113.8", auth.record_login_failure, "marie")
+    assert redis.ttl(redis_keys.rate_key("login_fail_user", "marie")) == 300
