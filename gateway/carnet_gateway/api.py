@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from flask import Response, json, request
 from marshmallow import ValidationError
 
+from carnet_common.contracts import UNSTORABLE  # NUL, lone surrogates: refused as input errors (N-1)
 from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
 from carnet_gateway import auth
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 PREFIX = "/api/v1"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
-# Valid in JSON and URLs, but PostgreSQL text cannot hold NUL and UTF-8 cannot encode a lone surrogate:
-# refused here as input errors instead of failing in a service as a 502 (N-1).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class MalformedJson(InvalidInput):

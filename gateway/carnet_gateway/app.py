@@ -13,6 +13,7 @@ from carnet_common.logs import logging_config
 from carnet_gateway import ops, problems
 from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
+
 # Importing a routes module declares its operations on ``api``.
 from carnet_gateway.routes import contacts, customization, exports, identity, lifecycle  # noqa: F401
 from carnet_gateway.rpc import RpcClient

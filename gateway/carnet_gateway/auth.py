@@ -74,7 +74,10 @@ def authorize(principal, level, permission=None):
             raise Forbidden("missing_permission", params={"module": module, "action": action})
 
 
-# Login throttling (S-10): per username and per address, shared by every gateway worker via Redis.
+# Login throttling (S-10), shared by every gateway worker via Redis. Failures are counted per username
+# and address (10 by default), per address (50) and per username from anywhere (100, NIST SP 800-63B's
+# ceiling): a stranger guessing from one address cannot lock the real user out for long, while a
+# distributed attack on one account still stops at 100.
 
 def _client_address():
     return request.remote_addr or "unknown"
@@ -85,18 +88,23 @@ def check_login_allowed(username):
     redis = current_app.extensions["carnet.redis"]
     address = _client_address()
     user_key = redis_keys.rate_key("login_fail_user", username.lower())
+    pair_key = redis_keys.rate_key("login_fail_pair", f"{username.lower()}@{address}")
     ip_key = redis_keys.rate_key("login_fail_ip", address)
     minute_key = redis_keys.rate_key("login_ip_minute", f"{address}:{int(time.time() // 60)}")
     pipe = redis.pipeline()
     pipe.get(user_key)
     pipe.ttl(user_key)
+    pipe.get(pair_key)
+    pipe.ttl(pair_key)
     pipe.get(ip_key)
     pipe.ttl(ip_key)
     pipe.incr(minute_key)
     pipe.expire(minute_key, 61)
-    user_failures, user_ttl, ip_failures, ip_ttl, attempts, _ = pipe.execute()
+    user_failures, user_ttl, pair_failures, pair_ttl, ip_failures, ip_ttl, attempts, _ = pipe.execute()
     if int(user_failures or 0) >= settings.login_user_failures:
         _throttled(user_ttl)
+    if int(pair_failures or 0) >= settings.login_pair_failures:
+        _throttled(pair_ttl)
     if int(ip_failures or 0) >= settings.login_ip_failures:
         _throttled(ip_ttl)
     if attempts > settings.login_ip_attempts_per_minute:
@@ -113,6 +121,7 @@ def record_login_failure(username):
     redis = current_app.extensions["carnet.redis"]
     pipe = redis.pipeline()
     for key in (redis_keys.rate_key("login_fail_user", username.lower()),
+                redis_keys.rate_key("login_fail_pair", f"{username.lower()}@{_client_address()}"),
                 redis_keys.rate_key("login_fail_ip", _client_address())):
         pipe.incr(key)
         pipe.expire(key, settings.login_window_seconds, nx=True)
@@ -120,4 +129,6 @@ def record_login_failure(username):
 
 
 def record_login_success(username):
-    current_app.extensions["carnet.redis"].delete(redis_keys.rate_key("login_fail_user", username.lower()))
+    current_app.extensions["carnet.redis"].delete(
+        redis_keys.rate_key("login_fail_user", username.lower()),
+        redis_keys.rate_key("login_fail_pair", f"{username.lower()}@{_client_address()}"))

@@ -18,6 +18,7 @@ class Settings:
     login_window_seconds: int
     trusted_proxies: int
     readiness_services: tuple
+    login_pair_failures: int = 10
 
     @classmethod
     def from_env(cls):
@@ -29,7 +30,8 @@ class Settings:
             signup_enabled=config.env_bool("SIGNUP_ENABLED", True),
             max_body_bytes=config.env_int("MAX_BODY_BYTES", 1_048_576),
             principal_ttl=config.env_int("PRINCIPAL_CACHE_SECONDS", 300),
-            login_user_failures=config.env_int("LOGIN_MAX_FAILURES_PER_USER", 10),
+            login_user_failures=config.env_int("LOGIN_MAX_FAILURES_PER_USER", 100),
+            login_pair_failures=config.env_int("LOGIN_MAX_FAILURES_PER_USER_AND_IP", 10),
             login_ip_failures=config.env_int("LOGIN_MAX_FAILURES_PER_IP", 50),
             login_ip_attempts_per_minute=config.env_int("LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE", 120),
             login_window_seconds=config.env_int("LOGIN_WINDOW_SECONDS", 900),

@@ -37,8 +37,8 @@ def start_stack(log_path, **settings):
         env = test_env(database_url, amqp_uri, fresh_redis_prefix(), READINESS_SERVICES="identity,contacts",
                        LOG_LEVEL="WARNING", **settings)
         with open(log_path, "a", encoding="utf-8") as log:
-            running = Stack(env, gateway_port=free_port(), port_offset=free_port() - stack_module.SERVICES[0]["http_port"],
-                            log=log)
+            offset = free_port() - stack_module.SERVICES[0]["http_port"]
+            running = Stack(env, gateway_port=free_port(), port_offset=offset, log=log)
             try:
                 running.bootstrap()
                 running.start(timeout=90)

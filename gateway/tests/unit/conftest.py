@@ -114,7 +114,7 @@ def make_settings(**changes):
     values = dict(amqp_uri="amqp://unused", redis_url="redis://unused", rpc_timeout=1.0, signup_enabled=True,
                   max_body_bytes=2048, principal_ttl=300, login_user_failures=3, login_ip_failures=5,
                   login_ip_attempts_per_minute=10, login_window_seconds=900, trusted_proxies=0,
-                  readiness_services=("identity",))
+                  readiness_services=("identity",), login_pair_failures=2)
     values.update(changes)
     return Settings(**values)
 

@@ -199,3 +199,12 @@ def test_the_failure_window_starts_at_the_first_failure(app, redis):
     redis.now += 600
     within_request(app, "203.0.113.8", auth.record_login_failure, "marie")
     assert redis.ttl(redis_keys.rate_key("login_fail_user", "marie")) == 300
+
+
+def test_failures_from_one_address_lock_that_username_there_but_not_elsewhere(app):
+    """A stranger guessing a password from one address cannot lock the real user out everywhere."""
+    for _ in range(2):
+        within_request(app, "198.51.100.20", auth.record_login_failure, "julie")
+    with pytest.raises(TooManyRequests):
+        within_request(app, "198.51.100.20", auth.check_login_allowed, "julie")
+    within_request(app, "198.51.100.21", auth.check_login_allowed, "julie")

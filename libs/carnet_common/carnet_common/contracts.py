@@ -1,5 +1,9 @@
 """marshmallow building blocks for every boundary: unknown fields are refused, strings are bounded."""
+import re
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Contract(Schema):
@@ -14,8 +18,13 @@ def text(*, max_length=200, min_length=1, required=False, allow_none=False, **kw
 
 
 class TrimmedString(fields.String):
+    """Trimmed; refuses NUL and lone surrogates, which PostgreSQL text cannot store (N-1: a 422, not a 500,
+    even when a service is called without the gateway's guard)."""
+
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
+        if UNSTORABLE.search(result):
+            raise ValidationError("invalid_characters")
         return result.strip()
 
 
