@@ -59,6 +59,7 @@ def build_spec(api, *, version="0.1.0"):
             statuses |= {422}
         for status in sorted(statuses):
             responses[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
+        responses.update({str(status): response for status, response in op.extra_responses.items()})
         operation["responses"] = responses
         paths.setdefault(PREFIX + op.path, {})[op.method.lower()] = operation
     for path, operations in paths.items():

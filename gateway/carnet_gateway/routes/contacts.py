@@ -11,6 +11,7 @@ from carnet_common.errors import Forbidden
 from carnet_gateway import auth
 from carnet_gateway.api import ADMIN, api
 from carnet_gateway.schemas import contacts as s
+from carnet_gateway.schemas import lifecycle as lifecycle_schemas
 
 LISTS, CONTACTS, ACCOUNTS = ("lists",), ("contacts",), ("accounts",)
 READ_ERRORS = (401, 403, 404)
@@ -31,10 +32,15 @@ def actor(call):
 
 
 def readable(principal, module, record):
-    """``record`` without the fields the role may not read (an allow-list: unknown keys go too)."""
+    """``record`` without the fields the role may not read (an allow-list: unknown keys go too); custom
+    values are narrowed by ``<module>.custom.<key>`` like standard fields (S-3, C-14)."""
     schema_fields = (s.ContactRead if module == "contacts" else s.AccountRead)._declared_fields
-    return {key: value for key, value in record.items()
-            if key in schema_fields and (key in s.ALWAYS_READABLE or auth.may_field(principal, module, key, "read"))}
+    result = {key: value for key, value in record.items()
+              if key in schema_fields and (key in s.ALWAYS_READABLE or auth.may_field(principal, module, key, "read"))}
+    if isinstance(result.get("custom"), dict):
+        result["custom"] = {key: value for key, value in result["custom"].items()
+                            if auth.may_field(principal, module, f"custom.{key}", "read")}
+    return result
 
 
 def readable_page(principal, module, page):
@@ -42,9 +48,17 @@ def readable_page(principal, module, page):
 
 
 def check_writable(principal, module, body):
-    for key in body:
+    names = [key for key in body if key != "custom"] + [f"custom.{key}" for key in body.get("custom") or {}]
+    for key in names:
         if key not in CONTROL_FIELDS and not auth.may_field(principal, module, key, "write"):
             raise Forbidden("field_not_writable", errors={key: ["field_not_writable"]}, params={"field": key})
+
+
+def unreadable_keys(principal):
+    """Permission keys (``contacts.title``, ``accounts.custom.size``, or a whole module) the caller may not
+    read: the service refuses criteria and sorts on them (S-3: filtering would reveal their values)."""
+    keys = [key for key, entry in principal["permissions"]["fields"].items() if not entry.get("read")]
+    return keys + [m for m in ("contacts", "accounts") if not auth.may(principal, m, "read")]
 
 
 def readable_history(principal, module, entries):
@@ -109,7 +123,8 @@ def set_selected_lists(call):
            permission=("contacts", "read"), errors=(401, 403, 422),
            summary="Search the visible contacts (C-2, C-11), sorted by name")
 def search_contacts(call):
-    return readable_page(call.principal, "contacts", rpc("search_contacts", actor(call), call.query))
+    return readable_page(call.principal, "contacts", rpc("search_contacts", actor(call), call.query,
+                                                                 unreadable_keys(call.principal)))
 
 
 @api.route("/contacts", "POST", body=s.ContactCreate, response=s.ContactRead, status=201, tags=CONTACTS,
@@ -134,10 +149,14 @@ def update_contact(call):
                     rpc("update_contact", actor(call), call.path["contact_id"], call.body))
 
 
-@api.route("/contacts/{contact_id}", "DELETE", status=204, tags=CONTACTS, permission=("contacts", "delete"),
-           errors=READ_ERRORS, summary="Delete a contact")
+@api.route("/contacts/{contact_id}", "DELETE", query=lifecycle_schemas.DeleteContactQuery, status=204, tags=CONTACTS,
+           permission=("contacts", "delete"), errors=(401, 403, 404, 422),
+           summary="Delete a contact to the trash (C-10); `delete_account=true` also deletes an account left "
+                   "without contacts (needs the accounts delete permission)")
 def delete_contact(call):
-    rpc("delete_contact", actor(call), call.path["contact_id"])
+    if call.query["delete_account"] and not auth.may(call.principal, "accounts", "delete"):
+        raise Forbidden("missing_permission", params={"module": "accounts", "action": "delete"})
+    rpc("trash_contact", actor(call), call.path["contact_id"], call.query)
 
 
 @api.route("/contacts/{contact_id}/history", "GET", response=s.HistoryEntry, many=True, tags=CONTACTS,
@@ -160,7 +179,8 @@ def set_contact_lists(call):
 @api.route("/accounts", "GET", query=s.RecordQuery, response=s.AccountPage, tags=ACCOUNTS,
            permission=("accounts", "read"), errors=(401, 403, 422), summary="Search the visible accounts")
 def search_accounts(call):
-    return readable_page(call.principal, "accounts", rpc("search_accounts", actor(call), call.query))
+    return readable_page(call.principal, "accounts", rpc("search_accounts", actor(call), call.query,
+                                                                 unreadable_keys(call.principal)))
 
 
 @api.route("/accounts", "POST", body=s.AccountCreate, response=s.AccountRead, status=201, tags=ACCOUNTS,
@@ -209,7 +229,8 @@ def set_account_lists(call):
            permission=("contacts", "read"), errors=(401, 403, 404, 422), summary="The visible contacts of an account")
 def account_contacts(call):
     return readable_page(call.principal, "contacts",
-                         rpc("list_account_contacts", actor(call), call.path["account_id"], call.query))
+                         rpc("list_account_contacts", actor(call), call.path["account_id"], call.query,
+                             unreadable_keys(call.principal)))
 
 
 @api.route("/accounts/{account_id}/contacts", "POST", body=s.AccountContactCreate, response=s.ContactRead,

@@ -1,2 +1,93 @@
-"""Routes: see carnet_contacts/customization.py."""
-from carnet_gateway.api import api  # noqa: F401
+"""Custom fields (C-14), saved filters (C-12) and list layouts (C-15), served by the contacts service.
+
+Administrators manage custom fields and layouts (S-9); everyone reads them, without the fields their
+role may not read (S-3) nor, except administrators on the custom-field routes, hidden ones. Saved
+filters belong to their user: another user's filter is a 404.
+"""
+from carnet_gateway import auth
+from carnet_gateway.api import ADMIN, api
+from carnet_gateway.routes.contacts import actor, rpc, unreadable_keys
+from carnet_gateway.schemas import customization as s
+
+FIELDS, FILTERS, LAYOUTS = ("custom fields",), ("filters",), ("layouts",)
+READ_ERRORS = (401, 403, 404)
+WRITE_ERRORS = (401, 403, 404, 409, 422)
+
+
+def _readable_field(principal, module, key):
+    return principal["is_admin"] or auth.may_field(principal, module, f"custom.{key}", "read")
+
+
+@api.route("/custom-fields/{module}", "GET", response=s.CustomFieldRead, many=True, tags=FIELDS,
+           errors=READ_ERRORS, summary="Custom fields of contacts, accounts or opportunities (hidden ones: "
+                                       "administrators only)")
+def list_custom_fields(call):
+    module = call.path["module"]
+    return [f for f in rpc("list_custom_fields", actor(call), module)
+            if _readable_field(call.principal, module, f["key"])]
+
+
+@api.route("/custom-fields/{module}", "POST", auth=ADMIN, body=s.CustomFieldCreate, response=s.CustomFieldRead,
+           status=201, tags=FIELDS, errors=WRITE_ERRORS,
+           summary="Add a custom field (at most 70 per module; key unique per module: 409)")
+def create_custom_field(call):
+    return rpc("create_custom_field", actor(call), call.path["module"], call.body)
+
+
+@api.route("/custom-fields/{module}/{key}", "PATCH", auth=ADMIN, body=s.CustomFieldUpdate,
+           response=s.CustomFieldRead, tags=FIELDS, errors=WRITE_ERRORS,
+           summary="Change a custom field's labels, hidden flag, height or choices (never its key or type)")
+def update_custom_field(call):
+    return rpc("update_custom_field", actor(call), call.path["module"], call.path["key"], call.body)
+
+
+@api.route("/custom-fields/{module}/{key}", "DELETE", auth=ADMIN, status=204, tags=FIELDS, errors=READ_ERRORS,
+           summary="Delete a custom field and its values on every record")
+def delete_custom_field(call):
+    rpc("delete_custom_field", actor(call), call.path["module"], call.path["key"])
+
+
+@api.route("/filters/{module}", "GET", response=s.FilterRead, many=True, tags=FILTERS, errors=READ_ERRORS,
+           summary="The caller's saved filters of a module (contacts or accounts)")
+def list_filters(call):
+    return rpc("list_filters", actor(call), call.path["module"])
+
+
+@api.route("/filters/{module}", "POST", body=s.FilterCreate, response=s.FilterRead, status=201, tags=FILTERS,
+           errors=WRITE_ERRORS, summary="Save criteria under a name (validated: 422 naming the bad path)")
+def create_filter(call):
+    return rpc("create_filter", actor(call), call.path["module"], call.body, unreadable_keys(call.principal))
+
+
+@api.route("/filters/{module}/{filter_id}", "PATCH", body=s.FilterUpdate, response=s.FilterRead, tags=FILTERS,
+           errors=WRITE_ERRORS, summary="Rename a saved filter or change its criteria")
+def update_filter(call):
+    return rpc("update_filter", actor(call), call.path["module"], call.path["filter_id"], call.body,
+               unreadable_keys(call.principal))
+
+
+@api.route("/filters/{module}/{filter_id}", "DELETE", status=204, tags=FILTERS, errors=READ_ERRORS,
+           summary="Delete a saved filter")
+def delete_filter(call):
+    rpc("delete_filter", actor(call), call.path["module"], call.path["filter_id"])
+
+
+@api.route("/layouts/{module}", "GET", response=s.LayoutRead, tags=LAYOUTS, errors=READ_ERRORS,
+           summary="The list columns of contacts or accounts, and the caller's remembered sort")
+def get_layout(call):
+    return _readable_layout(call.principal, call.path["module"], rpc("get_layout", actor(call), call.path["module"]))
+
+
+@api.route("/layouts/{module}", "PUT", auth=ADMIN, body=s.LayoutPut, response=s.LayoutRead, tags=LAYOUTS,
+           errors=WRITE_ERRORS, summary="Set the list columns (unknown fields: 422)")
+def put_layout(call):
+    return _readable_layout(call.principal, call.path["module"],
+                            rpc("put_layout", actor(call), call.path["module"], call.body))
+
+
+def _readable_layout(principal, module, layout):
+    columns = [[name for name in column if auth.may_field(principal, module, name, "read")]
+               for column in layout["columns"]]
+    return {**layout, "columns": [column for column in columns if column]}
+
+

@@ -18,6 +18,14 @@ def list_ids_field(**kwargs):
     return fields.List(identifier(), validate=validate.Length(min=1, max=100), **kwargs)
 
 
+def custom_values_field():
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=63)), values=fields.Raw(allow_none=True),
+                       validate=validate.Length(max=70), metadata={
+                           "description": "Custom field values by key (C-14), typed as the field: text, integer, "
+                                          'decimal string ("43.98"), date YYYY-MM-DD, boolean, a choice, a list '
+                                          "of choices; null clears a value.", "example": {"secteur": "Bois"}})
+
+
 def _record_fields():
     return {
         "email": fields.Email(allow_none=True, validate=validate.Length(max=254)),
@@ -32,6 +40,7 @@ def _record_fields():
         "rep1_id": identifier(allow_none=True, metadata={"description": "A user; defaults to the creator."}),
         "rep2_id": identifier(allow_none=True),
         "status": fields.String(validate=validate.OneOf(STATUSES)),
+        "custom": custom_values_field(),
     }
 
 
@@ -99,6 +108,14 @@ class RecordQuery(Contract):
         "description": "Terms (all required) over first/last name, email and account name, accent- and "
                        "case-insensitive; prefixes t: p: c: a: e: id:; quote a value with spaces: "
                        'c:"trois rivieres".', "example": "tremblay p:514222 c:montreal"})
+    criteria = fields.String(validate=validate.Length(max=20_000), metadata={
+        "description": 'Criteria JSON (C-12): groups {"op": "and"|"or", "items": [...]} and leaves '
+                       '{"field", "cmp", "value"}; fields of the record, account.<field>, custom.<key>, list.',
+        "example": '{"op": "and", "items": [{"field": "account.city", "cmp": "contains", "value": "mont"}]}'})
+    filter_id = identifier(metadata={"description": "One of the caller's saved filters of this module."})
+    sort = fields.String(validate=validate.Length(min=1, max=80), metadata={
+        "description": "A field, `-` first for descending (`-city`, `custom.<key>`); remembered per user and "
+                       "module and used when absent (C-15).", "example": "-city"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

@@ -12,6 +12,12 @@ def list_ids_field(**kwargs):
     return fields.List(identifier(), validate=validate.Length(min=1, max=100), **kwargs)
 
 
+def custom_values_field():
+    """``{key: value}`` of custom fields (C-14); checked against the organization's fields in use cases."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=63)), values=fields.Raw(allow_none=True),
+                       validate=validate.Length(max=70))
+
+
 def _record_fields():
     """Fields contacts and accounts share (SPEC §10)."""
     return {
@@ -27,6 +33,7 @@ def _record_fields():
         "rep1_id": identifier(allow_none=True),
         "rep2_id": identifier(allow_none=True),
         "status": fields.String(validate=validate.OneOf(STATUSES)),
+        "custom": custom_values_field(),
     }
 
 
@@ -97,6 +104,9 @@ class Grants(Contract):
 
 class SearchQuery(Contract):
     q = fields.String(validate=validate.Length(max=500))
+    criteria = fields.String(validate=validate.Length(max=20_000))
+    filter_id = identifier()
+    sort = fields.String(validate=validate.Length(min=1, max=80))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -115,3 +125,57 @@ class Actor(Contract):
     request_id = fields.String(allow_none=True)
     flags = fields.Nested(Flags, load_default=dict)
     subordinate_ids = fields.List(fields.String(), load_default=list)
+
+
+# Customization (C-12, C-14, C-15) ---------------------------------------------------------------------------
+
+CUSTOM_FIELD_KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$", error="custom_field_key")
+CUSTOM_FIELD_TYPES = ("text", "textarea", "number", "decimal", "date", "boolean", "single_choice", "multi_choice",
+                      "url", "email", "phone", "html")
+CHOICE_TYPES = ("single_choice", "multi_choice")
+
+
+def _choices():
+    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
+
+
+class CustomFieldUpdate(Contract):
+    label_fr = text(max_length=100)
+    label_en = text(max_length=100)
+    hidden = StrictBoolean()
+    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
+    choices = _choices()
+
+
+class CustomFieldCreate(CustomFieldUpdate):
+    key = fields.String(required=True, validate=CUSTOM_FIELD_KEY)
+    type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
+    label_fr = text(required=True, max_length=100)
+    label_en = text(required=True, max_length=100)
+
+    @validates_schema
+    def _options_fit_the_type(self, data, **kwargs):
+        kind = data.get("type")
+        if kind in CHOICE_TYPES and not data.get("choices"):
+            raise ValidationError("custom_field_choices_required", "choices")
+        if kind not in CHOICE_TYPES and "choices" in data:
+            raise ValidationError("custom_field_no_choices", "choices")
+        if kind != "textarea" and data.get("height") is not None:
+            raise ValidationError("custom_field_height_textarea", "height")
+
+
+class FilterUpdate(Contract):
+    name = text(max_length=100)
+    criteria = fields.Dict()
+
+
+class FilterCreate(FilterUpdate):
+    name = text(required=True, max_length=100)
+    criteria = fields.Dict(required=True)
+
+
+class LayoutPut(Contract):
+    """Columns in order; each a stack of fields, the first one its title (C-15)."""
+    columns = fields.List(fields.List(fields.String(validate=validate.Length(min=1, max=80)),
+                                      validate=validate.Length(min=1, max=5)),
+                          required=True, validate=validate.Length(min=1, max=60))

@@ -24,3 +24,27 @@ def list_payload(row, actor):
 
 def record_payload(read, actor, **extra):
     return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "record": read, **extra}
+
+
+# --- Lifecycle (C-5, C-7, C-10) -------------------------------------------------------------------------
+# contact_deleted  {org_id, actor_id, contact_id, account_id, deleted_at}: to the trash (C-10); restorable
+#                  for 30 days, then purged without a further event.
+# account_deleted  {org_id, actor_id, account_id, contact_ids, deleted_at}: contact_ids went with it
+#                  (empty when the account was deleted because its last contact was).
+# contact_restored {org_id, actor_id, contact_id, account_id}: back from the trash, whole.
+# account_restored {org_id, actor_id, account_id, contact_ids}: with the contacts deleted with it.
+# contact_moved    {org_id, actor_id, contact_id, from_account_id, to_account_id}: "changed jobs" (C-7);
+#                  the contact's tasks and opportunities stay with from_account_id.
+CONTACT_RESTORED = "contact_restored"
+ACCOUNT_RESTORED = "account_restored"
+CONTACT_MOVED = "contact_moved"
+
+
+def contact_deleted_payload(row, actor, deleted_at):
+    return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "contact_id": row["id"],
+            "account_id": row["account_id"], "deleted_at": deleted_at.isoformat()}
+
+
+def account_deleted_payload(account_id, contact_ids, actor, deleted_at):
+    return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "account_id": account_id,
+            "contact_ids": list(contact_ids), "deleted_at": deleted_at.isoformat()}

@@ -131,3 +131,105 @@ rep_users = sa.Table(
 )
 
 outbox, inbox, inbox_failures = kit_tables(metadata)
+
+
+# Customization (C-12, C-14, C-15): migration 0003_customization ------------------------------------------
+
+custom_fields = sa.Table(
+    "custom_fields", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("module", sa.Text, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("label_fr", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+    sa.Column("hidden", sa.Boolean, nullable=False),
+    sa.Column("height", sa.Integer),
+    sa.Column("choices", JSONB),
+    sa.Column("position", sa.Integer, nullable=False),
+    *_timestamps(),
+    sa.UniqueConstraint("org_id", "module", "key", name="custom_fields_key"),
+)
+
+saved_filters = sa.Table(
+    "saved_filters", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("module", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("criteria", JSONB, nullable=False),
+    *_timestamps(),
+)
+
+layouts = sa.Table(
+    "layouts", metadata,
+    sa.Column("org_id", sa.Text, primary_key=True),
+    sa.Column("module", sa.Text, primary_key=True),
+    sa.Column("columns", JSONB, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+user_sorts = sa.Table(
+    "user_sorts", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("module", sa.Text, primary_key=True),
+    sa.Column("sort", sa.Text, nullable=False),
+)
+
+# --- Lifecycle (issue 4: relations C-5, trash C-10; migration 0003_lifecycle) -------------------------
+
+# A symmetric relation is one row, its pair ordered (contact_a < contact_b), shown from both sides.
+relations = sa.Table(
+    "relations", metadata,
+    sa.Column("contact_a", sa.Text, sa.ForeignKey("contacts.contacts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("contact_b", sa.Text, sa.ForeignKey("contacts.contacts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("created_by", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.CheckConstraint("contact_a < contact_b", name="relations_ordered_pair"),
+)
+
+# One entry per delete, keyed by the deleted record's id; ``dependants`` ([{type, id}]) went with it.
+trash = sa.Table(
+    "trash", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("record_type", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("deleted_by", sa.Text),
+    sa.Column("dependants", JSONB, nullable=False),
+)
+
+# --- Exports and jobs (issue 4: C-18, N-4; migration 0003_jobs) --------------------------------------------
+
+# A background job (status queued → running → done | failed); ``params`` holds what it needs to run
+# (the actor as verified at the request, the query, the readable fields, the language).
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("progress", sa.Integer, nullable=False),
+    sa.Column("params", JSONB, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("result_name", sa.Text),
+    sa.Column("result_size", sa.BigInteger),
+    sa.Column("result_chunks", sa.Integer),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+)
+
+# The file a job produced, in chunks, so any gateway pod can stream it from any service replica.
+job_files = sa.Table(
+    "job_files", metadata,
+    sa.Column("job_id", sa.Text, sa.ForeignKey("contacts.jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)

@@ -9,12 +9,16 @@ from carnet_contacts.models import (
     account_members,
     accounts,
     contacts,
+    custom_fields,
     history,
+    layouts,
     list_grants,
     list_members,
     lists,
     rep_users,
+    saved_filters,
     selected_lists,
+    user_sorts,
 )
 
 # The hit set is capped: its exact size is free below the cap; above it the planner's estimate is given
@@ -132,6 +136,11 @@ def get_visible(session, record_type, record_id, *, actor, list_ids, for_update=
     return session.execute(query).mappings().first()
 
 
+def org_of(session, record_type, record_id):
+    table = TABLES[record_type]
+    return session.execute(sa.select(table.c.org_id).where(table.c.id == record_id)).scalar()
+
+
 def get_account(session, account_id):
     return session.execute(sa.select(accounts).where(accounts.c.id == account_id)).mappings().first()
 
@@ -169,7 +178,6 @@ TERM_COLUMNS = {
     "account": {"text": "search_norm", "phone": "phone_digits", "city": "city_norm", "street": "street_norm",
                 "email": "search_norm"},
 }
-SORT = {"contact": ("last_name", "first_name"), "account": ("name",)}
 
 
 def term_clause(record_type, term, *, org_id):
@@ -193,29 +201,37 @@ def term_clause(record_type, term, *, org_id):
     return column.like(search.like_contains(term.value), escape="\\")
 
 
-def search_page(session, record_type, *, predicates, page, per_page):
+def search_page(session, record_type, *, predicates, page, per_page, sort):
     """``(ids, total, capped)``: the adaptive capped hit set of research/perf-limits.md §5.2.
 
     The hit set (≤ HIT_CAP + 1 rows) is built first and fenced, so the planner cannot walk the name
     index and filter; the page and the exact total come from it in one statement. Past the cap, hits are
     dense: the plain page query walks the sort index, and the total is the planner's estimate.
+    ``sort`` is ``[(expression, icu, descending), …]`` ending with the id tie-break (criteria.sort_keys).
     """
     table = TABLES[record_type]
-    sort_names = SORT[record_type]
     offset = (page - 1) * per_page
-    hits = (sa.select(table.c.id, *(table.c[n] for n in sort_names)).where(*predicates)
-            .limit(HIT_CAP + 1).cte("hits").prefix_with("MATERIALIZED"))
+    hits = (sa.select(table.c.id, *(expression.label(f"s{i}") for i, (expression, _, _) in enumerate(sort)))
+            .where(*predicates).limit(HIT_CAP + 1).cte("hits").prefix_with("MATERIALIZED"))
     total = sa.select(sa.func.count()).select_from(hits).scalar_subquery()
-    order = [hits.c[n].collate(ICU) for n in sort_names] + [hits.c.id]
+    order = _order([(hits.c[f"s{i}"], icu, desc) for i, (_, icu, desc) in enumerate(sort)])
     rows = session.execute(sa.select(hits.c.id, total.label("total")).order_by(*order)
                            .limit(per_page).offset(offset)).all()
     count = rows[0].total if rows else session.execute(sa.select(total)).scalar()
     if count <= HIT_CAP:
         return [r.id for r in rows], count, False
-    order = [table.c[n].collate(ICU) for n in sort_names] + [table.c.id]
-    page_query = sa.select(table.c.id).where(*predicates).order_by(*order).limit(per_page).offset(offset)
+    page_query = sa.select(table.c.id).where(*predicates).order_by(*_order(sort)).limit(per_page).offset(offset)
     ids = list(session.scalars(page_query))
     return ids, max(_estimate(session, sa.select(table.c.id).where(*predicates)), HIT_CAP + 1), True
+
+
+def _order(keys):
+    """Text in ICU order ("Émond" before "Z"), empty values last in both directions."""
+    order = []
+    for expression, icu, descending in keys:
+        expression = expression.collate(ICU) if icu else expression
+        order.append((expression.desc() if descending else expression.asc()).nulls_last())
+    return order
 
 
 def _estimate(session, query):
@@ -248,3 +264,87 @@ def list_history(session, record_type, record_id, *, limit=500):
     return session.execute(sa.select(history).where(history.c.record_type == record_type,
                                                     history.c.record_id == record_id)
                            .order_by(history.c.id.desc()).limit(limit)).mappings().all()
+
+
+# Customization (C-12, C-14, C-15) -------------------------------------------------------------------------
+
+def custom_field_rows(session, *, org_id, module, for_update=False):
+    query = (sa.select(custom_fields).where(custom_fields.c.org_id == org_id, custom_fields.c.module == module)
+             .order_by(custom_fields.c.position, custom_fields.c.key))
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).mappings().all()
+
+
+def custom_field_rows_by_module(session, *, org_id, modules):
+    rows = session.execute(sa.select(custom_fields).where(custom_fields.c.org_id == org_id,
+                                                          custom_fields.c.module.in_(list(modules)))
+                           ).mappings().all()
+    result = {module: {} for module in modules}
+    for row in rows:
+        result[row["module"]][row["key"]] = row
+    return result
+
+
+def lock_custom_fields(session, *, org_id, module):
+    """Serialise additions per organization and module, so two at once cannot pass the limit of 70."""
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"custom_fields:{org_id}:{module}"))))
+
+
+def insert_custom_field(session, values):
+    """False when the key is already taken in this organization and module."""
+    statement = (sa.dialects.postgresql.insert(custom_fields).values(**values)
+                 .on_conflict_do_nothing(constraint="custom_fields_key").returning(custom_fields.c.id))
+    return session.execute(statement).first() is not None
+
+
+def update_custom_field(session, field_id, values):
+    session.execute(custom_fields.update().where(custom_fields.c.id == field_id).values(**values))
+
+
+def delete_custom_field(session, *, org_id, module, key):
+    """The definition and every value of it (C-14: a deleted field leaves nothing behind)."""
+    session.execute(custom_fields.delete().where(custom_fields.c.org_id == org_id,
+                                                 custom_fields.c.module == module, custom_fields.c.key == key))
+    table = {"contacts": contacts, "accounts": accounts}.get(module)
+    if table is not None:
+        session.execute(table.update().where(table.c.org_id == org_id, table.c.custom.has_key(key))
+                        .values(custom=table.c.custom - key))
+
+
+def saved_filter_rows(session, *, user_id, module):
+    return session.execute(sa.select(saved_filters).where(saved_filters.c.user_id == user_id,
+                                                          saved_filters.c.module == module)
+                           .order_by(saved_filters.c.name.collate(ICU), saved_filters.c.id)).mappings().all()
+
+
+def get_saved_filter(session, *, user_id, module, filter_id):
+    return session.execute(sa.select(saved_filters).where(
+        saved_filters.c.id == filter_id, saved_filters.c.user_id == user_id,
+        saved_filters.c.module == module)).mappings().first()
+
+
+def delete_saved_filter(session, filter_id):
+    session.execute(saved_filters.delete().where(saved_filters.c.id == filter_id))
+
+
+def get_layout(session, *, org_id, module):
+    return session.execute(sa.select(layouts.c.columns).where(layouts.c.org_id == org_id,
+                                                              layouts.c.module == module)).scalar()
+
+
+def put_layout(session, *, org_id, module, columns):
+    statement = sa.dialects.postgresql.insert(layouts).values(org_id=org_id, module=module, columns=columns)
+    session.execute(statement.on_conflict_do_update(index_elements=[layouts.c.org_id, layouts.c.module],
+                                                    set_={"columns": columns, "updated_at": now()}))
+
+
+def get_user_sort(session, *, user_id, module):
+    return session.execute(sa.select(user_sorts.c.sort).where(user_sorts.c.user_id == user_id,
+                                                              user_sorts.c.module == module)).scalar()
+
+
+def put_user_sort(session, *, user_id, module, sort):
+    statement = sa.dialects.postgresql.insert(user_sorts).values(user_id=user_id, module=module, sort=sort)
+    session.execute(statement.on_conflict_do_update(index_elements=[user_sorts.c.user_id, user_sorts.c.module],
+                                                    set_={"sort": sort}))

@@ -26,6 +26,10 @@ def _id(value):
     return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
+def _names(values):
+    return [v for v in values if isinstance(v, str)] if isinstance(values, (list, tuple)) else []
+
+
 class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpsEndpoints):
     name = SERVICE
 
@@ -81,9 +85,12 @@ class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpsEndpoints):
 
     # Contacts ----------------------------------------------------------------------------------------
     @rpc_method
-    def search_contacts(self, actor, query=None):
+    def search_contacts(self, actor, query=None, unreadable=()):
+        """``unreadable``: field permission keys the caller may not read (no criteria or sort on them)."""
         actor, query = _actor(actor), load_or_raise(contracts.SearchQuery(), query or {})
-        return usecases.search_records(self.db, actor=actor, record_type="contact", query=query)
+        with self.db.begin():  # the sort used is remembered (C-15)
+            return usecases.search_records(self.db, actor=actor, record_type="contact", query=query,
+                                           unreadable=_names(unreadable))
 
     @rpc_method
     def get_contact(self, actor, contact_id):
@@ -122,9 +129,12 @@ class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpsEndpoints):
 
     # Accounts ----------------------------------------------------------------------------------------
     @rpc_method
-    def search_accounts(self, actor, query=None):
+    def search_accounts(self, actor, query=None, unreadable=()):
+        """``unreadable``: field permission keys the caller may not read (no criteria or sort on them)."""
         actor, query = _actor(actor), load_or_raise(contracts.SearchQuery(), query or {})
-        return usecases.search_records(self.db, actor=actor, record_type="account", query=query)
+        with self.db.begin():  # the sort used is remembered (C-15)
+            return usecases.search_records(self.db, actor=actor, record_type="account", query=query,
+                                           unreadable=_names(unreadable))
 
     @rpc_method
     def get_account(self, actor, account_id):
@@ -162,10 +172,10 @@ class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpsEndpoints):
                                     record_id=_id(account_id))
 
     @rpc_method
-    def list_account_contacts(self, actor, account_id, query=None):
+    def list_account_contacts(self, actor, account_id, query=None, unreadable=()):
         actor, query = _actor(actor), load_or_raise(contracts.SearchQuery(), query or {})
         return usecases.search_records(self.db, actor=actor, record_type="contact", query=query,
-                                       account_id=_id(account_id))
+                                       account_id=_id(account_id), unreadable=_names(unreadable))
 
     @rpc_method
     def create_account_contact(self, actor, account_id, data):

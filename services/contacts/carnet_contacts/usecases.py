@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carnet_contacts import events, norms, repository, search
+from carnet_contacts import criteria, custom_fields, events, norms, repository, search, trash
 from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS, accounts, contacts, lists
 
 ACCOUNT_NORM_SOURCES = {"name", "city", "street"}
@@ -154,13 +154,42 @@ def _contact_reads(session, rows, scope):
     """Reads of ``rows`` with account names and the list ids the caller may see."""
     names = repository.account_names(session, [r["account_id"] for r in rows])
     members = repository.member_list_ids(session, "contact", [r["id"] for r in rows])
-    return [contact_read(r, account_name=names.get(r["account_id"]),
-                         list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows]
+    return _visible_custom(session, "contact", [
+        contact_read(r, account_name=names.get(r["account_id"]),
+                     list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows])
 
 
 def _account_reads(session, rows, scope):
     members = repository.member_list_ids(session, "account", [r["id"] for r in rows])
-    return [account_read(r, list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows]
+    return _visible_custom(session, "account", [
+        account_read(r, list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows])
+
+
+def _custom_definitions(session, org_id, record_type):
+    module = custom_fields.RECORD_MODULES[record_type]
+    return repository.custom_field_rows_by_module(session, org_id=org_id, modules=[module])[module]
+
+
+def _visible_custom(session, record_type, reads):
+    """C-14: values of hidden or deleted custom fields never leave the service in a record."""
+    if reads:
+        org_id = repository.org_of(session, record_type, reads[0]["id"])
+        definitions = _custom_definitions(session, org_id, record_type)
+        for read in reads:
+            read["custom"] = custom_fields.visible_values(definitions, read["custom"])
+    return reads
+
+
+def _custom_changes(session, actor, record_type, stored, data):
+    """``(custom, history fields)``: the record's custom values after ``data["custom"]`` (422 on
+    ``custom.<key>``), and the old/new of each changed key for C-17 as ``custom.<key>`` entries."""
+    if not data.get("custom"):
+        return stored or {}, {}, {}
+    cleaned = custom_fields.clean_values(_custom_definitions(session, actor["org_id"], record_type), data["custom"])
+    merged = custom_fields.merge(stored, cleaned)
+    before = {f"custom.{k}": (stored or {}).get(k) for k in cleaned}
+    after = {f"custom.{k}": merged.get(k) for k in cleaned}
+    return merged, before, after
 
 
 READS = {"contact": _contact_reads, "account": _account_reads}
@@ -180,9 +209,17 @@ def get_record(session, *, actor, record_type, record_id):
     return READS[record_type](session, [row], scope)[0]
 
 
-def search_records(session, *, actor, record_type, query, account_id=None):
-    """A page of visible records matching ``query["q"]`` (C-11), sorted by name then id."""
-    scope = Scope(session, actor)
+def criteria_context(session, *, actor, record_type, scope, unreadable=()):
+    modules = list(custom_fields.RECORD_MODULES.values())
+    return criteria.Context(record_type, actor["org_id"],
+                            custom=repository.custom_field_rows_by_module(session, org_id=actor["org_id"],
+                                                                          modules=modules),
+                            list_ids=frozenset(scope.accessible), unreadable=frozenset(unreadable))
+
+
+def record_predicates(session, *, actor, record_type, query, scope, account_id=None, unreadable=(), ctx=None):
+    """What ``query`` and the caller's visibility select, as predicates (no paging): shared by the search
+    page and the export (C-18), so an export holds exactly the records the list shows."""
     predicates = [repository.visible(record_type, actor=actor, list_ids=scope.selected)]
     if account_id is not None:
         _visible(session, "account", account_id, actor, scope)
@@ -192,8 +229,48 @@ def search_records(session, *, actor, record_type, query, account_id=None):
         if clause is None:
             raise InvalidInput(errors={"q": ["search_prefix_not_here"]})
         predicates.append(clause)
+    if query.get("filter_id") or query.get("criteria"):  # C-12
+        ctx = ctx or criteria_context(session, actor=actor, record_type=record_type, scope=scope,
+                                      unreadable=unreadable)
+        if query.get("filter_id"):
+            saved = repository.get_saved_filter(session, user_id=actor["user_id"],
+                                                module=custom_fields.RECORD_MODULES[record_type],
+                                                filter_id=query["filter_id"])
+            if saved is None:
+                raise NotFound()
+            predicates.append(criteria.compile_criteria(saved["criteria"], ctx, path="filter_id"))
+        if query.get("criteria"):
+            predicates.append(criteria.compile_criteria(criteria.parse_json(query["criteria"]), ctx))
+    return predicates
+
+
+def _sort(session, *, actor, record_type, query, ctx, remember):
+    """C-15: the requested sort (remembered per user and module), else the last one, else by name."""
+    module = custom_fields.RECORD_MODULES[record_type]
+    if query.get("sort"):
+        keys = criteria.sort_keys(query["sort"], ctx)
+        if remember:
+            repository.put_user_sort(session, user_id=actor["user_id"], module=module, sort=query["sort"])
+        return keys
+    stored = repository.get_user_sort(session, user_id=actor["user_id"], module=module)
+    if stored:
+        try:
+            return criteria.sort_keys(stored, ctx)
+        except (InvalidInput, Forbidden):  # the field was deleted or hidden since
+            pass
+    return criteria.sort_keys(criteria.DEFAULT_SORT[record_type], ctx)
+
+
+def search_records(session, *, actor, record_type, query, account_id=None, unreadable=()):
+    """A page of visible records matching ``query["q"]`` (C-11) and its criteria (C-12), in the caller's sort
+    (C-15, id last so the order is stable). ``unreadable``: field permission keys the caller may not read."""
+    scope = Scope(session, actor)
+    ctx = criteria_context(session, actor=actor, record_type=record_type, scope=scope, unreadable=unreadable)
+    predicates = record_predicates(session, actor=actor, record_type=record_type, query=query, scope=scope,
+                                   account_id=account_id, ctx=ctx)
+    sort = _sort(session, actor=actor, record_type=record_type, query=query, ctx=ctx, remember=account_id is None)
     ids, total, capped = repository.search_page(session, record_type, predicates=predicates,
-                                                page=query["page"], per_page=query["per_page"])
+                                                page=query["page"], per_page=query["per_page"], sort=sort)
     fetch = repository.contacts_by_ids if record_type == "contact" else repository.accounts_by_ids
     items = READS[record_type](session, fetch(session, ids), scope)
     return {"items": items, "total": total, "total_capped": capped, "page": query["page"],
@@ -203,9 +280,12 @@ def search_records(session, *, actor, record_type, query, account_id=None):
 def get_history(session, *, actor, record_type, record_id):
     scope = Scope(session, actor)
     _visible(session, record_type, record_id, actor, scope)
+    definitions = _custom_definitions(session, actor["org_id"], record_type)
+    shown = {f"custom.{key}" for key in custom_fields.visible_values(definitions, dict.fromkeys(definitions, 1))}
     return [{"id": str(r["id"]), "at": _iso(r["at"]), "user_id": r["user_id"], "field": r["field"],
              "old": r["old"], "new": r["new"]}
-            for r in repository.list_history(session, record_type, record_id)]
+            for r in repository.list_history(session, record_type, record_id)
+            if not r["field"].startswith("custom.") or r["field"] in shown]
 
 
 # Writes ----------------------------------------------------------------------------------------------
@@ -244,9 +324,10 @@ def create_contact(session, *, outbox, actor, data, account_id=None):
     list_ids = scope.check(session, data["list_ids"])
     account = _account_for(session, actor, scope, data.get("account_id"))
     contact_id = new_id()
+    custom, _, _ = _custom_changes(session, actor, "contact", {}, data)
     values = {key: data.get(key) for key in CONTACT_FIELDS}
     values.update(id=contact_id, org_id=actor["org_id"], subscribed=data.get("subscribed", True),
-                  status=data.get("status") or "active", is_primary=False, custom={}, version=1,
+                  status=data.get("status") or "active", is_primary=False, custom=custom, version=1,
                   created_by=actor["user_id"], rep1_id=data.get("rep1_id", actor["user_id"]))
     values.update(norms.contact_norms(values, account))
     repository.insert(session, contacts, values)
@@ -269,10 +350,12 @@ def update_contact(session, *, outbox, actor, contact_id, data):
     else:
         account = repository.get_account(session, account_id) if account_id else None
     merged = {**row, **changes}
-    history = _history_rows(actor, "contact", contact_id, row, merged, changes)
+    custom, before, after = _custom_changes(session, actor, "contact", row["custom"], data)
+    history = (_history_rows(actor, "contact", contact_id, row, merged, changes)
+               + _history_rows(actor, "contact", contact_id, before, after, list(after)))
     if history:
         repository.update(session, contacts, contact_id, {
-            **changes, **norms.contact_norms(merged, account), "version": row["version"] + 1,
+            **changes, "custom": custom, **norms.contact_norms(merged, account), "version": row["version"] + 1,
             "updated_at": repository.now()})
         repository.add_history(session, history)
     read = _contact_reads(session, repository.contacts_by_ids(session, [contact_id]), scope)[0]
@@ -311,22 +394,19 @@ def set_record_lists(session, *, outbox, actor, record_type, record_id, data):
     return get_record(session, actor=actor, record_type=record_type, record_id=record_id)
 
 
-def delete_contact(session, *, outbox, actor, contact_id):
-    scope = Scope(session, actor)
-    row = _visible(session, "contact", contact_id, actor, scope, for_update=True)
-    repository.update(session, contacts, contact_id, {"deleted_at": repository.now(),
-                                                      "version": row["version"] + 1})
-    repository.add_history(session, [_event_row("contact", contact_id, actor, "deleted")])
-    outbox.add(session, events.CONTACT_DELETED, {"org_id": actor["org_id"], "contact_id": contact_id,
-                                                 "account_id": row["account_id"], "actor_id": actor["user_id"]})
+def delete_contact(session, *, outbox, actor, contact_id, delete_account=False):
+    """C-10: to the trash (``trash.py``), restorable for 30 days."""
+    return trash.delete_contact(session, outbox=outbox, actor=actor, contact_id=contact_id,
+                                delete_account=delete_account)
 
 
 def create_account(session, *, outbox, actor, data):
     scope = Scope(session, actor)
     list_ids = scope.check(session, data["list_ids"])
     account_id = new_id()
+    custom, _, _ = _custom_changes(session, actor, "account", {}, data)
     values = {key: data.get(key) for key in ACCOUNT_FIELDS}
-    values.update(id=account_id, org_id=actor["org_id"], status=data.get("status") or "active", custom={},
+    values.update(id=account_id, org_id=actor["org_id"], status=data.get("status") or "active", custom=custom,
                   version=1, created_by=actor["user_id"], rep1_id=data.get("rep1_id", actor["user_id"]))
     values.update(norms.account_norms(values))
     repository.insert(session, accounts, values)
@@ -343,10 +423,12 @@ def update_account(session, *, outbox, actor, account_id, data):
     _check_version(row, data)
     changes = {key: value for key, value in data.items() if key in ACCOUNT_FIELDS}
     merged = {**row, **changes}
-    history = _history_rows(actor, "account", account_id, row, merged, changes)
+    custom, before, after = _custom_changes(session, actor, "account", row["custom"], data)
+    history = (_history_rows(actor, "account", account_id, row, merged, changes)
+               + _history_rows(actor, "account", account_id, before, after, list(after)))
     if history:
         repository.update(session, accounts, account_id, {
-            **changes, **norms.account_norms(merged), "version": row["version"] + 1,
+            **changes, "custom": custom, **norms.account_norms(merged), "version": row["version"] + 1,
             "updated_at": repository.now()})
         repository.add_history(session, history)
         if ACCOUNT_NORM_SOURCES & {h["field"] for h in history}:
@@ -361,20 +443,8 @@ def update_account(session, *, outbox, actor, account_id, data):
 
 
 def delete_account(session, *, outbox, actor, account_id):
-    """C-10: deleting an account deletes its contacts (soft deletes: the trash comes later)."""
-    scope = Scope(session, actor)
-    row = _visible(session, "account", account_id, actor, scope, for_update=True)
-    deleted_at = repository.now()
-    repository.update(session, accounts, account_id, {"deleted_at": deleted_at, "version": row["version"] + 1})
-    contact_ids = []
-    for contact in repository.contacts_of_account(session, account_id):
-        contact_ids.append(contact["id"])
-        repository.update(session, contacts, contact["id"], {"deleted_at": deleted_at,
-                                                             "version": contact["version"] + 1})
-    repository.add_history(session, [_event_row("account", account_id, actor, "deleted")]
-                           + [_event_row("contact", i, actor, "deleted") for i in contact_ids])
-    outbox.add(session, events.ACCOUNT_DELETED, {"org_id": actor["org_id"], "account_id": account_id,
-                                                 "contact_ids": contact_ids, "actor_id": actor["user_id"]})
+    """C-10: deleting an account deletes its contacts; both go to the trash together (``trash.py``)."""
+    return trash.delete_account(session, outbox=outbox, actor=actor, account_id=account_id)
 
 
 # Users read model ----------------------------------------------------------------------------------------

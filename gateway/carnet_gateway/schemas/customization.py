@@ -1,0 +1,94 @@
+"""HTTP contracts for custom fields (C-14), saved filters (C-12) and list layouts (C-15).
+
+The contacts service validates again with its own copy (``carnet_contacts/contracts.py``);
+``tests/contract/test_customization_contracts.py`` checks both accept the same fields.
+"""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from carnet_common.contracts import Contract, StrictBoolean, text
+
+CUSTOM_FIELD_KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$", error="custom_field_key")
+CUSTOM_FIELD_TYPES = ("text", "textarea", "number", "decimal", "date", "boolean", "single_choice", "multi_choice",
+                      "url", "email", "phone", "html")
+CHOICE_TYPES = ("single_choice", "multi_choice")
+CRITERIA_DOC = ('Nested groups `{"op": "and"|"or", "items": [...]}` and leaves `{"field", "cmp", "value"}`. '
+                "Fields: the record's own, `account.<field>` (contacts), `custom.<key>`, `list` (value: a list "
+                "id). cmp: eq, ne, contains, starts_with, empty, not_empty, before, after, gt, lt. At most 6 "
+                "levels and 100 leaves.")
+
+
+def _choices():
+    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
+
+
+class CustomFieldUpdate(Contract):
+    label_fr = text(max_length=100)
+    label_en = text(max_length=100)
+    hidden = StrictBoolean(metadata={"description": "Hidden for everyone (absent from records)."})
+    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50),
+                            metadata={"description": "Lines shown, textarea only."})
+    choices = _choices()
+
+
+class CustomFieldCreate(CustomFieldUpdate):
+    key = fields.String(required=True, validate=CUSTOM_FIELD_KEY, metadata={"example": "secteur"})
+    type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
+    label_fr = text(required=True, max_length=100, metadata={"example": "Secteur"})
+    label_en = text(required=True, max_length=100, metadata={"example": "Industry"})
+
+    @validates_schema
+    def _options_fit_the_type(self, data, **kwargs):
+        kind = data.get("type")
+        if kind in CHOICE_TYPES and not data.get("choices"):
+            raise ValidationError("custom_field_choices_required", "choices")
+        if kind not in CHOICE_TYPES and "choices" in data:
+            raise ValidationError("custom_field_no_choices", "choices")
+        if kind != "textarea" and data.get("height") is not None:
+            raise ValidationError("custom_field_height_textarea", "height")
+
+
+class CustomFieldRead(Contract):
+    key = fields.String()
+    module = fields.String()
+    type = fields.String()
+    label_fr = fields.String()
+    label_en = fields.String()
+    hidden = fields.Boolean()
+    height = fields.Integer(allow_none=True)
+    choices = fields.List(fields.String(), allow_none=True)
+    position = fields.Integer()
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class FilterUpdate(Contract):
+    name = text(max_length=100)
+    criteria = fields.Dict(metadata={"description": CRITERIA_DOC})
+
+
+class FilterCreate(FilterUpdate):
+    name = text(required=True, max_length=100)
+    criteria = fields.Dict(required=True, metadata={"description": CRITERIA_DOC})
+
+
+class FilterRead(Contract):
+    id = fields.String()
+    module = fields.String()
+    name = fields.String()
+    criteria = fields.Dict()
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class LayoutPut(Contract):
+    """Columns in order; each a stack of fields, the first one its title (C-15)."""
+    columns = fields.List(fields.List(fields.String(validate=validate.Length(min=1, max=80)),
+                                      validate=validate.Length(min=1, max=5)),
+                          required=True, validate=validate.Length(min=1, max=60),
+                          metadata={"example": [["last_name", "first_name"], ["account_name"], ["custom.secteur"]]})
+
+
+class LayoutRead(Contract):
+    module = fields.String()
+    columns = fields.List(fields.List(fields.String()))
+    sort = fields.String(allow_none=True, metadata={"description": "The caller's last sort of this module."})

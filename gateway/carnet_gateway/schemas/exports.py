@@ -1,0 +1,30 @@
+"""HTTP contracts of exports (C-18) and jobs (N-4)."""
+import copy
+
+from marshmallow import fields
+
+from carnet_common.contracts import Contract
+from carnet_gateway.schemas.contacts import RecordQuery
+
+# The search's own parameters (q, and whatever filters it gains), without paging: an export has every row.
+ExportQuery = type("ExportQuery", (Contract,), {
+    name: copy.deepcopy(field) for name, field in RecordQuery._declared_fields.items()
+    if name not in ("page", "per_page")})
+
+
+class JobStarted(Contract):
+    job_id = fields.String(required=True)
+    status_url = fields.String(required=True, metadata={"example": "/api/v1/jobs/7d0c…"})
+
+
+class JobRead(Contract):
+    id = fields.String()
+    kind = fields.String(metadata={"example": "export_contacts"})
+    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    progress = fields.Integer(metadata={"description": "0 to 100"})
+    errors = fields.List(fields.String(), metadata={"description": "Why the job failed, in the caller's language."})
+    download_url = fields.String(allow_none=True, metadata={"description": "Set once the job is done."})
+    filename = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    created_at = fields.String()
+    updated_at = fields.String()

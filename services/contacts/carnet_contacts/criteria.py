@@ -1,0 +1,368 @@
+"""The criteria of C-12 (SPEC §10 JSON) compiled to SQLAlchemy predicates, and sort keys (C-15).
+
+``{"op": "and"|"or", "items": [...]}`` groups nest; a leaf is ``{"field", "cmp", "value"}``. A leaf's
+field is resolved by the first registered *criterion kind* that claims it: standard columns of the record,
+``account.<field>`` (a contact's account), ``custom.<key>``, ``list`` ("is in list …"). Adding a kind
+(the opportunities service will add "has an opportunity at stage …") is one ``@criterion`` function
+returning a ``Criterion``: its value type (which operators and values it takes), the field permission a
+caller needs to filter on it, and a ``build(cmp, value)`` giving the predicate.
+
+Pure (no I/O): everything it needs about the caller and the organization comes in a ``Context``.
+Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+
+from carnet_common.errors import Forbidden, InvalidInput
+from carnet_contacts import norms
+from carnet_contacts.custom_fields import TEXT_TYPES
+from carnet_contacts.models import account_members, accounts, contacts, list_members
+
+MAX_DEPTH = 6
+MAX_LEAVES = 100
+MAX_TEXT = 500
+ICU = "und-x-icu"
+OPS = {
+    "text": ("eq", "ne", "contains", "starts_with", "empty", "not_empty"),
+    "exact": ("eq", "ne", "empty", "not_empty"),
+    "number": ("eq", "ne", "gt", "lt", "empty", "not_empty"),
+    "date": ("eq", "ne", "before", "after", "empty", "not_empty"),
+    "boolean": ("eq", "ne", "empty", "not_empty"),
+    "choices": ("contains", "empty", "not_empty"),
+    "membership": ("eq", "ne"),
+}
+ALL_OPS = sorted({op for ops in OPS.values() for op in ops})
+NO_VALUE = ("empty", "not_empty")
+TABLES = {"contact": contacts, "account": accounts}
+MODULES = {"contact": "contacts", "account": "accounts"}
+STANDARD = {
+    "contact": {
+        **dict.fromkeys(("first_name", "last_name", "title", "email", "language", "phone", "mobile", "fax",
+                         "other_phone", "street", "city", "province", "postal_code", "country", "website"),
+                        "text"),
+        **dict.fromkeys(("id", "rep1_id", "rep2_id", "account_id", "status"), "exact"),
+        "subscribed": "boolean", "is_primary": "boolean", "created_at": "datetime", "updated_at": "datetime"},
+    "account": {
+        **dict.fromkeys(("name", "email", "phone", "fax", "website", "street", "city", "province", "postal_code",
+                         "country"), "text"),
+        **dict.fromkeys(("id", "rep1_id", "rep2_id", "status"), "exact"),
+        "created_at": "datetime", "updated_at": "datetime"},
+}
+# Readable by everyone (the gateway's ALWAYS_READABLE): no field permission to check.
+UNRESTRICTED = {"id", "created_at", "updated_at"}
+CUSTOM_KINDS = {"number": "number", "decimal": "number", "date": "date", "boolean": "boolean",
+                "multi_choice": "choices", **{t: "text" for t in TEXT_TYPES}}
+NUMERIC = r"^-?[0-9]+(\.[0-9]+)?$"
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+@dataclass
+class Context:
+    """What compiling needs: the record type, the organization, the caller's accessible lists, the
+    visible custom fields per module (``{"contacts": {key: definition}}``) and the permission keys the
+    caller may not read (``contacts.title``, ``accounts.custom.size``, or a whole module ``accounts``)."""
+    record_type: str
+    org_id: str
+    custom: dict = field(default_factory=dict)
+    list_ids: frozenset = frozenset()
+    unreadable: frozenset = frozenset()
+
+    def may_read(self, permission):
+        return permission is None or (permission not in self.unreadable
+                                      and permission.split(".", 1)[0] not in self.unreadable)
+
+
+@dataclass
+class Criterion:
+    kind: str             # a key of OPS
+    build: object         # build(cmp, value) -> predicate; value already checked for ``kind``
+    permission: str = None
+    sort_key: object = None   # an expression to order by, when the field can be a sort column
+    sort_text: bool = False
+
+
+KINDS = []
+
+
+def criterion(resolver):
+    """Register ``resolver(field, ctx) -> Criterion | None``; earlier registrations win."""
+    KINDS.append(resolver)
+    return resolver
+
+
+def resolve(field_name, ctx):
+    for resolver in KINDS:
+        found = resolver(field_name, ctx)
+        if found is not None:
+            return found
+    return None
+
+
+# Predicates by value kind -----------------------------------------------------------------------------
+
+def _fold(expression):
+    return sa.func.contacts.f_unaccent(sa.func.lower(expression))
+
+
+def _like(value):
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_predicate(expression, cmp, value):
+    """Accent- and case-insensitive, with the folding of norms.py on the value and f_unaccent on the column."""
+    if cmp == "empty":
+        return sa.or_(expression.is_(None), expression == "")
+    if cmp == "not_empty":
+        return sa.and_(expression.is_not(None), expression != "")
+    folded = norms.fold(value)
+    if cmp == "eq":
+        return _fold(expression) == folded
+    if cmp == "ne":
+        return sa.func.coalesce(_fold(expression), "") != folded
+    pattern = ("%" if cmp == "contains" else "") + _like(folded) + "%"
+    return _fold(expression).like(pattern, escape="\\")
+
+
+def compare_predicate(expression, cmp, value):
+    """Numbers, dates as ISO text and exact values: the comparison of the column's own type."""
+    if cmp == "empty":
+        return expression.is_(None)
+    if cmp == "not_empty":
+        return expression.is_not(None)
+    if cmp == "ne":
+        return sa.or_(expression.is_(None), expression != value)
+    return {"eq": expression.__eq__, "gt": expression.__gt__, "after": expression.__gt__,
+            "lt": expression.__lt__, "before": expression.__lt__}[cmp](value)
+
+
+def datetime_predicate(expression, cmp, value):
+    """A timestamp against a calendar day (UTC): ``eq`` is within the day, ``after`` is after it."""
+    start = datetime.combine(value, time(), tzinfo=timezone.utc)
+    end = start + timedelta(days=1)
+    if cmp in NO_VALUE:
+        return compare_predicate(expression, cmp, None)
+    return {"eq": sa.and_(expression >= start, expression < end),
+            "ne": sa.or_(expression < start, expression >= end),
+            "before": expression < start, "after": expression >= end}[cmp]
+
+
+# Registered kinds ----------------------------------------------------------------------------------------
+
+@criterion
+def standard_field(field_name, ctx):
+    kind = STANDARD[ctx.record_type].get(field_name)
+    if kind is None:
+        return None
+    column = TABLES[ctx.record_type].c[field_name]
+    permission = None if field_name in UNRESTRICTED else f"{MODULES[ctx.record_type]}.{field_name}"
+    if kind == "text":
+        return Criterion("text", lambda cmp, value: text_predicate(column, cmp, value), permission,
+                         sort_key=column, sort_text=True)
+    if kind == "datetime":
+        return Criterion("date", lambda cmp, value: datetime_predicate(column, cmp, value), permission,
+                         sort_key=column)
+    return Criterion(kind, lambda cmp, value: compare_predicate(column, cmp, value), permission,
+                     sort_key=column, sort_text=kind == "exact")
+
+
+@criterion
+def custom_field(field_name, ctx):
+    if not field_name.startswith("custom."):
+        return None
+    key = field_name[len("custom."):]
+    definition = ctx.custom.get(MODULES[ctx.record_type], {}).get(key)
+    if definition is None or definition["hidden"]:
+        return None
+    column = TABLES[ctx.record_type].c.custom
+    kind = CUSTOM_KINDS[definition["type"]]
+    raw, present = column[key].astext, column.has_key(key)
+    permission = f"{MODULES[ctx.record_type]}.custom.{key}"
+    if kind == "text":
+        return Criterion("text", lambda cmp, value: text_predicate(raw, cmp, value), permission,
+                         sort_key=raw, sort_text=True)
+    if kind == "choices":
+        def build(cmp, value):
+            if cmp in NO_VALUE:
+                return present if cmp == "not_empty" else ~present
+            return column.contains({key: [value]})
+        return Criterion("choices", build, permission, sort_key=raw, sort_text=True)
+    if kind == "number":
+        # Guarded: another organization may hold text under the same key, and the planner may evaluate
+        # this before the org_id predicate.
+        typed = sa.case((raw.regexp_match(NUMERIC), sa.cast(raw, sa.Numeric)))
+    elif kind == "date":
+        typed = sa.case((raw.regexp_match(ISO_DATE), raw))   # ISO dates order as text
+    else:
+        typed = sa.case((raw.in_(("true", "false")), raw == "true"))
+    return Criterion(kind, lambda cmp, value: compare_predicate(
+        typed, cmp, value.isoformat() if isinstance(value, date) else value), permission, sort_key=typed)
+
+
+@criterion
+def account_field(field_name, ctx):
+    """``account.city``, ``account.custom.size``: a contact's account (no account = empty values)."""
+    if ctx.record_type != "contact" or not field_name.startswith("account."):
+        return None
+    inner = resolve(field_name[len("account."):], Context("account", ctx.org_id, ctx.custom, ctx.list_ids,
+                                                          ctx.unreadable))
+    if inner is None or inner.kind == "membership":
+        return None
+
+    def build(cmp, value):
+        matching = sa.select(accounts.c.id).where(accounts.c.org_id == ctx.org_id, inner.build(cmp, value))
+        clause = contacts.c.account_id.in_(matching)
+        return sa.or_(contacts.c.account_id.is_(None), clause) if cmp in ("empty", "ne") else clause
+    return Criterion(inner.kind, build, inner.permission or "accounts")
+
+
+@criterion
+def list_membership(field_name, ctx):
+    """``{"field": "list", "cmp": "eq", "value": "<list id>"}``: is (not) in a list the caller may access."""
+    if field_name != "list":
+        return None
+    table, key = ((list_members, "contact_id") if ctx.record_type == "contact"
+                  else (account_members, "account_id"))
+    record = TABLES[ctx.record_type]
+
+    def build(cmp, value):
+        member = sa.exists(sa.select(1).where(table.c.list_id == value, table.c[key] == record.c.id))
+        return member if cmp == "eq" else ~member
+    return Criterion("membership", build)
+
+
+# Values ---------------------------------------------------------------------------------------------
+
+def _value(kind, value, ctx):
+    """``(value, None)`` converted for ``kind``, or ``(None, message key)``."""
+    if kind in ("text", "exact", "choices"):
+        if not isinstance(value, str) or len(value) > MAX_TEXT:
+            return None, "criteria_text_expected"
+        return value, None
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return None, "criteria_number_expected"
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            return None, "criteria_number_expected"
+        return (number, None) if number.is_finite() else (None, "criteria_number_expected")
+    if kind == "date":
+        try:
+            return date.fromisoformat(value), None
+        except (TypeError, ValueError):
+            return None, "criteria_date_expected"
+    if kind == "boolean":
+        return (value, None) if isinstance(value, bool) else (None, "criteria_boolean_expected")
+    if value not in ctx.list_ids:  # membership
+        return None, "unknown_list"
+    return value, None
+
+
+# Trees -------------------------------------------------------------------------------------------------
+
+def parse_json(text, path="criteria"):
+    """The ``criteria`` query parameter (JSON text) as a tree."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidInput(errors={path: ["criteria_malformed_json"]}) from None
+
+
+class _Compiler:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.errors = {}
+        self.forbidden = {}
+        self.leaves = 0
+
+    def node(self, node, path, depth):
+        if depth > MAX_DEPTH:
+            return self.fail(path, "criteria_too_deep")
+        if not isinstance(node, dict):
+            return self.fail(path, "criteria_object_expected")
+        if "op" in node or "items" in node:
+            return self.group(node, path, depth)
+        return self.leaf(node, path)
+
+    def fail(self, path, key):
+        self.errors.setdefault(path, []).append(key)
+
+    def group(self, node, path, depth):
+        for extra in sorted(set(node) - {"op", "items"}):
+            self.fail(f"{path}.{extra}", "Unknown field.")
+        if node.get("op") not in ("and", "or"):
+            self.fail(f"{path}.op", "criteria_op")
+        items = node.get("items")
+        if not isinstance(items, list) or not items:
+            return self.fail(f"{path}.items", "criteria_items_expected")
+        parts = [self.node(item, f"{path}.items.{i}", depth + 1) for i, item in enumerate(items)]
+        if any(p is None for p in parts):
+            return None
+        return (sa.and_ if node.get("op") == "and" else sa.or_)(*parts)
+
+    def leaf(self, node, path):
+        self.leaves += 1
+        if self.leaves == MAX_LEAVES + 1:
+            self.fail(path, "criteria_too_many")
+        for extra in sorted(set(node) - {"field", "cmp", "value"}):
+            self.fail(f"{path}.{extra}", "Unknown field.")
+        name, cmp = node.get("field"), node.get("cmp")
+        found = resolve(name, self.ctx) if isinstance(name, str) else None
+        if found is None:
+            self.fail(f"{path}.field", "criteria_unknown_field")
+        elif not self.ctx.may_read(found.permission):
+            self.forbidden[f"{path}.field"] = name
+        if not isinstance(cmp, str) or cmp not in ALL_OPS:
+            return self.fail(f"{path}.cmp", "criteria_cmp")
+        if found is None:
+            return None
+        if cmp not in OPS[found.kind]:
+            return self.fail(f"{path}.cmp", "criteria_cmp_not_for_field")
+        if cmp in NO_VALUE:
+            if node.get("value") is not None:
+                return self.fail(f"{path}.value", "criteria_no_value")
+            return found.build(cmp, None)
+        value, error = _value(found.kind, node.get("value"), self.ctx)
+        if error:
+            return self.fail(f"{path}.value", error)
+        return found.build(cmp, value)
+
+
+def compile_criteria(tree, ctx, path="criteria"):
+    """A validated tree as one predicate; ``InvalidInput`` listing every bad path, or ``Forbidden``
+    naming a field the caller may not read (S-3: filtering on it would reveal it)."""
+    compiler = _Compiler(ctx)
+    predicate = compiler.node(tree, path, 1)
+    if compiler.errors:
+        raise InvalidInput(errors=compiler.errors)
+    if compiler.forbidden:
+        first = sorted(compiler.forbidden)[0]
+        raise Forbidden("field_not_readable", errors={p: ["field_not_readable"] for p in compiler.forbidden},
+                        params={"field": compiler.forbidden[first]})
+    return predicate
+
+
+# Sort (C-15) -----------------------------------------------------------------------------------------------
+
+DEFAULT_SORT = {"contact": "last_name", "account": "name"}
+SECONDARY = {"contact": ("first_name",), "account": ()}
+
+
+def sort_keys(sort, ctx, path="sort"):
+    """``"-city"`` → ``[(expression, collate_icu, descending), …]``, ending with the id tie-break."""
+    descending = sort.startswith("-")
+    name = sort[1:] if descending else sort
+    found = resolve(name, ctx) if name not in ("list",) and not name.startswith("account.") else None
+    if found is None or found.sort_key is None:
+        raise InvalidInput(errors={path: ["sort_unknown_field"]}, params={"field": name})
+    if not ctx.may_read(found.permission):
+        raise Forbidden("field_not_readable", errors={path: ["field_not_readable"]}, params={"field": name})
+    table = TABLES[ctx.record_type]
+    keys = [(found.sort_key, found.sort_text, descending)]
+    if name == DEFAULT_SORT[ctx.record_type]:
+        keys += [(table.c[n], True, descending) for n in SECONDARY[ctx.record_type]]
+    return keys + [(table.c.id, False, False)]

@@ -1,0 +1,112 @@
+"""Queries of exports and jobs (C-18, N-4), beside ``repository.py`` which builds every other query.
+
+Rows are streamed with a server-side cursor (``yield_per``: psycopg's named cursor, 5,000 rows a fetch),
+so an export of 100,000 contacts holds one batch in memory, not the result.
+"""
+import sqlalchemy as sa
+
+from carnet_contacts import models, repository
+from carnet_contacts.models import accounts, contacts, job_files, jobs, rep_users
+
+BATCH = 5_000
+
+
+def count_capped(session, record_type, *, predicates, cap):
+    """How many records match, counting no further than ``cap + 1``."""
+    table = repository.TABLES[record_type]
+    capped = sa.select(table.c.id).where(*predicates).limit(cap + 1).subquery()
+    return session.execute(sa.select(sa.func.count()).select_from(capped)).scalar()
+
+
+def count(session, record_type, *, predicates):
+    table = repository.TABLES[record_type]
+    return session.execute(sa.select(sa.func.count()).select_from(table).where(*predicates)).scalar()
+
+
+def _source_columns(table, keys, prefix=""):
+    """The table's columns the export needs (only those: unreadable fields are never even read)."""
+    return [table.c[key[len(prefix):]].label(key) for key in keys
+            if key.startswith(prefix) and key[len(prefix):] in table.c]
+
+
+def stream_rows(session, record_type, *, predicates, sort, columns):
+    """Batches (lists of mappings) of the records ``predicates`` select, in ``sort`` (the search's keys)."""
+    table = repository.TABLES[record_type]
+    keys = [col.key for col in columns]
+    account_keys = [k for k in keys if k.startswith("account_")] if record_type == "contact" else []
+    selected = _source_columns(table, [k for k in keys if k not in account_keys])
+    if any(col.custom_type for col in columns):
+        selected.append(table.c.custom)
+    source = table
+    for rep in ("rep1", "rep2"):
+        if rep + "_name" in keys:
+            alias = rep_users.alias(rep)
+            source = source.outerjoin(alias, alias.c.id == table.c[rep + "_id"])
+            selected.append(sa.func.coalesce(alias.c.full_name, table.c[rep + "_id"]).label(rep + "_name"))
+    if account_keys:
+        source = source.outerjoin(accounts, accounts.c.id == contacts.c.account_id)
+        selected += _source_columns(accounts, account_keys, prefix="account_")
+    query = sa.select(*selected).select_from(source).where(*predicates).order_by(*repository._order(sort))
+    result = session.execute(query, execution_options={"yield_per": BATCH})
+    for partition in result.mappings().partitions():
+        yield partition
+
+
+def custom_definitions(session, *, org_id, record_type, denied_keys):
+    """The custom fields shown in exports: not hidden, readable by the caller's role, in their order."""
+    table = getattr(models, "custom_fields", None)
+    if table is None:
+        return []
+    module = "contacts" if record_type == "contact" else "accounts"
+    rows = session.execute(sa.select(table.c.key, table.c.type, table.c.label_en, table.c.label_fr)
+                           .where(table.c.org_id == org_id, table.c.module == module,
+                                  sa.not_(table.c.hidden))
+                           .order_by(table.c.position, table.c.key)).mappings().all()
+    denied = set(denied_keys)
+    return [dict(row) for row in rows if row["key"] not in denied]
+
+
+# Jobs ---------------------------------------------------------------------------------------------------
+
+def insert_job(session, values):
+    session.execute(jobs.insert().values(**values))
+
+
+def get_job(session, *, job_id, org_id, user_id):
+    """The job when it is the caller's own (same organization and user), else None."""
+    return session.execute(sa.select(jobs).where(jobs.c.id == job_id, jobs.c.org_id == org_id,
+                                                 jobs.c.user_id == user_id)).mappings().first()
+
+
+def claim_job(session, *, kinds):
+    """The oldest queued job, locked so concurrent replicas each take a different one."""
+    return session.execute(sa.select(jobs).where(jobs.c.status == "queued", jobs.c.kind.in_(list(kinds)))
+                           .order_by(jobs.c.created_at).limit(1)
+                           .with_for_update(skip_locked=True)).mappings().first()
+
+
+def update_job(session, job_id, values):
+    session.execute(jobs.update().where(jobs.c.id == job_id)
+                    .values(**values, updated_at=repository.now()))
+
+
+def add_file_chunk(session, *, job_id, seq, data):
+    session.execute(job_files.insert().values(job_id=job_id, seq=seq, data=data))
+
+
+def file_chunk(session, *, job_id, seq):
+    return session.execute(sa.select(job_files.c.data).where(job_files.c.job_id == job_id,
+                                                             job_files.c.seq == seq)).scalar()
+
+
+def delete_expired_jobs(session, *, now):
+    return session.execute(jobs.delete().where(jobs.c.expires_at < now)).rowcount
+
+
+def fail_stalled_jobs(session, *, now, stalled_after, error, ttl):
+    """Running jobs silent for ``stalled_after`` (their worker died): failed, to be cleaned later."""
+    return session.execute(jobs.update().where(jobs.c.status == "running",
+                                               jobs.c.updated_at < now - stalled_after)
+                           .values(status="failed", error=error, updated_at=now,
+                                   expires_at=now + ttl)).rowcount
+

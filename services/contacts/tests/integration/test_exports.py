@@ -1,0 +1,255 @@
+"""Exports (C-18) and their background jobs (N-4) against real PostgreSQL and RabbitMQ.
+
+This module runs its own contacts service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows.
+"""
+import base64
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from contacts_helpers import expect, make_actor
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy.orm import Session
+
+from carnet_common import testing
+from carnet_common.config import sqlalchemy_url
+from carnet_common.errors import Conflict, InvalidInput, NotFound
+from carnet_contacts import jobs
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CONTACT_FIELDS = ["first_name", "last_name", "title", "email", "phone", "city", "rep1_id"]
+ACCOUNT_FIELDS = ["name", "phone", "city"]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def xenv(tmp_path_factory):
+    with testing.fresh_database() as database_url, testing.fresh_vhost() as amqp_uri:
+        env = testing.test_env(database_url, amqp_uri, testing.fresh_redis_prefix(), LOG_LEVEL="WARNING",
+                       CONTACTS_HTTP_ADDRESS=f"127.0.0.1:{_free_port()}", EXPORT_SYNC_MAX_ROWS="3",
+                       EXPORT_DIR=str(tmp_path_factory.mktemp("exports")))
+        subprocess.run([str(BIN / "python"), "-m", "carnet_common.bootstrap",
+                        "--config", str(SERVICE_DIR / "config.yml"), "--alembic", str(SERVICE_DIR / "alembic.ini"),
+                        "--service", "carnet_contacts.service:ContactsService"], env=env, check=True)
+        yield env
+
+
+@pytest.fixture(scope="module")
+def xrpc(xenv, tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("logs") / "contacts.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([str(BIN / "nameko"), "run", "--config", str(SERVICE_DIR / "config.yml"),
+                                    "carnet_contacts.service:ContactsService"],
+                                   env=xenv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            with ClusterRpcProxy({"AMQP_URI": xenv["AMQP_URI"], "serializer": "json"}, timeout=30) as proxy:
+                deadline = time.monotonic() + 60
+                while True:
+                    try:
+                        assert proxy.contacts.ping() == "pong"
+                        break
+                    except Exception:  # noqa: BLE001 - not consuming yet
+                        if time.monotonic() > deadline or process.poll() is not None:
+                            raise
+                        time.sleep(0.5)
+                yield proxy.contacts
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def engine(xenv):
+    engine = sa.create_engine(sqlalchemy_url(xenv["DATABASE_URL"]))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def world(xrpc):
+    admin = make_actor(is_admin=True)
+    shared = xrpc.create_list(admin, {"name": "Shared", "access_all_users": True})["id"]
+    return {"admin": admin, "shared": shared, "org_id": admin["org_id"]}
+
+
+def _request(record_type="contact", q=None, **overrides):
+    request = {"record_type": record_type, "query": {"q": q} if q else {},
+               "record_fields": CONTACT_FIELDS if record_type == "contact" else ACCOUNT_FIELDS,
+               "account_fields": ACCOUNT_FIELDS if record_type == "contact" else [], "denied_custom": [],
+               "language": "en"}
+    request.update(overrides)
+    return request
+
+
+def _sheet(content):
+    return openpyxl.load_workbook(io.BytesIO(content)).active
+
+
+def _rows(sheet):
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _file(result):
+    return _sheet(base64.b64decode(result["content"]))
+
+
+def _contacts(xrpc, world, names, **fields):
+    return [xrpc.create_contact(world["admin"], {"last_name": n, "list_ids": [world["shared"]], **fields})
+            for n in names]
+
+
+def test_small_export_holds_the_search_with_account_columns_in_name_order(xrpc, world):
+    account = xrpc.create_account(world["admin"], {"name": "=Acme", "city": "Laval", "phone": "+1 450",
+                                                   "list_ids": [world["shared"]]})
+    zed, abel = _contacts(xrpc, world, ["Zed", "Abel"], account_id=account["id"], title="-PDG")
+    _contacts(xrpc, world, ["Other"])
+    result = xrpc.export_records(world["admin"], _request(q="=Acme"))
+    assert result["rows"] == 2 and result["filename"].endswith(".xlsx")
+    sheet = _file(result)
+    header, rows = _rows(sheet)
+    assert header[0] == "ID" and "Account name" in header and "Account ID" in header
+    assert [r["ID"] for r in rows] == [abel["id"], zed["id"]]
+    assert rows[0]["Account name"] == "=Acme" and rows[0]["Account phone"] == "+1 450"
+    assert rows[0]["Title"] == "-PDG" and rows[0]["Account ID"] == account["id"]
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_columns_follow_field_permissions_and_language(xrpc, world):
+    _contacts(xrpc, world, ["Lefebvre"], email="l@example.com")
+    request = _request(q="lefebvre", record_fields=["last_name"], account_fields=[], language="fr")
+    header, rows = _rows(_file(xrpc.export_records(world["admin"], request)))
+    assert header == ["ID", "Nom", "Créé (UTC)", "Modifié (UTC)", "ID du compte"]
+    assert rows[0]["Nom"] == "Lefebvre"
+
+
+def test_a_user_with_fewer_visible_contacts_gets_fewer_rows(xrpc, world):
+    member = make_actor(world["org_id"])
+    xrpc.set_selected_lists(member, {"list_ids": [world["shared"]]})
+    mine = _contacts(xrpc, world, ["Mine"], rep1_id=member["user_id"])[0]
+    _contacts(xrpc, world, ["Theirs"])
+    _, admin_rows = _rows(_file(xrpc.export_records(world["admin"], _request())))
+    _, member_rows = _rows(_file(xrpc.export_records(member, _request())))
+    assert len(admin_rows) == 2 and [r["ID"] for r in member_rows] == [mine["id"]]
+    stranger = make_actor()  # another organization sees none of them
+    assert _rows(_file(xrpc.export_records(stranger, _request())))[1] == []
+
+
+@pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@cmd", "\t=cmd", "\r=cmd"])
+def test_custom_fields_hidden_or_unreadable_are_left_out_and_values_neutralised(xrpc, world, engine, value):
+    contact = _contacts(xrpc, world, ["Custom"])[0]
+    with Session(engine) as session, session.begin():
+        for key, hidden, position in (("note", False, 1), ("secret", True, 2), ("salary", False, 3)):
+            session.execute(sa.text(
+                "INSERT INTO contacts.custom_fields (id, org_id, module, key, type, label_fr, label_en, hidden, "
+                "position) VALUES (:id, :org, 'contacts', :key, 'text', :key || '_fr', :key || '_en', :hidden, :pos)"),
+                {"id": str(uuid.uuid4()), "org": world["org_id"], "key": key, "hidden": hidden, "pos": position})
+        session.execute(sa.text("UPDATE contacts.contacts SET custom = CAST(:custom AS jsonb) WHERE id = :id"),
+                        {"id": contact["id"], "custom": json.dumps({"note": value, "secret": "s", "salary": "9"})})
+    sheet = _file(xrpc.export_records(world["admin"], _request(q=f"id:{contact['id']}", denied_custom=["salary"])))
+    header, rows = _rows(sheet)
+    assert "note_en" in header and "secret_en" not in header and "salary_en" not in header
+    cell = list(sheet.iter_rows())[1][header.index("note_en")]
+    assert cell.value == value and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_bad_query_is_refused(xrpc, world):
+    with expect(InvalidInput):
+        xrpc.export_records(world["admin"], _request(q="x" * 501))
+    with expect(InvalidInput):
+        xrpc.export_records(world["admin"], _request(record_type="task"))
+
+
+def _wait_done(xrpc, actor, job_id, timeout=60):
+    deadline, seen = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        job = xrpc.get_job(actor, job_id)
+        seen.append(job["progress"])
+        if job["status"] in ("done", "failed"):
+            return job, seen
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']}")
+
+
+def test_large_export_runs_as_a_job_owned_by_its_caller(xrpc, world):
+    created = _contacts(xrpc, world, [f"Nom{i}" for i in range(5)], phone="=2+2")
+    started = xrpc.export_records(world["admin"], _request())
+    assert set(started) == {"job_id"}
+    job, progress = _wait_done(xrpc, world["admin"], started["job_id"])
+    assert job["status"] == "done" and job["progress"] == 100 and job["errors"] == [] and job["chunks"] >= 1
+    assert progress == sorted(progress)
+    content = b"".join(base64.b64decode(xrpc.read_job_chunk(world["admin"], job["id"], seq)["data"])
+                       for seq in range(job["chunks"]))
+    assert len(content) == job["size"]
+    sheet = _sheet(content)
+    _, rows = _rows(sheet)
+    assert sorted(r["ID"] for r in rows) == sorted(c["id"] for c in created)
+    assert {r["Phone"] for r in rows} == {"=2+2"}
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    colleague = make_actor(world["org_id"], is_admin=True)
+    for other in (colleague, make_actor(user_id=world["admin"]["user_id"])):
+        with expect(NotFound):
+            xrpc.get_job(other, job["id"])
+        with expect(NotFound):
+            xrpc.read_job_chunk(other, job["id"], 0)
+    with expect(NotFound):
+        xrpc.read_job_chunk(world["admin"], job["id"], job["chunks"])
+
+
+def _insert_job(engine, world, *, status, age_hours):
+    job_id = str(uuid.uuid4())
+    with Session(engine) as session, session.begin():
+        session.execute(sa.text(
+            "INSERT INTO contacts.jobs (id, org_id, user_id, kind, status, progress, params, created_at, "
+            "updated_at, expires_at) VALUES (:id, :org, :user, 'export_contacts', :status, 0, '{}', "
+            "now() - make_interval(hours => :age), now() - make_interval(hours => :age), "
+            "now() - make_interval(hours => :age) + interval '24 hours')"),
+            {"id": job_id, "org": world["org_id"], "user": world["admin"]["user_id"], "status": status,
+             "age": age_hours})
+        session.execute(sa.text("INSERT INTO contacts.job_files (job_id, seq, data) VALUES (:id, 0, 'x')"),
+                        {"id": job_id})
+    return job_id
+
+
+def test_a_job_still_running_has_no_file_yet(xrpc, world, engine):
+    job_id = _insert_job(engine, world, status="running", age_hours=0)
+    assert xrpc.get_job(world["admin"], job_id)["status"] == "running"
+    with expect(Conflict, code="job_not_ready"):
+        xrpc.read_job_chunk(world["admin"], job_id, 0)
+
+
+def test_expired_results_and_stalled_jobs_are_cleaned(xrpc, world, engine):
+    settings = jobs.ExportSettings(sync_max_rows=3, result_ttl=timedelta(hours=24),
+                                   stalled_after=timedelta(minutes=10), work_dir=os.getcwd())
+    ids = [_insert_job(engine, world, status=status, age_hours=age)
+           for status, age in (("done", 25), ("running", 1), ("done", 0))]
+    with Session(engine) as session, session.begin():
+        jobs.clean_jobs(session, settings=settings)
+    with expect(NotFound):
+        xrpc.get_job(world["admin"], ids[0])
+    stalled = xrpc.get_job(world["admin"], ids[1])
+    assert stalled["status"] == "failed" and stalled["errors"] == ["export_interrupted"]
+    assert xrpc.get_job(world["admin"], ids[2])["status"] == "done"
+    with Session(engine) as session:
+        assert session.execute(sa.text("SELECT count(*) FROM contacts.job_files WHERE job_id = :id"),
+                               {"id": ids[0]}).scalar() == 0
