@@ -362,6 +362,11 @@ def update_contact(session, *, outbox, actor, contact_id, data):
     if history:
         outbox.add(session, events.CONTACT_UPDATED, events.record_payload(
             read, actor, changed=[h["field"] for h in history]))
+    if account_id != row["account_id"]:
+        # C-7: a PATCH of account_id is a move too; consumers keep its tasks and opportunities on the old one.
+        outbox.add(session, events.CONTACT_MOVED, {
+            "org_id": actor["org_id"], "actor_id": actor["user_id"], "contact_id": contact_id,
+            "from_account_id": row["account_id"], "to_account_id": account_id})
     return read
 
 

@@ -241,6 +241,20 @@ def test_move_to_another_account_is_recorded(rpc, world, engine):
         rpc.move_contact(admin, contact["id"], {"account_id": "nope"})
 
 
+def test_a_patch_of_account_id_is_a_move_too(rpc, world, engine):
+    """C-7: changing account_id by PATCH also tells the opportunities service (contact_moved)."""
+    admin = world["admin"]
+    old = _account(rpc, world, name="Employeur A")
+    new = _account(rpc, world, name="Employeur B")
+    contact = rpc.create_account_contact(admin, old["id"], {"last_name": "Patché"})
+    rpc.update_contact(admin, contact["id"], {"account_id": new["id"]})
+    assert {"contact_id": contact["id"], "from_account_id": old["id"], "to_account_id": new["id"]}.items() \
+        <= _events(engine, "contact_moved")[-1].items()
+    rpc.update_contact(admin, contact["id"], {"title": "Sans déménagement"})
+    assert _events(engine, "contact_moved")[-1]["contact_id"] == contact["id"]
+    assert len([e for e in _events(engine, "contact_moved") if e["contact_id"] == contact["id"]]) == 1
+
+
 def test_bulk_copy_and_move_between_lists(rpc, world):
     admin = world["admin"]
     a, b = _contact(rpc, world, last_name="Alpha"), _contact(rpc, world, last_name="Beta")
