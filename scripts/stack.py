@@ -3,8 +3,10 @@
 Used by ``make run`` (scripts/devrun.py), the end-to-end tests and the benchmarks, so the three start the
 system the same way. Adding a service = one entry in ``SERVICES``.
 """
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -118,3 +120,52 @@ class Stack:
         for process in reversed(self.processes):
             self.stop_process(process)
         self.processes.clear()
+
+
+# For tests and benchmarks: a whole system on free ports, in a fresh database, vhost and Redis prefix. ------
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _is_free(port):
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port_offset():
+    """A ``Stack`` port offset under which every service's operations port is free."""
+    base = min(service["http_port"] for service in SERVICES)
+    for _ in range(50):
+        offset = free_port() - base
+        if all(0 < s["http_port"] + offset < 65536 and _is_free(s["http_port"] + offset) for s in SERVICES):
+            return offset
+    raise RuntimeError("no free ports for the services")
+
+
+@contextlib.contextmanager
+def fresh_stack(log_path, **settings):
+    """Every service and the gateway, started as ``make run`` starts them, on free ports and fresh storage;
+    stopped, and the storage dropped, on exit. ``settings`` are extra environment variables."""
+    from carnet_common.testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
+
+    with fresh_database() as database_url, fresh_vhost() as amqp_uri:
+        env = test_env(database_url, amqp_uri, fresh_redis_prefix(), **settings)
+        with open(log_path, "a", encoding="utf-8") as log:
+            stack = Stack(env, gateway_port=free_port(), port_offset=free_port_offset(), log=log)
+            stack.log_path = log_path
+            try:
+                try:
+                    stack.bootstrap()
+                    stack.start(timeout=90)
+                except Exception as exc:
+                    raise RuntimeError(f"the stack did not start; its processes logged to {log_path}") from exc
+                yield stack
+            finally:
+                stack.stop()

@@ -5,10 +5,8 @@ and Redis prefix, and driven over HTTP only.
 One stack serves the whole session. Tests that need other settings, or that stop a process, start their
 own short-lived stack (``start_stack``) so they never disturb the shared one.
 """
-import contextlib
 import itertools
 import os
-import socket
 import sys
 import uuid
 import warnings
@@ -23,12 +21,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import eventlet  # noqa: F401
 
-from carnet_common.testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from stack import SERVICES, Stack  # noqa: E402
+from stack import SERVICES, Stack, fresh_stack  # noqa: E402, F401
 
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
@@ -50,48 +47,9 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore::eventlet.EventletDeprecationWarning")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _is_free(port):
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def free_port_offset():
-    """A ``Stack`` port offset under which every service's operations port is free."""
-    base = min(service["http_port"] for service in SERVICES)
-    for _ in range(50):
-        offset = free_port() - base
-        if all(0 < s["http_port"] + offset < 65536 and _is_free(s["http_port"] + offset) for s in SERVICES):
-            return offset
-    raise RuntimeError("no free ports for the services")
-
-
-@contextlib.contextmanager
 def start_stack(log_path, **settings):
-    """A fresh system (every service of ``scripts/stack.py`` and the gateway) on free ports, stopped (and
-    its storage dropped) on exit."""
-    with fresh_database() as database_url, fresh_vhost() as amqp_uri:
-        env = test_env(database_url, amqp_uri, fresh_redis_prefix(), **settings)
-        with open(log_path, "a", encoding="utf-8") as log:
-            stack = Stack(env, gateway_port=free_port(), port_offset=free_port_offset(), log=log)
-            try:
-                try:
-                    stack.bootstrap()
-                    stack.start(timeout=90)
-                except Exception as exc:
-                    raise RuntimeError(f"the stack did not start; its processes logged to {log_path}") from exc
-                yield stack
-            finally:
-                stack.stop()
+    """A fresh system on free ports (``scripts/stack.py``), for tests that need their own settings."""
+    return fresh_stack(log_path, **settings)
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,14 @@
 """End-to-end fixtures for lists, contacts and accounts: identity + contacts + gateway processes, started
 as ``scripts/stack.py`` starts them, on a fresh database, vhost and Redis prefix, driven over HTTP only.
 """
-import contextlib
 import itertools
 import os
-import socket
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
-
-from carnet_common.testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -25,26 +21,10 @@ PASSWORD = "correct-horse-battery"
 Stack = stack_module.Stack
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
 def start_stack(log_path, **settings):
-    with fresh_database() as database_url, fresh_vhost() as amqp_uri:
-        env = test_env(database_url, amqp_uri, fresh_redis_prefix(), READINESS_SERVICES="identity,contacts",
-                       LOG_LEVEL="WARNING", **settings)
-        with open(log_path, "a", encoding="utf-8") as log:
-            offset = free_port() - stack_module.SERVICES[0]["http_port"]
-            running = Stack(env, gateway_port=free_port(), port_offset=offset, log=log)
-            try:
-                running.bootstrap()
-                running.start(timeout=90)
-                yield running
-            finally:
-                running.stop()
+    settings.setdefault("READINESS_SERVICES", "identity,contacts")
+    settings.setdefault("LOG_LEVEL", "WARNING")
+    return stack_module.fresh_stack(log_path, **settings)
 
 
 @pytest.fixture(scope="session")
