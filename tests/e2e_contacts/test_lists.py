@@ -50,3 +50,20 @@ def test_bad_list_input_is_422_per_field(org):
     assert_problem(admin.post("/lists", json={"name": "a", "private": True, "access_all_users": True}), 422,
                    fields=["access_all_users"])
     assert_problem(admin.post("/lists", json={"name": "a", "colour": "red"}), 422, fields=["colour"])
+
+
+def test_me_shows_the_active_lists_and_follows_every_change_at_the_next_request(org, member):
+    """GET /me lists the caller's active lists (L-2); selections, grants and deletes show at once."""
+    admin, client = org["admin"], member["client"]
+    created = ok(admin.post("/lists", json={"name": "Suivi"}), 201)
+    assert created["id"] in ok(admin.get("/me"))["selected_list_ids"]
+    ok(admin.put("/me/selected-lists", json={"list_ids": [created["id"]]}))
+    assert ok(admin.get("/me"))["selected_list_ids"] == [created["id"]]
+    before = ok(client.get("/me"))["selected_list_ids"]
+    ok(admin.put(f"/lists/{created['id']}/grants", json={"user_ids": [member["user"]["id"]]}))
+    ok(client.put("/me/selected-lists", json={"list_ids": sorted({*before, created["id"]})}))
+    assert created["id"] in ok(client.get("/me"))["selected_list_ids"]
+    ok(admin.put(f"/lists/{created['id']}/grants", json={"user_ids": []}))
+    assert created["id"] not in ok(client.get("/me"))["selected_list_ids"]
+    assert admin.delete(f"/lists/{created['id']}").status_code == 204
+    assert created["id"] not in ok(admin.get("/me"))["selected_list_ids"]

@@ -8,7 +8,7 @@ response and history, writing a field the role may not write is a 403 naming it.
 from flask import current_app
 
 from carnet_common.errors import Forbidden
-from carnet_gateway import auth
+from carnet_gateway import auth, scope
 from carnet_gateway.api import ADMIN, api
 from carnet_gateway.schemas import contacts as s
 from carnet_gateway.schemas import lifecycle as lifecycle_schemas
@@ -77,20 +77,25 @@ def list_lists(call):
 @api.route("/lists", "POST", body=s.ListCreate, response=s.ListRead, status=201, tags=LISTS, errors=(401, 422),
            summary="Create a list; it is selected for its creator (L-1, L-2)")
 def create_list(call):
-    return rpc("create_list", actor(call), call.body)
+    created = rpc("create_list", actor(call), call.body)
+    scope.lists_changed(call.principal)
+    return created
 
 
 @api.route("/lists/{list_id}", "PATCH", body=s.ListUpdate, response=s.ListRead, tags=LISTS,
            errors=WRITE_ERRORS, summary="Rename or share a list (its creator or an administrator); a private "
                                          "list is never made public again (422)")
 def update_list(call):
-    return rpc("update_list", actor(call), call.path["list_id"], call.body)
+    updated = rpc("update_list", actor(call), call.path["list_id"], call.body)
+    scope.lists_changed(call.principal)
+    return updated
 
 
 @api.route("/lists/{list_id}", "DELETE", status=204, tags=LISTS, errors=READ_ERRORS,
            summary="Delete a list and its memberships (records stay)")
 def delete_list(call):
     rpc("delete_list", actor(call), call.path["list_id"])
+    scope.lists_changed(call.principal)
 
 
 @api.route("/lists/{list_id}/grants", "GET", auth=ADMIN, response=s.GrantsBody, tags=LISTS, errors=READ_ERRORS,
@@ -102,7 +107,9 @@ def get_list_grants(call):
 @api.route("/lists/{list_id}/grants", "PUT", auth=ADMIN, body=s.GrantsBody, response=s.GrantsBody, tags=LISTS,
            errors=WRITE_ERRORS, summary="Replace the users granted access to a list (L-3, S-6)")
 def set_list_grants(call):
-    return rpc("set_list_grants", actor(call), call.path["list_id"], call.body)
+    grants = rpc("set_list_grants", actor(call), call.path["list_id"], call.body)
+    scope.lists_changed(call.principal)
+    return grants
 
 
 @api.route("/me/selected-lists", "GET", response=s.SelectedListsBody, tags=LISTS, errors=(401,),
@@ -114,7 +121,9 @@ def get_selected_lists(call):
 @api.route("/me/selected-lists", "PUT", body=s.SelectedListsBody, response=s.SelectedListsBody, tags=LISTS,
            errors=(401, 404, 422), summary="Choose the caller's active lists among those they may access")
 def set_selected_lists(call):
-    return rpc("set_selected_lists", actor(call), call.body)
+    selected = rpc("set_selected_lists", actor(call), call.body)
+    scope.lists_changed(call.principal)
+    return selected
 
 
 # Contacts ------------------------------------------------------------------------------------------------

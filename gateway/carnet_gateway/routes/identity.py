@@ -1,9 +1,10 @@
 """Auth, organizations, me, users, roles, permissions, audit (SPEC §2, §10)."""
 from flask import current_app
 
-from carnet_common.errors import Forbidden, Unauthorized
-from carnet_gateway import auth
+from carnet_common.errors import Forbidden, ServiceUnavailable, Unauthorized
+from carnet_gateway import auth, scope
 from carnet_gateway.api import ADMIN, PUBLIC, api
+from carnet_gateway.rpc import GatewayTimeout
 from carnet_gateway.schemas import identity as s
 
 AUTH, ORGS, USERS, ROLES = ("auth",), ("organizations",), ("users",), ("roles",)
@@ -46,9 +47,14 @@ def logout(call):
 
 
 @api.route("/me", "GET", response=s.Me, tags=AUTH, errors=(401,),
-           summary="The current user with role, effective permissions, flags and organization")
+           summary="The current user with role, effective permissions, flags, organization and active lists")
 def me(call):
-    return call.principal
+    from carnet_gateway.routes.contacts import actor as contacts_actor
+    try:
+        selected = scope.active_list_ids(call.principal, contacts_actor(call))
+    except (ServiceUnavailable, GatewayTimeout):
+        selected = None  # the rest of /me still answers while contacts is down
+    return {**call.principal, "selected_list_ids": selected}
 
 
 # Organization profile (S-7, S-8) ---------------------------------------------------------------

@@ -190,6 +190,8 @@ class Me(Contract):
     permissions = fields.Nested(Permissions, required=True)
     flags = fields.Nested(UserFlags, required=True)
     subordinate_ids = fields.List(fields.String(), required=True)
+    selected_list_ids = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "The caller's active lists (L-2); null while the contacts service is unavailable."})
 
 
 class AuditEntry(Contract):
