@@ -2,13 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := libs/carnet_common services/identity services/contacts gateway
+PACKAGES := libs/carnet_common services/identity services/contacts services/opportunities gateway
 STAMP := $(VENV)/.installed-stamp
 export PSYCOPG_WAIT_FUNC := wait_select
 
 # Each suite runs in its own pytest process (STYLE.md): unit and integration per service, then the
 # contract, deploy and end-to-end suites that span services.
-SUITES := libs/carnet_common/tests services/identity/tests services/contacts/tests gateway/tests \
+SUITES := libs/carnet_common/tests services/identity/tests services/contacts/tests services/opportunities/tests \
+	gateway/tests \
 	tests/contract tests/deploy tests/e2e tests/e2e_contacts
 
 .PHONY: install run test lint bench migrate clean

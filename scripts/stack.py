@@ -22,6 +22,8 @@ SERVICES = [
      "dir": "services/identity", "http_env": "IDENTITY_HTTP_ADDRESS", "http_port": 8101},
     {"name": "contacts", "module": "carnet_contacts.service", "cls": "ContactsService",
      "dir": "services/contacts", "http_env": "CONTACTS_HTTP_ADDRESS", "http_port": 8102},
+    {"name": "opportunities", "module": "carnet_opportunities.service", "cls": "OpportunitiesService",
+     "dir": "services/opportunities", "http_env": "OPPORTUNITIES_HTTP_ADDRESS", "http_port": 8103},
 ]
 
 

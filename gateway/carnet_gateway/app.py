@@ -15,7 +15,15 @@ from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
 
 # Importing a routes module declares its operations on ``api``.
-from carnet_gateway.routes import contacts, customization, exports, identity, lifecycle  # noqa: F401
+from carnet_gateway.routes import (  # noqa: F401
+    contacts,
+    customization,
+    exports,
+    identity,
+    lifecycle,
+    opportunities,
+    tasks,
+)
 from carnet_gateway.rpc import RpcClient
 from carnet_gateway.settings import Settings
 

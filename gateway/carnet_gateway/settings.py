@@ -37,5 +37,5 @@ class Settings:
             login_window_seconds=config.env_int("LOGIN_WINDOW_SECONDS", 900),
             trusted_proxies=config.env_int("TRUSTED_PROXIES", 0),
             readiness_services=tuple(
-                s for s in os.environ.get("READINESS_SERVICES", "identity,contacts").split(",") if s),
+                s for s in os.environ.get("READINESS_SERVICES", "identity,contacts,opportunities").split(",") if s),
         )

@@ -15,7 +15,8 @@ from carnet_common.config import sqlalchemy_url
 from carnet_common.testing import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = [("identity", "carnet_identity.models"), ("contacts", "carnet_contacts.models")]
+SERVICES = [("identity", "carnet_identity.models"), ("contacts", "carnet_contacts.models"),
+            ("opportunities", "carnet_opportunities.models")]
 
 
 @pytest.mark.parametrize("schema, models_module", SERVICES)

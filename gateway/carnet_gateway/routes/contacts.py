@@ -58,7 +58,8 @@ def unreadable_keys(principal):
     """Permission keys (``contacts.title``, ``accounts.custom.size``, or a whole module) the caller may not
     read: the service refuses criteria and sorts on them (S-3: filtering would reveal their values)."""
     keys = [key for key, entry in principal["permissions"]["fields"].items() if not entry.get("read")]
-    return keys + [m for m in ("contacts", "accounts") if not auth.may(principal, m, "read")]
+    # "opportunities", "tasks": their action criteria (C-12) need the module's read permission too
+    return keys + [m for m in ("contacts", "accounts", "opportunities", "tasks") if not auth.may(principal, m, "read")]
 
 
 def readable_history(principal, module, entries):

@@ -31,6 +31,10 @@ class ContactMove(Contract):
 class DeleteContactQuery(Contract):
     delete_account = fields.Boolean(load_default=False, metadata={
         "description": "Also delete the contact's account when no other contact is left in it (C-10)."})
+    # C-10 (opportunities area)
+    dependents = fields.String(load_default="reattach", validate=validate.OneOf(("delete", "reattach")), metadata={
+        "description": "The contact's opportunities (and tasks): `reattach` keeps them on its account (default), "
+                       "`delete` deletes them with it (they come back if it is restored)."})
 
 
 class TrashQuery(Contract):
@@ -79,11 +83,15 @@ class DeletePreview(Contract):
     account_name = fields.String(allow_none=True)
     offers_account_delete = fields.Boolean(metadata={
         "description": "Contacts: the last contact of its account; DELETE ?delete_account=true takes both."})
+    # C-10 (opportunities area): asked of the opportunities service by contacts, with a timeout
     tasks = fields.List(fields.Dict(), metadata={
-        "description": "Tasks hanging on the record: filled once the opportunities service exists (empty now)."})
+        "description": "Visible tasks hanging on the record (from the opportunities service)."})
     opportunities = fields.List(fields.Dict(), metadata={
-        "description": "Opportunities hanging on the record: filled once the opportunities service exists "
-                       "(empty now)."})
+        "description": "Visible opportunities hanging on the record: {id, title, probability, total, read_only}."})
+    opportunities_total = fields.Integer(metadata={"description": "Every opportunity hanging on it, visible or not."})
+    tasks_total = fields.Integer(metadata={"description": "Every task hanging on it, visible or not."})
+    dependents_unavailable = fields.Boolean(metadata={
+        "description": "True when the opportunities service did not answer: tasks and opportunities are unknown."})
 
 
 class BulkAction(Contract):

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_contacts import norms
 from carnet_contacts.custom_fields import TEXT_TYPES
-from carnet_contacts.models import account_members, accounts, contacts, list_members
+from carnet_contacts.models import account_members, accounts, contacts, list_members, opportunity_summaries
 
 MAX_DEPTH = 6
 MAX_LEAVES = 100
@@ -232,6 +232,41 @@ def list_membership(field_name, ctx):
         member = sa.exists(sa.select(1).where(table.c.list_id == value, table.c[key] == record.c.id))
         return member if cmp == "eq" else ~member
     return Criterion("membership", build)
+
+
+# Action criteria (opportunities area of issue 5, C-12) ----------------------------------------------------
+OPPORTUNITY_CRITERIA = {"opportunity.stage_id": "exact", "opportunity.total": "number"}
+
+
+@criterion
+def opportunity_action(field_name, ctx):
+    """``opportunity.stage_id`` (eq a stage id: "has an opportunity at stage …"; ne: has none there) and
+    ``opportunity.total`` (gt/lt/eq: "has an opportunity with total > …"), read from the summaries the
+    opportunities events keep (``opportunity_summary.py``). A contact has the opportunities naming it and those
+    of its account (O-1); an account, its own. Needs the opportunities module's read permission."""
+    kind = OPPORTUNITY_CRITERIA.get(field_name)
+    if kind is None:
+        return None
+    table = opportunity_summaries
+    column = table.c.stage_id if field_name == "opportunity.stage_id" else table.c.total
+    record = TABLES[ctx.record_type]
+    if ctx.record_type == "contact":
+        on_record = sa.or_(table.c.contact_id == record.c.id, table.c.account_id == record.c.account_id)
+    else:
+        on_record = table.c.account_id == record.c.id
+
+    def has(condition):
+        return sa.exists(sa.select(1).where(table.c.org_id == ctx.org_id, sa.not_(table.c.deleted), on_record,
+                                            condition))
+
+    def build(cmp, value):
+        if cmp in NO_VALUE:
+            return has(sa.true()) if cmp == "not_empty" else ~has(sa.true())
+        if kind == "exact":
+            return has(column == value) if cmp == "eq" else ~has(column == value)
+        comparison = {"eq": column == value, "ne": column != value, "gt": column > value, "lt": column < value}[cmp]
+        return has(comparison)
+    return Criterion(kind, build, "opportunities." + field_name.split(".", 1)[1])
 
 
 # Values ---------------------------------------------------------------------------------------------

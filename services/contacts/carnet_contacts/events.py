@@ -27,7 +27,7 @@ def record_payload(read, actor, **extra):
 
 
 # --- Lifecycle (C-5, C-7, C-10) -------------------------------------------------------------------------
-# contact_deleted  {org_id, actor_id, contact_id, account_id, deleted_at}: to the trash (C-10); restorable
+# contact_deleted  {org_id, actor_id, contact_id, account_id, deleted_at, dependents}: to the trash (C-10); restorable
 #                  for 30 days, then purged without a further event.
 # account_deleted  {org_id, actor_id, account_id, contact_ids, deleted_at}: contact_ids went with it
 #                  (empty when the account was deleted because its last contact was).

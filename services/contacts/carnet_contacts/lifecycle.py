@@ -23,6 +23,8 @@ class ContactMove(Contract):
 
 class DeleteOptions(Contract):
     delete_account = fields.Boolean(load_default=False)
+    # C-10 (opportunities area): the contact's opportunities and tasks are deleted with it, or stay on its account
+    dependents = fields.String(load_default="reattach", validate=validate.OneOf(("delete", "reattach")))
 
 
 class TrashQuery(Contract):
@@ -76,7 +78,8 @@ class LifecycleRpc:
         actor, options = _actor(actor), load_or_raise(DeleteOptions(), options or {})
         with self.db.begin():
             return trash.delete_contact(self.db, outbox=self.outbox, actor=actor, contact_id=_id(contact_id),
-                                        delete_account=options["delete_account"])
+                                        delete_account=options["delete_account"],
+                                        dependents=options["dependents"])
 
     @rpc_method
     def preview_delete(self, actor, record_type, record_id):

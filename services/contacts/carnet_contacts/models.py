@@ -233,3 +233,20 @@ job_files = sa.Table(
     sa.Column("seq", sa.Integer, primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
+
+# --- opportunities area (issue 5): a summary of each opportunity, fed by the opportunities events, for the
+# action criteria of C-12 ("has an opportunity at stage …", "… with total > …"). ---------------------------
+opportunity_summaries = sa.Table(
+    "opportunity_summaries", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("account_id", sa.Text, nullable=False),
+    sa.Column("contact_id", sa.Text),
+    sa.Column("stage_id", sa.Text, nullable=False),
+    sa.Column("probability", sa.Integer, nullable=False),
+    sa.Column("total", sa.Numeric(16, 2), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Index("opportunity_summaries_account", "account_id", "stage_id"),
+    sa.Index("opportunity_summaries_contact", "contact_id", "stage_id"),
+)

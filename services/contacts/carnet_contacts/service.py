@@ -13,6 +13,7 @@ from carnet_contacts import contracts, models, usecases
 from carnet_contacts.customization import CustomizationRpc
 from carnet_contacts.exports import ExportRpc
 from carnet_contacts.lifecycle import LifecycleRpc
+from carnet_contacts.opportunity_summary import OpportunitySummaryHandlers  # opportunities area (C-12)
 
 SERVICE = "contacts"
 
@@ -30,7 +31,7 @@ def _names(values):
     return [v for v in values if isinstance(v, str)] if isinstance(values, (list, tuple)) else []
 
 
-class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpsEndpoints):
+class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpportunitySummaryHandlers, OpsEndpoints):
     name = SERVICE
 
     db = Database()

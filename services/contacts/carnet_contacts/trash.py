@@ -61,7 +61,8 @@ def _remaining_contacts(session, account_id):
 
 # Deletes ------------------------------------------------------------------------------------------------
 
-def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False, list_ids=None):
+def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False, list_ids=None,
+                    dependents="reattach"):
     """Trash visible contact ``rows`` (locked by the caller); accounts they leave without contacts are
     reported and, with ``delete_empty_accounts``, trashed as dependants of the contact that emptied them.
 
@@ -96,7 +97,10 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
         entries.append({"id": row["id"], "org_id": actor["org_id"], "record_type": "contact",
                         "name": record_name("contact", row), "deleted_at": deleted_at,
                         "deleted_by": actor["user_id"], "dependants": dependants})
-        payloads.append((events.CONTACT_DELETED, events.contact_deleted_payload(row, actor, deleted_at)))
+        # C-10 (opportunities area): the caller's choice for the contact's opportunities and tasks travels
+        # with the event; opportunities applies it (delete, or reattach to the account).
+        payloads.append((events.CONTACT_DELETED, {**events.contact_deleted_payload(row, actor, deleted_at),
+                                                  "dependents": dependents}))
         if dependants:
             payloads.append((events.ACCOUNT_DELETED, events.account_deleted_payload(
                 account_id, [], actor, deleted_at)))
@@ -108,14 +112,14 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
             "accounts_deleted": [i for i in left_empty if i in deletable]}
 
 
-def delete_contact(session, *, outbox, actor, contact_id, delete_account=False):
+def delete_contact(session, *, outbox, actor, contact_id, delete_account=False, dependents="reattach"):
     """C-10: one contact to the trash; ``delete_account`` also trashes its account when it is left empty."""
     list_ids = selected_lists(session, actor)
     row = repository.get_visible(session, "contact", contact_id, actor=actor, list_ids=list_ids, for_update=True)
     if row is None:
         raise NotFound()
     return delete_contacts(session, outbox=outbox, actor=actor, rows=[row], delete_empty_accounts=delete_account,
-                           list_ids=list_ids)
+                           list_ids=list_ids, dependents=dependents)
 
 
 def delete_account(session, *, outbox, actor, account_id):
@@ -149,6 +153,7 @@ def delete_preview(session, *, actor, record_type, record_id):
         raise NotFound()
     preview = {"record_type": record_type, "id": record_id, "name": record_name(record_type, row),
                "tasks": [], "opportunities": []}
+    preview.update(opportunities_dependents(actor, list_ids, record_type, record_id))
     if record_type == "account":
         dependants = session.execute(sa.select(contacts).where(  # read only: no row locks for a dry run
             contacts.c.account_id == record_id, contacts.c.deleted_at.is_(None))
@@ -165,6 +170,29 @@ def delete_preview(session, *, actor, record_type, record_id):
     preview.update(account_id=account_id, account_name=account["name"] if account else None,
                    offers_account_delete=bool(account) and _remaining_contacts(session, account_id) == 1)
     return preview
+
+
+# C-10 (opportunities area): what hangs on the record in the opportunities service, asked over RPC with a
+# timeout of its own (nameko's in-service proxy has none). When opportunities does not answer, the preview says
+# so (``dependents_unavailable``) rather than wait or fail: the delete itself does not depend on it.
+DEPENDENTS_TIMEOUT = 3  # seconds
+
+
+def opportunities_dependents(actor, list_ids, record_type, record_id):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from carnet_common import config
+
+    caller = {**actor, "list_ids": sorted(list_ids)}
+    try:
+        with ClusterRpcProxy({"AMQP_URI": config.amqp_uri(), "serializer": "json"},
+                             timeout=DEPENDENTS_TIMEOUT) as proxy:
+            answer = proxy.opportunities.dependents_of(caller, record_type, record_id)
+    except Exception:  # noqa: BLE001 - unknown service, timeout, broker down: the preview goes on without
+        return {"dependents_unavailable": True}
+    return {"opportunities": answer.get("opportunities", []), "tasks": answer.get("tasks", []),
+            "opportunities_total": answer.get("opportunities_total", 0),
+            "tasks_total": answer.get("tasks_total", 0)}
 
 
 # Trash and restore --------------------------------------------------------------------------------------

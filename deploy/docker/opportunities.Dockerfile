@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# The opportunities service. Build from the repository root:
+#   podman build -f deploy/docker/opportunities.Dockerfile -t carnet/opportunities:dev .
+# One image, two commands: the service (CMD below) and its once-per-release migration
+# (`python -m carnet_common.bootstrap ...`, run by the opportunities-migrate Job / compose service).
+
+FROM python:3.11-slim AS builder
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY constraints.txt ./
+COPY libs/carnet_common/pyproject.toml libs/carnet_common/
+COPY libs/carnet_common/carnet_common libs/carnet_common/carnet_common
+COPY services/opportunities/pyproject.toml services/opportunities/
+COPY services/opportunities/carnet_opportunities services/opportunities/carnet_opportunities
+# Both local projects on one command line: pip takes carnet-common from here, never from an index.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common ./services/opportunities
+
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PSYCOPG_WAIT_FUNC=wait_select \
+    CARNET_SERVICE=opportunities \
+    OPPORTUNITIES_HTTP_ADDRESS=0.0.0.0:8103
+RUN groupadd --system --gid 10001 carnet \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin carnet
+# Installs only the wheels built above (--no-index); the wheels do not stay in a layer.
+RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
+    pip install --no-cache-dir --no-index --find-links /wheels /wheels/carnet_opportunities-*.whl
+WORKDIR /app
+COPY services/opportunities/config.yml services/opportunities/alembic.ini /app/
+COPY services/opportunities/migrations /app/migrations
+USER 10001:10001
+EXPOSE 8103
+# The class is named: `nameko run <module>` would also try to run the OpsEndpoints mixin it imports.
+CMD ["nameko", "run", "--config", "/app/config.yml", "carnet_opportunities.service:OpportunitiesService"]

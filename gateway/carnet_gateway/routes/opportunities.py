@@ -1,0 +1,123 @@
+"""Stages (O-3), opportunities and their product lines (O-1, O-2, O-4..O-7) and their export (O-6), served
+by the opportunities service (``carnet_opportunities``).
+
+Visibility is the service's, decided on its read model of contacts: the gateway supplies the caller's
+selected accessible lists (asked of contacts once per request) with the flags and subordinates of the
+principal — see ``actor``, which the tasks and dashboard routes import too. Module permissions
+(opportunities read/write/delete/export) are declared beside each route.
+"""
+import base64
+
+from flask import Response, current_app
+
+from carnet_gateway import problems, scope
+from carnet_gateway.api import ADMIN, api
+from carnet_gateway.routes import contacts as contacts_routes
+from carnet_gateway.schemas import opportunities as s
+
+
+def rpc(method, *args):
+    return current_app.extensions["carnet.rpc"].call("opportunities", method, *args)
+
+
+def selected_list_ids(call):
+    """The caller's active lists (L-2), from the gateway's Redis cache (``scope.py``)."""
+    return scope.active_list_ids(call.principal, contacts_routes.actor(call))
+
+
+def actor(call):
+    """The actor every opportunities/tasks RPC receives: the caller, their flags (all_contacts,
+    hierarchy_contacts, own_records_only), subordinates and selected accessible list ids."""
+    return {**contacts_routes.actor(call), "list_ids": selected_list_ids(call)}
+
+
+# Module permissions and the actor ----------------------------------------------------------------------------
+
+def opportunities_actor(call):
+    """``actor`` with the caller's language (stage labels, export headers)."""
+    return {**actor(call), "language": problems.language()}
+
+
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STAGES, OPPORTUNITIES = ("stages",), ("opportunities",)
+READ_ERRORS = (401, 403, 404)
+WRITE_ERRORS = (401, 403, 404, 409, 422)
+
+
+# Stages (O-3) -----------------------------------------------------------------------------------------------
+
+@api.route("/stages", "GET", response=s.StageRead, many=True, tags=STAGES, permission=("opportunities", "read"),
+           errors=(401, 403), summary="The stages with their fixed probabilities and colours, labels in the "
+                                      "caller's language (and both), and their sub-stages")
+def list_stages(call):
+    return rpc("list_stages", opportunities_actor(call))
+
+
+@api.route("/stages/{stage_id}", "PATCH", auth=ADMIN, body=s.StageUpdate, response=s.StageRead, tags=STAGES,
+           errors=WRITE_ERRORS, summary="Rename a stage (labels only: probability and colour are fixed, 422)")
+def rename_stage(call):
+    return rpc("rename_stage", opportunities_actor(call), call.path["stage_id"], call.body)
+
+
+@api.route("/stages/{stage_id}/substages", "POST", auth=ADMIN, body=s.SubstageCreate, response=s.SubstageRead,
+           status=201, tags=STAGES, errors=WRITE_ERRORS,
+           summary="Add a sub-stage under a stage; `locked` for one an accounting sync uses")
+def add_substage(call):
+    return rpc("add_substage", opportunities_actor(call), call.path["stage_id"], call.body)
+
+
+@api.route("/substages/{substage_id}", "PATCH", auth=ADMIN, body=s.SubstageUpdate, response=s.SubstageRead,
+           tags=STAGES, errors=WRITE_ERRORS, summary="Rename a sub-stage; a locked one refuses (409)")
+def rename_substage(call):
+    return rpc("rename_substage", opportunities_actor(call), call.path["substage_id"], call.body)
+
+
+# Opportunities (O-1, O-2, O-4, O-5, O-7) ---------------------------------------------------------------------
+
+@api.route("/opportunities", "GET", query=s.OpportunityQuery, response=s.OpportunityPage, tags=OPPORTUNITIES,
+           permission=("opportunities", "read"), errors=(401, 403, 422),
+           summary="The visible opportunities, 1–99 % first by oldest close date, then 0 % and 100 % newest "
+                   "first (O-4); on an account, a contact (and its account), a stage, or q in the title")
+def search_opportunities(call):
+    return rpc("search_opportunities", opportunities_actor(call), call.query)
+
+
+@api.route("/opportunities", "POST", body=s.OpportunityCreate, response=s.OpportunityRead, status=201,
+           tags=OPPORTUNITIES, permission=("opportunities", "write"), errors=WRITE_ERRORS,
+           summary="Create an opportunity on a visible account (404 otherwise), optionally a contact of it, "
+                   "with product lines; totals are computed (O-5)")
+def create_opportunity(call):
+    return rpc("create_opportunity", opportunities_actor(call), call.body)
+
+
+@api.route("/opportunities/export.xlsx", "GET", query=s.ExportQuery, permission=("opportunities", "export"),
+           tags=OPPORTUNITIES, errors=(401, 403, 422),
+           extra_responses={200: {"description": "The .xlsx file (at most 5,000 opportunities)",
+                                  "content": {MIME: {"schema": {"type": "string", "format": "binary"}}}}},
+           summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order")
+def export_opportunities(call):
+    result = rpc("export_opportunities", opportunities_actor(call), call.query)
+    return Response(base64.b64decode(result["content"]), mimetype=MIME, headers={
+        "Content-Disposition": f'attachment; filename="{result["filename"]}"', "Cache-Control": "no-store",
+        "X-Export-Rows": str(result["rows"])})
+
+
+@api.route("/opportunities/{opportunity_id}", "GET", response=s.OpportunityRead, tags=OPPORTUNITIES,
+           permission=("opportunities", "read"), errors=READ_ERRORS,
+           summary="One opportunity with its lines (404 when absent or its account is not visible)")
+def get_opportunity(call):
+    return rpc("get_opportunity", opportunities_actor(call), call.path["opportunity_id"])
+
+
+@api.route("/opportunities/{opportunity_id}", "PATCH", body=s.OpportunityUpdate, response=s.OpportunityRead,
+           tags=OPPORTUNITIES, permission=("opportunities", "write"), errors=WRITE_ERRORS,
+           summary="Update an opportunity; `lines` replaces them all; 409 when it comes from accounting (O-7)")
+def update_opportunity(call):
+    return rpc("update_opportunity", opportunities_actor(call), call.path["opportunity_id"], call.body)
+
+
+@api.route("/opportunities/{opportunity_id}", "DELETE", status=204, tags=OPPORTUNITIES,
+           permission=("opportunities", "delete"), errors=(401, 403, 404, 409),
+           summary="Delete an opportunity; 409 when it comes from accounting (O-7)")
+def delete_opportunity(call):
+    rpc("delete_opportunity", opportunities_actor(call), call.path["opportunity_id"])

@@ -1,0 +1,26 @@
+"""Events of the opportunities service (``opportunities.<name>``) and their payloads.
+
+opportunity_created / opportunity_updated  {org_id, actor_id, opportunity: {id, account_id, contact_id,
+    stage_id, probability, total (decimal string), source, close_date}}
+opportunity_deleted  {org_id, actor_id, opportunity_id, account_id, contact_id, version}
+Consumers (contacts' per-contact summary for action criteria, C-12) key on the opportunity id; updated
+carries the whole summary so the newest state wins.
+"""
+from carnet_opportunities import lines
+
+OPPORTUNITY_CREATED = "opportunity_created"
+OPPORTUNITY_UPDATED = "opportunity_updated"
+OPPORTUNITY_DELETED = "opportunity_deleted"
+
+
+def opportunity_payload(row, actor_id):
+    return {"org_id": row["org_id"], "actor_id": actor_id, "opportunity": {
+        "id": row["id"], "account_id": row["account_id"], "contact_id": row["contact_id"],
+        "stage_id": row["stage_id"], "probability": row["probability"], "total": lines.money(row["total"]),
+        "source": row["source"], "version": row["version"],
+        "close_date": row["close_date"].isoformat() if row["close_date"] else None}}
+
+
+def deleted_payload(row, actor_id):
+    return {"org_id": row["org_id"], "actor_id": actor_id, "opportunity_id": row["id"],
+            "account_id": row["account_id"], "contact_id": row["contact_id"], "version": row["version"]}

@@ -1,0 +1,172 @@
+"""The queries of stages and opportunities (SQLAlchemy Core over ``models``)."""
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from carnet_opportunities import stages as stage_rules
+from carnet_opportunities import visibility
+from carnet_opportunities.models import (
+    account_refs,
+    contact_refs,
+    opportunities,
+    opportunity_lines,
+    stages,
+    substages,
+)
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+# Stages (O-3) -------------------------------------------------------------------------------------------
+
+def ensure_default_stages(session, org_id):
+    """The organization's default stages, created the first time they are needed (idempotent)."""
+    exists = session.execute(sa.select(sa.func.count()).select_from(stages).where(stages.c.org_id == org_id)
+                             ).scalar_one()
+    if exists >= len(stage_rules.DEFAULTS):
+        return
+    session.execute(insert(stages).values([
+        {"id": new_id(), "org_id": org_id, "probability": p, "color": color, "label_en": en, "label_fr": fr}
+        for p, color, en, fr in stage_rules.DEFAULTS]).on_conflict_do_nothing(
+            constraint="stages_org_probability"))
+
+
+def stage_rows(session, org_id):
+    return session.execute(sa.select(stages).where(stages.c.org_id == org_id).order_by(stages.c.probability)
+                           ).mappings().all()
+
+
+def get_stage(session, org_id, stage_id, *, for_update=False):
+    query = sa.select(stages).where(stages.c.org_id == org_id, stages.c.id == stage_id)
+    return session.execute(query.with_for_update() if for_update else query).mappings().first()
+
+
+def substage_rows(session, org_id, stage_ids=None):
+    query = sa.select(substages).where(substages.c.org_id == org_id)
+    if stage_ids is not None:
+        query = query.where(substages.c.stage_id.in_(list(stage_ids)))
+    return session.execute(query.order_by(substages.c.created_at, substages.c.id)).mappings().all()
+
+
+def get_substage(session, org_id, substage_id, *, for_update=False):
+    query = sa.select(substages).where(substages.c.org_id == org_id, substages.c.id == substage_id)
+    return session.execute(query.with_for_update() if for_update else query).mappings().first()
+
+
+# Read model -----------------------------------------------------------------------------------------------
+
+def visible_account(session, actor, account_id):
+    return session.execute(sa.select(account_refs).where(
+        account_refs.c.id == account_id, visibility.ref_visible(account_refs, actor=actor))).mappings().first()
+
+
+def visible_contact(session, actor, contact_id):
+    return session.execute(sa.select(contact_refs).where(
+        contact_refs.c.id == contact_id, visibility.ref_visible(contact_refs, actor=actor))).mappings().first()
+
+
+def account_names(session, ids):
+    ids = [i for i in set(ids) if i]
+    if not ids:
+        return {}
+    return dict(session.execute(sa.select(account_refs.c.id, account_refs.c.name).where(account_refs.c.id.in_(ids))
+                                ).all())
+
+
+def contact_names(session, ids):
+    ids = [i for i in set(ids) if i]
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(contact_refs).where(contact_refs.c.id.in_(ids))).mappings().all()
+    return {r["id"]: " ".join(p for p in (r["first_name"], r["last_name"]) if p) or r["email"] or "" for r in rows}
+
+
+# Opportunities -------------------------------------------------------------------------------------------
+
+def visible(actor):
+    return visibility.opportunity_visible(opportunities, account_refs, actor=actor)
+
+
+def o4_order():
+    """O-4: 1 %..99 % first, oldest close date first; then 0 % and 100 %, newest close date first."""
+    is_open = opportunities.c.probability.between(1, 99)
+    return (sa.case((is_open, 0), else_=1),
+            sa.case((is_open, opportunities.c.close_date)).asc().nulls_last(),
+            sa.case((sa.not_(is_open), opportunities.c.close_date)).desc().nulls_last(),
+            opportunities.c.created_at, opportunities.c.id)
+
+
+def search(session, actor, *, account_id=None, contact_id=None, stage_id=None, q=None, page=1, per_page=50):
+    where = [visible(actor)]
+    if account_id:
+        where.append(opportunities.c.account_id == account_id)
+    if contact_id:
+        # O-1: shown on the contact it names and on every contact of its account.
+        account_of = sa.select(contact_refs.c.account_id).where(contact_refs.c.id == contact_id).scalar_subquery()
+        where.append(sa.or_(opportunities.c.contact_id == contact_id, opportunities.c.account_id == account_of))
+    if stage_id:
+        where.append(opportunities.c.stage_id == stage_id)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        names = sa.select(account_refs.c.id).where(account_refs.c.org_id == actor["org_id"],
+                                                   account_refs.c.name.ilike(pattern))
+        where.append(sa.or_(opportunities.c.title.ilike(pattern), opportunities.c.account_id.in_(names)))
+    total = session.execute(sa.select(sa.func.count()).select_from(opportunities).where(*where)).scalar_one()
+    rows = session.execute(sa.select(opportunities).where(*where).order_by(*o4_order())
+                           .limit(per_page).offset((page - 1) * per_page)).mappings().all()
+    return rows, total
+
+
+def get_visible(session, actor, opportunity_id, *, for_update=False):
+    query = sa.select(opportunities).where(opportunities.c.id == opportunity_id, visible(actor))
+    if for_update:
+        query = query.with_for_update(of=opportunities)
+    return session.execute(query).mappings().first()
+
+
+def lines_of(session, ids):
+    result = {i: [] for i in ids}
+    if not ids:
+        return result
+    rows = session.execute(sa.select(opportunity_lines).where(opportunity_lines.c.opportunity_id.in_(list(ids)))
+                           .order_by(opportunity_lines.c.opportunity_id, opportunity_lines.c.position)
+                           ).mappings().all()
+    for row in rows:
+        result[row["opportunity_id"]].append(row)
+    return result
+
+
+def replace_lines(session, opportunity_id, lines):
+    session.execute(opportunity_lines.delete().where(opportunity_lines.c.opportunity_id == opportunity_id))
+    if lines:
+        session.execute(opportunity_lines.insert(), [{**line, "id": new_id(), "opportunity_id": opportunity_id,
+                                                      "position": i} for i, line in enumerate(lines)])
+
+
+def insert_opportunity(session, values):
+    session.execute(opportunities.insert().values(**values))
+
+
+def update_opportunity(session, opportunity_id, values):
+    session.execute(opportunities.update().where(opportunities.c.id == opportunity_id).values(**values))
+
+
+def delete_opportunity(session, opportunity_id):
+    session.execute(opportunities.delete().where(opportunities.c.id == opportunity_id))
+
+
+def dependents(session, actor, *, record_type, record_id):
+    """Live opportunities hanging on a contact (named on it) or an account (on it), visible or not: the
+    caller is told how many there are, and the names of those they see."""
+    column = opportunities.c.contact_id if record_type == "contact" else opportunities.c.account_id
+    return session.execute(sa.select(opportunities, visible(actor).label("shown")).where(
+        opportunities.c.org_id == actor["org_id"], column == record_id, opportunities.c.deleted_at.is_(None))
+        .order_by(*o4_order())).mappings().all()

@@ -1,0 +1,208 @@
+"""Use cases of stages (O-3) and opportunities (O-1, O-2, O-4, O-5, O-7): keyword-only functions over a session."""
+from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_opportunities import events, lines, repository
+from carnet_opportunities import stages as stage_rules
+from carnet_opportunities.models import stages as stages_table
+from carnet_opportunities.models import substages as substages_table
+
+LINE_FIELDS = ("product_group", "product_code", "description", "quantity", "unit_price", "shipping", "discount")
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+# Stages (O-3) ---------------------------------------------------------------------------------------------
+
+def substage_read(row, language):
+    return {"id": row["id"], "stage_id": row["stage_id"], "label": stage_rules.label(row, language),
+            "label_fr": row["label_fr"], "label_en": row["label_en"], "locked": row["locked"]}
+
+
+def stage_read(row, substages, language):
+    return {"id": row["id"], "label": stage_rules.label(row, language), "label_fr": row["label_fr"],
+            "label_en": row["label_en"], "probability": row["probability"], "color": row["color"],
+            "substages": [substage_read(s, language) for s in substages]}
+
+
+def list_stages(session, *, actor):
+    repository.ensure_default_stages(session, actor["org_id"])
+    rows = repository.stage_rows(session, actor["org_id"])
+    subs = repository.substage_rows(session, actor["org_id"])
+    return [stage_read(row, [s for s in subs if s["stage_id"] == row["id"]], actor["language"]) for row in rows]
+
+
+def _admin(actor):
+    if not actor["is_admin"]:
+        raise Forbidden("admin_only")
+
+
+def _stage(session, actor, stage_id, *, for_update=False):
+    repository.ensure_default_stages(session, actor["org_id"])
+    row = repository.get_stage(session, actor["org_id"], stage_id, for_update=for_update)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _one_stage(session, actor, stage_id):
+    row = _stage(session, actor, stage_id)
+    return stage_read(row, repository.substage_rows(session, actor["org_id"], [stage_id]), actor["language"])
+
+
+def rename_stage(session, *, actor, stage_id, data):
+    """O-3: labels only (the contract refuses probability and colour)."""
+    _admin(actor)
+    _stage(session, actor, stage_id, for_update=True)
+    session.execute(stages_table.update().where(stages_table.c.id == stage_id).values(**data))
+    return _one_stage(session, actor, stage_id)
+
+
+def add_substage(session, *, actor, stage_id, data):
+    _admin(actor)
+    _stage(session, actor, stage_id)
+    substage_id = repository.new_id()
+    session.execute(substages_table.insert().values(id=substage_id, org_id=actor["org_id"], stage_id=stage_id,
+                                                    **data))
+    return substage_read(repository.get_substage(session, actor["org_id"], substage_id), actor["language"])
+
+
+def rename_substage(session, *, actor, substage_id, data):
+    """A sub-stage an accounting sync uses is locked: renaming it would break the sync (409)."""
+    _admin(actor)
+    row = repository.get_substage(session, actor["org_id"], substage_id, for_update=True)
+    if row is None:
+        raise NotFound()
+    if row["locked"]:
+        raise Conflict("substage_locked", errors={"label_en": ["substage_locked"]})
+    if data:
+        session.execute(substages_table.update().where(substages_table.c.id == substage_id).values(**data))
+    return substage_read(repository.get_substage(session, actor["org_id"], substage_id), actor["language"])
+
+
+# Opportunities --------------------------------------------------------------------------------------------
+
+def line_read(row):
+    return {"id": row["id"], "product_group": row["product_group"], "product_code": row["product_code"],
+            "description": row["description"], "quantity": lines.quantity(row["quantity"]),
+            "unit_price": lines.money(row["unit_price"]), "shipping": lines.money(row["shipping"]),
+            "discount": lines.money(row["discount"]), "total": lines.money(row["total"])}
+
+
+def _reads(session, rows):
+    ids = [r["id"] for r in rows]
+    line_rows = repository.lines_of(session, ids)
+    accounts = repository.account_names(session, [r["account_id"] for r in rows])
+    contacts = repository.contact_names(session, [r["contact_id"] for r in rows])
+    return [{
+        "id": r["id"], "title": r["title"], "account_id": r["account_id"],
+        "account_name": accounts.get(r["account_id"]), "contact_id": r["contact_id"],
+        "contact_name": contacts.get(r["contact_id"]) if r["contact_id"] else None,
+        "stage_id": r["stage_id"], "probability": r["probability"], "substage_id": r["substage_id"],
+        "rep1_id": r["rep1_id"], "rep2_id": r["rep2_id"], "close_date": _iso(r["close_date"]),
+        "lines": [line_read(line) for line in line_rows[r["id"]]], "total": lines.money(r["total"]),
+        "source": r["source"], "read_only": r["source"] != "crm", "custom": r["custom"] or {},
+        "version": r["version"], "created_at": _iso(r["created_at"]), "updated_at": _iso(r["updated_at"]),
+    } for r in rows]
+
+
+def search_opportunities(session, *, actor, query):
+    rows, total = repository.search(session, actor, account_id=query.get("account_id"),
+                                    contact_id=query.get("contact_id"), stage_id=query.get("stage"),
+                                    q=(query.get("q") or "").strip() or None, page=query["page"],
+                                    per_page=query["per_page"])
+    return {"items": _reads(session, rows), "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+def get_opportunity(session, *, actor, opportunity_id):
+    row = repository.get_visible(session, actor, opportunity_id)
+    if row is None:
+        raise NotFound()
+    return _reads(session, [row])[0]
+
+
+def _links(session, actor, merged):
+    """The account must be visible (404); the contact one of that account (422); the stage the
+    organization's (422) and the sub-stage one of that stage (422)."""
+    if repository.visible_account(session, actor, merged["account_id"]) is None:
+        raise NotFound()
+    errors = {}
+    if merged.get("contact_id"):
+        contact = repository.visible_contact(session, actor, merged["contact_id"])
+        if contact is None or contact["account_id"] != merged["account_id"]:
+            errors["contact_id"] = ["contact_not_of_account"]
+    repository.ensure_default_stages(session, actor["org_id"])
+    stage = repository.get_stage(session, actor["org_id"], merged["stage_id"])
+    if stage is None:
+        errors["stage_id"] = ["unknown_stage"]
+    elif merged.get("substage_id"):
+        substage = repository.get_substage(session, actor["org_id"], merged["substage_id"])
+        if substage is None or substage["stage_id"] != stage["id"]:
+            errors["substage_id"] = ["unknown_substage"]
+    if errors:
+        raise InvalidInput(errors=errors)
+    return stage
+
+
+def _line_values(data_lines):
+    return [{**{key: line.get(key) for key in LINE_FIELDS},
+             "shipping": line.get("shipping") or lines.Decimal(0), "discount": line.get("discount") or lines.Decimal(0),
+             "total": lines.line_total(line)} for line in data_lines]
+
+
+def create_opportunity(session, *, outbox, actor, data, source="crm"):
+    stage = _links(session, actor, data)
+    line_values = _line_values(data.get("lines") or [])
+    opportunity_id = repository.new_id()
+    stamp = repository.now()
+    repository.insert_opportunity(session, {
+        "id": opportunity_id, "org_id": actor["org_id"], "title": data["title"], "account_id": data["account_id"],
+        "contact_id": data.get("contact_id"), "stage_id": stage["id"], "substage_id": data.get("substage_id"),
+        "probability": stage["probability"], "rep1_id": data.get("rep1_id", actor["user_id"]),
+        "rep2_id": data.get("rep2_id"), "close_date": data.get("close_date"),
+        "total": lines.grand_total(line_values), "source": source, "external_ref": data.get("external_ref"),
+        "custom": {}, "version": 1, "created_by": actor["user_id"], "created_at": stamp, "updated_at": stamp})
+    repository.replace_lines(session, opportunity_id, line_values)
+    row = repository.get_visible(session, {**actor, "flags": {**actor["flags"], "own_records_only": False}},
+                                 opportunity_id)
+    outbox.add(session, events.OPPORTUNITY_CREATED, events.opportunity_payload(row, actor["user_id"]))
+    return _reads(session, [row])[0]
+
+
+def _editable(session, actor, opportunity_id):
+    row = repository.get_visible(session, actor, opportunity_id, for_update=True)
+    if row is None:
+        raise NotFound()
+    if row["source"] != "crm":
+        # O-7, A-8: what an accounting system sent is changed there, never here.
+        raise Conflict("opportunity_read_only", params={"source": row["source"]})
+    return row
+
+
+def update_opportunity(session, *, outbox, actor, opportunity_id, data):
+    row = _editable(session, actor, opportunity_id)
+    if data.get("version") is not None and data["version"] != row["version"]:
+        raise Conflict("version_conflict", errors={"version": ["version_conflict"]},
+                       params={"version": row["version"]})
+    changes = {key: value for key, value in data.items() if key not in ("version", "lines")}
+    if "stage_id" in changes and "substage_id" not in changes and changes["stage_id"] != row["stage_id"]:
+        changes["substage_id"] = None  # a sub-stage belongs to its stage
+    merged = {**row, **changes}
+    stage = _links(session, actor, merged)
+    values = {**changes, "probability": stage["probability"], "version": row["version"] + 1,
+              "updated_at": repository.now()}
+    if "lines" in data:
+        line_values = _line_values(data["lines"])
+        repository.replace_lines(session, opportunity_id, line_values)
+        values["total"] = lines.grand_total(line_values)
+    repository.update_opportunity(session, opportunity_id, values)
+    row = repository.get_visible(session, {**actor, "flags": {**actor["flags"], "own_records_only": False}},
+                                 opportunity_id)
+    outbox.add(session, events.OPPORTUNITY_UPDATED, events.opportunity_payload(row, actor["user_id"]))
+    return _reads(session, [row])[0]
+
+
+def delete_opportunity(session, *, outbox, actor, opportunity_id):
+    row = _editable(session, actor, opportunity_id)
+    repository.delete_opportunity(session, opportunity_id)
+    outbox.add(session, events.OPPORTUNITY_DELETED, events.deleted_payload(row, actor["user_id"]))

@@ -1,0 +1,58 @@
+"""Who sees which opportunities (O-1, C-2, S-4, S-5), as SQL predicates built without I/O.
+
+The rule is contacts' (``carnet_contacts/visibility.py``) applied to our read model of contacts
+(``account_refs``/``contact_refs``, fed by the contacts events): a record is visible when it is not deleted,
+in one of the caller's *selected* lists they may access (``actor["list_ids"]``, supplied by the gateway,
+which asks contacts), and — unless the caller is an administrator or flagged ``all_contacts`` — when rep 1
+or rep 2 is the caller or (``hierarchy_contacts``) a user below them. An opportunity (or a task) linked to
+an account inherits the account's visibility; ``own_records_only`` (S-4) narrows opportunities further to
+those whose rep 1 or rep 2 is the caller.
+"""
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, array
+
+
+def rep_ids(actor):
+    """The reps whose records ``actor`` sees, or None when they see every rep's (S-4, S-5)."""
+    flags = actor.get("flags") or {}
+    if actor.get("is_admin") or flags.get("all_contacts"):
+        return None
+    ids = [actor["user_id"]]
+    if flags.get("hierarchy_contacts"):
+        ids.extend(i for i in actor.get("subordinate_ids") or () if i not in ids)
+    return ids
+
+
+def ref_visible(table, *, actor):
+    """Predicate on ``account_refs`` or ``contact_refs``: org, not deleted, in a selected list, rep rule."""
+    list_ids = list(actor.get("list_ids") or ())
+    clauses = [table.c.org_id == actor["org_id"], table.c.deleted_at.is_(None)]
+    if list_ids:
+        clauses.append(table.c.list_ids.overlap(sa.cast(array(list_ids), ARRAY(sa.Text))))
+    else:
+        clauses.append(sa.false())
+    reps = rep_ids(actor)
+    if reps is not None:
+        clauses.append(sa.or_(table.c.rep1_id.in_(reps), table.c.rep2_id.in_(reps)))
+    return sa.and_(*clauses)
+
+
+def account_visible(account_refs, account_id_column, *, actor):
+    """Predicate "the account ``account_id_column`` names is visible to ``actor``" (for rows linked to it)."""
+    return sa.exists(sa.select(1).where(account_refs.c.id == account_id_column,
+                                        ref_visible(account_refs, actor=actor)))
+
+
+def own_records_only(actor):
+    return bool((actor.get("flags") or {}).get("own_records_only"))
+
+
+def opportunity_visible(opportunities, account_refs, *, actor):
+    """Predicate on ``opportunities``: the organization's, not deleted, on a visible account; with
+    ``own_records_only`` only those whose rep 1 or rep 2 is the caller."""
+    clauses = [opportunities.c.org_id == actor["org_id"], opportunities.c.deleted_at.is_(None),
+               account_visible(account_refs, opportunities.c.account_id, actor=actor)]
+    if own_records_only(actor):
+        clauses.append(sa.or_(opportunities.c.rep1_id == actor["user_id"],
+                              opportunities.c.rep2_id == actor["user_id"]))
+    return sa.and_(*clauses)

@@ -1,0 +1,69 @@
+"""Builders of contacts events (payloads as ``carnet_contacts/events.py`` documents them) and actors."""
+import time
+import uuid
+
+import sqlalchemy as sa
+
+
+def uid(prefix="x"):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def make_actor(org_id, user_id="u1", *, list_ids=(), is_admin=False, language="en", **flags):
+    return {"org_id": org_id, "user_id": user_id, "is_admin": is_admin, "language": language,
+            "flags": {"all_contacts": False, "hierarchy_contacts": False, "own_records_only": False, **flags},
+            "subordinate_ids": [], "list_ids": list(list_ids)}
+
+
+def account_event(org_id, account_id, *, name="Acme", version=1, list_ids=("L1",), rep1_id="u1", rep2_id=None,
+                  created=True):
+    record = {"id": account_id, "name": name, "rep1_id": rep1_id, "rep2_id": rep2_id, "version": version,
+              "list_ids": list(list_ids), "custom": {}, "status": "active"}
+    data = {"org_id": org_id, "actor_id": "u1", "record": record}
+    if created:
+        data["list_ids"] = list(list_ids)
+    else:
+        data["changed"] = ["name"]
+    return ("account_created" if created else "account_updated"), data
+
+
+def contact_event(org_id, contact_id, account_id, *, last_name="Tremblay", version=1, list_ids=("L1",),
+                  rep1_id="u1", created=True, email=None):
+    record = {"id": contact_id, "account_id": account_id, "first_name": "Marie", "last_name": last_name,
+              "email": email, "rep1_id": rep1_id, "rep2_id": None, "version": version, "list_ids": list(list_ids),
+              "custom": {}}
+    data = {"org_id": org_id, "actor_id": "u1", "record": record}
+    if created:
+        data["list_ids"] = list(list_ids)
+    else:
+        data["changed"] = ["last_name"]
+    return ("contact_created" if created else "contact_updated"), data
+
+
+def ref(engine, table, record_id):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT * FROM opportunities.{table} WHERE id = :id"),
+                            {"id": record_id}).mappings().first()
+
+
+def seed_account(publish, engine, wait_for, org_id, *, list_ids=("L1",), rep1_id="u1", with_contact=True,
+                 name="Acme"):
+    """An account (and a contact of it) in the read model, through published contacts events."""
+    account_id, contact_id = uid("acc"), uid("con")
+    publish(*account_event(org_id, account_id, list_ids=list_ids, rep1_id=rep1_id, name=name))
+    if with_contact:
+        publish(*contact_event(org_id, contact_id, account_id, list_ids=list_ids, rep1_id=rep1_id))
+        wait_for(lambda: ref(engine, "contact_refs", contact_id))
+    wait_for(lambda: ref(engine, "account_refs", account_id))
+    return account_id, contact_id
+
+
+def wait_for(predicate, timeout=20, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(interval)
