@@ -1,0 +1,159 @@
+"""bench/results/contacts-<date>.md and .json from the results dict of run.py."""
+import json
+
+
+def _verdict(value, limit):
+    if value is None:
+        return "—"
+    return "✅" if value <= limit else "❌"
+
+
+def _lat(result):
+    lat = result["latency_ms"]
+    return lat["p50"], lat["p95"], lat["p99"], lat["max"]
+
+
+def latency_table(results):
+    targets = results["targets"]
+    lines = ["| case | clients | n | p50 | p95 | p99 | max | req/s | target p95 | | load avg before → after | box busy | page total (median) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in results.get("http", []):
+        limit = targets["get_p95_ms"] if row["kind"] == "get" else targets["search_p95_ms"]
+        for key in ("single", "concurrent"):
+            r = row[key]
+            p50, p95, p99, mx = _lat(r)
+            w = r["window"]
+            total = (r.get("page_total") or {}).get("median", "—")
+            lines.append(f"| {row['case']} | {r['clients']} | {r['latency_ms']['n']} | {p50} | {p95} | {p99} | {mx} | "
+                         f"{r['rps']} | ≤ {limit} | {_verdict(p95, limit)} | "
+                         f"{w['loadavg_before'][0]} → {w['loadavg_after'][0]} | {w['box_busy_pct']} % | {total} |")
+    return "\n".join(lines)
+
+
+def export_table(results):
+    e = results.get("export")
+    if not e:
+        return "(export not run)"
+    t = results["targets"]
+    lines = [f"Query: `{e['query']}`", "",
+             "| measure | value | target |", "|---|---|---|",
+             f"| rows in the file (header excluded) | {e['rows_in_file'] - 1:,} | ~100,000 |",
+             f"| 202 response | {e['start_ms']} ms | |",
+             f"| request → job done (polled every 0.5 s) | {e['job_s']} s | |",
+             f"| download through the gateway | {e['download_s']} s | |",
+             f"| **wall time, request → file downloaded** | **{e['wall_s']} s** | ≤ {t['export_s']} s "
+             f"{_verdict(e['wall_s'], t['export_s'])} |",
+             f"| file size | {e['size_bytes'] / 1e6:.1f} MB | |",
+             f"| load average before → after | {e['window']['loadavg_before']} → {e['window']['loadavg_after']} | |",
+             f"| box busy during the export | {e['window']['box_busy_pct']} % | |",
+             "", "Peak memory per process during the export (MiB; sampled every 0.2 s from /proc/<pid>/status; "
+             "VmHWM is the kernel's own peak of the process's lifetime; for PostgreSQL backends RssShmem is "
+             "shared_buffers pages touched, the private part is RssAnon):", "",
+             "| process | pid | VmHWM | peak VmRSS | peak RssAnon | peak RssShmem | < 300 MiB |",
+             "|---|---|---|---|---|---|---|"]
+    for p in e["rss"]:
+        own = p.get("RssAnon", 0) + p.get("RssFile", 0) if "backend" in p["name"] else p.get("VmHWM", 0)
+        lines.append(f"| {p['name']} | {p['pid']} | {p.get('VmHWM')} | {p.get('VmRSS')} | {p.get('RssAnon')} | "
+                     f"{p.get('RssShmem')} | {_verdict(own, t['export_rss_mib'])} |")
+    return "\n".join(lines)
+
+
+def seed_table(results):
+    s = results["seed"]
+    lines = ["| step | seconds |", "|---|---|",
+             f"| migrations + bootstrap of identity and contacts (alembic, `carnet_common.bootstrap`) | {results['migrate_s']} |",
+             f"| 2 organizations, 13 users, {results['size']['a_lists'] + results['size']['b_lists']} lists, "
+             f"6 custom fields through the gateway API | {results['api_setup_s']} |"]
+    lines += [f"| {step['step']} | {step['seconds']} |" for step in s["steps"]]
+    lines += [f"| **load (rows)** | **{s['load_s']}** |", f"| **index builds** | **{s['indexes_s']}** |",
+              f"| **total seeding (SQL)** | **{s['total_s']}** |"]
+    return "\n".join(lines)
+
+
+def _plan_block(statement):
+    lines = [f"```sql\n{statement['sql']}\n```", f"params: `{json.dumps(statement['params'], ensure_ascii=False)}`", ""]
+    lines.append("```")
+    lines += statement["plan"]
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def explain_section(results):
+    out = []
+    for case in results.get("explain", []):
+        out.append(f"### {case['case']}\n")
+        out.append(f"In-process call (use case, all statements): {case['in_process_ms']} ms; "
+                   f"result: `{case['result_total']}`.\n")
+        out.append("| # | statement | execution (ms) |\n|---|---|---|")
+        for i, st in enumerate(case["statements"], 1):
+            first = " ".join(st["sql"].split())[:110].replace("|", "\\|")
+            out.append(f"| {i} | `{first}…` | {st.get('execution_ms', 'EXPLAIN only') if st['analyzed'] else 'EXPLAIN only (planner estimate)'} |")
+        out.append("")
+        for i, st in enumerate(case["statements"], 1):
+            heavy = "contacts.contacts" in st["sql"] and ("hits" in st["sql"] or "ORDER BY" in st["sql"]
+                                                          or not st["analyzed"] or "contacts.id =" in st["sql"])
+            if heavy:
+                out.append(f"Statement {i}:\n")
+                out.append(_plan_block(st))
+                out.append("")
+    return "\n".join(out)
+
+
+def markdown(results):
+    m, v, s = results["machine"], results["versions"], results["seed"]
+    pg = results.get("postgres", {})
+    parts = [
+        f"# Contacts benchmark — {results['name']}", "",
+        f"Command: `{results['command']}`; started {results['started_at']}, finished {results['finished_at']}.",
+        "",
+        "**Shared machine.** Other engineers' tests may run on this 2-core box during the benchmark: every "
+        "measurement below records the load average before and after it and how busy the whole box was "
+        "(our stack and load generator included). Read the tails with that in mind.", "",
+        "## Machine", "",
+        f"- nproc {m['nproc']} ({m['nproc_available']} available), {m['cpu_model']}, {m['memory_gib']} GiB RAM, "
+        f"swap {m['swap_gib']} GiB, kernel {m['kernel']}",
+        f"- load average at start: {m['loadavg_before']}; at the end: {results.get('loadavg_end')}",
+        f"- PostgreSQL: {pg}",
+        f"- versions: {json.dumps(v, ensure_ascii=False)}",
+        f"- gateway: gunicorn gthread, 2 workers × 8 threads; load generator: Python threads with keep-alive "
+        f"connections on the same box; {results['clients']} concurrent clients in the second pass.", "",
+        "## Data set", "",
+        f"- organization A: {results['size']['a_contacts']:,} contacts, {results['size']['a_accounts']:,} accounts, "
+        f"{results['size']['a_lists']} lists; organization B: {results['size']['b_contacts']:,} contacts, "
+        f"{results['size']['b_accounts']:,} accounts, {results['size']['b_lists']} lists",
+        f"- rows: {s['rows']}; contacts heap {s['contacts_heap_size']}, with indexes and TOAST "
+        f"{s['contacts_total_size']}",
+        f"- list memberships inserted: {s['memberships']}; integrity: {s['orphans']}",
+        f"- match counts in A: {s['match_counts']}",
+        f"- **normalised columns vs norms.py** (recomputed in Python with `norms.contact_norms` / `account_norms`): "
+        f"{s['norms_check']['contacts_checked']} contacts and {s['norms_check']['accounts_checked']} accounts "
+        f"checked, **{s['norms_check']['mismatches']} mismatches**"
+        + (f"; examples: `{json.dumps(s['norms_check']['examples'], ensure_ascii=False)}`"
+           if s['norms_check']['mismatches'] else ""),
+        "- index sizes > 8 MB: " + ", ".join(f"{i['index']} {i['size']}" for i in s["index_sizes"]), "",
+        "## Seeding time", "", seed_table(results), "",
+        "## Latency through the gateway (ms)", "",
+        "One warm client (after 10 unmeasured requests), then concurrent clients; inputs rotate over the pool "
+        "of each case (`inputs`). `page total` is the total the pages reported (a capped hit set reports the "
+        "planner's estimate above 10,000).", "",
+        latency_table(results), "",
+        "Example request per case:", "",
+        *[f"- {row['case']}: `{row['example']}` ({row['inputs']} inputs)" for row in results.get("http", [])], "",
+        "## Export of ~100,000 contacts (job flow: 202 → poll /jobs/{id} → download)", "", export_table(results), "",
+        "## EXPLAIN (ANALYZE, BUFFERS) of the service's SQL", "",
+        "Captured in process: the same use case (`usecases.search_records` / `get_record`) on the same "
+        "database, every statement logged with its parameters and then explained. Warm cache.", "",
+        explain_section(results),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def summary(results):
+    return latency_table(results) + "\n\n" + export_table(results)
+
+
+def write(results, directory, name):
+    md_path, json_path = directory / f"{name}.md", directory / f"{name}.json"
+    md_path.write_text(markdown(results))
+    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    return md_path, json_path
