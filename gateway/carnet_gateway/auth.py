@@ -31,7 +31,12 @@ def authenticate():
     if not session or int(session.get("expires_at", 0)) <= time.time():
         raise Unauthorized("session_invalid")
     user_id, org_id = session["user_id"], session["org_id"]
-    generation, cached = redis.mget(redis_keys.authz_generation_key(org_id), redis_keys.principal_key(user_id))
+    # The list generation rides along for ``scope.active_list_ids`` (saves a round trip on /me and on
+    # every opportunities and tasks request).
+    generation, cached, lists_generation = redis.mget(
+        redis_keys.authz_generation_key(org_id), redis_keys.principal_key(user_id),
+        redis_keys.lists_generation_key(org_id))
+    g.carnet_lists_generation = int(lists_generation or 0)
     generation = int(generation or 0)
     principal = json.loads(cached) if cached else None
     if principal is None or principal.get("generation") != generation:

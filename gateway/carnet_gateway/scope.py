@@ -8,15 +8,11 @@ applies at the next request; the TTL is only a safety net for changes made witho
 """
 import json
 
-from flask import current_app
+from flask import current_app, g
 
 from carnet_common import redis_keys
 
 TTL_SECONDS = 60
-
-
-def _generation_key(org_id):
-    return f"{redis_keys.prefix()}lists_gen:{org_id}"
 
 
 def _cache_key(user_id, generation):
@@ -26,7 +22,10 @@ def _cache_key(user_id, generation):
 def active_list_ids(principal, contacts_actor):
     redis = current_app.extensions["carnet.redis"]
     org_id, user_id = principal["organization"]["id"], principal["user"]["id"]
-    generation = int(redis.get(_generation_key(org_id)) or 0)
+    generation = g.get("carnet_lists_generation", None)
+    if generation is None:
+        generation = redis.get(redis_keys.lists_generation_key(org_id))
+    generation = int(generation or 0)
     cached = redis.get(_cache_key(user_id, generation))
     if cached is not None:
         return json.loads(cached)
@@ -38,4 +37,4 @@ def active_list_ids(principal, contacts_actor):
 
 def lists_changed(principal):
     """Every cached list scope of the caller's organization is stale from now on."""
-    current_app.extensions["carnet.redis"].incr(_generation_key(principal["organization"]["id"]))
+    current_app.extensions["carnet.redis"].incr(redis_keys.lists_generation_key(principal["organization"]["id"]))

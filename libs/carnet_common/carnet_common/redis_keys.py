@@ -36,6 +36,10 @@ def authz_generation_key(org_id):
     return f"{prefix()}authz_gen:{org_id}"
 
 
+def lists_generation_key(org_id):
+    return f"{prefix()}lists_gen:{org_id}"
+
+
 def principal_key(user_id):
     return f"{prefix()}principal:{user_id}"
 
