@@ -128,11 +128,12 @@ def _client_loop(url, requests_spec, stop_at, warm_until, latencies, statuses, e
         conn.close()
 
 
-def _process_main(url, requests_spec, threads, warmup, duration, start_at, offset, queue):
-    warm_until = start_at + warmup
+def _process_main(url, requests_spec, threads, warmup, duration, ready, offset, queue):
+    # Every process is imported and ready before the clock starts (spawn re-imports the main module,
+    # which can take seconds on a busy machine); they all pass the barrier together.
+    ready.wait(timeout=300)
+    warm_until = time.monotonic() + 0.1 + warmup
     stop_at = warm_until + duration
-    while time.monotonic() < start_at:
-        time.sleep(0.005)
     per_thread = [([], {}, {}) for _ in range(threads)]
     workers = [threading.Thread(target=_client_loop, args=(url, requests_spec, stop_at, warm_until,
                                                             *per_thread[i], offset + i * 3))
@@ -157,16 +158,16 @@ def run_python(url, requests_spec, *, duration, warmup, connections, processes=2
     threads = [connections // processes + (1 if i < connections % processes else 0) for i in range(processes)]
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    start_at = time.monotonic() + 2.0   # CLOCK_MONOTONIC is system-wide on Linux: one start for all
+    ready = ctx.Barrier(processes)
     procs = [ctx.Process(target=_process_main,
-                         args=(url, requests_spec, threads[i], warmup, duration, start_at, i * 8, queue))
+                         args=(url, requests_spec, threads[i], warmup, duration, ready, i * 8, queue))
              for i in range(processes)]
     for proc in procs:
         proc.start()
     if on_start:
         for proc in procs:
             on_start(proc.pid)
-    results = [queue.get(timeout=warmup + duration + 120) for _ in procs]
+    results = [queue.get(timeout=warmup + duration + 420) for _ in procs]
     for proc in procs:
         proc.join()
     latencies, statuses, errors = [], {}, {"connect": 0, "read": 0, "write": 0, "timeout": 0}

@@ -5,6 +5,7 @@ system the same way. Adding a service = one entry in ``SERVICES``.
 """
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -64,7 +65,7 @@ class Stack:
             self.start_service(service)
         gateway_env = dict(self.env, CARNET_SERVICE="gateway", GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
                            GATEWAY_WORKERS=str(self.gateway_workers),
-                           PROMETHEUS_MULTIPROC_DIR=f"/tmp/carnet-gateway-metrics-{self.gateway_port}")
+                           PROMETHEUS_MULTIPROC_DIR=self.metrics_dir)
         self._spawn("gateway", [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway/gunicorn.conf.py"),
                                 "carnet_gateway.app:create_app()"], gateway_env)
         self.wait_ready(timeout)
@@ -122,6 +123,11 @@ class Stack:
         for process in reversed(self.processes):
             self.stop_process(process)
         self.processes.clear()
+        shutil.rmtree(self.metrics_dir, ignore_errors=True)
+
+    @property
+    def metrics_dir(self):
+        return f"/tmp/carnet-gateway-metrics-{self.gateway_port}"
 
 
 # For tests and benchmarks: a whole system on free ports, in a fresh database, vhost and Redis prefix. ------

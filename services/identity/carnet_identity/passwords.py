@@ -1,7 +1,8 @@
 """argon2id password hashing (S-10), off the eventlet hub.
 
-Parameters are OWASP's minimum for argon2id (m = 19 MiB, t = 2, p = 1): about 20 ms a hash on this
-machine, which keeps login above 50/s on two cores while making offline guessing expensive. The hash runs
+Parameters are OWASP's minimum for argon2id (m = 19 MiB, t = 2, p = 1): 32–46 ms of CPU a verification on
+this 2-core machine, so one identity process tops out near 30 logins/s (bench/results/identity-*.md);
+more login throughput means more identity replicas, not weaker parameters. The hash runs
 in ``eventlet.tpool`` so it never starves AMQP heartbeats (nameko#428), on ``HASH_THREADS`` threads: each
 hash takes 19 MiB that the thread's malloc arena keeps, so tpool's default 20 threads held up to 380 MiB
 (measured 395 MiB RSS) for no gain on two cores.
