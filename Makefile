@@ -10,7 +10,7 @@ export PSYCOPG_WAIT_FUNC := wait_select
 # contract, deploy and end-to-end suites that span services.
 SUITES := libs/carnet_common/tests services/identity/tests services/contacts/tests services/opportunities/tests \
 	gateway/tests \
-	tests/contract tests/deploy tests/e2e tests/e2e_contacts
+	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities
 
 .PHONY: install run test lint bench migrate clean
 
