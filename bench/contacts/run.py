@@ -64,6 +64,8 @@ def parse_args(argv=None):
     parser.add_argument("--contacts", type=int, help="contacts of organization A (B gets a tenth)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the second pass")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
+    parser.add_argument("--reuse", type=Path, metavar="STATE",
+                        help="measure again on a database kept by --keep-db (its state file), without seeding")
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--out", type=Path, default=BENCH / "results")
     parser.add_argument("--name", help="results file stem (default contacts-<date>[-quick])")
@@ -98,12 +100,15 @@ def free_offset():
 
 
 @contextlib.contextmanager
-def bench_database(keep):
+def bench_database(keep, reuse=None):
     base = make_url(config.database_url())
-    name = testing.unique_name("carnet_bench_contacts")
     admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if reuse:
+        keep, name = True, reuse["database"]
+    else:
+        name = testing.unique_name("carnet_bench_contacts")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield base.set(database=name).render_as_string(hide_password=False), admin, name
     finally:
@@ -434,6 +439,9 @@ def pg_settings(database_url):
 def main(argv=None):
     args = parse_args(argv)
     stack_module.SERVICES[:] = [s for s in stack_module.SERVICES if s["name"] in SERVICES]
+    reuse = json.loads(args.reuse.read_text()) if args.reuse else None
+    if reuse:
+        args.size = reuse["size"]
     started = datetime.datetime.now().astimezone()
     name = args.name or f"contacts-{started:%Y-%m-%d}" + ("-quick" if args.quick else "")
     log_path = Path(f"/tmp/carnet-bench-contacts-{started:%Y%m%d-%H%M%S}.log")
@@ -443,7 +451,7 @@ def main(argv=None):
                "clients": args.clients}
     print(f"bench: stack log in {log_path}", flush=True)
     port, offset = free_port(), free_offset()
-    with bench_database(args.keep_db) as (database_url, admin_url, database), \
+    with bench_database(args.keep_db, reuse) as (database_url, admin_url, database), \
             testing.fresh_vhost("carnet_bench") as amqp_uri, open(log_path, "w") as log:
         prefix = testing.fresh_redis_prefix()
         env = testing.test_env(database_url, amqp_uri, prefix, GATEWAY_THREADS=8,
@@ -457,13 +465,23 @@ def main(argv=None):
             stack.bootstrap()
             results["migrate_s"] = round(time.perf_counter() - t0, 1)
             stack.start(timeout=120)
-            t0 = time.perf_counter()
-            print("bench: organizations, users, lists, custom fields through the API …", flush=True)
-            orgs = {"A": setup_org(stack.url, "A", lists=args.size["a_lists"], reps=9, limited=True),
-                    "B": setup_org(stack.url, "B", lists=args.size["b_lists"], reps=2)}
-            results["api_setup_s"] = round(time.perf_counter() - t0, 1)
-            print(f"bench: seeding {args.size['a_contacts']:,} + {args.size['b_contacts']:,} contacts …", flush=True)
-            results["seed"] = seed_all(database_url, orgs, args.size)
+            if reuse:
+                print(f"bench: reusing database {database} (seeded {reuse['seeded_at']}, no seeding) …", flush=True)
+                orgs, results["seed"] = reuse["orgs"], reuse["seed"]
+                results["reused_database_seeded_at"] = reuse["seeded_at"]
+                for org in orgs.values():
+                    org["admin_token"] = login(stack.url, f"admin.{org['tag'].lower()}")
+            else:
+                t0 = time.perf_counter()
+                print("bench: organizations, users, lists, custom fields through the API …", flush=True)
+                orgs = {"A": setup_org(stack.url, "A", lists=args.size["a_lists"], reps=9, limited=True),
+                        "B": setup_org(stack.url, "B", lists=args.size["b_lists"], reps=2)}
+                results["api_setup_s"] = round(time.perf_counter() - t0, 1)
+                print(f"bench: seeding {args.size['a_contacts']:,} + {args.size['b_contacts']:,} contacts …",
+                      flush=True)
+                results["seed"] = seed_all(database_url, orgs, args.size)
+                if args.keep_db:
+                    _write_state(database, args.size, orgs, results["seed"])
             grant_and_select(stack.url, orgs)
             print(f"  norms check: {results['seed']['norms_check']['mismatches']} mismatches "
                   f"over {results['seed']['norms_check']['contacts_checked']} contacts", flush=True)
@@ -490,6 +508,15 @@ def main(argv=None):
     print(report_md.summary(results))
     print(f"\nbench: wrote {md_path} and {json_path}")
     return 0
+
+
+def _write_state(database, size, orgs, seed_result):
+    """What --reuse needs to measure again on this database: its name, sizes and the ids made by the setup."""
+    path = Path(f"/tmp/{database}.json")
+    kept = {tag: {k: v for k, v in org.items() if not k.endswith("_token")} for tag, org in orgs.items()}
+    path.write_text(json.dumps({"database": database, "size": size, "orgs": kept, "seed": seed_result,
+                                "seeded_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds")}))
+    print(f"bench: state for --reuse written to {path}", flush=True)
 
 
 def _drop_redis_prefix(env, prefix):

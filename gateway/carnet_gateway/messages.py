@@ -38,6 +38,8 @@ MESSAGES = {
     "rpc_timeout": ("The {service} service did not answer in time.",
                     "Le service {service} n'a pas répondu à temps."),
     "bad_gateway": ("The {service} service failed to answer.", "Le service {service} n'a pas pu répondre."),
+    "query_too_slow": ("This request took too long to answer; narrow the search or the filter and try again.",
+                       "Cette requête a pris trop de temps; précisez la recherche ou le filtre et réessayez."),
     # HTTP layer
     "not_authenticated": ("Send a valid token in the Authorization header (Bearer).",
                           "Envoyez un jeton valide dans l'en-tête Authorization (Bearer)."),

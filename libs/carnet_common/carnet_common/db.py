@@ -6,13 +6,30 @@ so ``PSYCOPG_WAIT_FUNC=wait_select`` must be in their environment (see ``carnet_
 import threading
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from carnet_common import config
 
 _engines = {}
 _lock = threading.Lock()
+
+# Every session of a service: no JIT (its compilation cost 0.5 s on a 1 s filter at 1M contacts, more than it
+# saved: our statements are indexed lookups, not analytics), and a statement timeout a little above the
+# gateway's RPC timeout (10 s), so work nobody waits for any more stops instead of piling up (8 clients of a
+# slow filter left 3-minute statements running, bench/results/contacts-2026-11-25-quiet.md). Background jobs
+# that legitimately run longer lift it for their transaction with ``no_statement_timeout``.
+STATEMENT_TIMEOUT_MS = 12_000
+
+
+def session_options():
+    timeout = config.env_int("DB_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS)
+    return f"-c jit=off -c statement_timeout={timeout}"
+
+
+def no_statement_timeout(session):
+    """Lift the statement timeout for the current transaction of ``session`` (background jobs only)."""
+    session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 def get_engine(url=None, **options):
@@ -25,6 +42,7 @@ def get_engine(url=None, **options):
             options.setdefault("max_overflow", 6)
             options.setdefault("pool_pre_ping", True)
             options.setdefault("pool_timeout", 10)
+            options.setdefault("connect_args", {"options": session_options()})
             engine = _engines[url] = create_engine(url, **options)
         return engine
 

@@ -8,21 +8,24 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.wrappers import Response
 
-from carnet_common.errors import EXPECTED, Conflict, InvalidInput, flatten_messages
+from carnet_common.errors import EXPECTED, Conflict, InvalidInput, ServiceUnavailable, flatten_messages
 
 log = logging.getLogger(__name__)
 
 UNIQUE_VIOLATION = "23505"
+QUERY_CANCELED = "57014"   # the session's statement timeout (carnet_common.db) ended the statement
 
 
 def rpc_method(fn):
     """``@rpc`` whose library errors become Carnet errors at the service's edge.
 
     marshmallow ``ValidationError`` → ``InvalidInput`` with flattened field paths; a unique violation →
-    ``Conflict``. Carnet errors are ``expected_exceptions`` (logged as such, not as bugs).
+    ``Conflict``; a statement stopped by the statement timeout → ``ServiceUnavailable("query_too_slow")`` (503:
+    the caller may narrow the request and retry). Carnet errors are ``expected_exceptions`` (logged as
+    such, not as bugs).
     """
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -33,6 +36,11 @@ def rpc_method(fn):
         except IntegrityError as exc:
             if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
                 raise Conflict("conflict") from None
+            raise
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
+                log.warning("statement timeout in %s", fn.__name__)
+                raise ServiceUnavailable("query_too_slow") from None
             raise
     return rpc(expected_exceptions=EXPECTED)(wrapper)
 

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
-from carnet_common import config
+from carnet_common import config, db
 from carnet_common.errors import Conflict, NotFound
 from carnet_contacts import export_repository as repo
 from carnet_contacts import usecases
@@ -139,6 +139,7 @@ def run_next_job(engine, *, settings, offload):
 def _run_export(engine, *, job_id, actor, request, path, settings, offload):
     record_type = request["record_type"]
     with Session(engine) as session:
+        db.no_statement_timeout(session)   # a 100,000-row export streams for longer than a request may
         selection = _selection(session, actor=actor, request=request)
         total = max(repo.count(session, record_type, predicates=selection[0]), 1)
 
