@@ -2,10 +2,12 @@
 
 ``{"op": "and"|"or", "items": [...]}`` groups nest; a leaf is ``{"field", "cmp", "value"}``. A leaf's
 field is resolved by the first registered *criterion kind* that claims it: standard columns of the record,
-``account.<field>`` (a contact's account), ``custom.<key>``, ``list`` ("is in list …"). Adding a kind
-(the opportunities service will add "has an opportunity at stage …") is one ``@criterion`` function
-returning a ``Criterion``: its value type (which operators and values it takes), the field permission a
-caller needs to filter on it, and a ``build(cmp, value)`` giving the predicate.
+``account.<field>`` (a contact's account), ``custom.<key>``, ``list`` ("is in list …"), and the action
+criteria fed by the opportunities service's events: ``opportunity.stage_id``, ``opportunity.total``
+(opportunity_summary.py) and ``task.type``, ``task.status``, ``task`` (task_summary.py). Adding a kind is one
+``@criterion`` function returning a ``Criterion``: its value type (which operators and values it takes), the
+field permission(s) a caller needs to filter on it, optionally its own value conversion, and a
+``build(cmp, value)`` giving the predicate.
 
 Pure (no I/O): everything it needs about the caller and the organization comes in a ``Context``.
 Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
@@ -20,7 +22,14 @@ import sqlalchemy as sa
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_contacts import norms
 from carnet_contacts.custom_fields import TEXT_TYPES
-from carnet_contacts.models import account_members, accounts, contacts, list_members, opportunity_summaries
+from carnet_contacts.models import (
+    account_members,
+    accounts,
+    contacts,
+    list_members,
+    opportunity_summaries,
+    task_summaries,
+)
 
 MAX_DEPTH = 6
 MAX_LEAVES = 100
@@ -64,7 +73,8 @@ ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 class Context:
     """What compiling needs: the record type, the organization, the caller's accessible lists, the
     visible custom fields per module (``{"contacts": {key: definition}}``) and the permission keys the
-    caller may not read (``contacts.title``, ``accounts.custom.size``, or a whole module ``accounts``)."""
+    caller may not read (``contacts.title``, ``accounts.custom.size``, or a whole module ``accounts``).
+    ``may_read`` takes one permission key or a tuple of them (all needed)."""
     record_type: str
     org_id: str
     custom: dict = field(default_factory=dict)
@@ -72,17 +82,18 @@ class Context:
     unreadable: frozenset = frozenset()
 
     def may_read(self, permission):
-        return permission is None or (permission not in self.unreadable
-                                      and permission.split(".", 1)[0] not in self.unreadable)
+        keys = () if permission is None else (permission,) if isinstance(permission, str) else permission
+        return all(key not in self.unreadable and key.split(".", 1)[0] not in self.unreadable for key in keys)
 
 
 @dataclass
 class Criterion:
     kind: str             # a key of OPS
     build: object         # build(cmp, value) -> predicate; value already checked for ``kind``
-    permission: str = None
+    permission: object = None  # a permission key, or a tuple of keys all needed
     sort_key: object = None   # an expression to order by, when the field can be a sort column
     sort_text: bool = False
+    convert: object = None    # convert(value) -> (value, {path suffix: message key}); default: the kind's
 
 
 KINDS = []
@@ -214,6 +225,14 @@ def custom_field(field_name, ctx):
         typed, cmp, value.isoformat() if isinstance(value, date) else value), permission, sort_key=typed)
 
 
+# A contact with an account carries the account's folded city and street (norms.py ``eff_*``, rewritten on
+# every contact of an account when the account changes): positive comparisons on ``account.city`` and
+# ``account.street`` read that copy on the contact row, so its trigram index combines with the contact's
+# other criteria in one bitmap scan instead of a join over every matching account (14 s → 0.1 s for
+# "Sherbrooke AND Président AND 3 lists" at 1M contacts, bench/results/contacts-2026-11-25-quiet.md).
+ACCOUNT_ON_CONTACT = {"city": "eff_city_norm", "street": "eff_street_norm"}
+
+
 @criterion
 def account_field(field_name, ctx):
     """``account.city``, ``account.custom.size``: a contact's account (no account = empty values)."""
@@ -224,11 +243,19 @@ def account_field(field_name, ctx):
     if inner is None or inner.kind == "membership":
         return None
 
+    shortcut = ACCOUNT_ON_CONTACT.get(field_name[len("account."):])
+
     def build(cmp, value):
+        if shortcut is not None and cmp in ("eq", "contains", "starts_with"):
+            column = contacts.c[shortcut]
+            # "has an account" written so the planner checks it on the row: as ``IS NOT NULL`` it would AND
+            # in a bitmap of the ~99 % of contacts that have one and make the whole bitmap lossy.
+            return sa.and_(sa.func.coalesce(contacts.c.account_id, "") != "",
+                           text_predicate(column, cmp, value, folded_column=column))
         matching = sa.select(accounts.c.id).where(accounts.c.org_id == ctx.org_id, inner.build(cmp, value))
         clause = contacts.c.account_id.in_(matching)
         return sa.or_(contacts.c.account_id.is_(None), clause) if cmp in ("empty", "ne") else clause
-    return Criterion(inner.kind, build, inner.permission or "accounts")
+    return Criterion(inner.kind, build, inner.permission or "accounts", convert=inner.convert)
 
 
 @criterion
@@ -281,6 +308,64 @@ def opportunity_action(field_name, ctx):
     return Criterion(kind, build, "opportunities." + field_name.split(".", 1)[1])
 
 
+# "has a task of type … (status …)" (opportunities area of issue 5, C-12) ------------------------------------
+# The opportunities service's task_contracts.TYPES and STATUSES (the e2e test checks they agree).
+TASK_VALUES = {"type": (("call", "email", "meeting", "note", "todo"), "task_type_unknown"),
+               "status": (("todo", "in_progress", "done"), "task_status_unknown")}
+TASK_CRITERIA = {"task.type": ("type",), "task.status": ("status",), "task": ("type", "status")}
+
+
+def _task_attribute(name):
+    """The value of ``task.type`` / ``task.status``: one known type or status, as ``{name: value}``."""
+    allowed, message = TASK_VALUES[name]
+
+    def convert(value):
+        if isinstance(value, str) and value in allowed:
+            return {name: value}, {}
+        return None, {"": message}
+    return convert
+
+
+def _task_object(value):
+    """The value of ``task``: ``{"type": …, "status": …}``, either or both, each checked like above."""
+    if not isinstance(value, dict) or not value:
+        return None, {"": "criteria_task_expected"}
+    errors = {}
+    for name, given in value.items():
+        if name not in TASK_VALUES:
+            errors[f".{name}"] = "Unknown field."
+        elif not (isinstance(given, str) and given in TASK_VALUES[name][0]):
+            errors[f".{name}"] = TASK_VALUES[name][1]
+    return (None, errors) if errors else (dict(value), {})
+
+
+@criterion
+def task_action(field_name, ctx):
+    """C-12 "has a task of type … (status …)", read from the summaries the tasks events keep (task_summary.py).
+
+    ``task.type`` / ``task.status``: ``eq`` has a task of that type (status), ``ne`` has none; ``task`` with
+    ``{"type": "call", "status": "todo"}`` asks both of the SAME task (either key may be left out);
+    ``not_empty`` / ``empty``: has a task / has none. A contact has the tasks naming it, an account the tasks
+    naming it; a contact does not inherit its account's tasks (``account.task…`` asks for those).
+    Needs the tasks module's read permission and that of the fields compared."""
+    names = TASK_CRITERIA.get(field_name)
+    if names is None:
+        return None
+    table = task_summaries
+    owner = table.c.contact_id if ctx.record_type == "contact" else table.c.account_id
+
+    def has(wanted):
+        return sa.exists(sa.select(1).where(table.c.org_id == ctx.org_id, owner == TABLES[ctx.record_type].c.id,
+                                            sa.not_(table.c.deleted),
+                                            *[table.c[name] == value for name, value in sorted(wanted.items())]))
+
+    def build(cmp, wanted):
+        found = has(wanted or {})
+        return found if cmp in ("eq", "not_empty") else ~found
+    convert = _task_object if field_name == "task" else _task_attribute(names[0])
+    return Criterion("exact", build, tuple(f"tasks.{name}" for name in names), convert=convert)
+
+
 # Values ---------------------------------------------------------------------------------------------
 
 def _value(kind, value, ctx):
@@ -307,6 +392,14 @@ def _value(kind, value, ctx):
     if value not in ctx.list_ids:  # membership
         return None, "unknown_list"
     return value, None
+
+
+def _convert(found, value, ctx):
+    """``(value, {path suffix: message key})``: the criterion's own conversion, else its kind's."""
+    if found.convert is not None:
+        return found.convert(value)
+    value, error = _value(found.kind, value, ctx)
+    return value, ({"": error} if error else {})
 
 
 # Trees -------------------------------------------------------------------------------------------------
@@ -373,10 +466,10 @@ class _Compiler:
             if node.get("value") is not None:
                 return self.fail(f"{path}.value", "criteria_no_value")
             return found.build(cmp, None)
-        value, error = _value(found.kind, node.get("value"), self.ctx)
-        if error:
-            return self.fail(f"{path}.value", error)
-        return found.build(cmp, value)
+        value, errors = _convert(found, node.get("value"), self.ctx)
+        for suffix, key in errors.items():
+            self.fail(f"{path}.value{suffix}", key)
+        return None if errors else found.build(cmp, value)
 
 
 def compile_criteria(tree, ctx, path="criteria"):

@@ -250,3 +250,20 @@ opportunity_summaries = sa.Table(
     sa.Index("opportunity_summaries_account", "account_id", "stage_id"),
     sa.Index("opportunity_summaries_contact", "contact_id", "stage_id"),
 )
+
+# --- opportunities area (issue 5): a summary of each task, fed by the opportunities events (task_summary.py),
+# for the action criterion of C-12 ("has a task of type … (status …)"). Migration 0006. --------------------
+task_summaries = sa.Table(
+    "task_summaries", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("contact_id", sa.Text),
+    sa.Column("account_id", sa.Text),
+    sa.Column("opportunity_id", sa.Text),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Index("task_summaries_contact", "org_id", "contact_id", "type", "status"),
+    sa.Index("task_summaries_account", "org_id", "account_id", "type", "status"),
+)

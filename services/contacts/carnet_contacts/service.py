@@ -14,6 +14,7 @@ from carnet_contacts.customization import CustomizationRpc
 from carnet_contacts.exports import ExportRpc
 from carnet_contacts.lifecycle import LifecycleRpc
 from carnet_contacts.opportunity_summary import OpportunitySummaryHandlers  # opportunities area (C-12)
+from carnet_contacts.task_summary import TaskSummaryHandlers  # opportunities area (C-12)
 
 SERVICE = "contacts"
 
@@ -31,7 +32,8 @@ def _names(values):
     return [v for v in values if isinstance(v, str)] if isinstance(values, (list, tuple)) else []
 
 
-class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpportunitySummaryHandlers, OpsEndpoints):
+class ContactsService(CustomizationRpc, LifecycleRpc, ExportRpc, OpportunitySummaryHandlers, TaskSummaryHandlers,
+                      OpsEndpoints):
     name = SERVICE
 
     db = Database()
