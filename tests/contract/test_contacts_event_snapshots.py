@@ -7,6 +7,7 @@ data must match ``snapshots/contacts_events.json``. Regenerate deliberately with
 """
 import json
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,9 @@ def produced_events():
             trash.restore(session, outbox=outbox, actor=ACTOR, trash_id=account["id"],
                           record_types=("contact", "account"))
             usecases.delete_list(session, outbox=outbox, actor=ACTOR, list_id=second["id"])
+            usecases.delete_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"])
+            usecases.delete_account(session, outbox=outbox, actor=ACTOR, account_id=account["id"])
+            trash.purge(session, outbox=outbox, now=datetime.now(timezone.utc) + timedelta(days=31))
         engine.dispose()
         yield outbox.events
 

@@ -12,6 +12,7 @@ PAIRS = [
     (http.RelationCreate, rpc.RelationCreate),
     (http.ContactMove, rpc.ContactMove),
     (http.DeleteContactQuery, rpc.DeleteOptions),
+    (http.DeleteAccountQuery, rpc.DeleteAccountOptions),
     (http.TrashQuery, rpc.TrashQuery),
     (http.BulkAction, rpc.BulkAction),
 ]

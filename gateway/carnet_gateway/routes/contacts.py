@@ -215,10 +215,11 @@ def update_account(call):
                     rpc("update_account", actor(call), call.path["account_id"], call.body))
 
 
-@api.route("/accounts/{account_id}", "DELETE", status=204, tags=ACCOUNTS, permission=("accounts", "delete"),
-           errors=READ_ERRORS, summary="Delete an account and its contacts (C-10)")
+@api.route("/accounts/{account_id}", "DELETE", query=lifecycle_schemas.DeleteAccountQuery, status=204,
+           tags=ACCOUNTS, permission=("accounts", "delete"), errors=(401, 403, 404, 422),
+           summary="Delete an account and its contacts to the trash (C-10); `dependents` as on a contact")
 def delete_account(call):
-    rpc("delete_account", actor(call), call.path["account_id"])
+    rpc("trash_account", actor(call), call.path["account_id"], call.query)
 
 
 @api.route("/accounts/{account_id}/history", "GET", response=s.HistoryEntry, many=True, tags=ACCOUNTS,

@@ -4,9 +4,13 @@ by the contacts service (``carnet_contacts/lifecycle.py``).
 Visibility is the service's: records the caller cannot see are 404 everywhere. The module permissions are
 checked here: restoring needs the "delete" permission of the record's module, a bulk delete the contacts
 "delete" permission, deleting the emptied accounts too the accounts one.
+
+A delete preview lists the opportunities and tasks hanging on the record and says, in the caller's language,
+what each ``dependents`` choice of the delete would do with them (``dependents_choices``): a contact's can be
+reattached to its account; an account's have nothing to be reattached to (they stay hidden with it).
 """
 from carnet_common.errors import Forbidden
-from carnet_gateway import auth
+from carnet_gateway import auth, messages, problems
 from carnet_gateway.api import api
 from carnet_gateway.routes.contacts import actor, check_writable, readable, rpc, unreadable_keys
 from carnet_gateway.schemas import contacts as cs
@@ -59,14 +63,30 @@ def restore_from_trash(call):
            permission=("contacts", "read"), errors=READ_ERRORS,
            summary="What deleting this contact would take (dry run): offers_account_delete for the last one")
 def preview_contact_delete(call):
-    return rpc("preview_delete", actor(call), "contact", call.path["contact_id"])
+    return _with_choices(rpc("preview_delete", actor(call), "contact", call.path["contact_id"]))
 
 
 @api.route("/accounts/{account_id}/delete-preview", "GET", response=s.DeletePreview, tags=ACCOUNTS,
            permission=("accounts", "read"), errors=READ_ERRORS,
            summary="What deleting this account would take (dry run): its contacts")
 def preview_account_delete(call):
-    return rpc("preview_delete", actor(call), "account", call.path["account_id"])
+    return _with_choices(rpc("preview_delete", actor(call), "account", call.path["account_id"]))
+
+
+def _with_choices(preview):
+    """C-10: what ``dependents=delete|reattach`` would do with what hangs on the record."""
+    language = problems.language()
+    kind = preview["record_type"]
+    if kind == "account":
+        reattach = messages.render("dependents_reattach_account", language)
+    elif preview.get("reattach_to"):
+        account = preview.get("account_name") or preview["reattach_to"]
+        reattach = messages.render("dependents_reattach_contact", language, {"account": account})
+    else:
+        reattach = messages.render("dependents_reattach_no_account", language)
+    preview["dependents_choices"] = {"delete": messages.render(f"dependents_delete_{kind}", language),
+                                     "reattach": reattach}
+    return preview
 
 
 # Relations (C-5) and moves (C-7) ------------------------------------------------------------------------

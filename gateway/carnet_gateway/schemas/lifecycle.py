@@ -9,6 +9,13 @@ from carnet_gateway.schemas import page_of
 
 BULK_ACTIONS = ("copy_to_list", "move_to_list", "delete")
 BULK_MAX = 10_000
+DEPENDENTS = ("delete", "reattach")
+
+
+def _dependents(description):
+    """C-10: the caller's choice for the opportunities and tasks hanging on the deleted records."""
+    return fields.String(load_default="reattach", validate=validate.OneOf(DEPENDENTS),
+                         metadata={"description": description})
 
 
 class RelationCreate(Contract):
@@ -31,10 +38,18 @@ class ContactMove(Contract):
 class DeleteContactQuery(Contract):
     delete_account = fields.Boolean(load_default=False, metadata={
         "description": "Also delete the contact's account when no other contact is left in it (C-10)."})
-    # C-10 (opportunities area)
-    dependents = fields.String(load_default="reattach", validate=validate.OneOf(("delete", "reattach")), metadata={
-        "description": "The contact's opportunities (and tasks): `reattach` keeps them on its account (default), "
-                       "`delete` deletes them with it (they come back if it is restored)."})
+    dependents = _dependents(
+        "The contact's opportunities and tasks (see the delete preview): `reattach` (default) moves them to its "
+        "account, no longer naming the contact (a contact without an account keeps its tasks, hidden with it); "
+        "`delete` sends them to the trash with it. Either way they come back if it is restored.")
+
+
+class DeleteAccountQuery(Contract):
+    dependents = _dependents(
+        "The opportunities and tasks of the account and of its contacts (see the delete preview). An account has "
+        "nothing to reattach them to: with `reattach` (default) they stay on it, hidden with it, and come back "
+        "if it is restored (removed for good when it is purged from the trash); with `delete` they go to the "
+        "trash with it and also come back if it is restored.")
 
 
 class TrashQuery(Contract):
@@ -92,6 +107,13 @@ class DeletePreview(Contract):
     tasks_total = fields.Integer(metadata={"description": "Every task hanging on it, visible or not."})
     dependents_unavailable = fields.Boolean(metadata={
         "description": "True when the opportunities service did not answer: tasks and opportunities are unknown."})
+    reattach_to = fields.String(allow_none=True, metadata={
+        "description": "The account `dependents=reattach` moves the tasks and opportunities to: a contact's "
+                       "account. Null for an account (nothing to reattach to) or a contact without one: they "
+                       "stay, hidden with the deleted record, and come back with it."})
+    dependents_choices = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "What each `dependents` choice of the DELETE would do here, in the caller's language: "
+                       "{\"delete\": …, \"reattach\": …}."})
 
 
 class BulkAction(Contract):
@@ -108,6 +130,9 @@ class BulkAction(Contract):
     from_list_id = identifier(metadata={"description": "Source list of move_to_list."})
     delete_empty_accounts = StrictBoolean(metadata={
         "description": "delete: also delete the accounts left without contacts (C-10)."})
+    dependents = _dependents(
+        "delete: the contacts' opportunities and tasks (and those of accounts deleted with them), as "
+        "`dependents` of DELETE /contacts/{id}: `reattach` (default) or `delete`.")
 
     @validates_schema
     def _selection_and_lists(self, data, **kwargs):

@@ -84,7 +84,8 @@ def run(session, *, outbox, actor, data, unreadable=()):
     result = {"action": action, "matched": len(rows), "not_found": not_found}
     if action == "delete":
         done = trash.delete_contacts(session, outbox=outbox, actor=actor, rows=rows, list_ids=scope.selected,
-                                     delete_empty_accounts=data.get("delete_empty_accounts", False))
+                                     delete_empty_accounts=data.get("delete_empty_accounts", False),
+                                     dependents=data.get("dependents", "reattach"))
         result.update(changed=len(done["deleted"]), accounts_left_empty=done["accounts_left_empty"],
                       accounts_deleted=done["accounts_deleted"])
         return result

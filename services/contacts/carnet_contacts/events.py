@@ -28,23 +28,38 @@ def record_payload(read, actor, **extra):
 
 # --- Lifecycle (C-5, C-7, C-10) -------------------------------------------------------------------------
 # contact_deleted  {org_id, actor_id, contact_id, account_id, deleted_at, dependents}: to the trash (C-10); restorable
-#                  for 30 days, then purged without a further event.
-# account_deleted  {org_id, actor_id, account_id, contact_ids, deleted_at}: contact_ids went with it
-#                  (empty when the account was deleted because its last contact was).
+#                  for 30 days, then purged (contact_purged). ``dependents``: the caller's choice for what hangs on
+#                  it (opportunities, tasks): "delete" (with it, back with it) or "reattach" (to account_id).
+# account_deleted  {org_id, actor_id, account_id, contact_ids, deleted_at, dependents}: contact_ids went with it
+#                  (empty when the account was deleted because its last contact was). ``dependents``: "delete"
+#                  (with it, back with it) or "reattach": nothing to reattach to, they stay hidden with it.
 # contact_restored {org_id, actor_id, contact_id, account_id}: back from the trash, whole.
 # account_restored {org_id, actor_id, account_id, contact_ids}: with the contacts deleted with it.
 # contact_moved    {org_id, actor_id, contact_id, from_account_id, to_account_id}: "changed jobs" (C-7);
 #                  the contact's tasks and opportunities stay with from_account_id.
+# contact_purged   {org_id, actor_id (null: the purge timer), contact_id, account_id}: out of the trash for good
+#                  (C-10); what was deleted with it goes too.
+# account_purged   {org_id, actor_id (null), account_id}: likewise (its contacts have their own contact_purged).
 CONTACT_RESTORED = "contact_restored"
 ACCOUNT_RESTORED = "account_restored"
 CONTACT_MOVED = "contact_moved"
+CONTACT_PURGED = "contact_purged"
+ACCOUNT_PURGED = "account_purged"
 
 
-def contact_deleted_payload(row, actor, deleted_at):
+def contact_deleted_payload(row, actor, deleted_at, *, dependents):
     return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "contact_id": row["id"],
-            "account_id": row["account_id"], "deleted_at": deleted_at.isoformat()}
+            "account_id": row["account_id"], "deleted_at": deleted_at.isoformat(), "dependents": dependents}
 
 
-def account_deleted_payload(account_id, contact_ids, actor, deleted_at):
+def account_deleted_payload(account_id, contact_ids, actor, deleted_at, *, dependents):
     return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "account_id": account_id,
-            "contact_ids": list(contact_ids), "deleted_at": deleted_at.isoformat()}
+            "contact_ids": list(contact_ids), "deleted_at": deleted_at.isoformat(), "dependents": dependents}
+
+
+def contact_purged_payload(row):
+    return {"org_id": row["org_id"], "actor_id": None, "contact_id": row["id"], "account_id": row["account_id"]}
+
+
+def account_purged_payload(row):
+    return {"org_id": row["org_id"], "actor_id": None, "account_id": row["id"]}

@@ -9,6 +9,7 @@ from carnet_common.entrypoints import rpc_method
 from carnet_contacts import bulk, contracts, relations, trash
 
 BULK_ACTIONS = ("copy_to_list", "move_to_list", "delete")
+DEPENDENTS = ("delete", "reattach")
 PURGE_INTERVAL = 3600  # seconds; a purge is idempotent, so a missed or doubled run changes nothing
 
 
@@ -21,10 +22,19 @@ class ContactMove(Contract):
     account_id = identifier(required=True)
 
 
+def _dependents():
+    """C-10: what hangs on the deleted records (opportunities, tasks) is deleted with them, or reattached
+    (``trash.py``)."""
+    return fields.String(load_default="reattach", validate=validate.OneOf(DEPENDENTS))
+
+
 class DeleteOptions(Contract):
     delete_account = fields.Boolean(load_default=False)
-    # C-10 (opportunities area): the contact's opportunities and tasks are deleted with it, or stay on its account
-    dependents = fields.String(load_default="reattach", validate=validate.OneOf(("delete", "reattach")))
+    dependents = _dependents()
+
+
+class DeleteAccountOptions(Contract):
+    dependents = _dependents()
 
 
 class TrashQuery(Contract):
@@ -40,6 +50,7 @@ class BulkAction(Contract):
     list_id = identifier()
     from_list_id = identifier()
     delete_empty_accounts = StrictBoolean()
+    dependents = _dependents()
 
     @validates_schema
     def _selection_and_lists(self, data, **kwargs):
@@ -82,6 +93,14 @@ class LifecycleRpc:
                                         dependents=options["dependents"])
 
     @rpc_method
+    def trash_account(self, actor, account_id, options=None):
+        """DELETE /accounts/{id}: to the trash with its contacts; ``dependents`` as for a contact."""
+        actor, options = _actor(actor), load_or_raise(DeleteAccountOptions(), options or {})
+        with self.db.begin():
+            return trash.delete_account(self.db, outbox=self.outbox, actor=actor, account_id=_id(account_id),
+                                        dependents=options["dependents"])
+
+    @rpc_method
     def preview_delete(self, actor, record_type, record_id):
         if record_type not in RECORD_TYPES:
             raise ValidationError({"record_type": ["Invalid value."]})
@@ -103,12 +122,12 @@ class LifecycleRpc:
     def purge_trash(self):
         """Run the purge now (the timer runs it hourly); for operators and tests."""
         with self.db.begin():
-            return trash.purge(self.db)
+            return trash.purge(self.db, outbox=self.outbox)
 
     @timer(interval=PURGE_INTERVAL)
     def purge_trash_periodically(self):
         with self.db.begin():
-            trash.purge(self.db)
+            trash.purge(self.db, outbox=self.outbox)
 
     # Relations (C-5) and moves (C-7) ------------------------------------------------------------------
     @rpc_method

@@ -4,7 +4,14 @@ A delete only sets ``deleted_at``: memberships, relations, custom values and his
 restore brings the record back whole by clearing it. Each delete writes one ``trash`` entry keyed by the
 deleted record's id; what went with it (an account's contacts, or the account a contact's delete emptied)
 is listed in ``dependants`` and comes back with it. The purge removes records deleted more than
-``RETENTION`` ago for good (memberships and relations cascade; their history goes too).
+``RETENTION`` ago for good (memberships and relations cascade; their history goes too) and says so
+(``contact_purged``/``account_purged``), so the opportunities service drops what was deleted with them.
+
+What hangs on a deleted record in the opportunities service (its opportunities and tasks, C-10) is the caller's
+choice, ``dependents``, carried by the delete events: ``delete`` takes them to the trash with the record (back
+with it), ``reattach`` keeps a contact's on its account; an account's have nothing to be reattached to, so with
+``reattach`` they stay, hidden with it, and come back with it. The preview (``delete_preview``) lists them and
+says which applies (``reattach_to``).
 
 This module builds the queries of the ``trash`` table itself (kept apart from ``repository.py`` while
 several areas edit that module at once); records are read and written through ``repository``.
@@ -97,13 +104,13 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
         entries.append({"id": row["id"], "org_id": actor["org_id"], "record_type": "contact",
                         "name": record_name("contact", row), "deleted_at": deleted_at,
                         "deleted_by": actor["user_id"], "dependants": dependants})
-        # C-10 (opportunities area): the caller's choice for the contact's opportunities and tasks travels
-        # with the event; opportunities applies it (delete, or reattach to the account).
-        payloads.append((events.CONTACT_DELETED, {**events.contact_deleted_payload(row, actor, deleted_at),
-                                                  "dependents": dependents}))
+        # C-10: the caller's choice for what hangs on the contact (and on the account it emptied, deleted with
+        # it) travels with the events; opportunities applies it.
+        payloads.append((events.CONTACT_DELETED, events.contact_deleted_payload(row, actor, deleted_at,
+                                                                                dependents=dependents)))
         if dependants:
             payloads.append((events.ACCOUNT_DELETED, events.account_deleted_payload(
-                account_id, [], actor, deleted_at)))
+                account_id, [], actor, deleted_at, dependents=dependents)))
     if entries:
         session.execute(trash.insert(), entries)
     for event_type, payload in payloads:
@@ -122,8 +129,9 @@ def delete_contact(session, *, outbox, actor, contact_id, delete_account=False, 
                            list_ids=list_ids, dependents=dependents)
 
 
-def delete_account(session, *, outbox, actor, account_id):
-    """C-10: an account goes to the trash with its contacts (every one, as the account holds them)."""
+def delete_account(session, *, outbox, actor, account_id, dependents="reattach"):
+    """C-10: an account goes to the trash with its contacts (every one, as the account holds them);
+    ``dependents``: what becomes of the opportunities and tasks hanging on them (module docstring)."""
     row = visible_row(session, "account", account_id, actor, for_update=True)
     deleted_at = repository.now()
     _mark(session, "account", row, deleted_at)
@@ -138,14 +146,16 @@ def delete_account(session, *, outbox, actor, account_id):
         deleted_at=deleted_at, deleted_by=actor["user_id"],
         dependants=[{"type": "contact", "id": i} for i in contact_ids]))
     outbox.add(session, events.ACCOUNT_DELETED,
-               events.account_deleted_payload(account_id, contact_ids, actor, deleted_at))
+               events.account_deleted_payload(account_id, contact_ids, actor, deleted_at, dependents=dependents))
     return {"deleted": [account_id], "contacts_deleted": contact_ids}
 
 
 def delete_preview(session, *, actor, record_type, record_id):
     """What a delete would take with it (C-10), changing nothing.
 
-    ``tasks`` and ``opportunities`` stay empty until the opportunities service answers for them.
+    ``tasks`` and ``opportunities`` come from the opportunities service (empty, with ``dependents_unavailable``,
+    when it does not answer). ``reattach_to``: the account that ``dependents=reattach`` would move them to — a
+    contact's account; None for an account, or a contact without one: they then stay hidden with the record.
     """
     list_ids = selected_lists(session, actor)
     row = repository.get_visible(session, record_type, record_id, actor=actor, list_ids=list_ids)
@@ -163,12 +173,14 @@ def delete_preview(session, *, actor, record_type, record_id):
         preview["contacts"] = [{"id": c["id"], "name": record_name("contact", c)}
                                for c in dependants if c["id"] in shown]
         preview["contacts_total"] = len(dependants)
+        preview["reattach_to"] = None
         return preview
     account_id = row["account_id"]
     account = account_id and repository.get_visible(session, "account", account_id, actor=actor,
                                                     list_ids=list_ids)
     preview.update(account_id=account_id, account_name=account["name"] if account else None,
-                   offers_account_delete=bool(account) and _remaining_contacts(session, account_id) == 1)
+                   offers_account_delete=bool(account) and _remaining_contacts(session, account_id) == 1,
+                   reattach_to=account_id)
     return preview
 
 
@@ -274,15 +286,20 @@ def restore(session, *, outbox, actor, trash_id, record_types):
             "restored": [{"type": t, "id": i} for i, (t, _) in rows.items()]}
 
 
-def purge(session, *, now=None):
+def purge(session, *, outbox, now=None):
     """Remove for good what was deleted more than ``RETENTION`` ago (every organization); idempotent.
 
     Contacts go first (their memberships and relations cascade), then accounts, after unlinking any
-    contact still pointing at one. Returns the counts removed.
+    contact still pointing at one. Each record removed is published (``contact_purged``/``account_purged``)
+    so that what was deleted with it in other services goes too. Returns the counts removed.
     """
     cutoff = (now or repository.now()) - RETENTION
-    contact_ids = list(session.scalars(sa.select(contacts.c.id).where(contacts.c.deleted_at < cutoff)))
-    account_ids = list(session.scalars(sa.select(accounts.c.id).where(accounts.c.deleted_at < cutoff)))
+    contact_rows = session.execute(sa.select(contacts.c.id, contacts.c.org_id, contacts.c.account_id)
+                                   .where(contacts.c.deleted_at < cutoff)).mappings().all()
+    account_rows = session.execute(sa.select(accounts.c.id, accounts.c.org_id)
+                                   .where(accounts.c.deleted_at < cutoff)).mappings().all()
+    contact_ids = [row["id"] for row in contact_rows]
+    account_ids = [row["id"] for row in account_rows]
     if contact_ids:
         session.execute(contacts.delete().where(contacts.c.id.in_(contact_ids)))
         session.execute(history.delete().where(history.c.record_type == "contact",
@@ -294,4 +311,8 @@ def purge(session, *, now=None):
                                                history.c.record_id.in_(account_ids)))
     entries = session.execute(trash.delete().where(sa.or_(
         trash.c.deleted_at < cutoff, trash.c.id.in_(contact_ids + account_ids))).returning(trash.c.id)).all()
+    for row in contact_rows:
+        outbox.add(session, events.CONTACT_PURGED, events.contact_purged_payload(row))
+    for row in account_rows:
+        outbox.add(session, events.ACCOUNT_PURGED, events.account_purged_payload(row))
     return {"contacts": len(contact_ids), "accounts": len(account_ids), "entries": len(entries)}

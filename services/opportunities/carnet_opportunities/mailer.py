@@ -45,8 +45,9 @@ class UncertainFailure(DeliveryError):
     pass
 
 
-def build_message(*, sender, to_email, to_name, subject, body, ics_bytes, message_id, date):
-    """text/plain plus the event as ``text/calendar; method=REQUEST`` (what mail clients offer to accept)."""
+def build_message(*, sender, to_email, to_name, subject, body, ics_bytes, message_id, date, method="REQUEST"):
+    """text/plain plus the event as ``text/calendar; method=REQUEST`` (what mail clients offer to accept) or
+    ``method=CANCEL`` (what they offer to remove); the parameter must match the .ics METHOD (RFC 6047)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((to_name or "", to_email))
@@ -55,7 +56,7 @@ def build_message(*, sender, to_email, to_name, subject, body, ics_bytes, messag
     message["Date"] = format_datetime(date)
     message.set_content(body)
     message.add_attachment(ics_bytes, maintype="text", subtype="calendar", filename="invitation.ics",
-                           params={"method": "REQUEST", "charset": "utf-8"})
+                           params={"method": method, "charset": "utf-8"})
     return message
 
 

@@ -7,25 +7,32 @@ so exactly once and in the same transaction as the read model's change):
 - ``reattach`` (the default) on a contact: its opportunities stay on its account, no longer naming it;
 - ``delete``: its opportunities (a contact's: those naming it; an account's: all of them) are deleted with it,
   marked ``deleted_with`` the record, and come back when it is restored from the trash.
-An account's opportunities cannot be reattached (there is no account left): without ``delete`` they stay on
+An account's opportunities cannot be reattached (there is no account left): with ``reattach`` they stay on
 the deleted account, hidden with it, and come back with it.
-Other areas (tasks) register their own hooks on the same events with ``readmodel.register``.
+When contacts purges a record from its trash for good (``contact_purged``/``account_purged``), the opportunities
+deleted with it go too (their lines cascade), as do all of a purged account's (nothing can show them again);
+live ones naming a purged contact stop naming it. Tasks linked to a purged opportunity lose that link
+(``task_dependents.unlink``).
+Tasks answer for themselves in ``task_dependents`` (its hooks are registered on the same events).
 """
 import sqlalchemy as sa
 
 from carnet_common.events import make_envelope
-from carnet_opportunities import events, readmodel, repository
+from carnet_opportunities import events, readmodel, repository, task_dependents
 from carnet_opportunities.models import opportunities, outbox
 
 DEPENDENTS = ("delete", "reattach")
 
 
 def dependents_of(session, *, actor, record_type, record_id):
+    """The delete preview's part (C-10): opportunities and tasks hanging on the record, those ``actor`` sees
+    listed, all of them counted."""
     rows = repository.dependents(session, actor, record_type=record_type, record_id=record_id)
     shown = [r for r in rows if r["shown"]]
     return {"opportunities": [{"id": r["id"], "title": r["title"], "probability": r["probability"],
                                "total": str(r["total"]), "read_only": r["source"] != "crm"} for r in shown],
-            "opportunities_total": len(rows)}
+            "opportunities_total": len(rows),
+            **task_dependents.tasks_of(session, actor=actor, record_type=record_type, record_id=record_id)}
 
 
 def _emit_deleted(session, rows, actor_id):
@@ -88,7 +95,36 @@ def on_account_restored(session, data):
     _restore(session, data["org_id"], [data["account_id"], *(data.get("contact_ids") or [])], data.get("actor_id"))
 
 
+def _purge(session, org_id, where):
+    """Remove for good the opportunities ``where`` selects (by the purge timer: no actor); publish the removal
+    of those still live."""
+    rows = session.execute(opportunities.delete().where(opportunities.c.org_id == org_id, where)
+                           .returning(*opportunities.c)).mappings().all()
+    _emit_deleted(session, [row for row in rows if row["deleted_at"] is None], None)
+    task_dependents.unlink(session, org_id=org_id, column="opportunity_id", ids=[row["id"] for row in rows],
+                           actor_id=None)
+
+
+def on_contact_purged(session, data):
+    org_id, contact_id = data["org_id"], data["contact_id"]
+    _purge(session, org_id, sa.and_(opportunities.c.deleted_with == contact_id,
+                                    opportunities.c.deleted_at.is_not(None)))
+    rows = session.execute(opportunities.update().where(
+        opportunities.c.org_id == org_id, opportunities.c.contact_id == contact_id)
+        .values(contact_id=None, version=opportunities.c.version + 1, updated_at=repository.now())
+        .returning(opportunities.c.id, opportunities.c.deleted_at)).all()
+    _emit_updated(session, [row.id for row in rows if row.deleted_at is None], None)
+
+
+def on_account_purged(session, data):
+    account_id = data["account_id"]
+    _purge(session, data["org_id"], sa.or_(opportunities.c.account_id == account_id,
+                                           opportunities.c.deleted_with == account_id))
+
+
 readmodel.register("contact_deleted", on_contact_deleted)
 readmodel.register("account_deleted", on_account_deleted)
 readmodel.register("contact_restored", on_contact_restored)
 readmodel.register("account_restored", on_account_restored)
+readmodel.register("contact_purged", on_contact_purged)
+readmodel.register("account_purged", on_account_purged)

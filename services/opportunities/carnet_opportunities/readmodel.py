@@ -9,6 +9,7 @@ out of order (several workers, redeliveries), so every projection is written to 
 - deletes and restores carry no version: the event's ``occurred_at`` is kept in ``lifecycle_at`` and an older
   delete/restore than the one applied is ignored. An event about a record not seen yet leaves a placeholder
   (version 0) that the record's creation fills in.
+- a purge (the record left the contacts' trash for good, 30 days after its delete) removes the ref.
 Other areas react to the same events through ``HOOKS`` (e.g. what happens to a deleted contact's
 opportunities and tasks, C-10): ``register("contact_deleted", fn)`` with ``fn(session, data)``.
 """
@@ -142,12 +143,18 @@ def apply(session, event_type, data, occurred_at=None):
                           removed=data.get("removed") or [])
     elif event_type == "list_deleted":
         remove_list(session, org_id, data["list_id"])
+    elif event_type == "contact_purged":
+        session.execute(contact_refs.delete().where(contact_refs.c.id == data["contact_id"],
+                                                    contact_refs.c.org_id == org_id))
+    elif event_type == "account_purged":
+        session.execute(account_refs.delete().where(account_refs.c.id == data["account_id"],
+                                                    account_refs.c.org_id == org_id))
     _run_hooks(event_type, session, data)
 
 
 EVENT_TYPES = ("account_created", "account_updated", "account_deleted", "account_restored", "contact_created",
                "contact_updated", "contact_deleted", "contact_restored", "contact_moved", "membership_changed",
-               "list_deleted")
+               "list_deleted", "contact_purged", "account_purged")
 
 
 class ReadModelHandlers:
@@ -200,3 +207,11 @@ class ReadModelHandlers:
     @event_handler(SOURCE, "list_deleted", requeue_on_error=True)
     def on_list_deleted(self, envelope):
         self._apply("list_deleted", envelope)
+
+    @event_handler(SOURCE, "contact_purged", requeue_on_error=True)
+    def on_contact_purged(self, envelope):
+        self._apply("contact_purged", envelope)
+
+    @event_handler(SOURCE, "account_purged", requeue_on_error=True)
+    def on_account_purged(self, envelope):
+        self._apply("account_purged", envelope)

@@ -3,7 +3,10 @@
 Visibility: a task linked to a contact, an account and/or an opportunity inherits their visibility (each
 link must be visible, ``visibility.py``); a task without links is seen by its assignee, its creator and
 administrators. ``own_records_only`` (S-4) narrows every task to those assigned to or created by the
-caller. Anything not visible is ``NotFound``, never ``Forbidden``.
+caller. Anything not visible is ``NotFound``, never ``Forbidden``. A task deleted with its contact or account
+(C-10, ``task_dependents``) is hidden everywhere until that record is restored.
+
+Deleting a task withdraws its calendar event where an invitation may have arrived (T-3, ``invitation_jobs``).
 """
 import uuid
 from datetime import datetime, timezone
@@ -12,8 +15,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+import carnet_opportunities.task_columns  # noqa: F401 - declares tasks.deleted_at and deleted_with
 from carnet_common.errors import InvalidInput, NotFound
-from carnet_opportunities import task_events, visibility
+from carnet_opportunities import invitation_jobs, task_events, visibility
 from carnet_opportunities.models import account_refs, contact_refs, opportunities, task_invitations, tasks
 from carnet_opportunities.task_contracts import STATUSES
 
@@ -50,7 +54,7 @@ def task_visible(actor):
                visibility.account_visible(account_refs, tasks.c.account_id, actor=actor)),
         sa.or_(tasks.c.opportunity_id.is_(None), _opportunity_visible(tasks.c.opportunity_id, actor)))
     alone = sa.and_(unlinked, sa.true() if actor.get("is_admin") else _mine(actor))
-    clauses = [tasks.c.org_id == actor["org_id"], sa.or_(alone, linked)]
+    clauses = [tasks.c.org_id == actor["org_id"], tasks.c.deleted_at.is_(None), sa.or_(alone, linked)]
     if visibility.own_records_only(actor):
         clauses.append(_mine(actor))
     return sa.and_(*clauses)
@@ -137,7 +141,9 @@ def update_task(session, *, outbox, actor, task_id, data):
 
 
 def delete_task(session, *, outbox, actor, task_id):
+    """For good (no trash for a task alone); its sent invitations are cancelled (T-3)."""
     row = _visible_row(session, actor, task_id, for_update=True)
+    invitation_jobs.queue_cancellations(session, task=row, sequence=row["version"] + 1, actor_id=actor["user_id"])
     session.execute(sa.delete(tasks).where(tasks.c.id == task_id))
     outbox.add(session, task_events.TASK_DELETED, task_events.payload(row, actor))
 
@@ -180,9 +186,9 @@ def list_tasks(session, *, actor, query):
 # Invitations (T-3) ---------------------------------------------------------------------------------------
 
 def invitation_read(row):
-    return {"id": row["id"], "task_id": row["task_id"], "to": row["recipient"], "email": row["email"],
-            "status": row["status"], "attempts": row["attempts"], "last_error": row["last_error"],
-            "created_at": row["created_at"].isoformat(),
+    return {"id": row["id"], "task_id": row["task_id"], "method": row["method"], "to": row["recipient"],
+            "email": row["email"], "status": row["status"], "attempts": row["attempts"],
+            "last_error": row["last_error"], "created_at": row["created_at"].isoformat(),
             "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None}
 
 
@@ -209,7 +215,7 @@ def request_invitation(session, *, actor, task_id, data):
             raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
         email, name, language = recipient["email"], recipient.get("name"), recipient.get("language") or "fr"
     now = _now()
-    values = {"id": str(uuid.uuid4()), "org_id": actor["org_id"], "task_id": task_id,
+    values = {"id": str(uuid.uuid4()), "org_id": actor["org_id"], "task_id": task_id, "method": "REQUEST",
               "idempotency_key": data.get("idempotency_key") or str(uuid.uuid4()), "recipient": data["to"],
               "email": email, "name": name, "language": "en" if language.startswith("en") else "fr",
               "timezone": actor.get("timezone") or "America/Toronto", "status": "pending", "attempts": 0,

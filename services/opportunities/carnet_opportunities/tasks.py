@@ -1,9 +1,11 @@
 """Entrypoints of the opportunities service for tasks and the board (T-1, T-2, C-22), invitations (T-3)
-and the dashboard (D-1)."""
+and the dashboard (D-1). What becomes of tasks when their contact or account is deleted (C-10) is handled
+on the contacts events by ``task_dependents``."""
 import functools
 
 from nameko.timer import timer
 
+import carnet_opportunities.task_dependents  # noqa: F401 - registers the tasks' delete hooks (C-10)
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_opportunities import dashboard, invitation_jobs, mailer, task_usecases

@@ -242,7 +242,7 @@ def test_dependents_of_a_deleted_contact_are_reattached_or_deleted_and_restored(
     preview = opp_rpc.dependents_of(user, "contact", contact_id)
     assert [o["id"] for o in preview["opportunities"]] == [first["id"]] and preview["opportunities_total"] == 1
     assert opp_rpc.dependents_of(make_actor(org, "u9", list_ids=["L1"]), "contact", contact_id) == \
-        {"opportunities": [], "opportunities_total": 1}
+        {"opportunities": [], "opportunities_total": 1, "tasks": [], "tasks_total": 0}
 
     # reattach (the default): stays on the account, no longer naming the contact
     _deleted(opp_publish, "contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,

@@ -1,0 +1,247 @@
+"""Tasks (and opportunities) in the delete conversation of contacts and accounts (C-10): listed by
+``dependents_of``, deleted with the record or reattached to its account as the caller chose, back with a
+restore, removed when contacts purges the record for good. Against the service as a process with real
+PostgreSQL and RabbitMQ; the contacts events are published as the contacts service publishes them."""
+import time
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+from opp_helpers import contact_event, make_actor, seed_account, uid, wait_for
+
+from carnet_common.errors import NotFound
+from carnet_common.events import make_envelope
+
+
+@pytest.fixture()
+def org():
+    return uid("org")
+
+
+@pytest.fixture()
+def seeded(opp_publish, opp_engine, org):
+    return seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"])
+
+
+def _publish(opp_publish, event_type, data):
+    """Each lifecycle event strictly later than the previous one (the read model orders them by occurred_at)."""
+    time.sleep(0.01)
+    return opp_publish(event_type, data, envelope=make_envelope(data))
+
+
+def _deleted(org, record_type, record_id, *, dependents, account_id=None, contact_ids=()):
+    data = {"org_id": org, "actor_id": "u1", f"{record_type}_id": record_id,
+            "deleted_at": datetime.now(timezone.utc).isoformat(), "dependents": dependents}
+    if record_type == "contact":
+        data["account_id"] = account_id
+    else:
+        data["contact_ids"] = list(contact_ids)
+    return f"{record_type}_deleted", data
+
+
+def _restored(org, record_type, record_id, *, account_id=None, contact_ids=()):
+    data = {"org_id": org, "actor_id": "u1", f"{record_type}_id": record_id}
+    if record_type == "contact":
+        data["account_id"] = account_id
+    else:
+        data["contact_ids"] = list(contact_ids)
+    return f"{record_type}_restored", data
+
+
+def _hidden(rpc, actor, task_id):
+    try:
+        rpc.get_task(actor, task_id)
+        return False
+    except NotFound:
+        return True
+
+
+def _row(engine, table, record_id):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT * FROM opportunities.{table} WHERE id = :id"),
+                            {"id": record_id}).mappings().first()
+
+
+def _task_events(engine, task_id):
+    with engine.connect() as conn:
+        return conn.execute(sa.text(
+            "SELECT event_type, (envelope->'data'->>'version')::int AS version FROM opportunities.outbox "
+            "WHERE event_type LIKE 'task_%' AND envelope->'data'->>'id' = :id ORDER BY created_at"),
+            {"id": task_id}).all()
+
+
+def _stage_id(rpc, actor):
+    return next(s["id"] for s in rpc.list_stages(actor) if s["probability"] == 25)
+
+
+def test_dependents_of_lists_the_tasks_the_caller_sees_and_counts_them_all(opp_rpc, org, seeded):
+    account_id, contact_id = seeded
+    user = make_actor(org, list_ids=["L1"])
+    colleague = make_actor(org, "u2", list_ids=["L1"], all_contacts=True)
+    on_both = opp_rpc.create_task(user, {"type": "call", "title": "Appel", "contact_id": contact_id,
+                                         "account_id": account_id, "due_at": "2026-03-10T14:00:00Z"})
+    on_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte", "account_id": account_id})
+    theirs = opp_rpc.create_task(colleague, {"type": "note", "title": "Note", "contact_id": contact_id})
+    opp_rpc.create_task(user, {"type": "todo", "title": "Seule"})
+
+    preview = opp_rpc.dependents_of(user, "contact", contact_id)
+    assert [t["id"] for t in preview["tasks"]] == [on_both["id"], theirs["id"]] and preview["tasks_total"] == 2
+    assert preview["tasks"][0] == {"id": on_both["id"], "type": "call", "status": "todo", "title": "Appel",
+                                   "due_at": "2026-03-10T14:00:00+00:00", "assignee_id": "u1"}
+    limited = make_actor(org, list_ids=["L1"], own_records_only=True)  # S-4: only their own tasks
+    preview = opp_rpc.dependents_of(limited, "contact", contact_id)
+    assert [t["id"] for t in preview["tasks"]] == [on_both["id"]] and preview["tasks_total"] == 2
+    # an account: its tasks and those of its contacts
+    preview = opp_rpc.dependents_of(user, "account", account_id)
+    assert {t["id"] for t in preview["tasks"]} == {on_both["id"], on_account["id"], theirs["id"]}
+    assert preview["tasks_total"] == 3
+    stranger = opp_rpc.dependents_of(make_actor(uid("org"), list_ids=["L1"]), "account", account_id)
+    assert (stranger["tasks"], stranger["tasks_total"]) == ([], 0)
+
+
+def test_reattach_moves_a_contacts_tasks_to_its_account_keeping_their_opportunity(opp_rpc, opp_publish, opp_engine,
+                                                                                org, seeded):
+    account_id, contact_id = seeded
+    user = make_actor(org, list_ids=["L1"])
+    opportunity = opp_rpc.create_opportunity(user, {"title": "Vente", "account_id": account_id,
+                                                    "stage_id": _stage_id(opp_rpc, user)})
+    alone = opp_rpc.create_task(user, {"type": "call", "title": "Seul", "contact_id": contact_id})
+    with_opportunity = opp_rpc.create_task(user, {"type": "email", "title": "Suivi", "contact_id": contact_id,
+                                                  "opportunity_id": opportunity["id"]})
+    _publish(opp_publish, *_deleted(org, "contact", contact_id, dependents="reattach", account_id=account_id))
+
+    moved = wait_for(lambda: (t := opp_rpc.get_task(user, alone["id"]))["contact_id"] is None and t)
+    assert (moved["account_id"], moved["version"]) == (account_id, 2)
+    kept = opp_rpc.get_task(user, with_opportunity["id"])
+    assert (kept["contact_id"], kept["account_id"], kept["opportunity_id"]) == \
+        (None, account_id, opportunity["id"])
+    assert _task_events(opp_engine, alone["id"]) == [("task_created", 1), ("task_updated", 2)]
+    # the restored contact does not take them back: they were reattached for good
+    _publish(opp_publish, *_restored(org, "contact", contact_id, account_id=account_id))
+    wait_for(lambda: _row(opp_engine, "contact_refs", contact_id)["deleted_at"] is None)
+    assert opp_rpc.get_task(user, alone["id"])["contact_id"] is None
+
+
+def test_a_contact_without_an_account_keeps_its_tasks_hidden_until_restored(opp_rpc, opp_publish, opp_engine, org):
+    contact_id = uid("con")
+    opp_publish(*contact_event(org, contact_id, None))
+    wait_for(lambda: _row(opp_engine, "contact_refs", contact_id))
+    user = make_actor(org, list_ids=["L1"])
+    task = opp_rpc.create_task(user, {"type": "call", "title": "Orphelin", "contact_id": contact_id})
+    _publish(opp_publish, *_deleted(org, "contact", contact_id, dependents="reattach"))
+    wait_for(lambda: _hidden(opp_rpc, user, task["id"]))
+    row = _row(opp_engine, "tasks", task["id"])
+    assert (row["contact_id"], row["deleted_at"], row["version"]) == (contact_id, None, 1)
+    _publish(opp_publish, *_restored(org, "contact", contact_id))
+    wait_for(lambda: not _hidden(opp_rpc, user, task["id"]))
+
+
+def test_delete_takes_a_contacts_tasks_with_it_once_and_a_restore_brings_them_back(opp_rpc, opp_publish, opp_engine,
+                                                                                 org, seeded):
+    account_id, contact_id = seeded
+    user = make_actor(org, list_ids=["L1"])
+    task = opp_rpc.create_task(user, {"type": "meeting", "title": "Visite", "contact_id": contact_id})
+    other = opp_rpc.create_task(user, {"type": "todo", "title": "Compte seul", "account_id": account_id})
+    event_type, data = _deleted(org, "contact", contact_id, dependents="delete", account_id=account_id)
+    time.sleep(0.01)
+    envelope = make_envelope(data)
+    opp_publish(event_type, data, envelope=envelope)
+    opp_publish(event_type, data, envelope=envelope)  # delivered twice: applied once (Inbox)
+
+    wait_for(lambda: _hidden(opp_rpc, user, task["id"]))
+    row = _row(opp_engine, "tasks", task["id"])
+    assert row["deleted_with"] == contact_id and row["deleted_at"] is not None
+    assert [t["id"] for t in opp_rpc.list_tasks(user, {"account_id": account_id})["items"]] == [other["id"]]
+    assert opp_rpc.dependents_of(user, "account", account_id)["tasks_total"] == 1
+    time.sleep(1)  # let the second delivery be handled
+    assert _row(opp_engine, "tasks", task["id"])["version"] == 2
+    assert _task_events(opp_engine, task["id"]) == [("task_created", 1), ("task_deleted", 2)]
+
+    _publish(opp_publish, *_restored(org, "contact", contact_id, account_id=account_id))
+    back = wait_for(lambda: not _hidden(opp_rpc, user, task["id"]) and opp_rpc.get_task(user, task["id"]))
+    assert (back["contact_id"], back["version"]) == (contact_id, 3)
+    assert _row(opp_engine, "tasks", task["id"])["deleted_with"] is None
+    assert _task_events(opp_engine, task["id"])[-1] == ("task_updated", 3)
+
+
+@pytest.mark.parametrize("dependents", ["delete", "reattach"])
+def test_an_accounts_tasks_and_opportunities_go_and_come_back_with_it(opp_rpc, opp_publish, opp_engine, org, seeded,
+                                                                      dependents):
+    """``reattach`` on an account: nothing to reattach to, so they stay (not deleted) but hidden with it."""
+    account_id, contact_id = seeded
+    elsewhere, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"], with_contact=False)
+    user = make_actor(org, list_ids=["L1"])
+    opportunity = opp_rpc.create_opportunity(user, {"title": "Vente", "account_id": account_id,
+                                                    "stage_id": _stage_id(opp_rpc, user)})
+    on_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte", "account_id": account_id})
+    on_contact = opp_rpc.create_task(user, {"type": "call", "title": "Contact", "contact_id": contact_id})
+    untouched = opp_rpc.create_task(user, {"type": "call", "title": "Ailleurs", "account_id": elsewhere})
+    _publish(opp_publish, *_deleted(org, "account", account_id, dependents=dependents, contact_ids=[contact_id]))
+
+    wait_for(lambda: _hidden(opp_rpc, user, on_account["id"]) and _hidden(opp_rpc, user, on_contact["id"]))
+    with pytest.raises(NotFound):
+        opp_rpc.get_opportunity(user, opportunity["id"])
+    assert opp_rpc.get_task(user, untouched["id"])["title"] == "Ailleurs"
+    deleted_with = account_id if dependents == "delete" else None
+    for task in (on_account, on_contact):
+        assert _row(opp_engine, "tasks", task["id"])["deleted_with"] == deleted_with
+    assert _row(opp_engine, "opportunities", opportunity["id"])["deleted_with"] == deleted_with
+
+    _publish(opp_publish, *_restored(org, "account", account_id, contact_ids=[contact_id]))
+    wait_for(lambda: not _hidden(opp_rpc, user, on_account["id"]) and not _hidden(opp_rpc, user, on_contact["id"]))
+    assert opp_rpc.get_opportunity(user, opportunity["id"])["title"] == "Vente"
+
+
+def test_a_purged_contact_takes_what_was_deleted_with_it(opp_rpc, opp_publish, opp_engine, org, seeded):
+    account_id, contact_id = seeded
+    user = make_actor(org, list_ids=["L1"])
+    stage_id = _stage_id(opp_rpc, user)
+    dropped = opp_rpc.create_opportunity(user, {"title": "Partie", "account_id": account_id, "contact_id": contact_id,
+                                                "stage_id": stage_id, "lines": [{"quantity": "1", "unit_price": "5"}]})
+    kept = opp_rpc.create_opportunity(user, {"title": "Reste", "account_id": account_id, "stage_id": stage_id})
+    task = opp_rpc.create_task(user, {"type": "call", "title": "Partie", "contact_id": contact_id})
+    on_opportunity = opp_rpc.create_task(user, {"type": "todo", "title": "Sur l'opportunité",
+                                                "opportunity_id": dropped["id"]})
+    with_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte et opportunité",
+                                              "account_id": account_id, "opportunity_id": dropped["id"]})
+    _publish(opp_publish, *_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id))
+    wait_for(lambda: _hidden(opp_rpc, user, task["id"]))
+
+    _publish(opp_publish, "contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
+                                             "account_id": account_id})
+    wait_for(lambda: _row(opp_engine, "contact_refs", contact_id) is None)
+    for table, record_id in (("tasks", task["id"]), ("opportunities", dropped["id"]),
+                             ("tasks", on_opportunity["id"])):  # its only link was purged
+        assert _row(opp_engine, table, record_id) is None, (table, record_id)
+    with opp_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM opportunities.opportunity_lines WHERE opportunity_id = :id"),
+                            {"id": dropped["id"]}).scalar() == 0
+    left = opp_rpc.get_task(user, with_account["id"])
+    assert (left["account_id"], left["opportunity_id"]) == (account_id, None)
+    assert opp_rpc.get_opportunity(user, kept["id"])["title"] == "Reste"
+
+
+def test_a_purged_account_takes_everything_hidden_with_it(opp_rpc, opp_publish, opp_engine, org, seeded):
+    account_id, contact_id = seeded
+    user = make_actor(org, list_ids=["L1"])
+    opportunity = opp_rpc.create_opportunity(user, {"title": "Cachée", "account_id": account_id,
+                                                    "stage_id": _stage_id(opp_rpc, user)})
+    on_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte", "account_id": account_id})
+    on_contact = opp_rpc.create_task(user, {"type": "call", "title": "Contact", "contact_id": contact_id})
+    _publish(opp_publish, *_deleted(org, "account", account_id, dependents="reattach", contact_ids=[contact_id]))
+    wait_for(lambda: _hidden(opp_rpc, user, on_account["id"]))
+
+    _publish(opp_publish, "contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
+                                             "account_id": account_id})
+    _publish(opp_publish, "account_purged", {"org_id": org, "actor_id": None, "account_id": account_id})
+    wait_for(lambda: _row(opp_engine, "account_refs", account_id) is None
+             and _row(opp_engine, "contact_refs", contact_id) is None)
+    for table, record_id in (("opportunities", opportunity["id"]), ("tasks", on_account["id"]),
+                             ("tasks", on_contact["id"])):
+        assert _row(opp_engine, table, record_id) is None, (table, record_id)
+    assert _task_events(opp_engine, on_account["id"])[-1][0] == "task_deleted"
+    with opp_engine.connect() as conn:
+        kinds = conn.execute(sa.text(
+            "SELECT event_type FROM opportunities.outbox WHERE envelope->'data'->>'opportunity_id' = :id"),
+            {"id": opportunity["id"]}).scalars().all()
+    assert kinds == ["opportunity_deleted"]
