@@ -51,6 +51,18 @@ def test_both_sides_refuse_the_same_bodies(change, field):
         assert field in info.value.messages
 
 
+@pytest.mark.parametrize("custom", [{"k" * 64: 1}, {str(i): i for i in range(71)}, ["not", "a", "dict"]])
+def test_both_sides_refuse_malformed_custom_values(custom):
+    """C-14: custom values are a map of at most 70 keys of 63 characters at most; their types are checked by the
+    service against the organization's fields."""
+    for schema in (http.OpportunityCreate(), rpc.OpportunityCreate()):
+        assert schema.load({**GOOD, "custom": {"secteur": "Bois", "budget": None}})["custom"] == \
+            {"secteur": "Bois", "budget": None}
+        with pytest.raises(ValidationError) as info:
+            schema.load({**GOOD, "custom": custom})
+        assert "custom" in info.value.messages
+
+
 @pytest.mark.parametrize("body", [{"probability": 10}, {"color": "#000"}, {}])
 def test_both_sides_refuse_a_stage_change_other_than_labels(body):
     for schema in (http.StageUpdate(), rpc.StageUpdate()):

@@ -24,6 +24,10 @@ MESSAGES = {
     "opportunity_read_only": ("This opportunity comes from {source} (accounting); change it there, not in the CRM.",
                               "Cette opportunité provient de {source} (comptabilité); modifiez-la là-bas, pas dans "
                               "le CRM."),
+    "custom_field_product_type": ("This field applies only to opportunities with a product line of its product "
+                                  "type.",
+                                  "Ce champ ne s'applique qu'aux opportunités ayant une ligne de produit de son type "
+                                  "de produit."),
     "export_too_many_rows": ("An export holds at most {max} opportunities; narrow the filters.",
                              "Une exportation contient au plus {max} opportunités; restreignez les filtres."),
 }

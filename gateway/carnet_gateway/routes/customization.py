@@ -1,11 +1,14 @@
-"""Custom fields (C-14), saved filters (C-12) and list layouts (C-15), served by the contacts service.
+"""Custom fields (C-14), saved filters (C-12) and list layouts (C-15), served by the contacts service, except
+the custom fields of opportunities: the opportunities service owns them (``/custom-fields/opportunities``, the
+same operations with a ``product_type``).
 
 Administrators manage custom fields and layouts (S-9); everyone reads them, without the fields their
 role may not read (S-3) nor, except administrators on the custom-field routes, hidden ones. Saved
 filters belong to their user: another user's filter is a 404.
 """
-from carnet_gateway import auth
+from carnet_gateway import auth, problems
 from carnet_gateway.api import ADMIN, api
+from carnet_gateway.routes import opportunities as opportunities_routes
 from carnet_gateway.routes.contacts import actor, rpc, unreadable_keys
 from carnet_gateway.schemas import customization as s
 
@@ -19,8 +22,7 @@ def _readable_field(principal, module, key):
 
 
 @api.route("/custom-fields/{module}", "GET", response=s.CustomFieldRead, many=True, tags=FIELDS,
-           errors=READ_ERRORS, summary="Custom fields of contacts, accounts or opportunities (hidden ones: "
-                                       "administrators only)")
+           errors=READ_ERRORS, summary="Custom fields of contacts or accounts (hidden ones: administrators only)")
 def list_custom_fields(call):
     module = call.path["module"]
     return [f for f in rpc("list_custom_fields", actor(call), module)
@@ -45,6 +47,47 @@ def update_custom_field(call):
            summary="Delete a custom field and its values on every record")
 def delete_custom_field(call):
     rpc("delete_custom_field", actor(call), call.path["module"], call.path["key"])
+
+
+# Opportunity custom fields (C-14), owned by the opportunities service --------------------------------------
+# Static paths: werkzeug matches them before ``/custom-fields/{module}``.
+
+OPPORTUNITIES = "opportunities"
+
+
+def _opportunities_rpc(method, call, *args):
+    """The opportunities service's method of the same name and arguments as the contacts service's."""
+    return opportunities_routes.rpc(method, {**actor(call), "language": problems.language()}, OPPORTUNITIES, *args)
+
+
+@api.route("/custom-fields/opportunities", "GET", response=s.OpportunityCustomFieldRead, many=True, tags=FIELDS,
+           errors=READ_ERRORS, summary="Custom fields of opportunities, with the product type a field is tied to "
+                                       "(hidden ones: administrators only)")
+def list_opportunity_custom_fields(call):
+    return [f for f in _opportunities_rpc("list_custom_fields", call)
+            if _readable_field(call.principal, OPPORTUNITIES, f["key"])]
+
+
+@api.route("/custom-fields/opportunities", "POST", auth=ADMIN, body=s.OpportunityCustomFieldCreate,
+           response=s.OpportunityCustomFieldRead, status=201, tags=FIELDS, errors=WRITE_ERRORS,
+           summary="Add a custom field to opportunities, optionally tied to a product type (at most 70; key "
+                   "unique: 409)")
+def create_opportunity_custom_field(call):
+    return _opportunities_rpc("create_custom_field", call, call.body)
+
+
+@api.route("/custom-fields/opportunities/{key}", "PATCH", auth=ADMIN, body=s.OpportunityCustomFieldUpdate,
+           response=s.OpportunityCustomFieldRead, tags=FIELDS, errors=WRITE_ERRORS,
+           summary="Change an opportunity field's labels, hidden flag, height, choices or product type (never its "
+                   "key or type)")
+def update_opportunity_custom_field(call):
+    return _opportunities_rpc("update_custom_field", call, call.path["key"], call.body)
+
+
+@api.route("/custom-fields/opportunities/{key}", "DELETE", auth=ADMIN, status=204, tags=FIELDS, errors=READ_ERRORS,
+           summary="Delete an opportunity custom field and its values on every opportunity")
+def delete_opportunity_custom_field(call):
+    _opportunities_rpc("delete_custom_field", call, call.path["key"])
 
 
 @api.route("/filters/{module}", "GET", response=s.FilterRead, many=True, tags=FILTERS, errors=READ_ERRORS,

@@ -4,13 +4,16 @@ by the opportunities service (``carnet_opportunities``).
 Visibility is the service's, decided on its read model of contacts: the gateway supplies the caller's
 selected accessible lists (asked of contacts once per request) with the flags and subordinates of the
 principal — see ``actor``, which the tasks and dashboard routes import too. Module permissions
-(opportunities read/write/delete/export) are declared beside each route.
+(opportunities read/write/delete/export) are declared beside each route. Custom field values (C-14) follow the
+field permissions ``opportunities.custom.<key>`` (S-3): an unreadable one is left out of every response and
+export, writing an unwritable one is a 403 naming it.
 """
 import base64
 
 from flask import Response, current_app
 
-from carnet_gateway import problems, scope
+from carnet_common.errors import Forbidden
+from carnet_gateway import auth, problems, scope
 from carnet_gateway.api import ADMIN, api
 from carnet_gateway.routes import contacts as contacts_routes
 from carnet_gateway.schemas import opportunities as s
@@ -36,6 +39,36 @@ def actor(call):
 def opportunities_actor(call):
     """``actor`` with the caller's language (stage labels, export headers)."""
     return {**actor(call), "language": problems.language()}
+
+
+# Custom field permissions (S-3, C-14) ------------------------------------------------------------------------
+
+MODULE = "opportunities"
+
+
+def readable(principal, opportunity):
+    """``opportunity`` without the custom values the caller's role may not read."""
+    custom = {key: value for key, value in (opportunity.get("custom") or {}).items()
+              if auth.may_field(principal, MODULE, f"custom.{key}", "read")}
+    return {**opportunity, "custom": custom}
+
+
+def readable_page(principal, page):
+    return {**page, "items": [readable(principal, item) for item in page["items"]]}
+
+
+def check_writable(principal, body):
+    for key in body.get("custom") or {}:
+        name = f"custom.{key}"
+        if not auth.may_field(principal, MODULE, name, "write"):
+            raise Forbidden("field_not_writable", errors={name: ["field_not_writable"]}, params={"field": name})
+
+
+def denied_custom(principal):
+    """Keys of the custom fields the caller may not read: the export leaves their columns out."""
+    prefix = f"{MODULE}.custom."
+    return sorted(key[len(prefix):] for key, entry in principal["permissions"]["fields"].items()
+                  if key.startswith(prefix) and not (entry or {}).get("read"))
 
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,7 +112,7 @@ def rename_substage(call):
            summary="The visible opportunities, 1–99 % first by oldest close date, then 0 % and 100 % newest "
                    "first (O-4); on an account, a contact (and its account), a stage, or q in the title")
 def search_opportunities(call):
-    return rpc("search_opportunities", opportunities_actor(call), call.query)
+    return readable_page(call.principal, rpc("search_opportunities", opportunities_actor(call), call.query))
 
 
 @api.route("/opportunities", "POST", body=s.OpportunityCreate, response=s.OpportunityRead, status=201,
@@ -87,7 +120,8 @@ def search_opportunities(call):
            summary="Create an opportunity on a visible account (404 otherwise), optionally a contact of it, "
                    "with product lines; totals are computed (O-5)")
 def create_opportunity(call):
-    return rpc("create_opportunity", opportunities_actor(call), call.body)
+    check_writable(call.principal, call.body)
+    return readable(call.principal, rpc("create_opportunity", opportunities_actor(call), call.body))
 
 
 @api.route("/opportunities/export.xlsx", "GET", query=s.ExportQuery, permission=("opportunities", "export"),
@@ -96,7 +130,7 @@ def create_opportunity(call):
                                   "content": {MIME: {"schema": {"type": "string", "format": "binary"}}}}},
            summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order")
 def export_opportunities(call):
-    result = rpc("export_opportunities", opportunities_actor(call), call.query)
+    result = rpc("export_opportunities", opportunities_actor(call), call.query, denied_custom(call.principal))
     return Response(base64.b64decode(result["content"]), mimetype=MIME, headers={
         "Content-Disposition": f'attachment; filename="{result["filename"]}"', "Cache-Control": "no-store",
         "X-Export-Rows": str(result["rows"])})
@@ -106,14 +140,16 @@ def export_opportunities(call):
            permission=("opportunities", "read"), errors=READ_ERRORS,
            summary="One opportunity with its lines (404 when absent or its account is not visible)")
 def get_opportunity(call):
-    return rpc("get_opportunity", opportunities_actor(call), call.path["opportunity_id"])
+    return readable(call.principal, rpc("get_opportunity", opportunities_actor(call), call.path["opportunity_id"]))
 
 
 @api.route("/opportunities/{opportunity_id}", "PATCH", body=s.OpportunityUpdate, response=s.OpportunityRead,
            tags=OPPORTUNITIES, permission=("opportunities", "write"), errors=WRITE_ERRORS,
            summary="Update an opportunity; `lines` replaces them all; 409 when it comes from accounting (O-7)")
 def update_opportunity(call):
-    return rpc("update_opportunity", opportunities_actor(call), call.path["opportunity_id"], call.body)
+    check_writable(call.principal, call.body)
+    return readable(call.principal, rpc("update_opportunity", opportunities_actor(call), call.path["opportunity_id"],
+                                        call.body))
 
 
 @api.route("/opportunities/{opportunity_id}", "DELETE", status=204, tags=OPPORTUNITIES,

@@ -1,7 +1,8 @@
 """HTTP contracts for custom fields (C-14), saved filters (C-12) and list layouts (C-15).
 
-The contacts service validates again with its own copy (``carnet_contacts/contracts.py``);
-``tests/contract/test_customization_contracts.py`` checks both accept the same fields.
+The contacts service validates again with its own copy (``carnet_contacts/contracts.py``), and the
+opportunities service for opportunity fields (``carnet_opportunities/contracts.py``, with ``product_type``);
+``tests/contract/test_customization_contracts.py`` checks each pair accepts the same fields.
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -59,6 +60,23 @@ class CustomFieldRead(Contract):
     position = fields.Integer()
     created_at = fields.String()
     updated_at = fields.String()
+
+
+PRODUCT_TYPE_DOC = ("A product type (a line's product group, compared case-insensitively): the field shows only "
+                    "on opportunities with such a line. null: on every opportunity.")
+
+
+class OpportunityCustomFieldUpdate(CustomFieldUpdate):
+    product_type = text(allow_none=True, max_length=100, metadata={"description": PRODUCT_TYPE_DOC})
+
+
+class OpportunityCustomFieldCreate(CustomFieldCreate):
+    product_type = text(allow_none=True, max_length=100, metadata={"description": PRODUCT_TYPE_DOC,
+                                                                   "example": "Bois franc"})
+
+
+class OpportunityCustomFieldRead(CustomFieldRead):
+    product_type = fields.String(allow_none=True, metadata={"description": PRODUCT_TYPE_DOC})
 
 
 class FilterUpdate(Contract):

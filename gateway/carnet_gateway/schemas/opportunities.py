@@ -11,6 +11,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
 from carnet_gateway.schemas import page_of
+from carnet_gateway.schemas.contacts import custom_values_field
 
 MONEY_PLACES, QUANTITY_PLACES, MAX_INTEGER_DIGITS = 2, 4, 12
 
@@ -97,6 +98,7 @@ def _opportunity_fields():
         "rep2_id": identifier(allow_none=True),
         "close_date": DateText(allow_none=True, metadata={"example": "2025-06-30"}),
         "lines": fields.List(fields.Nested(LineIn), validate=validate.Length(max=500)),
+        "custom": custom_values_field(),
     }
 
 
@@ -137,7 +139,8 @@ class OpportunityRead(Contract):
     total = fields.String(metadata={"description": "Sum of the lines' totals, a decimal string"})
     source = fields.String(metadata={"description": "crm, or the accounting system it came from (read-only)"})
     read_only = fields.Boolean()
-    custom = fields.Dict()
+    custom = fields.Dict(metadata={"description": "Custom field values (C-14) the caller may read; a field tied "
+                                                  "to a product type only when a line has that product group."})
     version = fields.Integer()
     created_at = fields.String()
     updated_at = fields.String()

@@ -19,9 +19,9 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from carnet_common.custom_values import TEXT_TYPES
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_contacts import norms
-from carnet_contacts.custom_fields import TEXT_TYPES
 from carnet_contacts.models import (
     account_members,
     accounts,

@@ -1,7 +1,8 @@
 """List layouts (C-15): the organization's columns per module, each a stack of fields whose first is the
 column's title; administrators write them, everyone reads them, with the caller's remembered sort."""
+from carnet_common import custom_values
 from carnet_common.errors import Forbidden, InvalidInput, NotFound
-from carnet_contacts import criteria, custom_fields, repository
+from carnet_contacts import criteria, repository
 
 MODULES = {"contacts": "contact", "accounts": "account"}
 # Read-only fields a column may show beside the filterable ones.
@@ -25,7 +26,7 @@ def get_layout(session, *, actor, module):
     if not actor["is_admin"]:
         definitions = repository.custom_field_rows_by_module(session, org_id=actor["org_id"],
                                                              modules=[module])[module]
-        shown = custom_fields.visible_values(definitions, dict.fromkeys(definitions, 1))
+        shown = custom_values.visible_values(definitions, dict.fromkeys(definitions, 1))
         columns = [[f for f in column if not f.startswith("custom.") or f[len("custom."):] in shown]
                    for column in columns]
         columns = [column for column in columns if column]

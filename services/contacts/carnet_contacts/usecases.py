@@ -6,6 +6,7 @@ Records a caller cannot see are ``NotFound`` everywhere, exactly like records th
 import uuid
 from datetime import datetime
 
+from carnet_common import custom_values
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_contacts import criteria, custom_fields, events, norms, repository, search, trash
 from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS, accounts, contacts, lists
@@ -176,7 +177,7 @@ def _visible_custom(session, record_type, reads):
         org_id = repository.org_of(session, record_type, reads[0]["id"])
         definitions = _custom_definitions(session, org_id, record_type)
         for read in reads:
-            read["custom"] = custom_fields.visible_values(definitions, read["custom"])
+            read["custom"] = custom_values.visible_values(definitions, read["custom"])
     return reads
 
 
@@ -185,8 +186,8 @@ def _custom_changes(session, actor, record_type, stored, data):
     ``custom.<key>``), and the old/new of each changed key for C-17 as ``custom.<key>`` entries."""
     if not data.get("custom"):
         return stored or {}, {}, {}
-    cleaned = custom_fields.clean_values(_custom_definitions(session, actor["org_id"], record_type), data["custom"])
-    merged = custom_fields.merge(stored, cleaned)
+    cleaned = custom_values.clean_values(_custom_definitions(session, actor["org_id"], record_type), data["custom"])
+    merged = custom_values.merge(stored, cleaned)
     before = {f"custom.{k}": (stored or {}).get(k) for k in cleaned}
     after = {f"custom.{k}": merged.get(k) for k in cleaned}
     return merged, before, after
@@ -281,7 +282,7 @@ def get_history(session, *, actor, record_type, record_id):
     scope = Scope(session, actor)
     _visible(session, record_type, record_id, actor, scope)
     definitions = _custom_definitions(session, actor["org_id"], record_type)
-    shown = {f"custom.{key}" for key in custom_fields.visible_values(definitions, dict.fromkeys(definitions, 1))}
+    shown = {f"custom.{key}" for key in custom_values.visible_values(definitions, dict.fromkeys(definitions, 1))}
     return [{"id": str(r["id"]), "at": _iso(r["at"]), "user_id": r["user_id"], "field": r["field"],
              "old": r["old"], "new": r["new"]}
             for r in repository.list_history(session, record_type, record_id)

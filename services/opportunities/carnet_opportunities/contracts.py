@@ -2,6 +2,7 @@
 (``carnet_gateway/schemas/opportunities.py``); both accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from carnet_common import custom_values
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
 from carnet_opportunities import lines
 
@@ -72,6 +73,12 @@ class LineIn(Contract):
             raise ValidationError("line_total_negative", "discount")
 
 
+def custom_values_field():
+    """``{key: value}`` of custom fields (C-14); checked against the organization's fields in use cases."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=63)), values=fields.Raw(allow_none=True),
+                       validate=validate.Length(max=custom_values.MAX_PER_MODULE))
+
+
 def _opportunity_fields():
     return {
         "title": text(max_length=200),
@@ -83,6 +90,7 @@ def _opportunity_fields():
         "rep2_id": identifier(allow_none=True),
         "close_date": fields.Date(allow_none=True),
         "lines": fields.List(fields.Nested(LineIn), validate=validate.Length(max=500)),
+        "custom": custom_values_field(),
     }
 
 
@@ -135,3 +143,35 @@ class SubstageUpdate(Contract):
 class DependentsQuery(Contract):
     record_type = fields.String(required=True, validate=validate.OneOf(("contact", "account")))
     record_id = identifier(required=True)
+
+
+# Custom fields (C-14; the contacts service has its own for contacts and accounts) ----------------------------
+
+def _choices():
+    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
+
+
+class CustomFieldUpdate(Contract):
+    label_fr = text(max_length=100)
+    label_en = text(max_length=100)
+    hidden = StrictBoolean()
+    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
+    choices = _choices()
+    product_type = text(allow_none=True, max_length=100)
+
+
+class CustomFieldCreate(CustomFieldUpdate):
+    key = fields.String(required=True, validate=validate.Regexp(custom_values.KEY, error="custom_field_key"))
+    type = fields.String(required=True, validate=validate.OneOf(custom_values.TYPES))
+    label_fr = text(required=True, max_length=100)
+    label_en = text(required=True, max_length=100)
+
+    @validates_schema
+    def _options_fit_the_type(self, data, **kwargs):
+        kind = data.get("type")
+        if kind in custom_values.CHOICE_TYPES and not data.get("choices"):
+            raise ValidationError("custom_field_choices_required", "choices")
+        if kind not in custom_values.CHOICE_TYPES and "choices" in data:
+            raise ValidationError("custom_field_no_choices", "choices")
+        if kind != "textarea" and data.get("height") is not None:
+            raise ValidationError("custom_field_height_textarea", "height")

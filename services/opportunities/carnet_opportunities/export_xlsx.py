@@ -1,6 +1,7 @@
 """Export of opportunities to .xlsx (O-6, C-18 rules), as contacts' ``export_xlsx`` does it: every string a
 spreadsheet would run as a formula (``= + - @``, tab, CR) or read as an error code is a quote-prefixed text
 cell; money stays ``Decimal``. Small exports only: the file is built at once (``EXPORT_MAX_ROWS``).
+After the standard columns, one column per custom field the caller may read (C-14), typed by its kind.
 """
 import io
 from datetime import date
@@ -8,6 +9,8 @@ from datetime import date
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+from carnet_common.custom_values import spreadsheet_value
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed next to openpyxl"
 
@@ -41,11 +44,14 @@ def make_cell(sheet, value):
     return value
 
 
-def build(rows, *, language):
-    """The workbook's bytes; ``rows`` are mappings with the keys of ``COLUMNS`` (total a ``Decimal``)."""
+def build(rows, *, language, custom_fields=()):
+    """The workbook's bytes; ``rows`` are mappings with the keys of ``COLUMNS`` (total a ``Decimal``) and
+    ``custom`` (the values shown); ``custom_fields`` the definitions of the custom columns, in order."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title="Opportunités" if language == "fr" else "Opportunities")
-    sheet.append([make_cell(sheet, fr if language == "fr" else en) for _, en, fr in COLUMNS])
+    headers = [fr if language == "fr" else en for _, en, fr in COLUMNS]
+    headers += [f["label_fr"] if language == "fr" else f["label_en"] for f in custom_fields]
+    sheet.append([make_cell(sheet, header) for header in headers])
     for row in rows:
         values = []
         for key, _, _ in COLUMNS:
@@ -53,6 +59,8 @@ def build(rows, *, language):
             if key == "close_date" and isinstance(value, str):
                 value = date.fromisoformat(value)
             values.append(make_cell(sheet, value))
+        custom = row.get("custom") or {}
+        values += [make_cell(sheet, spreadsheet_value(f["type"], custom.get(f["key"]))) for f in custom_fields]
         sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -1,6 +1,8 @@
-"""Use cases of stages (O-3) and opportunities (O-1, O-2, O-4, O-5, O-7): keyword-only functions over a session."""
+"""Use cases of stages (O-3) and opportunities (O-1, O-2, O-4, O-5, O-7) with their custom fields (C-14):
+keyword-only functions over a session."""
+from carnet_common import custom_values
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carnet_opportunities import events, lines, repository
+from carnet_opportunities import custom_fields, events, lines, repository
 from carnet_opportunities import stages as stage_rules
 from carnet_opportunities.models import stages as stages_table
 from carnet_opportunities.models import substages as substages_table
@@ -89,7 +91,8 @@ def line_read(row):
             "discount": lines.money(row["discount"]), "total": lines.money(row["total"])}
 
 
-def _reads(session, rows):
+def _reads(session, rows, fields):
+    """Opportunities as read; ``custom`` holds only what ``custom_fields.shown`` lets through (C-14)."""
     ids = [r["id"] for r in rows]
     line_rows = repository.lines_of(session, ids)
     accounts = repository.account_names(session, [r["account_id"] for r in rows])
@@ -101,7 +104,8 @@ def _reads(session, rows):
         "stage_id": r["stage_id"], "probability": r["probability"], "substage_id": r["substage_id"],
         "rep1_id": r["rep1_id"], "rep2_id": r["rep2_id"], "close_date": _iso(r["close_date"]),
         "lines": [line_read(line) for line in line_rows[r["id"]]], "total": lines.money(r["total"]),
-        "source": r["source"], "read_only": r["source"] != "crm", "custom": r["custom"] or {},
+        "source": r["source"], "read_only": r["source"] != "crm",
+        "custom": custom_fields.shown(fields, r["custom"], groups=custom_fields.product_groups(line_rows[r["id"]])),
         "version": r["version"], "created_at": _iso(r["created_at"]), "updated_at": _iso(r["updated_at"]),
     } for r in rows]
 
@@ -111,14 +115,16 @@ def search_opportunities(session, *, actor, query):
                                     contact_id=query.get("contact_id"), stage_id=query.get("stage"),
                                     q=(query.get("q") or "").strip() or None, page=query["page"],
                                     per_page=query["per_page"])
-    return {"items": _reads(session, rows), "total": total, "page": query["page"], "per_page": query["per_page"]}
+    fields = custom_fields.definitions(session, actor["org_id"])
+    return {"items": _reads(session, rows, fields), "total": total, "page": query["page"],
+            "per_page": query["per_page"]}
 
 
 def get_opportunity(session, *, actor, opportunity_id):
     row = repository.get_visible(session, actor, opportunity_id)
     if row is None:
         raise NotFound()
-    return _reads(session, [row])[0]
+    return _reads(session, [row], custom_fields.definitions(session, actor["org_id"]))[0]
 
 
 def _links(session, actor, merged):
@@ -150,9 +156,29 @@ def _line_values(data_lines):
              "total": lines.line_total(line)} for line in data_lines]
 
 
+def _custom(session, actor, stored, data, line_values):
+    """``(custom, fields)``: the opportunity's custom values after ``data["custom"]``, checked by type and
+    product type against the lines it will have (C-14), and the organization's fields."""
+    fields = custom_fields.definitions(session, actor["org_id"])
+    if not data.get("custom"):
+        return stored or {}, fields
+    cleaned = custom_fields.clean(fields, data["custom"], groups=custom_fields.product_groups(line_values))
+    return custom_values.merge(stored, cleaned), fields
+
+
+def _published(session, *, outbox, event_type, actor, opportunity_id, fields):
+    """The opportunity as its author sees it, its event (with the values shown) in the outbox."""
+    row = repository.get_visible(session, {**actor, "flags": {**actor["flags"], "own_records_only": False}},
+                                 opportunity_id)
+    read = _reads(session, [row], fields)[0]
+    outbox.add(session, event_type, events.opportunity_payload(row, actor["user_id"], custom=read["custom"]))
+    return read
+
+
 def create_opportunity(session, *, outbox, actor, data, source="crm"):
     stage = _links(session, actor, data)
     line_values = _line_values(data.get("lines") or [])
+    custom, fields = _custom(session, actor, {}, data, line_values)
     opportunity_id = repository.new_id()
     stamp = repository.now()
     repository.insert_opportunity(session, {
@@ -161,12 +187,10 @@ def create_opportunity(session, *, outbox, actor, data, source="crm"):
         "probability": stage["probability"], "rep1_id": data.get("rep1_id", actor["user_id"]),
         "rep2_id": data.get("rep2_id"), "close_date": data.get("close_date"),
         "total": lines.grand_total(line_values), "source": source, "external_ref": data.get("external_ref"),
-        "custom": {}, "version": 1, "created_by": actor["user_id"], "created_at": stamp, "updated_at": stamp})
+        "custom": custom, "version": 1, "created_by": actor["user_id"], "created_at": stamp, "updated_at": stamp})
     repository.replace_lines(session, opportunity_id, line_values)
-    row = repository.get_visible(session, {**actor, "flags": {**actor["flags"], "own_records_only": False}},
-                                 opportunity_id)
-    outbox.add(session, events.OPPORTUNITY_CREATED, events.opportunity_payload(row, actor["user_id"]))
-    return _reads(session, [row])[0]
+    return _published(session, outbox=outbox, event_type=events.OPPORTUNITY_CREATED, actor=actor,
+                      opportunity_id=opportunity_id, fields=fields)
 
 
 def _editable(session, actor, opportunity_id):
@@ -184,22 +208,22 @@ def update_opportunity(session, *, outbox, actor, opportunity_id, data):
     if data.get("version") is not None and data["version"] != row["version"]:
         raise Conflict("version_conflict", errors={"version": ["version_conflict"]},
                        params={"version": row["version"]})
-    changes = {key: value for key, value in data.items() if key not in ("version", "lines")}
+    changes = {key: value for key, value in data.items() if key not in ("version", "lines", "custom")}
     if "stage_id" in changes and "substage_id" not in changes and changes["stage_id"] != row["stage_id"]:
         changes["substage_id"] = None  # a sub-stage belongs to its stage
     merged = {**row, **changes}
     stage = _links(session, actor, merged)
     values = {**changes, "probability": stage["probability"], "version": row["version"] + 1,
               "updated_at": repository.now()}
+    line_values = (_line_values(data["lines"]) if "lines" in data
+                   else repository.lines_of(session, [opportunity_id])[opportunity_id])
+    values["custom"], fields = _custom(session, actor, row["custom"], data, line_values)
     if "lines" in data:
-        line_values = _line_values(data["lines"])
         repository.replace_lines(session, opportunity_id, line_values)
         values["total"] = lines.grand_total(line_values)
     repository.update_opportunity(session, opportunity_id, values)
-    row = repository.get_visible(session, {**actor, "flags": {**actor["flags"], "own_records_only": False}},
-                                 opportunity_id)
-    outbox.add(session, events.OPPORTUNITY_UPDATED, events.opportunity_payload(row, actor["user_id"]))
-    return _reads(session, [row])[0]
+    return _published(session, outbox=outbox, event_type=events.OPPORTUNITY_UPDATED, actor=actor,
+                      opportunity_id=opportunity_id, fields=fields)
 
 
 def delete_opportunity(session, *, outbox, actor, opportunity_id):
