@@ -23,7 +23,11 @@ from carnet_contacts.models import (
 
 # The hit set is capped: its exact size is free below the cap; above it the planner's estimate is given
 # (research/perf-limits.md §3b, §5.3).
-DENSE_FACTOR = 5  # planner estimates were within −9 %…+49 % (research/perf-limits.md §3c)
+# Past an estimate of DENSE_FACTOR × HIT_CAP hits, the page walks the sort index directly. Estimates were within
+# −9 %…+49 % (research/perf-limits.md §3c), so an estimate above the cap means at least ~7,000 real hits
+# (≥ 0.7 % of 1M): the walk then finds a page in 10–17 ms, where building the capped set cost ~100 ms for
+# every city of 10,000–50,000 contacts (`c:` searches, bench/results/contacts-2026-11-25-quiet.md).
+DENSE_FACTOR = 1
 HIT_CAP = 10_000
 ICU = "und-x-icu"
 
@@ -135,11 +139,6 @@ def get_visible(session, record_type, record_id, *, actor, list_ids, for_update=
     if for_update:
         query = query.with_for_update(of=table)
     return session.execute(query).mappings().first()
-
-
-def org_of(session, record_type, record_id):
-    table = TABLES[record_type]
-    return session.execute(sa.select(table.c.org_id).where(table.c.id == record_id)).scalar()
 
 
 def get_account(session, account_id):

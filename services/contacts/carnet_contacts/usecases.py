@@ -155,14 +155,14 @@ def _contact_reads(session, rows, scope):
     """Reads of ``rows`` with account names and the list ids the caller may see."""
     names = repository.account_names(session, [r["account_id"] for r in rows])
     members = repository.member_list_ids(session, "contact", [r["id"] for r in rows])
-    return _visible_custom(session, "contact", [
+    return _visible_custom(session, "contact", rows, [
         contact_read(r, account_name=names.get(r["account_id"]),
                      list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows])
 
 
 def _account_reads(session, rows, scope):
     members = repository.member_list_ids(session, "account", [r["id"] for r in rows])
-    return _visible_custom(session, "account", [
+    return _visible_custom(session, "account", rows, [
         account_read(r, list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows])
 
 
@@ -171,11 +171,11 @@ def _custom_definitions(session, org_id, record_type):
     return repository.custom_field_rows_by_module(session, org_id=org_id, modules=[module])[module]
 
 
-def _visible_custom(session, record_type, reads):
-    """C-14: values of hidden or deleted custom fields never leave the service in a record."""
+def _visible_custom(session, record_type, rows, reads):
+    """C-14: values of hidden or deleted custom fields never leave the service in a record (``reads`` are
+    the reads of ``rows``, records of one organization)."""
     if reads:
-        org_id = repository.org_of(session, record_type, reads[0]["id"])
-        definitions = _custom_definitions(session, org_id, record_type)
+        definitions = _custom_definitions(session, rows[0]["org_id"], record_type)
         for read in reads:
             read["custom"] = custom_values.visible_values(definitions, read["custom"])
     return reads

@@ -32,7 +32,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-import carnet_opportunities.task_columns  # noqa: F401 - declares task_invitations.method and event
 from carnet_common import config
 from carnet_opportunities import ics, mailer
 from carnet_opportunities.models import task_invitations, tasks

@@ -55,6 +55,10 @@ tasks = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # A task deleted with a contact or an account (its id): hidden until that record is restored (both
+    # cleared) or purged (the task removed), C-10.
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    sa.Column("deleted_with", sa.Text),
     sa.Index("tasks_board", "org_id", "assignee_id", "status", "due_at"),
     sa.Index("tasks_created", "org_id", "created_at"),
     sa.Index("tasks_contact", "contact_id"),
@@ -82,6 +86,10 @@ task_invitations = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("claimed_at", sa.DateTime(timezone=True)),
     sa.Column("sent_at", sa.DateTime(timezone=True)),
+    # REQUEST or CANCEL (T-3); a CANCEL carries the calendar event it names, copied when it is queued
+    # because the task may be gone when it is sent.
+    sa.Column("method", sa.Text, nullable=False, server_default="REQUEST"),
+    sa.Column("event", JSONB),
     sa.UniqueConstraint("task_id", "idempotency_key", name="task_invitations_key"),
     sa.Index("task_invitations_due", "status", "next_attempt_at"),
 )

@@ -18,7 +18,6 @@ Each change is published (``task_deleted`` / ``task_updated`` with the new ``ver
 """
 import sqlalchemy as sa
 
-import carnet_opportunities.task_columns  # noqa: F401 - declares tasks.deleted_at and deleted_with
 from carnet_common.events import make_envelope
 from carnet_opportunities import invitation_jobs, readmodel, repository, task_events
 from carnet_opportunities.models import contact_refs, outbox, task_invitations, tasks

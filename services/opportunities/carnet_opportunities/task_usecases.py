@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-import carnet_opportunities.task_columns  # noqa: F401 - declares tasks.deleted_at and deleted_with
 from carnet_common.errors import InvalidInput, NotFound
 from carnet_opportunities import invitation_jobs, task_events, visibility
 from carnet_opportunities.models import account_refs, contact_refs, opportunities, task_invitations, tasks

@@ -32,9 +32,20 @@ def test_spec_example_compiles_with_account_city_and_accent_folding():
         {"field": "account.city", "cmp": "contains", "value": "Mont"},
         {"op": "or", "items": [{"field": "first_name", "cmp": "empty"},
                                {"field": "title", "cmp": "eq", "value": "Président"}]}]})
-    # Columns with a stored folded copy (norms.py) compare against it, so the trigram indexes serve them.
-    assert "contacts.accounts.city_norm LIKE '%%mont%%'" in text
-    assert "contacts.contacts.title_norm = 'president'" in text and "contacts.contacts.account_id IN" in text
+    # Columns with a stored folded copy (norms.py) compare against it, so the indexes serve them; a positive
+    # account.city comparison reads the account's city copied on the contact (eff_city_norm), no join.
+    assert "contacts.contacts.eff_city_norm LIKE '%%mont%%'" in text
+    assert "coalesce(contacts.contacts.account_id, '') != ''" in text
+    assert "contacts.contacts.title_norm = 'president'" in text and "contacts.accounts" not in text
+
+
+def test_negative_account_comparisons_still_ask_the_accounts():
+    """``ne`` and ``empty`` include contacts without an account: they cannot use the copy on the contact."""
+    for leaf in ({"field": "account.city", "cmp": "ne", "value": "Laval"},
+                 {"field": "account.street", "cmp": "empty"}):
+        text = sql(leaf)
+        assert "contacts.contacts.account_id IS NULL OR contacts.contacts.account_id IN" in text
+        assert "contacts.accounts" in text and "eff_" not in text
 
 
 def test_text_without_a_folded_copy_is_folded_in_sql():

@@ -29,7 +29,7 @@ def test_a_relation_pair_is_the_same_from_both_sides():
 
 def test_bulk_needs_exactly_one_selection_and_at_most_the_limit():
     schema = lifecycle.BulkAction()
-    assert schema.load({"action": "delete", "q": ""}) == {"action": "delete", "q": ""}
+    assert schema.load({"action": "delete", "q": ""}) == {"action": "delete", "q": "", "dependents": "reattach"}
     with pytest.raises(ValidationError) as info:
         schema.load({"action": "delete", "ids": ["x"] * (bulk.MAX_RECORDS + 1)})
     assert "ids" in info.value.messages
