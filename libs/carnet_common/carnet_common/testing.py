@@ -1,13 +1,20 @@
-"""Test helpers: a fresh PostgreSQL database, RabbitMQ vhost and Redis key prefix per run.
+"""Test helpers: a fresh PostgreSQL database, RabbitMQ vhost and Redis key prefix per run, and services run
+in them as processes.
 
 Runs never collide (parallel CI jobs, a developer's ``make run`` beside ``make test``).
 """
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import threading
+import time
 import urllib.parse
+import urllib.request
 import uuid
+from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -67,3 +74,159 @@ def test_env(database_url, amqp_uri, redis_prefix, **extra):
     })
     env.update({key: str(value) for key, value in extra.items()})
     return env
+
+
+def eventually(fetch, check, timeout=20, interval=0.2):
+    """``fetch()`` until ``check(result)`` holds (events, read models and jobs follow within moments); the last
+    result (a response's text) in the error after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = fetch()
+        if check(result):
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached in time; last: {getattr(result, 'text', result)}")
+        time.sleep(interval)
+
+
+# Services as processes, for the services' integration tests. A service is described as in scripts/stack.py
+# ``SERVICES`` (name, module, cls, dir under ``root``, http_env), so the tests run it the way the stack does.
+
+def free_port():
+    """A loopback TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rpc_config(env):
+    """What a standalone nameko proxy or dispatcher needs to reach services started with ``env``."""
+    return {"AMQP_URI": env["AMQP_URI"], "serializer": "json"}
+
+
+def _service_path(service):
+    return f"{service['module']}:{service['cls']}"
+
+
+def bootstrap(service, env, *, root):
+    """The release step (``carnet_common.bootstrap``): migrations and event queues, before any replica runs."""
+    directory = Path(root) / service["dir"]
+    subprocess.run([sys.executable, "-m", "carnet_common.bootstrap", "--config", str(directory / "config.yml"),
+                    "--alembic", str(directory / "alembic.ini"), "--service", _service_path(service)],
+                   env=env, cwd=root, check=True)
+
+
+@contextlib.contextmanager
+def bootstrapped_env(services, *, root, prefix="carnet_t", redis_prefix=None, **settings):
+    """A fresh database and vhost, the environment of ``services`` (each with its operations address on a free
+    port; ``settings`` are extra variables) and every service bootstrapped in it; the storage dropped on exit."""
+    with fresh_database(prefix) as database_url, fresh_vhost(prefix) as amqp_uri:
+        addresses = {service["http_env"]: f"127.0.0.1:{free_port()}" for service in services}
+        env = test_env(database_url, amqp_uri, redis_prefix or fresh_redis_prefix(), **{**addresses, **settings})
+        for service in services:
+            bootstrap(service, env, root=root)
+        yield env
+
+
+@contextlib.contextmanager
+def running_services(services, *, root, env, log_dir):
+    """``services`` run as processes in ``env`` (bootstrapped by ``bootstrapped_env``), each answering before
+    the block starts; all stopped on exit."""
+    processes = ServiceProcesses(services, root=root, env=env, log_dir=log_dir)
+    try:
+        for name in processes.services:
+            processes.start(name)
+        for name in processes.services:
+            processes.wait_answering(name)
+        yield processes
+    finally:
+        processes.stop_all()
+
+
+class ServiceProcesses:
+    """``nameko run`` processes, one per service, each logging to ``<log_dir>/<name>.log`` in the
+    ``<name> | <line>`` format of scripts/stack.py. A test may stop one and start it again (``restart``)."""
+
+    def __init__(self, services, *, root, env, log_dir):
+        self.services = {service["name"]: service for service in services}
+        self.root, self.env, self.log_dir = Path(root), env, Path(log_dir)
+        self.running = {}
+
+    def log_path(self, name):
+        return self.log_dir / f"{name}.log"
+
+    def address(self, name):
+        """``host:port`` of the service's /healthz, /readyz and /metrics."""
+        return self.env[self.services[name]["http_env"]]
+
+    def start(self, name):
+        service = self.services[name]
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "nameko"), "run",
+             "--config", str(self.root / service["dir"] / "config.yml"), _service_path(service)],
+            env=dict(self.env, CARNET_SERVICE=name), cwd=self.root, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        threading.Thread(target=_copy_log, args=(name, process, self.log_path(name)), daemon=True).start()
+        self.running[name] = process
+        return process
+
+    def stop(self, name, timeout=15):
+        process = self.running[name]
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def restart(self, name, *, before_start=None):
+        """Stop ``name``, run ``before_start()`` while it is down, start it again and wait until it answers."""
+        self.stop(name)
+        if before_start:
+            before_start()
+        self.start(name)
+        self.wait_answering(name)
+
+    def stop_all(self):
+        for name in reversed(list(self.running)):
+            self.stop(name)
+
+    def wait_answering(self, name, timeout=60):
+        """Until ``name`` answers /readyz over HTTP and ``ping`` over RPC; its log in the error if it exits."""
+        from nameko.standalone.rpc import ClusterRpcProxy  # imports eventlet: only where services run
+
+        deadline = time.monotonic() + timeout
+        with ClusterRpcProxy(rpc_config(self.env), timeout=5) as proxy:
+            while not (_http_ready(self.address(name)) and _pings(getattr(proxy, name))):
+                process = self.running[name]
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode}:\n{self._log_tail(name)}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} not answering after {timeout} s:\n{self._log_tail(name)}")
+                time.sleep(0.3)
+
+    def _log_tail(self, name, lines=40):
+        path = self.log_path(name)
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+def _copy_log(name, process, log_path):
+    with open(log_path, "a", encoding="utf-8") as log:
+        for line in iter(process.stdout.readline, b""):
+            log.write(f"{name} | {line.decode(errors='replace')}")
+            log.flush()
+
+
+def _http_ready(address):
+    try:
+        with urllib.request.urlopen(f"http://{address}/readyz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _pings(service_proxy):
+    try:
+        return service_proxy.ping() == "pong"
+    except Exception:  # noqa: BLE001 - not consuming yet (unknown service, timeout)
+        return False
