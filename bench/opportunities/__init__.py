@@ -1,0 +1,1 @@
+"""Opportunities benchmark (issue 5): ``python bench/opportunities/run.py --help``."""
