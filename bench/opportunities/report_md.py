@@ -175,7 +175,8 @@ def markdown(results):
         "## EXPLAIN (ANALYZE, BUFFERS) of the services' SQL", "",
         "Captured in process: the same use cases (`usecases.search_opportunities`, `task_usecases.list_tasks`, "
         "`dashboard.get_dashboard`, contacts `usecases.search_records`) on the same database with the actor the "
-        "gateway sends, every statement logged with its parameters and then explained. Warm cache. Plans are "
+        "gateway sends and the services' session settings (`jit=off`, carnet_common.db), every statement logged "
+        "with its parameters and then explained. Warm cache. Plans are "
         "shown for statements of 1 ms or more.", "",
         explain_section(results),
     ]

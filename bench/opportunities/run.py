@@ -44,6 +44,7 @@ contacts_run = _load_contacts_run()
 
 import httpload  # noqa: E402
 import probes  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 import stack as stack_module  # noqa: E402
 import sysinfo  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -240,7 +241,9 @@ def explain_all(database_url, orgs, setup, year):
     from carnet_contacts import usecases as contacts_usecases
     from carnet_opportunities import dashboard, task_usecases, usecases
 
-    engine = probes.make_engine(database_url)
+    # As the services' sessions run (carnet_common.db: no JIT), without their statement timeout so that a slow
+    # statement is still explained.
+    engine = sa.create_engine(database_url, connect_args={"options": "-c jit=off"})
     log = probes.StatementLog(engine)
     a = orgs["A"]
     flags = {"all_contacts": False, "hierarchy_contacts": False, "own_records_only": False}

@@ -386,7 +386,8 @@ def shape(conn, org_id, year):
         "by_stage": [{"probability": p, "count": n, "total": t} for p, n, t in stages],
         "tasks_per_assignee": {"min": per_user[0], "median": per_user[1], "max": per_user[2], "assignees": per_user[3]},
         "tasks_by_status": dict(statuses), "tasks_by_type": dict(types),
-        "task_links": {"opportunity": links[0], "contact": links[1], "account": links[2], "none": links[3]},
+        "task_links": {"with_opportunity": links[0], "with_contact": links[1], "with_account": links[2],
+                       "unlinked": links[3]},
         f"tasks_created_in_{year}": links[4],
         "table_sizes": dict(sizes),
     }
