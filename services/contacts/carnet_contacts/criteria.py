@@ -4,7 +4,8 @@
 field is resolved by the first registered *criterion kind* that claims it: standard columns of the record,
 ``account.<field>`` (a contact's account), ``custom.<key>``, ``list`` ("is in list …"), and the action
 criteria fed by the opportunities service's events: ``opportunity.stage_id``, ``opportunity.total``
-(opportunity_summary.py) and ``task.type``, ``task.status``, ``task`` (task_summary.py). Adding a kind is one
+(opportunity_summary.py) and ``task.type``, ``task.status``, ``task`` (task_summary.py), which count only what
+the caller could see there (summary_visibility.py). Adding a kind is one
 ``@criterion`` function returning a ``Criterion``: its value type (which operators and values it takes), the
 field permission(s) a caller needs to filter on it, optionally its own value conversion, and a
 ``build(cmp, value)`` giving the predicate.
@@ -13,7 +14,7 @@ Pure (no I/O): everything it needs about the caller and the organization comes i
 Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
 """
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 
 from carnet_common.custom_values import TEXT_TYPES
 from carnet_common.errors import Forbidden, InvalidInput
-from carnet_contacts import norms
+from carnet_contacts import norms, summary_visibility
 from carnet_contacts.models import (
     account_members,
     accounts,
@@ -74,12 +75,16 @@ class Context:
     """What compiling needs: the record type, the organization, the caller's accessible lists, the
     visible custom fields per module (``{"contacts": {key: definition}}``) and the permission keys the
     caller may not read (``contacts.title``, ``accounts.custom.size``, or a whole module ``accounts``).
-    ``may_read`` takes one permission key or a tuple of them (all needed)."""
+    ``may_read`` takes one permission key or a tuple of them (all needed).
+    ``actor`` (user_id, is_admin, flags, subordinate_ids) and their ``selected`` lists decide which
+    opportunities and tasks the action criteria count (summary_visibility.py); without an actor, none."""
     record_type: str
     org_id: str
     custom: dict = field(default_factory=dict)
     list_ids: frozenset = frozenset()
     unreadable: frozenset = frozenset()
+    actor: dict = None
+    selected: frozenset = frozenset()
 
     def may_read(self, permission):
         keys = () if permission is None else (permission,) if isinstance(permission, str) else permission
@@ -238,8 +243,7 @@ def account_field(field_name, ctx):
     """``account.city``, ``account.custom.size``: a contact's account (no account = empty values)."""
     if ctx.record_type != "contact" or not field_name.startswith("account."):
         return None
-    inner = resolve(field_name[len("account."):], Context("account", ctx.org_id, ctx.custom, ctx.list_ids,
-                                                          ctx.unreadable))
+    inner = resolve(field_name[len("account."):], replace(ctx, record_type="account"))
     if inner is None or inner.kind == "membership":
         return None
 
@@ -282,7 +286,9 @@ def opportunity_action(field_name, ctx):
     """``opportunity.stage_id`` (eq a stage id: "has an opportunity at stage …"; ne: has none there) and
     ``opportunity.total`` (gt/lt/eq: "has an opportunity with total > …"), read from the summaries the
     opportunities events keep (``opportunity_summary.py``). A contact has the opportunities naming it and those
-    of its account (O-1); an account, its own. Needs the opportunities module's read permission."""
+    of its account (O-1); an account, its own. Only those the caller could see in the opportunities service
+    count (S-4: with ``own_records_only``, those whose rep they are; summary_visibility.py), so a filter never
+    tells of one they cannot see. Needs the opportunities module's read permission."""
     kind = OPPORTUNITY_CRITERIA.get(field_name)
     if kind is None:
         return None
@@ -295,8 +301,8 @@ def opportunity_action(field_name, ctx):
         on_record = table.c.account_id == record.c.id
 
     def has(condition):
-        return sa.exists(sa.select(1).where(table.c.org_id == ctx.org_id, sa.not_(table.c.deleted), on_record,
-                                            condition))
+        return sa.exists(sa.select(1).where(table.c.org_id == ctx.org_id, on_record, condition,
+                                            summary_visibility.opportunity_seen(table, ctx.actor, ctx.selected)))
 
     def build(cmp, value):
         if cmp in NO_VALUE:
@@ -347,6 +353,8 @@ def task_action(field_name, ctx):
     ``{"type": "call", "status": "todo"}`` asks both of the SAME task (either key may be left out);
     ``not_empty`` / ``empty``: has a task / has none. A contact has the tasks naming it, an account the tasks
     naming it; a contact does not inherit its account's tasks (``account.task…`` asks for those).
+    Only the tasks the caller could see in the opportunities service count (S-4: with ``own_records_only``,
+    those assigned to or created by them; summary_visibility.py).
     Needs the tasks module's read permission and that of the fields compared."""
     names = TASK_CRITERIA.get(field_name)
     if names is None:
@@ -356,8 +364,8 @@ def task_action(field_name, ctx):
 
     def has(wanted):
         return sa.exists(sa.select(1).where(table.c.org_id == ctx.org_id, owner == TABLES[ctx.record_type].c.id,
-                                            sa.not_(table.c.deleted),
-                                            *[table.c[name] == value for name, value in sorted(wanted.items())]))
+                                            *[table.c[name] == value for name, value in sorted(wanted.items())],
+                                            summary_visibility.task_seen(table, ctx.actor, ctx.selected)))
 
     def build(cmp, wanted):
         found = has(wanted or {})

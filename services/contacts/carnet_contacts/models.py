@@ -235,7 +235,8 @@ job_files = sa.Table(
 )
 
 # --- opportunities area (issue 5): a summary of each opportunity, fed by the opportunities events, for the
-# action criteria of C-12 ("has an opportunity at stage …", "… with total > …"). ---------------------------
+# action criteria of C-12 ("has an opportunity at stage …", "… with total > …"); rep 1 and rep 2 for S-4
+# (migration 0008). -----------------------------------------------------------------------------------------
 opportunity_summaries = sa.Table(
     "opportunity_summaries", metadata,
     sa.Column("id", sa.Text, primary_key=True),
@@ -247,12 +248,15 @@ opportunity_summaries = sa.Table(
     sa.Column("total", sa.Numeric(16, 2), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("rep1_id", sa.Text),
+    sa.Column("rep2_id", sa.Text),
     sa.Index("opportunity_summaries_account", "account_id", "stage_id"),
     sa.Index("opportunity_summaries_contact", "contact_id", "stage_id"),
 )
 
 # --- opportunities area (issue 5): a summary of each task, fed by the opportunities events (task_summary.py),
-# for the action criterion of C-12 ("has a task of type … (status …)"). Migration 0006. --------------------
+# for the action criterion of C-12 ("has a task of type … (status …)"). Migration 0006; assignee and author
+# for S-4, migration 0008. ------------------------------------------------------------------------------------
 task_summaries = sa.Table(
     "task_summaries", metadata,
     sa.Column("id", sa.Text, primary_key=True),
@@ -264,6 +268,8 @@ task_summaries = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("assignee_id", sa.Text),
+    sa.Column("created_by", sa.Text),
     sa.Index("task_summaries_contact", "org_id", "contact_id", "type", "status"),
     sa.Index("task_summaries_account", "org_id", "account_id", "type", "status"),
 )

@@ -7,6 +7,10 @@ handlers keep, per task, what the criterion reads, in ``contacts.task_summaries`
 kept as a tombstone at the task's last version, so an update arriving after it cannot bring the task back
 (tasks have no restore; a restore would come with a newer version, as opportunities' do).
 
+Who may count a task (S-4, summary_visibility.py): the summary keeps its assignee (``assignee_id`` of every
+event) and its author, the actor of ``task_created`` (tasks are created by the caller, task_usecases.py
+``created_by``), kept whatever order the events arrive in and never changed by later events.
+
 Whose tasks (criteria.py ``task_action``): a contact has the tasks naming it (``contact_id``), an account the
 tasks naming it (``account_id``). Unlike opportunities (O-1: shown on each contact of the account), a contact
 does not inherit its account's tasks: a call or a note (C-22) is with or about one person, and a contact that
@@ -29,7 +33,7 @@ SOURCE = "opportunities"
 def _values(data, *, deleted):
     return {"org_id": data["org_id"], "contact_id": data.get("contact_id"), "account_id": data.get("account_id"),
             "opportunity_id": data.get("opportunity_id"), "type": data["type"], "status": data["status"],
-            "version": data["version"], "deleted": deleted}
+            "assignee_id": data["assignee_id"], "version": data["version"], "deleted": deleted}
 
 
 def apply_upsert(session, data):
@@ -37,6 +41,14 @@ def apply_upsert(session, data):
     table, values = task_summaries, _values(data, deleted=False)
     session.execute(insert(table).values(id=data["id"], **values).on_conflict_do_update(
         index_elements=[table.c.id], set_=values, where=table.c.version < values["version"]))
+
+
+def apply_created(session, data):
+    """Created: stored like an update, and its author recorded once (even behind a newer update or a tombstone)."""
+    apply_upsert(session, data)
+    table = task_summaries
+    session.execute(table.update().where(table.c.id == data["id"], table.c.created_by.is_(None))
+                    .values(created_by=data["actor_id"]))
 
 
 def apply_deleted(session, data):
@@ -52,7 +64,7 @@ class TaskSummaryHandlers:
 
     @event_handler(SOURCE, "task_created", requeue_on_error=True)
     def on_task_created(self, envelope):
-        self.inbox.handle(envelope, apply_upsert)
+        self.inbox.handle(envelope, apply_created)
 
     @event_handler(SOURCE, "task_updated", requeue_on_error=True)
     def on_task_updated(self, envelope):

@@ -211,11 +211,14 @@ def get_record(session, *, actor, record_type, record_id):
 
 
 def criteria_context(session, *, actor, record_type, scope, unreadable=()):
+    """What compiling the caller's criteria needs; the actor and their selected lists, so that action criteria
+    count only the opportunities and tasks they could see (C-12, S-4)."""
     modules = list(custom_fields.RECORD_MODULES.values())
     return criteria.Context(record_type, actor["org_id"],
                             custom=repository.custom_field_rows_by_module(session, org_id=actor["org_id"],
                                                                           modules=modules),
-                            list_ids=frozenset(scope.accessible), unreadable=frozenset(unreadable))
+                            list_ids=frozenset(scope.accessible), unreadable=frozenset(unreadable),
+                            actor=actor, selected=frozenset(scope.selected))
 
 
 def record_predicates(session, *, actor, record_type, query, scope, account_id=None, unreadable=(), ctx=None):
