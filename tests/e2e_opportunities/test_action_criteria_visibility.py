@@ -49,3 +49,18 @@ def test_a_user_limited_to_own_records_filters_only_on_what_they_may_see(org):
     assert _ids(limited, "contacts", {"field": "task.type", "cmp": "eq", "value": "call"}) == set()
     assert _ids(limited, "contacts", {"field": "task.type", "cmp": "eq", "value": "meeting"}) == {contact["id"]}
     assert _ids(limited, "contacts", {"field": "task.type", "cmp": "eq", "value": "note"}) == {contact["id"]}
+
+
+def test_a_user_limited_to_own_records_finds_their_own_opportunity(org):
+    """The opportunity events carry the reps, so the contacts summary knows whose an opportunity is."""
+    admin = org["admin"]
+    own = add_member(org, flags={"all_contacts": True, "own_records_only": True})
+    limited, my_id = own["client"], own["user"]["id"]
+    account = ok(admin.post("/accounts", json={"name": "Érablière Roy", "list_ids": [org["shared"]]}), 201)
+    stage = {s["probability"]: s for s in ok(admin.get("/stages"))}[60]["id"]
+    mine = ok(_when_known(lambda: admin.post("/opportunities", json={
+        "title": "Sirop", "account_id": account["id"], "stage_id": stage, "rep1_id": my_id})), 201)
+    assert mine["rep1_id"] == my_id
+    at_stage = {"field": "opportunity.stage_id", "cmp": "eq", "value": stage}
+    eventually(lambda: _ids(limited, "accounts", at_stage), lambda ids: ids == {account["id"]})
+    assert [o["id"] for o in ok(limited.get("/opportunities"))["items"]] == [mine["id"]]

@@ -48,7 +48,7 @@ def apply_created(session, data):
     apply_upsert(session, data)
     table = task_summaries
     session.execute(table.update().where(table.c.id == data["id"], table.c.created_by.is_(None))
-                    .values(created_by=data["actor_id"]))
+                    .values(created_by=data.get("created_by") or data["actor_id"]))
 
 
 def apply_deleted(session, data):

@@ -20,7 +20,7 @@ def opportunity_payload(row, actor_id, *, custom=None):
     summary = {
         "id": row["id"], "account_id": row["account_id"], "contact_id": row["contact_id"],
         "stage_id": row["stage_id"], "probability": row["probability"], "total": lines.money(row["total"]),
-        "source": row["source"], "version": row["version"],
+        "source": row["source"], "version": row["version"], "rep1_id": row["rep1_id"], "rep2_id": row["rep2_id"],
         "close_date": row["close_date"].isoformat() if row["close_date"] else None}
     if custom is not None:
         summary["custom"] = custom
