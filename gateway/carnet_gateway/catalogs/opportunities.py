@@ -28,6 +28,4 @@ MESSAGES = {
                                   "type.",
                                   "Ce champ ne s'applique qu'aux opportunités ayant une ligne de produit de son type "
                                   "de produit."),
-    "export_too_many_rows": ("An export holds at most {max} opportunities; narrow the filters.",
-                             "Une exportation contient au plus {max} opportunités; restreignez les filtres."),
 }

@@ -10,12 +10,14 @@ export, writing an unwritable one is a 403 naming it.
 """
 import base64
 
-from flask import Response, current_app
+from flask import current_app
 
 from carnet_common.errors import Forbidden
 from carnet_gateway import auth, problems, scope
 from carnet_gateway.api import ADMIN, api
 from carnet_gateway.routes import contacts as contacts_routes
+from carnet_gateway.routes import exports
+from carnet_gateway.schemas import exports as export_schemas
 from carnet_gateway.schemas import opportunities as s
 
 
@@ -71,7 +73,6 @@ def denied_custom(principal):
                   if key.startswith(prefix) and not (entry or {}).get("read"))
 
 
-MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAGES, OPPORTUNITIES = ("stages",), ("opportunities",)
 READ_ERRORS = (401, 403, 404)
 WRITE_ERRORS = (401, 403, 404, 409, 422)
@@ -125,15 +126,17 @@ def create_opportunity(call):
 
 
 @api.route("/opportunities/export.xlsx", "GET", query=s.ExportQuery, permission=("opportunities", "export"),
-           tags=OPPORTUNITIES, errors=(401, 403, 422),
-           extra_responses={200: {"description": "The .xlsx file (at most 5,000 opportunities)",
-                                  "content": {MIME: {"schema": {"type": "string", "format": "binary"}}}}},
-           summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order")
+           response=export_schemas.JobStarted, status=202, tags=OPPORTUNITIES, errors=(401, 403, 422),
+           extra_responses={200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) opportunities",
+                                  **exports.FILE}},
+           summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order; 202 and a job "
+                   "above 5,000 (poll GET /jobs/{id}, then download)")
 def export_opportunities(call):
     result = rpc("export_opportunities", opportunities_actor(call), call.query, denied_custom(call.principal))
-    return Response(base64.b64decode(result["content"]), mimetype=MIME, headers={
-        "Content-Disposition": f'attachment; filename="{result["filename"]}"', "Cache-Control": "no-store",
-        "X-Export-Rows": str(result["rows"])})
+    if "job_id" in result:
+        return exports.job_started(result["job_id"])
+    return exports.attachment(base64.b64decode(result["content"]), result["filename"],
+                              **{"X-Export-Rows": str(result["rows"])})
 
 
 @api.route("/opportunities/{opportunity_id}", "GET", response=s.OpportunityRead, tags=OPPORTUNITIES,

@@ -13,13 +13,15 @@ ExportQuery = type("ExportQuery", (Contract,), {
 
 
 class JobStarted(Contract):
-    job_id = fields.String(required=True)
-    status_url = fields.String(required=True, metadata={"example": "/api/v1/jobs/7d0c…"})
+    job_id = fields.String(required=True, metadata={
+        "example": "opportunities:7d0c…", "description": "Names the service that runs the job (N-4)."})
+    status_url = fields.String(required=True, metadata={"example": "/api/v1/jobs/opportunities:7d0c…"})
 
 
 class JobRead(Contract):
     id = fields.String()
-    kind = fields.String(metadata={"example": "export_contacts"})
+    kind = fields.String(metadata={"example": "export_contacts",
+                                   "description": "export_contacts, export_accounts or export_opportunities"})
     status = fields.String(metadata={"description": "queued, running, done or failed"})
     progress = fields.Integer(metadata={"description": "0 to 100"})
     errors = fields.List(fields.String(), metadata={"description": "Why the job failed, in the caller's language."})

@@ -1,4 +1,4 @@
-"""Queries of exports and jobs (C-18, N-4), beside ``repository.py`` which builds every other query.
+"""Queries of exports (C-18), beside ``repository.py`` which builds every other query.
 
 Rows are streamed with a server-side cursor (``yield_per``: psycopg's named cursor, 5,000 rows a fetch),
 so an export of 100,000 contacts holds one batch in memory, not the result.
@@ -6,7 +6,7 @@ so an export of 100,000 contacts holds one batch in memory, not the result.
 import sqlalchemy as sa
 
 from carnet_contacts import models, repository
-from carnet_contacts.models import accounts, contacts, job_files, jobs, rep_users
+from carnet_contacts.models import accounts, contacts, rep_users
 
 BATCH = 5_000
 
@@ -64,49 +64,4 @@ def custom_definitions(session, *, org_id, record_type, denied_keys):
                            .order_by(table.c.position, table.c.key)).mappings().all()
     denied = set(denied_keys)
     return [dict(row) for row in rows if row["key"] not in denied]
-
-
-# Jobs ---------------------------------------------------------------------------------------------------
-
-def insert_job(session, values):
-    session.execute(jobs.insert().values(**values))
-
-
-def get_job(session, *, job_id, org_id, user_id):
-    """The job when it is the caller's own (same organization and user), else None."""
-    return session.execute(sa.select(jobs).where(jobs.c.id == job_id, jobs.c.org_id == org_id,
-                                                 jobs.c.user_id == user_id)).mappings().first()
-
-
-def claim_job(session, *, kinds):
-    """The oldest queued job, locked so concurrent replicas each take a different one."""
-    return session.execute(sa.select(jobs).where(jobs.c.status == "queued", jobs.c.kind.in_(list(kinds)))
-                           .order_by(jobs.c.created_at).limit(1)
-                           .with_for_update(skip_locked=True)).mappings().first()
-
-
-def update_job(session, job_id, values):
-    session.execute(jobs.update().where(jobs.c.id == job_id)
-                    .values(**values, updated_at=repository.now()))
-
-
-def add_file_chunk(session, *, job_id, seq, data):
-    session.execute(job_files.insert().values(job_id=job_id, seq=seq, data=data))
-
-
-def file_chunk(session, *, job_id, seq):
-    return session.execute(sa.select(job_files.c.data).where(job_files.c.job_id == job_id,
-                                                             job_files.c.seq == seq)).scalar()
-
-
-def delete_expired_jobs(session, *, now):
-    return session.execute(jobs.delete().where(jobs.c.expires_at < now)).rowcount
-
-
-def fail_stalled_jobs(session, *, now, stalled_after, error, ttl):
-    """Running jobs silent for ``stalled_after`` (their worker died): failed, to be cleaned later."""
-    return session.execute(jobs.update().where(jobs.c.status == "running",
-                                               jobs.c.updated_at < now - stalled_after)
-                           .values(status="failed", error=error, updated_at=now,
-                                   expires_at=now + ttl)).rowcount
 

@@ -3,16 +3,14 @@
 The gateway passes what the caller's role may read (standard fields of the record and of its account,
 custom keys it may not read): the service never reads the other columns. See ``jobs.py`` for the design.
 """
-import os
-
 from eventlet import tpool
 from marshmallow import fields as f
 from marshmallow import validate
-from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
 from carnet_common.contracts import Contract, load_or_raise
 from carnet_common.entrypoints import rpc_method
+from carnet_common.jobs import ExportSettingsProvider, clean_job_id
 from carnet_contacts import contracts, jobs
 
 
@@ -28,21 +26,6 @@ class ExportRequest(Contract):
     unreadable = f.List(f.String(validate=validate.Length(max=200)), load_default=list,
                         validate=validate.Length(max=1000))
     language = f.String(load_default="en", validate=validate.OneOf(("en", "fr")))
-
-
-class ExportSettingsProvider(DependencyProvider):
-    """``jobs.ExportSettings`` read from the environment once, when the service starts."""
-
-    def setup(self):
-        self.settings = jobs.ExportSettings.from_env()
-        os.makedirs(self.settings.work_dir, exist_ok=True)
-
-    def get_dependency(self, worker_ctx):
-        return self.settings
-
-
-def _job_id(value):
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
 class ExportRpc:
@@ -62,12 +45,12 @@ class ExportRpc:
 
     @rpc_method
     def get_job(self, actor, job_id):
-        return jobs.get_job(self.db, actor=load_or_raise(contracts.Actor(), actor), job_id=_job_id(job_id))
+        return jobs.get_job(self.db, actor=load_or_raise(contracts.Actor(), actor), job_id=clean_job_id(job_id))
 
     @rpc_method
     def read_job_chunk(self, actor, job_id, seq):
         return jobs.read_job_chunk(self.db, actor=load_or_raise(contracts.Actor(), actor),
-                                   job_id=_job_id(job_id), seq=seq)
+                                   job_id=clean_job_id(job_id), seq=seq)
 
     @timer(interval=1)
     def run_export_jobs(self):

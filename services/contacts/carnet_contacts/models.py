@@ -9,6 +9,7 @@ Accounts carry their own list memberships (``account_members``): an account is c
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from carnet_common.jobs import job_tables
 from carnet_common.tables import kit_tables
 
 SCHEMA = "contacts"
@@ -205,34 +206,9 @@ trash = sa.Table(
 )
 
 # --- Exports and jobs (issue 4: C-18, N-4; migration 0003_jobs) --------------------------------------------
-
-# A background job (status queued → running → done | failed); ``params`` holds what it needs to run
-# (the actor as verified at the request, the query, the readable fields, the language).
-jobs = sa.Table(
-    "jobs", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("org_id", sa.Text, nullable=False),
-    sa.Column("user_id", sa.Text, nullable=False),
-    sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("progress", sa.Integer, nullable=False),
-    sa.Column("params", JSONB, nullable=False),
-    sa.Column("error", sa.Text),
-    sa.Column("result_name", sa.Text),
-    sa.Column("result_size", sa.BigInteger),
-    sa.Column("result_chunks", sa.Integer),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("expires_at", sa.DateTime(timezone=True)),
-)
-
-# The file a job produced, in chunks, so any gateway pod can stream it from any service replica.
-job_files = sa.Table(
-    "job_files", metadata,
-    sa.Column("job_id", sa.Text, sa.ForeignKey("contacts.jobs.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("seq", sa.Integer, primary_key=True),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-)
+# Background jobs and the files they produce, in chunks: the tables every service with jobs declares
+# (``carnet_common.jobs``, which says how they are used).
+jobs, job_files = job_tables(metadata)
 
 # --- opportunities area (issue 5): a summary of each opportunity, fed by the opportunities events, for the
 # action criteria of C-12 ("has an opportunity at stage …", "… with total > …"); rep 1 and rep 2 for S-4

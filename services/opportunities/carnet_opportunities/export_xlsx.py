@@ -1,10 +1,11 @@
 """Export of opportunities to .xlsx (O-6, C-18 rules), as contacts' ``export_xlsx`` does it: every string a
 spreadsheet would run as a formula (``= + - @``, tab, CR) or read as an error code is a quote-prefixed text
-cell; money stays ``Decimal``. Small exports only: the file is built at once (``EXPORT_MAX_ROWS``).
-After the standard columns, one column per custom field the caller may read (C-14), typed by its kind.
+cell; money stays ``Decimal``. openpyxl's write-only mode streams rows to the file (flat memory whatever the
+size: ``export_jobs`` writes 200,000 opportunities batch by batch). After the standard columns, one column per
+custom field the caller may read (C-14), typed by its kind.
 """
-import io
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -14,7 +15,6 @@ from carnet_common.custom_values import spreadsheet_value
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed next to openpyxl"
 
-EXPORT_MAX_ROWS = 5_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32_767
 # key, English, French
@@ -44,24 +44,41 @@ def make_cell(sheet, value):
     return value
 
 
-def build(rows, *, language, custom_fields=()):
-    """The workbook's bytes; ``rows`` are mappings with the keys of ``COLUMNS`` (total a ``Decimal``) and
-    ``custom`` (the values shown); ``custom_fields`` the definitions of the custom columns, in order."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Opportunités" if language == "fr" else "Opportunities")
-    headers = [fr if language == "fr" else en for _, en, fr in COLUMNS]
-    headers += [f["label_fr"] if language == "fr" else f["label_en"] for f in custom_fields]
-    sheet.append([make_cell(sheet, header) for header in headers])
-    for row in rows:
-        values = []
-        for key, _, _ in COLUMNS:
-            value = row.get(key)
-            if key == "close_date" and isinstance(value, str):
-                value = date.fromisoformat(value)
-            values.append(make_cell(sheet, value))
-        custom = row.get("custom") or {}
-        values += [make_cell(sheet, spreadsheet_value(f["type"], custom.get(f["key"]))) for f in custom_fields]
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _value(key, value):
+    """A standard column's value as the spreadsheet holds it: the close date a date, the total a ``Decimal``."""
+    if key == "close_date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    if key == "total" and isinstance(value, str):
+        return Decimal(value)
+    return value
+
+
+class SheetWriter:
+    """One sheet written to ``path``: the headers at once, then ``write_rows`` any number of times, then ``close``.
+
+    ``rows`` are mappings with the keys of ``COLUMNS`` (the opportunity as read, with ``stage``, its label) and
+    ``custom`` (the values shown); ``custom_fields`` the definitions of the custom columns, in order. Calls may
+    come from different OS threads (``eventlet.tpool``), never at the same time.
+    """
+
+    def __init__(self, path, *, language, custom_fields=()):
+        self.path, self.custom_fields, self.rows = path, list(custom_fields), 0
+        self.workbook = openpyxl.Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(title="Opportunités" if language == "fr" else "Opportunities")
+        headers = [fr if language == "fr" else en for _, en, fr in COLUMNS]
+        headers += [f["label_fr"] if language == "fr" else f["label_en"] for f in self.custom_fields]
+        self.sheet.append([make_cell(self.sheet, header) for header in headers])
+
+    def write_rows(self, rows):
+        """Append ``rows``; the number of rows written so far."""
+        sheet = self.sheet
+        for row in rows:
+            custom = row.get("custom") or {}
+            sheet.append([make_cell(sheet, _value(key, row.get(key))) for key, _, _ in COLUMNS]
+                         + [make_cell(sheet, spreadsheet_value(f["type"], custom.get(f["key"])))
+                            for f in self.custom_fields])
+        self.rows += len(rows)
+        return self.rows
+
+    def close(self):
+        self.workbook.save(self.path)

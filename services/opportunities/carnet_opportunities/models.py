@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from carnet_common.jobs import job_tables
 from carnet_common.tables import kit_tables
 
 metadata = sa.MetaData(schema="opportunities")
@@ -186,3 +187,6 @@ custom_fields = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.UniqueConstraint("org_id", "module", "key", name="custom_fields_key"),
 )
+
+# Background jobs (N-4: exports of O-6 above EXPORT_SYNC_MAX_ROWS) and their files: migration 0006_jobs ---------
+jobs, job_files = job_tables(metadata)

@@ -1,17 +1,11 @@
 """Entrypoints of the opportunities service for stages (O-3), opportunities and product lines (O-1, O-2, O-4..O-7),
-exports (O-6), the delete conversation with contacts (C-10) and action criteria (C-12).
+the delete conversation with contacts (C-10) and action criteria (C-12).
 
 parse → use case → dump: contracts in ``contracts.py``, use cases in ``usecases.py``.
 """
-import base64
-from decimal import Decimal
-
-from eventlet import tpool
-
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
-from carnet_common.errors import InvalidInput
-from carnet_opportunities import contracts, custom_fields, export_xlsx, opportunity_dependents, usecases
+from carnet_opportunities import contracts, opportunity_dependents, usecases
 
 
 def _actor(actor):
@@ -20,10 +14,6 @@ def _actor(actor):
 
 def _id(value):
     return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
-
-
-def _keys(values):
-    return {v for v in values if isinstance(v, str)} if isinstance(values, (list, tuple)) else set()
 
 
 class OpportunitiesRpc:
@@ -90,32 +80,6 @@ class OpportunitiesRpc:
         actor = _actor(actor)
         with self.db.begin():
             usecases.delete_opportunity(self.db, outbox=self.outbox, actor=actor, opportunity_id=_id(opportunity_id))
-
-    @rpc_method
-    def export_opportunities(self, actor, query=None, denied_custom=()):
-        """O-6: the opportunities the filters select, as .xlsx (base64), up to ``EXPORT_MAX_ROWS``; a column per
-        custom field that is not hidden nor in ``denied_custom`` (keys the caller's role may not read, S-3)."""
-        actor, denied = _actor(actor), _keys(denied_custom)
-        query = load_or_raise(contracts.OpportunityQuery(), {**(query or {}), "page": 1, "per_page": 1})
-        first = usecases.search_opportunities(self.db, actor=actor, query=query)
-        if first["total"] > export_xlsx.EXPORT_MAX_ROWS:
-            raise InvalidInput("export_too_many_rows", errors={"_schema": ["export_too_many_rows"]},
-                               params={"max": export_xlsx.EXPORT_MAX_ROWS})
-        rows, page = [], 1
-        while len(rows) < first["total"]:
-            chunk = usecases.search_opportunities(self.db, actor=actor, query={**query, "page": page, "per_page": 200})
-            if not chunk["items"]:
-                break
-            rows.extend(chunk["items"])
-            page += 1
-        stages = {s["id"]: s["label"] for s in usecases.list_stages(self.db, actor=actor)}
-        for row in rows:
-            row["stage"] = stages.get(row["stage_id"])
-            row["total"] = Decimal(row["total"])
-        columns = [field for key, field in custom_fields.definitions(self.db, actor["org_id"]).items()
-                   if not field["hidden"] and key not in denied]
-        content = tpool.execute(export_xlsx.build, rows, language=actor["language"], custom_fields=columns)
-        return {"content": base64.b64encode(content).decode(), "filename": "opportunities.xlsx", "rows": len(rows)}
 
     # Deletes of contacts and accounts (C-10) --------------------------------------------------------------
     @rpc_method

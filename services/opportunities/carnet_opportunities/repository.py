@@ -104,7 +104,8 @@ def o4_order():
             opportunities.c.created_at, opportunities.c.id)
 
 
-def search(session, actor, *, account_id=None, contact_id=None, stage_id=None, q=None, page=1, per_page=50):
+def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
+    """The predicates of the opportunities ``actor`` sees that the filters select (list and export alike)."""
     where = [visible(actor)]
     if account_id:
         where.append(opportunities.c.account_id == account_id)
@@ -119,10 +120,31 @@ def search(session, actor, *, account_id=None, contact_id=None, stage_id=None, q
         names = sa.select(account_refs.c.id).where(account_refs.c.org_id == actor["org_id"],
                                                    account_refs.c.name.ilike(pattern))
         where.append(sa.or_(opportunities.c.title.ilike(pattern), opportunities.c.account_id.in_(names)))
+    return where
+
+
+def search(session, actor, *, page=1, per_page=50, **selection):
+    where = filters(actor, **selection)
     total = session.execute(sa.select(sa.func.count()).select_from(opportunities).where(*where)).scalar_one()
     rows = session.execute(sa.select(opportunities).where(*where).order_by(*o4_order())
                            .limit(per_page).offset((page - 1) * per_page)).mappings().all()
     return rows, total
+
+
+def count(session, where, *, cap=None):
+    """How many opportunities ``where`` selects, counting no further than ``cap + 1`` when given."""
+    selected = sa.select(opportunities.c.id).where(*where)
+    if cap is not None:
+        selected = selected.limit(cap + 1)
+    return session.execute(sa.select(sa.func.count()).select_from(selected.subquery())).scalar_one()
+
+
+def stream(session, where, *, batch):
+    """The opportunities ``where`` selects in O-4 order, ``batch`` rows at a time (a server-side cursor: an
+    export of 200,000 holds one batch in memory, not the result)."""
+    result = session.execute(sa.select(opportunities).where(*where).order_by(*o4_order()),
+                             execution_options={"yield_per": batch})
+    yield from result.mappings().partitions()
 
 
 def get_visible(session, actor, opportunity_id, *, for_update=False):

@@ -10,6 +10,7 @@ from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
 from carnet_opportunities import models
 from carnet_opportunities.custom_field_rpc import CustomFieldsRpc
+from carnet_opportunities.export_jobs import ExportRpc
 from carnet_opportunities.opportunities import OpportunitiesRpc
 from carnet_opportunities.readmodel import ReadModelHandlers
 from carnet_opportunities.tasks import TasksRpc
@@ -17,7 +18,7 @@ from carnet_opportunities.tasks import TasksRpc
 SERVICE = "opportunities"
 
 
-class OpportunitiesService(OpportunitiesRpc, TasksRpc, CustomFieldsRpc, ReadModelHandlers, OpsEndpoints):
+class OpportunitiesService(OpportunitiesRpc, TasksRpc, CustomFieldsRpc, ExportRpc, ReadModelHandlers, OpsEndpoints):
     name = SERVICE
 
     db = Database()

@@ -110,11 +110,15 @@ def _reads(session, rows, fields):
     } for r in rows]
 
 
+def _selection(query):
+    """The filters of a list or export query, as ``repository.filters`` takes them."""
+    return {"account_id": query.get("account_id"), "contact_id": query.get("contact_id"),
+            "stage_id": query.get("stage"), "q": (query.get("q") or "").strip() or None}
+
+
 def search_opportunities(session, *, actor, query):
-    rows, total = repository.search(session, actor, account_id=query.get("account_id"),
-                                    contact_id=query.get("contact_id"), stage_id=query.get("stage"),
-                                    q=(query.get("q") or "").strip() or None, page=query["page"],
-                                    per_page=query["per_page"])
+    rows, total = repository.search(session, actor, page=query["page"], per_page=query["per_page"],
+                                    **_selection(query))
     fields = custom_fields.definitions(session, actor["org_id"])
     return {"items": _reads(session, rows, fields), "total": total, "page": query["page"],
             "per_page": query["per_page"]}
@@ -230,3 +234,20 @@ def delete_opportunity(session, *, outbox, actor, opportunity_id):
     row = _editable(session, actor, opportunity_id)
     repository.delete_opportunity(session, opportunity_id)
     outbox.add(session, events.OPPORTUNITY_DELETED, events.deleted_payload(row, actor["user_id"]))
+
+
+# Export (O-6) -------------------------------------------------------------------------------------------------
+
+def count_export(session, *, actor, query, cap=None):
+    """How many opportunities an export of ``query`` holds (no further than ``cap + 1`` when given)."""
+    return repository.count(session, repository.filters(actor, **_selection(query)), cap=cap)
+
+
+def export_batches(session, *, actor, query, batch=1_000):
+    """O-6: what the list of ``query`` shows, every page, in O-4 order: batches of opportunities as read (custom
+    values as shown), each with ``stage``, its stage's label in the caller's language."""
+    labels = {row["id"]: stage_rules.label(row, actor["language"])
+              for row in repository.stage_rows(session, actor["org_id"])}
+    fields = custom_fields.definitions(session, actor["org_id"])
+    for rows in repository.stream(session, repository.filters(actor, **_selection(query)), batch=batch):
+        yield [{**read, "stage": labels.get(read["stage_id"])} for read in _reads(session, rows, fields)]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from carnet_common import testing
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, InvalidInput, NotFound
+from carnet_common.jobs import ExportSettings
 from carnet_contacts import jobs
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
@@ -239,8 +240,8 @@ def test_a_job_still_running_has_no_file_yet(xrpc, world, engine):
 
 
 def test_expired_results_and_stalled_jobs_are_cleaned(xrpc, world, engine):
-    settings = jobs.ExportSettings(sync_max_rows=3, result_ttl=timedelta(hours=24),
-                                   stalled_after=timedelta(minutes=10), work_dir=os.getcwd())
+    settings = ExportSettings(sync_max_rows=3, result_ttl=timedelta(hours=24),
+                              stalled_after=timedelta(minutes=10), work_dir=os.getcwd())
     ids = [_insert_job(engine, world, status=status, age_hours=age)
            for status, age in (("done", 25), ("running", 1), ("done", 0))]
     with Session(engine) as session, session.begin():

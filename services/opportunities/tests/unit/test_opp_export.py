@@ -1,17 +1,16 @@
 """The opportunities .xlsx: headers in the caller's language, money as numbers, never a formula."""
-import io
-from decimal import Decimal
-
 import openpyxl
 
 from carnet_opportunities import export_xlsx
 
 
-def test_formula_guard_and_types():
-    content = export_xlsx.build([{"id": "1", "title": "=SUM(A1)", "account_name": "@acme", "stage": "Perdue",
-                                  "probability": 0, "close_date": "2025-06-30", "total": Decimal("43.98"),
-                                  "source": "crm"}], language="fr")
-    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows())
+def test_formula_guard_and_types(tmp_path):
+    path = tmp_path / "export.xlsx"
+    writer = export_xlsx.SheetWriter(path, language="fr")
+    assert writer.write_rows([{"id": "1", "title": "=SUM(A1)", "account_name": "@acme", "stage": "Perdue",
+                               "probability": 0, "close_date": "2025-06-30", "total": "43.98", "source": "crm"}]) == 1
+    writer.close()
+    rows = list(openpyxl.load_workbook(path).active.iter_rows())
     assert rows[0][1].value == "Titre"
     assert rows[1][1].value == "=SUM(A1)" and rows[1][2].value == "@acme"
     assert not any(cell.data_type == "f" for row in rows for cell in row)

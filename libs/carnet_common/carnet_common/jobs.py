@@ -1,0 +1,265 @@
+"""Background jobs of a service (N-4): the ``jobs`` and ``job_files`` tables of its schema, their queries, the
+runner a timer of the service calls, and the read the gateway polls. No domain code: what a job does is a
+``work`` function the service passes in (for now, exports to .xlsx: C-18, O-6).
+
+- A job is a row (``queued`` → ``running`` → ``done`` | ``failed``) with ``params`` holding what it needs to
+  run (the actor as verified at the request, the query, what the caller may read, the language).
+- Any replica runs it: ``claim`` takes the oldest queued row ``FOR UPDATE SKIP LOCKED``, so replicas each take
+  a different one, outside any RPC or AMQP delivery (RabbitMQ drops a delivery unacked for 30 min).
+- Progress is committed per batch (its own transaction), which also proves the worker alive: a running job
+  silent for ``stalled_after`` is marked failed by ``clean``.
+- The finished file is stored in PostgreSQL (``job_files``, 1 MiB chunks) and streamed back chunk by chunk
+  over RPC: it works with the gateway and the service in different pods, needs no shared volume, and is
+  deleted with its job after ``result_ttl``.
+- Only the job's owner (same organization and user) sees it; anyone else gets NotFound.
+- A job id names the service that owns it (``opportunities:<uuid>``), so the gateway asks that service
+  only; ids without a prefix are the contacts service's (made before other services had jobs).
+"""
+import base64
+import logging
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from nameko.extensions import DependencyProvider
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+
+from carnet_common import config, db
+from carnet_common.errors import Conflict, NotFound
+
+log = logging.getLogger(__name__)
+
+CHUNK_BYTES = 1024 * 1024
+STATUSES = ("queued", "running", "done", "failed")
+UNPREFIXED_OWNER = "contacts"
+MAX_ID_LENGTH = 64
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+# Ids -----------------------------------------------------------------------------------------------------
+
+def new_job_id(owner):
+    """``<owner>:<uuid>``: the gateway reads the owning service from the id (no lookup, one RPC)."""
+    return f"{owner}:{uuid.uuid4()}"
+
+
+def owner_of(job_id):
+    """The service a job id names; unprefixed ids are the contacts service's (its jobs before prefixes)."""
+    owner, sep, _ = job_id.partition(":")
+    return owner if sep else UNPREFIXED_OWNER
+
+
+def clean_job_id(value):
+    """``value`` when it can be a job id, else "" (found nowhere: NotFound, never a 500)."""
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH else ""
+
+
+# Tables --------------------------------------------------------------------------------------------------
+
+def job_tables(metadata):
+    """``(jobs, job_files)`` declared on a service's ``MetaData(schema=...)``: the shape contacts' migration
+    0003_jobs built, which ``create_job_tables`` builds for the other services."""
+    jobs = sa.Table(
+        "jobs", metadata,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("org_id", sa.Text, nullable=False),
+        sa.Column("user_id", sa.Text, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("progress", sa.Integer, nullable=False),
+        sa.Column("params", JSONB, nullable=False),
+        sa.Column("error", sa.Text),
+        sa.Column("result_name", sa.Text),
+        sa.Column("result_size", sa.BigInteger),
+        sa.Column("result_chunks", sa.Integer),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("expires_at", sa.DateTime(timezone=True)),
+        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="jobs_status"),
+        sa.CheckConstraint("progress BETWEEN 0 AND 100", name="jobs_progress"),
+        sa.Index("jobs_queued", "created_at", postgresql_where=sa.text("status = 'queued'")),
+        sa.Index("jobs_owner", "org_id", "user_id"),
+    )
+    job_files = sa.Table(
+        "job_files", metadata,
+        sa.Column("job_id", sa.Text, sa.ForeignKey(jobs.c.id, ondelete="CASCADE"), primary_key=True),
+        sa.Column("seq", sa.Integer, primary_key=True),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+    )
+    return jobs, job_files
+
+
+def create_job_tables(op, schema):
+    """For a service's Alembic migration: its ``jobs`` and ``job_files`` with their constraints and indexes."""
+    for table in job_tables(sa.MetaData(schema=schema)):
+        table.create(op.get_bind())
+
+
+# Settings ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """Exports: up to ``sync_max_rows`` the file is the RPC's answer, above a job; results kept ``result_ttl``;
+    a running job silent for ``stalled_after`` is failed; files are built in ``work_dir``."""
+    sync_max_rows: int
+    result_ttl: timedelta
+    stalled_after: timedelta
+    work_dir: str
+
+    @classmethod
+    def from_env(cls):
+        return cls(sync_max_rows=config.env_int("EXPORT_SYNC_MAX_ROWS", 5_000),
+                   result_ttl=timedelta(seconds=config.env_int("EXPORT_RESULT_TTL_SECONDS", 86_400)),
+                   stalled_after=timedelta(seconds=config.env_int("EXPORT_STALLED_SECONDS", 600)),
+                   work_dir=os.environ.get("EXPORT_DIR") or tempfile.gettempdir())
+
+
+class ExportSettingsProvider(DependencyProvider):
+    """``ExportSettings`` read from the environment once, when the service starts."""
+
+    def setup(self):
+        self.settings = ExportSettings.from_env()
+        os.makedirs(self.settings.work_dir, exist_ok=True)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
+
+
+# Queries -------------------------------------------------------------------------------------------------
+
+class JobStore:
+    """The queries of one schema's ``jobs`` and ``job_files`` (the pair ``job_tables`` declared)."""
+
+    def __init__(self, jobs, job_files):
+        self.jobs, self.files = jobs, job_files
+
+    def create(self, session, *, job_id, actor, kind, params):
+        session.execute(self.jobs.insert().values(id=job_id, org_id=actor["org_id"], user_id=actor["user_id"],
+                                                  kind=kind, status="queued", progress=0, params=params))
+        return job_id
+
+    def owned(self, session, *, job_id, org_id, user_id):
+        """The job when it is the caller's own (same organization and user), else None."""
+        jobs = self.jobs
+        return session.execute(sa.select(jobs).where(jobs.c.id == job_id, jobs.c.org_id == org_id,
+                                                     jobs.c.user_id == user_id)).mappings().first()
+
+    def claim(self, session, *, kinds):
+        """The oldest queued job of ``kinds``, now running; locked so concurrent replicas each take another."""
+        jobs = self.jobs
+        row = session.execute(sa.select(jobs).where(jobs.c.status == "queued", jobs.c.kind.in_(list(kinds)))
+                              .order_by(jobs.c.created_at).limit(1)
+                              .with_for_update(skip_locked=True)).mappings().first()
+        if row is not None:
+            self.update(session, row["id"], status="running", progress=0)
+        return row
+
+    def update(self, session, job_id, **values):
+        session.execute(self.jobs.update().where(self.jobs.c.id == job_id).values(**values, updated_at=now()))
+
+    def store_file(self, session, job_id, *, path, filename, ttl):
+        """The file at ``path`` in chunks, and the job done (its result kept ``ttl``)."""
+        size, seq = os.path.getsize(path), 0
+        with open(path, "rb") as file:
+            while data := file.read(CHUNK_BYTES):
+                session.execute(self.files.insert().values(job_id=job_id, seq=seq, data=data))
+                seq += 1
+        self.update(session, job_id, status="done", progress=100, result_name=filename, result_size=size,
+                    result_chunks=seq, expires_at=now() + ttl)
+
+    def chunk(self, session, *, job_id, seq):
+        files = self.files
+        return session.execute(sa.select(files.c.data).where(files.c.job_id == job_id, files.c.seq == seq)).scalar()
+
+    def fail_stalled(self, session, *, at, stalled_after, error, ttl):
+        """Running jobs silent for ``stalled_after`` (their worker died): failed, to be cleaned later."""
+        jobs = self.jobs
+        return session.execute(jobs.update().where(jobs.c.status == "running", jobs.c.updated_at < at - stalled_after)
+                               .values(status="failed", error=error, updated_at=at, expires_at=at + ttl)).rowcount
+
+    def delete_expired(self, session, *, at):
+        """Jobs past ``expires_at``, their chunks with them (``ON DELETE CASCADE``)."""
+        return session.execute(self.jobs.delete().where(self.jobs.c.expires_at < at)).rowcount
+
+
+# Reads (the job's owner only) ----------------------------------------------------------------------------
+
+def job_read(row):
+    return {"id": row["id"], "kind": row["kind"], "status": row["status"], "progress": row["progress"],
+            "errors": [row["error"]] if row["error"] else [], "filename": row["result_name"],
+            "size": row["result_size"], "chunks": row["result_chunks"] or 0,
+            "created_at": row["created_at"].isoformat(), "updated_at": row["updated_at"].isoformat()}
+
+
+def get_job(session, store, *, actor, job_id):
+    """The caller's own job; anyone else's (another user, another organization) is NotFound."""
+    row = store.owned(session, job_id=job_id, org_id=actor["org_id"], user_id=actor["user_id"])
+    if row is None:
+        raise NotFound()
+    return job_read(row)
+
+
+def read_job_chunk(session, store, *, actor, job_id, seq):
+    """Chunk ``seq`` (base64) of the file of the caller's finished job; 409 until it is done."""
+    job = get_job(session, store, actor=actor, job_id=job_id)
+    if job["status"] != "done":
+        raise Conflict("job_not_ready")
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < job["chunks"]:
+        raise NotFound()
+    data = store.chunk(session, job_id=job_id, seq=seq)
+    if data is None:
+        raise NotFound()
+    return {"data": base64.b64encode(data).decode("ascii")}
+
+
+# Running -------------------------------------------------------------------------------------------------
+
+def run_next_job(engine, store, *, work, settings, failure):
+    """Claim one queued job of a kind in ``work`` and run it to the end; False when none was queued.
+
+    ``work[kind](session, params, path, report)`` writes the job's file at ``path`` and returns its name; its
+    session has no statement timeout (a 200,000-row export reads for longer than a request may); it calls
+    ``report(done, total)`` after each batch. Any exception fails the job with the code ``failure``.
+    """
+    with Session(engine) as session, session.begin():
+        job = store.claim(session, kinds=work)
+    if job is None:
+        return False
+    fd, path = tempfile.mkstemp(suffix=".tmp", dir=settings.work_dir)
+    os.close(fd)
+    try:
+        with Session(engine) as session:
+            db.no_statement_timeout(session)
+            filename = work[job["kind"]](session, job["params"], path, _reporter(engine, store, job["id"]))
+        with Session(engine) as session, session.begin():
+            store.store_file(session, job["id"], path=path, filename=filename, ttl=settings.result_ttl)
+    except Exception:  # noqa: BLE001 - any failure is the job's, recorded for its owner, logged as a bug
+        log.exception("job %s (%s) failed", job["id"], job["kind"])
+        with Session(engine) as session, session.begin():
+            store.update(session, job["id"], status="failed", error=failure, expires_at=now() + settings.result_ttl)
+    finally:
+        os.unlink(path)
+    return True
+
+
+def _reporter(engine, store, job_id):
+    """``report(done, total)``: the job's progress, committed at once (0–99 until the file is stored)."""
+    def report(done, total):
+        with Session(engine) as session, session.begin():
+            store.update(session, job_id, progress=min(99, done * 100 // max(total, 1)))
+    return report
+
+
+def clean_jobs(session, store, *, settings, interrupted):
+    """Expired results go (their chunks with them); jobs whose worker died are failed with ``interrupted``."""
+    at = now()
+    stalled = store.fail_stalled(session, at=at, stalled_after=settings.stalled_after, error=interrupted,
+                                 ttl=settings.result_ttl)
+    return {"stalled": stalled, "deleted": store.delete_expired(session, at=at)}

@@ -1,0 +1,202 @@
+"""The background jobs kit (N-4, ``carnet_common.jobs``) against real PostgreSQL: the tables a migration builds,
+claims with SKIP LOCKED, progress, files in chunks, owner-only reads, failures, stalled and expired jobs."""
+import base64
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from carnet_common import jobs
+from carnet_common.errors import Conflict, NotFound
+
+SCHEMA = "jobkit"
+ALICE = {"org_id": "org-a", "user_id": "alice"}
+
+
+@pytest.fixture(scope="module")
+def store(engine):
+    """The tables as a service's migration builds them (``create_job_tables`` through Alembic's ``op``)."""
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+        jobs.create_job_tables(Operations(MigrationContext.configure(conn)), SCHEMA)
+    return jobs.JobStore(*jobs.job_tables(sa.MetaData(schema=SCHEMA)))
+
+
+@pytest.fixture
+def clean(engine, store):
+    with engine.begin() as conn:
+        conn.execute(store.jobs.delete())
+    return store
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return jobs.ExportSettings(sync_max_rows=3, result_ttl=timedelta(hours=24), stalled_after=timedelta(minutes=10),
+                               work_dir=str(tmp_path))
+
+
+def _create(engine, store, kind="export_things", actor=ALICE, params=None):
+    with Session(engine) as session, session.begin():
+        return store.create(session, job_id=jobs.new_job_id("things"), actor=actor, kind=kind,
+                            params=params or {"n": 1})
+
+
+def _row(engine, store, job_id):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(store.jobs).where(store.jobs.c.id == job_id)).mappings().first()
+
+
+def _age(engine, store, job_id, hours, **values):
+    with engine.begin() as conn:
+        conn.execute(store.jobs.update().where(store.jobs.c.id == job_id).values(
+            updated_at=sa.func.now() - timedelta(hours=hours), **values))
+
+
+def test_the_migration_builds_what_the_models_declare_with_their_constraints(engine, store):
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "include_schemas": True, "include_name": lambda name, type_, parent: type_ != "schema" or name == SCHEMA})
+        assert compare_metadata(context, store.jobs.metadata) == []
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(store.jobs.insert().values(id="x", org_id="o", user_id="u", kind="k", status="lost",
+                                                progress=0, params={}))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(store.jobs.insert().values(id="x", org_id="o", user_id="u", kind="k", status="queued",
+                                                progress=101, params={}))
+
+
+def test_ids_name_their_service_and_unprefixed_ones_are_contacts():
+    job_id = jobs.new_job_id("opportunities")
+    assert job_id.startswith("opportunities:") and jobs.owner_of(job_id) == "opportunities"
+    assert jobs.owner_of("7d0c0f6e-0000-4000-8000-000000000000") == "contacts"
+    assert jobs.clean_job_id(job_id) == job_id
+    assert jobs.clean_job_id("x" * 65) == jobs.clean_job_id(42) == jobs.clean_job_id("") == ""
+
+
+def test_concurrent_claims_take_different_jobs_oldest_first_and_only_their_kinds(engine, clean):
+    first, second = _create(engine, clean), _create(engine, clean)
+    other_kind = _create(engine, clean, kind="import_things")
+    with Session(engine) as one, one.begin(), Session(engine) as two, two.begin():
+        two.execute(sa.text("SET LOCAL lock_timeout = '2s'"))    # waiting for the lock would fail, not hang
+        claimed_one = clean.claim(one, kinds={"export_things"})
+        claimed_two = clean.claim(two, kinds={"export_things"})   # the first is locked: skipped, not waited for
+        assert (claimed_one["id"], claimed_two["id"]) == (first, second)
+        with Session(engine) as three, three.begin():
+            assert clean.claim(three, kinds={"export_things"}) is None
+    assert _row(engine, clean, first)["status"] == _row(engine, clean, second)["status"] == "running"
+    assert _row(engine, clean, other_kind)["status"] == "queued"
+
+
+def test_a_job_runs_to_done_with_progress_and_its_file_in_chunks(engine, clean, settings):
+    job_id = _create(engine, clean, params={"size": 2 * jobs.CHUNK_BYTES + 10})
+    content = os.urandom(2 * jobs.CHUNK_BYTES + 10)
+    seen = {}
+
+    def work(session, params, path, report):
+        seen["timeout"] = session.execute(sa.text("SHOW statement_timeout")).scalar()
+        seen["status"] = _row(engine, clean, job_id)["status"]
+        for done in (1, 2, 3):
+            report(done, 4)
+            seen.setdefault("progress", []).append(_row(engine, clean, job_id)["progress"])
+        with open(path, "wb") as file:
+            file.write(content[:params["size"]])
+        return "things.xlsx"
+
+    assert jobs.run_next_job(engine, clean, work={"export_things": work}, settings=settings, failure="boom")
+    assert seen == {"timeout": "0", "status": "running", "progress": [25, 50, 75]}
+    with Session(engine) as session:
+        job = jobs.get_job(session, clean, actor=ALICE, job_id=job_id)
+        assert (job["status"], job["progress"], job["errors"], job["filename"]) == ("done", 100, [], "things.xlsx")
+        assert job["size"] == len(content) and job["chunks"] == 3
+        data = b"".join(base64.b64decode(jobs.read_job_chunk(session, clean, actor=ALICE, job_id=job_id, seq=seq)
+                                         ["data"]) for seq in range(job["chunks"]))
+        assert data == content
+    assert _row(engine, clean, job_id)["expires_at"] is not None
+    assert os.listdir(settings.work_dir) == []     # the working file is gone
+    assert not jobs.run_next_job(engine, clean, work={"export_things": work}, settings=settings, failure="boom")
+
+
+def test_only_the_owner_reads_a_job_and_only_once_it_is_done(engine, clean):
+    job_id = _create(engine, clean)
+    with Session(engine) as session:
+        for other in ({"org_id": "org-a", "user_id": "bob"}, {"org_id": "org-b", "user_id": "alice"}):
+            with pytest.raises(NotFound):
+                jobs.get_job(session, clean, actor=other, job_id=job_id)
+            with pytest.raises(NotFound):
+                jobs.read_job_chunk(session, clean, actor=other, job_id=job_id, seq=0)
+        assert jobs.get_job(session, clean, actor=ALICE, job_id=job_id)["status"] == "queued"
+        with pytest.raises(Conflict) as info:
+            jobs.read_job_chunk(session, clean, actor=ALICE, job_id=job_id, seq=0)
+        assert info.value.code == "job_not_ready"
+    with Session(engine) as session, session.begin():
+        session.execute(clean.files.insert().values(job_id=job_id, seq=0, data=b"x"))
+        clean.update(session, job_id, status="done", result_chunks=1, result_size=1, result_name="f.xlsx")
+    with Session(engine) as session:
+        assert jobs.read_job_chunk(session, clean, actor=ALICE, job_id=job_id, seq=0) == {"data": "eA=="}
+        for seq in (1, -1, True, "0"):
+            with pytest.raises(NotFound):
+                jobs.read_job_chunk(session, clean, actor=ALICE, job_id=job_id, seq=seq)
+
+
+def test_a_failing_job_is_failed_with_its_code_and_leaves_no_file(engine, clean, settings):
+    job_id = _create(engine, clean)
+
+    def work(session, params, path, report):
+        report(1, 2)
+        raise RuntimeError("disk full")
+
+    assert jobs.run_next_job(engine, clean, work={"export_things": work}, settings=settings, failure="export_failed")
+    row = _row(engine, clean, job_id)
+    assert (row["status"], row["error"]) == ("failed", "export_failed") and row["expires_at"] is not None
+    with Session(engine) as session:
+        assert jobs.get_job(session, clean, actor=ALICE, job_id=job_id)["errors"] == ["export_failed"]
+    assert os.listdir(settings.work_dir) == []
+
+
+def test_stalled_jobs_are_failed_and_expired_ones_deleted_with_their_chunks(engine, clean, settings):
+    stalled, busy, expired, kept = (_create(engine, clean) for _ in range(4))
+    _age(engine, clean, stalled, 1, status="running")
+    _age(engine, clean, busy, 0, status="running")
+    _age(engine, clean, expired, 25, status="done", expires_at=sa.func.now() - timedelta(hours=1))
+    _age(engine, clean, kept, 0, status="done", expires_at=sa.func.now() + timedelta(hours=23))
+    with engine.begin() as conn:
+        conn.execute(clean.files.insert(), [{"job_id": expired, "seq": 0, "data": b"x"},
+                                            {"job_id": kept, "seq": 0, "data": b"y"}])
+    with Session(engine) as session, session.begin():
+        assert jobs.clean_jobs(session, clean, settings=settings, interrupted="export_interrupted") == \
+            {"stalled": 1, "deleted": 1}
+    assert (_row(engine, clean, stalled)["status"], _row(engine, clean, stalled)["error"]) == \
+        ("failed", "export_interrupted")
+    assert _row(engine, clean, busy)["status"] == "running" and _row(engine, clean, expired) is None
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(clean.files.c.job_id)).scalars().all() == [kept]
+
+
+def test_two_runners_at_once_never_run_the_same_job(engine, clean, settings):
+    ids = {_create(engine, clean) for _ in range(6)}
+    ran, lock = [], threading.Lock()
+
+    def work(session, params, path, report):
+        with lock:
+            ran.append(session.execute(sa.text("SELECT 1")).scalar())
+        open(path, "wb").close()
+        return "f.xlsx"
+
+    def runner():
+        while jobs.run_next_job(engine, clean, work={"export_things": work}, settings=settings, failure="boom"):
+            pass
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(ran) == len(ids)
+    assert {_row(engine, clean, job_id)["status"] for job_id in ids} == {"done"}
