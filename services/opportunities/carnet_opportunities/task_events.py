@@ -1,7 +1,8 @@
 """Events about tasks (``opportunities.task_*``), published through the outbox after commit (N-3).
 
 Thin but sufficient for the contacts' action criteria (C-12, "has a task of type … (status …)"):
-ids, type, status, links, assignee and author (S-4: contacts counts a limited user's own tasks only). ``version`` lets a consumer keep the newest state only.
+ids, type, status, links, assignee and author (S-4: contacts counts a limited user's own tasks only).
+``version`` lets a consumer keep the newest state only.
 """
 TASK_CREATED = "task_created"
 TASK_UPDATED = "task_updated"
