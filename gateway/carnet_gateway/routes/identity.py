@@ -96,7 +96,8 @@ def get_user(call):
            summary="Update a user: rename, (de)activate, role, manager, flags. A user may change their own "
                    "name, email, password and language; everything else needs an administrator")
 def update_user(call):
-    return rpc("update_user", call.actor, call.path["user_id"], call.body)
+    # A new password ends the user's other sessions; the caller's own one stays (S-1).
+    return rpc("update_user", call.actor, call.path["user_id"], call.body, call.principal["token_digest"])
 
 
 @api.route("/users/{user_id}", "DELETE", auth=ADMIN, status=204, tags=USERS, errors=(401, 403, 404, 409),

@@ -94,11 +94,12 @@ class IdentityService(OpsEndpoints):
             return usecases.create_user(self.db, redis=self.redis, outbox=self.outbox, actor=actor, data=data)
 
     @rpc_method
-    def update_user(self, actor, user_id, data):
+    def update_user(self, actor, user_id, data, keep_session=None):
         actor, data = _actor(actor), load_or_raise(contracts.UserUpdate(), data)
+        keep_session = keep_session if isinstance(keep_session, str) else None
         with self.db.begin():
             return usecases.update_user(self.db, redis=self.redis, outbox=self.outbox, actor=actor,
-                                        user_id=user_id, data=data)
+                                        user_id=user_id, data=data, keep_session=keep_session)
 
     @rpc_method
     def delete_user(self, actor, user_id):

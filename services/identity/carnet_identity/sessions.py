@@ -35,13 +35,15 @@ def revoke(redis, digest):
     return bool(session)
 
 
-def revoke_all(redis, user_id):
+def revoke_all(redis, user_id, *, keep=None):
+    """End every session of ``user_id`` but ``keep`` (a token digest: the caller's own, when they change
+    their password)."""
     key = redis_keys.user_sessions_key(user_id)
-    digests = redis.smembers(key)
+    digests = [d for d in redis.smembers(key) if d != keep]
     pipe = redis.pipeline()
     for digest in digests:
         pipe.delete(redis_keys.session_key(digest))
-    pipe.delete(key)
+        pipe.srem(key, digest)
     pipe.execute()
     return len(digests)
 

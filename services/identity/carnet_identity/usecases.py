@@ -216,7 +216,9 @@ def _check_seat(session, org_id):
                        errors={"active": ["plan_seats_exhausted"]})
 
 
-def update_user(session, *, redis, outbox, actor, user_id, data):
+def update_user(session, *, redis, outbox, actor, user_id, data, keep_session=None):
+    """``keep_session``: the caller's token digest; a new password ends every other session of the user
+    (theirs stays when they change their own)."""
     org_id = actor["org_id"]
     # Serialise changes of one organization's users: the last-admin and seat checks read other rows.
     repository.get_organization_for_update(session, org_id)
@@ -249,6 +251,9 @@ def update_user(session, *, redis, outbox, actor, user_id, data):
         outbox.add(session, "user_deactivated", {"actor_id": actor["user_id"], "org_id": org_id,
                                                  "user_id": user_id})
         after_commit(session, lambda: sessions.revoke_all(redis, user_id))
+    elif "password" in data:
+        keep = keep_session if user_id == actor["user_id"] else None
+        after_commit(session, lambda: sessions.revoke_all(redis, user_id, keep=keep))
     if AUTHZ_FIELDS & set(changed):
         outbox.add(session, "permissions_changed", {"actor_id": actor["user_id"], "org_id": org_id,
                                                     "user_id": user_id, "role_id": None,

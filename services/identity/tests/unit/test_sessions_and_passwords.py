@@ -138,3 +138,14 @@ def test_verify_password_of_an_unknown_user_is_false_even_for_the_timing_dummy_p
 
 def test_verify_password_against_a_corrupt_hash_is_false_not_an_error():
     assert passwords.verify_password("$argon2id$garbage", "anything at all") is False
+
+
+def test_revoke_all_can_keep_the_callers_own_session():
+    redis = FakeRedis()
+    kept, _ = sessions.create(redis, user_id="u1", org_id="o1", ttl_seconds=60)
+    others = [sessions.create(redis, user_id="u1", org_id="o1", ttl_seconds=60)[0] for _ in range(2)]
+
+    assert sessions.revoke_all(redis, "u1", keep=redis_keys.token_digest(kept)) == 2
+
+    assert all(redis.hgetall(redis_keys.session_key(redis_keys.token_digest(t))) == {} for t in others)
+    assert redis.smembers(redis_keys.user_sessions_key("u1")) == {redis_keys.token_digest(kept)}
