@@ -43,6 +43,17 @@ def account_visible(account_refs, account_id_column, *, actor):
                                         ref_visible(account_refs, actor=actor)))
 
 
+def visible_by_key(table, key_column, predicate):
+    """Predicate "``key_column`` is NULL or names a row of ``table`` that ``predicate`` accepts" (a link of a task).
+
+    The row is looked up by primary key once per outer row, through a scalar subquery: PostgreSQL cannot turn
+    it into a hashed subplan, which would first collect every row of ``table`` the caller sees (1M contacts,
+    200k opportunities) however few tasks the statement filters (issue 5 benchmark). The cost follows the
+    tasks filtered."""
+    found = sa.select(sa.true()).where(table.c.id == key_column, predicate).scalar_subquery()
+    return sa.or_(key_column.is_(None), sa.func.coalesce(found, sa.false()))
+
+
 def own_records_only(actor):
     return bool((actor.get("flags") or {}).get("own_records_only"))
 

@@ -1,0 +1,232 @@
+"""Task visibility (T-1, C-2, S-4, S-5) written for speed gives the same answers as the rule's first shape.
+
+``task_usecases.task_visible`` looks each link up by key per task (issue 5: the first shape put the checks
+inside an OR, which PostgreSQL ran as hashed subplans over every visible contact and opportunity). Below, that
+first shape is kept as the reference and both are run on a mixed data set (two organizations, records in and
+out of the caller's lists, other reps, deleted and missing records, tasks with every combination of links,
+assignee and author) for a range of callers: the visible tasks, the board (T-2) and the dashboard's activities
+(D-1) must be the same. The database is built by the service's migrations (real PostgreSQL, no service
+process needed: the use cases are called in process).
+"""
+import datetime
+import random
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from carnet_common.bootstrap import migrate
+from carnet_common.config import sqlalchemy_url
+from carnet_common.testing import fresh_database
+from carnet_opportunities import dashboard, task_usecases, visibility
+from carnet_opportunities.models import account_refs, contact_refs, opportunities, stages, tasks
+from carnet_opportunities.task_contracts import STATUSES, TYPES
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
+ORG, OTHER = "o1", "o2"
+LISTS = ("L1", "L2", "L3", "L4")
+USERS = ("u1", "u2", "u3", "u4")
+UTC = datetime.timezone.utc
+ZONE = ZoneInfo("America/Toronto")
+
+
+def reference_visible(actor):
+    """The first shape of the rule (before issue 5), kept as the reference: links checked inside an OR."""
+    def contact_visible(column):
+        return sa.exists(sa.select(1).where(contact_refs.c.id == column,
+                                            visibility.ref_visible(contact_refs, actor=actor)))
+
+    def opportunity_visible(column):
+        return sa.exists(sa.select(1).where(
+            opportunities.c.id == column, visibility.opportunity_visible(opportunities, account_refs, actor=actor)))
+
+    mine = sa.or_(tasks.c.assignee_id == actor["user_id"], tasks.c.created_by == actor["user_id"])
+    unlinked = sa.and_(*(tasks.c[key].is_(None) for key in task_usecases.LINKS))
+    linked = sa.and_(
+        sa.not_(unlinked),
+        sa.or_(tasks.c.contact_id.is_(None), contact_visible(tasks.c.contact_id)),
+        sa.or_(tasks.c.account_id.is_(None),
+               visibility.account_visible(account_refs, tasks.c.account_id, actor=actor)),
+        sa.or_(tasks.c.opportunity_id.is_(None), opportunity_visible(tasks.c.opportunity_id)))
+    alone = sa.and_(unlinked, sa.true() if actor.get("is_admin") else mine)
+    clauses = [tasks.c.org_id == actor["org_id"], tasks.c.deleted_at.is_(None), sa.or_(alone, linked)]
+    if visibility.own_records_only(actor):
+        clauses.append(mine)
+    return sa.and_(*clauses)
+
+
+def _pick_lists(rng):
+    return sorted(rng.sample(LISTS, rng.choice((0, 1, 1, 2, 3))))
+
+
+def _refs(rng, org, prefix, count, accounts=None):
+    rows = []
+    for n in range(count):
+        row = {"id": f"{prefix}{org}-{n}", "org_id": org, "rep1_id": rng.choice((*USERS, None)),
+               "rep2_id": rng.choice((*USERS, None, None)), "list_ids": _pick_lists(rng),
+               "deleted_at": datetime.datetime(2026, 3, 1, tzinfo=UTC) if rng.random() < 0.15 else None,
+               "version": 1}
+        if accounts is None:
+            row["name"] = f"Account {n}"
+        else:
+            row["account_id"] = rng.choice(accounts)
+        rows.append(row)
+    return rows
+
+
+def _seed(engine):
+    rng = random.Random(5)
+    with engine.begin() as conn:
+        for org in (ORG, OTHER):
+            stage_ids = []
+            for probability in (10, 100):
+                stage_ids.append(f"s{org}-{probability}")
+                conn.execute(stages.insert().values(id=stage_ids[-1], org_id=org, probability=probability,
+                                                    color="#000", label_fr="É", label_en="S"))
+            accounts = _refs(rng, org, "a", 12)
+            conn.execute(account_refs.insert(), accounts)
+            account_ids = [a["id"] for a in accounts]
+            contacts = _refs(rng, org, "c", 30, account_ids)
+            conn.execute(contact_refs.insert(), contacts)
+            opps = [{"id": f"p{org}-{n}", "org_id": org, "title": "O", "account_id": rng.choice(account_ids),
+                     "stage_id": rng.choice(stage_ids), "probability": 10, "total": 100, "source": "crm",
+                     "custom": {}, "version": 1, "rep1_id": rng.choice((*USERS, None)),
+                     "rep2_id": rng.choice((*USERS, None, None)),
+                     "deleted_at": datetime.datetime(2026, 3, 1, tzinfo=UTC) if rng.random() < 0.15 else None}
+                    for n in range(15)]
+            conn.execute(opportunities.insert(), opps)
+            # Links also name records that the read model lacks and records of the other organization.
+            contact_ids = [c["id"] for c in contacts] + ["c-missing"]
+            account_ids = account_ids + ["a-missing", f"a{OTHER if org == ORG else ORG}-0"]
+            opportunity_ids = [o["id"] for o in opps] + ["p-missing"]
+            conn.execute(tasks.insert(), [_task(rng, org, n, contact_ids, account_ids, opportunity_ids)
+                                          for n in range(500)])
+
+
+def _task(rng, org, n, contact_ids, account_ids, opportunity_ids):
+    created = datetime.datetime(2025, 6, 1, tzinfo=UTC) + datetime.timedelta(hours=rng.randrange(24 * 540))
+    return {"id": f"t{org}-{n:04d}", "org_id": org, "type": rng.choice(TYPES), "status": rng.choice(STATUSES),
+            "title": "T", "assignee_id": rng.choice(USERS), "created_by": rng.choice(USERS),
+            "due_at": rng.choice((None, created + datetime.timedelta(days=rng.randrange(30)))),
+            "contact_id": rng.choice(contact_ids) if rng.random() < 0.5 else None,
+            "account_id": rng.choice(account_ids) if rng.random() < 0.5 else None,
+            "opportunity_id": rng.choice(opportunity_ids) if rng.random() < 0.3 else None,
+            "version": 1, "created_at": created, "updated_at": created,
+            "deleted_at": created if rng.random() < 0.08 else None}
+
+
+@pytest.fixture(scope="module")
+def shapes_engine():
+    with fresh_database() as url:
+        url = sqlalchemy_url(url)
+        migrate(str(SERVICE_DIR / "alembic.ini"), url)
+        engine = sa.create_engine(url)
+        _seed(engine)
+        yield engine
+        engine.dispose()
+
+
+def _actor(user_id="u1", *, org=ORG, lists=LISTS, admin=False, subordinates=(), **flags):
+    return {"org_id": org, "user_id": user_id, "is_admin": admin, "list_ids": list(lists), "language": "en",
+            "timezone": "America/Toronto", "subordinate_ids": list(subordinates),
+            "flags": {"all_contacts": False, "hierarchy_contacts": False, "own_records_only": False, **flags}}
+
+
+ACTORS = {
+    "admin, every list": _actor(admin=True),
+    "admin, two lists": _actor(admin=True, lists=("L1", "L3")),
+    "admin, no list": _actor(admin=True, lists=()),
+    "admin limited to own records": _actor("u2", admin=True, own_records_only=True),
+    "all contacts": _actor("u3", lists=("L2",), all_contacts=True),
+    "reps rule": _actor("u2"),
+    "reps rule with hierarchy": _actor("u1", lists=("L1", "L2"), subordinates=("u3",), hierarchy_contacts=True),
+    "subordinates without the flag": _actor("u1", subordinates=("u3",)),
+    "limited to own records": _actor("u4", own_records_only=True),
+    "limited to own records, all contacts": _actor("u3", own_records_only=True, all_contacts=True),
+    "other organization": _actor("u1", org=OTHER, admin=True, lists=("L2", "L4")),
+}
+
+
+def _ids(engine, predicate, *extra):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(tasks.c.id).where(predicate, *extra).order_by(tasks.c.id)).scalars().all()
+
+
+def test_the_data_set_mixes_visible_and_hidden_tasks(shapes_engine):
+    """Guards the comparisons below: each caller sees some tasks of its organization and misses others."""
+    for name, actor in ACTORS.items():
+        seen = _ids(shapes_engine, reference_visible(actor))
+        live = _ids(shapes_engine, tasks.c.org_id == actor["org_id"], tasks.c.deleted_at.is_(None))
+        if name == "admin, no list":
+            assert 0 < len(seen) < len(live), name  # only its tasks without links
+        else:
+            assert 10 < len(seen) < len(live), (name, len(seen), len(live))
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_visible_tasks_are_the_same(shapes_engine, name):
+    actor = ACTORS[name]
+    assert _ids(shapes_engine, task_usecases.task_visible(actor)) == _ids(shapes_engine, reference_visible(actor))
+
+
+def _reference_board(engine, actor, status, assignee_id, per_page, page):
+    with engine.connect() as conn:
+        where = [reference_visible(actor), tasks.c.status == status]
+        if assignee_id:
+            where.append(tasks.c.assignee_id == assignee_id)
+        ids = conn.execute(sa.select(tasks.c.id).where(*where).order_by(*task_usecases.ORDER)).scalars().all()
+    return len(ids), ids[(page - 1) * per_page:page * per_page]
+
+
+@pytest.mark.parametrize("name", ACTORS)
+@pytest.mark.parametrize("assignee_id, page", [(None, 1), ("u2", 1), ("u4", 3)])
+def test_board_columns_are_the_same(shapes_engine, name, assignee_id, page):
+    actor, per_page = ACTORS[name], 4
+    query = {"view": "board", "page": page, "per_page": per_page}
+    if assignee_id:
+        query["assignee_id"] = assignee_id
+    with Session(shapes_engine) as session:
+        board = task_usecases.list_tasks(session, actor=actor, query=query)
+    assert [c["status"] for c in board["columns"]] == list(STATUSES)
+    for column in board["columns"]:
+        total, ids = _reference_board(shapes_engine, actor, column["status"], assignee_id, per_page, page)
+        assert (column["total"], [t["id"] for t in column["items"]]) == (total, ids), column["status"]
+
+
+def test_board_of_one_status_has_one_column(shapes_engine):
+    actor = ACTORS["admin, every list"]
+    with Session(shapes_engine) as session:
+        board = task_usecases.list_tasks(session, actor=actor, query={"view": "board", "status": "done",
+                                                                     "page": 1, "per_page": 50})
+    total, ids = _reference_board(shapes_engine, actor, "done", None, 50, 1)
+    assert [(c["status"], c["total"], [t["id"] for t in c["items"]]) for c in board["columns"]] == [
+        ("done", total, ids)]
+
+
+def _reference_activities(engine, actor, start, end, user_id):
+    created_from = datetime.datetime.combine(start, datetime.time(), ZONE)
+    created_to = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), ZONE)
+    where = [reference_visible(actor), tasks.c.created_at >= created_from, tasks.c.created_at < created_to]
+    if user_id:
+        where.append(tasks.c.assignee_id == user_id)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(tasks.c.type, sa.func.count()).where(*where).group_by(tasks.c.type)).all()
+    return {**dict.fromkeys(TYPES, 0), **dict(rows)}
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_dashboard_activities_are_the_same(shapes_engine, name):
+    actor = ACTORS[name]
+    user_id = actor["user_id"] if actor["flags"]["own_records_only"] else None
+    for start, end, asked in ((datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), None),
+                              (datetime.date(2025, 9, 1), datetime.date(2026, 2, 28), user_id or "u2")):
+        if asked != user_id and not actor["is_admin"]:
+            continue  # asking for another user is refused (403) to anyone but administrators here
+        with Session(shapes_engine) as session:
+            result = dashboard.get_dashboard(session, actor=actor, query={"date_from": start, "date_to": end,
+                                                                          "user_id": asked})
+        expected = _reference_activities(shapes_engine, actor, start, end, result["user_id"])
+        assert result["activities"] == expected, (start, asked)
+        assert sum(expected.values()) > 0
