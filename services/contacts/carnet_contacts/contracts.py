@@ -2,6 +2,7 @@
 (``carnet_gateway/schemas/contacts.py``); both must accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from carnet_common import custom_field_admin, custom_values
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
 
 LANGUAGE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="language_code")
@@ -129,39 +130,10 @@ class Actor(Contract):
 
 # Customization (C-12, C-14, C-15) ---------------------------------------------------------------------------
 
-CUSTOM_FIELD_KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$", error="custom_field_key")
-CUSTOM_FIELD_TYPES = ("text", "textarea", "number", "decimal", "date", "boolean", "single_choice", "multi_choice",
-                      "url", "email", "phone", "html")
-CHOICE_TYPES = ("single_choice", "multi_choice")
-
-
-def _choices():
-    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
-
-
-class CustomFieldUpdate(Contract):
-    label_fr = text(max_length=100)
-    label_en = text(max_length=100)
-    hidden = StrictBoolean()
-    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
-    choices = _choices()
-
-
-class CustomFieldCreate(CustomFieldUpdate):
-    key = fields.String(required=True, validate=CUSTOM_FIELD_KEY)
-    type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
-    label_fr = text(required=True, max_length=100)
-    label_en = text(required=True, max_length=100)
-
-    @validates_schema
-    def _options_fit_the_type(self, data, **kwargs):
-        kind = data.get("type")
-        if kind in CHOICE_TYPES and not data.get("choices"):
-            raise ValidationError("custom_field_choices_required", "choices")
-        if kind not in CHOICE_TYPES and "choices" in data:
-            raise ValidationError("custom_field_no_choices", "choices")
-        if kind != "textarea" and data.get("height") is not None:
-            raise ValidationError("custom_field_height_textarea", "height")
+# Custom field definitions: the contracts shared with opportunities (``carnet_common.custom_field_admin``).
+CUSTOM_FIELD_TYPES = custom_values.TYPES   # compared with the gateway's copy (tests/contract)
+CustomFieldUpdate = custom_field_admin.CustomFieldUpdate
+CustomFieldCreate = custom_field_admin.CustomFieldCreate
 
 
 class FilterUpdate(Contract):

@@ -6,12 +6,13 @@ tab or CR are run as formulas by spreadsheets on edit: every string is forced to
 get the ``quotePrefix`` style as well, so the cell shows the original text and stays text when edited.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timezone
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+from carnet_common import custom_values
 
 # Reading an .xlsx (imports) is only safe from XML bombs with defusedxml; exports import openpyxl first.
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed next to openpyxl"
@@ -112,29 +113,12 @@ def safe_text(value):
 def cell_value(column, row):
     """The Python value of ``column`` in ``row`` (a mapping), typed for the spreadsheet."""
     if column.custom_type:
-        return _custom_value(column.custom_type, (row.get("custom") or {}).get(column.key[len("custom."):]))
+        stored = (row.get("custom") or {}).get(column.key[len("custom."):])
+        return custom_values.spreadsheet_value(column.custom_type, stored)
     value = row.get(column.key)
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).replace(tzinfo=None)  # Excel has no time zones: UTC, said so
     return value
-
-
-def _custom_value(kind, value):
-    if value is None or kind in ("number", "boolean"):
-        return value if not isinstance(value, (dict, list)) else str(value)
-    if kind == "decimal":
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return str(value)
-    if kind == "date" and isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def make_cell(sheet, value):

@@ -2,7 +2,7 @@
 (``carnet_gateway/schemas/opportunities.py``); both accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from carnet_common import custom_values
+from carnet_common import custom_field_admin, custom_values
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
 from carnet_opportunities import lines
 
@@ -145,33 +145,16 @@ class DependentsQuery(Contract):
     record_id = identifier(required=True)
 
 
-# Custom fields (C-14; the contacts service has its own for contacts and accounts) ----------------------------
+# Custom fields (C-14): the definition contracts shared with contacts, with a product type -------------------
 
-def _choices():
-    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
-
-
-class CustomFieldUpdate(Contract):
-    label_fr = text(max_length=100)
-    label_en = text(max_length=100)
-    hidden = StrictBoolean()
-    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
-    choices = _choices()
-    product_type = text(allow_none=True, max_length=100)
+def _product_type():
+    return text(allow_none=True, max_length=100)
 
 
-class CustomFieldCreate(CustomFieldUpdate):
-    key = fields.String(required=True, validate=validate.Regexp(custom_values.KEY, error="custom_field_key"))
-    type = fields.String(required=True, validate=validate.OneOf(custom_values.TYPES))
-    label_fr = text(required=True, max_length=100)
-    label_en = text(required=True, max_length=100)
+class CustomFieldUpdate(custom_field_admin.CustomFieldUpdate):
+    """The shared definition contract (``carnet_common.custom_field_admin``) with a product type (O-2)."""
+    product_type = _product_type()
 
-    @validates_schema
-    def _options_fit_the_type(self, data, **kwargs):
-        kind = data.get("type")
-        if kind in custom_values.CHOICE_TYPES and not data.get("choices"):
-            raise ValidationError("custom_field_choices_required", "choices")
-        if kind not in custom_values.CHOICE_TYPES and "choices" in data:
-            raise ValidationError("custom_field_no_choices", "choices")
-        if kind != "textarea" and data.get("height") is not None:
-            raise ValidationError("custom_field_height_textarea", "height")
+
+class CustomFieldCreate(custom_field_admin.CustomFieldCreate):
+    product_type = _product_type()

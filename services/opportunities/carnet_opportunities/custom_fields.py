@@ -8,21 +8,13 @@ then (422 on ``custom.<key>`` otherwise), and it is left out of every read, expo
 without such a line. A value stays stored when its line goes (it shows again when a line of that group comes
 back), as contacts keep a removed choice until the record is edited.
 """
-import uuid
-
 from carnet_common import custom_values
-from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_common.custom_field_admin import CustomFieldAdmin
+from carnet_common.errors import InvalidInput
 from carnet_opportunities import custom_field_repository as repository
 from carnet_opportunities.repository import now
 
 MODULE = "opportunities"
-
-
-def field_read(row):
-    return {"key": row["key"], "module": row["module"], "type": row["type"], "label_fr": row["label_fr"],
-            "label_en": row["label_en"], "hidden": row["hidden"], "height": row["height"],
-            "choices": row["choices"], "position": row["position"], "product_type": row["product_type"],
-            "created_at": row["created_at"].isoformat(), "updated_at": row["updated_at"].isoformat()}
 
 
 # Values on opportunities --------------------------------------------------------------------------------------
@@ -70,62 +62,8 @@ def shown(fields, stored, *, groups):
             if applies(fields[key], groups)}
 
 
-# Administration (S-9: writes by administrators only) ------------------------------------------------------------
-
-def _module(module):
-    if module != MODULE:
-        raise NotFound()
-    return module
-
-
-def _admin(actor):
-    if not actor["is_admin"]:
-        raise Forbidden("admin_only")
-
-
-def list_fields(session, *, actor, module):
-    """Everyone may read the definitions (to show labels); hidden ones only administrators."""
-    rows = repository.field_rows(session, org_id=actor["org_id"], module=_module(module))
-    return [field_read(r) for r in rows if actor["is_admin"] or not r["hidden"]]
-
-
-def _get(session, actor, module, key):
-    for row in repository.field_rows(session, org_id=actor["org_id"], module=_module(module), for_update=True):
-        if row["key"] == key:
-            return row
-    raise NotFound()
-
-
-def create_field(session, *, actor, module, data):
-    """C-14: at most 70 fields; the key is unique in the organization (409)."""
-    _admin(actor)
-    module = _module(module)
-    repository.lock_fields(session, org_id=actor["org_id"], module=module)
-    existing = repository.field_rows(session, org_id=actor["org_id"], module=module)
-    custom_values.check_room(len(existing))
-    values = {"id": str(uuid.uuid4()), "org_id": actor["org_id"], "module": module, "key": data["key"],
-              "type": data["type"], "label_fr": data["label_fr"], "label_en": data["label_en"],
-              "hidden": data.get("hidden", False), "height": data.get("height"), "choices": data.get("choices"),
-              "product_type": data.get("product_type"),
-              "position": max((r["position"] for r in existing), default=0) + 1}
-    if not repository.insert_field(session, values):
-        raise Conflict("custom_field_key_taken", errors={"key": ["custom_field_key_taken"]})
-    return field_read(_get(session, actor, module, data["key"]))
-
-
-def update_field(session, *, actor, module, key, data):
-    """Labels, hidden flag, height, choices and product type change; the key and type never do. Removed
-    choices stay on the opportunities that hold them until those are edited."""
-    _admin(actor)
-    row = _get(session, actor, module, key)
-    custom_values.check_update(row["type"], data)
-    if data:
-        repository.update_field(session, row["id"], {**data, "updated_at": now()})
-    return field_read(_get(session, actor, module, key))
-
-
-def delete_field(session, *, actor, module, key):
-    """The definition and its values on every opportunity go (nothing invisible is kept)."""
-    _admin(actor)
-    _get(session, actor, module, key)
-    repository.delete_field(session, org_id=actor["org_id"], module=module, key=key)
+# Administration (S-9: writes by administrators only): the rules shared with contacts over this service's table,
+# with a product type.
+ADMIN = CustomFieldAdmin(modules=(MODULE,), rows=repository.field_rows, lock=repository.lock_fields,
+                         insert=repository.insert_field, update=repository.update_field, delete=repository.delete_field,
+                         now=now, extra_columns=("product_type",))
