@@ -6,13 +6,9 @@ import base64
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -20,6 +16,7 @@ import sqlalchemy as sa
 from contacts_helpers import expect, make_actor
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy.orm import Session
+from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common import testing
 from carnet_common.config import sqlalchemy_url
@@ -27,56 +24,23 @@ from carnet_common.errors import Conflict, InvalidInput, NotFound
 from carnet_common.jobs import ExportSettings
 from carnet_contacts import jobs
 
-SERVICE_DIR = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+CONTACTS = [service for service in SERVICES if service["name"] == "contacts"]
 CONTACT_FIELDS = ["first_name", "last_name", "title", "email", "phone", "city", "rep1_id"]
 ACCOUNT_FIELDS = ["name", "phone", "city"]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def xenv(tmp_path_factory):
-    with testing.fresh_database() as database_url, testing.fresh_vhost() as amqp_uri:
-        env = testing.test_env(database_url, amqp_uri, testing.fresh_redis_prefix(), LOG_LEVEL="WARNING",
-                       CONTACTS_HTTP_ADDRESS=f"127.0.0.1:{_free_port()}", EXPORT_SYNC_MAX_ROWS="3",
-                       EXPORT_DIR=str(tmp_path_factory.mktemp("exports")))
-        subprocess.run([str(BIN / "python"), "-m", "carnet_common.bootstrap",
-                        "--config", str(SERVICE_DIR / "config.yml"), "--alembic", str(SERVICE_DIR / "alembic.ini"),
-                        "--service", "carnet_contacts.service:ContactsService"], env=env, check=True)
+    with testing.bootstrapped_env(CONTACTS, root=ROOT, LOG_LEVEL="WARNING", EXPORT_SYNC_MAX_ROWS="3",
+                                  EXPORT_DIR=str(tmp_path_factory.mktemp("exports"))) as env:
         yield env
 
 
 @pytest.fixture(scope="module")
 def xrpc(xenv, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "contacts.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([str(BIN / "nameko"), "run", "--config", str(SERVICE_DIR / "config.yml"),
-                                    "carnet_contacts.service:ContactsService"],
-                                   env=xenv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            with ClusterRpcProxy({"AMQP_URI": xenv["AMQP_URI"], "serializer": "json"}, timeout=30) as proxy:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        assert proxy.contacts.ping() == "pong"
-                        break
-                    except Exception:  # noqa: BLE001 - not consuming yet
-                        if time.monotonic() > deadline or process.poll() is not None:
-                            raise
-                        time.sleep(0.5)
-                yield proxy.contacts
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with testing.running_services(CONTACTS, root=ROOT, env=xenv, log_dir=tmp_path_factory.mktemp("logs")), \
+            ClusterRpcProxy(testing.rpc_config(xenv), timeout=30) as proxy:
+        yield proxy.contacts
 
 
 @pytest.fixture(scope="module")

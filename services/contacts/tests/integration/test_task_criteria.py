@@ -5,7 +5,6 @@ Events are published on RabbitMQ as the opportunities service's relay does (``op
 consumed by the contacts service running as a process; the criterion is asked over RPC like the gateway does.
 """
 import json
-import time
 import urllib.request
 import uuid
 
@@ -17,6 +16,7 @@ from nameko.standalone.events import event_dispatcher
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_common.events import make_envelope
+from carnet_common.testing import eventually
 
 HANDLER = "contacts.on_task_created"
 
@@ -53,15 +53,8 @@ def _send(dispatch, event_type, data):
     return envelope
 
 
-def _eventually(fetch, check, timeout=15):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fetch()
-        if check(result):
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached in time; last: {result!r}")
-        time.sleep(0.1)
+def _eventually(fetch, check):
+    return eventually(fetch, check, timeout=15, interval=0.1)
 
 
 def _summary(engine, task_id):

@@ -5,12 +5,8 @@ This module runs its own opportunities service with ``EXPORT_SYNC_MAX_ROWS=3``, 
 """
 import base64
 import io
-import socket
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -18,61 +14,29 @@ import sqlalchemy as sa
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 from opp_helpers import make_actor, seed_account, uid, wait_for
+from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common import testing
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, NotFound
 from carnet_common.events import make_envelope
 
-SERVICE_DIR = Path(__file__).resolve().parents[2]
-SERVICE = "carnet_opportunities.service:OpportunitiesService"
-BIN = Path(sys.executable).parent
+OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
 ID, TITLE, STAGE, TOTAL = 0, 1, 4, 7   # columns of export_xlsx.COLUMNS
 
 
 @pytest.fixture(scope="module")
 def xenv(tmp_path_factory):
-    with testing.fresh_database() as database_url, testing.fresh_vhost() as amqp_uri:
-        env = testing.test_env(database_url, amqp_uri, testing.fresh_redis_prefix(), LOG_LEVEL="WARNING",
-                               OPPORTUNITIES_HTTP_ADDRESS=f"127.0.0.1:{_free_port()}", EXPORT_SYNC_MAX_ROWS="3",
-                               EXPORT_DIR=str(tmp_path_factory.mktemp("exports")))
-        subprocess.run([str(BIN / "python"), "-m", "carnet_common.bootstrap",
-                        "--config", str(SERVICE_DIR / "config.yml"), "--alembic", str(SERVICE_DIR / "alembic.ini"),
-                        "--service", SERVICE], env=env, check=True)
+    with testing.bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", EXPORT_SYNC_MAX_ROWS="3",
+                                  EXPORT_DIR=str(tmp_path_factory.mktemp("exports"))) as env:
         yield env
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def xrpc(xenv, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "opportunities.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([str(BIN / "nameko"), "run", "--config", str(SERVICE_DIR / "config.yml"), SERVICE],
-                                   env=xenv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            with ClusterRpcProxy({"AMQP_URI": xenv["AMQP_URI"], "serializer": "json"}, timeout=30) as proxy:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        assert proxy.opportunities.ping() == "pong"
-                        break
-                    except Exception:  # noqa: BLE001 - not consuming yet
-                        if time.monotonic() > deadline or process.poll() is not None:
-                            raise
-                        time.sleep(0.5)
-                yield proxy.opportunities
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with testing.running_services(OPPORTUNITIES, root=ROOT, env=xenv, log_dir=tmp_path_factory.mktemp("logs")), \
+            ClusterRpcProxy(testing.rpc_config(xenv), timeout=30) as proxy:
+        yield proxy.opportunities
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +49,7 @@ def xengine(xenv):
 @pytest.fixture(scope="module")
 def xpublish(xrpc, xenv):
     """Publishes contacts events (``contacts.<type>``) as the contacts service would."""
-    dispatch = event_dispatcher({"AMQP_URI": xenv["AMQP_URI"], "serializer": "json"})
+    dispatch = event_dispatcher(testing.rpc_config(xenv))
     return lambda event_type, data, envelope=None: dispatch("contacts", event_type, envelope or make_envelope(data))
 
 

@@ -2,34 +2,23 @@
 real SMTP server (aiosmtpd on a free loopback port). The read model of contacts is seeded in the database,
 as the contacts events would leave it (its own tests are the read model's)."""
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from nameko.standalone.rpc import ClusterRpcProxy
+from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import InvalidInput, NotFound
-from carnet_common.testing import fresh_database, fresh_redis_prefix, fresh_vhost
-from carnet_common.testing import test_env as service_environment
+from carnet_common.testing import bootstrapped_env, free_port, rpc_config, running_services
 
-SERVICE_DIR = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Relay:
@@ -51,7 +40,7 @@ class Relay:
 @pytest.fixture(scope="module")
 def relay():
     handler = Relay()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield handler, controller.port
     controller.stop()
@@ -59,44 +48,16 @@ def relay():
 
 @pytest.fixture(scope="module")
 def tasks_env(relay):
-    with fresh_database() as database_url, fresh_vhost() as amqp_uri:
-        env = service_environment(database_url, amqp_uri, fresh_redis_prefix(), LOG_LEVEL="WARNING",
-                       OPPORTUNITIES_HTTP_ADDRESS=f"127.0.0.1:{_free_port()}", SMTP_HOST="127.0.0.1",
-                       SMTP_PORT=str(relay[1]), SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS="200")
-        subprocess.run([str(BIN / "python"), "-m", "carnet_common.bootstrap",
-                        "--config", str(SERVICE_DIR / "config.yml"), "--alembic", str(SERVICE_DIR / "alembic.ini"),
-                        "--service", "carnet_opportunities.service:OpportunitiesService"], env=env, check=True)
+    with bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", SMTP_HOST="127.0.0.1", SMTP_PORT=relay[1],
+                          SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS=200) as env:
         yield env
 
 
 @pytest.fixture(scope="module")
 def tasks_rpc(tasks_env, engine, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "opportunities.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(BIN / "nameko"), "run", "--config", str(SERVICE_DIR / "config.yml"),
-             "carnet_opportunities.service:OpportunitiesService"],
-            env=tasks_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            config = {"AMQP_URI": tasks_env["AMQP_URI"], "serializer": "json"}
-            with ClusterRpcProxy(config, timeout=20) as proxy:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        assert proxy.opportunities.ping() == "pong"
-                        break
-                    except Exception:  # noqa: BLE001 - not consuming yet
-                        if time.monotonic() > deadline or process.poll() is not None:
-                            raise
-                        time.sleep(0.5)
-                yield proxy.opportunities
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with running_services(OPPORTUNITIES, root=ROOT, env=tasks_env, log_dir=tmp_path_factory.mktemp("logs")), \
+            ClusterRpcProxy(rpc_config(tasks_env), timeout=20) as proxy:
+        yield proxy.opportunities
 
 
 @pytest.fixture(scope="module")
