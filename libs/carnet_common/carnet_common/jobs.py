@@ -221,6 +221,19 @@ def read_job_chunk(session, store, *, actor, job_id, seq):
 
 # Running -------------------------------------------------------------------------------------------------
 
+def small_file(settings, write):
+    """The bytes ``write(path)`` puts in a temporary ``.xlsx`` of ``settings.work_dir`` (an export small enough
+    to be the RPC's answer, C-18); the file is removed even when ``write`` fails."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=settings.work_dir)
+    os.close(fd)
+    try:
+        write(path)
+        with open(path, "rb") as file:
+            return file.read()
+    finally:
+        os.unlink(path)
+
+
 def run_next_job(engine, store, *, work, settings, failure):
     """Claim one queued job of a kind in ``work`` and run it to the end; False when none was queued.
 

@@ -11,8 +11,6 @@ and AMQP heartbeats and other workers are served. Rows are read by the hub threa
 """
 import base64
 import functools
-import os
-import tempfile
 
 from carnet_common import jobs as kit
 from carnet_contacts import export_repository as repo
@@ -68,14 +66,8 @@ def start_export(session, *, actor, request, settings, offload):
         job_id = STORE.create(session, job_id=kit.new_job_id(OWNER), actor=actor, kind=KINDS[record_type],
                               params={"actor": actor, "request": request})
         return {"job_id": job_id}
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=settings.work_dir)
-    os.close(fd)
-    try:
-        write_export(session, actor=actor, request=request, selection=selection, path=path, offload=offload)
-        with open(path, "rb") as file:
-            content = file.read()
-    finally:
-        os.unlink(path)
+    content = kit.small_file(settings, lambda path: write_export(session, actor=actor, request=request,
+                                                                 selection=selection, path=path, offload=offload))
     return {"filename": _filename(record_type, kit.now()), "rows": rows,
             "content": base64.b64encode(content).decode("ascii")}
 

@@ -13,8 +13,6 @@ Rows are read by a server-side cursor, 1,000 at a time; openpyxl (CPU-bound) wri
 """
 import base64
 import functools
-import os
-import tempfile
 
 from eventlet import tpool
 from nameko.timer import timer
@@ -59,14 +57,8 @@ def start_export(session, *, actor, query, denied, settings, offload):
         job_id = STORE.create(session, job_id=kit.new_job_id(OWNER), actor=actor, kind=KIND,
                               params={"actor": actor, "query": query, "denied_custom": denied})
         return {"job_id": job_id}
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=settings.work_dir)
-    os.close(fd)
-    try:
-        write_export(session, actor=actor, query=query, denied=denied, path=path, offload=offload)
-        with open(path, "rb") as file:
-            content = file.read()
-    finally:
-        os.unlink(path)
+    content = kit.small_file(settings, lambda path: write_export(session, actor=actor, query=query, denied=denied,
+                                                                 path=path, offload=offload))
     return {"content": base64.b64encode(content).decode("ascii"), "filename": _filename(), "rows": rows}
 
 
