@@ -1,8 +1,10 @@
-"""bench/results/contacts-<date>.md and .json from the results dict of run.py."""
+"""bench/results/contacts-<date>.md and .json from the results dict of run.py. The opportunities bench's report
+(bench/opportunities/report_md.py) uses its shared pieces: ``verdict``, ``machine_lines``, ``plan_block``,
+``write``."""
 import json
 
 
-def _verdict(value, limit):
+def verdict(value, limit):
     if value is None:
         return "—"
     return "✅" if value <= limit else "❌"
@@ -25,7 +27,7 @@ def latency_table(results):
             w = r["window"]
             total = (r.get("page_total") or {}).get("median", "—")
             lines.append(f"| {row['case']} | {r['clients']} | {r['latency_ms']['n']} | {p50} | {p95} | {p99} | {mx} | "
-                         f"{r['rps']} | ≤ {limit} | {_verdict(p95, limit)} | "
+                         f"{r['rps']} | ≤ {limit} | {verdict(p95, limit)} | "
                          f"{w['loadavg_before'][0]} → {w['loadavg_after'][0]} | {w['box_busy_pct']} % | {total} |")
     return "\n".join(lines)
 
@@ -42,7 +44,7 @@ def export_table(results):
              f"| request → job done (polled every 0.5 s) | {e['job_s']} s | |",
              f"| download through the gateway | {e['download_s']} s | |",
              f"| **wall time, request → file downloaded** | **{e['wall_s']} s** | ≤ {t['export_s']} s "
-             f"{_verdict(e['wall_s'], t['export_s'])} |",
+             f"{verdict(e['wall_s'], t['export_s'])} |",
              f"| file size | {e['size_bytes'] / 1e6:.1f} MB | |",
              f"| load average before → after | {e['window']['loadavg_before']} → {e['window']['loadavg_after']} | |",
              f"| box busy during the export | {e['window']['box_busy_pct']} % | |",
@@ -54,7 +56,7 @@ def export_table(results):
     for p in e["rss"]:
         own = p.get("RssAnon", 0) + p.get("RssFile", 0) if "backend" in p["name"] else p.get("VmHWM", 0)
         lines.append(f"| {p['name']} | {p['pid']} | {p.get('VmHWM')} | {p.get('VmRSS')} | {p.get('RssAnon')} | "
-                     f"{p.get('RssShmem')} | {_verdict(own, t['export_rss_mib'])} |")
+                     f"{p.get('RssShmem')} | {verdict(own, t['export_rss_mib'])} |")
     return "\n".join(lines)
 
 
@@ -70,7 +72,7 @@ def seed_table(results):
     return "\n".join(lines)
 
 
-def _plan_block(statement):
+def plan_block(statement):
     lines = [f"```sql\n{statement['sql']}\n```", f"params: `{json.dumps(statement['params'], ensure_ascii=False)}`", ""]
     lines.append("```")
     lines += statement["plan"]
@@ -94,14 +96,25 @@ def explain_section(results):
                                                           or not st["analyzed"] or "contacts.id =" in st["sql"])
             if heavy:
                 out.append(f"Statement {i}:\n")
-                out.append(_plan_block(st))
+                out.append(plan_block(st))
                 out.append("")
     return "\n".join(out)
 
 
+def machine_lines(results):
+    """The machine the bench ran on, its load at both ends, PostgreSQL's settings and the versions."""
+    m = results["machine"]
+    return [
+        f"- nproc {m['nproc']} ({m['nproc_available']} available), {m['cpu_model']}, {m['memory_gib']} GiB RAM, "
+        f"swap {m['swap_gib']} GiB, kernel {m['kernel']}",
+        f"- load average at start: {m['loadavg_before']}; at the end: {results.get('loadavg_end')}",
+        f"- PostgreSQL: {results.get('postgres', {})}",
+        f"- versions: {json.dumps(results['versions'], ensure_ascii=False)}",
+    ]
+
+
 def markdown(results):
-    m, v, s = results["machine"], results["versions"], results["seed"]
-    pg = results.get("postgres", {})
+    s = results["seed"]
     parts = [
         f"# Contacts benchmark — {results['name']}", "",
         f"Command: `{results['command']}`; started {results['started_at']}, finished {results['finished_at']}.",
@@ -110,11 +123,7 @@ def markdown(results):
         "measurement below records the load average before and after it and how busy the whole box was "
         "(our stack and load generator included). Read the tails with that in mind.", "",
         "## Machine", "",
-        f"- nproc {m['nproc']} ({m['nproc_available']} available), {m['cpu_model']}, {m['memory_gib']} GiB RAM, "
-        f"swap {m['swap_gib']} GiB, kernel {m['kernel']}",
-        f"- load average at start: {m['loadavg_before']}; at the end: {results.get('loadavg_end')}",
-        f"- PostgreSQL: {pg}",
-        f"- versions: {json.dumps(v, ensure_ascii=False)}",
+        *machine_lines(results),
         f"- gateway: gunicorn gthread, 2 workers × 8 threads; load generator: Python threads with keep-alive "
         f"connections on the same box; {results['clients']} concurrent clients in the second pass.", "",
         "## Data set", "",
@@ -152,8 +161,9 @@ def summary(results):
     return latency_table(results) + "\n\n" + export_table(results)
 
 
-def write(results, directory, name):
+def write(results, directory, name, render=markdown):
+    """``<name>.md`` (``render``: this bench's markdown unless another bench's) and ``<name>.json``."""
     md_path, json_path = directory / f"{name}.md", directory / f"{name}.json"
-    md_path.write_text(markdown(results))
+    md_path.write_text(render(results))
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     return md_path, json_path

@@ -2,7 +2,7 @@
 import json
 import re
 
-import report_md as contacts_report  # bench/contacts/report_md.py (plan blocks)
+import report_md as contacts_report  # bench/contacts/report_md.py (verdicts, machine, plan blocks, files)
 
 # Plan nodes worth a second look on tables that grow with the data set.
 BIG_TABLES = ("opportunities", "opportunity_lines", "tasks", "account_refs", "contact_refs", "contacts",
@@ -12,12 +12,6 @@ BIG_SCAN_ROWS = 5_000
 # A visibility predicate inlines the caller's list ids: shown once per statement, not once per parameter.
 LIST_ARRAY = re.compile(r"CAST\(ARRAY\[(%\(param_\d+\)s::VARCHAR, )*%\(param_\d+\)s::VARCHAR\] AS TEXT\[\]\)")
 PLAN_LISTS = re.compile(r"'\{[0-9a-f-]{36}(,[0-9a-f-]{36})+\}'")
-
-
-def _verdict(value, limit):
-    if value is None:
-        return "—"
-    return "✅" if value <= limit else "❌"
 
 
 def latency_table(results):
@@ -32,7 +26,7 @@ def latency_table(results):
             total = (r.get("page_total") or {}).get("median", "—")
             lines.append(f"| {row['case']} | {'issue' if row['required'] else 'extra'} | {r['clients']} | {lat['n']} | "
                          f"{lat['p50']} | {lat['p95']} | {lat['p99']} | {lat['max']} | {r['rps']} | ≤ {limit} | "
-                         f"{_verdict(lat['p95'], limit)} | {r['statuses']} | "
+                         f"{contacts_report.verdict(lat['p95'], limit)} | {r['statuses']} | "
                          f"{w['loadavg_before'][0]} → {w['loadavg_after'][0]} | {w['box_busy_pct']} % | {total} |")
     return "\n".join(lines)
 
@@ -85,7 +79,7 @@ def findings(results):
 
 
 def plan_block(statement):
-    """``contacts_report._plan_block`` with the caller's list ids shown once: ``ARRAY[<list ids>]``, and the
+    """``contacts_report.plan_block`` with the caller's list ids shown once: ``ARRAY[<list ids>]``, and the
     list-id parameters left out of the parameter line (the first plan line that names them keeps them)."""
     lists = [v for k, v in statement["params"].items() if re.fullmatch(r"param_\d+", k) and isinstance(v, str)
              and len(v) == 36] if isinstance(statement["params"], dict) else []
@@ -95,7 +89,7 @@ def plan_block(statement):
         params["(list ids)"] = f"{len(set(lists))} distinct ids, {len(lists)} parameters"
     shown = {**statement, "sql": LIST_ARRAY.sub("CAST(ARRAY[<list ids>] AS TEXT[])", statement["sql"]),
              "params": params, "plan": [PLAN_LISTS.sub("'{<list ids>}'", line) for line in statement["plan"]]}
-    return contacts_report._plan_block(shown)
+    return contacts_report.plan_block(shown)
 
 
 def explain_section(results):
@@ -144,7 +138,6 @@ def data_set(results):
 
 
 def markdown(results):
-    m, v = results["machine"], results["versions"]
     parts = [
         f"# Opportunities benchmark — {results['name']}", "",
         f"Command: `{results['command']}`; started {results['started_at']}, finished {results['finished_at']}; "
@@ -152,11 +145,7 @@ def markdown(results):
         "**Shared machine.** Other sessions may use this 2-core box during the run: every measurement records the "
         "load average before and after it and how busy the whole box was (our stack and load generator included).",
         "", "## Machine", "",
-        f"- nproc {m['nproc']} ({m['nproc_available']} available), {m['cpu_model']}, {m['memory_gib']} GiB RAM, "
-        f"swap {m['swap_gib']} GiB, kernel {m['kernel']}",
-        f"- load average at start: {m['loadavg_before']}; at the end: {results.get('loadavg_end')}",
-        f"- PostgreSQL: {results.get('postgres')}",
-        f"- versions: {json.dumps(v, ensure_ascii=False)}",
+        *contacts_report.machine_lines(results),
         f"- stack: identity, contacts, opportunities (nameko) and the gateway (gunicorn gthread, 2 workers × 8 "
         f"threads); load generator: Python threads with keep-alive connections on the same box; "
         f"{results['clients']} concurrent clients in the second pass.", "",
@@ -188,7 +177,4 @@ def summary(results):
 
 
 def write(results, directory, name):
-    md_path, json_path = directory / f"{name}.md", directory / f"{name}.json"
-    md_path.write_text(markdown(results))
-    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
-    return md_path, json_path
+    return contacts_report.write(results, directory, name, render=markdown)
