@@ -80,7 +80,16 @@ def plan_block(statement):
     return "\n".join(lines)
 
 
-def explain_section(results):
+def _heavy(statement):
+    """The contacts statements whose plan is shown: on contacts.contacts, ranked, sorted, by id or not run."""
+    sql = statement["sql"]
+    return "contacts.contacts" in sql and ("hits" in sql or "ORDER BY" in sql or not statement["analyzed"]
+                                           or "contacts.id =" in sql)
+
+
+def explain_section(results, *, shows_plan=_heavy, plan=plan_block, unmeasured="EXPLAIN only"):
+    """Per case: its in-process time, a table of its statements (``unmeasured`` for an analyzed one without an
+    execution time), then the plans of the statements ``shows_plan`` picks, rendered by ``plan``."""
     out = []
     for case in results.get("explain", []):
         out.append(f"### {case['case']}\n")
@@ -89,15 +98,12 @@ def explain_section(results):
         out.append("| # | statement | execution (ms) |\n|---|---|---|")
         for i, st in enumerate(case["statements"], 1):
             first = " ".join(st["sql"].split())[:110].replace("|", "\\|")
-            out.append(f"| {i} | `{first}…` | {st.get('execution_ms', 'EXPLAIN only') if st['analyzed'] else 'EXPLAIN only (planner estimate)'} |")
+            ms = st.get("execution_ms", unmeasured) if st["analyzed"] else "EXPLAIN only (planner estimate)"
+            out.append(f"| {i} | `{first}…` | {ms} |")
         out.append("")
         for i, st in enumerate(case["statements"], 1):
-            heavy = "contacts.contacts" in st["sql"] and ("hits" in st["sql"] or "ORDER BY" in st["sql"]
-                                                          or not st["analyzed"] or "contacts.id =" in st["sql"])
-            if heavy:
-                out.append(f"Statement {i}:\n")
-                out.append(plan_block(st))
-                out.append("")
+            if shows_plan(st):
+                out += [f"Statement {i}:\n", plan(st), ""]
     return "\n".join(out)
 
 

@@ -92,22 +92,13 @@ def plan_block(statement):
     return contacts_report.plan_block(shown)
 
 
+def _worth_a_plan(statement):
+    """Plans shown: statements of 1 ms or more, and those only explained."""
+    return not statement["analyzed"] or (statement.get("execution_ms") or 0) >= 1
+
+
 def explain_section(results):
-    out = []
-    for case in results.get("explain", []):
-        out.append(f"### {case['case']}\n")
-        out.append(f"In-process call (use case, all statements): {case['in_process_ms']} ms; "
-                   f"result: `{case['result_total']}`.\n")
-        out.append("| # | statement | execution (ms) |\n|---|---|---|")
-        for i, st in enumerate(case["statements"], 1):
-            first = " ".join(st["sql"].split())[:110].replace("|", "\\|")
-            ms = st.get("execution_ms") if st["analyzed"] else "EXPLAIN only (planner estimate)"
-            out.append(f"| {i} | `{first}…` | {ms} |")
-        out.append("")
-        for i, st in enumerate(case["statements"], 1):
-            if not st["analyzed"] or (st.get("execution_ms") or 0) >= 1:
-                out += [f"Statement {i}:\n", plan_block(st), ""]
-    return "\n".join(out)
+    return contacts_report.explain_section(results, shows_plan=_worth_a_plan, plan=plan_block, unmeasured=None)
 
 
 def data_set(results):
