@@ -10,6 +10,7 @@ the service's migrations (real PostgreSQL, no service process needed: the use ca
 """
 import datetime
 import random
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -81,7 +82,7 @@ def _seed(engine):
     with engine.begin() as conn:
         for org in (ORG, OTHER):
             stage_ids = []
-            for probability in (10, 100):
+            for probability in (0, 10, 50, 100):
                 stage_ids.append(f"s{org}-{probability}")
                 conn.execute(stages.insert().values(id=stage_ids[-1], org_id=org, probability=probability,
                                                     color="#000", label_fr="É", label_en="S"))
@@ -91,7 +92,8 @@ def _seed(engine):
             contacts = _refs(rng, org, "c", 30, account_ids)
             conn.execute(contact_refs.insert(), contacts)
             opps = [{"id": f"p{org}-{n}", "org_id": org, "title": "O", "account_id": rng.choice(account_ids),
-                     "stage_id": rng.choice(stage_ids), "probability": 10, "total": 100, "source": "crm",
+                     "stage_id": rng.choice(stage_ids), "probability": 10, "total": rng.randrange(1, 10**6) / 100,
+                     "source": "crm", "close_date": datetime.date(2026, 1, 1) + datetime.timedelta(days=n * 9),
                      "custom": {}, "version": 1, "rep1_id": rng.choice((*USERS, None)),
                      "rep2_id": rng.choice((*USERS, None, None)),
                      "deleted_at": datetime.datetime(2026, 3, 1, tzinfo=UTC) if rng.random() < 0.15 else None}
@@ -239,3 +241,33 @@ def test_dashboard_activities_are_the_same(shapes_engine, name):
         expected = _reference_activities(shapes_engine, actor, start, end, result["user_id"])
         assert result["activities"] == expected, (start, asked)
         assert sum(expected.values()) > 0
+
+
+def _reference_pipeline(engine, actor, user_id):
+    """The first shape of the pipeline: every visible opportunity aggregated by stage, joined to the open stages."""
+    visible = visibility.opportunity_visible(opportunities, account_refs, actor=actor)
+    mine = sa.or_(opportunities.c.rep1_id == user_id, opportunities.c.rep2_id == user_id) if user_id else sa.true()
+    counts = (sa.select(opportunities.c.stage_id, sa.func.count().label("count"),
+                        sa.func.coalesce(sa.func.sum(opportunities.c.total), 0).label("total"))
+              .where(visible, mine).group_by(opportunities.c.stage_id).subquery())
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(stages.c.id, stages.c.probability, sa.func.coalesce(counts.c.count, 0).label("count"),
+                      sa.func.coalesce(counts.c.total, 0).label("total"))
+            .select_from(stages.outerjoin(counts, counts.c.stage_id == stages.c.id))
+            .where(stages.c.org_id == actor["org_id"], stages.c.probability > 0, stages.c.probability < 100)
+            .order_by(stages.c.probability)).mappings().all()
+    return [(r["id"], r["count"], str(r["total"])) for r in rows]
+
+
+@pytest.mark.parametrize("name", ACTORS)
+def test_dashboard_pipeline_is_the_same(shapes_engine, name):
+    actor = ACTORS[name]
+    with Session(shapes_engine) as session:
+        result = dashboard.get_dashboard(session, actor=actor, query={})
+    expected = _reference_pipeline(shapes_engine, actor, result["user_id"])
+    assert [(s["stage_id"], s["count"], s["total"]) for s in result["pipeline"]] == [
+        (stage_id, count, str(Decimal(total).quantize(Decimal("0.01")))) for stage_id, count, total in expected]
+    assert [s["probability"] for s in result["pipeline"]] == [10, 50]
+    if actor["list_ids"] and not actor["flags"]["own_records_only"]:
+        assert sum(s["count"] for s in result["pipeline"]) > 0
