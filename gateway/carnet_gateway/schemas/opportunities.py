@@ -146,7 +146,9 @@ class OpportunityRead(Contract):
     updated_at = fields.String()
 
 
-OpportunityPage = page_of(OpportunityRead, "OpportunityPage")
+OpportunityPage = type("OpportunityPage", (page_of(OpportunityRead, "OpportunityPageBase"),), {
+    "total_capped": fields.Boolean(metadata={
+        "description": "True when more than 10,000 opportunities match: `total` is then the planner's estimate."})})
 
 
 class OpportunityQuery(Contract):

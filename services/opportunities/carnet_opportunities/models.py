@@ -147,6 +147,8 @@ opportunities = sa.Table(
     sa.Index("opportunities_account", "org_id", "account_id"),
     sa.Index("opportunities_contact", "contact_id"),
     sa.Index("opportunities_stage", "org_id", "stage_id"),
+    # Also opportunities_o4 and opportunities_o4_stage (O-4 order, migration 0007): expression indexes, declared
+    # there only, as Alembic cannot compare them with what PostgreSQL reflects (repository.o4_order).
 )
 opportunity_lines = sa.Table(
     "opportunity_lines", metadata,

@@ -1,4 +1,5 @@
 """The queries of stages and opportunities (SQLAlchemy Core over ``models``)."""
+import json
 import uuid
 from datetime import datetime, timezone
 
@@ -95,13 +96,23 @@ def visible(actor):
     return visibility.opportunity_visible(opportunities, account_refs, actor=actor)
 
 
+# O-4 as two integer keys, ascending in every column so that an index walks them (migration 0007 indexes these
+# exact expressions: keep both in step): the group is 0 for 1..99 %, 1 for 0 % and 100 %; the day counts from
+# 2000-01-01, forward for the open ones (oldest close date first), backward for the others (newest first), NULL
+# without a close date (last in both groups). Constants are SQL literals, not parameters: the planner matches an
+# index expression only with the same constants.
+_O4_OPEN = sa.and_(opportunities.c.probability >= sa.literal_column("1"),
+                   opportunities.c.probability <= sa.literal_column("99"))
+_DAY_ZERO = sa.literal_column("'2000-01-01'::date", sa.Date)
+O4_GROUP = sa.case((_O4_OPEN, sa.literal_column("0")), else_=sa.literal_column("1"))
+O4_DAY = sa.case((_O4_OPEN, opportunities.c.close_date - _DAY_ZERO), else_=_DAY_ZERO - opportunities.c.close_date)
+
+
 def o4_order():
-    """O-4: 1 %..99 % first, oldest close date first; then 0 % and 100 %, newest close date first."""
-    is_open = opportunities.c.probability.between(1, 99)
-    return (sa.case((is_open, 0), else_=1),
-            sa.case((is_open, opportunities.c.close_date)).asc().nulls_last(),
-            sa.case((sa.not_(is_open), opportunities.c.close_date)).desc().nulls_last(),
-            opportunities.c.created_at, opportunities.c.id)
+    """O-4: 1 %..99 % first, oldest close date first; then 0 % and 100 %, newest close date first; no close date
+    last in each; then the oldest created, then the id. ``opportunities_o4`` walks it for the whole list and
+    ``opportunities_o4_stage`` for one stage (it holds the group too), so a page reads its rows, never sorts."""
+    return (O4_GROUP, O4_DAY.asc().nulls_last(), opportunities.c.created_at, opportunities.c.id)
 
 
 def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
@@ -123,12 +134,60 @@ def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
     return where
 
 
+# A list's total is exact up to COUNT_CAP (contacts' HIT_CAP); past it, the planner's estimate (``capped``):
+# counting checks the visibility of every account behind the rows, ~20 ms for one stage of an administrator at
+# 200,000 opportunities on 20,000 accounts (each account's lists against the caller's 50) and ~80 ms for the whole
+# list, where walking an O-4 index to the page costs under 1 ms (issue 5).
+COUNT_CAP = 10_000
+
+
 def search(session, actor, *, page=1, per_page=50, **selection):
+    """``(rows, total, capped)``: a page of what the filters select in O-4 order, and how many they select.
+
+    Few hits (the planner expects at most COUNT_CAP, and there are no more): they are collected first, fenced,
+    and the page's ids and the exact total come from them in one statement, its rows by id in another; walking
+    an index would skip the many rows the caller may not see (a user of 5 lists sees 566 of a stage's 40,000).
+    Many hits: the page walks an O-4 index, and the total is the estimate unless the page is short (the last)."""
     where = filters(actor, **selection)
-    total = session.execute(sa.select(sa.func.count()).select_from(opportunities).where(*where)).scalar_one()
-    rows = session.execute(sa.select(opportunities).where(*where).order_by(*o4_order())
-                           .limit(per_page).offset((page - 1) * per_page)).mappings().all()
-    return rows, total
+    offset = (page - 1) * per_page
+    estimate = _estimate(session, sa.select(opportunities.c.id).where(*where))
+    if estimate <= COUNT_CAP:
+        rows, total = _sparse_page(session, where, per_page, offset)
+        if total <= COUNT_CAP:
+            return rows, total, False
+    rows = session.execute(page_query(where, page=page, per_page=per_page)).mappings().all()
+    if 0 < len(rows) < per_page:
+        return rows, offset + len(rows), False
+    return rows, max(estimate, COUNT_CAP + 1), True
+
+
+def page_query(where, *, page, per_page):
+    """A page in O-4 order: an index walk that stops after ``page * per_page`` visible rows (no sort)."""
+    return sa.select(opportunities).where(*where).order_by(*o4_order()).limit(per_page).offset((page - 1) * per_page)
+
+
+def _sparse_page(session, where, per_page, offset):
+    """``(rows, total)`` from the hits (at most COUNT_CAP + 1, with their O-4 keys) sorted in memory."""
+    hits = (sa.select(opportunities.c.id, O4_GROUP.label("o4_group"), O4_DAY.label("o4_day"),
+                      opportunities.c.created_at).where(*where).limit(COUNT_CAP + 1)
+            .cte("hits").prefix_with("MATERIALIZED"))
+    total = sa.select(sa.func.count()).select_from(hits).scalar_subquery()
+    found = session.execute(sa.select(hits.c.id, total.label("total"))
+                            .order_by(hits.c.o4_group, hits.c.o4_day.asc().nulls_last(), hits.c.created_at, hits.c.id)
+                            .limit(per_page).offset(offset)).all()
+    if not found:
+        return [], session.execute(sa.select(total)).scalar_one()
+    rows = {r["id"]: r for r in session.execute(
+        sa.select(opportunities).where(opportunities.c.id.in_([f.id for f in found]))).mappings()}
+    return [rows[f.id] for f in found if f.id in rows], found[0].total
+
+
+def _estimate(session, query):
+    """The planner's row estimate for ``query`` (EXPLAIN without running it: well under a millisecond)."""
+    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def count(session, where, *, cap=None):

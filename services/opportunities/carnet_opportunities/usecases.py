@@ -117,10 +117,12 @@ def _selection(query):
 
 
 def search_opportunities(session, *, actor, query):
-    rows, total = repository.search(session, actor, page=query["page"], per_page=query["per_page"],
-                                    **_selection(query))
+    """A page of the visible opportunities the filters select, in O-4 order. ``total`` is exact unless
+    ``total_capped``: past 10,000 (``repository.COUNT_CAP``) it is the planner's estimate."""
+    rows, total, capped = repository.search(session, actor, page=query["page"], per_page=query["per_page"],
+                                            **_selection(query))
     fields = custom_fields.definitions(session, actor["org_id"])
-    return {"items": _reads(session, rows, fields), "total": total, "page": query["page"],
+    return {"items": _reads(session, rows, fields), "total": total, "total_capped": capped, "page": query["page"],
             "per_page": query["per_page"]}
 
 
