@@ -60,7 +60,10 @@ tasks = sa.Table(
     # cleared) or purged (the task removed), C-10.
     sa.Column("deleted_at", sa.DateTime(timezone=True)),
     sa.Column("deleted_with", sa.Text),
-    sa.Index("tasks_board", "org_id", "assignee_id", "status", "due_at"),
+    # Covering, live tasks only (migration 0008): a board's totals and one user's dashboard read the index alone.
+    sa.Index("tasks_board", "org_id", "assignee_id", "status", "due_at",
+             postgresql_include=["created_at", "type", "created_by", "contact_id", "account_id", "opportunity_id"],
+             postgresql_where=sa.text("deleted_at IS NULL")),
     sa.Index("tasks_created", "org_id", "created_at"),
     sa.Index("tasks_contact", "contact_id"),
     sa.Index("tasks_account", "account_id"),
