@@ -65,7 +65,10 @@ def seed_table(results):
     lines = ["| step | seconds |", "|---|---|",
              f"| migrations + bootstrap of identity and contacts (alembic, `carnet_common.bootstrap`) | {results['migrate_s']} |",
              f"| 2 organizations, 13 users, {results['size']['a_lists'] + results['size']['b_lists']} lists, "
-             f"6 custom fields through the gateway API | {results['api_setup_s']} |"]
+             f"6 custom fields through the gateway API | {results.get('api_setup_s', 'reused')} |"]
+    if results.get("reused_database_seeded_at"):
+        lines.append(f"| (this run reused a database seeded at {results['reused_database_seeded_at']}: the steps "
+                     "below are that seeding's) | |")
     lines += [f"| {step['step']} | {step['seconds']} |" for step in s["steps"]]
     lines += [f"| **load (rows)** | **{s['load_s']}** |", f"| **index builds** | **{s['indexes_s']}** |",
               f"| **total seeding (SQL)** | **{s['total_s']}** |"]
@@ -170,6 +173,6 @@ def summary(results):
 def write(results, directory, name, render=markdown):
     """``<name>.md`` (``render``: this bench's markdown unless another bench's) and ``<name>.json``."""
     md_path, json_path = directory / f"{name}.md", directory / f"{name}.json"
+    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))  # first: never lost
     md_path.write_text(render(results))
-    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     return md_path, json_path
