@@ -5,8 +5,10 @@ visible records once (issue 5: the first shape put the checks inside an OR, whic
 subplans over every visible contact and opportunity). Below, that first shape is kept as the reference and all
 are run on a mixed data set (two organizations, records in and out of the caller's lists, other reps, deleted
 and missing records, tasks with every combination of links, assignee and author) for a range of callers: the
-visible tasks, the board (T-2) and the dashboard's activities (D-1) must be the same. The database is built by
-the service's migrations (real PostgreSQL, no service process needed: the use cases are called in process).
+visible tasks and the board (T-2) must be the same. The dashboard (D-1) counts every live record of the
+organization instead (its caller's own with S-4, ``dashboard.py``): its fast shape (counts minus what hangs on the
+trash) is compared with that rule written plainly, on the same data set. The database is built by the service's
+migrations (real PostgreSQL, no service process needed: the use cases are called in process).
 """
 import datetime
 import random
@@ -216,11 +218,22 @@ def test_board_of_one_status_has_one_column(shapes_engine):
         ("done", total, ids)]
 
 
+def _not_on_trashed(refs, column, org_id):
+    return ~sa.exists(sa.select(1).where(refs.c.id == column, refs.c.org_id == org_id, refs.c.deleted_at.isnot(None)))
+
+
 def _reference_activities(engine, actor, start, end, user_id):
+    """The dashboard's rule written plainly: live tasks of the organization (the caller's own with S-4), none
+    linked to a contact or an account in the trash, each checked per task."""
     created_from = datetime.datetime.combine(start, datetime.time(), ZONE)
     created_to = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), ZONE)
-    where = [reference_visible(actor), tasks.c.created_at >= created_from, tasks.c.created_at < created_to]
-    if user_id:
+    org_id = actor["org_id"]
+    where = [tasks.c.org_id == org_id, tasks.c.deleted_at.is_(None), tasks.c.created_at >= created_from,
+             tasks.c.created_at < created_to, _not_on_trashed(contact_refs, tasks.c.contact_id, org_id),
+             _not_on_trashed(account_refs, tasks.c.account_id, org_id)]
+    if actor["flags"]["own_records_only"]:
+        where.append(sa.or_(tasks.c.assignee_id == actor["user_id"], tasks.c.created_by == actor["user_id"]))
+    elif user_id:
         where.append(tasks.c.assignee_id == user_id)
     with engine.connect() as conn:
         rows = conn.execute(sa.select(tasks.c.type, sa.func.count()).where(*where).group_by(tasks.c.type)).all()
@@ -228,28 +241,37 @@ def _reference_activities(engine, actor, start, end, user_id):
 
 
 @pytest.mark.parametrize("name", ACTORS)
-def test_dashboard_activities_are_the_same(shapes_engine, name):
+def test_dashboard_activities_follow_the_organization_rule(shapes_engine, name):
     actor = ACTORS[name]
-    user_id = actor["user_id"] if actor["flags"]["own_records_only"] else None
     for start, end, asked in ((datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), None),
-                              (datetime.date(2025, 9, 1), datetime.date(2026, 2, 28), user_id or "u2")):
-        if asked != user_id and not actor["is_admin"]:
+                              (datetime.date(2025, 9, 1), datetime.date(2026, 2, 28), actor["user_id"]),
+                              (datetime.date(2025, 9, 1), datetime.date(2026, 2, 28), "u2")):
+        if asked not in (None, actor["user_id"]) and (not actor["is_admin"] or actor["flags"]["own_records_only"]):
             continue  # asking for another user is refused (403) to anyone but administrators here
         with Session(shapes_engine) as session:
             result = dashboard.get_dashboard(session, actor=actor, query={"date_from": start, "date_to": end,
                                                                           "user_id": asked})
-        expected = _reference_activities(shapes_engine, actor, start, end, result["user_id"])
+        assert result["user_id"] == (actor["user_id"] if actor["flags"]["own_records_only"] else asked)
+        expected = _reference_activities(shapes_engine, actor, start, end, asked)
         assert result["activities"] == expected, (start, asked)
         assert sum(expected.values()) > 0
 
 
+def _reference_opportunities(actor, user_id):
+    """Live opportunities of the organization (not deleted, account not in the trash), the caller's own with S-4."""
+    where = [opportunities.c.org_id == actor["org_id"], opportunities.c.deleted_at.is_(None),
+             _not_on_trashed(account_refs, opportunities.c.account_id, actor["org_id"])]
+    for owner in (user_id, actor["user_id"] if actor["flags"]["own_records_only"] else None):
+        if owner:
+            where.append(sa.or_(opportunities.c.rep1_id == owner, opportunities.c.rep2_id == owner))
+    return where
+
+
 def _reference_pipeline(engine, actor, user_id):
-    """The first shape of the pipeline: every visible opportunity aggregated by stage, joined to the open stages."""
-    visible = visibility.opportunity_visible(opportunities, account_refs, actor=actor)
-    mine = sa.or_(opportunities.c.rep1_id == user_id, opportunities.c.rep2_id == user_id) if user_id else sa.true()
+    """Every counted opportunity aggregated by stage, joined to the open stages."""
     counts = (sa.select(opportunities.c.stage_id, sa.func.count().label("count"),
                         sa.func.coalesce(sa.func.sum(opportunities.c.total), 0).label("total"))
-              .where(visible, mine).group_by(opportunities.c.stage_id).subquery())
+              .where(*_reference_opportunities(actor, user_id)).group_by(opportunities.c.stage_id).subquery())
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(stages.c.id, stages.c.probability, sa.func.coalesce(counts.c.count, 0).label("count"),
@@ -260,14 +282,32 @@ def _reference_pipeline(engine, actor, user_id):
     return [(r["id"], r["count"], str(r["total"])) for r in rows]
 
 
+def _reference_transactions(engine, actor, user_id, start, end):
+    with engine.connect() as conn:
+        rows = dict(conn.execute(
+            sa.select(stages.c.probability, sa.func.count())
+            .select_from(opportunities.join(stages, stages.c.id == opportunities.c.stage_id))
+            .where(*_reference_opportunities(actor, user_id), stages.c.probability.in_((0, 100)),
+                   opportunities.c.close_date.between(start, end))
+            .group_by(stages.c.probability)).all())
+    return {"won": rows.get(100, 0), "lost": rows.get(0, 0)}
+
+
 @pytest.mark.parametrize("name", ACTORS)
-def test_dashboard_pipeline_is_the_same(shapes_engine, name):
+@pytest.mark.parametrize("asked", [None, "u2"])
+def test_dashboard_opportunities_follow_the_organization_rule(shapes_engine, name, asked):
     actor = ACTORS[name]
+    if asked and (not actor["is_admin"] or actor["flags"]["own_records_only"]):
+        pytest.skip("asking for another user is refused (403) to anyone but administrators here")
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
     with Session(shapes_engine) as session:
-        result = dashboard.get_dashboard(session, actor=actor, query={})
-    expected = _reference_pipeline(shapes_engine, actor, result["user_id"])
+        result = dashboard.get_dashboard(session, actor=actor, query={"date_from": start, "date_to": end,
+                                                                      "user_id": asked})
+    expected = _reference_pipeline(shapes_engine, actor, asked)
     assert [(s["stage_id"], s["count"], s["total"]) for s in result["pipeline"]] == [
         (stage_id, count, str(Decimal(total).quantize(Decimal("0.01")))) for stage_id, count, total in expected]
     assert [s["probability"] for s in result["pipeline"]] == [10, 50]
-    if actor["list_ids"] and not actor["flags"]["own_records_only"]:
-        assert sum(s["count"] for s in result["pipeline"]) > 0
+    transactions = _reference_transactions(shapes_engine, actor, asked, start, end)
+    assert {name: t["count"] for name, t in result["transactions"].items()} == transactions
+    if not actor["flags"]["own_records_only"] and not asked:
+        assert sum(s["count"] for s in result["pipeline"]) > 0 and sum(transactions.values()) > 0
