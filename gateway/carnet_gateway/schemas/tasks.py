@@ -101,7 +101,8 @@ class TaskQuery(Contract):
 
 class TaskColumn(Contract):
     status = fields.String()
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "Exact up to 500; then 500 with total_capped true"})
+    total_capped = fields.Boolean(metadata={"description": "More tasks than total (show \"500+\")"})
     items = fields.List(fields.Nested(TaskRead))
 
 
