@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from carnet_common.contracts import UNSTORABLE
 from carnet_common.custom_values import TEXT_TYPES
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_contacts import norms, summary_visibility
@@ -35,6 +36,7 @@ from carnet_contacts.models import (
 MAX_DEPTH = 6
 MAX_LEAVES = 100
 MAX_TEXT = 500
+MAX_EXPONENT = 30   # numbers in criteria: |value| < 10^31 and, when not zero, ≥ 10^-30
 ICU = "und-x-icu"
 OPS = {
     "text": ("eq", "ne", "contains", "starts_with", "empty", "not_empty"),
@@ -381,6 +383,8 @@ def _value(kind, value, ctx):
     if kind in ("text", "exact", "choices"):
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             return None, "criteria_text_expected"
+        if UNSTORABLE.search(value):   # PostgreSQL refuses NUL and lone surrogates in text
+            return None, "invalid_characters"
         return value, None
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -389,7 +393,10 @@ def _value(kind, value, ctx):
             number = Decimal(str(value).strip())
         except InvalidOperation:
             return None, "criteria_number_expected"
-        return (number, None) if number.is_finite() else (None, "criteria_number_expected")
+        # finite and within what a PostgreSQL numeric compares (1e999999 would fail in the query)
+        if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+            return None, "criteria_number_expected"
+        return number, None
     if kind == "date":
         try:
             return date.fromisoformat(value), None

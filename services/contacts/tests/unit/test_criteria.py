@@ -118,3 +118,14 @@ def test_sort_keys_end_with_the_id_and_refuse_unknown_fields():
     with pytest.raises(InvalidInput) as info:
         criteria.sort_keys("nope", ctx())
     assert "sort" in info.value.errors
+
+
+def test_values_postgresql_cannot_take_are_422_not_a_failed_query():
+    """NUL in text and numbers beyond what a numeric compares reached PostgreSQL and came back as a 502."""
+    tree = {"op": "and", "items": [{"field": "account.city", "cmp": "contains", "value": "Mont\x00réal"},
+                                   {"field": "custom.size", "cmp": "gt", "value": "1e999999"},
+                                   {"field": "custom.size", "cmp": "lt", "value": "1e-40"}]}
+    assert errors(tree) == {"criteria.items.0.value": ["invalid_characters"],
+                            "criteria.items.1.value": ["criteria_number_expected"],
+                            "criteria.items.2.value": ["criteria_number_expected"]}
+    assert "> 1E+30" in sql({"field": "custom.size", "cmp": "gt", "value": "1e30"})
