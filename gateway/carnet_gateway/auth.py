@@ -70,6 +70,26 @@ def may_field(principal, module, field, action):
     return True if entry is None else bool(entry.get(action))
 
 
+def readable_custom(principal, module, custom):
+    """``custom`` values without those of fields the role may not read (``<module>.custom.<key>``, S-3, C-14)."""
+    return {key: value for key, value in (custom or {}).items()
+            if may_field(principal, module, f"custom.{key}", "read")}
+
+
+def refuse_unwritable(principal, module, names):
+    """403 naming the first of ``names`` (``title``, ``custom.size``) the role may not write (S-3)."""
+    for name in names:
+        if not may_field(principal, module, name, "write"):
+            raise Forbidden("field_not_writable", errors={name: ["field_not_writable"]}, params={"field": name})
+
+
+def denied_custom(principal, module):
+    """Keys of ``module``'s custom fields the role may not read: exports leave their columns out."""
+    prefix = f"{module}.custom."
+    return sorted(key[len(prefix):] for key, entry in principal["permissions"]["fields"].items()
+                  if key.startswith(prefix) and not (entry or {}).get("read"))
+
+
 def authorize(principal, level, permission=None):
     if level == "admin" and not principal["is_admin"]:
         raise Forbidden("admin_only")

@@ -38,8 +38,7 @@ def readable(principal, module, record):
     result = {key: value for key, value in record.items()
               if key in schema_fields and (key in s.ALWAYS_READABLE or auth.may_field(principal, module, key, "read"))}
     if isinstance(result.get("custom"), dict):
-        result["custom"] = {key: value for key, value in result["custom"].items()
-                            if auth.may_field(principal, module, f"custom.{key}", "read")}
+        result["custom"] = auth.readable_custom(principal, module, result["custom"])
     return result
 
 
@@ -48,10 +47,8 @@ def readable_page(principal, module, page):
 
 
 def check_writable(principal, module, body):
-    names = [key for key in body if key != "custom"] + [f"custom.{key}" for key in body.get("custom") or {}]
-    for key in names:
-        if key not in CONTROL_FIELDS and not auth.may_field(principal, module, key, "write"):
-            raise Forbidden("field_not_writable", errors={key: ["field_not_writable"]}, params={"field": key})
+    names = [key for key in body if key not in CONTROL_FIELDS and key != "custom"]
+    auth.refuse_unwritable(principal, module, names + [f"custom.{key}" for key in body.get("custom") or {}])
 
 
 def unreadable_keys(principal):

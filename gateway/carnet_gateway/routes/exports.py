@@ -39,12 +39,6 @@ def readable_fields(principal, module):
     return sorted(readable(principal, module, dict.fromkeys(schema._declared_fields)))
 
 
-def denied_custom(principal, module):
-    prefix = f"{module}.custom."
-    return sorted(key[len(prefix):] for key, entry in principal["permissions"]["fields"].items()
-                  if key.startswith(prefix) and not (entry or {}).get("read"))
-
-
 def attachment(body, filename, **headers):
     """The file as a download that no cache keeps."""
     return Response(body, mimetype=MIME, headers={
@@ -65,7 +59,7 @@ def _export(call, record_type):
     request = {"record_type": record_type, "query": call.query,
                "record_fields": readable_fields(principal, module),
                "account_fields": readable_fields(principal, "accounts") if record_type == "contact" else [],
-               "denied_custom": denied_custom(principal, module), "unreadable": unreadable_keys(principal),
+               "denied_custom": auth.denied_custom(principal, module), "unreadable": unreadable_keys(principal),
                "language": problems.language()}
     result = rpc("export_records", actor(call), request)
     if "job_id" in result:

@@ -12,7 +12,6 @@ import base64
 
 from flask import current_app
 
-from carnet_common.errors import Forbidden
 from carnet_gateway import auth, problems, scope
 from carnet_gateway.api import ADMIN, api
 from carnet_gateway.routes import contacts as contacts_routes
@@ -50,9 +49,7 @@ MODULE = "opportunities"
 
 def readable(principal, opportunity):
     """``opportunity`` without the custom values the caller's role may not read."""
-    custom = {key: value for key, value in (opportunity.get("custom") or {}).items()
-              if auth.may_field(principal, MODULE, f"custom.{key}", "read")}
-    return {**opportunity, "custom": custom}
+    return {**opportunity, "custom": auth.readable_custom(principal, MODULE, opportunity.get("custom"))}
 
 
 def readable_page(principal, page):
@@ -60,17 +57,8 @@ def readable_page(principal, page):
 
 
 def check_writable(principal, body):
-    for key in body.get("custom") or {}:
-        name = f"custom.{key}"
-        if not auth.may_field(principal, MODULE, name, "write"):
-            raise Forbidden("field_not_writable", errors={name: ["field_not_writable"]}, params={"field": name})
-
-
-def denied_custom(principal):
-    """Keys of the custom fields the caller may not read: the export leaves their columns out."""
-    prefix = f"{MODULE}.custom."
-    return sorted(key[len(prefix):] for key, entry in principal["permissions"]["fields"].items()
-                  if key.startswith(prefix) and not (entry or {}).get("read"))
+    """Only custom values carry field permissions on opportunities."""
+    auth.refuse_unwritable(principal, MODULE, [f"custom.{key}" for key in body.get("custom") or {}])
 
 
 STAGES, OPPORTUNITIES = ("stages",), ("opportunities",)
@@ -132,7 +120,8 @@ def create_opportunity(call):
            summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order; 202 and a job "
                    "above 5,000 (poll GET /jobs/{id}, then download)")
 def export_opportunities(call):
-    result = rpc("export_opportunities", opportunities_actor(call), call.query, denied_custom(call.principal))
+    denied = auth.denied_custom(call.principal, MODULE)
+    result = rpc("export_opportunities", opportunities_actor(call), call.query, denied)
     if "job_id" in result:
         return exports.job_started(result["job_id"])
     return exports.attachment(base64.b64decode(result["content"]), result["filename"],

@@ -8,7 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
+import sqlalchemy as sa
 from marshmallow import ValidationError, fields, validate, validates_schema
+from sqlalchemy.dialects.postgresql import JSONB
 
 from carnet_common import custom_values
 from carnet_common.contracts import Contract, StrictBoolean, load_or_raise, text
@@ -16,6 +18,29 @@ from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import Conflict, Forbidden, NotFound
 
 COLUMNS = ("key", "module", "type", "label_fr", "label_en", "hidden", "height", "choices", "position")
+
+
+def custom_field_table(metadata, *extra_columns):
+    """The ``custom_fields`` table of a service's schema (C-14): the same columns in contacts (migration
+    0003_customization) and opportunities (0004_custom_fields, which adds ``product_type`` as an extra column)."""
+    return sa.Table(
+        "custom_fields", metadata,
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("org_id", sa.Text, nullable=False),
+        sa.Column("module", sa.Text, nullable=False),
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("type", sa.Text, nullable=False),
+        sa.Column("label_fr", sa.Text, nullable=False),
+        sa.Column("label_en", sa.Text, nullable=False),
+        sa.Column("hidden", sa.Boolean, nullable=False),
+        sa.Column("height", sa.Integer),
+        sa.Column("choices", JSONB),
+        sa.Column("position", sa.Integer, nullable=False),
+        *extra_columns,
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.UniqueConstraint("org_id", "module", "key", name="custom_fields_key"),
+    )
 
 
 # Contracts of a definition (the gateway keeps its own copy for HTTP; tests/contract compares them) -----------

@@ -9,6 +9,7 @@ Accounts carry their own list memberships (``account_members``): an account is c
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from carnet_common.custom_field_admin import custom_field_table
 from carnet_common.jobs import job_tables
 from carnet_common.tables import kit_tables
 
@@ -136,22 +137,7 @@ outbox, inbox, inbox_failures = kit_tables(metadata)
 
 # Customization (C-12, C-14, C-15): migration 0003_customization ------------------------------------------
 
-custom_fields = sa.Table(
-    "custom_fields", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("org_id", sa.Text, nullable=False),
-    sa.Column("module", sa.Text, nullable=False),
-    sa.Column("key", sa.Text, nullable=False),
-    sa.Column("type", sa.Text, nullable=False),
-    sa.Column("label_fr", sa.Text, nullable=False),
-    sa.Column("label_en", sa.Text, nullable=False),
-    sa.Column("hidden", sa.Boolean, nullable=False),
-    sa.Column("height", sa.Integer),
-    sa.Column("choices", JSONB),
-    sa.Column("position", sa.Integer, nullable=False),
-    *_timestamps(),
-    sa.UniqueConstraint("org_id", "module", "key", name="custom_fields_key"),
-)
+custom_fields = custom_field_table(metadata)
 
 saved_filters = sa.Table(
     "saved_filters", metadata,

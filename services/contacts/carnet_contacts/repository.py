@@ -1,9 +1,9 @@
 """The only module that builds queries (SQLAlchemy Core over ``models``)."""
-import json
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from carnet_common.db import planner_estimate
 from carnet_contacts import search, visibility
 from carnet_contacts.models import (
     account_members,
@@ -213,7 +213,7 @@ def search_page(session, record_type, *, predicates, page, per_page, sort):
     offset = (page - 1) * per_page
     # When the planner expects far more hits than the cap (0.1 ms to ask), building the capped set only
     # to learn that it is full costs up to a second at 1M contacts: go straight to the dense path.
-    estimate = _estimate(session, sa.select(table.c.id).where(*predicates))
+    estimate = planner_estimate(session, sa.select(table.c.id).where(*predicates))
     if estimate > DENSE_FACTOR * HIT_CAP:
         return _dense_page(session, table, predicates, sort, per_page, offset), estimate, True
     hits = (sa.select(table.c.id, *(expression.label(f"s{i}") for i, (expression, _, _) in enumerate(sort)))
@@ -241,14 +241,6 @@ def _order(keys):
         expression = expression.collate(ICU) if icu else expression
         order.append((expression.desc() if descending else expression.asc()).nulls_last())
     return order
-
-
-def _estimate(session, query):
-    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
-                                                compiled.params).scalar()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 # Users read model (r1:/r2:) -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Scope (D-1 with S-4): the dashboard is an organization report of aggregates (cou
 so it counts every live record of the caller's organization — list selection and the rep rule of the lists do
 not apply. Users limited to their own records (S-4 ``own_records_only``) count only their own: opportunities
 where they are rep 1 or rep 2, tasks assigned to them or created by them (the own records of task visibility,
-``task_usecases._mine``). Live means not in the trash: an opportunity not deleted and not on an account in the
+``task_usecases.own_tasks``). Live means not in the trash: an opportunity not deleted and not on an account in the
 trash (an account deleted with ``reattach`` keeps its opportunities undeleted but hidden); a task not deleted
 and not linked to a contact or an account in the trash (its tasks stay undeleted too). Records of the read
 model's trash are few: what hangs on them is found from them and subtracted, never joined to every record.
@@ -127,7 +127,7 @@ def _activities(actor, user_id, start, end, zone):
                tasks.c.created_at >= datetime.combine(start, time(), zone),
                tasks.c.created_at < datetime.combine(end + timedelta(days=1), time(), zone)]
     if visibility.own_records_only(actor):
-        clauses.append(task_usecases._mine(actor))  # user_id is the caller: their own tasks, as S-4 lists them
+        clauses.append(task_usecases.own_tasks(actor))  # user_id is the caller: their own tasks, as S-4 lists them
     elif user_id:
         clauses.append(tasks.c.assignee_id == user_id)
     live = sa.select(tasks.c.type, sa.func.count().label("count")).where(*clauses).group_by(tasks.c.type)

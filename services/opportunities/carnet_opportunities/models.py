@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from carnet_common.custom_field_admin import custom_field_table
 from carnet_common.jobs import job_tables
 from carnet_common.tables import kit_tables
 
@@ -183,24 +184,7 @@ opportunity_lines = sa.Table(
 # Custom fields of opportunities (C-14, O-2): migration 0004_custom_fields --------------------------------------
 # The columns of contacts' ``custom_fields`` (one service owns each module's definitions) plus ``product_type``:
 # a field tied to a product type (a line's ``product_group``) shows only on opportunities with such a line.
-custom_fields = sa.Table(
-    "custom_fields", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("org_id", sa.Text, nullable=False),
-    sa.Column("module", sa.Text, nullable=False),
-    sa.Column("key", sa.Text, nullable=False),
-    sa.Column("type", sa.Text, nullable=False),
-    sa.Column("label_fr", sa.Text, nullable=False),
-    sa.Column("label_en", sa.Text, nullable=False),
-    sa.Column("hidden", sa.Boolean, nullable=False),
-    sa.Column("height", sa.Integer),
-    sa.Column("choices", JSONB),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("product_type", sa.Text),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.UniqueConstraint("org_id", "module", "key", name="custom_fields_key"),
-)
+custom_fields = custom_field_table(metadata, sa.Column("product_type", sa.Text))
 
 # Background jobs (N-4: exports of O-6 above EXPORT_SYNC_MAX_ROWS) and their files: migration 0006_jobs ---------
 jobs, job_files = job_tables(metadata)

@@ -1,11 +1,11 @@
 """The queries of stages and opportunities (SQLAlchemy Core over ``models``)."""
-import json
 import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+from carnet_common.db import planner_estimate
 from carnet_opportunities import stages as stage_rules
 from carnet_opportunities import visibility
 from carnet_opportunities.models import (
@@ -150,7 +150,7 @@ def search(session, actor, *, page=1, per_page=50, **selection):
     Many hits: the page walks an O-4 index, and the total is the estimate unless the page is short (the last)."""
     where = filters(actor, **selection)
     offset = (page - 1) * per_page
-    estimate = _estimate(session, sa.select(opportunities.c.id).where(*where))
+    estimate = planner_estimate(session, sa.select(opportunities.c.id).where(*where))
     if estimate <= COUNT_CAP:
         rows, total = _sparse_page(session, where, per_page, offset)
         if total <= COUNT_CAP:
@@ -180,14 +180,6 @@ def _sparse_page(session, where, per_page, offset):
     rows = {r["id"]: r for r in session.execute(
         sa.select(opportunities).where(opportunities.c.id.in_([f.id for f in found]))).mappings()}
     return [rows[f.id] for f in found if f.id in rows], found[0].total
-
-
-def _estimate(session, query):
-    """The planner's row estimate for ``query`` (EXPLAIN without running it: well under a millisecond)."""
-    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def count(session, where, *, cap=None):

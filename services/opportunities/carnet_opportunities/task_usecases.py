@@ -39,7 +39,9 @@ def _links_visible(actor):
                                       visibility.opportunity_visible(opportunities, account_refs, actor=actor))]
 
 
-def _mine(actor):
+def own_tasks(actor):
+    """Predicate on ``tasks``: the caller's own (assigned to or created by them): what S-4 leaves a limited user,
+    in the lists and the dashboard alike."""
     return sa.or_(tasks.c.assignee_id == actor["user_id"], tasks.c.created_by == actor["user_id"])
 
 
@@ -49,9 +51,9 @@ def _task_rule(actor, links_visible):
     ``own_records_only`` (S-4), only the caller's own."""
     clauses = [tasks.c.org_id == actor["org_id"], tasks.c.deleted_at.is_(None), *links_visible]
     if visibility.own_records_only(actor):
-        clauses.append(_mine(actor))
+        clauses.append(own_tasks(actor))
     elif not actor.get("is_admin"):
-        clauses.append(sa.or_(*(tasks.c[key].isnot(None) for key in LINKS), _mine(actor)))
+        clauses.append(sa.or_(*(tasks.c[key].isnot(None) for key in LINKS), own_tasks(actor)))
     return sa.and_(*clauses)
 
 
