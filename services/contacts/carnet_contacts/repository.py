@@ -23,11 +23,10 @@ from carnet_contacts.models import (
 
 # The hit set is capped: its exact size is free below the cap; above it the planner's estimate is given
 # (research/perf-limits.md §3b, §5.3).
-# Past an estimate of DENSE_FACTOR × HIT_CAP hits, the page walks the sort index directly. Estimates were within
+# Past an estimate of HIT_CAP hits, the page walks the sort index directly. Estimates were within
 # −9 %…+49 % (research/perf-limits.md §3c), so an estimate above the cap means at least ~7,000 real hits
 # (≥ 0.7 % of 1M): the walk then finds a page in 10–17 ms, where building the capped set cost ~100 ms for
 # every city of 10,000–50,000 contacts (`c:` searches, bench/results/contacts-2026-11-25-quiet.md).
-DENSE_FACTOR = 1
 HIT_CAP = 10_000
 ICU = "und-x-icu"
 
@@ -211,10 +210,10 @@ def search_page(session, record_type, *, predicates, page, per_page, sort):
     """
     table = TABLES[record_type]
     offset = (page - 1) * per_page
-    # When the planner expects far more hits than the cap (0.1 ms to ask), building the capped set only
+    # When the planner expects more hits than the cap (0.1 ms to ask), building the capped set only
     # to learn that it is full costs up to a second at 1M contacts: go straight to the dense path.
     estimate = planner_estimate(session, sa.select(table.c.id).where(*predicates))
-    if estimate > DENSE_FACTOR * HIT_CAP:
+    if estimate > HIT_CAP:
         return _dense_page(session, table, predicates, sort, per_page, offset), estimate, True
     hits = (sa.select(table.c.id, *(expression.label(f"s{i}") for i, (expression, _, _) in enumerate(sort)))
             .where(*predicates).limit(HIT_CAP + 1).cte("hits").prefix_with("MATERIALIZED"))
