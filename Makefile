@@ -2,19 +2,23 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := libs/carnet_common services/identity services/contacts services/opportunities gateway
+# The services are listed once, in services.toml.
+SERVICE_DIRS := $(addprefix services/,$(shell $(PYTHON) scripts/services.py names))
+LIBS := libs/carnet_common libs/carnet_custom_fields libs/carnet_testing
+PACKAGES := $(LIBS) $(SERVICE_DIRS) gateway
 STAMP := $(VENV)/.installed-stamp
 export PSYCOPG_WAIT_FUNC := wait_select
 
-# Each suite runs in its own pytest process (STYLE.md): unit and integration per service, then the
-# contract, deploy and end-to-end suites that span services.
-SUITES := libs/carnet_common/tests services/identity/tests services/contacts/tests services/opportunities/tests \
-	gateway/tests \
+# Each suite runs in its own pytest process (STYLE.md). Unit suites need no server; the others talk to the real
+# PostgreSQL, RabbitMQ and Redis: each service's integration tests, then the suites that span services.
+UNIT_SUITES := $(wildcard $(addsuffix /tests/unit,$(LIBS) $(SERVICE_DIRS) gateway))
+SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS))) \
 	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities
 
-.PHONY: install run test lint bench migrate clean
+.PHONY: install run reset test unit integration lint bench migrate clean
 
-$(STAMP): constraints.txt requirements-dev.txt tests/deploy/requirements.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+$(STAMP): constraints.txt requirements-dev.txt tests/deploy/requirements.txt services.toml \
+		$(addsuffix /pyproject.toml,$(PACKAGES))
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt \
 		$(addprefix -e ./,$(PACKAGES)) -r requirements-dev.txt -r tests/deploy/requirements.txt
@@ -25,16 +29,29 @@ install: $(STAMP)
 run: install
 	@cd scripts && ../$(BIN)/python devrun.py
 
+reset: install
+	@cd scripts && ../$(BIN)/python devrun.py --reset
+
 migrate: install
 	@cd scripts && ../$(BIN)/python -c 'import os, stack; [stack.bootstrap(s, dict(os.environ)) for s in stack.SERVICES]'
 
 test: install
+	@$(MAKE) --no-print-directory suites SUITES="$(UNIT_SUITES) $(SERVER_SUITES)"
+
+unit: install
+	@$(MAKE) --no-print-directory suites SUITES="$(UNIT_SUITES)"
+
+integration: install
+	@$(MAKE) --no-print-directory suites SUITES="$(SERVER_SUITES)"
+
+# Every suite runs even when one fails; the status says whether any failed.
+suites:
 	@status=0; for suite in $(SUITES); do \
 		echo "== $$suite"; $(BIN)/pytest -q -p no:cacheprovider $$suite || status=1; \
 	done; exit $$status
 
 lint: install
-	$(BIN)/ruff check libs services gateway scripts tests bench
+	$(BIN)/ruff check libs services gateway scripts tests bench deploy
 
 bench: install
 	$(BIN)/python bench/run.py

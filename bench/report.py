@@ -180,7 +180,7 @@ def markdown(results):
             f"- Data: one organization (plan professional), {results['seed']['users']} users plus the "
             "administrator; `/me` cycles over the users' tokens (their principals cached in Redis after the "
             "warm-up), login cycles over the users. Fresh database, RabbitMQ vhost and Redis prefix "
-            "(carnet_common.testing), dropped afterwards.",
+            "(carnet_testing), dropped afterwards.",
             f"- Source: commit {results.get('source', {}).get('commit')}, "
             f"{results.get('source', {}).get('uncommitted_outside_bench')} uncommitted paths outside bench/ in the "
             "work tree at the start (the services run from the work tree).",

@@ -7,7 +7,7 @@ Loads (each after a warm-up that is not counted):
 3. plain nameko RPC ``identity.ping`` through ``ClusterRpcProxy``: one sequential caller, then N caller
    processes, for comparison with the gateway figures.
 
-The run uses its own PostgreSQL database, RabbitMQ vhost and Redis key prefix (carnet_common.testing),
+The run uses its own PostgreSQL database, RabbitMQ vhost and Redis key prefix (carnet_testing),
 and starts identity + the gunicorn gateway with ``scripts/stack.py`` on free ports, as ``make run`` does.
 The login throttles are raised for the run (LOGIN_MAX_* below): the load generator is one address
 hammering the same accounts, which the production limits rightly refuse.
@@ -45,7 +45,8 @@ import sysinfo  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from stack import SERVICES, Stack  # noqa: E402
 
-from carnet_common import redis_keys, testing  # noqa: E402
+import carnet_testing as testing  # noqa: E402
+from carnet_common import redis_keys  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 ME_TARGET = {"rps": 500, "p99_ms": 50}

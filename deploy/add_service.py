@@ -1,6 +1,9 @@
 """Add a nameko service to deploy/ as a copy of identity's files, renamed.
 
-    python deploy/add_service.py contacts --port 8102 [--service-class ContactsService]
+    python deploy/add_service.py contacts
+
+The service must be listed in services.toml (its class and ops port are read from there, the one list of
+services that the Makefile, scripts/stack.py and the tests read too).
 
 Writes deploy/docker/<name>.Dockerfile and deploy/k8s/<name>/, lists them in deploy/k8s/kustomization.yaml
 and adds <name>-migrate and <name> to deploy/compose.yml. It assumes the layout of STYLE.md:
@@ -10,6 +13,7 @@ then run `pytest tests/deploy`: it checks the result like the hand-written files
 import argparse
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 TEMPLATE, TEMPLATE_CLASS, TEMPLATE_PORT = "identity", "IdentityService", "8101"
@@ -60,18 +64,21 @@ def add_to_kustomization(path, rename):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("name", help="the service, lower case: contacts")
-    parser.add_argument("--port", type=int, required=True, help="its ops HTTP port (identity has 8101)")
-    parser.add_argument("--service-class", help="the nameko class (default: <Name>Service)")
+    parser.add_argument("name", help="the service, lower case, as listed in services.toml: contacts")
     parser.add_argument("--deploy-dir", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument("--services-file", type=Path, help="default: services.toml beside the deploy directory")
     args = parser.parse_args(argv)
     if not re.fullmatch(r"[a-z][a-z0-9]*", args.name):
         parser.error("the name must be lower-case letters and digits")
-    service_class = args.service_class or f"{args.name.capitalize()}Service"
     deploy = args.deploy_dir
+    services_file = args.services_file or deploy.parent / "services.toml"
+    with open(services_file, "rb") as handle:
+        entry = tomllib.load(handle).get(args.name)
+    if entry is None:
+        sys.exit(f"{args.name} is not in {services_file}: add [{args.name}] with its class and ops_port first")
 
     def rename(text):
-        return renamed(text, name=args.name, service_class=service_class, port=args.port)
+        return renamed(text, name=args.name, service_class=entry["class"], port=entry["ops_port"])
 
     dockerfile = deploy / "docker" / f"{args.name}.Dockerfile"
     k8s_dir = deploy / "k8s" / args.name
@@ -83,7 +90,7 @@ def main(argv=None):
         (k8s_dir / source.name).write_text(rename(source.read_text()))
     add_to_kustomization(deploy / "k8s" / "kustomization.yaml", rename)
     add_to_compose(deploy / "compose.yml", rename)
-    print(f"added {args.name}; also add it to SERVICES in scripts/stack.py")
+    print(f"added {args.name} to {deploy}")
 
 
 if __name__ == "__main__":

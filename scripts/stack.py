@@ -1,7 +1,7 @@
 """Start Carnet as processes: bootstrap each service, run it, run the gateway, wait until ready.
 
 Used by ``make run`` (scripts/devrun.py), the end-to-end tests and the benchmarks, so the three start the
-system the same way. Adding a service = one entry in ``SERVICES``.
+system the same way. The services are those of services.toml (``services.py``).
 """
 import contextlib
 import os
@@ -15,25 +15,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+import services
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-SERVICES = [
-    {"name": "identity", "module": "carnet_identity.service", "cls": "IdentityService",
-     "dir": "services/identity", "http_env": "IDENTITY_HTTP_ADDRESS", "http_port": 8101},
-    {"name": "contacts", "module": "carnet_contacts.service", "cls": "ContactsService",
-     "dir": "services/contacts", "http_env": "CONTACTS_HTTP_ADDRESS", "http_port": 8102},
-    {"name": "opportunities", "module": "carnet_opportunities.service", "cls": "OpportunitiesService",
-     "dir": "services/opportunities", "http_env": "OPPORTUNITIES_HTTP_ADDRESS", "http_port": 8103},
-]
+SERVICES = services.load()
 
 
 def bootstrap(service, env):
-    base = ROOT / service["dir"]
-    subprocess.run(
-        [str(BIN / "python"), "-m", "carnet_common.bootstrap", "--config", str(base / "config.yml"),
-         "--alembic", str(base / "alembic.ini"), "--service", f"{service['module']}:{service['cls']}"],
-        env=env, check=True, cwd=ROOT)
+    subprocess.run([str(BIN / "python"), "-m", "carnet_common.bootstrap", "--config", service["config"],
+                    "--alembic", service["alembic"], "--service", service["path"]], env=env, check=True, cwd=ROOT)
 
 
 class Stack:
@@ -74,9 +66,8 @@ class Stack:
     def start_service(self, service):
         env = dict(self.env, CARNET_SERVICE=service["name"])
         env[service["http_env"]] = self.service_address(service)
-        return self._spawn(service["name"], [str(BIN / "nameko"), "run", "--config",
-                                             str(ROOT / service["dir"] / "config.yml"),
-                                             f"{service['module']}:{service['cls']}"], env)
+        return self._spawn(service["name"], [str(BIN / "nameko"), "run", "--config", service["config"],
+                                             service["path"]], env)
 
     def _spawn(self, name, argv, env):
         process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -161,7 +152,7 @@ def free_port_offset():
 def fresh_stack(log_path, **settings):
     """Every service and the gateway, started as ``make run`` starts them, on free ports and fresh storage;
     stopped, and the storage dropped, on exit. ``settings`` are extra environment variables."""
-    from carnet_common.testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
+    from carnet_testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
 
     with fresh_database() as database_url, fresh_vhost() as amqp_uri:
         env = test_env(database_url, amqp_uri, fresh_redis_prefix(), **settings)

@@ -42,7 +42,8 @@ import sysinfo  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from stack import Stack  # noqa: E402
 
-from carnet_common import config, redis_keys, testing  # noqa: E402
+import carnet_testing as testing  # noqa: E402
+from carnet_common import config, redis_keys  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 # The benchmark needs identity, contacts and the gateway only (other services may be mid-change in the tree).

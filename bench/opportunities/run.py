@@ -50,7 +50,7 @@ import sysinfo  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from stack import Stack  # noqa: E402
 
-from carnet_common import testing  # noqa: E402
+import carnet_testing as testing  # noqa: E402
 from opportunities import report_md  # noqa: E402
 from opportunities import seed as opp_seed  # noqa: E402
 

@@ -17,8 +17,8 @@ from test_identity_event_snapshots import RecordingOutbox, _shape
 
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
-from carnet_common.testing import fresh_database
 from carnet_contacts import events, relations, trash, usecases
+from carnet_testing import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = Path(__file__).with_name("snapshots") / "contacts_events.json"

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from carnet_common import redis_keys
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
-from carnet_common.testing import fresh_database, fresh_redis_prefix
 from carnet_identity import usecases
+from carnet_testing import fresh_database, fresh_redis_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = Path(__file__).with_name("snapshots") / "identity_events.json"

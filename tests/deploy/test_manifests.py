@@ -448,10 +448,12 @@ def test_add_service_produces_a_deployment_that_passes_every_check(tmp_path):
     services = [f"services/{path.name}" for path in (ROOT / "services").iterdir()]
     for source in ("constraints.txt", "libs", "gateway", *services):
         (tmp_path / source).symlink_to(ROOT / source)
+    (tmp_path / "services.toml").write_text((ROOT / "services.toml").read_text()
+                                            + '\n[forms]\nclass = "FormsService"\nops_port = 8107\n')
     deploy, k8s = tmp_path / "deploy", tmp_path / "deploy/k8s"
 
-    subprocess.run([sys.executable, str(deploy / "add_service.py"), "forms", "--port", "8107",
-                    "--deploy-dir", str(deploy)], check=True, capture_output=True)
+    subprocess.run([sys.executable, str(deploy / "add_service.py"), "forms", "--deploy-dir", str(deploy)],
+                   check=True, capture_output=True)
 
     docs = k8s_docs(k8s)
     assert find(docs, "Deployment", "forms") and find(docs, "Job", "forms-migrate")
@@ -463,9 +465,12 @@ def test_add_service_produces_a_deployment_that_passes_every_check(tmp_path):
     compose_doc = load_compose(deploy / "compose.yml")
     assert compose_rule_problems(compose_doc, deploy) == []
     assert "forms-migrate" in compose_doc["services"]["gateway"]["depends_on"]
-    again = subprocess.run([sys.executable, str(deploy / "add_service.py"), "forms", "--port", "8107",
-                            "--deploy-dir", str(deploy)], capture_output=True, text=True)
+    again = subprocess.run([sys.executable, str(deploy / "add_service.py"), "forms", "--deploy-dir", str(deploy)],
+                           capture_output=True, text=True)
     assert again.returncode != 0 and "already deployed" in again.stderr
+    unlisted = subprocess.run([sys.executable, str(deploy / "add_service.py"), "billing", "--deploy-dir", str(deploy)],
+                              capture_output=True, text=True)
+    assert unlisted.returncode != 0 and "not in" in unlisted.stderr
 
 
 # --- each checker catches what it is for --------------------------------------------------------------------

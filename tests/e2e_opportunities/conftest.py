@@ -11,7 +11,7 @@ from support.http import ApiClient as Client
 from support.http import sign_up as _sign_up
 from support.orgs import add_member  # noqa: F401
 
-from carnet_common.testing import eventually  # noqa: F401
+from carnet_testing import eventually  # noqa: F401
 
 sign_up = functools.partial(_sign_up, client_class=Client)
 start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts,opportunities", LOG_LEVEL="WARNING")

@@ -13,11 +13,8 @@ def test_a_new_job_id_leads_back_to_its_service(service):
     assert exports.job_service(new_job_id(service)) == service
 
 
-def test_an_id_without_a_prefix_is_a_contacts_job_from_before_prefixes():
-    assert exports.job_service(str(uuid.uuid4())) == "contacts"
-
-
-@pytest.mark.parametrize("job_id", ["billing:123", "identity:" + str(uuid.uuid4()), ":x", "opportunities :x"])
+@pytest.mark.parametrize("job_id", [str(uuid.uuid4()), "billing:123", "identity:" + str(uuid.uuid4()), ":x",
+                                    "opportunities :x"])
 def test_a_prefix_no_job_service_owns_is_not_found_without_a_call(job_id):
     with pytest.raises(NotFound):
         exports.job_service(job_id)

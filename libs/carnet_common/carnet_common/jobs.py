@@ -12,10 +12,11 @@ runner a timer of the service calls, and the read the gateway polls. No domain c
   over RPC: it works with the gateway and the service in different pods, needs no shared volume, and is
   deleted with its job after ``result_ttl``.
 - Only the job's owner (same organization and user) sees it; anyone else gets NotFound.
-- A job id names the service that owns it (``opportunities:<uuid>``), so the gateway asks that service
-  only; ids without a prefix are the contacts service's (made before other services had jobs).
+- A job id names the service that owns it (``opportunities:<uuid>``), so the gateway asks that service only.
+- ``JobRpc`` is the entrypoints every service with jobs mixes in: read a job, read its file, run and clean.
 """
 import base64
+import functools
 import logging
 import os
 import tempfile
@@ -24,18 +25,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from eventlet import tpool
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from carnet_common import config, db
+from carnet_common.contracts import load_or_raise
+from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import Conflict, NotFound
 
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
 STATUSES = ("queued", "running", "done", "failed")
-UNPREFIXED_OWNER = "contacts"
 MAX_ID_LENGTH = 64
 
 
@@ -51,9 +55,9 @@ def new_job_id(owner):
 
 
 def owner_of(job_id):
-    """The service a job id names; unprefixed ids are the contacts service's (its jobs before prefixes)."""
+    """The service a job id names ("" for an id without one: no service owns it)."""
     owner, sep, _ = job_id.partition(":")
-    return owner if sep else UNPREFIXED_OWNER
+    return owner if sep else ""
 
 
 def clean_job_id(value):
@@ -64,8 +68,8 @@ def clean_job_id(value):
 # Tables --------------------------------------------------------------------------------------------------
 
 def job_tables(metadata):
-    """``(jobs, job_files)`` declared on a service's ``MetaData(schema=...)``: the shape contacts' migration
-    0003_jobs built, which ``create_job_tables`` builds for the other services."""
+    """``(jobs, job_files)`` declared on a service's ``MetaData(schema=...)`` for its models; each service's migration
+    writes the same shape out (contacts' 0003_jobs, opportunities' 0006_jobs; tests/contract compares them)."""
     jobs = sa.Table(
         "jobs", metadata,
         sa.Column("id", sa.Text, primary_key=True),
@@ -94,12 +98,6 @@ def job_tables(metadata):
         sa.Column("data", sa.LargeBinary, nullable=False),
     )
     return jobs, job_files
-
-
-def create_job_tables(op, schema):
-    """For a service's Alembic migration: its ``jobs`` and ``job_files`` with their constraints and indexes."""
-    for table in job_tables(sa.MetaData(schema=schema)):
-        table.create(op.get_bind())
 
 
 # Settings ------------------------------------------------------------------------------------------------
@@ -276,3 +274,45 @@ def clean_jobs(session, store, *, settings, interrupted):
     stalled = store.fail_stalled(session, at=at, stalled_after=settings.stalled_after, error=interrupted,
                                  ttl=settings.result_ttl)
     return {"stalled": stalled, "deleted": store.delete_expired(session, at=at)}
+
+
+# Entrypoints -----------------------------------------------------------------------------------------------
+
+class JobRpc:
+    """Mixed into a service with background jobs (which provides ``db``): reading a job and its file (the job's
+    owner only), and the timers that run the queued ones and clean the finished ones. The service sets:
+
+    - ``job_store``: the ``JobStore`` of its schema's tables;
+    - ``job_work``: ``{kind: work}``, each ``work(session, params, path, report, *, offload)`` as ``run_next_job``
+      calls it, ``offload`` running CPU-bound writing in ``eventlet.tpool`` (an OS thread: AMQP heartbeats and
+      other workers are served meanwhile);
+    - ``job_actor``: the contract of the actor its RPCs receive.
+    """
+
+    export_settings = ExportSettingsProvider()
+    job_failure = "export_failed"
+    job_interrupted = "export_interrupted"
+
+    @rpc_method
+    def get_job(self, actor, job_id):
+        """N-4: the caller's own job (404 for anyone else's)."""
+        return get_job(self.db, self.job_store, actor=load_or_raise(self.job_actor(), actor),
+                       job_id=clean_job_id(job_id))
+
+    @rpc_method
+    def read_job_chunk(self, actor, job_id, seq):
+        """Chunk ``seq`` of the caller's finished job's file (409 until it is done)."""
+        return read_job_chunk(self.db, self.job_store, actor=load_or_raise(self.job_actor(), actor),
+                              job_id=clean_job_id(job_id), seq=seq)
+
+    @timer(interval=1)
+    def run_jobs(self):
+        """One queued job per tick; nameko waits for this worker before the next tick."""
+        work = {kind: functools.partial(fn, offload=tpool.execute) for kind, fn in self.job_work.items()}
+        run_next_job(self.db.get_bind(), self.job_store, work=work, settings=self.export_settings,
+                     failure=self.job_failure)
+
+    @timer(interval=300)
+    def clean_expired_jobs(self):
+        with self.db.begin():
+            clean_jobs(self.db, self.job_store, settings=self.export_settings, interrupted=self.job_interrupted)

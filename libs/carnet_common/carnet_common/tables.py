@@ -1,7 +1,8 @@
 """Kit tables each service keeps in its own schema: outbox, inbox (handled event ids), dead letters.
 
-``kit_tables(metadata)`` declares them on a service's ``MetaData(schema=...)``; ``create_kit_tables``
-is called from that service's first Alembic migration so every schema gets the same shape.
+``kit_tables(metadata)`` declares them on a service's ``MetaData(schema=...)`` for its models. Each service's first
+Alembic migration writes the same tables out literally (a migration never imports live code, so editing the kit
+cannot rewrite history); tests/contract checks that models and migrations agree.
 """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -36,10 +37,3 @@ def kit_tables(metadata):
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
     return outbox, inbox, failures
-
-
-def create_kit_tables(op, schema):
-    metadata = sa.MetaData(schema=schema)
-    for table in kit_tables(metadata):
-        table.create(op.get_bind())
-

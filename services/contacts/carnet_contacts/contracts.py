@@ -2,8 +2,9 @@
 (``carnet_gateway/schemas/contacts.py``); both must accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from carnet_common import custom_field_admin, custom_values
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+from carnet_custom_fields import admin as custom_field_admin
+from carnet_custom_fields import values as custom_values
 
 LANGUAGE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="language_code")
 STATUSES = ("active", "inactive")
@@ -130,7 +131,7 @@ class Actor(Contract):
 
 # Customization (C-12, C-14, C-15) ---------------------------------------------------------------------------
 
-# Custom field definitions: the contracts shared with opportunities (``carnet_common.custom_field_admin``).
+# Custom field definitions: the contracts shared with opportunities (``carnet_custom_fields.admin``).
 CUSTOM_FIELD_TYPES = custom_values.TYPES   # compared with the gateway's copy (tests/contract)
 CustomFieldUpdate = custom_field_admin.CustomFieldUpdate
 CustomFieldCreate = custom_field_admin.CustomFieldCreate

@@ -21,7 +21,6 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 
 from carnet_common.contracts import UNSTORABLE
-from carnet_common.custom_values import TEXT_TYPES
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_contacts import norms, summary_visibility
 from carnet_contacts.models import (
@@ -32,6 +31,7 @@ from carnet_contacts.models import (
     opportunity_summaries,
     task_summaries,
 )
+from carnet_custom_fields.values import TEXT_TYPES
 
 MAX_DEPTH = 6
 MAX_LEAVES = 100

@@ -1,9 +1,9 @@
 """Custom fields of contacts and accounts (C-14): their administration. The typed validation of the values
-records carry in ``custom`` is shared with the opportunities service (``carnet_common.custom_values``), which
+records carry in ``custom`` is shared with the opportunities service (``carnet_custom_fields.values``), which
 owns the definitions of opportunity fields: this service serves contacts and accounts only.
 """
-from carnet_common.custom_field_admin import CustomFieldAdmin
 from carnet_contacts import repository
+from carnet_custom_fields.admin import CustomFieldAdmin
 
 MODULES = ("contacts", "accounts")
 RECORD_MODULES = {"contact": "contacts", "account": "accounts"}

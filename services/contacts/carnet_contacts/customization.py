@@ -1,10 +1,10 @@
 """Entrypoints of the contacts service for custom fields (C-14), saved filters (C-12), list layouts and
 per-user sort (C-15). Criteria themselves are compiled in ``criteria.py`` and used by the searches."""
 from carnet_common.contracts import load_or_raise
-from carnet_common.custom_field_admin import CustomFieldRpc
-from carnet_common.custom_field_admin import segment as _name
 from carnet_common.entrypoints import rpc_method
 from carnet_contacts import contracts, criteria_filters, custom_fields, layouts
+from carnet_custom_fields.admin import CustomFieldRpc
+from carnet_custom_fields.admin import segment as _name
 
 
 def _actor(actor):

@@ -12,7 +12,7 @@ import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from carnet_common import custom_values
+from carnet_custom_fields import values as custom_values
 
 # Reading an .xlsx (imports) is only safe from XML bombs with defusedxml; exports import openpyxl first.
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed next to openpyxl"

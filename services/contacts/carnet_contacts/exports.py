@@ -6,11 +6,10 @@ custom keys it may not read): the service never reads the other columns. See ``j
 from eventlet import tpool
 from marshmallow import fields as f
 from marshmallow import validate
-from nameko.timer import timer
 
 from carnet_common.contracts import Contract, load_or_raise
 from carnet_common.entrypoints import rpc_method
-from carnet_common.jobs import ExportSettingsProvider, clean_job_id
+from carnet_common.jobs import JobRpc
 from carnet_contacts import contracts, jobs
 
 
@@ -28,10 +27,12 @@ class ExportRequest(Contract):
     language = f.String(load_default="en", validate=validate.OneOf(("en", "fr")))
 
 
-class ExportRpc:
-    """Mixed into ContactsService (which provides ``db``)."""
+class ExportRpc(JobRpc):
+    """Mixed into ContactsService (which provides ``db``); ``JobRpc`` reads, runs and cleans the export jobs."""
 
-    export_settings = ExportSettingsProvider()
+    job_store = jobs.STORE
+    job_work = dict.fromkeys(jobs.KINDS.values(), jobs.export_job)
+    job_actor = contracts.Actor
 
     @rpc_method
     def export_records(self, actor, request):
@@ -42,22 +43,3 @@ class ExportRpc:
         with self.db.begin():
             return jobs.start_export(self.db, actor=actor, request=request, settings=self.export_settings,
                                      offload=tpool.execute)
-
-    @rpc_method
-    def get_job(self, actor, job_id):
-        return jobs.get_job(self.db, actor=load_or_raise(contracts.Actor(), actor), job_id=clean_job_id(job_id))
-
-    @rpc_method
-    def read_job_chunk(self, actor, job_id, seq):
-        return jobs.read_job_chunk(self.db, actor=load_or_raise(contracts.Actor(), actor),
-                                   job_id=clean_job_id(job_id), seq=seq)
-
-    @timer(interval=1)
-    def run_export_jobs(self):
-        """One queued job per tick; nameko waits for this worker before the next tick."""
-        jobs.run_next_job(self.db.get_bind(), settings=self.export_settings, offload=tpool.execute)
-
-    @timer(interval=300)
-    def clean_export_jobs(self):
-        with self.db.begin():
-            jobs.clean_jobs(self.db, settings=self.export_settings)

@@ -10,7 +10,6 @@ the service), an OS thread, so the hub keeps running between the interpreter's G
 and AMQP heartbeats and other workers are served. Rows are read by the hub thread (psycopg is green there).
 """
 import base64
-import functools
 
 from carnet_common import jobs as kit
 from carnet_contacts import export_repository as repo
@@ -80,24 +79,3 @@ def export_job(session, params, path, report, *, offload):
     write_export(session, actor=actor, request=request, selection=selection, path=path, offload=offload,
                  progress=lambda written: report(written, total))
     return _filename(request["record_type"], kit.now())
-
-
-def run_next_job(engine, *, settings, offload):
-    """Claim one queued export and run it to the end; False when nothing was queued."""
-    work = functools.partial(export_job, offload=offload)
-    return kit.run_next_job(engine, STORE, work=dict.fromkeys(KINDS.values(), work), settings=settings,
-                            failure="export_failed")
-
-
-def get_job(session, *, actor, job_id):
-    """The caller's own job; anyone else's (another user, another organization) is NotFound."""
-    return kit.get_job(session, STORE, actor=actor, job_id=job_id)
-
-
-def read_job_chunk(session, *, actor, job_id, seq):
-    return kit.read_job_chunk(session, STORE, actor=actor, job_id=job_id, seq=seq)
-
-
-def clean_jobs(session, *, settings):
-    """Expired results go (their chunks with them); jobs whose worker died are marked failed."""
-    return kit.clean_jobs(session, STORE, settings=settings, interrupted="export_interrupted")

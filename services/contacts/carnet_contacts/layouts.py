@@ -1,8 +1,8 @@
 """List layouts (C-15): the organization's columns per module, each a stack of fields whose first is the
 column's title; administrators write them, everyone reads them, with the caller's remembered sort."""
-from carnet_common import custom_values
 from carnet_common.errors import Forbidden, InvalidInput, NotFound
 from carnet_contacts import criteria, repository
+from carnet_custom_fields import values as custom_values
 
 MODULES = {"contacts": "contact", "accounts": "account"}
 # Read-only fields a column may show beside the filterable ones.

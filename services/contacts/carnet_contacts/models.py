@@ -9,9 +9,9 @@ Accounts carry their own list memberships (``account_members``): an account is c
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from carnet_common.custom_field_admin import custom_field_table
 from carnet_common.jobs import job_tables
 from carnet_common.tables import kit_tables
+from carnet_custom_fields.admin import custom_field_table
 
 SCHEMA = "contacts"
 metadata = sa.MetaData(schema=SCHEMA)

@@ -6,10 +6,10 @@ Records a caller cannot see are ``NotFound`` everywhere, exactly like records th
 import uuid
 from datetime import datetime
 
-from carnet_common import custom_values
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_contacts import criteria, custom_fields, events, norms, repository, search, trash
 from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS, accounts, contacts, lists
+from carnet_custom_fields import values as custom_values
 
 ACCOUNT_NORM_SOURCES = {"name", "city", "street"}
 

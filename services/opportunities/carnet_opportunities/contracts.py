@@ -2,8 +2,9 @@
 (``carnet_gateway/schemas/opportunities.py``); both accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from carnet_common import custom_field_admin, custom_values
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+from carnet_custom_fields import admin as custom_field_admin
+from carnet_custom_fields import values as custom_values
 from carnet_opportunities import lines
 
 SOURCES = ("crm", "acomba", "quickbooks")
@@ -152,7 +153,7 @@ def _product_type():
 
 
 class CustomFieldUpdate(custom_field_admin.CustomFieldUpdate):
-    """The shared definition contract (``carnet_common.custom_field_admin``) with a product type (O-2)."""
+    """The shared definition contract (``carnet_custom_fields.admin``) with a product type (O-2)."""
     product_type = _product_type()
 
 

@@ -1,7 +1,7 @@
 """Entrypoints of the opportunities service for the custom fields of opportunities (C-14): the same methods and
-arguments as the contacts service's for contacts and accounts (``carnet_common.custom_field_admin``), so the gateway
+arguments as the contacts service's for contacts and accounts (``carnet_custom_fields.admin``), so the gateway
 calls either by module."""
-from carnet_common.custom_field_admin import CustomFieldRpc
+from carnet_custom_fields.admin import CustomFieldRpc
 from carnet_opportunities import contracts, custom_fields
 
 

@@ -1,6 +1,6 @@
 """Custom fields of opportunities (C-14, O-2): their administration, and the rules of the values opportunities
 carry in ``custom``. This service owns the definitions (schema ``opportunities``); the typed checks of values are
-the shared ones of ``carnet_common.custom_values``, so a value means the same on a contact and an opportunity.
+the shared ones of ``carnet_custom_fields.values``, so a value means the same on a contact and an opportunity.
 
 A field may be tied to a product type: a product line's ``product_group`` (O-5), compared trimmed and
 case-insensitively. Such a field shows only on opportunities with a line of that group: a value is accepted only
@@ -8,9 +8,9 @@ then (422 on ``custom.<key>`` otherwise), and it is left out of every read, expo
 without such a line. A value stays stored when its line goes (it shows again when a line of that group comes
 back), as contacts keep a removed choice until the record is edited.
 """
-from carnet_common import custom_values
-from carnet_common.custom_field_admin import CustomFieldAdmin
 from carnet_common.errors import InvalidInput
+from carnet_custom_fields import values as custom_values
+from carnet_custom_fields.admin import CustomFieldAdmin
 from carnet_opportunities import custom_field_repository as repository
 from carnet_opportunities.repository import now
 

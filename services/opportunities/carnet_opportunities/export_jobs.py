@@ -12,10 +12,8 @@ Rows are read by a server-side cursor, 1,000 at a time; openpyxl (CPU-bound) wri
 (``eventlet.tpool``), an OS thread, so AMQP heartbeats and other workers are served meanwhile.
 """
 import base64
-import functools
 
 from eventlet import tpool
-from nameko.timer import timer
 
 from carnet_common import jobs as kit
 from carnet_common.contracts import load_or_raise
@@ -71,10 +69,12 @@ def export_job(session, params, path, report, *, offload):
     return _filename()
 
 
-class ExportRpc:
-    """Mixed into OpportunitiesService (which provides ``db``)."""
+class ExportRpc(kit.JobRpc):
+    """Mixed into OpportunitiesService (which provides ``db``); ``JobRpc`` reads, runs and cleans the export jobs."""
 
-    export_settings = kit.ExportSettingsProvider()
+    job_store = STORE
+    job_work = {KIND: export_job}
+    job_actor = contracts.Actor
 
     @rpc_method
     def export_opportunities(self, actor, query=None, denied_custom=()):
@@ -85,27 +85,3 @@ class ExportRpc:
         with self.db.begin():
             return start_export(self.db, actor=actor, query=query, denied=_denied(denied_custom),
                                 settings=self.export_settings, offload=tpool.execute)
-
-    @rpc_method
-    def get_job(self, actor, job_id):
-        """N-4: the caller's own job (404 for anyone else's)."""
-        return kit.get_job(self.db, STORE, actor=load_or_raise(contracts.Actor(), actor),
-                           job_id=kit.clean_job_id(job_id))
-
-    @rpc_method
-    def read_job_chunk(self, actor, job_id, seq):
-        """Chunk ``seq`` of the caller's finished job's file (409 until it is done)."""
-        return kit.read_job_chunk(self.db, STORE, actor=load_or_raise(contracts.Actor(), actor),
-                                  job_id=kit.clean_job_id(job_id), seq=seq)
-
-    @timer(interval=1)
-    def run_export_jobs(self):
-        """One queued job per tick; nameko waits for this worker before the next tick."""
-        work = functools.partial(export_job, offload=tpool.execute)
-        kit.run_next_job(self.db.get_bind(), STORE, work={KIND: work}, settings=self.export_settings,
-                         failure="export_failed")
-
-    @timer(interval=300)
-    def clean_export_jobs(self):
-        with self.db.begin():
-            kit.clean_jobs(self.db, STORE, settings=self.export_settings, interrupted="export_interrupted")

@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from carnet_common.custom_values import spreadsheet_value
+from carnet_custom_fields.values import spreadsheet_value
 
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed next to openpyxl"
 

@@ -2,9 +2,9 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from carnet_common.custom_field_admin import custom_field_table
 from carnet_common.jobs import job_tables
 from carnet_common.tables import kit_tables
+from carnet_custom_fields.admin import custom_field_table
 
 metadata = sa.MetaData(schema="opportunities")
 outbox, inbox, inbox_failures = kit_tables(metadata)

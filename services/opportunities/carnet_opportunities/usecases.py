@@ -1,7 +1,7 @@
 """Use cases of stages (O-3) and opportunities (O-1, O-2, O-4, O-5, O-7) with their custom fields (C-14):
 keyword-only functions over a session."""
-from carnet_common import custom_values
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_custom_fields import values as custom_values
 from carnet_opportunities import custom_fields, events, lines, repository
 from carnet_opportunities import stages as stage_rules
 from carnet_opportunities.models import stages as stages_table

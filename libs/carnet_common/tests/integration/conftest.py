@@ -9,7 +9,7 @@ from kombu import Connection
 
 from carnet_common import db
 from carnet_common.tables import kit_tables
-from carnet_common.testing import fresh_database, fresh_vhost
+from carnet_testing import fresh_database, fresh_vhost
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ from kombu import Exchange, Producer
 from sqlalchemy.engine import make_url
 
 from carnet_common import bootstrap, db
-from carnet_common.testing import unique_name
 from carnet_common.topology import declare_event_queues
+from carnet_testing import unique_name
 
 
 def test_get_engine_gives_one_engine_per_url(database_url):

@@ -3,8 +3,8 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from carnet_common import config
-from carnet_common.testing import test_env as make_test_env
 from carnet_common.topology import event_queues
+from carnet_testing import test_env as make_test_env
 
 
 def test_plain_postgresql_urls_are_given_the_psycopg3_driver():

@@ -4,7 +4,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
-from carnet_common.testing import bootstrapped_env, rpc_config, running_services
+from carnet_testing import bootstrapped_env, rpc_config, running_services
 
 CONTACTS = [service for service in SERVICES if service["name"] == "contacts"]
 

@@ -14,7 +14,7 @@ from nameko.standalone.events import event_dispatcher
 
 from carnet_common.config import sqlalchemy_url
 from carnet_common.events import make_envelope
-from carnet_common.testing import eventually
+from carnet_testing import eventually
 
 RIVAL = str(uuid.uuid4())  # another rep of the organization
 

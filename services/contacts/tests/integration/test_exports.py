@@ -18,7 +18,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy.orm import Session
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
-from carnet_common import testing
+import carnet_testing as testing
+from carnet_common import jobs as kit
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, InvalidInput, NotFound
 from carnet_common.jobs import ExportSettings
@@ -209,7 +210,7 @@ def test_expired_results_and_stalled_jobs_are_cleaned(xrpc, world, engine):
     ids = [_insert_job(engine, world, status=status, age_hours=age)
            for status, age in (("done", 25), ("running", 1), ("done", 0))]
     with Session(engine) as session, session.begin():
-        jobs.clean_jobs(session, settings=settings)
+        kit.clean_jobs(session, jobs.STORE, settings=settings, interrupted="export_interrupted")
     with expect(NotFound):
         xrpc.get_job(world["admin"], ids[0])
     stalled = xrpc.get_job(world["admin"], ids[1])

@@ -16,7 +16,7 @@ from nameko.standalone.events import event_dispatcher
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_common.events import make_envelope
-from carnet_common.testing import eventually
+from carnet_testing import eventually
 
 HANDLER = "contacts.on_task_created"
 

@@ -1,13 +1,13 @@
 """The identity service as it runs in production: bootstrapped, then a real ``nameko run`` process.
 
-One PostgreSQL database, RabbitMQ vhost and Redis key prefix per test run (carnet_common.testing), so
+One PostgreSQL database, RabbitMQ vhost and Redis key prefix per test run (carnet_testing), so
 runs never collide; the service is started the way scripts/stack.py starts it, its JSON log captured.
 """
 import pytest
 from identity_harness import Org, Running
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
-from carnet_common.testing import bootstrapped_env, fresh_redis_prefix, running_services
+from carnet_testing import bootstrapped_env, fresh_redis_prefix, running_services
 
 IDENTITY = next(service for service in SERVICES if service["name"] == "identity")
 

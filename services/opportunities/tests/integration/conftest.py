@@ -12,7 +12,7 @@ from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
 from carnet_common.events import make_envelope
-from carnet_common.testing import bootstrapped_env, rpc_config, running_services
+from carnet_testing import bootstrapped_env, rpc_config, running_services
 
 UNDER_TEST = [service for service in SERVICES if service["name"] in ("opportunities", "contacts")]
 

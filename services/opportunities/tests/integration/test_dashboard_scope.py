@@ -17,9 +17,9 @@ import carnet_opportunities.opportunity_dependents  # noqa: F401 - registers the
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden
-from carnet_common.testing import fresh_database
 from carnet_opportunities import dashboard, readmodel
 from carnet_opportunities.models import account_refs, contact_refs, opportunities, stages, tasks
+from carnet_testing import fresh_database
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 UTC = datetime.timezone.utc

@@ -16,7 +16,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from opp_helpers import make_actor, seed_account, uid, wait_for
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
-from carnet_common import testing
+import carnet_testing as testing
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, NotFound
 from carnet_common.events import make_envelope

@@ -15,7 +15,7 @@ from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import InvalidInput, NotFound
-from carnet_common.testing import bootstrapped_env, free_port, rpc_config, running_services
+from carnet_testing import bootstrapped_env, free_port, rpc_config, running_services
 
 OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")

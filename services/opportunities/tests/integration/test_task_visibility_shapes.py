@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden
-from carnet_common.testing import fresh_database
 from carnet_opportunities import dashboard, task_usecases, visibility
 from carnet_opportunities.models import account_refs, contact_refs, opportunities, stages, tasks
 from carnet_opportunities.task_contracts import STATUSES, TYPES
+from carnet_testing import fresh_database
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 ORG, OTHER = "o1", "o2"

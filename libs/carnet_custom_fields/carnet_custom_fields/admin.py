@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy.dialects.postgresql import JSONB
 
-from carnet_common import custom_values
 from carnet_common.contracts import Contract, StrictBoolean, load_or_raise, text
 from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import Conflict, Forbidden, NotFound
+from carnet_custom_fields import values as custom_values
 
 COLUMNS = ("key", "module", "type", "label_fr", "label_en", "hidden", "height", "choices", "position")
 

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from carnet_common.custom_field_admin import CustomFieldAdmin, CustomFieldCreate, segment
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_custom_fields.admin import CustomFieldAdmin, CustomFieldCreate, segment
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 ADMIN = {"org_id": "o1", "user_id": "u1", "is_admin": True}

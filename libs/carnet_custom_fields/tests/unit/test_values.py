@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from carnet_common import custom_values as cv
 from carnet_common.errors import InvalidInput
+from carnet_custom_fields import values as cv
 
 
 def field(kind, *, hidden=False, choices=None):

@@ -1,96 +1,17 @@
-"""Test helpers: a fresh PostgreSQL database, RabbitMQ vhost and Redis key prefix per run, and services run
-in them as processes.
-
-Runs never collide (parallel CI jobs, a developer's ``make run`` beside ``make test``).
-"""
+"""Services as ``nameko run`` processes, for the services' integration tests, started the way scripts/stack.py starts
+them. A service is one entry of ``stack.SERVICES`` (read from services.toml): ``name``, ``path`` (module:Class),
+``config``, ``alembic`` (files), ``http_env`` (the variable naming its operations address)."""
 import contextlib
-import os
-import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
-import psycopg
-from sqlalchemy.engine import make_url
+from carnet_testing.storage import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
 
-from carnet_common import config
-
-
-def unique_name(prefix):
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
-
-
-@contextlib.contextmanager
-def fresh_database(prefix="carnet_t"):
-    base = make_url(config.database_url())
-    name = unique_name(prefix)
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _rabbitmqctl(*args):
-    ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
-    subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-@contextlib.contextmanager
-def fresh_vhost(prefix="carnet_t"):
-    base = urllib.parse.urlsplit(config.amqp_uri())
-    name = unique_name(prefix)
-    _rabbitmqctl("add_vhost", name)
-    user = urllib.parse.unquote(base.username or "guest")
-    _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
-    try:
-        yield urllib.parse.urlunsplit(base._replace(path="/" + urllib.parse.quote(name, safe="")))
-    finally:
-        _rabbitmqctl("delete_vhost", name)
-
-
-def fresh_redis_prefix():
-    return unique_name("t") + ":"
-
-
-def test_env(database_url, amqp_uri, redis_prefix, **extra):
-    """The environment a service or gateway process started by a test gets."""
-    env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": database_url,
-        "AMQP_URI": amqp_uri,
-        "REDIS_URL": config.redis_url(),
-        "CARNET_REDIS_PREFIX": redis_prefix,
-        "PSYCOPG_WAIT_FUNC": "wait_select",
-    })
-    env.update({key: str(value) for key, value in extra.items()})
-    return env
-
-
-def eventually(fetch, check, timeout=20, interval=0.2):
-    """``fetch()`` until ``check(result)`` holds (events, read models and jobs follow within moments); the last
-    result (a response's text) in the error after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fetch()
-        if check(result):
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached in time; last: {getattr(result, 'text', result)}")
-        time.sleep(interval)
-
-
-# Services as processes, for the services' integration tests. A service is described as in scripts/stack.py
-# ``SERVICES`` (name, module, cls, dir under ``root``, http_env), so the tests run it the way the stack does.
 
 def free_port():
     """A loopback TCP port nobody listens on now."""
@@ -104,16 +25,10 @@ def rpc_config(env):
     return {"AMQP_URI": env["AMQP_URI"], "serializer": "json"}
 
 
-def _service_path(service):
-    return f"{service['module']}:{service['cls']}"
-
-
 def bootstrap(service, env, *, root):
     """The release step (``carnet_common.bootstrap``): migrations and event queues, before any replica runs."""
-    directory = Path(root) / service["dir"]
-    subprocess.run([sys.executable, "-m", "carnet_common.bootstrap", "--config", str(directory / "config.yml"),
-                    "--alembic", str(directory / "alembic.ini"), "--service", _service_path(service)],
-                   env=env, cwd=root, check=True)
+    subprocess.run([sys.executable, "-m", "carnet_common.bootstrap", "--config", service["config"],
+                    "--alembic", service["alembic"], "--service", service["path"]], env=env, cwd=root, check=True)
 
 
 @contextlib.contextmanager
@@ -162,8 +77,7 @@ class ServiceProcesses:
     def start(self, name):
         service = self.services[name]
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "nameko"), "run",
-             "--config", str(self.root / service["dir"] / "config.yml"), _service_path(service)],
+            [str(Path(sys.executable).parent / "nameko"), "run", "--config", service["config"], service["path"]],
             env=dict(self.env, CARNET_SERVICE=name), cwd=self.root, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, start_new_session=True)
         threading.Thread(target=_copy_log, args=(name, process, self.log_path(name)), daemon=True).start()
