@@ -4,8 +4,13 @@
 Flask view *and* the OpenAPI operation from the same marshmallow schemas, so the document cannot drift
 from what the route accepts. The view receives a ``Call`` with the verified principal, the loaded body,
 query and path parameters, and returns data (dumped through ``response``) or a Flask response.
+
+The module permissions a route needs are declared with it (``permission=``: one ``(module, action)`` or
+several, some of them conditional ``Need``s) and listed in its OpenAPI operation (``x-permissions``), so the
+document states exactly what the server checks.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Response, json, request
@@ -13,11 +18,16 @@ from marshmallow import ValidationError
 
 from carnet_common.contracts import UNSTORABLE  # NUL, lone surrogates: refused as input errors (N-1)
 from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
-from carnet_gateway import auth
+from carnet_gateway import actors, auth
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 PREFIX = "/api/v1"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+# The problem statuses routes declare (``errors=``) beside the ones the registry adds itself.
+READ_ERRORS = (401, 403, 404)
+INPUT_ERRORS = READ_ERRORS + (422,)
+WRITE_ERRORS = READ_ERRORS + (409, 422)
+SEARCH_ERRORS = (401, 403, 422)
 
 
 class MalformedJson(InvalidInput):
@@ -28,6 +38,43 @@ class MalformedJson(InvalidInput):
 class UnsupportedMediaType(CarnetError):
     status = 415
     slug = "unsupported-media-type"
+
+
+@dataclass(frozen=True)
+class When:
+    """The condition of a conditional ``Need``: ``text`` is how the document states it; ``test`` decides it
+    from the loaded ``Call``. Without ``test`` the condition depends on a record only the route reads (a job's
+    kind, a trashed record's type): its view or its service checks the permission, the document states it."""
+    text: str
+    test: Callable = None
+
+    @classmethod
+    def query_flag(cls, name):
+        return cls(f"`{name}=true`", lambda call: bool(call.query.get(name)))
+
+
+@dataclass(frozen=True)
+class Need:
+    """A module permission a route requires: always, or ``when`` its condition holds."""
+    module: str
+    action: str
+    when: When = None
+
+    def document(self):
+        entry = {"module": self.module, "action": self.action}
+        if self.when is not None:
+            entry["when"] = self.when.text
+        return entry
+
+
+def needs_of(permission):
+    """``permission=`` as declared (None, one ``(module, action)`` or ``Need``, or a sequence of them)."""
+    if permission is None:
+        return ()
+    if isinstance(permission, Need) or (isinstance(permission, tuple) and len(permission) == 2
+                                        and all(isinstance(part, str) for part in permission)):
+        permission = [permission]
+    return tuple(need if isinstance(need, Need) else Need(*need) for need in permission)
 
 
 @dataclass
@@ -46,8 +93,10 @@ class Operation:
     errors: tuple = ()
     many: bool = False
     extra_responses: dict = field(default_factory=dict)
+    name: str = None
 
     def __post_init__(self):
+        self.needs = needs_of(self.permission)
         # Built once: instantiating a nested marshmallow schema deep-copies its fields (about 2 ms for
         # ``Me``, most of a request's CPU); load and dump keep no per-call state, so one instance serves all.
         self.body_schema = _instance(self.body)
@@ -56,7 +105,8 @@ class Operation:
 
     @property
     def endpoint(self):
-        return f"{self.method.lower()}_{self.view.__module__.rsplit('.', 1)[-1]}_{self.view.__name__}"
+        """Also the operationId: ``name`` stands for the view's name where one view serves several routes."""
+        return f"{self.method.lower()}_{self.view.__module__.rsplit('.', 1)[-1]}_{self.name or self.view.__name__}"
 
     @property
     def flask_path(self):
@@ -70,10 +120,9 @@ class Call:
     query: dict
     path: dict
 
-    @property
-    def actor(self):
-        """What every org-scoped RPC receives (STYLE.md: pass the caller explicitly)."""
-        return auth.actor_of(self.principal)
+    def actor(self, shape=actors.IDENTITY):
+        """The caller as the service receiving it declares its actor (``actors.py``)."""
+        return shape.of(self.principal)
 
 
 class Api:
@@ -81,12 +130,12 @@ class Api:
         self.operations = []
 
     def route(self, path, method, *, auth=USER, summary, tags, body=None, query=None, response=None,
-              status=200, permission=None, errors=(), many=False, extra_responses=None):
+              status=200, permission=None, errors=(), many=False, extra_responses=None, name=None):
         def decorator(view):
             self.operations.append(Operation(
                 path=path, method=method.upper(), view=view, auth=auth, summary=summary, tags=tuple(tags),
                 body=body, query=query, response=response, status=status, permission=permission,
-                errors=tuple(errors), many=many, extra_responses=extra_responses or {}))
+                errors=tuple(errors), many=many, extra_responses=extra_responses or {}, name=name))
             return view
         return decorator
 
@@ -155,7 +204,10 @@ def _make_view(operation):
         principal = None
         if operation.auth != PUBLIC:
             principal = auth.authenticate()
-            auth.authorize(principal, operation.auth, operation.permission)
+            auth.authorize(principal, operation.auth)
+            for need in operation.needs:
+                if need.when is None:
+                    auth.require(principal, need.module, need.action)
         if any(UNSTORABLE.search(value) for value in path_params.values()):
             raise NotFound()  # no record has such an id
         try:
@@ -165,7 +217,11 @@ def _make_view(operation):
             raise InvalidInput(errors=flatten_messages(exc.messages)) from None
         if operation.body is None and operation.method in BODY_METHODS and request.get_data(cache=True):
             raise InvalidInput("json_object_expected", errors={"_schema": ["Unknown field."]})
-        result = operation.view(Call(principal=principal, body=body, query=query, path=path_params))
+        call = Call(principal=principal, body=body, query=query, path=path_params)
+        for need in operation.needs:  # conditions read the loaded query and body
+            if need.when is not None and need.when.test is not None and need.when.test(call):
+                auth.require(principal, need.module, need.action)
+        result = operation.view(call)
         if isinstance(result, Response):
             return result
         if operation.status == 204:

@@ -13,6 +13,7 @@ from flask import current_app, g, request
 
 from carnet_common import redis_keys
 from carnet_common.errors import Forbidden, TooManyRequests, Unauthorized
+from carnet_gateway import services
 
 
 def _bearer_token():
@@ -41,7 +42,7 @@ def authenticate():
     principal = json.loads(cached) if cached else None
     if principal is None or principal.get("generation") != generation:
         try:
-            principal = current_app.extensions["carnet.rpc"].call("identity", "get_principal", user_id)
+            principal = services.identity.call("get_principal", user_id)
         except Unauthorized:
             redis.delete(redis_keys.session_key(digest))
             raise Unauthorized("session_invalid") from None
@@ -51,11 +52,6 @@ def authenticate():
     principal["token_digest"] = digest
     g.principal = principal
     return principal
-
-
-def actor_of(principal):
-    return {"org_id": principal["organization"]["id"], "user_id": principal["user"]["id"],
-            "is_admin": principal["is_admin"], "request_id": g.get("request_id")}
 
 
 def may(principal, module, action):
@@ -90,13 +86,15 @@ def denied_custom(principal, module):
                   if key.startswith(prefix) and not (entry or {}).get("read"))
 
 
-def authorize(principal, level, permission=None):
+def authorize(principal, level):
     if level == "admin" and not principal["is_admin"]:
         raise Forbidden("admin_only")
-    if permission is not None:
-        module, action = permission
-        if not may(principal, module, action):
-            raise Forbidden("missing_permission", params={"module": module, "action": action})
+
+
+def require(principal, module, action):
+    """403 naming the module and action the role lacks (S-3)."""
+    if not may(principal, module, action):
+        raise Forbidden("missing_permission", params={"module": module, "action": action})
 
 
 # Login throttling (S-10), shared by every gateway worker via Redis. Failures are counted per username

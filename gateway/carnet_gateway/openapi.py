@@ -3,7 +3,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from carnet_gateway import messages
-from carnet_gateway.api import PREFIX, PUBLIC
+from carnet_gateway.api import ADMIN, PREFIX, PUBLIC
 from carnet_gateway.schemas import Problem
 
 
@@ -28,6 +28,9 @@ def build_spec(api, *, version="0.1.0"):
     paths = {}
     for op in api.operations:
         operation = {"summary": op.summary, "tags": list(op.tags), "operationId": op.endpoint}
+        if op.needs:
+            operation["description"] = _permissions_text(op.needs)
+            operation["x-permissions"] = [need.document() for need in op.needs]
         parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
                       for name in _path_params(op.path)]
         if op.query is not None:
@@ -53,6 +56,8 @@ def build_spec(api, *, version="0.1.0"):
         statuses = set(op.errors) | {503, 504}
         if op.auth != PUBLIC:
             statuses |= {401}
+        if op.needs or op.auth == ADMIN:
+            statuses |= {403}
         if op.body is not None:
             statuses |= {400, 413, 415, 422}
         if op.query is not None:
@@ -65,6 +70,12 @@ def build_spec(api, *, version="0.1.0"):
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def _permissions_text(needs):
+    """The permissions in words, for readers of the browsable page (``x-permissions`` has them as data)."""
+    stated = [f"{need.module}.{need.action}" + (f" when {need.when.text}" if need.when else "") for need in needs]
+    return "Needs the role's permissions: " + "; ".join(stated) + "."
 
 
 def _path_params(path):

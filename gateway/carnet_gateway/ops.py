@@ -7,6 +7,8 @@ from flask import Blueprint, Response, current_app
 from flask_swagger_ui import get_swaggerui_blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
+from carnet_gateway import services
+
 blueprint = Blueprint("ops", __name__)
 _ready_cache = {"at": 0.0, "status": None}
 
@@ -35,10 +37,9 @@ def _check_readiness():
         checks["redis"] = "ok"
     except Exception:  # noqa: BLE001 - readiness reports, never raises
         checks["redis"] = "unreachable"
-    rpc = current_app.extensions["carnet.rpc"]
     for service in current_app.config["CARNET"].readiness_services:
         try:
-            rpc.call(service, "ping")
+            services.Service(service).call("ping")
             checks[service] = "ok"
         except Exception:  # noqa: BLE001
             checks[service] = "unreachable"

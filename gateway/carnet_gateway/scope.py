@@ -11,6 +11,7 @@ import json
 from flask import current_app, g
 
 from carnet_common import redis_keys
+from carnet_gateway import services
 
 TTL_SECONDS = 60
 
@@ -29,8 +30,7 @@ def active_list_ids(principal, contacts_actor):
     cached = redis.get(_cache_key(user_id, generation))
     if cached is not None:
         return json.loads(cached)
-    rpc = current_app.extensions["carnet.rpc"]
-    list_ids = rpc.call("contacts", "get_selected_lists", contacts_actor)["list_ids"]
+    list_ids = services.contacts.call("get_selected_lists", contacts_actor)["list_ids"]
     redis.set(_cache_key(user_id, generation), json.dumps(list_ids), ex=TTL_SECONDS)
     return list_ids
 

@@ -148,7 +148,7 @@ def test_tasks_through_the_gateway(tasks_url, tasks_relay):
 
     # board and one-PATCH move (T-2)
     ok(admin.patch(f"/tasks/{task['id']}", json={"status": "done"}))
-    board = ok(admin.get("/tasks?view=board"))
+    board = ok(admin.get("/tasks/board"))
     assert [(c["status"], [t["id"] for t in c["items"]]) for c in board["columns"]] == [
         ("todo", []), ("in_progress", []), ("done", [task["id"]])]
 

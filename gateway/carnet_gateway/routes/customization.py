@@ -6,15 +6,14 @@ Administrators manage custom fields and layouts (S-9); everyone reads them, with
 role may not read (S-3) nor, except administrators on the custom-field routes, hidden ones. Saved
 filters belong to their user: another user's filter is a 404.
 """
-from carnet_gateway import auth, problems
-from carnet_gateway.api import ADMIN, api
-from carnet_gateway.routes import opportunities as opportunities_routes
-from carnet_gateway.routes.contacts import actor, rpc, unreadable_keys
+from carnet_gateway import actors, auth, services
+from carnet_gateway.api import ADMIN, READ_ERRORS, WRITE_ERRORS, api
+from carnet_gateway.records import unreadable_keys
 from carnet_gateway.schemas import customization as s
 
 FIELDS, FILTERS, LAYOUTS = ("custom fields",), ("filters",), ("layouts",)
-READ_ERRORS = (401, 403, 404)
-WRITE_ERRORS = (401, 403, 404, 409, 422)
+# The opportunities service's custom-field RPCs read the caller's language; they filter no records.
+OPPORTUNITY_FIELDS_ACTOR = actors.Shape(visibility=True, language=True)
 
 
 def _readable_field(principal, module, key):
@@ -25,47 +24,43 @@ def _readable_field(principal, module, key):
            errors=READ_ERRORS, summary="Custom fields of contacts or accounts (hidden ones: administrators only)")
 def list_custom_fields(call):
     module = call.path["module"]
-    return [f for f in rpc("list_custom_fields", actor(call), module)
-            if _readable_field(call.principal, module, f["key"])]
+    found = services.contacts.call("list_custom_fields", call.actor(actors.CONTACTS), module)
+    return [field for field in found if _readable_field(call.principal, module, field["key"])]
 
 
 @api.route("/custom-fields/{module}", "POST", auth=ADMIN, body=s.CustomFieldCreate, response=s.CustomFieldRead,
            status=201, tags=FIELDS, errors=WRITE_ERRORS,
            summary="Add a custom field (at most 70 per module; key unique per module: 409)")
 def create_custom_field(call):
-    return rpc("create_custom_field", actor(call), call.path["module"], call.body)
+    return services.contacts.call("create_custom_field", call.actor(actors.CONTACTS), call.path["module"], call.body)
 
 
 @api.route("/custom-fields/{module}/{key}", "PATCH", auth=ADMIN, body=s.CustomFieldUpdate,
            response=s.CustomFieldRead, tags=FIELDS, errors=WRITE_ERRORS,
            summary="Change a custom field's labels, hidden flag, height or choices (never its key or type)")
 def update_custom_field(call):
-    return rpc("update_custom_field", actor(call), call.path["module"], call.path["key"], call.body)
+    return services.contacts.call("update_custom_field", call.actor(actors.CONTACTS), call.path["module"],
+                                  call.path["key"], call.body)
 
 
 @api.route("/custom-fields/{module}/{key}", "DELETE", auth=ADMIN, status=204, tags=FIELDS, errors=READ_ERRORS,
            summary="Delete a custom field and its values on every record")
 def delete_custom_field(call):
-    rpc("delete_custom_field", actor(call), call.path["module"], call.path["key"])
+    services.contacts.call("delete_custom_field", call.actor(actors.CONTACTS), call.path["module"], call.path["key"])
 
 
-# Opportunity custom fields (C-14), owned by the opportunities service --------------------------------------
+# Opportunity custom fields (C-14), owned by the opportunities service: the same RPCs as contacts' --------------
 # Static paths: werkzeug matches them before ``/custom-fields/{module}``.
 
 OPPORTUNITIES = "opportunities"
-
-
-def _opportunities_rpc(method, call, *args):
-    """The opportunities service's method of the same name and arguments as the contacts service's."""
-    return opportunities_routes.rpc(method, {**actor(call), "language": problems.language()}, OPPORTUNITIES, *args)
 
 
 @api.route("/custom-fields/opportunities", "GET", response=s.OpportunityCustomFieldRead, many=True, tags=FIELDS,
            errors=READ_ERRORS, summary="Custom fields of opportunities, with the product type a field is tied to "
                                        "(hidden ones: administrators only)")
 def list_opportunity_custom_fields(call):
-    return [f for f in _opportunities_rpc("list_custom_fields", call)
-            if _readable_field(call.principal, OPPORTUNITIES, f["key"])]
+    found = services.opportunities.call("list_custom_fields", call.actor(OPPORTUNITY_FIELDS_ACTOR), OPPORTUNITIES)
+    return [field for field in found if _readable_field(call.principal, OPPORTUNITIES, field["key"])]
 
 
 @api.route("/custom-fields/opportunities", "POST", auth=ADMIN, body=s.OpportunityCustomFieldCreate,
@@ -73,7 +68,8 @@ def list_opportunity_custom_fields(call):
            summary="Add a custom field to opportunities, optionally tied to a product type (at most 70; key "
                    "unique: 409)")
 def create_opportunity_custom_field(call):
-    return _opportunities_rpc("create_custom_field", call, call.body)
+    return services.opportunities.call("create_custom_field", call.actor(OPPORTUNITY_FIELDS_ACTOR), OPPORTUNITIES,
+                                       call.body)
 
 
 @api.route("/custom-fields/opportunities/{key}", "PATCH", auth=ADMIN, body=s.OpportunityCustomFieldUpdate,
@@ -81,56 +77,58 @@ def create_opportunity_custom_field(call):
            summary="Change an opportunity field's labels, hidden flag, height, choices or product type (never its "
                    "key or type)")
 def update_opportunity_custom_field(call):
-    return _opportunities_rpc("update_custom_field", call, call.path["key"], call.body)
+    return services.opportunities.call("update_custom_field", call.actor(OPPORTUNITY_FIELDS_ACTOR), OPPORTUNITIES,
+                                       call.path["key"], call.body)
 
 
 @api.route("/custom-fields/opportunities/{key}", "DELETE", auth=ADMIN, status=204, tags=FIELDS, errors=READ_ERRORS,
            summary="Delete an opportunity custom field and its values on every opportunity")
 def delete_opportunity_custom_field(call):
-    _opportunities_rpc("delete_custom_field", call, call.path["key"])
+    services.opportunities.call("delete_custom_field", call.actor(OPPORTUNITY_FIELDS_ACTOR), OPPORTUNITIES,
+                                call.path["key"])
 
 
 @api.route("/filters/{module}", "GET", response=s.FilterRead, many=True, tags=FILTERS, errors=READ_ERRORS,
            summary="The caller's saved filters of a module (contacts or accounts)")
 def list_filters(call):
-    return rpc("list_filters", actor(call), call.path["module"])
+    return services.contacts.call("list_filters", call.actor(actors.CONTACTS), call.path["module"])
 
 
 @api.route("/filters/{module}", "POST", body=s.FilterCreate, response=s.FilterRead, status=201, tags=FILTERS,
            errors=WRITE_ERRORS, summary="Save criteria under a name (validated: 422 naming the bad path)")
 def create_filter(call):
-    return rpc("create_filter", actor(call), call.path["module"], call.body, unreadable_keys(call.principal))
+    return services.contacts.call("create_filter", call.actor(actors.CONTACTS), call.path["module"], call.body,
+                                  unreadable_keys(call.principal))
 
 
 @api.route("/filters/{module}/{filter_id}", "PATCH", body=s.FilterUpdate, response=s.FilterRead, tags=FILTERS,
            errors=WRITE_ERRORS, summary="Rename a saved filter or change its criteria")
 def update_filter(call):
-    return rpc("update_filter", actor(call), call.path["module"], call.path["filter_id"], call.body,
-               unreadable_keys(call.principal))
+    return services.contacts.call("update_filter", call.actor(actors.CONTACTS), call.path["module"],
+                                  call.path["filter_id"], call.body, unreadable_keys(call.principal))
 
 
 @api.route("/filters/{module}/{filter_id}", "DELETE", status=204, tags=FILTERS, errors=READ_ERRORS,
            summary="Delete a saved filter")
 def delete_filter(call):
-    rpc("delete_filter", actor(call), call.path["module"], call.path["filter_id"])
+    services.contacts.call("delete_filter", call.actor(actors.CONTACTS), call.path["module"], call.path["filter_id"])
 
 
 @api.route("/layouts/{module}", "GET", response=s.LayoutRead, tags=LAYOUTS, errors=READ_ERRORS,
            summary="The list columns of contacts or accounts, and the caller's remembered sort")
 def get_layout(call):
-    return _readable_layout(call.principal, call.path["module"], rpc("get_layout", actor(call), call.path["module"]))
+    layout = services.contacts.call("get_layout", call.actor(actors.CONTACTS), call.path["module"])
+    return _readable_layout(call.principal, call.path["module"], layout)
 
 
 @api.route("/layouts/{module}", "PUT", auth=ADMIN, body=s.LayoutPut, response=s.LayoutRead, tags=LAYOUTS,
            errors=WRITE_ERRORS, summary="Set the list columns (unknown fields: 422)")
 def put_layout(call):
-    return _readable_layout(call.principal, call.path["module"],
-                            rpc("put_layout", actor(call), call.path["module"], call.body))
+    layout = services.contacts.call("put_layout", call.actor(actors.CONTACTS), call.path["module"], call.body)
+    return _readable_layout(call.principal, call.path["module"], layout)
 
 
 def _readable_layout(principal, module, layout):
     columns = [[name for name in column if auth.may_field(principal, module, name, "read")]
                for column in layout["columns"]]
     return {**layout, "columns": [column for column in columns if column]}
-
-

@@ -11,32 +11,20 @@ contacts'), so each call is one RPC to that service.
 """
 import base64
 
-from flask import Response, current_app, json
+from flask import Response, json, stream_with_context
 
-from carnet_common.errors import Conflict, Forbidden, NotFound
+from carnet_common.errors import Conflict, NotFound
 from carnet_common.jobs import owner_of
-from carnet_gateway import auth, messages, problems
-from carnet_gateway.api import api
-from carnet_gateway.routes.contacts import actor, readable, unreadable_keys
-from carnet_gateway.schemas import contacts as cs
+from carnet_gateway import actors, auth, messages, problems, records, services
+from carnet_gateway.api import Need, When, api
+from carnet_gateway.records import readable_fields, unreadable_keys
 from carnet_gateway.schemas import exports as s
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MODULES = {"contact": "contacts", "account": "accounts"}
 KIND_MODULES = {"export_contacts": "contacts", "export_accounts": "accounts",
                 "export_opportunities": "opportunities"}
 JOB_SERVICES = ("contacts", "opportunities")
 JOBS = ("jobs",)
-
-
-def rpc(method, *args):
-    return current_app.extensions["carnet.rpc"].call("contacts", method, *args)
-
-
-def readable_fields(principal, module):
-    """The record fields ``principal`` may read, by the same rule as every other response."""
-    schema = cs.ContactRead if module == "contacts" else cs.AccountRead
-    return sorted(readable(principal, module, dict.fromkeys(schema._declared_fields)))
 
 
 def attachment(body, filename, **headers):
@@ -52,16 +40,14 @@ def job_started(job_id):
     return Response(json.dumps(body), status=202, mimetype="application/json", headers={"Location": status_url})
 
 
-def _export(call, record_type):
-    principal, module = call.principal, MODULES[record_type]
-    if not auth.may(principal, module, "read"):
-        raise Forbidden("missing_permission", params={"module": module, "action": "read"})
-    request = {"record_type": record_type, "query": call.query,
+def _export(call, record):
+    principal, module = call.principal, record.module
+    request = {"record_type": record.kind, "query": call.query,
                "record_fields": readable_fields(principal, module),
-               "account_fields": readable_fields(principal, "accounts") if record_type == "contact" else [],
+               "account_fields": readable_fields(principal, "accounts") if record.with_account else [],
                "denied_custom": auth.denied_custom(principal, module), "unreadable": unreadable_keys(principal),
                "language": problems.language()}
-    result = rpc("export_records", actor(call), request)
+    result = services.contacts.call("export_records", call.actor(actors.CONTACTS), request)
     if "job_id" in result:
         return job_started(result["job_id"])
     return attachment(base64.b64decode(result["content"]), result["filename"], **{"X-Export-Rows": result["rows"]})
@@ -71,21 +57,20 @@ FILE = {"content": {MIME: {"schema": {"type": "string", "format": "binary"}}}}
 EXPORT_RESPONSES = {200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) rows", **FILE}}
 
 
-@api.route("/contacts/export.xlsx", "GET", query=s.ExportQuery, permission=("contacts", "export"),
-           response=s.JobStarted, status=202,
-           tags=("contacts",), errors=(401, 403, 422), extra_responses=EXPORT_RESPONSES,
-           summary="Export the contacts the search selects to .xlsx, with their account's columns (C-18); "
-                   "202 and a job above 5,000 rows")
-def export_contacts(call):
-    return _export(call, "contact")
+def _export_route(record):
+    # The export holds the rows a search returns: it needs the module's read permission as well.
+    @api.route(f"/{record.module}/export.xlsx", "GET", query=s.ExportQuery,
+               permission=[(record.module, "export"), (record.module, "read")], response=s.JobStarted, status=202,
+               tags=(record.module,), errors=(401, 403, 422), extra_responses=EXPORT_RESPONSES,
+               name=f"export_{record.module}",
+               summary=f"Export the {record.module} the search selects to .xlsx{record.export_note} (C-18); 202 and "
+                       "a job above 5,000 rows")
+    def export(call):
+        return _export(call, record)
 
 
-@api.route("/accounts/export.xlsx", "GET", query=s.ExportQuery, permission=("accounts", "export"),
-           response=s.JobStarted, status=202,
-           tags=("accounts",), errors=(401, 403, 422), extra_responses=EXPORT_RESPONSES,
-           summary="Export the accounts the search selects to .xlsx (C-18); 202 and a job above 5,000 rows")
-def export_accounts(call):
-    return _export(call, "account")
+for _record in records.RECORDS:
+    _export_route(_record)
 
 
 def job_service(job_id):
@@ -98,7 +83,7 @@ def job_service(job_id):
 
 def _job_rpc(call, method, *args):
     job_id = call.path["job_id"]
-    return current_app.extensions["carnet.rpc"].call(job_service(job_id), method, actor(call), job_id, *args)
+    return services.Service(job_service(job_id)).call(method, call.actor(actors.CONTACTS), job_id, *args)
 
 
 @api.route("/jobs/{job_id}", "GET", response=s.JobRead, tags=JOBS, errors=(401, 404),
@@ -112,21 +97,24 @@ def get_job(call):
 
 
 @api.route("/jobs/{job_id}/download", "GET", tags=JOBS, errors=(401, 403, 404, 409),
+           permission=[Need(module, "export", When(f"the job's kind is `{kind}` (checked once the job is read)"))
+                       for kind, module in KIND_MODULES.items()],
            extra_responses={200: {"description": "The .xlsx file", **FILE}},
            summary="The file a finished job produced (its owner only); 409 until it is done")
 def download_job(call):
+    # The module whose export permission applies is the job's kind, known only once the job is read (a
+    # contacts job id names the service, not whether it exports contacts or accounts).
     job = _job_rpc(call, "get_job")
-    module = KIND_MODULES.get(job["kind"])
-    if module is not None and not auth.may(call.principal, module, "export"):
-        raise Forbidden("missing_permission", params={"module": module, "action": "export"})
+    if job["kind"] in KIND_MODULES:
+        auth.require(call.principal, KIND_MODULES[job["kind"]], "export")
     if job["status"] != "done":
         raise Conflict("job_not_ready")
-    # the body is streamed after the view returns, out of the request context: what it needs is taken now
-    client, caller, job_id = current_app.extensions["carnet.rpc"], actor(call), job["id"]
-    service = job_service(job_id)
+    # the body is streamed after the view returns: the request context is kept for it (the RPC client, the
+    # request id of the actor)
+    service, caller, job_id = services.Service(job_service(job["id"])), call.actor(actors.CONTACTS), job["id"]
 
     def chunks():
         for seq in range(job["chunks"]):
-            yield base64.b64decode(client.call(service, "read_job_chunk", caller, job_id, seq)["data"])
+            yield base64.b64decode(service.call("read_job_chunk", caller, job_id, seq)["data"])
 
-    return attachment(chunks(), job["filename"], **{"Content-Length": job["size"]})
+    return attachment(stream_with_context(chunks()), job["filename"], **{"Content-Length": job["size"]})

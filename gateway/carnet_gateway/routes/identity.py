@@ -2,17 +2,12 @@
 from flask import current_app
 
 from carnet_common.errors import Forbidden, ServiceUnavailable, Unauthorized
-from carnet_gateway import auth, scope
-from carnet_gateway.api import ADMIN, PUBLIC, api
+from carnet_gateway import actors, auth, scope, services
+from carnet_gateway.api import ADMIN, INPUT_ERRORS, PUBLIC, WRITE_ERRORS, api
 from carnet_gateway.rpc import GatewayTimeout
 from carnet_gateway.schemas import identity as s
 
 AUTH, ORGS, USERS, ROLES = ("auth",), ("organizations",), ("users",), ("roles",)
-ADMIN_ERRORS = (401, 403, 404, 422)
-
-
-def rpc(method, *args):
-    return current_app.extensions["carnet.rpc"].call("identity", method, *args)
 
 
 # Sign-up and sessions --------------------------------------------------------------------------
@@ -22,7 +17,7 @@ def rpc(method, *args):
 def sign_up(call):
     if not current_app.config["CARNET"].signup_enabled:
         raise Forbidden("signup_disabled")
-    return rpc("create_organization", call.body)
+    return services.identity.call("create_organization", call.body)
 
 
 @api.route("/auth/login", "POST", auth=PUBLIC, body=s.LoginRequest, response=s.LoginResponse, tags=AUTH,
@@ -32,7 +27,7 @@ def login(call):
     username = call.body["username"]
     auth.check_login_allowed(username)
     try:
-        result = rpc("login", username, call.body["password"])
+        result = services.identity.call("login", username, call.body["password"])
     except Unauthorized:
         auth.record_login_failure(username)
         raise
@@ -43,15 +38,14 @@ def login(call):
 @api.route("/auth/logout", "POST", status=204, tags=AUTH, summary="Revoke the current token",
            errors=(401,))
 def logout(call):
-    rpc("logout", call.principal["token_digest"])
+    services.identity.call("logout", call.principal["token_digest"])
 
 
 @api.route("/me", "GET", response=s.Me, tags=AUTH, errors=(401,),
            summary="The current user with role, effective permissions, flags, organization and active lists")
 def me(call):
-    from carnet_gateway.routes.contacts import actor as contacts_actor
     try:
-        selected = scope.active_list_ids(call.principal, contacts_actor(call))
+        selected = scope.active_list_ids(call.principal, call.actor(actors.CONTACTS))
     except (ServiceUnavailable, GatewayTimeout):
         selected = None  # the rest of /me still answers while contacts is down
     return {**call.principal, "selected_list_ids": selected}
@@ -62,13 +56,13 @@ def me(call):
 @api.route("/organization", "GET", response=s.OrganizationRead, tags=ORGS, errors=(401,),
            summary="The caller's organization profile and plan limits")
 def get_organization(call):
-    return rpc("get_organization", call.actor)
+    return services.identity.call("get_organization", call.actor())
 
 
 @api.route("/organization", "PATCH", auth=ADMIN, body=s.OrganizationUpdate, response=s.OrganizationRead,
            tags=ORGS, errors=(401, 403, 409, 422), summary="Update the organization profile or plan")
 def update_organization(call):
-    return rpc("update_organization", call.actor, call.body)
+    return services.identity.call("update_organization", call.actor(), call.body)
 
 
 # Users (S-1, S-4, S-5) -------------------------------------------------------------------------
@@ -76,19 +70,19 @@ def update_organization(call):
 @api.route("/users", "GET", query=s.UserQuery, response=s.UserPage, tags=USERS, errors=(401, 422),
            summary="Users of the organization (every user may list them: reps are chosen among them)")
 def list_users(call):
-    return rpc("list_users", call.actor, call.query)
+    return services.identity.call("list_users", call.actor(), call.query)
 
 
 @api.route("/users", "POST", auth=ADMIN, body=s.UserCreate, response=s.UserRead, status=201, tags=USERS,
            errors=(401, 403, 409, 422), summary="Create a user")
 def create_user(call):
-    return rpc("create_user", call.actor, call.body)
+    return services.identity.call("create_user", call.actor(), call.body)
 
 
 @api.route("/users/{user_id}", "GET", response=s.UserRead, tags=USERS, errors=(401, 404),
            summary="One user")
 def get_user(call):
-    return rpc("get_user", call.actor, call.path["user_id"])
+    return services.identity.call("get_user", call.actor(), call.path["user_id"])
 
 
 @api.route("/users/{user_id}", "PATCH", body=s.UserUpdate, response=s.UserRead, tags=USERS,
@@ -97,13 +91,14 @@ def get_user(call):
                    "name, email, password and language; everything else needs an administrator")
 def update_user(call):
     # A new password ends the user's other sessions; the caller's own one stays (S-1).
-    return rpc("update_user", call.actor, call.path["user_id"], call.body, call.principal["token_digest"])
+    return services.identity.call("update_user", call.actor(), call.path["user_id"], call.body,
+                                  call.principal["token_digest"])
 
 
 @api.route("/users/{user_id}", "DELETE", auth=ADMIN, status=204, tags=USERS, errors=(401, 403, 404, 409),
            summary="Delete a user: no more login, gone from user lists, kept as rep of existing records")
 def delete_user(call):
-    rpc("delete_user", call.actor, call.path["user_id"])
+    services.identity.call("delete_user", call.actor(), call.path["user_id"])
 
 
 # Roles and permissions (S-2, S-3) --------------------------------------------------------------
@@ -111,41 +106,41 @@ def delete_user(call):
 @api.route("/roles", "GET", auth=ADMIN, response=s.RoleRead, many=True, tags=ROLES, errors=(401, 403),
            summary="Roles of the organization")
 def list_roles(call):
-    return rpc("list_roles", call.actor)
+    return services.identity.call("list_roles", call.actor())
 
 
 @api.route("/roles", "POST", auth=ADMIN, body=s.RoleWrite, response=s.RoleRead, status=201, tags=ROLES,
-           errors=ADMIN_ERRORS + (409,), summary="Create a role")
+           errors=WRITE_ERRORS, summary="Create a role")
 def create_role(call):
-    return rpc("create_role", call.actor, call.body)
+    return services.identity.call("create_role", call.actor(), call.body)
 
 
 @api.route("/roles/{role_id}", "PATCH", auth=ADMIN, body=s.RoleWrite, response=s.RoleRead, tags=ROLES,
-           errors=ADMIN_ERRORS + (409,), summary="Rename a role")
+           errors=WRITE_ERRORS, summary="Rename a role")
 def update_role(call):
-    return rpc("update_role", call.actor, call.path["role_id"], call.body)
+    return services.identity.call("update_role", call.actor(), call.path["role_id"], call.body)
 
 
 @api.route("/roles/{role_id}", "DELETE", auth=ADMIN, status=204, tags=ROLES, errors=(401, 403, 404, 409),
            summary="Delete a role no user holds")
 def delete_role(call):
-    rpc("delete_role", call.actor, call.path["role_id"])
+    services.identity.call("delete_role", call.actor(), call.path["role_id"])
 
 
 @api.route("/roles/{role_id}/permissions", "GET", auth=ADMIN, response=s.Permissions, tags=ROLES,
            errors=(401, 403, 404), summary="A role's permissions per module, field and special entry")
 def get_permissions(call):
-    return rpc("get_permissions", call.actor, call.path["role_id"])
+    return services.identity.call("get_permissions", call.actor(), call.path["role_id"])
 
 
 @api.route("/roles/{role_id}/permissions", "PUT", auth=ADMIN, body=s.Permissions, response=s.Permissions,
-           tags=ROLES, errors=ADMIN_ERRORS,
+           tags=ROLES, errors=INPUT_ERRORS,
            summary="Replace a role's permissions (missing entries are false); effective at the next request")
 def set_permissions(call):
-    return rpc("set_permissions", call.actor, call.path["role_id"], call.body)
+    return services.identity.call("set_permissions", call.actor(), call.path["role_id"], call.body)
 
 
 @api.route("/audit", "GET", auth=ADMIN, query=s.PageQuery, response=s.AuditPage, tags=ORGS,
            errors=(401, 403, 422), summary="Security journal: users, roles and permission changes")
 def list_audit(call):
-    return rpc("list_audit", call.actor, call.query)
+    return services.identity.call("list_audit", call.actor(), call.query)

@@ -3,44 +3,18 @@ by the opportunities service (``carnet_opportunities``).
 
 Visibility is the service's, decided on its read model of contacts: the gateway supplies the caller's
 selected accessible lists (asked of contacts once per request) with the flags and subordinates of the
-principal — see ``actor``, which the tasks and dashboard routes import too. Module permissions
+principal (``actors.OPPORTUNITIES``). Module permissions
 (opportunities read/write/delete/export) are declared beside each route. Custom field values (C-14) follow the
 field permissions ``opportunities.custom.<key>`` (S-3): an unreadable one is left out of every response and
 export, writing an unwritable one is a 403 naming it.
 """
 import base64
 
-from flask import current_app
-
-from carnet_gateway import auth, problems, scope
-from carnet_gateway.api import ADMIN, api
-from carnet_gateway.routes import contacts as contacts_routes
+from carnet_gateway import actors, auth, services
+from carnet_gateway.api import ADMIN, READ_ERRORS, SEARCH_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.routes import exports
 from carnet_gateway.schemas import exports as export_schemas
 from carnet_gateway.schemas import opportunities as s
-
-
-def rpc(method, *args):
-    return current_app.extensions["carnet.rpc"].call("opportunities", method, *args)
-
-
-def selected_list_ids(call):
-    """The caller's active lists (L-2), from the gateway's Redis cache (``scope.py``)."""
-    return scope.active_list_ids(call.principal, contacts_routes.actor(call))
-
-
-def actor(call):
-    """The actor every opportunities/tasks RPC receives: the caller, their flags (all_contacts,
-    hierarchy_contacts, own_records_only), subordinates and selected accessible list ids."""
-    return {**contacts_routes.actor(call), "list_ids": selected_list_ids(call)}
-
-
-# Module permissions and the actor ----------------------------------------------------------------------------
-
-def opportunities_actor(call):
-    """``actor`` with the caller's language (stage labels, export headers)."""
-    return {**actor(call), "language": problems.language()}
-
 
 # Custom field permissions (S-3, C-14) ------------------------------------------------------------------------
 
@@ -62,8 +36,6 @@ def check_writable(principal, body):
 
 
 STAGES, OPPORTUNITIES = ("stages",), ("opportunities",)
-READ_ERRORS = (401, 403, 404)
-WRITE_ERRORS = (401, 403, 404, 409, 422)
 
 
 # Stages (O-3) -----------------------------------------------------------------------------------------------
@@ -72,36 +44,40 @@ WRITE_ERRORS = (401, 403, 404, 409, 422)
            errors=(401, 403), summary="The stages with their fixed probabilities and colours, labels in the "
                                       "caller's language (and both), and their sub-stages")
 def list_stages(call):
-    return rpc("list_stages", opportunities_actor(call))
+    return services.opportunities.call("list_stages", call.actor(actors.OPPORTUNITIES))
 
 
 @api.route("/stages/{stage_id}", "PATCH", auth=ADMIN, body=s.StageUpdate, response=s.StageRead, tags=STAGES,
            errors=WRITE_ERRORS, summary="Rename a stage (labels only: probability and colour are fixed, 422)")
 def rename_stage(call):
-    return rpc("rename_stage", opportunities_actor(call), call.path["stage_id"], call.body)
+    return services.opportunities.call("rename_stage", call.actor(actors.OPPORTUNITIES), call.path["stage_id"],
+                                       call.body)
 
 
 @api.route("/stages/{stage_id}/substages", "POST", auth=ADMIN, body=s.SubstageCreate, response=s.SubstageRead,
            status=201, tags=STAGES, errors=WRITE_ERRORS,
            summary="Add a sub-stage under a stage; `locked` for one an accounting sync uses")
 def add_substage(call):
-    return rpc("add_substage", opportunities_actor(call), call.path["stage_id"], call.body)
+    return services.opportunities.call("add_substage", call.actor(actors.OPPORTUNITIES), call.path["stage_id"],
+                                       call.body)
 
 
 @api.route("/substages/{substage_id}", "PATCH", auth=ADMIN, body=s.SubstageUpdate, response=s.SubstageRead,
            tags=STAGES, errors=WRITE_ERRORS, summary="Rename a sub-stage; a locked one refuses (409)")
 def rename_substage(call):
-    return rpc("rename_substage", opportunities_actor(call), call.path["substage_id"], call.body)
+    return services.opportunities.call("rename_substage", call.actor(actors.OPPORTUNITIES),
+                                       call.path["substage_id"], call.body)
 
 
 # Opportunities (O-1, O-2, O-4, O-5, O-7) ---------------------------------------------------------------------
 
 @api.route("/opportunities", "GET", query=s.OpportunityQuery, response=s.OpportunityPage, tags=OPPORTUNITIES,
-           permission=("opportunities", "read"), errors=(401, 403, 422),
+           permission=("opportunities", "read"), errors=SEARCH_ERRORS,
            summary="The visible opportunities, 1–99 % first by oldest close date, then 0 % and 100 % newest "
                    "first (O-4); on an account, a contact (and its account), a stage, or q in the title")
 def search_opportunities(call):
-    return readable_page(call.principal, rpc("search_opportunities", opportunities_actor(call), call.query))
+    page = services.opportunities.call("search_opportunities", call.actor(actors.OPPORTUNITIES), call.query)
+    return readable_page(call.principal, page)
 
 
 @api.route("/opportunities", "POST", body=s.OpportunityCreate, response=s.OpportunityRead, status=201,
@@ -110,7 +86,8 @@ def search_opportunities(call):
                    "with product lines; totals are computed (O-5)")
 def create_opportunity(call):
     check_writable(call.principal, call.body)
-    return readable(call.principal, rpc("create_opportunity", opportunities_actor(call), call.body))
+    created = services.opportunities.call("create_opportunity", call.actor(actors.OPPORTUNITIES), call.body)
+    return readable(call.principal, created)
 
 
 @api.route("/opportunities/export.xlsx", "GET", query=s.ExportQuery, permission=("opportunities", "export"),
@@ -121,7 +98,8 @@ def create_opportunity(call):
                    "above 5,000 (poll GET /jobs/{id}, then download)")
 def export_opportunities(call):
     denied = auth.denied_custom(call.principal, MODULE)
-    result = rpc("export_opportunities", opportunities_actor(call), call.query, denied)
+    result = services.opportunities.call("export_opportunities", call.actor(actors.OPPORTUNITIES), call.query,
+                                         denied)
     if "job_id" in result:
         return exports.job_started(result["job_id"])
     return exports.attachment(base64.b64decode(result["content"]), result["filename"],
@@ -132,7 +110,9 @@ def export_opportunities(call):
            permission=("opportunities", "read"), errors=READ_ERRORS,
            summary="One opportunity with its lines (404 when absent or its account is not visible)")
 def get_opportunity(call):
-    return readable(call.principal, rpc("get_opportunity", opportunities_actor(call), call.path["opportunity_id"]))
+    found = services.opportunities.call("get_opportunity", call.actor(actors.OPPORTUNITIES),
+                                        call.path["opportunity_id"])
+    return readable(call.principal, found)
 
 
 @api.route("/opportunities/{opportunity_id}", "PATCH", body=s.OpportunityUpdate, response=s.OpportunityRead,
@@ -140,12 +120,13 @@ def get_opportunity(call):
            summary="Update an opportunity; `lines` replaces them all; 409 when it comes from accounting (O-7)")
 def update_opportunity(call):
     check_writable(call.principal, call.body)
-    return readable(call.principal, rpc("update_opportunity", opportunities_actor(call), call.path["opportunity_id"],
-                                        call.body))
+    updated = services.opportunities.call("update_opportunity", call.actor(actors.OPPORTUNITIES),
+                                          call.path["opportunity_id"], call.body)
+    return readable(call.principal, updated)
 
 
 @api.route("/opportunities/{opportunity_id}", "DELETE", status=204, tags=OPPORTUNITIES,
            permission=("opportunities", "delete"), errors=(401, 403, 404, 409),
            summary="Delete an opportunity; 409 when it comes from accounting (O-7)")
 def delete_opportunity(call):
-    rpc("delete_opportunity", opportunities_actor(call), call.path["opportunity_id"])
+    services.opportunities.call("delete_opportunity", call.actor(actors.OPPORTUNITIES), call.path["opportunity_id"])

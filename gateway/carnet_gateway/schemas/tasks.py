@@ -85,8 +85,6 @@ class TaskRead(Contract):
 
 
 class TaskQuery(Contract):
-    view = fields.String(validate=validate.OneOf(("list", "board")),
-                         metadata={"description": "board: columns todo, in_progress, done (T-2)"})
     assignee_id = identifier()
     contact_id = identifier()
     account_id = identifier()
@@ -95,8 +93,13 @@ class TaskQuery(Contract):
     status = fields.String(validate=validate.OneOf(STATUSES, error="task_status_unknown"))
     type = fields.String(validate=validate.OneOf(TYPES, error="task_type_unknown"))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class TaskBoardQuery(TaskQuery):
+    """The list's filters; ``status`` keeps one column, ``page`` and ``per_page`` page every column."""
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
-                              metadata={"description": "Per column on the board."})
+                              metadata={"description": "Tasks per column."})
 
 
 class TaskColumn(Contract):
@@ -107,7 +110,7 @@ class TaskColumn(Contract):
 
 
 class TaskListRead(Contract):
-    """A page of tasks; with ``view=board`` the answer is a ``TaskBoardRead`` instead."""
+    """A page of tasks, soonest due first."""
     items = fields.List(fields.Nested(TaskRead))
     total = fields.Integer()
     page = fields.Integer()

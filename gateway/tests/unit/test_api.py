@@ -49,7 +49,7 @@ def registry():
                     tags=("things",))
     def archive(call):
         seen.append(call)
-        registry.actors.append(call.actor)
+        registry.actors.append(call.actor())
 
     @registry.route("/admin-things", "POST", auth=ADMIN, body=ThingWrite, summary="Admin", tags=("things",))
     def admin_create(call):

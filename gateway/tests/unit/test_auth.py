@@ -9,7 +9,7 @@ from carnet_common import redis_keys
 from carnet_common.errors import Forbidden, TooManyRequests, Unauthorized
 from carnet_gateway import auth
 
-# may / may_field / authorize -----------------------------------------------------------------------
+# may / may_field / authorize / require -----------------------------------------------------------------------
 
 
 def test_a_module_action_is_allowed_only_when_set_true():
@@ -63,11 +63,11 @@ def test_authorize_admin_routes_refuse_non_admins():
     auth.authorize(principal(is_admin=False), "user")
 
 
-def test_authorize_a_route_permission_names_module_and_action():
+def test_a_missing_module_permission_is_refused_naming_module_and_action():
     user = principal(modules={"contacts": {"read"}})
-    auth.authorize(user, "user", ("contacts", "read"))
+    auth.require(user, "contacts", "read")
     with pytest.raises(Forbidden) as caught:
-        auth.authorize(user, "user", ("contacts", "export"))
+        auth.require(user, "contacts", "export")
     assert caught.value.code == "missing_permission"
     assert caught.value.params == {"module": "contacts", "action": "export"}
 
