@@ -8,6 +8,8 @@ import pytest
 import requests
 from conftest import IDENTITY, assert_problem, attempt_login, start_stack, unique
 
+from carnet_testing import eventually
+
 RPC_TIMEOUT = 1.0
 
 
@@ -26,15 +28,6 @@ def identity_process(stack):
 def identity_answers(stack):
     """A login for nobody reaches identity and comes back 401 (not 503/504)."""
     return attempt_login(stack.url, unique("nobody"), "wrong-password-123").status_code == 401
-
-
-def wait_for(predicate, timeout=20, interval=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def test_sign_up_turned_off_is_a_403_problem(degraded):
@@ -62,7 +55,7 @@ def test_a_frozen_identity_is_a_504_problem(degraded):
         assert RPC_TIMEOUT <= elapsed < RPC_TIMEOUT + 5
     finally:
         os.killpg(process.pid, signal.SIGCONT)
-    assert wait_for(lambda: identity_answers(degraded))
+    eventually(lambda: identity_answers(degraded), what="identity answering again")
 
 
 def test_a_stopped_identity_is_a_503_problem_and_not_ready(degraded):
@@ -80,8 +73,8 @@ def test_a_stopped_identity_is_a_503_problem_and_not_ready(degraded):
         def not_ready():
             ready = requests.get(degraded.url + "/readyz", timeout=10)
             return ready.status_code == 503 and ready.json()["checks"]["identity"] == "unreachable"
-        assert wait_for(not_ready), "readyz kept saying ready with identity stopped"
+        eventually(not_ready, what="readyz saying identity is unreachable")
     finally:
         degraded.start_service(IDENTITY)
-    assert wait_for(lambda: identity_answers(degraded), timeout=60)
-    assert wait_for(lambda: requests.get(degraded.url + "/readyz", timeout=10).status_code == 200)
+    eventually(lambda: identity_answers(degraded), timeout=60, interval=0.3, what="identity answering again")
+    eventually(lambda: requests.get(degraded.url + "/readyz", timeout=10).status_code == 200, what="ready again")

@@ -7,9 +7,11 @@ import functools
 
 from stack import Stack  # noqa: F401
 from support import orgs, system
-from support.http import PASSWORD, assert_problem, login, ok, unique  # noqa: F401
+from support.http import PASSWORD, assert_problem, finished_job, login, ok, unique  # noqa: F401
 from support.http import ApiClient as Client
 from support.http import sign_up as _sign_up
+
+from carnet_testing import eventually  # noqa: F401
 
 sign_up = functools.partial(_sign_up, client_class=Client)
 start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts", LOG_LEVEL="WARNING")

@@ -3,7 +3,7 @@ organization, flags effective at the next request, field permissions, concurrenc
 import threading
 
 import pytest
-from conftest import assert_problem, ok, sign_up
+from conftest import assert_problem, eventually, ok, sign_up
 
 
 def _contact(client, lists, **fields):
@@ -169,25 +169,15 @@ def test_search_through_the_gateway(org):
 
 
 def test_rep_prefix_finds_contacts_by_the_reps_name_from_identity_events(org, member):
-    import time
     admin, user = org["admin"], member["user"]
     contact = _contact(admin, [org["shared"]], last_name="Représenté", rep1_id=user["id"])
     _contact(admin, [org["shared"]], last_name="Autre")
-    deadline = time.monotonic() + 15
-    while True:
-        found = [c["id"] for c in ok(admin.get("/contacts", params={"q": f"r1:{user['username']}"}))["items"]]
-        if found or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
-    assert found == [contact["id"]]
+
+    def found(q):
+        return [c["id"] for c in ok(admin.get("/contacts", params={"q": q}))["items"]]
+    assert eventually(lambda: found(f"r1:{user['username']}"), timeout=15) == [contact["id"]]
     ok(admin.patch(f"/users/{user['id']}", json={"full_name": "Hélène Bérubé"}))
-    deadline = time.monotonic() + 15
-    while True:
-        found = [c["id"] for c in ok(admin.get("/contacts", params={"q": "r1:berube"}))["items"]]
-        if found or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
-    assert found == [contact["id"]]
+    assert eventually(lambda: found("r1:berube"), timeout=15) == [contact["id"]]
 
 
 def test_accounts_follow_the_same_visibility_and_search(org, member):

@@ -1,11 +1,10 @@
 """Exports to .xlsx (C-18) and their jobs (N-4) through the gateway, on a stack of this module's own with
 ``EXPORT_SYNC_MAX_ROWS=3`` so that a job starts above three rows."""
 import io
-import time
 
 import openpyxl
 import pytest
-from conftest import Client, assert_problem, login, ok, sign_up, start_stack, unique
+from conftest import Client, assert_problem, finished_job, login, ok, sign_up, start_stack, unique
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DANGEROUS = ["=1+2", "+1 514", "-3", "@SUM(A1)", "\t=x", "\r=x"]
@@ -124,16 +123,6 @@ def test_bad_query_is_a_422(org):
     assert_problem(org["admin"].get("/contacts/export.xlsx", params={"criteria": "{"}), 422)
 
 
-def _wait(client, job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = ok(client.get(f"/jobs/{job_id}"))
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(job)
-
-
 def test_large_export_is_a_job_only_its_owner_can_read(base_url, org):
     admin = org["admin"]
     made = [ok(admin.post("/contacts", json={"last_name": f"Job{i}", "phone": "+1 514 555 000" + str(i),
@@ -142,7 +131,7 @@ def test_large_export_is_a_job_only_its_owner_can_read(base_url, org):
     assert response.status_code == 202, response.text
     job_id = response.json()["job_id"]
     assert response.headers["Location"] == f"/api/v1/jobs/{job_id}" == response.json()["status_url"]
-    job = _wait(admin, job_id)
+    job = finished_job(admin, job_id)
     assert job["status"] == "done" and job["progress"] == 100 and job["errors"] == []
     assert job["download_url"] == f"/api/v1/jobs/{job_id}/download"
     download = admin.get(f"/jobs/{job_id}/download")

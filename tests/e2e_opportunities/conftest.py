@@ -6,7 +6,7 @@ helpers live in tests/support, the names below are what those modules import ``f
 import functools
 
 from support import orgs, system
-from support.http import PASSWORD, assert_problem, login, ok, unique  # noqa: F401
+from support.http import PASSWORD, assert_problem, finished_job, login, ok, unique  # noqa: F401
 from support.http import ApiClient as Client
 from support.http import sign_up as _sign_up
 from support.orgs import add_member  # noqa: F401

@@ -2,11 +2,10 @@
 polls and downloads, its owner only; the export permission. On a stack of this module's own with
 ``EXPORT_SYNC_MAX_ROWS=3`` so that a job starts above three opportunities."""
 import io
-import time
 
 import openpyxl
 import pytest
-from conftest import add_member, assert_problem, eventually, ok, sign_up, start_stack
+from conftest import add_member, assert_problem, eventually, finished_job, ok, sign_up, start_stack
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTER = {"contacts": {"read": True}, "accounts": {"read": True},
@@ -56,23 +55,13 @@ def _started(client, **params):
     return job_id
 
 
-def _wait(client, job_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = ok(client.get(f"/jobs/{job_id}"))
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(job)
-
-
 def test_a_large_export_is_a_job_polled_then_downloaded_by_its_owner_only(org, account):
     admin = org["admin"]
     made = _opportunities(admin, account, 4, title="=1+2")
     small = _rows(admin.get("/opportunities/export.xlsx", params={"q": "nothing like it"}))
     assert len(small) == 1   # the headers only: up to three rows the file is the answer
     job_id = _started(admin, account_id=account["id"])
-    job = _wait(admin, job_id)
+    job = finished_job(admin, job_id)
     assert (job["status"], job["progress"], job["errors"], job["kind"]) == ("done", 100, [], "export_opportunities")
     assert job["download_url"] == f"/api/v1/jobs/{job_id}/download"
     download = admin.get(job["download_url"].removeprefix("/api/v1"))
@@ -95,7 +84,7 @@ def test_job_messages_follow_the_language_and_unknown_ids_are_404(org, account):
     _opportunities(admin, account, 4)
     job_id = _started(admin)
     admin.language = "fr"
-    assert _wait(admin, job_id)["status"] == "done"
+    assert finished_job(admin, job_id)["status"] == "done"
     for path in ("/jobs/opportunities:nothing", "/jobs/billing:nothing", "/jobs/not-a-job",
                  "/jobs/opportunities:nothing/download"):
         body = assert_problem(admin.get(path), 404)
@@ -109,7 +98,7 @@ def test_export_needs_the_export_permission_and_so_does_the_download(org, accoun
     client = member["client"]
     made = _opportunities(org["admin"], account, 4)
     job_id = _started(client)
-    assert _wait(client, job_id)["status"] == "done"
+    assert finished_job(client, job_id)["status"] == "done"
     assert [r[0].value for r in _rows(client.get(f"/jobs/{job_id}/download"))[1:]] == [o["id"] for o in made]
     modules = {**EXPORTER, "opportunities": {"read": True, "write": True, "export": False}}
     ok(org["admin"].put(f"/roles/{member['role']['id']}/permissions", json={"modules": modules, "fields": {}}))

@@ -4,6 +4,8 @@ import uuid
 
 import requests
 
+from carnet_testing import eventually
+
 API = "/api/v1"
 PASSWORD = "correct-horse-battery"
 
@@ -121,3 +123,9 @@ def assert_problem(response, status, *, code=None, fields=None):
         assert field in body.get("errors", {}), body
         assert body["errors"][field] and all(isinstance(m, str) and m for m in body["errors"][field]), body
     return body
+
+
+def finished_job(client, job_id, timeout=60):
+    """The background job (N-4) once it is done or failed, polled as a client would poll ``GET /jobs/{id}``."""
+    return eventually(lambda: ok(client.get(f"/jobs/{job_id}")), lambda job: job["status"] in ("done", "failed"),
+                      timeout=timeout, interval=0.2, what=f"job {job_id} finished")

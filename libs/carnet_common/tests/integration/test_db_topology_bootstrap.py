@@ -1,5 +1,4 @@
 """The database provider, queue declaration before producers run, and the bootstrap's database step."""
-import time
 
 import psycopg
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from carnet_common import bootstrap, db
 from carnet_common.topology import declare_event_queues
-from carnet_testing import unique_name
+from carnet_testing import eventually, unique_name
 
 
 def test_get_engine_gives_one_engine_per_url(database_url):
@@ -66,13 +65,10 @@ class Consumer:
         pass
 
 
-def waiting(channel, queue_name, expected=1, timeout=3):
-    deadline = time.monotonic() + timeout
-    while True:
-        count = channel.queue_declare(queue_name, passive=True)[1]
-        if count >= expected or time.monotonic() > deadline:
-            return count
-        time.sleep(0.02)
+def waiting(channel, queue_name, expected=1):
+    """The queue's message count once it holds ``expected`` (a confirmed publish may take a moment to count)."""
+    return eventually(lambda: channel.queue_declare(queue_name, passive=True)[1], lambda count: count >= expected,
+                      timeout=3, interval=0.02)
 
 
 def test_declared_queues_keep_events_published_before_the_consumer_starts(amqp_uri, broker):

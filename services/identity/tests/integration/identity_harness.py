@@ -1,7 +1,5 @@
 """What the identity integration tests use to reach the running service and its stores."""
 import json
-import time
-import urllib.request
 import uuid
 
 import sqlalchemy as sa
@@ -39,15 +37,6 @@ class Running:
                 continue
         return entries
 
-    def metric(self, name, **labels):
-        with urllib.request.urlopen(f"http://{self.http}/metrics", timeout=5) as response:
-            body = response.read().decode()
-        wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-        for line in body.splitlines():
-            if line.startswith(f"{name}{{{wanted}}} "):
-                return float(line.rsplit(" ", 1)[1])
-        return 0.0
-
 
 def unique(prefix="u"):
     return f"{prefix}{uuid.uuid4().hex[:10]}"
@@ -76,13 +65,3 @@ class Org:
 
 def actor(user):
     return {"org_id": user["org_id"], "user_id": user["id"], "is_admin": user["is_admin"]}
-
-
-def eventually(check, timeout=10, interval=0.05):
-    """Poll ``check`` until it returns a truthy value; the events path is asynchronous by design."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)

@@ -2,7 +2,8 @@
 import time
 
 import sqlalchemy as sa
-from identity_harness import eventually
+
+from carnet_testing import eventually
 
 
 def backends_waiting_on_a_lock(identity):

@@ -3,12 +3,13 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from identity_harness import PASSWORD, eventually
+from identity_harness import PASSWORD
 from kombu import Connection, Producer, Queue
 from nameko.standalone.events import get_event_exchange
 
 from carnet_common.errors import NotFound
 from carnet_common.events import make_envelope
+from carnet_testing import eventually, metric_value
 
 AUDIT_HANDLER = "identity.audit_user_created"
 
@@ -109,11 +110,11 @@ def test_the_same_envelope_delivered_twice_is_journaled_once(svc, org, identity,
     user = org.add_user()
     envelope = message_about(user_created_queue, user["id"]).payload
     assert eventually(lambda: audit_rows(identity, envelope["event_id"]))
-    duplicates = identity.metric("carnet_events_duplicate_total", handler=AUDIT_HANDLER, service="identity")
+    duplicates = metric_value(identity.http, "carnet_events_duplicate_total", handler=AUDIT_HANDLER, service="identity")
 
     publish(broker, envelope)
 
-    assert eventually(lambda: identity.metric("carnet_events_duplicate_total", handler=AUDIT_HANDLER,
+    assert eventually(lambda: metric_value(identity.http, "carnet_events_duplicate_total", handler=AUDIT_HANDLER,
                                               service="identity") > duplicates), "the redelivery was not handled"
     assert len(audit_rows(identity, envelope["event_id"])) == 1
     handled = query(identity, "SELECT handler FROM identity.inbox WHERE event_id = :id", id=envelope["event_id"])
@@ -122,7 +123,7 @@ def test_the_same_envelope_delivered_twice_is_journaled_once(svc, org, identity,
 
 def test_a_poison_event_is_retried_then_parked_while_other_events_flow(svc, org, identity, broker):
     poison = make_envelope({"org_id": None, "id": "ghost", "actor_id": None})
-    parked_before = identity.metric("carnet_events_parked_total", handler=AUDIT_HANDLER, service="identity")
+    parked_before = metric_value(identity.http, "carnet_events_parked_total", handler=AUDIT_HANDLER, service="identity")
 
     publish(broker, poison)
     healthy = org.add_user()
@@ -134,7 +135,7 @@ def test_a_poison_event_is_retried_then_parked_while_other_events_flow(svc, org,
     assert "audit_log" in rows[0]["last_error"] or "null value" in rows[0]["last_error"]
     assert audit_rows(identity, poison["event_id"]) == []
     assert query(identity, "SELECT * FROM identity.inbox WHERE event_id = :id", id=poison["event_id"]) == []
-    assert identity.metric("carnet_events_parked_total", handler=AUDIT_HANDLER, service="identity") == \
+    assert metric_value(identity.http, "carnet_events_parked_total", handler=AUDIT_HANDLER, service="identity") == \
         parked_before + 1
     assert eventually(lambda: query(identity, "SELECT 1 FROM identity.audit_log WHERE subject_id = :id",
                                     id=healthy["id"])), "a healthy event was held up by the poison"

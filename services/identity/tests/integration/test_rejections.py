@@ -1,11 +1,10 @@
 """A rejected request changes nothing that is stored (N-1): rows, outbox, audit, Redis."""
-import time
-
 import pytest
 import sqlalchemy as sa
-from identity_harness import PASSWORD, actor, eventually
+from identity_harness import PASSWORD, actor
 
 from carnet_common.errors import CarnetError
+from carnet_testing import eventually
 
 
 def org_snapshot(identity, org_id):
@@ -68,15 +67,16 @@ def test_rejected_requests_leave_every_stored_thing_as_it_was(svc, org, make_org
         lambda: svc.create_organization({"name": "Dup", "admin": {
             "username": top["username"], "password": PASSWORD, "full_name": "X", "email": "x@example.com"}}),
     ]
-    before = eventually(lambda: settled(identity, org.id))
-    assert before, "the organization's events never settled"
+    before = eventually(lambda: settled(identity, org.id), what="the organization's events settled")
 
     refused = []
     for call in rejected:
         with pytest.raises(CarnetError) as caught:
             call()
         refused.append(type(caught.value).__name__)
-    time.sleep(0.6)  # two outbox relay periods: anything wrongly written would be published by now
+    # A wrongly written event would be an outbox row committed with the refused request: waiting until every event
+    # of the organization is published and journaled again proves that nothing of the kind is still in flight.
+    after = eventually(lambda: settled(identity, org.id), what="the organization's events settled")
 
     assert set(refused) == {"Forbidden", "Conflict", "InvalidInput", "NotFound", "Unauthorized"}
-    assert org_snapshot(identity, org.id) == before
+    assert after == before

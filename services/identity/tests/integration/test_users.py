@@ -1,10 +1,11 @@
 """Users, seats, flags and hierarchy (S-1, S-4, S-5, S-7, S-9)."""
 import pytest
 import sqlalchemy as sa
-from identity_harness import PASSWORD, actor, eventually
+from identity_harness import PASSWORD, actor
 
 from carnet_common import redis_keys
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from carnet_testing import eventually
 
 
 def generation(identity, org_id):
