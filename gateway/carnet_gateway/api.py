@@ -7,7 +7,8 @@ query and path parameters, and returns data (dumped through ``response``) or a F
 
 The module permissions a route needs are declared with it (``permission=``: one ``(module, action)`` or
 several, some of them conditional ``Need``s) and listed in its OpenAPI operation (``x-permissions``), so the
-document states exactly what the server checks.
+document states exactly what the server checks. Unconditional ones are checked before the input is read;
+conditional ones once the query and body are loaded (their conditions read them), still before the view.
 """
 import re
 from collections.abc import Callable

@@ -12,7 +12,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import eventlet  # noqa: F401
 
+from flask import Flask  # noqa: E402
+
 from carnet_common import redis_keys  # noqa: E402
+from carnet_gateway import problems  # noqa: E402
 from carnet_gateway.app import create_app  # noqa: E402
 from carnet_gateway.settings import Settings  # noqa: E402
 
@@ -159,6 +162,26 @@ def app(redis, rpc):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def registry_app(registry, redis, rpc, **config):
+    """A bare Flask app serving only ``registry``'s routes (tests declare their own), with the fakes."""
+    app = Flask(__name__)
+    app.config.update(CARNET=make_settings(), TESTING=True, **config)
+    app.extensions.update({"carnet.redis": redis, "carnet.rpc": rpc})
+    registry.register(app)
+    problems.register(app)
+    return app
+
+
+def sign_in(client, redis, rpc, *, fields=None, **modules):
+    """``client`` authenticated as u1 of o1, whose role has ``modules`` (module → actions) and ``fields``;
+    effective at the next request, as after a role change (identity bumps the authorization generation)."""
+    open_session(redis, "tok")
+    rpc.answers[("identity", "get_principal")] = lambda user_id: principal(modules=modules, fields=fields)
+    redis.incr(redis_keys.authz_generation_key("o1"))
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer tok"
+    return client
 
 
 def open_session(redis, token, *, user_id="u1", org_id="o1", expires_in=3600):

@@ -1,12 +1,10 @@
 """The route registry: what a declared route accepts and refuses before its view runs (SPEC §10, N-1)."""
 import pytest
-from conftest import make_settings, open_session, principal
-from flask import Flask
+from conftest import open_session, principal, registry_app
 from marshmallow import ValidationError, fields, validate
 
 from carnet_common.contracts import Contract
 from carnet_gateway import api as api_module
-from carnet_gateway import problems
 from carnet_gateway.api import ADMIN, PUBLIC, USER, Api
 
 
@@ -62,17 +60,7 @@ def registry():
 
 @pytest.fixture
 def app(registry, redis, rpc):
-    app = Flask(__name__)
-    app.config.update(CARNET=make_settings(), MAX_CONTENT_LENGTH=8192, TESTING=True)
-    app.extensions.update({"carnet.redis": redis, "carnet.rpc": rpc})
-    registry.register(app)
-    problems.register(app)
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+    return registry_app(registry, redis, rpc, MAX_CONTENT_LENGTH=8192)
 
 
 def test_a_route_loads_its_body_and_dumps_its_response(client, registry):

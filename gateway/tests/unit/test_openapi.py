@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from carnet_gateway.api import PREFIX, PUBLIC, api
+from carnet_gateway.api import ADMIN, PREFIX, PUBLIC, api
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
@@ -89,6 +89,29 @@ def test_authenticated_routes_declare_bearer_security_and_401(document):
             assert "401" in operation["responses"]
         if op.body is not None:
             assert {"400", "413", "415", "422"} <= set(operation["responses"])
+
+
+def test_each_operation_lists_the_permissions_its_route_declares(document):
+    for op in api.operations:
+        operation = document["paths"][PREFIX + op.path][op.method.lower()]
+        assert operation.get("x-permissions", []) == [need.document() for need in op.needs], (op.method, op.path)
+        if op.needs or op.auth == ADMIN:
+            assert "403" in operation["responses"], (op.method, op.path)
+
+
+def test_permissions_checked_in_route_bodies_are_documented_beside_the_route(document):
+    paths = document["paths"]
+    assert paths[PREFIX + "/contacts/{contact_id}"]["delete"]["x-permissions"] == [
+        {"module": "contacts", "action": "delete"},
+        {"module": "accounts", "action": "delete", "when": "`delete_account=true`"}]
+    assert paths[PREFIX + "/accounts/export.xlsx"]["get"]["x-permissions"] == [
+        {"module": "accounts", "action": "export"}, {"module": "accounts", "action": "read"}]
+    assert [(p["module"], p["action"]) for p in paths[PREFIX + "/contacts/bulk"]["post"]["x-permissions"]] == [
+        ("contacts", "write"), ("contacts", "delete"), ("accounts", "delete")]
+    assert [(p["module"], p["action"]) for p in paths[PREFIX + "/jobs/{job_id}/download"]["get"]["x-permissions"]] \
+        == [("contacts", "export"), ("accounts", "export"), ("opportunities", "export")]
+    assert [(p["module"], p["action"]) for p in paths[PREFIX + "/trash/{trash_id}/restore"]["post"]["x-permissions"]] \
+        == [("contacts", "delete"), ("accounts", "delete")]
 
 
 def test_problem_responses_reference_the_problem_schema(document):

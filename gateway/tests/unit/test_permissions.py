@@ -1,13 +1,12 @@
 """A route declares every module permission it needs, conditional ones included, and the document lists them
 (S-3, SPEC §10): the registry refuses before the view runs, with a 403 naming the module and action."""
+import functools
+
 import pytest
-from conftest import make_settings, open_session, principal
-from flask import Flask
+from conftest import registry_app, sign_in
 from marshmallow import fields
 
-from carnet_common import redis_keys
 from carnet_common.contracts import Contract
-from carnet_gateway import problems
 from carnet_gateway.api import Api, Need, When, needs_of
 from carnet_gateway.openapi import build_spec
 
@@ -46,26 +45,12 @@ def registry():
 
 @pytest.fixture
 def app(registry, redis, rpc):
-    app = Flask(__name__)
-    app.config.update(CARNET=make_settings(), TESTING=True)
-    app.extensions.update({"carnet.redis": redis, "carnet.rpc": rpc})
-    registry.register(app)
-    problems.register(app)
-    return app
+    return registry_app(registry, redis, rpc)
 
 
 @pytest.fixture
-def as_role(app, redis, rpc):
-    """A client whose role has ``modules`` (module → actions), effective at its next request as after a role
-    change (identity bumps the organization's authorization generation)."""
-    def client(**modules):
-        open_session(redis, "tok")
-        rpc.answers[("identity", "get_principal")] = lambda user_id: principal(modules=modules)
-        redis.incr(redis_keys.authz_generation_key("o1"))
-        test_client = app.test_client()
-        test_client.environ_base["HTTP_AUTHORIZATION"] = "Bearer tok"
-        return test_client
-    return client
+def as_role(client, redis, rpc):
+    return functools.partial(sign_in, client, redis, rpc)
 
 
 def assert_missing(response, module, action):

@@ -12,7 +12,7 @@ from carnet_common.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from carnet_gateway import problems
+from carnet_gateway import messages, problems
 from carnet_gateway.rpc import BadGateway, GatewayTimeout
 
 
@@ -82,7 +82,8 @@ def test_each_carnet_error_becomes_its_problem(app, error, status, type_, header
     assert response.status_code == status == response.json["status"]
     assert response.json["type"] == f"urn:carnet:problem:{type_}"
     assert response.json["code"] == error.code
-    assert "{" not in response.json["detail"]
+    assert response.json["detail"] == messages.render(error.code, "en", error.params)
+    assert "{" not in response.json["detail"], "every placeholder of the message is filled"
     for name, value in headers.items():
         assert response.headers[name] == value
 
@@ -93,7 +94,7 @@ def test_an_unknown_route_and_a_wrong_method_are_problems(client):
     assert response.json["code"] == "route_not_found"
     response = client.delete("/api/v1/me")
     assert response.status_code == 405 and response.json["code"] == "method_not_allowed"
-    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
 def test_an_unexpected_exception_is_a_500_problem_without_details(app, client, redis, rpc):
@@ -103,6 +104,9 @@ def test_an_unexpected_exception_is_a_500_problem_without_details(app, client, r
     response = client.get("/api/v1/users", headers={"Authorization": "Bearer tok", "X-Request-Id": "r-500"})
     assert response.status_code == 500 and response.mimetype == "application/problem+json"
     assert response.json["code"] == "internal_error" and response.json["request_id"] == "r-500"
+    assert response.json == {"type": "urn:carnet:problem:internal-error", "title": "Internal error", "status": 500,
+                             "detail": "An unexpected error occurred.", "code": "internal_error",
+                             "request_id": "r-500"}
     assert "secret" not in response.get_data(as_text=True)
 
 

@@ -1,9 +1,10 @@
 """The served routes' declared permissions, the contact/account table and the task board, with fake Redis
 and RPC (what each route sends to which service, and what it refuses before sending anything)."""
-import pytest
-from conftest import open_session, principal
+import functools
 
-from carnet_common import redis_keys
+import pytest
+from conftest import sign_in
+
 from carnet_common.jobs import new_job_id
 from carnet_gateway import records
 from carnet_gateway.api import PREFIX, api
@@ -13,14 +14,7 @@ ALL = {"read", "write", "delete", "export"}
 
 @pytest.fixture
 def as_role(client, redis, rpc):
-    """The test client, authenticated as a user whose role has ``modules`` (module → actions)."""
-    def login(fields=None, **modules):
-        open_session(redis, "tok")
-        rpc.answers[("identity", "get_principal")] = lambda user_id: principal(modules=modules, fields=fields)
-        redis.incr(redis_keys.authz_generation_key("o1"))
-        client.environ_base["HTTP_AUTHORIZATION"] = "Bearer tok"
-        return client
-    return login
+    return functools.partial(sign_in, client, redis, rpc)
 
 
 def service_calls(rpc):
