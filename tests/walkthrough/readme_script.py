@@ -35,10 +35,10 @@ class Block:
 
     def curl_calls(self):
         """How many ``curl`` commands the block's code runs (comments left out: the README has no loops)."""
-        return sum(len(CURL.findall(_code(line))) for line in self.lines)
+        return sum(len(CURL.findall(strip_comment(line))) for line in self.lines)
 
 
-def _code(line):
+def strip_comment(line):
     """``line`` without a trailing ``# comment`` (a ``#`` inside quotes or ``${…#…}`` is kept)."""
     quote = None
     for index, char in enumerate(line):
@@ -125,7 +125,15 @@ def failure(stderr, blocks, readme_lines):
 
 
 def _locate(line_number, blocks, readme_lines):
+    """Where ``line_number`` is, and the whole command around it (the README indents continuation lines)."""
     block = next((b for b in blocks if b.start <= line_number <= b.end), None)
-    where = f"block {block.number} (README.md lines {block.start}-{block.end})" if block else "the prelude"
-    text = readme_lines[line_number - 1].strip() if block else ""
-    return f"{where}, README.md line {line_number}: {text}"
+    if block is None:
+        return f"the prelude, line {line_number}"
+    first = line_number
+    while first > block.start and readme_lines[first - 1][:1].isspace():
+        first -= 1
+    last = line_number
+    while last < block.end and readme_lines[last][:1].isspace():
+        last += 1
+    command = "\n    ".join(readme_lines[first - 1:last])
+    return f"block {block.number} (README.md lines {block.start}-{block.end}), README.md line {first}:\n    {command}"
