@@ -2,7 +2,8 @@
 
 - ``storage``: a fresh PostgreSQL database, RabbitMQ vhost and Redis prefix per run;
 - ``processes``: services as ``nameko run`` processes, as scripts/stack.py starts them;
-- ``waiting``: ``eventually`` (the one polling helper) and proofs that an event was handled.
+- ``waiting``: ``eventually`` (the one polling helper) and proofs that an event was handled;
+- ``mail``: a real SMTP server (``smtp_relay``) whose received messages a test reads.
 """
 from carnet_testing.processes import (
     ServiceProcesses,
