@@ -397,7 +397,7 @@ def _xlsx_rows(path):
 
 
 def explain_all(database_url, orgs, qp):
-    from carnet_contacts import usecases
+    from carnet_contacts.records import usecases
 
     engine = probes.make_engine(database_url)
     log = probes.StatementLog(engine)

@@ -238,7 +238,7 @@ def measure_http(base, case_list, args):
 
 def explain_all(database_url, orgs, setup, year):
     """EXPLAIN (ANALYZE, BUFFERS) of every statement the use cases behind the HTTP cases issue, in process."""
-    from carnet_contacts import usecases as contacts_usecases
+    from carnet_contacts.records import usecases as contacts_usecases
     from carnet_opportunities import dashboard, task_usecases, usecases
 
     # As the services' sessions run (carnet_common.db: no JIT), without their statement timeout so that a slow

@@ -2,7 +2,8 @@
 import pytest
 from test_identity_contracts import json_schema
 
-from carnet_contacts import contracts as rpc
+from carnet_contacts.lists import contracts as lists_rpc
+from carnet_contacts.records import contracts as rpc
 from carnet_gateway.schemas import contacts as http
 
 PAIRS = [
@@ -11,11 +12,11 @@ PAIRS = [
     (http.AccountContactCreate, rpc.AccountContactCreate),
     (http.AccountCreate, rpc.AccountCreate),
     (http.AccountUpdate, rpc.AccountUpdate),
-    (http.ListCreate, rpc.ListCreate),
-    (http.ListUpdate, rpc.ListUpdate),
+    (http.ListCreate, lists_rpc.ListCreate),
+    (http.ListUpdate, lists_rpc.ListUpdate),
     (http.ListIdsBody, rpc.ListIds),
-    (http.SelectedListsBody, rpc.SelectedLists),
-    (http.GrantsBody, rpc.Grants),
+    (http.SelectedListsBody, lists_rpc.SelectedLists),
+    (http.GrantsBody, lists_rpc.Grants),
     (http.RecordQuery, rpc.SearchQuery),
 ]
 

@@ -17,7 +17,10 @@ from test_identity_event_snapshots import RecordingOutbox, _shape
 
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
-from carnet_contacts import events, relations, trash, usecases
+from carnet_contacts import events
+from carnet_contacts.lifecycle import usecases as lifecycle
+from carnet_contacts.lists import usecases as lists
+from carnet_contacts.records import usecases
 from carnet_testing import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,10 +37,10 @@ def produced_events():
         outbox = RecordingOutbox()
         engine = create_engine(sqlalchemy_url(url))
         with Session(engine) as session, session.begin():
-            first = usecases.create_list(session, outbox=outbox, actor=ACTOR, data={"name": "Clients"})
-            second = usecases.create_list(session, outbox=outbox, actor=ACTOR, data={"name": "Prospects"})
-            usecases.update_list(session, outbox=outbox, actor=ACTOR, list_id=second["id"],
-                                 data={"name": "Prospects 2027"})
+            first = lists.create_list(session, outbox=outbox, actor=ACTOR, data={"name": "Clients"})
+            second = lists.create_list(session, outbox=outbox, actor=ACTOR, data={"name": "Prospects"})
+            lists.update_list(session, outbox=outbox, actor=ACTOR, list_id=second["id"],
+                              data={"name": "Prospects 2027"})
             account = usecases.create_account(session, outbox=outbox, actor=ACTOR, data={
                 "name": "Gagnon inc.", "city": "Montréal", "list_ids": [first["id"]]})
             other = usecases.create_account(session, outbox=outbox, actor=ACTOR, data={
@@ -51,18 +54,18 @@ def produced_events():
                                     data={"title": "PDG"})
             usecases.set_record_lists(session, outbox=outbox, actor=ACTOR, record_type="contact",
                                       record_id=contact["id"], data={"list_ids": [first["id"], second["id"]]})
-            relations.move_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"],
+            lifecycle.move_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"],
                                    data={"account_id": other["id"]})
-            usecases.delete_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"])
-            trash.restore(session, outbox=outbox, actor=ACTOR, trash_id=contact["id"],
-                          record_types=("contact", "account"))
-            usecases.delete_account(session, outbox=outbox, actor=ACTOR, account_id=account["id"])
-            trash.restore(session, outbox=outbox, actor=ACTOR, trash_id=account["id"],
-                          record_types=("contact", "account"))
-            usecases.delete_list(session, outbox=outbox, actor=ACTOR, list_id=second["id"])
-            usecases.delete_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"])
-            usecases.delete_account(session, outbox=outbox, actor=ACTOR, account_id=account["id"])
-            trash.purge(session, outbox=outbox, now=datetime.now(timezone.utc) + timedelta(days=31))
+            lifecycle.delete_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"])
+            lifecycle.restore(session, outbox=outbox, actor=ACTOR, trash_id=contact["id"],
+                              record_types=("contact", "account"))
+            lifecycle.delete_account(session, outbox=outbox, actor=ACTOR, account_id=account["id"])
+            lifecycle.restore(session, outbox=outbox, actor=ACTOR, trash_id=account["id"],
+                              record_types=("contact", "account"))
+            lists.delete_list(session, outbox=outbox, actor=ACTOR, list_id=second["id"])
+            lifecycle.delete_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"])
+            lifecycle.delete_account(session, outbox=outbox, actor=ACTOR, account_id=account["id"])
+            lifecycle.purge(session, outbox=outbox, now=datetime.now(timezone.utc) + timedelta(days=31))
         engine.dispose()
         yield outbox.events
 

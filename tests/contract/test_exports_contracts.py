@@ -4,7 +4,7 @@ import copy
 
 from test_identity_contracts import json_schema
 
-from carnet_contacts import contracts as rpc
+from carnet_contacts.records import contracts as rpc
 from carnet_gateway.schemas import exports as http
 
 PAGING = ("page", "per_page")

@@ -4,8 +4,7 @@ import pytest
 from marshmallow import ValidationError
 from test_identity_contracts import json_schema
 
-from carnet_contacts import bulk
-from carnet_contacts import lifecycle as rpc
+from carnet_contacts.lifecycle import contracts as rpc
 from carnet_gateway.schemas import lifecycle as http
 
 PAIRS = [
@@ -39,5 +38,5 @@ def test_both_sides_refuse_the_same_bulk_bodies(body, field):
 
 
 def test_bulk_limit_is_the_same_on_both_sides():
-    assert http.BULK_MAX == bulk.MAX_RECORDS
+    assert http.BULK_MAX == rpc.MAX_RECORDS
     assert http.BULK_ACTIONS == rpc.BULK_ACTIONS

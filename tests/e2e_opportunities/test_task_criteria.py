@@ -5,7 +5,7 @@ import json
 
 from conftest import add_member, assert_problem, eventually, ok
 
-from carnet_contacts.criteria import TASK_VALUES
+from carnet_contacts.records.repository.criteria import TASK_VALUES
 from carnet_opportunities.task_contracts import STATUSES, TYPES
 
 

@@ -1,116 +1,8 @@
-"""RPC contracts of the contacts service (marshmallow). The gateway keeps its own copy for HTTP
-(``carnet_gateway/schemas/contacts.py``); both must accept the same fields."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+"""What every entrypoint of the contacts service receives: the caller (``Actor``, as the gateway verified it) and
+path ids, with the parsing each area's entrypoints share. The areas' own contracts are in ``<area>/contracts.py``."""
+from marshmallow import fields
 
-from carnet_common.contracts import Contract, StrictBoolean, identifier, text
-from carnet_custom_fields import admin as custom_field_admin
-from carnet_custom_fields import values as custom_values
-
-LANGUAGE = validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$", error="language_code")
-STATUSES = ("active", "inactive")
-
-
-def list_ids_field(**kwargs):
-    return fields.List(identifier(), validate=validate.Length(min=1, max=100), **kwargs)
-
-
-def custom_values_field():
-    """``{key: value}`` of custom fields (C-14); checked against the organization's fields in use cases."""
-    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=63)), values=fields.Raw(allow_none=True),
-                       validate=validate.Length(max=70))
-
-
-def _record_fields():
-    """Fields contacts and accounts share (SPEC §10)."""
-    return {
-        "email": fields.Email(allow_none=True, validate=validate.Length(max=254)),
-        "phone": text(allow_none=True, max_length=50),
-        "fax": text(allow_none=True, max_length=50),
-        "website": text(allow_none=True, max_length=2000),
-        "street": text(allow_none=True, max_length=300),
-        "city": text(allow_none=True, max_length=100),
-        "province": text(allow_none=True, max_length=100),
-        "postal_code": text(allow_none=True, max_length=20),
-        "country": text(allow_none=True, max_length=100),
-        "rep1_id": identifier(allow_none=True),
-        "rep2_id": identifier(allow_none=True),
-        "status": fields.String(validate=validate.OneOf(STATUSES)),
-        "custom": custom_values_field(),
-    }
-
-
-def _contact_fields():
-    return {
-        **_record_fields(),
-        "first_name": text(allow_none=True, max_length=100),
-        "last_name": text(allow_none=True, max_length=100),
-        "title": text(allow_none=True, max_length=200),
-        "language": fields.String(allow_none=True, validate=LANGUAGE),
-        "mobile": text(allow_none=True, max_length=50),
-        "other_phone": text(allow_none=True, max_length=50),
-        "subscribed": StrictBoolean(),
-        "account_id": identifier(allow_none=True),
-    }
-
-
-class _NamedContact(Contract):
-    @validates_schema
-    def _has_a_name(self, data, partial=None, **kwargs):
-        if partial:
-            return
-        if not (data.get("first_name") or data.get("last_name") or data.get("email")):
-            raise ValidationError("contact_name_required", "last_name")
-
-
-ContactCreate = type("ContactCreate", (_NamedContact,), {**_contact_fields(),
-                                                        "list_ids": list_ids_field(required=True)})
-AccountContactCreate = type("AccountContactCreate", (_NamedContact,),
-                            {**{k: v for k, v in _contact_fields().items() if k != "account_id"},
-                             "list_ids": list_ids_field()})
-ContactUpdate = type("ContactUpdate", (Contract,), {
-    **_contact_fields(), "version": fields.Integer(validate=validate.Range(min=1))})
-
-AccountCreate = type("AccountCreate", (Contract,), {
-    **_record_fields(), "name": text(required=True, max_length=200), "list_ids": list_ids_field(required=True)})
-AccountUpdate = type("AccountUpdate", (Contract,), {
-    **_record_fields(), "name": text(max_length=200), "version": fields.Integer(validate=validate.Range(min=1))})
-
-
-class ListIds(Contract):
-    """A record's lists: at least one (a record in no list is seen by nobody)."""
-    list_ids = list_ids_field(required=True)
-
-
-class SelectedLists(Contract):
-    list_ids = fields.List(identifier(), required=True, validate=validate.Length(max=1000))
-
-
-class ListCreate(Contract):
-    name = text(required=True, max_length=100)
-    access_all_users = StrictBoolean()
-    private = StrictBoolean()
-
-    @validates_schema
-    def _private_is_not_shared(self, data, **kwargs):
-        if data.get("private") and data.get("access_all_users"):
-            raise ValidationError("private_list_not_shared", "access_all_users")
-
-
-class ListUpdate(ListCreate):
-    name = text(max_length=100)
-
-
-class Grants(Contract):
-    user_ids = fields.List(identifier(), required=True, validate=validate.Length(max=1000))
-
-
-class SearchQuery(Contract):
-    q = fields.String(validate=validate.Length(max=500))
-    criteria = fields.String(validate=validate.Length(max=20_000))
-    filter_id = identifier()
-    sort = fields.String(validate=validate.Length(min=1, max=80))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+from carnet_common.contracts import Contract, load_or_raise
 
 
 class Flags(Contract):
@@ -129,26 +21,18 @@ class Actor(Contract):
     subordinate_ids = fields.List(fields.String(), load_default=list)
 
 
-# Customization (C-12, C-14, C-15) ---------------------------------------------------------------------------
+# Parsing what every entrypoint receives ----------------------------------------------------------------------
 
-# Custom field definitions: the contracts shared with opportunities (``carnet_custom_fields.admin``).
-CUSTOM_FIELD_TYPES = custom_values.TYPES   # compared with the gateway's copy (tests/contract)
-CustomFieldUpdate = custom_field_admin.CustomFieldUpdate
-CustomFieldCreate = custom_field_admin.CustomFieldCreate
-
-
-class FilterUpdate(Contract):
-    name = text(max_length=100)
-    criteria = fields.Dict()
+def actor_of(value):
+    """The caller as the gateway sent it, checked (``InvalidInput`` otherwise)."""
+    return load_or_raise(Actor(), value)
 
 
-class FilterCreate(FilterUpdate):
-    name = text(required=True, max_length=100)
-    criteria = fields.Dict(required=True)
+def path_id(value):
+    """Path ids arrive as text; anything else cannot name a record."""
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
-class LayoutPut(Contract):
-    """Columns in order; each a stack of fields, the first one its title (C-15)."""
-    columns = fields.List(fields.List(fields.String(validate=validate.Length(min=1, max=80)),
-                                      validate=validate.Length(min=1, max=5)),
-                          required=True, validate=validate.Length(min=1, max=60))
+def names(values):
+    """A list of names (field permission keys) as the caller sent it; anything else names none."""
+    return [v for v in values if isinstance(v, str)] if isinstance(values, (list, tuple)) else []

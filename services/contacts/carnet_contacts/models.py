@@ -216,7 +216,7 @@ opportunity_summaries = sa.Table(
     sa.Index("opportunity_summaries_contact", "contact_id", "stage_id"),
 )
 
-# --- opportunities area (issue 5): a summary of each task, fed by the opportunities events (task_summary.py),
+# --- opportunities area (issue 5): a summary of each task, fed by the opportunities events (readmodels/),
 # for the action criterion of C-12 ("has a task of type … (status …)"). Migration 0006; assignee and author
 # for S-4, migration 0008. ------------------------------------------------------------------------------------
 task_summaries = sa.Table(

@@ -1,6 +1,6 @@
 """``account.city`` / ``account.street`` criteria (C-12): positive comparisons read the account's values copied
-on each contact (criteria.ACCOUNT_ON_CONTACT), so the copy must follow every change of the account, and
-contacts without an account never match them; negative ones ask the accounts."""
+on each contact (records/repository/criteria.py ``ACCOUNT_ON_CONTACT``), so the copy must follow every change of
+the account, and contacts without an account never match them; negative ones ask the accounts."""
 import json
 
 from contacts_helpers import make_actor

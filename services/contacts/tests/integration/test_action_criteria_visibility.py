@@ -1,5 +1,6 @@
 """Action criteria count only the opportunities and tasks the caller could see in the opportunities service
-(C-12 with S-4, C-2, O-1; summary_visibility.py): a filter never tells a limited user of one they cannot see.
+(C-12 with S-4, C-2, O-1; records/repository/summary_visibility.py): a filter never tells a limited user of one
+they cannot see.
 
 Events are published on RabbitMQ as the opportunities service's relay does and consumed by the contacts
 service running as a process; the criteria are asked over RPC like the gateway does.
@@ -58,7 +59,7 @@ def _opportunity(org_id, *, account_id, stage_id, contact_id=None, reps=None, ve
 
 def _task(org_id, *, type="call", assignee_id=RIVAL, actor_id=RIVAL, contact_id=None, account_id=None,
           opportunity_id=None, version=1, task_id=None):
-    """``opportunities.task_*`` data (carnet_opportunities/task_events.py)."""
+    """``opportunities.task_*`` data as the opportunities service publishes it."""
     return {"id": task_id or str(uuid.uuid4()), "org_id": org_id, "type": type, "status": "todo",
             "assignee_id": assignee_id, "contact_id": contact_id, "account_id": account_id,
             "opportunity_id": opportunity_id, "version": version, "actor_id": actor_id}

@@ -23,7 +23,7 @@ from carnet_common import jobs as kit
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, InvalidInput, NotFound
 from carnet_common.jobs import ExportSettings
-from carnet_contacts import jobs
+from carnet_contacts.exports import repository as exports_repository
 
 CONTACTS = [service for service in SERVICES if service["name"] == "contacts"]
 CONTACT_FIELDS = ["first_name", "last_name", "title", "email", "phone", "city", "rep1_id"]
@@ -210,7 +210,7 @@ def test_expired_results_and_stalled_jobs_are_cleaned(xrpc, world, engine):
     ids = [_insert_job(engine, world, status=status, age_hours=age)
            for status, age in (("done", 25), ("running", 1), ("done", 0))]
     with Session(engine) as session, session.begin():
-        kit.clean_jobs(session, jobs.STORE, settings=settings, interrupted="export_interrupted")
+        kit.clean_jobs(session, exports_repository.STORE, settings=settings, interrupted="export_interrupted")
     with expect(NotFound):
         xrpc.get_job(world["admin"], ids[0])
     stalled = xrpc.get_job(world["admin"], ids[1])

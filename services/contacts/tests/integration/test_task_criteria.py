@@ -1,5 +1,6 @@
 """The task summaries fed by the opportunities service's task events, and the C-12 action criterion
-"has a task of type … (status …)" that reads them (task_summary.py, criteria.py ``task_action``).
+"has a task of type … (status …)" that reads them (readmodels/usecases.py, records/repository/criteria.py
+``task_action``).
 
 Events are published on RabbitMQ as the opportunities service's relay does (``opportunities.task_*``) and
 consumed by the contacts service running as a process; the criterion is asked over RPC like the gateway does.
@@ -41,7 +42,7 @@ def org(rpc):
 
 
 def _task(org_id, *, type="call", status="todo", version=1, contact_id=None, account_id=None, task_id=None):
-    """The data of ``opportunities.task_*`` (carnet_opportunities/task_events.py ``payload``)."""
+    """The data of ``opportunities.task_*`` as the opportunities service publishes it."""
     return {"id": task_id or str(uuid.uuid4()), "org_id": org_id, "type": type, "status": status,
             "assignee_id": str(uuid.uuid4()), "contact_id": contact_id, "account_id": account_id,
             "opportunity_id": None, "version": version, "actor_id": str(uuid.uuid4())}

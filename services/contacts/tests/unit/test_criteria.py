@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy.dialects import postgresql
 
 from carnet_common.errors import Forbidden, InvalidInput
-from carnet_contacts import criteria
+from carnet_contacts.records.repository import criteria
 
 FIELDS = {"contacts": {"size": {"type": "number", "hidden": False}, "since": {"type": "date", "hidden": False},
                        "secret": {"type": "text", "hidden": True},

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import openpyxl
 import pytest
 
-from carnet_contacts.export_xlsx import FORMULA_PREFIXES, SheetWriter, columns_for
+from carnet_contacts.exports.export_xlsx import FORMULA_PREFIXES, SheetWriter, columns_for
 
 DANGEROUS = ["=1+2", "+1 514 555 0000", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\")"]
 

@@ -2,7 +2,7 @@
 import pytest
 
 from carnet_common.errors import InvalidInput
-from carnet_contacts.search import Term, escape_like, like_contains, parse
+from carnet_contacts.records.search_terms import Term, escape_like, like_contains, parse
 
 
 def test_plain_terms_are_folded_and_all_kept():

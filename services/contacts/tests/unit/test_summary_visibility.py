@@ -1,7 +1,7 @@
 """Which summarized opportunities and tasks an action criterion counts (summary_visibility.py, C-12 with S-4)."""
 from sqlalchemy.dialects import postgresql
 
-from carnet_contacts import criteria
+from carnet_contacts.records.repository import criteria
 
 ADMIN = {"org_id": "o", "user_id": "u1", "is_admin": True, "flags": {}, "subordinate_ids": []}
 

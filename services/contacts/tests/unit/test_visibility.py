@@ -1,8 +1,9 @@
 """The visibility predicates (C-2, L-1..L-3, S-4, S-5), compiled to SQL without a database."""
 from sqlalchemy.dialects import postgresql
 
-from carnet_contacts import visibility
+from carnet_contacts.lists.repository import list_accessible
 from carnet_contacts.models import contacts, list_grants, list_members, lists
+from carnet_contacts.records.repository import visibility
 
 
 def _sql(clause):
@@ -42,11 +43,11 @@ def test_record_predicate_without_selected_lists_matches_nothing():
 
 
 def test_private_lists_are_their_creators_only_even_for_admins():
-    sql = _sql(visibility.list_accessible(lists, list_grants, _actor(is_admin=True)))
+    sql = _sql(list_accessible(lists, list_grants, _actor(is_admin=True)))
     assert "created_by = 'u1'" in sql and "NOT contacts.lists.private" in sql
     assert "list_grants" not in sql
 
 
 def test_non_admins_need_a_grant_or_access_for_all():
-    sql = _sql(visibility.list_accessible(lists, list_grants, _actor()))
+    sql = _sql(list_accessible(lists, list_grants, _actor()))
     assert "access_all_users" in sql and "list_grants.user_id = 'u1'" in sql

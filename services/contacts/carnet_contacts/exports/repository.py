@@ -1,14 +1,18 @@
-"""Queries of exports (C-18), beside ``repository.py`` which builds every other query.
+"""The queries of exports (C-18) and of their jobs (N-4, ``STORE``: the kit's queries over this schema's ``jobs``
+and ``job_files``): the only module of the area that builds SQL (STYLE.md).
 
 Rows are streamed with a server-side cursor (``yield_per``: psycopg's named cursor, 5,000 rows a fetch),
 so an export of 100,000 contacts holds one batch in memory, not the result.
 """
 import sqlalchemy as sa
 
-from carnet_contacts import models, repository
-from carnet_contacts.models import accounts, contacts, rep_users
+from carnet_common.jobs import JobStore
+from carnet_contacts import models
+from carnet_contacts.models import accounts, contacts, job_files, jobs, rep_users
+from carnet_contacts.records import repository
 
 BATCH = 5_000
+STORE = JobStore(jobs, job_files)
 
 
 def count_capped(session, record_type, *, predicates, cap):
@@ -46,7 +50,7 @@ def stream_rows(session, record_type, *, predicates, sort, columns):
     if account_keys:
         source = source.outerjoin(accounts, accounts.c.id == contacts.c.account_id)
         selected += _source_columns(accounts, account_keys, prefix="account_")
-    query = sa.select(*selected).select_from(source).where(*predicates).order_by(*repository._order(sort))
+    query = sa.select(*selected).select_from(source).where(*predicates).order_by(*repository.order_clauses(sort))
     result = session.execute(query, execution_options={"yield_per": BATCH})
     for partition in result.mappings().partitions():
         yield partition

@@ -1,8 +1,8 @@
 """Which summarized opportunities and tasks a caller counts in an action criterion (C-12 with C-2, O-1, S-4,
 S-5), as SQL predicates built without I/O.
 
-Only those the opportunities service would show the caller (its ``visibility.py`` and ``task_usecases.py``
-``task_visible``), decided on contacts' own tables, of which its read model is a copy:
+Only those the opportunities service would show the caller (its visibility rules of opportunities and of
+tasks), decided on contacts' own tables, of which its read model is a copy:
 - an opportunity: not deleted, on an account the caller sees (in one of their selected lists and, unless they
   see every rep's records, with them or a user below them as rep 1 or rep 2: ``visibility.record_visible``);
   with ``own_records_only`` (S-4) only when the caller is its rep 1 or rep 2;
@@ -13,11 +13,12 @@ What a summary does not know yet (reps an event did not carry, the author of a t
 has not arrived) is nobody's: a limited caller does not count it. Without a caller, nothing counts.
 
 The subqueries read aliases of contacts' tables, so they never correlate with the record being filtered.
+Repository code (STYLE.md: query predicates belong to the repository side), used by ``criteria.py``.
 """
 import sqlalchemy as sa
 
-from carnet_contacts import visibility
 from carnet_contacts.models import account_members, accounts, contacts, list_members, opportunity_summaries
+from carnet_contacts.records.repository import visibility
 
 
 def _seen(table, members, key, record_id, actor, selected):

@@ -3,15 +3,16 @@
 ``{"op": "and"|"or", "items": [...]}`` groups nest; a leaf is ``{"field", "cmp", "value"}``. A leaf's
 field is resolved by the first registered *criterion kind* that claims it: standard columns of the record,
 ``account.<field>`` (a contact's account), ``custom.<key>``, ``list`` ("is in list …"), and the action
-criteria fed by the opportunities service's events: ``opportunity.stage_id``, ``opportunity.total``
-(opportunity_summary.py) and ``task.type``, ``task.status``, ``task`` (task_summary.py), which count only what
+criteria fed by the opportunities service's events: ``opportunity.stage_id``, ``opportunity.total`` and
+``task.type``, ``task.status``, ``task`` (summaries kept by readmodels/usecases.py), which count only what
 the caller could see there (summary_visibility.py). Adding a kind is one
 ``@criterion`` function returning a ``Criterion``: its value type (which operators and values it takes), the
 field permission(s) a caller needs to filter on it, optionally its own value conversion, and a
 ``build(cmp, value)`` giving the predicate.
 
-Pure (no I/O): everything it needs about the caller and the organization comes in a ``Context``.
-Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
+No I/O: everything it needs about the caller and the organization comes in a ``Context`` (the records area's
+use cases build it). It builds SQL, so it is repository code (STYLE.md: query predicates belong to the
+repository side). Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
 """
 import json
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 
 from carnet_common.contracts import UNSTORABLE
 from carnet_common.errors import Forbidden, InvalidInput
-from carnet_contacts import norms, summary_visibility
+from carnet_contacts import norms
 from carnet_contacts.models import (
     account_members,
     accounts,
@@ -31,6 +32,7 @@ from carnet_contacts.models import (
     opportunity_summaries,
     task_summaries,
 )
+from carnet_contacts.records.repository import summary_visibility
 from carnet_custom_fields.values import TEXT_TYPES
 
 MAX_DEPTH = 6
@@ -287,7 +289,7 @@ OPPORTUNITY_CRITERIA = {"opportunity.stage_id": "exact", "opportunity.total": "n
 def opportunity_action(field_name, ctx):
     """``opportunity.stage_id`` (eq a stage id: "has an opportunity at stage …"; ne: has none there) and
     ``opportunity.total`` (gt/lt/eq: "has an opportunity with total > …"), read from the summaries the
-    opportunities events keep (``opportunity_summary.py``). A contact has the opportunities naming it and those
+    opportunities events keep (readmodels/usecases.py). A contact has the opportunities naming it and those
     of its account (O-1); an account, its own. Only those the caller could see in the opportunities service
     count (S-4: with ``own_records_only``, those whose rep they are; summary_visibility.py), so a filter never
     tells of one they cannot see. Needs the opportunities module's read permission."""
@@ -349,7 +351,7 @@ def _task_object(value):
 
 @criterion
 def task_action(field_name, ctx):
-    """C-12 "has a task of type … (status …)", read from the summaries the tasks events keep (task_summary.py).
+    """C-12 "has a task of type … (status …)", read from the summaries the tasks events keep (readmodels).
 
     ``task.type`` / ``task.status``: ``eq`` has a task of that type (status), ``ne`` has none; ``task`` with
     ``{"type": "call", "status": "todo"}`` asks both of the SAME task (either key may be left out);

@@ -1,17 +1,25 @@
-"""Contacts use cases: lists and grants (L-1..L-3, S-6), contacts and accounts (C-2, C-4, C-7, C-8, C-9,
-C-17), search (C-3, C-11). Each function runs inside the caller's transaction.
+"""Use cases of contacts and accounts (C-2, C-4, C-7, C-8, C-9, C-14, C-17) and their search (C-3, C-11, C-12,
+C-15). Each function runs inside the caller's transaction; SQL, including the visibility, search and criteria
+predicates, is built by ``records/repository/`` only.
 
 Records a caller cannot see are ``NotFound`` everywhere, exactly like records that do not exist.
+``record_predicates`` and ``record_sort`` are what a search page selects and in which order: the exports
+(C-18) and the bulk actions (C-9) use them too, so they hold exactly the records the list shows.
 """
 import uuid
 from datetime import datetime
 
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carnet_contacts import criteria, custom_fields, events, norms, repository, search, trash
-from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS, accounts, contacts, lists
+from carnet_contacts import events, norms
+from carnet_contacts.customization import repository as customization
+from carnet_contacts.lists.usecases import Scope
+from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS
+from carnet_contacts.records import repository, search_terms
+from carnet_contacts.records.repository import criteria
 from carnet_custom_fields import values as custom_values
 
 ACCOUNT_NORM_SOURCES = {"name", "city", "street"}
+RECORD_MODULES = {"contact": "contacts", "account": "accounts"}  # the module of each record type (S-2, C-14)
 
 
 def new_id():
@@ -20,118 +28,6 @@ def new_id():
 
 def _iso(value):
     return value.isoformat() if isinstance(value, datetime) else value
-
-
-class Scope:
-    """The caller's lists, read once per call: those they may access, and the selected ones among them."""
-
-    def __init__(self, session, actor):
-        rows = repository.accessible_lists(session, actor)
-        self.rows = rows
-        self.accessible = {row["id"] for row in rows}
-        self.selected = {row["id"] for row in rows if row["selected"]}
-
-    def check(self, session, list_ids, field="list_ids"):
-        """Every id names a list the caller may access: unknown ids → 422, others' lists → 404."""
-        outside = [i for i in dict.fromkeys(list_ids) if i not in self.accessible]
-        if not outside:
-            return list(dict.fromkeys(list_ids))
-        existing = repository.existing_list_ids(session, outside)
-        unknown = [i for i in outside if i not in existing]
-        if unknown:
-            raise InvalidInput(errors={field: ["unknown_list"]}, params={"ids": ", ".join(unknown)})
-        raise NotFound()
-
-
-# Lists ----------------------------------------------------------------------------------------------
-
-def list_read(row, selected=None):
-    return {"id": row["id"], "name": row["name"], "access_all_users": row["access_all_users"],
-            "private": row["private"], "created_by": row["created_by"],
-            "selected": bool(row["selected"] if selected is None else selected),
-            "created_at": _iso(row["created_at"]), "updated_at": _iso(row["updated_at"])}
-
-
-def list_lists(session, *, actor):
-    return [list_read(row) for row in Scope(session, actor).rows]
-
-
-def create_list(session, *, outbox, actor, data):
-    list_id = new_id()
-    private = bool(data.get("private"))
-    repository.insert(session, lists, {
-        "id": list_id, "org_id": actor["org_id"], "name": data["name"], "private": private,
-        "access_all_users": bool(data.get("access_all_users")) and not private, "created_by": actor["user_id"]})
-    repository.select_list(session, user_id=actor["user_id"], list_id=list_id)  # L-2
-    row = repository.get_list(session, list_id)
-    outbox.add(session, events.LIST_CREATED, events.list_payload(row, actor))
-    return list_read(row, selected=True)
-
-
-def _owned_list(session, actor, list_id):
-    scope = Scope(session, actor)
-    if list_id not in scope.accessible:
-        raise NotFound()
-    row = repository.get_list(session, list_id, for_update=True)
-    if not actor["is_admin"] and row["created_by"] != actor["user_id"]:
-        raise Forbidden("list_owner_only")
-    return row, scope
-
-
-def update_list(session, *, outbox, actor, list_id, data):
-    row, scope = _owned_list(session, actor, list_id)
-    if row["private"] and data.get("private") is False:
-        raise InvalidInput(errors={"private": ["private_list_stays_private"]})  # L-1
-    private = data.get("private", row["private"])
-    if private and data.get("access_all_users"):
-        raise InvalidInput(errors={"access_all_users": ["private_list_not_shared"]})
-    values = {key: data[key] for key in ("name", "access_all_users", "private") if key in data}
-    if private:
-        values["access_all_users"] = False
-    if values:
-        repository.update(session, lists, list_id, {**values, "updated_at": repository.now()})
-    row = repository.get_list(session, list_id)
-    outbox.add(session, events.LIST_UPDATED, events.list_payload(row, actor))
-    return list_read(row, selected=list_id in scope.selected)
-
-
-def delete_list(session, *, outbox, actor, list_id):
-    row, _ = _owned_list(session, actor, list_id)
-    repository.delete_list(session, list_id)
-    outbox.add(session, events.LIST_DELETED, events.list_payload(row, actor))
-
-
-def _admin_list(session, actor, list_id):
-    if not actor["is_admin"]:
-        raise Forbidden("admin_only")
-    if list_id not in Scope(session, actor).accessible:
-        raise NotFound()
-
-
-def get_grants(session, *, actor, list_id):
-    _admin_list(session, actor, list_id)
-    return {"user_ids": repository.list_grant_user_ids(session, list_id)}
-
-
-def set_grants(session, *, outbox, actor, list_id, data):
-    """L-3, S-6. User ids are not checked against identity (no users read model yet)."""
-    _admin_list(session, actor, list_id)
-    user_ids = list(dict.fromkeys(data["user_ids"]))
-    repository.set_list_grants(session, list_id, user_ids)
-    outbox.add(session, events.LIST_GRANTS_CHANGED, {"org_id": actor["org_id"], "list_id": list_id,
-                                                     "user_ids": user_ids, "actor_id": actor["user_id"]})
-    return {"user_ids": sorted(user_ids)}
-
-
-def get_selected_lists(session, *, actor):
-    return {"list_ids": sorted(Scope(session, actor).selected)}
-
-
-def set_selected_lists(session, *, actor, data):
-    scope = Scope(session, actor)
-    list_ids = scope.check(session, data["list_ids"])
-    repository.set_selected_lists(session, user_id=actor["user_id"], list_ids=list_ids)
-    return {"list_ids": sorted(list_ids)}
 
 
 # Reads ----------------------------------------------------------------------------------------------
@@ -167,8 +63,8 @@ def _account_reads(session, rows, scope):
 
 
 def _custom_definitions(session, org_id, record_type):
-    module = custom_fields.RECORD_MODULES[record_type]
-    return repository.custom_field_rows_by_module(session, org_id=org_id, modules=[module])[module]
+    module = RECORD_MODULES[record_type]
+    return customization.custom_field_rows_by_module(session, org_id=org_id, modules=[module])[module]
 
 
 def _visible_custom(session, record_type, rows, reads):
@@ -213,10 +109,10 @@ def get_record(session, *, actor, record_type, record_id):
 def criteria_context(session, *, actor, record_type, scope, unreadable=()):
     """What compiling the caller's criteria needs; the actor and their selected lists, so that action criteria
     count only the opportunities and tasks they could see (C-12, S-4)."""
-    modules = list(custom_fields.RECORD_MODULES.values())
+    modules = list(RECORD_MODULES.values())
     return criteria.Context(record_type, actor["org_id"],
-                            custom=repository.custom_field_rows_by_module(session, org_id=actor["org_id"],
-                                                                          modules=modules),
+                            custom=customization.custom_field_rows_by_module(session, org_id=actor["org_id"],
+                                                                             modules=modules),
                             list_ids=frozenset(scope.accessible), unreadable=frozenset(unreadable),
                             actor=actor, selected=frozenset(scope.selected))
 
@@ -227,8 +123,8 @@ def record_predicates(session, *, actor, record_type, query, scope, account_id=N
     predicates = [repository.visible(record_type, actor=actor, list_ids=scope.selected)]
     if account_id is not None:
         _visible(session, "account", account_id, actor, scope)
-        predicates.append(contacts.c.account_id == account_id)
-    for term in search.parse(query.get("q")):
+        predicates.append(repository.of_account(account_id))
+    for term in search_terms.parse(query.get("q")):
         clause = repository.term_clause(record_type, term, org_id=actor["org_id"])
         if clause is None:
             raise InvalidInput(errors={"q": ["search_prefix_not_here"]})
@@ -237,9 +133,8 @@ def record_predicates(session, *, actor, record_type, query, scope, account_id=N
         ctx = ctx or criteria_context(session, actor=actor, record_type=record_type, scope=scope,
                                       unreadable=unreadable)
         if query.get("filter_id"):
-            saved = repository.get_saved_filter(session, user_id=actor["user_id"],
-                                                module=custom_fields.RECORD_MODULES[record_type],
-                                                filter_id=query["filter_id"])
+            saved = customization.get_saved_filter(session, user_id=actor["user_id"],
+                                                   module=RECORD_MODULES[record_type], filter_id=query["filter_id"])
             if saved is None:
                 raise NotFound()
             predicates.append(criteria.compile_criteria(saved["criteria"], ctx, path="filter_id"))
@@ -248,15 +143,15 @@ def record_predicates(session, *, actor, record_type, query, scope, account_id=N
     return predicates
 
 
-def _sort(session, *, actor, record_type, query, ctx, remember):
+def record_sort(session, *, actor, record_type, query, ctx, remember):
     """C-15: the requested sort (remembered per user and module), else the last one, else by name."""
-    module = custom_fields.RECORD_MODULES[record_type]
+    module = RECORD_MODULES[record_type]
     if query.get("sort"):
         keys = criteria.sort_keys(query["sort"], ctx)
         if remember:
-            repository.put_user_sort(session, user_id=actor["user_id"], module=module, sort=query["sort"])
+            customization.put_user_sort(session, user_id=actor["user_id"], module=module, sort=query["sort"])
         return keys
-    stored = repository.get_user_sort(session, user_id=actor["user_id"], module=module)
+    stored = customization.get_user_sort(session, user_id=actor["user_id"], module=module)
     if stored:
         try:
             return criteria.sort_keys(stored, ctx)
@@ -272,7 +167,8 @@ def search_records(session, *, actor, record_type, query, account_id=None, unrea
     ctx = criteria_context(session, actor=actor, record_type=record_type, scope=scope, unreadable=unreadable)
     predicates = record_predicates(session, actor=actor, record_type=record_type, query=query, scope=scope,
                                    account_id=account_id, ctx=ctx)
-    sort = _sort(session, actor=actor, record_type=record_type, query=query, ctx=ctx, remember=account_id is None)
+    sort = record_sort(session, actor=actor, record_type=record_type, query=query, ctx=ctx,
+                       remember=account_id is None)
     ids, total, capped = repository.search_page(session, record_type, predicates=predicates,
                                                 page=query["page"], per_page=query["per_page"], sort=sort)
     fetch = repository.contacts_by_ids if record_type == "contact" else repository.accounts_by_ids
@@ -334,7 +230,7 @@ def create_contact(session, *, outbox, actor, data, account_id=None):
                   status=data.get("status") or "active", is_primary=False, custom=custom, version=1,
                   created_by=actor["user_id"], rep1_id=data.get("rep1_id", actor["user_id"]))
     values.update(norms.contact_norms(values, account))
-    repository.insert(session, contacts, values)
+    repository.insert_record(session, "contact", values)
     repository.set_members(session, "contact", contact_id, list_ids)
     repository.add_history(session, [_event_row("contact", contact_id, actor, "created")])
     row = repository.contacts_by_ids(session, [contact_id])[0]
@@ -358,7 +254,7 @@ def update_contact(session, *, outbox, actor, contact_id, data):
     history = (_history_rows(actor, "contact", contact_id, row, merged, changes)
                + _history_rows(actor, "contact", contact_id, before, after, list(after)))
     if history:
-        repository.update(session, contacts, contact_id, {
+        repository.update_record(session, "contact", contact_id, {
             **changes, "custom": custom, **norms.contact_norms(merged, account), "version": row["version"] + 1,
             "updated_at": repository.now()})
         repository.add_history(session, history)
@@ -391,7 +287,7 @@ def set_record_lists(session, *, outbox, actor, record_type, record_id, data):
     after = sorted(set(kept) | set(list_ids))
     if after != sorted(before):
         repository.set_members(session, record_type, record_id, after)
-        repository.update(session, repository.TABLES[record_type], record_id,
+        repository.update_record(session, record_type, record_id,
                           {"version": row["version"] + 1, "updated_at": repository.now()})
         visible_before = sorted(i for i in before if i in scope.accessible)
         repository.add_history(session, _history_rows(actor, record_type, record_id, {"list_ids": visible_before},
@@ -403,12 +299,6 @@ def set_record_lists(session, *, outbox, actor, record_type, record_id, data):
     return get_record(session, actor=actor, record_type=record_type, record_id=record_id)
 
 
-def delete_contact(session, *, outbox, actor, contact_id, delete_account=False):
-    """C-10: to the trash (``trash.py``), restorable for 30 days."""
-    return trash.delete_contact(session, outbox=outbox, actor=actor, contact_id=contact_id,
-                                delete_account=delete_account)
-
-
 def create_account(session, *, outbox, actor, data):
     scope = Scope(session, actor)
     list_ids = scope.check(session, data["list_ids"])
@@ -418,7 +308,7 @@ def create_account(session, *, outbox, actor, data):
     values.update(id=account_id, org_id=actor["org_id"], status=data.get("status") or "active", custom=custom,
                   version=1, created_by=actor["user_id"], rep1_id=data.get("rep1_id", actor["user_id"]))
     values.update(norms.account_norms(values))
-    repository.insert(session, accounts, values)
+    repository.insert_record(session, "account", values)
     repository.set_members(session, "account", account_id, list_ids)
     repository.add_history(session, [_event_row("account", account_id, actor, "created")])
     read = _account_reads(session, repository.accounts_by_ids(session, [account_id]), scope)[0]
@@ -436,31 +326,16 @@ def update_account(session, *, outbox, actor, account_id, data):
     history = (_history_rows(actor, "account", account_id, row, merged, changes)
                + _history_rows(actor, "account", account_id, before, after, list(after)))
     if history:
-        repository.update(session, accounts, account_id, {
+        repository.update_record(session, "account", account_id, {
             **changes, "custom": custom, **norms.account_norms(merged), "version": row["version"] + 1,
             "updated_at": repository.now()})
         repository.add_history(session, history)
         if ACCOUNT_NORM_SOURCES & {h["field"] for h in history}:
             # C-8: the account's name, city and street are searched through each of its contacts.
             for contact in repository.contacts_of_account(session, account_id):
-                repository.update(session, contacts, contact["id"], norms.contact_norms(contact, merged))
+                repository.update_record(session, "contact", contact["id"], norms.contact_norms(contact, merged))
     read = _account_reads(session, repository.accounts_by_ids(session, [account_id]), scope)[0]
     if history:
         outbox.add(session, events.ACCOUNT_UPDATED, events.record_payload(
             read, actor, changed=[h["field"] for h in history]))
     return read
-
-
-def delete_account(session, *, outbox, actor, account_id):
-    """C-10: deleting an account deletes its contacts; both go to the trash together (``trash.py``)."""
-    return trash.delete_account(session, outbox=outbox, actor=actor, account_id=account_id)
-
-
-# Users read model ----------------------------------------------------------------------------------------
-
-def record_user(session, *, data):
-    """identity.user_created / user_updated → the names r1: and r2: search (C-11)."""
-    repository.upsert_rep_user(session, {
-        "id": data["id"], "org_id": data["org_id"], "username": data["username"],
-        "full_name": data["full_name"], "name_norm": norms.fold_all(data["username"], data["full_name"]),
-        "updated_at": datetime.fromisoformat(data["updated_at"])})

@@ -3,19 +3,11 @@
 The gateway passes the caller's flags and subordinates in the actor (refreshed at its next request after
 any identity change), so no query calls identity. A record is visible when it is in one of the caller's
 *selected* lists that they may access and, unless they are an administrator or flagged ``all_contacts``,
-when rep 1 or rep 2 is the caller or (``hierarchy_contacts``) a user below them.
+when rep 1 or rep 2 is the caller or (``hierarchy_contacts``) a user below them. Who may access a list is
+the lists area's (lists/repository.py ``list_accessible``). Repository code: the records area's repository, the
+lifecycle area's (deleted records) and ``summary_visibility.py`` build their predicates on it.
 """
 import sqlalchemy as sa
-
-
-def list_accessible(lists, grants, actor):
-    """Lists ``actor`` may access: their own, granted, or "access to all users" (admins: every
-    non-private one); a private list only by its creator (L-1)."""
-    user_id = actor["user_id"]
-    granted = sa.exists(sa.select(1).where(grants.c.list_id == lists.c.id, grants.c.user_id == user_id))
-    shared = sa.or_(lists.c.access_all_users, granted) if not actor.get("is_admin") else sa.true()
-    return sa.and_(lists.c.org_id == actor["org_id"],
-                   sa.or_(lists.c.created_by == user_id, sa.and_(sa.not_(lists.c.private), shared)))
 
 
 def rep_ids(actor):

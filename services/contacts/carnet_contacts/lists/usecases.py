@@ -1,0 +1,130 @@
+"""Lists, grants and selections (L-1..L-3, S-6). Each function runs inside the caller's transaction.
+
+``Scope`` (the caller's accessible and selected lists, read once per call) is what every other area checks
+visibility against: a record is seen only in a selected list its reader may access (C-2, L-2).
+"""
+import uuid
+from datetime import datetime
+
+from carnet_common.errors import Forbidden, InvalidInput, NotFound
+from carnet_contacts import events
+from carnet_contacts.lists import repository
+
+
+class Scope:
+    """The caller's lists, read once per call: those they may access, and the selected ones among them."""
+
+    def __init__(self, session, actor):
+        rows = repository.accessible_lists(session, actor)
+        self.rows = rows
+        self.accessible = {row["id"] for row in rows}
+        self.selected = {row["id"] for row in rows if row["selected"]}
+
+    def check(self, session, list_ids, field="list_ids"):
+        """Every id names a list the caller may access: unknown ids → 422, others' lists → 404."""
+        outside = [i for i in dict.fromkeys(list_ids) if i not in self.accessible]
+        if not outside:
+            return list(dict.fromkeys(list_ids))
+        existing = repository.existing_list_ids(session, outside)
+        unknown = [i for i in outside if i not in existing]
+        if unknown:
+            raise InvalidInput(errors={field: ["unknown_list"]}, params={"ids": ", ".join(unknown)})
+        raise NotFound()
+
+
+def selected_lists(session, actor):
+    """The caller's selected lists they may access (L-2): the scope of every visibility check."""
+    return Scope(session, actor).selected
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def list_read(row, selected=None):
+    return {"id": row["id"], "name": row["name"], "access_all_users": row["access_all_users"],
+            "private": row["private"], "created_by": row["created_by"],
+            "selected": bool(row["selected"] if selected is None else selected),
+            "created_at": _iso(row["created_at"]), "updated_at": _iso(row["updated_at"])}
+
+
+def list_lists(session, *, actor):
+    return [list_read(row) for row in Scope(session, actor).rows]
+
+
+def create_list(session, *, outbox, actor, data):
+    list_id = str(uuid.uuid4())
+    private = bool(data.get("private"))
+    repository.insert_list(session, {
+        "id": list_id, "org_id": actor["org_id"], "name": data["name"], "private": private,
+        "access_all_users": bool(data.get("access_all_users")) and not private, "created_by": actor["user_id"]})
+    repository.select_list(session, user_id=actor["user_id"], list_id=list_id)  # L-2
+    row = repository.get_list(session, list_id)
+    outbox.add(session, events.LIST_CREATED, events.list_payload(row, actor))
+    return list_read(row, selected=True)
+
+
+def _owned_list(session, actor, list_id):
+    scope = Scope(session, actor)
+    if list_id not in scope.accessible:
+        raise NotFound()
+    row = repository.get_list(session, list_id, for_update=True)
+    if not actor["is_admin"] and row["created_by"] != actor["user_id"]:
+        raise Forbidden("list_owner_only")
+    return row, scope
+
+
+def update_list(session, *, outbox, actor, list_id, data):
+    row, scope = _owned_list(session, actor, list_id)
+    if row["private"] and data.get("private") is False:
+        raise InvalidInput(errors={"private": ["private_list_stays_private"]})  # L-1
+    private = data.get("private", row["private"])
+    if private and data.get("access_all_users"):
+        raise InvalidInput(errors={"access_all_users": ["private_list_not_shared"]})
+    values = {key: data[key] for key in ("name", "access_all_users", "private") if key in data}
+    if private:
+        values["access_all_users"] = False
+    if values:
+        repository.update_list(session, list_id, values)
+    row = repository.get_list(session, list_id)
+    outbox.add(session, events.LIST_UPDATED, events.list_payload(row, actor))
+    return list_read(row, selected=list_id in scope.selected)
+
+
+def delete_list(session, *, outbox, actor, list_id):
+    row, _ = _owned_list(session, actor, list_id)
+    repository.delete_list(session, list_id)
+    outbox.add(session, events.LIST_DELETED, events.list_payload(row, actor))
+
+
+def _admin_list(session, actor, list_id):
+    if not actor["is_admin"]:
+        raise Forbidden("admin_only")
+    if list_id not in Scope(session, actor).accessible:
+        raise NotFound()
+
+
+def get_grants(session, *, actor, list_id):
+    _admin_list(session, actor, list_id)
+    return {"user_ids": repository.list_grant_user_ids(session, list_id)}
+
+
+def set_grants(session, *, outbox, actor, list_id, data):
+    """L-3, S-6. User ids are not checked against identity (no users read model yet)."""
+    _admin_list(session, actor, list_id)
+    user_ids = list(dict.fromkeys(data["user_ids"]))
+    repository.set_list_grants(session, list_id, user_ids)
+    outbox.add(session, events.LIST_GRANTS_CHANGED, {"org_id": actor["org_id"], "list_id": list_id,
+                                                     "user_ids": user_ids, "actor_id": actor["user_id"]})
+    return {"user_ids": sorted(user_ids)}
+
+
+def get_selected_lists(session, *, actor):
+    return {"list_ids": sorted(Scope(session, actor).selected)}
+
+
+def set_selected_lists(session, *, actor, data):
+    scope = Scope(session, actor)
+    list_ids = scope.check(session, data["list_ids"])
+    repository.set_selected_lists(session, user_id=actor["user_id"], list_ids=list_ids)
+    return {"list_ids": sorted(list_ids)}

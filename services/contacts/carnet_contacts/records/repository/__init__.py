@@ -1,0 +1,212 @@
+"""The queries of contacts and accounts (SQLAlchemy Core over ``models``): reads and writes, memberships, history,
+the capped search page; with the predicate builders beside it (``visibility.py``, ``criteria.py``,
+``summary_visibility.py``), the only place the records area builds SQL (STYLE.md). Other areas' repositories
+reuse its visibility rule (``visible``) and tables (``TABLES``, ``MEMBERS``); their use cases read and write records
+through it. ``now()`` is the time this service stamps on what it writes.
+"""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from carnet_common.db import planner_estimate
+from carnet_contacts.models import (
+    account_members,
+    accounts,
+    contacts,
+    history,
+    list_members,
+    rep_users,
+)
+from carnet_contacts.records import search_terms
+from carnet_contacts.records.repository import visibility
+
+# The hit set is capped: its exact size is free below the cap; above it the planner's estimate is given
+# (research/perf-limits.md §3b, §5.3).
+# Past an estimate of HIT_CAP hits, the page walks the sort index directly. Estimates were within
+# −9 %…+49 % (research/perf-limits.md §3c), so an estimate above the cap means at least ~7,000 real hits
+# (≥ 0.7 % of 1M): the walk then finds a page in 10–17 ms, where building the capped set cost ~100 ms for
+# every city of 10,000–50,000 contacts (`c:` searches, bench/results/contacts-2026-11-25-quiet.md).
+HIT_CAP = 10_000
+ICU = "und-x-icu"
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+# Memberships -----------------------------------------------------------------------------------------
+
+MEMBERS = {"contact": (list_members, "contact_id"), "account": (account_members, "account_id")}
+
+
+def member_list_ids(session, record_type, record_ids):
+    """``{record_id: [list_id, …]}`` for the given records."""
+    table, key = MEMBERS[record_type]
+    result = {record_id: [] for record_id in record_ids}
+    if record_ids:
+        for row in session.execute(sa.select(table.c[key], table.c.list_id)
+                                   .where(table.c[key].in_(list(record_ids)))
+                                   .order_by(table.c.list_id)):
+            result[row[0]].append(row[1])
+    return result
+
+
+def set_members(session, record_type, record_id, list_ids):
+    table, key = MEMBERS[record_type]
+    session.execute(table.delete().where(table.c[key] == record_id))
+    if list_ids:
+        session.execute(table.insert(), [{"list_id": i, key: record_id} for i in list_ids])
+
+
+# Records (contacts and accounts) ---------------------------------------------------------------------
+
+TABLES = {"contact": contacts, "account": accounts}
+
+
+def insert_record(session, record_type, values):
+    session.execute(TABLES[record_type].insert().values(**values))
+
+
+def update_record(session, record_type, record_id, values):
+    table = TABLES[record_type]
+    session.execute(table.update().where(table.c.id == record_id).values(**values))
+
+
+def visible(record_type, *, actor, list_ids):
+    table = TABLES[record_type]
+    members, key = MEMBERS[record_type]
+    return visibility.record_visible(table, members, key, actor=actor, list_ids=list_ids)
+
+
+def with_ids(record_type, ids):
+    """Predicate: the records of ``ids``."""
+    return TABLES[record_type].c.id.in_(list(ids))
+
+
+def of_account(account_id):
+    """Predicate: contacts of the account (C-7)."""
+    return contacts.c.account_id == account_id
+
+
+def get_visible(session, record_type, record_id, *, actor, list_ids, for_update=False):
+    table = TABLES[record_type]
+    query = sa.select(table).where(table.c.id == record_id,
+                                   visible(record_type, actor=actor, list_ids=list_ids))
+    if for_update:
+        query = query.with_for_update(of=table)
+    return session.execute(query).mappings().first()
+
+
+def get_account(session, account_id):
+    return session.execute(sa.select(accounts).where(accounts.c.id == account_id)).mappings().first()
+
+
+def account_names(session, account_ids):
+    ids = [i for i in set(account_ids) if i]
+    if not ids:
+        return {}
+    return dict(session.execute(sa.select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(ids))).all())
+
+
+def contacts_by_ids(session, ids):
+    rows = session.execute(sa.select(contacts).where(contacts.c.id.in_(list(ids)))).mappings().all()
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def accounts_by_ids(session, ids):
+    rows = session.execute(sa.select(accounts).where(accounts.c.id.in_(list(ids)))).mappings().all()
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def contacts_of_account(session, account_id):
+    return session.execute(sa.select(contacts).where(contacts.c.account_id == account_id,
+                                                     contacts.c.deleted_at.is_(None))
+                           .with_for_update()).mappings().all()
+
+
+# Search ------------------------------------------------------------------------------------------------
+
+TERM_COLUMNS = {
+    "contact": {"text": "search_norm", "title": "title_norm", "phone": "phone_digits", "city": "eff_city_norm",
+                "street": "eff_street_norm", "email": "email_norm"},
+    "account": {"text": "search_norm", "phone": "phone_digits", "city": "city_norm", "street": "street_norm",
+                "email": "search_norm"},
+}
+
+
+def term_clause(record_type, term, *, org_id):
+    """One search term as a predicate; None when the term does not apply to this record type."""
+    table = TABLES[record_type]
+    if term.kind == "id":
+        return table.c.id == term.value
+    if term.kind in ("rep1", "rep2"):
+        reps = sa.select(rep_users.c.id).where(rep_users.c.org_id == org_id,
+                                               rep_users.c.name_norm.like(search_terms.like_contains(term.value),
+                                                                          escape="\\"))
+        return table.c[term.kind + "_id"].in_(reps)
+    name = TERM_COLUMNS[record_type].get(term.kind)
+    if name is None:
+        return None
+    column = table.c[name]
+    if term.short and term.kind != "phone":
+        # Under three characters a trigram index cannot help: match the start of a word instead.
+        prefix = search_terms.escape_like(term.value)
+        return sa.or_(column.like(prefix + "%", escape="\\"), column.like("% " + prefix + "%", escape="\\"))
+    return column.like(search_terms.like_contains(term.value), escape="\\")
+
+
+def search_page(session, record_type, *, predicates, page, per_page, sort):
+    """``(ids, total, capped)``: the adaptive capped hit set of research/perf-limits.md §5.2.
+
+    The hit set (≤ HIT_CAP + 1 rows) is built first and fenced, so the planner cannot walk the name
+    index and filter; the page and the exact total come from it in one statement. Past the cap, hits are
+    dense: the plain page query walks the sort index, and the total is the planner's estimate.
+    ``sort`` is ``[(expression, icu, descending), …]`` ending with the id tie-break (criteria.sort_keys).
+    """
+    table = TABLES[record_type]
+    offset = (page - 1) * per_page
+    # When the planner expects more hits than the cap (0.1 ms to ask), building the capped set only
+    # to learn that it is full costs up to a second at 1M contacts: go straight to the dense path.
+    estimate = planner_estimate(session, sa.select(table.c.id).where(*predicates))
+    if estimate > HIT_CAP:
+        return _dense_page(session, table, predicates, sort, per_page, offset), estimate, True
+    hits = (sa.select(table.c.id, *(expression.label(f"s{i}") for i, (expression, _, _) in enumerate(sort)))
+            .where(*predicates).limit(HIT_CAP + 1).cte("hits").prefix_with("MATERIALIZED"))
+    total = sa.select(sa.func.count()).select_from(hits).scalar_subquery()
+    order = order_clauses([(hits.c[f"s{i}"], icu, desc) for i, (_, icu, desc) in enumerate(sort)])
+    rows = session.execute(sa.select(hits.c.id, total.label("total")).order_by(*order)
+                           .limit(per_page).offset(offset)).all()
+    count = rows[0].total if rows else session.execute(sa.select(total)).scalar()
+    if count <= HIT_CAP:
+        return [r.id for r in rows], count, False
+    return _dense_page(session, table, predicates, sort, per_page, offset), max(estimate, HIT_CAP + 1), True
+
+
+def _dense_page(session, table, predicates, sort, per_page, offset):
+    """Hits are dense: walking the sort index and filtering finds a page quickly."""
+    page_query = sa.select(table.c.id).where(*predicates).order_by(*order_clauses(sort)).limit(per_page).offset(offset)
+    return list(session.scalars(page_query))
+
+
+def order_clauses(keys):
+    """Text in ICU order ("Émond" before "Z"), empty values last in both directions."""
+    order = []
+    for expression, icu, descending in keys:
+        expression = expression.collate(ICU) if icu else expression
+        order.append((expression.desc() if descending else expression.asc()).nulls_last())
+    return order
+
+
+# History ------------------------------------------------------------------------------------------------
+
+def add_history(session, rows):
+    if rows:
+        session.execute(history.insert(), rows)
+
+
+def list_history(session, record_type, record_id, *, limit=500):
+    return session.execute(sa.select(history).where(history.c.record_type == record_type,
+                                                    history.c.record_id == record_id)
+                           .order_by(history.c.id.desc()).limit(limit)).mappings().all()
