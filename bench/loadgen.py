@@ -1,7 +1,7 @@
 """Closed-loop HTTP load: ``wrk`` with a Lua script when it is installed, else a Python generator.
 
 Both return the same dict: requests, duration_s, rps, errors (transport + non-2xx), statuses and
-latency_ms (min/mean/p50/p90/p99/p999/max). wrk measures each request from send to complete response
+latency_ms (min/mean/p50/p90/p95/p99/p999/max). wrk measures each request from send to complete response
 (closed loop: a client sends its next request when the previous one returned).
 
 The Python fallback runs ``processes`` × ``threads`` clients, one keep-alive ``http.client`` connection
@@ -50,7 +50,7 @@ def summarise(latencies_ms, *, duration_s, statuses, transport_errors):
         "latency_ms": {
             "min": pct(0) if latencies_ms else None,
             "mean": round(sum(latencies_ms) / requests, 2) if requests else None,
-            "p50": pct(50), "p90": pct(90), "p99": pct(99), "p999": pct(99.9),
+            "p50": pct(50), "p90": pct(90), "p95": pct(95), "p99": pct(99), "p999": pct(99.9),
             "max": round(latencies_ms[-1], 2) if latencies_ms else None,
         },
     }
@@ -88,7 +88,7 @@ def run_wrk(wrk, url, *, script, script_args, duration, connections, threads, ti
         "errors": {"non_2xx": non_2xx, **transport, "total": non_2xx + sum(transport.values())},
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "latency_ms": {key: round(lat[key] / 1000, 2) for key in
-                       ("min", "mean", "p50", "p90", "p99", "p999", "max")},
+                       ("min", "mean", "p50", "p90", "p95", "p99", "p999", "max")},
         "wrk_text": out.split("BENCH_JSON")[0].strip(),
     }
 

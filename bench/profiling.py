@@ -1,10 +1,14 @@
-"""``--profile``: sample the gateway workers with py-spy during one extra ``GET /me`` load.
+"""py-spy profiles: the gateway workers during ``GET /me`` (bench/run.py ``--profile``), and any process of
+the stack during any load (bench/cpu ``--profile``: gateway workers, contacts, identity).
 
-py-spy (``pip install py-spy``; not a project dependency) records collapsed stacks of every gunicorn
-worker, on-CPU samples only (a thread blocked on a socket is idle and not sampled). The summary gives the
-share of samples per area of the code (Redis client, Flask/Werkzeug, marshmallow, Prometheus, gunicorn,
-logging …) and the hottest functions, self and inclusive. The profiled load is not the measured one:
-sampling costs the workers a little time.
+py-spy (``pip install py-spy``; not a project dependency) records collapsed stacks, on-CPU samples only (a
+thread blocked on a socket, or an eventlet hub waiting in epoll, is idle and not sampled). The summary gives
+the share of samples per library or area of the code (each sample counted once, to the innermost frame
+that belongs to a known library: the socket write under redis-py counts as redis-py, json under Flask as
+json), the share of samples with a given frame anywhere on the stack (inclusive: "how much would go if
+this call went"), and the hottest functions, self and inclusive. SQLAlchemy is split by what it was doing:
+compiling a statement, computing its cache key, building it, executing it, or making rows. The profiled
+load is not the measured one: sampling costs the processes a little time.
 """
 import os
 import shutil
@@ -15,30 +19,72 @@ from pathlib import Path
 
 import sysinfo
 
-# Components, innermost first: a sample goes to the innermost frame that belongs to one of these (so the
-# socket write under redis-py counts as redis-py, json under Flask as json).
+SQLALCHEMY = "SQLAlchemy"
+# Components: a sample goes to the innermost frame whose file belongs to one of these (paths are matched
+# after site-packages/ or the stdlib directory, so "json/" is the stdlib's json and "kombu/utils/json.py"
+# is kombu).
 COMPONENTS = [
     ("redis-py (socket send/recv + RESP parsing)", ("redis/",)),
-    ("marshmallow (response schema)", ("marshmallow/",)),
+    ("psycopg (driver: send/recv, adapt, rows)", ("psycopg/", "psycopg_binary/")),
+    (SQLALCHEMY, ("sqlalchemy/",)),
+    ("marshmallow", ("marshmallow/",)),
     ("prometheus_client", ("prometheus_client/",)),
-    ("json", ("json/",)),
-    ("logging", ("logging/",)),
+    ("json (stdlib)", ("json/",)),
+    ("logging (stdlib)", ("logging/",)),
     ("uuid", ("uuid.py",)),
+    ("kombu (messaging)", ("kombu/",)),
+    ("amqp (AMQP 0-9-1 frames, socket)", ("amqp/",)),
+    ("nameko (containers, RPC, dependency providers)", ("nameko/",)),
+    ("eventlet / greenlet (hub, green sockets)", ("eventlet/", "greenlet/")),
+    ("carnet_common (the kit)", ("carnet_common/",)),
+    ("carnet_custom_fields", ("carnet_custom_fields/",)),
+    ("carnet_contacts own code", ("carnet_contacts/",)),
+    ("carnet_identity own code", ("carnet_identity/",)),
+    ("carnet_opportunities own code", ("carnet_opportunities/",)),
     ("carnet_gateway own code", ("carnet_gateway/",)),
     ("blinker (Flask signals)", ("blinker/",)),
     ("flask", ("flask/",)),
     ("werkzeug", ("werkzeug/",)),
     ("gunicorn (parse request, write response, keep-alive poller)", ("gunicorn/",)),
 ]
-# Inclusive: share of samples with such a frame anywhere in the stack.
+# SQLAlchemy's samples, by what its stack shows (first match wins).
+SQLALCHEMY_PARTS = [
+    ("SQLAlchemy: compile (SQLCompiler)", ("sqlalchemy/sql/compiler.py",)),
+    ("SQLAlchemy: cache key (statement cache lookup)", ("sqlalchemy/sql/cache_key.py", "sqlalchemy/sql/traversals.py")),
+    ("SQLAlchemy: rows (result, row processing)", ("sqlalchemy/engine/result.py", "sqlalchemy/engine/cursor.py",
+                                                   "sqlalchemy/engine/row.py", "sqlalchemy/engine/_py_row.py")),
+    ("SQLAlchemy: ORM session / unit of work", ("sqlalchemy/orm/",)),
+    ("SQLAlchemy: execute (engine, connection, pool)", ("sqlalchemy/engine/", "sqlalchemy/pool/")),
+    ("SQLAlchemy: statement construction (select(), where …)", ("sqlalchemy/sql/",)),
+]
+# Inclusive: share of samples with such a frame anywhere in the stack (needles are "function (path" fragments).
 INCLUSIVE = [
     ("auth.authenticate (Redis session + principal)", "authenticate (carnet_gateway/auth.py"),
+    ("gateway RPC call (ClusterRpcProxy round trip)", "RpcClient.call (carnet_gateway/rpc.py"),
     ("marshmallow Schema.dump", "Schema.dump (marshmallow/"),
-    ("marshmallow Schema.__init__ (schema instances built per request)", "Schema.__init__ (marshmallow/"),
+    ("marshmallow Schema.load", "Schema.load (marshmallow/"),
+    ("marshmallow Schema.__init__ (schema instances built per call)", "Schema.__init__ (marshmallow/"),
     ("gunicorn Response.write / send_headers (socket writes)", "(gunicorn/http/wsgi.py"),
     ("Flask.full_dispatch_request", "Flask.full_dispatch_request (flask/"),
     ("Flask/Werkzeug request context push/pop", "RequestContext.p"),
     ("app before/after_request hooks (request id, metrics, headers)", "(carnet_gateway/app.py"),
+    ("nameko: RPC consumer (message in, worker spawned)", "(nameko/rpc.py"),
+    ("nameko: worker (dependency hooks, entrypoint call)", "ServiceContainer._run_worker (nameko/containers.py"),
+    ("carnet rpc_method wrapper (the entrypoint and all below it)", "wrapper (carnet_common/entrypoints.py"),
+    ("SQLAlchemy Session.execute (compile + execute + driver)", "Session.execute (sqlalchemy/orm/session.py"),
+    ("SQLAlchemy compile (SQLCompiler)", "(sqlalchemy/sql/compiler.py"),
+    ("SQLAlchemy cache key", "(sqlalchemy/sql/cache_key.py"),
+    ("psycopg Cursor.execute", "Cursor.execute (psycopg/cursor.py"),
+    ("kombu publish (reply, events)", "Producer.publish (kombu/messaging.py"),
+    ("kombu/amqp drain events (reading frames)", "drain_events (amqp/"),
+    ("outbox relay timer (carnet_common.outbox)", "(carnet_common/outbox.py"),
+    ("Database provider (carnet_common.db: session per worker)", "(carnet_common/db.py"),
+    ("Metrics provider (carnet_common.metrics)", "(carnet_common/metrics.py"),
+    ("RequestContext / logs (carnet_common.context, logs)", "(carnet_common/context.py"),
+    ("logging (any)", "(logging/"),
+    ("json (stdlib, any)", "(json/"),
+    ("kombu JSON (de)serialisation", "(kombu/utils/json.py"),
+    ("prometheus_client (any)", "(prometheus_client/"),
 ]
 
 
@@ -62,30 +108,39 @@ def _worker_pids(stack):
 
 
 def profile_me(py_spy, args, generator, stack, data, *, out, load, window):
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     workers = _worker_pids(stack)
-    duration = max(1, round(args.duration))
-    recorders = []
-    for pid in workers:
-        path = out / f"gateway-worker-{pid}.collapsed.txt"
-        recorders.append((path, subprocess.Popen(
-            [py_spy, "record", "--pid", str(pid), "--duration", str(duration + 2), "--rate", "250",
-             "--format", "raw", "--nonblocking", "--output", str(path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
-    time.sleep(1.5)
-    result = load(window)
-    stacks = Counter()
-    for path, recorder in recorders:
-        _, err = recorder.communicate(timeout=duration + 60)
-        if recorder.returncode != 0 or not path.exists():
-            raise RuntimeError(f"py-spy failed: {err}")
-        stacks.update(_read_collapsed(path))
-    summary = summarise(stacks)
+    result, recorded = record(py_spy, {"gateway": workers}, duration=max(1, round(args.duration)), out=out,
+                              load=lambda: load(window))
+    summary = summarise(recorded["gateway"]["stacks"])
     summary["load_during_profile"] = {"rps": result["rps"], "latency_ms": result["latency_ms"]}
     summary["workers"] = workers
-    summary["files"] = [str(path) for path, _ in recorders]
+    summary["files"] = recorded["gateway"]["files"]
     return summary
+
+
+def record(py_spy, targets, *, duration, out, load, rate=250, label=""):
+    """py-spy on every pid of ``targets`` (``{name: [pid, …]}``) while ``load()`` runs for about ``duration`` s.
+    Returns ``(load's result, {name: {"stacks": Counter, "files": [...], "pids": [...]}})``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    recorders = []
+    for name, pids in targets.items():
+        for pid in pids:
+            path = out / f"{label}{name}-{pid}.collapsed.txt"
+            recorders.append((name, pid, path, subprocess.Popen(
+                [py_spy, "record", "--pid", str(pid), "--duration", str(duration + 2), "--rate", str(rate),
+                 "--format", "raw", "--nonblocking", "--output", str(path)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
+    time.sleep(1.5)
+    result = load()
+    recorded = {name: {"stacks": Counter(), "files": [], "pids": list(pids)} for name, pids in targets.items()}
+    for name, pid, path, recorder in recorders:
+        _, err = recorder.communicate(timeout=duration + 60)
+        if recorder.returncode != 0 or not path.exists():
+            raise RuntimeError(f"py-spy failed on {name} ({pid}): {err}")
+        recorded[name]["stacks"].update(_read_collapsed(path))
+        recorded[name]["files"].append(str(path))
+    return result, recorded
 
 
 def _read_collapsed(path):
@@ -108,6 +163,20 @@ def _path(frame):
     return frame.partition(" (")[2].rstrip(")").rsplit(":", 1)[0]
 
 
+def _component(code):
+    for frame in reversed(code):
+        path = _path(frame)
+        found = next((label for label, needles in COMPONENTS
+                      if any(path.startswith(n) or f"/{n}" in path for n in needles)), None)
+        if found == SQLALCHEMY:
+            paths = [_path(f) for f in code]
+            return next((label for label, needles in SQLALCHEMY_PARTS
+                         if any(n in p for p in paths for n in needles)), "SQLAlchemy: other")
+        if found:
+            return found
+    return "stdlib only (threads, selectors, socket, ssl …)"
+
+
 def summarise(stacks, top=15):
     total = sum(stacks.values()) or 1
     self_time, inclusive, components, areas = Counter(), Counter(), Counter(), Counter()
@@ -119,17 +188,9 @@ def summarise(stacks, top=15):
         self_time[_function(code[-1])] += count
         for function in {_function(f) for f in code}:
             inclusive[function] += count
-        component = "stdlib only (thread pool, selectors, socket)"
-        for frame in reversed(code):
-            path = _path(frame)
-            found = next((label for label, needles in COMPONENTS
-                          if any(path.startswith(n) or f"/{n}" in path for n in needles)), None)
-            if found:
-                component = found
-                break
-        components[component] += count
+        components[_component(code)] += count
         for label, needle in INCLUSIVE:
-            if any(needle in frame for frame in code):
+            if any(needle in _short(frame) for frame in code):
                 areas[label] += count
 
     def pct(counter, n=None):
@@ -137,3 +198,16 @@ def summarise(stacks, top=15):
 
     return {"samples": total, "components_self": pct(components), "areas_inclusive": pct(areas),
             "top_self": pct(self_time, top), "top_inclusive": pct(inclusive, 30)}
+
+
+def _short(frame):
+    """``function (package/module.py:12)``: the frame with its path cut after site-packages/ or the stdlib."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({_relative(where)}"
+
+
+def _relative(path):
+    for marker in ("/site-packages/", "/work/main/", "/lib/python3.11/"):
+        if marker in path:
+            return path.rsplit(marker, 1)[-1]
+    return path

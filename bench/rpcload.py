@@ -1,7 +1,9 @@
-"""Plain nameko RPC: ``identity.ping`` through ``nameko.standalone.rpc.ClusterRpcProxy``.
+"""Plain nameko RPC through ``nameko.standalone.rpc.ClusterRpcProxy``: ``identity.ping`` unless told otherwise.
 
 The transport floor under the gateway (research/perf-limits.md §3d): no HTTP, no Redis, no database,
-just caller → RabbitMQ → identity's ``ping`` entrypoint → reply queue. Each caller process holds one
+just caller → RabbitMQ → a service's ``ping`` entrypoint → reply queue. ``target`` = ``(service, method,
+[args, …])`` calls another method instead, rotating over the argument tuples (bench/cpu calls
+``contacts.get_contact`` this way, to price the service's side of a read without the gateway). Each caller process holds one
 started proxy (as a gateway thread does); callers start together after their warm-up and run for the
 same wall-clock window. ``window`` (the CPU probes) is started and stopped around that window only, so
 process start-up and warm-up are not counted; each caller reports its own CPU time over the window.
@@ -26,11 +28,27 @@ def _cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def sequential(amqp_uri, *, calls, warmup_calls=100, window=None):
-    """One caller, ``calls`` back-to-back pings after a warm-up; runs in a child process."""
+PING = ("identity", "ping", [()])
+
+
+def _caller(proxy, target):
+    """A function making the next call of ``target`` on ``proxy`` (the argument tuples in turn)."""
+    service, method, arguments = target
+    bound = getattr(getattr(proxy, service), method)
+    state = {"n": 0}
+
+    def call():
+        args = arguments[state["n"] % len(arguments)]
+        state["n"] += 1
+        return bound(*args)
+    return call
+
+
+def sequential(amqp_uri, *, calls, warmup_calls=100, window=None, target=PING):
+    """One caller, ``calls`` back-to-back calls after a warm-up; runs in a child process."""
     ctx = multiprocessing.get_context("spawn")
     queue, measuring = ctx.Queue(), ctx.Event()
-    proc = ctx.Process(target=_sequential_main, args=(amqp_uri, calls, warmup_calls, measuring, queue))
+    proc = ctx.Process(target=_sequential_main, args=(amqp_uri, calls, warmup_calls, measuring, queue, target))
     proc.start()
     measuring.wait(timeout=120)
     if window:
@@ -45,11 +63,12 @@ def sequential(amqp_uri, *, calls, warmup_calls=100, window=None):
     return result
 
 
-def _sequential_main(amqp_uri, calls, warmup_calls, measuring, queue):
+def _sequential_main(amqp_uri, calls, warmup_calls, measuring, queue, target):
     standalone, proxy = _proxy(amqp_uri)
+    call = _caller(proxy, target)
     try:
         for _ in range(warmup_calls):
-            proxy.identity.ping()
+            call()
         latencies, errors = [], 0
         measuring.set()
         time.sleep(0.05)
@@ -57,7 +76,7 @@ def _sequential_main(amqp_uri, calls, warmup_calls, measuring, queue):
         for _ in range(calls):
             t0 = time.perf_counter()
             try:
-                proxy.identity.ping()
+                call()
             except Exception:  # noqa: BLE001 - counted, the run goes on
                 errors += 1
                 continue
@@ -67,14 +86,15 @@ def _sequential_main(amqp_uri, calls, warmup_calls, measuring, queue):
         standalone.stop()
 
 
-def concurrent(amqp_uri, *, callers, duration, warmup, window=None):
-    """``callers`` processes pinging in a closed loop for ``duration`` s after ``warmup`` s."""
+def concurrent(amqp_uri, *, callers, duration, warmup, window=None, target=PING):
+    """``callers`` processes calling in a closed loop for ``duration`` s after ``warmup`` s."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     ready = ctx.Barrier(callers + 1)
     start_at = ctx.Value("d", 0.0)
-    procs = [ctx.Process(target=_concurrent_main, args=(amqp_uri, warmup, duration, ready, start_at, queue))
-             for _ in range(callers)]
+    procs = [ctx.Process(target=_concurrent_main, args=(amqp_uri, warmup, duration, ready, start_at, queue,
+                                                              _shifted(target, i)))
+             for i in range(callers)]
     for proc in procs:
         proc.start()
     ready.wait(timeout=180)   # every caller has a started proxy; they read start_at after this
@@ -101,10 +121,18 @@ def concurrent(amqp_uri, *, callers, duration, warmup, window=None):
     return result
 
 
-def _concurrent_main(amqp_uri, warmup, duration, ready, start_at, queue):
+def _shifted(target, index):
+    """``target`` with its argument tuples rotated, so concurrent callers do not ask for the same ones."""
+    service, method, arguments = target
+    start = (index * 7919) % len(arguments)
+    return service, method, arguments[start:] + arguments[:start]
+
+
+def _concurrent_main(amqp_uri, warmup, duration, ready, start_at, queue, target):
     standalone, proxy = _proxy(amqp_uri)
+    call = _caller(proxy, target)
     try:
-        proxy.identity.ping()
+        call()
         with start_at.get_lock():
             # The last caller to be ready sets the common start time (slightly after the barrier).
             start_at.value = max(start_at.value, time.monotonic() + 0.2)
@@ -121,7 +149,7 @@ def _concurrent_main(amqp_uri, warmup, duration, ready, start_at, queue):
                 cpu0 = _cpu_seconds()
             t0 = time.perf_counter()
             try:
-                proxy.identity.ping()
+                call()
             except Exception:  # noqa: BLE001 - counted, the run goes on
                 if now >= warm_until:
                     errors += 1

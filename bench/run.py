@@ -87,15 +87,8 @@ def parse_args(argv=None):
     parser.add_argument("--profile", action="store_true",
                         help="after the measured loads, an extra /me load under py-spy (gateway workers); "
                              "needs py-spy on PATH or in PY_SPY")
-    parser.add_argument("--wait-idle", type=float, default=float(env("BENCH_WAIT_IDLE", "120")),
-                        help="before each load, wait up to this many seconds for the box to be quiet (0: don't)")
-    parser.add_argument("--idle-threshold", type=float, default=25.0,
-                        help="'quiet' = the box is at most this %% busy (our idle stack included)")
-    parser.add_argument("--max-foreign-pct", type=float, default=10.0,
-                        help="run a load again when processes outside the benchmark used more than this %% "
-                             "of the box during it")
-    parser.add_argument("--retries", type=int, default=int(env("BENCH_RETRIES", "1")),
-                        help="how many times a disturbed load is run again")
+    sysinfo.add_shared_box_options(parser, wait_idle=float(env("BENCH_WAIT_IDLE", "120")),
+                                   retries=int(env("BENCH_RETRIES", "1")))
     parser.add_argument("--out", type=Path, default=BENCH / "results", help="results directory")
     parser.add_argument("--name", default=None, help="results file stem (default identity-<date>)")
     args = parser.parse_args(argv)

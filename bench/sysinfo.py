@@ -219,6 +219,19 @@ class CpuProbe:
                 "kernel_pct_of_process_cpu": kernel_share}
 
 
+def add_shared_box_options(parser, *, wait_idle, retries):
+    """The options of a benchmark that shares this machine with others: wait for a quiet box, run a load
+    again when other processes took too much of it (bench/run.py's ``wait_quiet`` and ``measured``)."""
+    parser.add_argument("--wait-idle", type=float, default=wait_idle,
+                        help="before each load, wait up to this many seconds for the box to be quiet (0: don't)")
+    parser.add_argument("--idle-threshold", type=float, default=25.0,
+                        help="'quiet' = the box is at most this %% busy (our idle stack included)")
+    parser.add_argument("--max-foreign-pct", type=float, default=10.0,
+                        help="run a load again when processes outside the benchmark used more than this %% "
+                             "of the box during it")
+    parser.add_argument("--retries", type=int, default=retries, help="how many times a disturbed load is run again")
+
+
 def per_request_ms(cpu, requests):
     if not requests:
         return {}

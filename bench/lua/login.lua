@@ -2,9 +2,6 @@
 -- Each thread starts at a different user, so concurrent logins spread over the accounts.
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
-local built = {}
-local next_index = 1
-
 function init(args)
    local password = args[1]
    local users = {}
@@ -17,10 +14,4 @@ function init(args)
       local body = string.format('{"username": "%s", "password": "%s"}', username, password)
       built[i] = wrk.format("POST", "/api/v1/auth/login", {["Content-Type"] = "application/json"}, body)
    end
-end
-
-function request()
-   local req = built[next_index]
-   next_index = next_index % #built + 1
-   return req
 end

@@ -2,19 +2,10 @@
 -- different one, so several users' cached principals are read. Requests are pre-built in init().
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
-local built = {}
-local next_index = 1
-
 function init(args)
    local offset = (thread_index or 0) * 7
    for i = 1, #args do
       local token = args[((i - 1 + offset) % #args) + 1]
       built[i] = wrk.format("GET", "/api/v1/me", {["Authorization"] = "Bearer " .. token})
    end
-end
-
-function request()
-   local req = built[next_index]
-   next_index = next_index % #built + 1
-   return req
 end
