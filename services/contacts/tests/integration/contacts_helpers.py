@@ -5,6 +5,11 @@ import uuid
 import pytest
 
 
+def event_ids(*envelopes):
+    """The ids of ``envelopes`` as the inbox stores them (uuid), for ``carnet_testing.handled``."""
+    return [uuid.UUID(envelope["event_id"]) for envelope in envelopes]
+
+
 def make_actor(org_id=None, user_id=None, *, is_admin=False, all_contacts=False, hierarchy_contacts=False,
                subordinate_ids=()):
     return {"org_id": org_id or str(uuid.uuid4()), "user_id": user_id or str(uuid.uuid4()),

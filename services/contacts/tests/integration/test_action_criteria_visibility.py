@@ -9,27 +9,12 @@ import json
 import uuid
 
 import pytest
-import sqlalchemy as sa
-from contacts_helpers import make_actor
-from nameko.standalone.events import event_dispatcher
+from contacts_helpers import event_ids, make_actor
 
-from carnet_common.config import sqlalchemy_url
 from carnet_common.events import make_envelope
-from carnet_testing import eventually
+from carnet_testing import handled
 
 RIVAL = str(uuid.uuid4())  # another rep of the organization
-
-
-@pytest.fixture(scope="module")
-def engine(database_url):
-    engine = sa.create_engine(sqlalchemy_url(database_url))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def dispatch(service_env):
-    return event_dispatcher({"AMQP_URI": service_env["AMQP_URI"], "serializer": "json"})
 
 
 def _send(dispatch, engine, *events):
@@ -37,13 +22,7 @@ def _send(dispatch, engine, *events):
     for event_type, data in events:
         envelope = make_envelope(data)
         dispatch("opportunities", event_type, envelope)
-        eventually(lambda envelope=envelope: _handled(engine, envelope), bool)
-
-
-def _handled(engine, envelope):
-    with engine.connect() as conn:
-        return conn.execute(sa.text("SELECT 1 FROM contacts.inbox WHERE event_id = CAST(:id AS uuid)"),
-                            {"id": envelope["event_id"]}).first()
+        handled(engine, "contacts", event_ids(envelope))
 
 
 def _opportunity(org_id, *, account_id, stage_id, contact_id=None, reps=None, version=1):

@@ -5,17 +5,9 @@ import pytest
 import sqlalchemy as sa
 from contacts_helpers import expect, make_actor
 
-from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 BOTH = ["contact", "account"]
-
-
-@pytest.fixture(scope="module")
-def engine(database_url):
-    engine = sa.create_engine(sqlalchemy_url(database_url))
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

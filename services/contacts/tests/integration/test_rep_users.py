@@ -1,12 +1,17 @@
-"""The users read model fed by identity's events (r1:/r2:, C-11): handled once, newer facts win."""
-import time
+"""The users read model fed by identity's events (r1:/r2:, C-11): handled once, newer facts win.
+
+Each absence asserted here is asserted after proof that the event was handled: its inbox row (``handled``), or
+the duplicates counter of the handler for a second delivery (``metric_value``).
+"""
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from contacts_helpers import make_actor
-from nameko.standalone.events import event_dispatcher
+from contacts_helpers import event_ids, make_actor
 
 from carnet_common.events import make_envelope
+from carnet_testing import eventually, handled, metric_value
+
+DUPLICATES = "carnet_events_duplicate_total"
 
 
 def _user_event(user_id, org_id, *, username, full_name, updated_at):
@@ -14,17 +19,7 @@ def _user_event(user_id, org_id, *, username, full_name, updated_at):
                           "actor_id": None, "updated_at": updated_at.isoformat()})
 
 
-def _eventually(check, timeout=10):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
-
-
-def test_rep_prefixes_find_contacts_by_their_reps_names(rpc, service_env):
-    dispatch = event_dispatcher({"AMQP_URI": service_env["AMQP_URI"], "serializer": "json"})
+def test_rep_prefixes_find_contacts_by_their_reps_names(rpc, dispatch, engine, metrics_address):
     admin = make_actor(is_admin=True)
     rep_id = str(uuid.uuid4())
     list_id = rpc.create_list(admin, {"name": "Reps"})["id"]
@@ -32,13 +27,17 @@ def test_rep_prefixes_find_contacts_by_their_reps_names(rpc, service_env):
                                          "list_ids": [list_id]})
     now = datetime.now(timezone.utc)
     created = _user_event(rep_id, admin["org_id"], username="hgagnon", full_name="Hélène Gagnon", updated_at=now)
+    duplicates = metric_value(metrics_address, DUPLICATES, service="contacts", handler="contacts.on_user_created")
     dispatch("identity", "user_created", created)
     dispatch("identity", "user_created", created)  # redelivered: handled once
+    eventually(lambda: metric_value(metrics_address, DUPLICATES, service="contacts",
+                                    handler="contacts.on_user_created"),
+               lambda count: count == duplicates + 1, what="the second delivery counted as a duplicate")
 
     def found(q):
         return [c["id"] for c in rpc.search_contacts(admin, {"q": q})["items"]]
 
-    assert _eventually(lambda: found("r1:helene") == [contact["id"]])
+    assert found("r1:helene") == [contact["id"]]
     assert found("r1:hgagnon") == [contact["id"]]
     assert found("r2:helene") == []
     renamed = _user_event(rep_id, admin["org_id"], username="hgagnon", full_name="Hélène Roy",
@@ -46,7 +45,8 @@ def test_rep_prefixes_find_contacts_by_their_reps_names(rpc, service_env):
     stale = _user_event(rep_id, admin["org_id"], username="hgagnon", full_name="Hélène Vieux",
                         updated_at=now + timedelta(seconds=1))
     dispatch("identity", "user_updated", renamed)
-    assert _eventually(lambda: found("r1:roy") == [contact["id"]])
+    handled(engine, "contacts", event_ids(renamed))
+    assert found("r1:roy") == [contact["id"]]
     dispatch("identity", "user_updated", stale)
-    time.sleep(1)
+    handled(engine, "contacts", event_ids(stale))  # its inbox row commits with its effect
     assert found("r1:vieux") == [] and found("r1:roy") == [contact["id"]]

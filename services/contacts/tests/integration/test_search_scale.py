@@ -1,10 +1,11 @@
 """The capped hit set past 10,000 matches, and events leaving through the outbox."""
-import time
 import uuid
 
 import psycopg
 from contacts_helpers import make_actor
 from sqlalchemy.engine import make_url
+
+from carnet_testing import eventually
 
 
 def _conninfo(database_url):
@@ -35,15 +36,14 @@ def test_changes_leave_through_the_outbox(rpc, database_url):
     list_id = rpc.create_list(admin, {"name": "Events"})["id"]
     contact = rpc.create_contact(admin, {"last_name": "Évent", "list_ids": [list_id]})
     rpc.update_contact(admin, contact["id"], {"title": "x"})
-    deadline = time.monotonic() + 10
-    with psycopg.connect(_conninfo(database_url), autocommit=True) as conn:
-        while True:
-            rows = conn.execute("""SELECT event_type, published_at IS NOT NULL, envelope
+
+    def outbox_rows():
+        with psycopg.connect(_conninfo(database_url), autocommit=True) as conn:
+            return conn.execute("""SELECT event_type, published_at IS NOT NULL, envelope
                                    FROM contacts.outbox WHERE envelope->'data'->>'org_id' = %s
                                    ORDER BY created_at""", (admin["org_id"],)).fetchall()
-            if rows and all(published for _, published, _ in rows) or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
+    rows = eventually(outbox_rows, lambda rows: rows and all(published for _, published, _ in rows),
+                      timeout=10, what="the events published by the relay")
     assert [r[0] for r in rows] == ["list_created", "contact_created", "contact_updated"]
     assert all(published for _, published, _ in rows)
     created = rows[1][2]

@@ -6,32 +6,17 @@ Events are published on RabbitMQ as the opportunities service's relay does (``op
 consumed by the contacts service running as a process; the criterion is asked over RPC like the gateway does.
 """
 import json
-import urllib.request
 import uuid
 
 import pytest
 import sqlalchemy as sa
-from contacts_helpers import expect, make_actor
-from nameko.standalone.events import event_dispatcher
+from contacts_helpers import event_ids, expect, make_actor
 
-from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden, InvalidInput
 from carnet_common.events import make_envelope
-from carnet_testing import eventually
+from carnet_testing import eventually, handled, metric_value
 
 HANDLER = "contacts.on_task_created"
-
-
-@pytest.fixture(scope="module")
-def engine(database_url):
-    engine = sa.create_engine(sqlalchemy_url(database_url))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def dispatch(service_env):
-    return event_dispatcher({"AMQP_URI": service_env["AMQP_URI"], "serializer": "json"})
 
 
 @pytest.fixture
@@ -54,10 +39,6 @@ def _send(dispatch, event_type, data):
     return envelope
 
 
-def _eventually(fetch, check):
-    return eventually(fetch, check, timeout=15, interval=0.1)
-
-
 def _summary(engine, task_id):
     with engine.connect() as conn:
         row = conn.execute(sa.text("SELECT type, status, version, deleted, contact_id, account_id "
@@ -65,7 +46,7 @@ def _summary(engine, task_id):
     return dict(row) if row else None
 
 
-def _handled(engine, envelope):
+def _inbox_handlers(engine, envelope):
     """The handlers that recorded ``envelope`` in the inbox (committed with the event's effect, if any)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT handler FROM contacts.inbox WHERE event_id = CAST(:id AS uuid)"),
@@ -73,16 +54,8 @@ def _handled(engine, envelope):
         return [row[0] for row in rows]
 
 
-def _wait_handled(engine, *envelopes):
-    for envelope in envelopes:
-        _eventually(lambda envelope=envelope: _handled(engine, envelope), bool)
-
-
-def _duplicates(service_env, handler):
-    with urllib.request.urlopen(f"http://{service_env['CONTACTS_HTTP_ADDRESS']}/metrics", timeout=5) as response:
-        body = response.read().decode()
-    prefix = f'carnet_events_duplicate_total{{handler="{handler}",service="contacts"}} '
-    return next((float(line[len(prefix):]) for line in body.splitlines() if line.startswith(prefix)), 0.0)
+def _duplicates(metrics_address):
+    return metric_value(metrics_address, "carnet_events_duplicate_total", service="contacts", handler=HANDLER)
 
 
 def _found(rpc, actor, *items, record_type="contact", unreadable=()):
@@ -96,26 +69,27 @@ def test_events_keep_the_newest_state_of_each_task(rpc, org, dispatch, engine):
     contact = rpc.create_contact(org["admin"], {"last_name": "Roy", "list_ids": [org["list"]]})
     data = _task(org["org_id"], contact_id=contact["id"])
     _send(dispatch, "task_created", data)
-    assert _eventually(lambda: _summary(engine, data["id"]), bool) == {
+    assert eventually(lambda: _summary(engine, data["id"]), what="the task's summary") == {
         "type": "call", "status": "todo", "version": 1, "deleted": False, "contact_id": contact["id"],
         "account_id": None}
     newest = _send(dispatch, "task_updated", {**data, "status": "done", "version": 3})
-    _wait_handled(engine, newest)
+    handled(engine, "contacts", event_ids(newest))
     stale = _send(dispatch, "task_updated", {**data, "type": "email", "status": "in_progress", "version": 2})
-    _wait_handled(engine, stale)
+    handled(engine, "contacts", event_ids(stale))
     assert _summary(engine, data["id"])["status"] == "done" and _summary(engine, data["id"])["type"] == "call"
     done = {"field": "task", "cmp": "eq", "value": {"type": "call", "status": "done"}}
     assert _found(rpc, org["admin"], done) == {contact["id"]}
 
 
-def test_the_same_event_delivered_twice_is_applied_once(rpc, org, dispatch, engine, service_env):
+def test_the_same_event_delivered_twice_is_applied_once(rpc, org, dispatch, engine, metrics_address):
     contact = rpc.create_contact(org["admin"], {"last_name": "Roy", "list_ids": [org["list"]]})
     data = _task(org["org_id"], type="meeting", contact_id=contact["id"])
-    before = _duplicates(service_env, HANDLER)
+    before = _duplicates(metrics_address)
     envelope = _send(dispatch, "task_created", data)
     dispatch("opportunities", "task_created", envelope)  # redelivered, as after a crash before the ack
-    _eventually(lambda: _duplicates(service_env, HANDLER), lambda count: count > before)
-    assert _handled(engine, envelope) == [HANDLER]
+    eventually(lambda: _duplicates(metrics_address), lambda count: count > before,
+               what="the second delivery counted as a duplicate")
+    assert _inbox_handlers(engine, envelope) == [HANDLER]
     assert _summary(engine, data["id"])["version"] == 1
     assert _found(rpc, org["admin"], {"field": "task.type", "cmp": "eq", "value": "meeting"}) == {contact["id"]}
 
@@ -123,19 +97,20 @@ def test_the_same_event_delivered_twice_is_applied_once(rpc, org, dispatch, engi
 def test_a_tombstone_beats_a_late_update_in_either_order(rpc, org, dispatch, engine):
     contact = rpc.create_contact(org["admin"], {"last_name": "Roy", "list_ids": [org["list"]]})
     data = _task(org["org_id"], type="note", contact_id=contact["id"])
-    _wait_handled(engine, _send(dispatch, "task_created", data))
+    handled(engine, "contacts", event_ids(_send(dispatch, "task_created", data)))
     note = {"field": "task.type", "cmp": "eq", "value": "note"}
     assert _found(rpc, org["admin"], note) == {contact["id"]}
     updated = {**data, "status": "in_progress", "version": 2}
-    _wait_handled(engine, _send(dispatch, "task_deleted", updated))  # the delete carries the last version
-    _wait_handled(engine, _send(dispatch, "task_updated", updated))  # … and overtook the update
+    # the delete carries the last version … and overtook the update
+    handled(engine, "contacts", event_ids(_send(dispatch, "task_deleted", updated)))
+    handled(engine, "contacts", event_ids(_send(dispatch, "task_updated", updated)))
     assert _summary(engine, data["id"])["deleted"] is True
     assert _found(rpc, org["admin"], note) == set()
 
     # a delete delivered before the creation of the same task
     early = _task(org["org_id"], type="note", contact_id=contact["id"])
-    _wait_handled(engine, _send(dispatch, "task_deleted", early))
-    _wait_handled(engine, _send(dispatch, "task_created", early))
+    handled(engine, "contacts", event_ids(_send(dispatch, "task_deleted", early)))
+    handled(engine, "contacts", event_ids(_send(dispatch, "task_created", early)))
     assert _summary(engine, early["id"])["deleted"] is True
     assert _found(rpc, org["admin"], note) == set()
 
@@ -158,7 +133,7 @@ def tasks_world(rpc, org, dispatch, engine):
         _task(org_id, type="note", status="todo", account_id=a["id"]),
         _task(org_id, type="email", status="in_progress", contact_id=c3["id"]),
         _task(str(uuid.uuid4()), type="todo", status="todo", contact_id=c3["id"]))]
-    _wait_handled(engine, *sent)
+    handled(engine, "contacts", event_ids(*sent))
     return {"a": a["id"], "b": b["id"], "c1": c1["id"], "c2": c2["id"], "c3": c3["id"], "c4": c4["id"]}
 
 
