@@ -11,6 +11,9 @@ pass a hand-written fake with the same methods instead.
 Underneath it is nameko's own proxy: one reply queue per service process (not an AMQP connection per call as a
 ``ClusterRpcProxy`` opens), the worker's context (the request id) carried with every call, ``UnknownService`` at
 once when no instance of the target consumes its queue, and the target's Carnet errors arriving as themselves.
+nameko sends every entry of the worker's context data as a message header; providers also keep their own state
+there (``carnet_common.db.Database`` its open sessions), which AMQP cannot encode and which would make every call
+fail: only the values a header can carry travel.
 Only the wait for the reply is bounded: the publish (a broker confirm on a connection of the pool) is not cut
 short, since interrupting an AMQP frame half written would break the pooled connection. A reply arriving after
 its caller gave up is dropped by nameko's reply listener.
@@ -19,7 +22,7 @@ import eventlet
 from nameko.exceptions import RpcTimeout
 from nameko.rpc import RpcProxy
 
-__all__ = ["RpcTimeout", "ServiceRpc", "TimedProxy"]
+__all__ = ["HeaderContext", "RpcTimeout", "ServiceRpc", "TimedProxy"]
 
 
 class ServiceRpc(RpcProxy):
@@ -30,7 +33,32 @@ class ServiceRpc(RpcProxy):
         self.timeout = timeout
 
     def get_dependency(self, worker_ctx):
-        return TimedProxy(super().get_dependency(worker_ctx), timeout=self.timeout)
+        return TimedProxy(super().get_dependency(HeaderContext(worker_ctx)), timeout=self.timeout)
+
+
+def _encodable(value):
+    """Whether an AMQP header can carry ``value`` (what nameko's own context data holds: ids, names, lists)."""
+    if value is None or isinstance(value, (str, bytes, bool, int, float)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_encodable(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _encodable(item) for key, item in value.items())
+    return False
+
+
+class HeaderContext:
+    """The worker's context as the calls' headers see it: the worker's own, without what a header cannot carry."""
+
+    def __init__(self, worker_ctx):
+        self.worker_ctx = worker_ctx
+
+    def __getattr__(self, name):
+        return getattr(self.worker_ctx, name)
+
+    @property
+    def context_data(self):
+        return {key: value for key, value in self.worker_ctx.context_data.items() if _encodable(value)}
 
 
 class TimedProxy:

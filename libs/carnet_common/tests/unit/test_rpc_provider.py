@@ -88,11 +88,25 @@ class Caller:
         return "pong"
 
 
-def test_the_provider_is_nameko_s_proxy_with_a_reply_listener_and_gives_workers_a_timed_proxy():
+def _worker_proxy(**data):
     container = ServiceContainer(Caller, {"AMQP_URI": "memory://"})
     [provider] = [d for d in container.dependencies if isinstance(d, ServiceRpc)]
-    assert isinstance(provider, RpcProxy) and isinstance(provider.rpc_reply_listener, ReplyListener)
     [entrypoint] = container.entrypoints
-    proxy = provider.get_dependency(WorkerContext(container, Caller, entrypoint))
+    return provider, provider.get_dependency(WorkerContext(container, Caller, entrypoint, data=data))
+
+
+def test_the_provider_is_nameko_s_proxy_with_a_reply_listener_and_gives_workers_a_timed_proxy():
+    provider, proxy = _worker_proxy()
+    assert isinstance(provider, RpcProxy) and isinstance(provider.rpc_reply_listener, ReplyListener)
     assert isinstance(proxy, TimedProxy) and proxy.timeout == 3
     assert proxy.service_proxy.service_name == "opportunities"
+
+
+def test_calls_carry_the_request_id_but_not_what_providers_keep_in_the_worker_context():
+    """The Database provider keeps the worker's open sessions in its context data: sent as headers, they made
+    every call fail (amqp cannot encode them)."""
+    _, proxy = _worker_proxy(request_id="r-1", _carnet_sessions=[object()], language="fr")
+    method = proxy.service_proxy.dependents_of
+    headers = method.get_message_headers(method.worker_ctx)
+    assert headers["nameko.request_id"] == "r-1" and headers["nameko.language"] == "fr"
+    assert "nameko.call_id_stack" in headers and "nameko._carnet_sessions" not in headers
