@@ -10,7 +10,7 @@ of the Rust writer), each in a process of its own for its peak RSS, in one run o
 Rows are realistic contact values (bench/contacts' pools: accented names, titles, Québec cities, phones with
 ``+1``, URLs, booleans, dates, a number) made by a seeded generator, in batches of 5,000 as the export reads
 them; about one row in 200 holds text a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``).
-Every writer gets the formula guard of services/contacts/carnet_contacts/export_xlsx.py: strings are always
+Every writer gets the formula guard of services/contacts/carnet_contacts/exports/export_xlsx.py: strings are always
 text cells, and those starting with ``= + - @`` (or an error code) are quote-prefixed. Each file is then
 reopened with openpyxl read-only: no cell may be a formula (data_type ``f``), every string must come back
 as written, and the guarded ones quote-prefixed. Timings: the writer's own calls (the row generator is
@@ -100,10 +100,10 @@ def batches(rows, seed=2026):
 
 
 def _guard():
-    """The product's guard (services/contacts/carnet_contacts/export_xlsx.py) and what it treats as hostile."""
+    """The product's guard (services/contacts/carnet_contacts/exports/export_xlsx.py) and what it treats as hostile."""
     from openpyxl.cell.cell import ERROR_CODES
 
-    from carnet_contacts import export_xlsx
+    from carnet_contacts.exports import export_xlsx
 
     def hostile(value):
         return value.startswith(export_xlsx.FORMULA_PREFIXES) or value in ERROR_CODES
@@ -282,7 +282,7 @@ def check(path, rows):
     """Reopen with openpyxl read-only: formulas, strings as written, guarded strings quote-prefixed."""
     import openpyxl
     _, hostile = _guard()
-    from carnet_contacts.export_xlsx import safe_text
+    from carnet_contacts.exports.export_xlsx import safe_text
     t0 = time.perf_counter()
     workbook = openpyxl.load_workbook(path, read_only=True)
     sheet = workbook.worksheets[0]
@@ -324,10 +324,12 @@ def floor_child(state_path, phase, score_below):
     from sqlalchemy.orm import Session
 
     from carnet_common import config
-    from carnet_contacts import contracts, jobs
-    from carnet_contacts import export_repository as repo
-    from carnet_contacts.export_xlsx import cell_value, columns_for
-    from carnet_contacts.exports import ExportRequest
+    from carnet_contacts import contracts
+    from carnet_contacts.exports import repository as repo
+    from carnet_contacts.exports import usecases as jobs
+    from carnet_contacts.exports.contracts import ExportRequest
+    from carnet_contacts.exports.export_xlsx import cell_value, columns_for
+    from carnet_contacts.records.contracts import SearchQuery
 
     state = json.loads(Path(state_path).read_text())
     url = make_url(config.database_url()).set(database=state["database"]).render_as_string(hide_password=False)
@@ -341,7 +343,7 @@ def floor_child(state_path, phase, score_below):
     request = ExportRequest().load({"record_type": "contact", "query": {"criteria": json.dumps(criteria)},
                                     "record_fields": every, "account_fields": ["name", "email", "phone", "city"],
                                     "language": "fr"})
-    request["query"] = contracts.SearchQuery().load(request["query"])
+    request["query"] = SearchQuery().load(request["query"])
     figures = {}
     with Session(engine) as session:
         t0 = time.perf_counter()
@@ -376,7 +378,7 @@ def floor_child(state_path, phase, score_below):
             held = [batch for batch in repo.stream_rows(session, "contact", predicates=selection[0],
                                                         sort=selection[1], columns=columns)]
             figures["read_s"] = round(time.perf_counter() - t0, 2)
-            from carnet_contacts.export_xlsx import SheetWriter
+            from carnet_contacts.exports.export_xlsx import SheetWriter
             path = Path(tempfile.mkdtemp()) / "export.xlsx"
             t0 = time.perf_counter()
             writer = SheetWriter(path, columns=columns, language="fr", title="Contacts")
