@@ -239,7 +239,9 @@ def measure_http(base, case_list, args):
 def explain_all(database_url, orgs, setup, year):
     """EXPLAIN (ANALYZE, BUFFERS) of every statement the use cases behind the HTTP cases issue, in process."""
     from carnet_contacts.records import usecases as contacts_usecases
-    from carnet_opportunities import dashboard, task_usecases, usecases
+    from carnet_opportunities.dashboard import usecases as dashboard
+    from carnet_opportunities.opportunities import usecases
+    from carnet_opportunities.tasks import usecases as task_usecases
 
     # As the services' sessions run (carnet_common.db: no JIT), without their statement timeout so that a slow
     # statement is still explained.

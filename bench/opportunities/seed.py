@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import seed as contacts_seed  # bench/contacts/seed.py (the runner puts bench/contacts on sys.path)
 
-from carnet_opportunities import lines as line_rules
+from carnet_opportunities.opportunities import lines as line_rules
 
 OPPORTUNITY_TABLES = ("account_refs", "contact_refs", "opportunities", "opportunity_lines", "tasks")
 # Share of opportunities per stage probability (most open: 75 %).

@@ -7,7 +7,7 @@ from test_identity_contracts import json_schema
 from carnet_contacts.customization import contracts as rpc
 from carnet_custom_fields import values as custom_values
 from carnet_gateway.schemas import customization as http
-from carnet_opportunities import contracts as opportunities_rpc
+from carnet_opportunities.opportunities import contracts as opportunities_rpc
 
 PAIRS = [
     (http.CustomFieldCreate, rpc.CustomFieldCreate),

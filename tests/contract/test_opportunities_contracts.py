@@ -4,7 +4,7 @@ import pytest
 from marshmallow import ValidationError
 
 from carnet_gateway.schemas import opportunities as http
-from carnet_opportunities import contracts as rpc
+from carnet_opportunities.opportunities import contracts as rpc
 
 PAIRS = [
     (http.OpportunityCreate, rpc.OpportunityCreate),

@@ -6,7 +6,7 @@ import json
 from conftest import add_member, assert_problem, eventually, ok
 
 from carnet_contacts.records.repository.criteria import TASK_VALUES
-from carnet_opportunities.task_contracts import STATUSES, TYPES
+from carnet_opportunities.tasks.contracts import STATUSES, TYPES
 
 
 def _world(admin, org):

@@ -161,7 +161,7 @@ opportunities = sa.Table(
              postgresql_include=["total", "account_id", "rep1_id", "rep2_id"],
              postgresql_where=sa.text("deleted_at IS NULL")),
     # Also opportunities_o4 and opportunities_o4_stage (O-4 order, migration 0007): expression indexes, declared
-    # there only, as Alembic cannot compare them with what PostgreSQL reflects (repository.o4_order).
+    # there only, as Alembic cannot compare them with what PostgreSQL reflects (opportunities.repository.o4_order).
 )
 opportunity_lines = sa.Table(
     "opportunity_lines", metadata,

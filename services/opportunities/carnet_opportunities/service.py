@@ -1,5 +1,5 @@
-"""The opportunities nameko service: parse → use case → dump. Entrypoints live in one mixin per area."""
-from nameko.dependency_providers import Config
+"""The opportunities nameko service: its dependencies, the entrypoints of each area (``<area>/entrypoints.py``:
+parse → use case → dump) and the outbox relay."""
 from nameko.timer import timer
 
 from carnet_common.context import RequestContext
@@ -9,22 +9,25 @@ from carnet_common.inbox import Inbox
 from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
 from carnet_opportunities import models
-from carnet_opportunities.custom_field_rpc import CustomFieldsRpc
-from carnet_opportunities.export_jobs import ExportRpc
-from carnet_opportunities.opportunities import OpportunitiesRpc
-from carnet_opportunities.readmodel import ReadModelHandlers
-from carnet_opportunities.tasks import TasksRpc
+from carnet_opportunities.dashboard.entrypoints import DashboardEntrypoints
+from carnet_opportunities.opportunities.entrypoints import OpportunitiesEntrypoints
+from carnet_opportunities.readmodel.entrypoints import ReadModelEntrypoints
+from carnet_opportunities.tasks.entrypoints import TasksEntrypoints
+from carnet_opportunities.tasks.invitations import InvitationSettingsProvider
+from carnet_opportunities.tasks.mailer import Mailer
 
 SERVICE = "opportunities"
 
 
-class OpportunitiesService(OpportunitiesRpc, TasksRpc, CustomFieldsRpc, ExportRpc, ReadModelHandlers, OpsEndpoints):
+class OpportunitiesService(OpportunitiesEntrypoints, TasksEntrypoints, DashboardEntrypoints, ReadModelEntrypoints,
+                           OpsEndpoints):
     name = SERVICE
 
     db = Database()
-    config = Config()
     outbox = Outbox(models.outbox)
     inbox = Inbox(models.inbox, models.inbox_failures)
+    mailer = Mailer()
+    invitation_settings = InvitationSettingsProvider()
     call_metrics = Metrics()
     request_context = RequestContext()
 

@@ -1,12 +1,35 @@
-"""Builders of contacts events (payloads as ``carnet_contacts/events.py`` documents them) and actors."""
+"""Builders of contacts events (payloads as ``carnet_contacts/events.py`` documents them) and actors; a migrated
+database for use cases called in process."""
+import contextlib
 import time
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
+
+from carnet_common.bootstrap import migrate
+from carnet_common.config import sqlalchemy_url
+from carnet_testing import fresh_database
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
 
 
 def uid(prefix="x"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@contextlib.contextmanager
+def migrated_database():
+    """An engine on a fresh database built by the service's migrations (no service process: the test calls use
+    cases or runs predicates in process)."""
+    with fresh_database() as url:
+        url = sqlalchemy_url(url)
+        migrate(str(SERVICE_DIR / "alembic.ini"), url)
+        engine = sa.create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def make_actor(org_id, user_id="u1", *, list_ids=(), is_admin=False, language="en", **flags):

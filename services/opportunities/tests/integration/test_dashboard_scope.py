@@ -3,25 +3,24 @@ and whatever the rep rule lets them see; their own only for users limited to the
 trash (an account deleted with ``reattach`` keeps its opportunities and tasks undeleted, yet they are not
 counted). ``user_id`` narrows to one user's records, with its 403.
 
-The trash is reached as in production: contacts events applied by the read model and its hooks
-(``readmodel.apply``), on a database built by the service's migrations (use cases called in process).
+The trash is reached as in production: contacts events handled by the service's own handlers (the read model,
+then what the delete does to the tasks and opportunities), called in process on a database built by the service's
+migrations, with the Inbox applying each event in one session.
 """
 import datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from nameko.testing.services import worker_factory
+from opp_helpers import migrated_database
 from sqlalchemy.orm import Session
 
-import carnet_opportunities.opportunity_dependents  # noqa: F401 - registers the delete hooks (C-10)
-from carnet_common.bootstrap import migrate
-from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden
-from carnet_opportunities import dashboard, readmodel
+from carnet_common.events import make_envelope
+from carnet_opportunities.dashboard import usecases as dashboard
 from carnet_opportunities.models import account_refs, contact_refs, opportunities, stages, tasks
-from carnet_testing import fresh_database
+from carnet_opportunities.service import OpportunitiesService
 
-SERVICE_DIR = Path(__file__).resolve().parents[2]
 UTC = datetime.timezone.utc
 IN_PERIOD = datetime.datetime(2026, 3, 10, 12, tzinfo=UTC)
 YEAR = {"date_from": datetime.date(2026, 1, 1), "date_to": datetime.date(2026, 12, 31)}
@@ -78,29 +77,37 @@ def _seed(conn):
         for i, org, kind, assignee, author, contact, account, created in TASKS])
 
 
+class SessionInbox:
+    """The Inbox's part of a handler, in one given session: ``apply(session, data)`` of each event."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def handle(self, envelope, apply):
+        apply(self.session, envelope["data"])
+
+
 def _trash(engine):
-    """Deletes in contacts, as their events reach the read model and its hooks."""
-    occurred = datetime.datetime(2026, 4, 1, tzinfo=UTC)
+    """Deletes in contacts, as the service's handlers of their events apply them."""
+    occurred = datetime.datetime(2026, 4, 1, tzinfo=UTC).isoformat()
     events = [("account_deleted", {"account_id": "a-gone", "contact_ids": ["c-gone-with"], "dependents": "reattach"}),
               ("contact_deleted", {"contact_id": "c-alone", "account_id": None, "dependents": "reattach"}),
               ("contact_deleted", {"contact_id": "c-moved", "account_id": "a-l2", "dependents": "reattach"}),
               ("contact_deleted", {"contact_id": "c-del", "account_id": "a-l1", "dependents": "delete"})]
     with Session(engine) as session, session.begin():
+        service = worker_factory(OpportunitiesService, inbox=SessionInbox(session))
         for event_type, data in events:
-            readmodel.apply(session, event_type, {"org_id": "o1", "actor_id": "u1", **data}, occurred)
+            envelope = {**make_envelope({"org_id": "o1", "actor_id": "u1", **data}), "occurred_at": occurred}
+            getattr(service, f"on_{event_type}")(envelope)
 
 
 @pytest.fixture(scope="module")
 def scope_engine():
-    with fresh_database() as url:
-        url = sqlalchemy_url(url)
-        migrate(str(SERVICE_DIR / "alembic.ini"), url)
-        engine = sa.create_engine(url)
+    with migrated_database() as engine:
         with engine.begin() as conn:
             _seed(conn)
         _trash(engine)
         yield engine
-        engine.dispose()
 
 
 def _actor(user_id, *, admin=False, lists=("L1", "L2"), subordinates=(), **flags):

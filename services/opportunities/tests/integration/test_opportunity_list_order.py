@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from opp_helpers import make_actor, seed_account, uid, wait_for
 
-from carnet_opportunities import repository
+from carnet_opportunities.opportunities import repository
 
 # The ORDER BY of the list before migration 0007, as it was written (the reference).
 FORMER_ORDER = """CASE WHEN probability BETWEEN 1 AND 99 THEN 0 ELSE 1 END,

@@ -1,34 +1,35 @@
 """Task visibility (T-1, C-2, S-4, S-5) written for speed gives the same answers as the rule's first shape.
 
-``task_usecases.task_visible`` looks each link up by key per task (issue 5: the first shape put the checks
-inside an OR, which PostgreSQL ran as hashed subplans over every visible contact and opportunity). Below, that
-first shape is kept as the reference and both are run on a mixed data set (two organizations, records in and
-out of the caller's lists, other reps, deleted and missing records, tasks with every combination of links,
-assignee and author) for a range of callers: the visible tasks and the board (T-2) must be the same. The
-dashboard (D-1) counts every live record of the organization instead (its caller's own with S-4,
-``dashboard.py``): its fast shape (counts minus what hangs on the trash) is compared with that rule written
-plainly, on the same data set. The database is built by the service's migrations (real PostgreSQL, no
+``task_visible`` (``tasks/repository/visibility.py``) looks each link up by key per task (issue 5: the first
+shape put the checks inside an OR, which PostgreSQL ran as hashed subplans over every visible contact and
+opportunity). Below, that first shape is kept as the reference and both are run on a mixed data set (two
+organizations, records in and out of the caller's lists, other reps, deleted and missing records, tasks with every
+combination of links, assignee and author) for a range of callers: the visible tasks and the board (T-2) must be
+the same. The dashboard (D-1) counts every live record of the organization instead (its caller's own with S-4,
+``dashboard/repository.py``): its fast shape (counts minus what hangs on the trash) is compared with that rule
+written plainly, on the same data set. The database is built by the service's migrations (real PostgreSQL, no
 service process needed: the use cases are called in process).
 """
 import datetime
 import random
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from opp_helpers import migrated_database
 from sqlalchemy.orm import Session
 
-from carnet_common.bootstrap import migrate
-from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Forbidden
-from carnet_opportunities import dashboard, task_usecases, visibility
+from carnet_opportunities.dashboard import usecases as dashboard
 from carnet_opportunities.models import account_refs, contact_refs, opportunities, stages, tasks
-from carnet_opportunities.task_contracts import STATUSES, TYPES
-from carnet_testing import fresh_database
+from carnet_opportunities.opportunities.repository.visibility import opportunity_visible
+from carnet_opportunities.readmodel.repository import visibility
+from carnet_opportunities.tasks import repository as task_repository
+from carnet_opportunities.tasks import usecases as task_usecases
+from carnet_opportunities.tasks.contracts import STATUSES, TYPES
+from carnet_opportunities.tasks.repository.visibility import LINKS, task_visible
 
-SERVICE_DIR = Path(__file__).resolve().parents[2]
 ORG, OTHER = "o1", "o2"
 LISTS = ("L1", "L2", "L3", "L4")
 USERS = ("u1", "u2", "u3", "u4")
@@ -42,18 +43,17 @@ def reference_visible(actor):
         return sa.exists(sa.select(1).where(contact_refs.c.id == column,
                                             visibility.ref_visible(contact_refs, actor=actor)))
 
-    def opportunity_visible(column):
-        return sa.exists(sa.select(1).where(
-            opportunities.c.id == column, visibility.opportunity_visible(opportunities, account_refs, actor=actor)))
+    def opportunity_seen(column):
+        return sa.exists(sa.select(1).where(opportunities.c.id == column, opportunity_visible(actor)))
 
     mine = sa.or_(tasks.c.assignee_id == actor["user_id"], tasks.c.created_by == actor["user_id"])
-    unlinked = sa.and_(*(tasks.c[key].is_(None) for key in task_usecases.LINKS))
+    unlinked = sa.and_(*(tasks.c[key].is_(None) for key in LINKS))
     linked = sa.and_(
         sa.not_(unlinked),
         sa.or_(tasks.c.contact_id.is_(None), contact_visible(tasks.c.contact_id)),
         sa.or_(tasks.c.account_id.is_(None),
                visibility.account_visible(account_refs, tasks.c.account_id, actor=actor)),
-        sa.or_(tasks.c.opportunity_id.is_(None), opportunity_visible(tasks.c.opportunity_id)))
+        sa.or_(tasks.c.opportunity_id.is_(None), opportunity_seen(tasks.c.opportunity_id)))
     alone = sa.and_(unlinked, sa.true() if actor.get("is_admin") else mine)
     clauses = [tasks.c.org_id == actor["org_id"], tasks.c.deleted_at.is_(None), sa.or_(alone, linked)]
     if visibility.own_records_only(actor):
@@ -124,13 +124,9 @@ def _task(rng, org, n, contact_ids, account_ids, opportunity_ids):
 
 @pytest.fixture(scope="module")
 def shapes_engine():
-    with fresh_database() as url:
-        url = sqlalchemy_url(url)
-        migrate(str(SERVICE_DIR / "alembic.ini"), url)
-        engine = sa.create_engine(url)
+    with migrated_database() as engine:
         _seed(engine)
         yield engine
-        engine.dispose()
 
 
 def _actor(user_id="u1", *, org=ORG, lists=LISTS, admin=False, subordinates=(), **flags):
@@ -174,7 +170,7 @@ def test_the_data_set_mixes_visible_and_hidden_tasks(shapes_engine):
 @pytest.mark.parametrize("name", ACTORS)
 def test_visible_tasks_are_the_same(shapes_engine, name):
     actor = ACTORS[name]
-    assert _ids(shapes_engine, task_usecases.task_visible(actor)) == _ids(shapes_engine, reference_visible(actor))
+    assert _ids(shapes_engine, task_visible(actor)) == _ids(shapes_engine, reference_visible(actor))
 
 
 def _reference_board(engine, actor, status, assignee_id, per_page, page):
@@ -182,7 +178,7 @@ def _reference_board(engine, actor, status, assignee_id, per_page, page):
         where = [reference_visible(actor), tasks.c.status == status]
         if assignee_id:
             where.append(tasks.c.assignee_id == assignee_id)
-        ids = conn.execute(sa.select(tasks.c.id).where(*where).order_by(*task_usecases.ORDER)).scalars().all()
+        ids = conn.execute(sa.select(tasks.c.id).where(*where).order_by(*task_repository.ORDER)).scalars().all()
     return len(ids), ids[(page - 1) * per_page:page * per_page]
 
 

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from icalendar import Calendar
 
-from carnet_opportunities import ics
+from carnet_opportunities.tasks import ics
 
 TASK = {"id": "t1", "title": "Rappel Tremblay", "description": "Devis", "due_at":
         datetime(2025, 3, 10, 14, 0, tzinfo=timezone.utc)}

@@ -4,7 +4,7 @@ import pytest
 from marshmallow import ValidationError
 
 from carnet_common.contracts import load_or_raise
-from carnet_opportunities import contracts
+from carnet_opportunities.opportunities import contracts
 
 
 def test_a_stage_takes_labels_only():

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 from carnet_common.errors import InvalidInput
-from carnet_opportunities import custom_fields, export_xlsx
+from carnet_opportunities.opportunities import custom_fields, export_xlsx
 
 
 def field(kind="text", *, product_type=None, hidden=False):

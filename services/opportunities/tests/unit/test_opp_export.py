@@ -1,7 +1,7 @@
 """The opportunities .xlsx: headers in the caller's language, money as numbers, never a formula."""
 import openpyxl
 
-from carnet_opportunities import export_xlsx
+from carnet_opportunities.opportunities import export_xlsx
 
 
 def test_formula_guard_and_types(tmp_path):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from carnet_opportunities import lines
+from carnet_opportunities.opportunities import lines
 
 
 def _line(quantity, unit_price, shipping="0", discount="0"):

@@ -4,8 +4,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from marshmallow import ValidationError
 
-from carnet_opportunities import dashboard, invitation_jobs
-from carnet_opportunities.task_contracts import TaskCreate, TaskUpdate
+from carnet_opportunities.dashboard import usecases as dashboard
+from carnet_opportunities.tasks import invitations
+from carnet_opportunities.tasks.contracts import TaskCreate, TaskUpdate
 
 
 def test_due_at_with_offset_is_stored_in_utc():
@@ -27,9 +28,9 @@ def test_unknown_type_and_status_are_refused():
 
 
 def test_backoff_doubles_and_is_capped():
-    settings = invitation_jobs.InvitationSettings(max_attempts=5, retry_base=timedelta(seconds=1),
+    settings = invitations.InvitationSettings(max_attempts=5, retry_base=timedelta(seconds=1),
                                                   retry_max=timedelta(seconds=5), stalled_after=timedelta(60))
-    assert [invitation_jobs.backoff(settings, n).seconds for n in (1, 2, 3, 4)] == [1, 2, 4, 5]
+    assert [invitations.backoff(settings, n).seconds for n in (1, 2, 3, 4)] == [1, 2, 4, 5]
 
 
 def test_dashboard_user_filter_rules():

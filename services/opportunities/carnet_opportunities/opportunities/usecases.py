@@ -1,11 +1,28 @@
-"""Use cases of stages (O-3) and opportunities (O-1, O-2, O-4, O-5, O-7) with their custom fields (C-14):
-keyword-only functions over a session."""
+"""Use cases of stages (O-3) and opportunities (O-1, O-2, O-4, O-5, O-7) with their custom fields (C-14), and their
+export to .xlsx (O-6): keyword-only functions over a session.
+
+An export holds what the caller's list shows for the same filters (visibility of O-1/S-4/S-5, every page, O-4
+order), with a column per custom field that is neither hidden nor one the caller's role may not read (S-3: the
+gateway passes those keys). Up to ``EXPORT_SYNC_MAX_ROWS`` (5,000) opportunities the file is the answer of
+the call; above, a job is queued with the actor, the query and the denied keys as the request verified them,
+and a timer of the service runs it with ``carnet_common.jobs`` (claim with SKIP LOCKED, progress, the file stored
+in chunks, expiry), as contacts does; only its owner sees it. Its id is ``opportunities:<uuid>``, so the gateway
+asks this service for it. Rows are read by a server-side cursor, 1,000 at a time; openpyxl (CPU-bound) writes
+each batch in ``offload`` (``eventlet.tpool``), an OS thread, so AMQP heartbeats and other workers are served
+meanwhile.
+"""
+import base64
+
+from carnet_common import jobs as kit
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_custom_fields import values as custom_values
-from carnet_opportunities import custom_fields, events, lines, repository
-from carnet_opportunities import stages as stage_rules
-from carnet_opportunities.models import stages as stages_table
-from carnet_opportunities.models import substages as substages_table
+from carnet_opportunities import events
+from carnet_opportunities.opportunities import custom_fields, export_xlsx, lines, repository
+from carnet_opportunities.opportunities import stages as stage_rules
+from carnet_opportunities.readmodel import repository as refs
+
+JOB_OWNER = "opportunities"
+EXPORT_KIND = "export_opportunities"
 
 LINE_FIELDS = ("product_group", "product_code", "description", "quantity", "unit_price", "shipping", "discount")
 
@@ -56,7 +73,7 @@ def rename_stage(session, *, actor, stage_id, data):
     """O-3: labels only (the contract refuses probability and colour)."""
     _admin(actor)
     _stage(session, actor, stage_id, for_update=True)
-    session.execute(stages_table.update().where(stages_table.c.id == stage_id).values(**data))
+    repository.update_stage(session, stage_id, data)
     return _one_stage(session, actor, stage_id)
 
 
@@ -64,8 +81,7 @@ def add_substage(session, *, actor, stage_id, data):
     _admin(actor)
     _stage(session, actor, stage_id)
     substage_id = repository.new_id()
-    session.execute(substages_table.insert().values(id=substage_id, org_id=actor["org_id"], stage_id=stage_id,
-                                                    **data))
+    repository.insert_substage(session, {"id": substage_id, "org_id": actor["org_id"], "stage_id": stage_id, **data})
     return substage_read(repository.get_substage(session, actor["org_id"], substage_id), actor["language"])
 
 
@@ -78,7 +94,7 @@ def rename_substage(session, *, actor, substage_id, data):
     if row["locked"]:
         raise Conflict("substage_locked", errors={"label_en": ["substage_locked"]})
     if data:
-        session.execute(substages_table.update().where(substages_table.c.id == substage_id).values(**data))
+        repository.update_substage(session, substage_id, data)
     return substage_read(repository.get_substage(session, actor["org_id"], substage_id), actor["language"])
 
 
@@ -95,8 +111,8 @@ def _reads(session, rows, fields):
     """Opportunities as read; ``custom`` holds only what ``custom_fields.shown`` lets through (C-14)."""
     ids = [r["id"] for r in rows]
     line_rows = repository.lines_of(session, ids)
-    accounts = repository.account_names(session, [r["account_id"] for r in rows])
-    contacts = repository.contact_names(session, [r["contact_id"] for r in rows])
+    accounts = refs.account_names(session, [r["account_id"] for r in rows])
+    contacts = refs.contact_names(session, [r["contact_id"] for r in rows])
     return [{
         "id": r["id"], "title": r["title"], "account_id": r["account_id"],
         "account_name": accounts.get(r["account_id"]), "contact_id": r["contact_id"],
@@ -136,11 +152,11 @@ def get_opportunity(session, *, actor, opportunity_id):
 def _links(session, actor, merged):
     """The account must be visible (404); the contact one of that account (422); the stage the
     organization's (422) and the sub-stage one of that stage (422)."""
-    if repository.visible_account(session, actor, merged["account_id"]) is None:
+    if refs.visible_account(session, actor, merged["account_id"]) is None:
         raise NotFound()
     errors = {}
     if merged.get("contact_id"):
-        contact = repository.visible_contact(session, actor, merged["contact_id"])
+        contact = refs.visible_contact(session, actor, merged["contact_id"])
         if contact is None or contact["account_id"] != merged["account_id"]:
             errors["contact_id"] = ["contact_not_of_account"]
     repository.ensure_default_stages(session, actor["org_id"])
@@ -253,3 +269,42 @@ def export_batches(session, *, actor, query, batch=1_000):
     fields = custom_fields.definitions(session, actor["org_id"])
     for rows in repository.stream(session, repository.filters(actor, **_selection(query)), batch=batch):
         yield [{**read, "stage": labels.get(read["stage_id"])} for read in _reads(session, rows, fields)]
+
+
+def _filename():
+    return f"opportunities-{kit.now():%Y%m%d-%H%M%S}.xlsx"
+
+
+def write_export(session, *, actor, query, denied, path, offload, progress=None):
+    """Stream the opportunities ``query`` selects for ``actor`` into an .xlsx at ``path``; ``progress(rows)``
+    after each batch."""
+    columns = [field for key, field in custom_fields.definitions(session, actor["org_id"]).items()
+               if not field["hidden"] and key not in denied]
+    writer = offload(export_xlsx.SheetWriter, path, language=actor["language"], custom_fields=columns)
+    for batch in export_batches(session, actor=actor, query=query):
+        written = offload(writer.write_rows, batch)
+        if progress is not None:
+            progress(written)
+    offload(writer.close)
+
+
+def start_export(session, *, actor, query, denied, settings, offload):
+    """``{content, filename, rows}`` (base64 .xlsx) for a small selection, else a queued job (``{job_id}``)."""
+    rows = count_export(session, actor=actor, query=query, cap=settings.sync_max_rows)
+    if rows > settings.sync_max_rows:
+        job_id = repository.JOB_STORE.create(session, job_id=kit.new_job_id(JOB_OWNER), actor=actor,
+                                             kind=EXPORT_KIND,
+                                             params={"actor": actor, "query": query, "denied_custom": denied})
+        return {"job_id": job_id}
+    content = kit.small_file(settings, lambda path: write_export(session, actor=actor, query=query, denied=denied,
+                                                                 path=path, offload=offload))
+    return {"content": base64.b64encode(content).decode("ascii"), "filename": _filename(), "rows": rows}
+
+
+def export_job(session, params, path, report, *, offload):
+    """The work of an export job (``carnet_common.jobs.run_next_job``): the file at ``path``, its name."""
+    actor, query = params["actor"], params["query"]
+    total = count_export(session, actor=actor, query=query)
+    write_export(session, actor=actor, query=query, denied=params["denied_custom"], path=path, offload=offload,
+                 progress=lambda written: report(written, total))
+    return _filename()

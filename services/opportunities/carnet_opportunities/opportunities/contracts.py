@@ -1,11 +1,12 @@
-"""RPC contracts of the opportunities service (marshmallow). The gateway keeps its own copy for HTTP
+"""RPC contracts of stages, opportunities, their custom fields and their export (marshmallow); ``Actor`` is also
+the caller of the delete conversation (``readmodel``). The gateway keeps its own copy for HTTP
 (``carnet_gateway/schemas/opportunities.py``); both accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
 from carnet_custom_fields import admin as custom_field_admin
 from carnet_custom_fields import values as custom_values
-from carnet_opportunities import lines
+from carnet_opportunities.opportunities import lines
 
 SOURCES = ("crm", "acomba", "quickbooks")
 EXTERNAL_SOURCES = ("acomba", "quickbooks")
@@ -141,9 +142,10 @@ class SubstageUpdate(Contract):
     label_en = text(max_length=100)
 
 
-class DependentsQuery(Contract):
-    record_type = fields.String(required=True, validate=validate.OneOf(("contact", "account")))
-    record_id = identifier(required=True)
+def denied_custom(values):
+    """The custom keys the caller may not read (S-3: the gateway passes them to an export), whatever the caller
+    sent (non-strings are no keys)."""
+    return sorted({v for v in values if isinstance(v, str)}) if isinstance(values, (list, tuple)) else []
 
 
 # Custom fields (C-14): the definition contracts shared with contacts, with a product type -------------------

@@ -1,7 +1,7 @@
 """Export of opportunities to .xlsx (O-6, C-18 rules), as contacts' ``export_xlsx`` does it: every string a
 spreadsheet would run as a formula (``= + - @``, tab, CR) or read as an error code is a quote-prefixed text
 cell; money stays ``Decimal``. openpyxl's write-only mode streams rows to the file (flat memory whatever the
-size: ``export_jobs`` writes 200,000 opportunities batch by batch). After the standard columns, one column per
+size: an export job writes 200,000 opportunities batch by batch). After the standard columns, one column per
 custom field the caller may read (C-14), typed by its kind.
 """
 from datetime import date

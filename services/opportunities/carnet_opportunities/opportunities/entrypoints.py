@@ -1,11 +1,16 @@
-"""Entrypoints of the opportunities service for stages (O-3), opportunities and product lines (O-1, O-2, O-4..O-7),
-the delete conversation with contacts (C-10) and action criteria (C-12).
+"""Entrypoints of stages (O-3), opportunities and product lines (O-1, O-2, O-4, O-5, O-7), their custom fields
+(C-14: the same methods and arguments as the contacts service's, ``carnet_custom_fields.admin``, so the gateway
+calls either by module) and their export (O-6, with the job entrypoints of ``carnet_common.jobs.JobRpc``).
 
 parse → use case → dump: contracts in ``contracts.py``, use cases in ``usecases.py``.
 """
+from eventlet import tpool
+
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
-from carnet_opportunities import contracts, opportunity_dependents, usecases
+from carnet_common.jobs import JobRpc
+from carnet_custom_fields.admin import CustomFieldRpc
+from carnet_opportunities.opportunities import contracts, custom_fields, repository, usecases
 
 
 def _actor(actor):
@@ -13,11 +18,22 @@ def _actor(actor):
 
 
 def _id(value):
+    """Path ids arrive as text; anything else cannot name a record."""
     return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
-class OpportunitiesRpc:
-    """Mixed into OpportunitiesService (which provides ``db`` and ``outbox``)."""
+class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
+    """Mixed into OpportunitiesService (which provides ``db`` and ``outbox``). Custom field writes: administrators
+    (S-9)."""
+
+    custom_field_admin = custom_fields.ADMIN
+    actor_contract = contracts.Actor
+    create_contract = contracts.CustomFieldCreate
+    update_contract = contracts.CustomFieldUpdate
+
+    job_store = repository.JOB_STORE
+    job_work = {usecases.EXPORT_KIND: usecases.export_job}
+    job_actor = contracts.Actor
 
     # Stages (O-3) ------------------------------------------------------------------------------------------
     @rpc_method
@@ -81,11 +97,14 @@ class OpportunitiesRpc:
         with self.db.begin():
             usecases.delete_opportunity(self.db, outbox=self.outbox, actor=actor, opportunity_id=_id(opportunity_id))
 
-    # Deletes of contacts and accounts (C-10) --------------------------------------------------------------
+    # Export (O-6) -----------------------------------------------------------------------------------------
     @rpc_method
-    def dependents_of(self, actor, record_type, record_id):
-        """What hangs on a contact or an account: its opportunities (and tasks, when the tasks area adds
-        them), for the delete preview."""
+    def export_opportunities(self, actor, query=None, denied_custom=()):
+        """``{content, filename, rows}`` up to ``EXPORT_SYNC_MAX_ROWS`` opportunities, else ``{job_id}``;
+        ``denied_custom``: the custom keys the caller's role may not read (their columns are left out)."""
         actor = _actor(actor)
-        query = load_or_raise(contracts.DependentsQuery(), {"record_type": record_type, "record_id": record_id})
-        return opportunity_dependents.dependents_of(self.db, actor=actor, **query)
+        query = load_or_raise(contracts.OpportunityQuery(), query or {})
+        with self.db.begin():
+            return usecases.start_export(self.db, actor=actor, query=query,
+                                         denied=contracts.denied_custom(denied_custom),
+                                         settings=self.export_settings, offload=tpool.execute)

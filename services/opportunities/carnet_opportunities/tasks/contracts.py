@@ -1,5 +1,5 @@
-"""RPC contracts of tasks (T-1, T-2), invitations (T-3) and the dashboard (D-1). The gateway keeps its own
-copy for HTTP (``carnet_gateway/schemas/tasks.py``); both must accept the same fields."""
+"""RPC contracts of tasks (T-1, T-2) and invitations (T-3); ``TaskActor`` is also the dashboard's caller. The
+gateway keeps its own copy for HTTP (``carnet_gateway/schemas/tasks.py``); both must accept the same fields."""
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,12 +76,6 @@ class InvitationCreate(Contract):
     to = fields.String(required=True, validate=validate.OneOf(RECIPIENTS, error="task_invitation_to_unknown"))
     idempotency_key = fields.String(validate=validate.Length(min=1, max=200))
     recipient = fields.Nested(Recipient, allow_none=True)
-
-
-class DashboardQuery(Contract):
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    user_id = identifier()
 
 
 class Flags(Contract):

@@ -1,12 +1,12 @@
-"""Who sees which opportunities (O-1, C-2, S-4, S-5), as SQL predicates built without I/O.
+"""Who sees which contacts and accounts of the read model (C-2, S-4, S-5), as SQL predicates built without I/O:
+the rule the opportunities (``opportunities/repository/visibility.py``) and the tasks
+(``tasks/repository/visibility.py``) inherit from the records they are linked to.
 
-The rule is contacts' (``carnet_contacts/visibility.py``) applied to our read model of contacts
-(``account_refs``/``contact_refs``, fed by the contacts events): a record is visible when it is not deleted,
-in one of the caller's *selected* lists they may access (``actor["list_ids"]``, supplied by the gateway,
-which asks contacts), and — unless the caller is an administrator or flagged ``all_contacts`` — when rep 1
-or rep 2 is the caller or (``hierarchy_contacts``) a user below them. An opportunity (or a task) linked to
-an account inherits the account's visibility; ``own_records_only`` (S-4) narrows opportunities further to
-those whose rep 1 or rep 2 is the caller.
+The rule is contacts' applied to our read model of contacts (``account_refs``/``contact_refs``, fed by the
+contacts events): a record is visible when it is not deleted, in one of the caller's *selected* lists they may
+access (``actor["list_ids"]``, supplied by the gateway, which asks contacts), and — unless the caller is an
+administrator or flagged ``all_contacts`` — when rep 1 or rep 2 is the caller or (``hierarchy_contacts``) a user
+below them. ``own_records_only`` (S-4) narrows opportunities and tasks further to the caller's own.
 """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, array
@@ -56,14 +56,3 @@ def visible_by_key(table, key_column, predicate):
 
 def own_records_only(actor):
     return bool((actor.get("flags") or {}).get("own_records_only"))
-
-
-def opportunity_visible(opportunities, account_refs, *, actor):
-    """Predicate on ``opportunities``: the organization's, not deleted, on a visible account; with
-    ``own_records_only`` only those whose rep 1 or rep 2 is the caller."""
-    clauses = [opportunities.c.org_id == actor["org_id"], opportunities.c.deleted_at.is_(None),
-               account_visible(account_refs, opportunities.c.account_id, actor=actor)]
-    if own_records_only(actor):
-        clauses.append(sa.or_(opportunities.c.rep1_id == actor["user_id"],
-                              opportunities.c.rep2_id == actor["user_id"]))
-    return sa.and_(*clauses)

@@ -5,12 +5,17 @@ A failure is classified by what the relay can have done with the message:
   safe to retry later;
 - ``PermanentFailure``: the relay refused it for good (5xx): retrying cannot help;
 - ``UncertainFailure``: the connection broke after the message was handed over and before the reply:
-  the relay may have queued it, so it is never retried (at most once, see ``invitation_jobs``).
+  the relay may have queued it, so it is never retried (at most once, see ``tasks/usecases.py``).
+
+The service holds one ``SmtpMailer`` (the ``Mailer`` provider, configured when it starts); the sending job
+receives it, so its decisions are tested with a fake one.
 """
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+
+from nameko.extensions import DependencyProvider
 
 from carnet_common import config
 
@@ -58,6 +63,27 @@ def build_message(*, sender, to_email, to_name, subject, body, ics_bytes, messag
     message.add_attachment(ics_bytes, maintype="text", subtype="calendar", filename="invitation.ics",
                            params={"method": method, "charset": "utf-8"})
     return message
+
+
+class SmtpMailer:
+    """Sends through the relay of ``settings``, from its ``sender``."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.sender = settings.sender
+
+    def send(self, message):
+        send(self.settings, message)
+
+
+class Mailer(DependencyProvider):
+    """The ``SmtpMailer`` of the service's configuration (``SMTP_HOST``, ``SMTP_PORT``, ``SMTP_FROM``)."""
+
+    def setup(self):
+        self.mailer = SmtpMailer(SmtpSettings.from_config(self.container.config))
+
+    def get_dependency(self, worker_ctx):
+        return self.mailer
 
 
 def send(settings, message):

@@ -11,8 +11,8 @@ back), as contacts keep a removed choice until the record is edited.
 from carnet_common.errors import InvalidInput
 from carnet_custom_fields import values as custom_values
 from carnet_custom_fields.admin import CustomFieldAdmin
-from carnet_opportunities import custom_field_repository as repository
-from carnet_opportunities.repository import now
+from carnet_opportunities.opportunities.repository import custom_fields as repository
+from carnet_opportunities.opportunities.repository import now
 
 MODULE = "opportunities"
 

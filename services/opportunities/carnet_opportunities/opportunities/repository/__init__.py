@@ -1,4 +1,6 @@
-"""The queries of stages and opportunities (SQLAlchemy Core over ``models``)."""
+"""The queries of stages, opportunities and their lines (SQLAlchemy Core over ``models``); beside them, who sees
+which opportunity (``visibility``) and the custom fields' definitions (``custom_fields``). Export jobs are stored
+by the kit's ``JobStore`` over this schema's ``jobs`` and ``job_files``."""
 import uuid
 from datetime import datetime, timezone
 
@@ -6,16 +8,21 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from carnet_common.db import planner_estimate
-from carnet_opportunities import stages as stage_rules
-from carnet_opportunities import visibility
+from carnet_common.jobs import JobStore
 from carnet_opportunities.models import (
     account_refs,
     contact_refs,
+    job_files,
+    jobs,
     opportunities,
     opportunity_lines,
     stages,
     substages,
 )
+from carnet_opportunities.opportunities import stages as stage_rules
+from carnet_opportunities.opportunities.repository.visibility import opportunity_visible
+
+JOB_STORE = JobStore(jobs, job_files)
 
 
 def new_id():
@@ -50,6 +57,10 @@ def get_stage(session, org_id, stage_id, *, for_update=False):
     return session.execute(query.with_for_update() if for_update else query).mappings().first()
 
 
+def update_stage(session, stage_id, values):
+    session.execute(stages.update().where(stages.c.id == stage_id).values(**values))
+
+
 def substage_rows(session, org_id, stage_ids=None):
     query = sa.select(substages).where(substages.c.org_id == org_id)
     if stage_ids is not None:
@@ -62,39 +73,15 @@ def get_substage(session, org_id, substage_id, *, for_update=False):
     return session.execute(query.with_for_update() if for_update else query).mappings().first()
 
 
-# Read model -----------------------------------------------------------------------------------------------
-
-def visible_account(session, actor, account_id):
-    return session.execute(sa.select(account_refs).where(
-        account_refs.c.id == account_id, visibility.ref_visible(account_refs, actor=actor))).mappings().first()
+def insert_substage(session, values):
+    session.execute(substages.insert().values(**values))
 
 
-def visible_contact(session, actor, contact_id):
-    return session.execute(sa.select(contact_refs).where(
-        contact_refs.c.id == contact_id, visibility.ref_visible(contact_refs, actor=actor))).mappings().first()
-
-
-def account_names(session, ids):
-    ids = [i for i in set(ids) if i]
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(account_refs.c.id, account_refs.c.name).where(account_refs.c.id.in_(ids))
-                                ).all())
-
-
-def contact_names(session, ids):
-    ids = [i for i in set(ids) if i]
-    if not ids:
-        return {}
-    rows = session.execute(sa.select(contact_refs).where(contact_refs.c.id.in_(ids))).mappings().all()
-    return {r["id"]: " ".join(p for p in (r["first_name"], r["last_name"]) if p) or r["email"] or "" for r in rows}
+def update_substage(session, substage_id, values):
+    session.execute(substages.update().where(substages.c.id == substage_id).values(**values))
 
 
 # Opportunities -------------------------------------------------------------------------------------------
-
-def visible(actor):
-    return visibility.opportunity_visible(opportunities, account_refs, actor=actor)
-
 
 # O-4 as two integer keys, ascending in every column so that an index walks them (migration 0007 indexes these
 # exact expressions: keep both in step): the group is 0 for 1..99 %, 1 for 0 % and 100 %; the day counts from
@@ -117,7 +104,7 @@ def o4_order():
 
 def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
     """The predicates of the opportunities ``actor`` sees that the filters select (list and export alike)."""
-    where = [visible(actor)]
+    where = [opportunity_visible(actor)]
     if account_id:
         where.append(opportunities.c.account_id == account_id)
     if contact_id:
@@ -199,7 +186,7 @@ def stream(session, where, *, batch):
 
 
 def get_visible(session, actor, opportunity_id, *, for_update=False):
-    query = sa.select(opportunities).where(opportunities.c.id == opportunity_id, visible(actor))
+    query = sa.select(opportunities).where(opportunities.c.id == opportunity_id, opportunity_visible(actor))
     if for_update:
         query = query.with_for_update(of=opportunities)
     return session.execute(query).mappings().first()
@@ -234,12 +221,3 @@ def update_opportunity(session, opportunity_id, values):
 
 def delete_opportunity(session, opportunity_id):
     session.execute(opportunities.delete().where(opportunities.c.id == opportunity_id))
-
-
-def dependents(session, actor, *, record_type, record_id):
-    """Live opportunities hanging on a contact (named on it) or an account (on it), visible or not: the
-    caller is told how many there are, and the names of those they see."""
-    column = opportunities.c.contact_id if record_type == "contact" else opportunities.c.account_id
-    return session.execute(sa.select(opportunities, visible(actor).label("shown")).where(
-        opportunities.c.org_id == actor["org_id"], column == record_id, opportunities.c.deleted_at.is_(None))
-        .order_by(*o4_order())).mappings().all()
