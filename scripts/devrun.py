@@ -39,7 +39,8 @@ START = {
                    "sudo pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | head -n 1) main start"),
     "RabbitMQ": ("rabbitmq-server", "sudo systemctl start rabbitmq-server", "sudo rabbitmq-server -detached"),
     "Redis": ("redis-server", "sudo systemctl start redis-server",
-              'sudo redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no'),
+              'sudo mkdir -p /var/lib/redis && sudo redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 '
+              '--save "" --appendonly no --dir /var/lib/redis'),
 }
 VARIABLES = {"PostgreSQL": "DATABASE_URL", "RabbitMQ": "AMQP_URI", "Redis": "REDIS_URL"}
 
@@ -117,7 +118,7 @@ def explain_missing(missing, command="make run"):
                   f"    no systemd: {plain}",
                   f"    not installed: sudo apt-get install -y {package}",
                   f"    or set {VARIABLES[server]} to where yours runs"]
-    lines.append("(README.md, 'Running it on your machine')")
+    lines.append("(README.md, 'Servers')")
     return "\n".join(lines)
 
 
@@ -133,10 +134,12 @@ def ports(env):
 
 
 def busy_ports(env):
-    """The entries of ``ports(env)`` something already listens on."""
+    """The entries of ``ports(env)`` something already listens on (``SO_REUSEADDR``, as the servers bind: a port
+    whose last connections linger in TIME_WAIT after a stop is free for them)."""
     busy = []
     for port, what, variable in ports(env):
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:

@@ -20,6 +20,7 @@ SKIP = re.compile(r"^<!--\s*not run by tests/walkthrough:\s*(\S.*?)\s*-->$")
 CURL = re.compile(r"(?:^|[\s;|&(])curl\s")
 FAIL_MARK = "__README_FAIL__"
 CURL_MARK = "__README_CURL__"
+END_MARK = "__README_END__"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def prelude(calls_log):
 
 
 def script(blocks, calls_log):
-    """The bash script: the prelude on the first lines, then each block's lines at their README line numbers."""
+    """The bash script: the prelude on the first lines, then each block's lines at their README line numbers, then
+    a last line that logs ``END_MARK`` after the calls."""
     run = [block for block in blocks if block.skip_reason is None]
     if not run:
         raise ValueError("README.md has no sh block to run")
@@ -108,6 +110,7 @@ def script(blocks, calls_log):
     lines = head + [""] * (run[-1].end - len(head))
     for block in run:
         lines[block.start - 1:block.end] = block.lines
+    lines.append(f"echo {END_MARK} >> {calls_log}")  # proof that no line of the README ended the session early
     return "\n".join(lines) + "\n"
 
 
