@@ -59,8 +59,11 @@ class Publisher:
     def __init__(self, env):
         self.dispatch = event_dispatcher(rpc_config(env))
 
-    def __call__(self, event_type, data, *, envelope=None):
+    def __call__(self, event_type, data, *, envelope=None, occurred_at=None):
+        """``occurred_at``: the envelope's time (a datetime), which orders deletes and restores in the read model."""
         envelope = envelope or make_envelope(data)
+        if occurred_at is not None:
+            envelope = {**envelope, "occurred_at": occurred_at.isoformat()}
         self.dispatch("contacts", event_type, envelope)
         return envelope
 

@@ -1,15 +1,18 @@
 """Builders of contacts events (payloads as ``carnet_contacts/events.py`` documents them) and actors; a migrated
-database for use cases called in process."""
+database for use cases called in process; what an invitation relay received, and the proof that the invitation
+job went past a point."""
 import contextlib
-import time
+import itertools
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
+from icalendar import Calendar
 
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
-from carnet_testing import fresh_database
+from carnet_testing import eventually, fresh_database
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
@@ -30,6 +33,13 @@ def migrated_database():
             yield engine
         finally:
             engine.dispose()
+
+
+def moments(start=None):
+    """Explicit, strictly increasing instants a second apart from ``start`` (now): the ``occurred_at`` of
+    lifecycle events, which the read model orders by it."""
+    start = start or datetime.now(timezone.utc)
+    return (start + timedelta(seconds=n) for n in itertools.count())
 
 
 def make_actor(org_id, user_id="u1", *, list_ids=(), is_admin=False, language="en", **flags):
@@ -69,24 +79,38 @@ def ref(engine, table, record_id):
                             {"id": record_id}).mappings().first()
 
 
-def seed_account(publish, engine, wait_for, org_id, *, list_ids=("L1",), rep1_id="u1", with_contact=True,
-                 name="Acme"):
+def seed_account(publish, engine, org_id, *, list_ids=("L1",), rep1_id="u1", with_contact=True, name="Acme"):
     """An account (and a contact of it) in the read model, through published contacts events."""
     account_id, contact_id = uid("acc"), uid("con")
     publish(*account_event(org_id, account_id, list_ids=list_ids, rep1_id=rep1_id, name=name))
     if with_contact:
         publish(*contact_event(org_id, contact_id, account_id, list_ids=list_ids, rep1_id=rep1_id))
-        wait_for(lambda: ref(engine, "contact_refs", contact_id))
-    wait_for(lambda: ref(engine, "account_refs", account_id))
+        eventually(lambda: ref(engine, "contact_refs", contact_id), what=f"contact {contact_id} in the read model")
+    eventually(lambda: ref(engine, "account_refs", account_id), what=f"account {account_id} in the read model")
     return account_id, contact_id
 
 
-def wait_for(predicate, timeout=20, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(interval)
+
+def calendar_part(message):
+    return next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+
+
+def calendar_of(message):
+    """The .ics an invitation email carries, parsed."""
+    return Calendar.from_ical(calendar_part(message).get_payload(decode=True))
+
+
+def sent_for_task(relay, task_id):
+    """The invitations of the task a ``carnet_testing.mail`` relay accepted (their event's UID names it)."""
+    uid_of_task = f"task-{task_id}@carnet"
+    return relay.received(lambda message: str(calendar_of(message).walk("VEVENT")[0]["UID"]) == uid_of_task)
+
+
+def sentinel_sent(rpc, actor, relay):
+    """Proof that the invitation job went past everything queued so far: a sentinel invitation queued now (a task of
+    ``actor``'s own, to an address of its own), waited for until the relay has it. The job takes due invitations
+    oldest first, so whatever was due before it has been sent, refused or dropped by then."""
+    address = f"{uid('sentinel')}@carnet.test"
+    task = rpc.create_task(actor, {"type": "todo", "title": "Sentinel", "due_at": "2030-01-01T12:00:00Z"})
+    rpc.invite_task(actor, task["id"], {"to": "assignee", "recipient": {"email": address}})
+    eventually(lambda: relay.to(address), what=f"the sentinel invitation to {address} at the relay")

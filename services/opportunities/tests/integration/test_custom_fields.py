@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from opp_helpers import make_actor, seed_account, uid, wait_for
+from opp_helpers import make_actor, seed_account, uid
 
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -25,7 +25,7 @@ def admin(org):
 
 @pytest.fixture()
 def account_id(opp_publish, opp_engine, org):
-    account_id, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"], with_contact=False)
+    account_id, _ = seed_account(opp_publish, opp_engine, org, list_ids=["L1"], with_contact=False)
     return account_id
 
 

@@ -2,15 +2,14 @@
 ``dependents_of``, deleted with the record or reattached to its account as the caller chose, back with a
 restore, removed when contacts purges the record for good. Against the service as a process with real
 PostgreSQL and RabbitMQ; the contacts events are published as the contacts service publishes them."""
-import time
 from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
-from opp_helpers import contact_event, make_actor, seed_account, uid, wait_for
+from opp_helpers import contact_event, make_actor, moments, seed_account, uid
 
 from carnet_common.errors import NotFound
-from carnet_common.events import make_envelope
+from carnet_testing import eventually, metric_value
 
 
 @pytest.fixture()
@@ -20,13 +19,18 @@ def org():
 
 @pytest.fixture()
 def seeded(opp_publish, opp_engine, org):
-    return seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"])
+    return seed_account(opp_publish, opp_engine, org, list_ids=["L1"])
 
 
-def _publish(opp_publish, event_type, data):
-    """Each lifecycle event strictly later than the previous one (the read model orders them by occurred_at)."""
-    time.sleep(0.01)
-    return opp_publish(event_type, data, envelope=make_envelope(data))
+@pytest.fixture()
+def lifecycle(opp_publish):
+    """Publishes each lifecycle event a second after the previous one (the read model orders them by their
+    envelope's ``occurred_at``)."""
+    at = moments()
+
+    def publish(event_type, data):
+        return opp_publish(event_type, data, occurred_at=next(at))
+    return publish
 
 
 def _deleted(org, record_type, record_id, *, dependents, account_id=None, contact_ids=()):
@@ -46,6 +50,12 @@ def _restored(org, record_type, record_id, *, account_id=None, contact_ids=()):
     else:
         data["contact_ids"] = list(contact_ids)
     return f"{record_type}_restored", data
+
+
+def _duplicates(processes):
+    """How many deliveries of already handled ``contact_deleted`` events the service ignored."""
+    return metric_value(processes.address("opportunities"), "carnet_events_duplicate_total",
+                        service="opportunities", handler="opportunities.on_contact_deleted") or 0
 
 
 def _hidden(rpc, actor, task_id):
@@ -99,8 +109,8 @@ def test_dependents_of_lists_the_tasks_the_caller_sees_and_counts_them_all(opp_r
     assert (stranger["tasks"], stranger["tasks_total"]) == ([], 0)
 
 
-def test_reattach_moves_a_contacts_tasks_to_its_account_keeping_their_opportunity(opp_rpc, opp_publish, opp_engine,
-                                                                                org, seeded):
+def test_reattach_moves_a_contacts_tasks_to_its_account_keeping_their_opportunity(opp_rpc, opp_engine, org, seeded,
+                                                                                lifecycle):
     account_id, contact_id = seeded
     user = make_actor(org, list_ids=["L1"])
     opportunity = opp_rpc.create_opportunity(user, {"title": "Vente", "account_id": account_id,
@@ -108,57 +118,58 @@ def test_reattach_moves_a_contacts_tasks_to_its_account_keeping_their_opportunit
     alone = opp_rpc.create_task(user, {"type": "call", "title": "Seul", "contact_id": contact_id})
     with_opportunity = opp_rpc.create_task(user, {"type": "email", "title": "Suivi", "contact_id": contact_id,
                                                   "opportunity_id": opportunity["id"]})
-    _publish(opp_publish, *_deleted(org, "contact", contact_id, dependents="reattach", account_id=account_id))
+    lifecycle(*_deleted(org, "contact", contact_id, dependents="reattach", account_id=account_id))
 
-    moved = wait_for(lambda: (t := opp_rpc.get_task(user, alone["id"]))["contact_id"] is None and t)
+    moved = eventually(lambda: (t := opp_rpc.get_task(user, alone["id"]))["contact_id"] is None and t)
     assert (moved["account_id"], moved["version"]) == (account_id, 2)
     kept = opp_rpc.get_task(user, with_opportunity["id"])
     assert (kept["contact_id"], kept["account_id"], kept["opportunity_id"]) == \
         (None, account_id, opportunity["id"])
     assert _task_events(opp_engine, alone["id"]) == [("task_created", 1), ("task_updated", 2)]
     # the restored contact does not take them back: they were reattached for good
-    _publish(opp_publish, *_restored(org, "contact", contact_id, account_id=account_id))
-    wait_for(lambda: _row(opp_engine, "contact_refs", contact_id)["deleted_at"] is None)
+    lifecycle(*_restored(org, "contact", contact_id, account_id=account_id))
+    eventually(lambda: _row(opp_engine, "contact_refs", contact_id)["deleted_at"] is None)
     assert opp_rpc.get_task(user, alone["id"])["contact_id"] is None
 
 
-def test_a_contact_without_an_account_keeps_its_tasks_hidden_until_restored(opp_rpc, opp_publish, opp_engine, org):
+def test_a_contact_without_an_account_keeps_its_tasks_hidden_until_restored(opp_rpc, opp_publish, opp_engine, org,
+                                                                            lifecycle):
     contact_id = uid("con")
     opp_publish(*contact_event(org, contact_id, None))
-    wait_for(lambda: _row(opp_engine, "contact_refs", contact_id))
+    eventually(lambda: _row(opp_engine, "contact_refs", contact_id))
     user = make_actor(org, list_ids=["L1"])
     task = opp_rpc.create_task(user, {"type": "call", "title": "Orphelin", "contact_id": contact_id})
-    _publish(opp_publish, *_deleted(org, "contact", contact_id, dependents="reattach"))
-    wait_for(lambda: _hidden(opp_rpc, user, task["id"]))
+    lifecycle(*_deleted(org, "contact", contact_id, dependents="reattach"))
+    eventually(lambda: _hidden(opp_rpc, user, task["id"]))
     row = _row(opp_engine, "tasks", task["id"])
     assert (row["contact_id"], row["deleted_at"], row["version"]) == (contact_id, None, 1)
-    _publish(opp_publish, *_restored(org, "contact", contact_id))
-    wait_for(lambda: not _hidden(opp_rpc, user, task["id"]))
+    lifecycle(*_restored(org, "contact", contact_id))
+    eventually(lambda: not _hidden(opp_rpc, user, task["id"]))
 
 
 def test_delete_takes_a_contacts_tasks_with_it_once_and_a_restore_brings_them_back(opp_rpc, opp_publish, opp_engine,
-                                                                                 org, seeded):
+                                                                                 opp_processes, org, seeded,
+                                                                                 lifecycle):
     account_id, contact_id = seeded
     user = make_actor(org, list_ids=["L1"])
     task = opp_rpc.create_task(user, {"type": "meeting", "title": "Visite", "contact_id": contact_id})
     other = opp_rpc.create_task(user, {"type": "todo", "title": "Compte seul", "account_id": account_id})
-    event_type, data = _deleted(org, "contact", contact_id, dependents="delete", account_id=account_id)
-    time.sleep(0.01)
-    envelope = make_envelope(data)
-    opp_publish(event_type, data, envelope=envelope)
-    opp_publish(event_type, data, envelope=envelope)  # delivered twice: applied once (Inbox)
+    duplicates = _duplicates(opp_processes)
+    envelope = lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id))
+    opp_publish("contact_deleted", envelope["data"], envelope=envelope)  # delivered twice: applied once (Inbox)
 
-    wait_for(lambda: _hidden(opp_rpc, user, task["id"]))
+    eventually(lambda: _hidden(opp_rpc, user, task["id"]))
     row = _row(opp_engine, "tasks", task["id"])
     assert row["deleted_with"] == contact_id and row["deleted_at"] is not None
     assert [t["id"] for t in opp_rpc.list_tasks(user, {"account_id": account_id})["items"]] == [other["id"]]
     assert opp_rpc.dependents_of(user, "account", account_id)["tasks_total"] == 1
-    time.sleep(1)  # let the second delivery be handled
+    eventually(lambda: _duplicates(opp_processes), lambda n: n == duplicates + 1,
+               what="the second delivery handled as a duplicate")
     assert _row(opp_engine, "tasks", task["id"])["version"] == 2
     assert _task_events(opp_engine, task["id"]) == [("task_created", 1), ("task_deleted", 2)]
 
-    _publish(opp_publish, *_restored(org, "contact", contact_id, account_id=account_id))
-    back = wait_for(lambda: not _hidden(opp_rpc, user, task["id"]) and opp_rpc.get_task(user, task["id"]))
+    lifecycle(*_restored(org, "contact", contact_id, account_id=account_id))
+    back = eventually(lambda: not _hidden(opp_rpc, user, task["id"]) and opp_rpc.get_task(user, task["id"]))
     assert (back["contact_id"], back["version"]) == (contact_id, 3)
     assert _row(opp_engine, "tasks", task["id"])["deleted_with"] is None
     assert _task_events(opp_engine, task["id"])[-1] == ("task_updated", 3)
@@ -166,19 +177,19 @@ def test_delete_takes_a_contacts_tasks_with_it_once_and_a_restore_brings_them_ba
 
 @pytest.mark.parametrize("dependents", ["delete", "reattach"])
 def test_an_accounts_tasks_and_opportunities_go_and_come_back_with_it(opp_rpc, opp_publish, opp_engine, org, seeded,
-                                                                      dependents):
+                                                                      lifecycle, dependents):
     """``reattach`` on an account: nothing to reattach to, so they stay (not deleted) but hidden with it."""
     account_id, contact_id = seeded
-    elsewhere, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"], with_contact=False)
+    elsewhere, _ = seed_account(opp_publish, opp_engine, org, list_ids=["L1"], with_contact=False)
     user = make_actor(org, list_ids=["L1"])
     opportunity = opp_rpc.create_opportunity(user, {"title": "Vente", "account_id": account_id,
                                                     "stage_id": _stage_id(opp_rpc, user)})
     on_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte", "account_id": account_id})
     on_contact = opp_rpc.create_task(user, {"type": "call", "title": "Contact", "contact_id": contact_id})
     untouched = opp_rpc.create_task(user, {"type": "call", "title": "Ailleurs", "account_id": elsewhere})
-    _publish(opp_publish, *_deleted(org, "account", account_id, dependents=dependents, contact_ids=[contact_id]))
+    lifecycle(*_deleted(org, "account", account_id, dependents=dependents, contact_ids=[contact_id]))
 
-    wait_for(lambda: _hidden(opp_rpc, user, on_account["id"]) and _hidden(opp_rpc, user, on_contact["id"]))
+    eventually(lambda: _hidden(opp_rpc, user, on_account["id"]) and _hidden(opp_rpc, user, on_contact["id"]))
     with pytest.raises(NotFound):
         opp_rpc.get_opportunity(user, opportunity["id"])
     assert opp_rpc.get_task(user, untouched["id"])["title"] == "Ailleurs"
@@ -187,12 +198,12 @@ def test_an_accounts_tasks_and_opportunities_go_and_come_back_with_it(opp_rpc, o
         assert _row(opp_engine, "tasks", task["id"])["deleted_with"] == deleted_with
     assert _row(opp_engine, "opportunities", opportunity["id"])["deleted_with"] == deleted_with
 
-    _publish(opp_publish, *_restored(org, "account", account_id, contact_ids=[contact_id]))
-    wait_for(lambda: not _hidden(opp_rpc, user, on_account["id"]) and not _hidden(opp_rpc, user, on_contact["id"]))
+    lifecycle(*_restored(org, "account", account_id, contact_ids=[contact_id]))
+    eventually(lambda: not _hidden(opp_rpc, user, on_account["id"]) and not _hidden(opp_rpc, user, on_contact["id"]))
     assert opp_rpc.get_opportunity(user, opportunity["id"])["title"] == "Vente"
 
 
-def test_a_purged_contact_takes_what_was_deleted_with_it(opp_rpc, opp_publish, opp_engine, org, seeded):
+def test_a_purged_contact_takes_what_was_deleted_with_it(opp_rpc, opp_engine, org, seeded, lifecycle):
     account_id, contact_id = seeded
     user = make_actor(org, list_ids=["L1"])
     stage_id = _stage_id(opp_rpc, user)
@@ -204,12 +215,12 @@ def test_a_purged_contact_takes_what_was_deleted_with_it(opp_rpc, opp_publish, o
                                                 "opportunity_id": dropped["id"]})
     with_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte et opportunité",
                                               "account_id": account_id, "opportunity_id": dropped["id"]})
-    _publish(opp_publish, *_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id))
-    wait_for(lambda: _hidden(opp_rpc, user, task["id"]))
+    lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id))
+    eventually(lambda: _hidden(opp_rpc, user, task["id"]))
 
-    _publish(opp_publish, "contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
+    lifecycle("contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
                                              "account_id": account_id})
-    wait_for(lambda: _row(opp_engine, "contact_refs", contact_id) is None)
+    eventually(lambda: _row(opp_engine, "contact_refs", contact_id) is None)
     for table, record_id in (("tasks", task["id"]), ("opportunities", dropped["id"]),
                              ("tasks", on_opportunity["id"])):  # its only link was purged
         assert _row(opp_engine, table, record_id) is None, (table, record_id)
@@ -221,20 +232,20 @@ def test_a_purged_contact_takes_what_was_deleted_with_it(opp_rpc, opp_publish, o
     assert opp_rpc.get_opportunity(user, kept["id"])["title"] == "Reste"
 
 
-def test_a_purged_account_takes_everything_hidden_with_it(opp_rpc, opp_publish, opp_engine, org, seeded):
+def test_a_purged_account_takes_everything_hidden_with_it(opp_rpc, opp_engine, org, seeded, lifecycle):
     account_id, contact_id = seeded
     user = make_actor(org, list_ids=["L1"])
     opportunity = opp_rpc.create_opportunity(user, {"title": "Cachée", "account_id": account_id,
                                                     "stage_id": _stage_id(opp_rpc, user)})
     on_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte", "account_id": account_id})
     on_contact = opp_rpc.create_task(user, {"type": "call", "title": "Contact", "contact_id": contact_id})
-    _publish(opp_publish, *_deleted(org, "account", account_id, dependents="reattach", contact_ids=[contact_id]))
-    wait_for(lambda: _hidden(opp_rpc, user, on_account["id"]))
+    lifecycle(*_deleted(org, "account", account_id, dependents="reattach", contact_ids=[contact_id]))
+    eventually(lambda: _hidden(opp_rpc, user, on_account["id"]))
 
-    _publish(opp_publish, "contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
+    lifecycle("contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
                                              "account_id": account_id})
-    _publish(opp_publish, "account_purged", {"org_id": org, "actor_id": None, "account_id": account_id})
-    wait_for(lambda: _row(opp_engine, "account_refs", account_id) is None
+    lifecycle("account_purged", {"org_id": org, "actor_id": None, "account_id": account_id})
+    eventually(lambda: _row(opp_engine, "account_refs", account_id) is None
              and _row(opp_engine, "contact_refs", contact_id) is None)
     for table, record_id in (("opportunities", opportunity["id"]), ("tasks", on_account["id"]),
                              ("tasks", on_contact["id"])):

@@ -5,7 +5,6 @@ This module runs its own opportunities service with ``EXPORT_SYNC_MAX_ROWS=3``, 
 """
 import base64
 import io
-import time
 import uuid
 
 import openpyxl
@@ -13,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
-from opp_helpers import make_actor, seed_account, uid, wait_for
+from opp_helpers import make_actor, seed_account, uid
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 import carnet_testing as testing
@@ -58,8 +57,8 @@ def world(xrpc, xpublish, xengine):
     """An organization with two accounts in list L1: ``mine`` (rep u2) and ``theirs`` (rep u1)."""
     org = uid("org")
     admin = make_actor(org, "u1", is_admin=True, list_ids=["L1"])
-    theirs, _ = seed_account(xpublish, xengine, wait_for, org, rep1_id="u1", with_contact=False, name="Theirs")
-    mine, _ = seed_account(xpublish, xengine, wait_for, org, rep1_id="u2", with_contact=False, name="Mine")
+    theirs, _ = seed_account(xpublish, xengine, org, rep1_id="u1", with_contact=False, name="Theirs")
+    mine, _ = seed_account(xpublish, xengine, org, rep1_id="u2", with_contact=False, name="Mine")
     stages = {s["probability"]: s["id"] for s in xrpc.list_stages(admin)}
     return {"org": org, "admin": admin, "theirs": theirs, "mine": mine, "stages": stages}
 
@@ -71,15 +70,17 @@ def _create(xrpc, world, account, n, *, probability=25, **data):
         for i in range(n)]
 
 
-def _wait_done(xrpc, actor, job_id, timeout=60):
-    deadline, seen = time.monotonic() + timeout, []
-    while time.monotonic() < deadline:
+def _wait_done(xrpc, actor, job_id):
+    """The finished job, and the progress seen on every read until then."""
+    seen = []
+
+    def read():
         job = xrpc.get_job(actor, job_id)
         seen.append(job["progress"])
-        if job["status"] in ("done", "failed"):
-            return job, seen
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} still {job['status']}")
+        return job
+    job = testing.eventually(read, lambda job: job["status"] in ("done", "failed"), timeout=60, interval=0.2,
+                             what=f"job {job_id} finished")
+    return job, seen
 
 
 def _download(xrpc, actor, job):

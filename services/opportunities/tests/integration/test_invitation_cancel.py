@@ -4,77 +4,50 @@ retries like a REQUEST; a re-invite after a change carries SEQUENCE + 1; how the
 
 The opportunities service runs as a process on a fresh database and vhost, sending to a real SMTP server
 (aiosmtpd on a free loopback port); each received .ics is parsed with icalendar. Contacts events are published
-as the contacts service publishes them."""
-import threading
-import time
+as the contacts service publishes them.
+
+Where a test asserts that nothing more was sent, it first waits for a sentinel: an invitation queued after the
+fact and received by the relay, which the job (taking due invitations oldest first) sends only after anything
+queued before it."""
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
-from icalendar import Calendar
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
-from opp_helpers import account_event, contact_event, make_actor, uid, wait_for
+from opp_helpers import (
+    account_event,
+    calendar_of,
+    calendar_part,
+    contact_event,
+    make_actor,
+    moments,
+    sent_for_task,
+    sentinel_sent,
+    uid,
+)
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import NotFound
 from carnet_common.events import make_envelope
-from carnet_testing import bootstrapped_env, free_port, rpc_config, running_services
+from carnet_testing import bootstrapped_env, eventually, rpc_config, running_services
+from carnet_testing.mail import smtp_relay
 
 OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
 MAX_ATTEMPTS = 3
 
 
-class Relay:
-    """Accepts every message, unless told to answer the next ones at RCPT or at the end of DATA."""
-
-    def __init__(self):
-        self.messages, self.lock = [], threading.Lock()
-        self.rcpt_answers, self.data_answers, self.refused = [], [], 0
-
-    def _next(self, answers):
-        with self.lock:
-            if answers:
-                self.refused += 1
-                return answers.pop(0)
-        return None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        answer = self._next(self.rcpt_answers)
-        if answer:
-            return answer
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        answer = self._next(self.data_answers)
-        if answer:
-            return answer
-        with self.lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def for_task(self, task_id):
-        with self.lock:
-            return [m for m in self.messages if str(_event(m)["UID"]) == f"task-{task_id}@carnet"]
-
-
 @pytest.fixture(scope="module")
 def relay():
-    handler = Relay()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+    with smtp_relay() as relay:
+        yield relay
 
 
 @pytest.fixture(scope="module")
 def env(relay):
     with bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", SMTP_HOST="127.0.0.1",
-                          SMTP_PORT=relay[1], SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS=200,
+                          SMTP_PORT=relay.port, SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS=200,
                           INVITATION_MAX_ATTEMPTS=MAX_ATTEMPTS) as env:
         yield env
 
@@ -96,10 +69,11 @@ def engine(env):
 @pytest.fixture(scope="module")
 def publish(env, rpc):
     dispatch = event_dispatcher(rpc_config(env))
+    at = moments()
 
     def publish(event_type, data):
-        time.sleep(0.01)  # lifecycle events strictly ordered by occurred_at
-        dispatch("contacts", event_type, make_envelope(data))
+        """Lifecycle events a second apart (the read model orders them by ``occurred_at``)."""
+        dispatch("contacts", event_type, {**make_envelope(data), "occurred_at": next(at).isoformat()})
     return publish
 
 
@@ -109,8 +83,8 @@ def world(publish, engine):
     org, account_id, contact_id = uid("org"), uid("acc"), uid("con")
     publish(*account_event(org, account_id))
     publish(*contact_event(org, contact_id, account_id, email=f"{contact_id}@client.test"))
-    wait_for(lambda: _scalar(engine, "SELECT count(*) FROM opportunities.contact_refs WHERE id = :id",
-                             id=contact_id))
+    eventually(lambda: _scalar(engine, "SELECT count(*) FROM opportunities.contact_refs WHERE id = :id",
+                               id=contact_id))
     return {"org": org, "account_id": account_id, "contact_id": contact_id, "email": f"{contact_id}@client.test",
             "actor": make_actor(org, list_ids=["L1"])}
 
@@ -127,49 +101,41 @@ def _invitations(engine, task_id):
             "WHERE task_id = :id ORDER BY created_at"), {"id": task_id}).mappings().all()
 
 
-def _calendar_part(message):
-    return next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-
-
-def _calendar(message):
-    return Calendar.from_ical(_calendar_part(message).get_payload(decode=True))
-
-
 def _event(message):
-    return _calendar(message).walk("VEVENT")[0]
+    return calendar_of(message).walk("VEVENT")[0]
 
 
 def _invite_and_wait(rpc, relay, actor, task_id, **body):
-    before = len(relay.for_task(task_id))
+    before = len(sent_for_task(relay, task_id))
     rpc.invite_task(actor, task_id, {"to": "contact", **body})
-    return wait_for(lambda: len(relay.for_task(task_id)) > before and relay.for_task(task_id)[-1])
+    return eventually(lambda: sent_for_task(relay, task_id), lambda sent: len(sent) > before,
+                      what="the invitation at the relay")[-1]
 
 
 def test_invitation_of_a_deleted_task_is_cancelled_once_under_the_same_uid(rpc, relay, engine, world):
-    handler, _ = relay
     actor = world["actor"]
     task = rpc.create_task(actor, {"type": "meeting", "title": "Visite", "contact_id": world["contact_id"],
                                    "due_at": "2026-07-01T13:30:00Z"})
-    request = _invite_and_wait(rpc, handler, actor, task["id"])
-    assert _calendar(request)["METHOD"] == "REQUEST" and _event(request)["SEQUENCE"] == 1
+    request = _invite_and_wait(rpc, relay, actor, task["id"])
+    assert calendar_of(request)["METHOD"] == "REQUEST" and _event(request)["SEQUENCE"] == 1
 
     # a change of title: the re-invite updates the same event with SEQUENCE + 1
     rpc.update_task(actor, task["id"], {"title": "Visite d'usine"})
-    update = _invite_and_wait(rpc, handler, actor, task["id"])
+    update = _invite_and_wait(rpc, relay, actor, task["id"])
     assert str(_event(update)["UID"]) == str(_event(request)["UID"])
     assert (_event(update)["SEQUENCE"], str(_event(update)["SUMMARY"])) == (2, "Visite d'usine")
 
     rpc.delete_task(actor, task["id"])
-    cancel = wait_for(lambda: len(handler.for_task(task["id"])) == 3 and handler.for_task(task["id"])[-1])
-    calendar, event = _calendar(cancel), _event(cancel)
+    cancel = eventually(lambda: sent_for_task(relay, task["id"]), lambda sent: len(sent) == 3, what="the CANCEL")[-1]
+    calendar, event = calendar_of(cancel), _event(cancel)
     assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
     assert str(event["UID"]) == f"task-{task['id']}@carnet" and event["SEQUENCE"] == 3
     assert str(event["SUMMARY"]) == "Visite d'usine"
-    assert _calendar_part(cancel).get_param("method") == "CANCEL"
+    assert calendar_part(cancel).get_param("method") == "CANCEL"
     assert cancel["To"].addresses[0].addr_spec == world["email"]
     assert cancel["Subject"] == "Cancelled: Visite d'usine"
-    time.sleep(1.5)  # the job runs every 0.5 s: nothing more is sent
-    assert len(handler.for_task(task["id"])) == 3
+    sentinel_sent(rpc, actor, relay)  # the job went past the CANCEL: nothing more is sent
+    assert len(sent_for_task(relay, task["id"])) == 3
     assert [(r["method"], r["status"]) for r in _invitations(engine, task["id"])] == \
         [("REQUEST", "sent"), ("REQUEST", "sent"), ("CANCEL", "sent")]
     with pytest.raises(NotFound):
@@ -178,32 +144,31 @@ def test_invitation_of_a_deleted_task_is_cancelled_once_under_the_same_uid(rpc, 
 
 def test_invitation_of_a_task_deleted_with_its_contact_is_cancelled_and_a_restore_can_reinvite(
         rpc, relay, engine, publish, world):
-    handler, _ = relay
     actor, org, contact_id = world["actor"], world["org"], world["contact_id"]
     invited = rpc.create_task(actor, {"type": "call", "title": "Rappel", "contact_id": contact_id,
                                       "due_at": "2026-07-02T15:00:00Z"})
     never_invited = rpc.create_task(actor, {"type": "call", "title": "Jamais", "contact_id": contact_id,
                                             "due_at": "2026-07-03T15:00:00Z"})
-    _invite_and_wait(rpc, handler, actor, invited["id"])
+    _invite_and_wait(rpc, relay, actor, invited["id"])
 
     publish("contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
                                 "account_id": world["account_id"], "deleted_at": datetime.now(timezone.utc).isoformat(),
                                 "dependents": "delete"})
-    cancel = wait_for(lambda: len(handler.for_task(invited["id"])) == 2 and handler.for_task(invited["id"])[-1])
-    assert _calendar(cancel)["METHOD"] == "CANCEL" and _event(cancel)["SEQUENCE"] == 2  # the deleted task's version
-    time.sleep(1.5)
-    assert len(handler.for_task(invited["id"])) == 2 and handler.for_task(never_invited["id"]) == []
+    cancel = eventually(lambda: sent_for_task(relay, invited["id"]), lambda sent: len(sent) == 2,
+                        what="the CANCEL")[-1]
+    assert calendar_of(cancel)["METHOD"] == "CANCEL" and _event(cancel)["SEQUENCE"] == 2  # the deleted task's version
+    sentinel_sent(rpc, actor, relay)
+    assert len(sent_for_task(relay, invited["id"])) == 2 and sent_for_task(relay, never_invited["id"]) == []
 
     publish("contact_restored", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
                                  "account_id": world["account_id"]})
-    wait_for(lambda: _scalar(engine, "SELECT version FROM opportunities.tasks WHERE id = :id AND deleted_at IS NULL",
-                             id=invited["id"]) == 3)
-    again = _invite_and_wait(rpc, handler, actor, invited["id"])
-    assert _calendar(again)["METHOD"] == "REQUEST" and _event(again)["SEQUENCE"] == 3  # above the CANCEL's
+    eventually(lambda: _scalar(engine, "SELECT version FROM opportunities.tasks WHERE id = :id AND deleted_at IS NULL",
+                               id=invited["id"]) == 3)
+    again = _invite_and_wait(rpc, relay, actor, invited["id"])
+    assert calendar_of(again)["METHOD"] == "REQUEST" and _event(again)["SEQUENCE"] == 3  # above the CANCEL's
 
 
 def test_an_invitation_still_waiting_when_its_task_is_deleted_is_never_sent(rpc, relay, engine, world):
-    handler, _ = relay
     actor = world["actor"]
     task = rpc.create_task(actor, {"type": "call", "title": "Plus tard", "contact_id": world["contact_id"],
                                    "due_at": "2026-07-04T15:00:00Z"})
@@ -217,46 +182,43 @@ def test_an_invitation_still_waiting_when_its_task_is_deleted_is_never_sent(rpc,
     rpc.delete_task(actor, task["id"])
     assert [(r["method"], r["status"], r["last_error"]) for r in _invitations(engine, task["id"])] == \
         [("REQUEST", "failed", "task_deleted")]  # and no CANCEL: it never left
-    time.sleep(1)
-    assert handler.for_task(task["id"]) == []
+    sentinel_sent(rpc, actor, relay)
+    assert sent_for_task(relay, task["id"]) == []
 
 
 def test_invitation_refused_for_good_by_the_relay_fails_at_once(rpc, relay, engine, world):
-    handler, _ = relay
     actor = world["actor"]
     task = rpc.create_task(actor, {"type": "call", "title": "Refusée", "contact_id": world["contact_id"],
                                    "due_at": "2026-07-05T15:00:00Z"})
-    handler.refused = 0
-    handler.data_answers.append("550 5.1.1 Mailbox unavailable")
+    relay.refused = 0
+    relay.data_answers.append("550 5.1.1 Mailbox unavailable")
     rpc.invite_task(actor, task["id"], {"to": "contact"})
-    row = wait_for(lambda: (r := _invitations(engine, task["id"])[0])["status"] == "failed" and r)
+    row = eventually(lambda: (r := _invitations(engine, task["id"])[0])["status"] == "failed" and r)
     assert row["attempts"] == 1 and row["last_error"].startswith("permanent: 550")
-    time.sleep(1.5)  # never retried
+    sentinel_sent(rpc, actor, relay)  # never retried
     assert _invitations(engine, task["id"])[0]["attempts"] == 1
-    assert handler.refused == 1 and handler.for_task(task["id"]) == []
+    assert relay.refused == 1 and sent_for_task(relay, task["id"]) == []
 
 
 def test_invitation_temporarily_refused_is_retried_then_sent(rpc, relay, engine, world):
-    handler, _ = relay
     actor = world["actor"]
     task = rpc.create_task(actor, {"type": "call", "title": "Greylist", "contact_id": world["contact_id"],
                                    "due_at": "2026-07-06T15:00:00Z"})
-    handler.refused = 0
-    handler.rcpt_answers.append("451 4.7.1 Greylisted, try again later")
+    relay.refused = 0
+    relay.rcpt_answers.append("451 4.7.1 Greylisted, try again later")
     rpc.invite_task(actor, task["id"], {"to": "contact"})
-    row = wait_for(lambda: (r := _invitations(engine, task["id"])[0])["status"] == "sent" and r)
-    assert row["attempts"] == 2 and handler.refused == 1
-    assert len(handler.for_task(task["id"])) == 1
+    row = eventually(lambda: (r := _invitations(engine, task["id"])[0])["status"] == "sent" and r)
+    assert row["attempts"] == 2 and relay.refused == 1
+    assert len(sent_for_task(relay, task["id"])) == 1
 
 
 def test_invitation_temporarily_refused_at_every_attempt_ends_failed(rpc, relay, engine, world):
-    handler, _ = relay
     actor = world["actor"]
     task = rpc.create_task(actor, {"type": "call", "title": "Toujours occupé", "contact_id": world["contact_id"],
                                    "due_at": "2026-07-07T15:00:00Z"})
-    handler.refused = 0
-    handler.data_answers.extend(["451 4.3.0 Temporary failure"] * MAX_ATTEMPTS)
+    relay.refused = 0
+    relay.data_answers.extend(["451 4.3.0 Temporary failure"] * MAX_ATTEMPTS)
     rpc.invite_task(actor, task["id"], {"to": "contact"})
-    row = wait_for(lambda: (r := _invitations(engine, task["id"])[0])["status"] == "failed" and r, timeout=30)
+    row = eventually(lambda: (r := _invitations(engine, task["id"])[0])["status"] == "failed" and r, timeout=30)
     assert row["attempts"] == MAX_ATTEMPTS and row["last_error"].startswith("temporary: 451")
-    assert handler.refused == MAX_ATTEMPTS and handler.for_task(task["id"]) == []
+    assert relay.refused == MAX_ATTEMPTS and sent_for_task(relay, task["id"]) == []

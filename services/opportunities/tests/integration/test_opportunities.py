@@ -3,16 +3,15 @@ deleted contact or account (C-10), against the service as a process with real Po
 model is fed by published contacts events."""
 import base64
 import io
-import time
 from datetime import datetime, timezone
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from opp_helpers import make_actor, seed_account, uid, wait_for
+from opp_helpers import make_actor, moments, seed_account, uid
 
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carnet_common.events import make_envelope
+from carnet_testing import eventually
 
 
 @pytest.fixture()
@@ -22,7 +21,7 @@ def org():
 
 @pytest.fixture()
 def seeded(opp_publish, opp_engine, org):
-    account_id, contact_id = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"])
+    account_id, contact_id = seed_account(opp_publish, opp_engine, org, list_ids=["L1"])
     return account_id, contact_id
 
 
@@ -115,7 +114,7 @@ def test_bad_amounts_are_refused_naming_the_field(opp_rpc, org, seeded, line, fi
 
 def test_links_are_checked(opp_rpc, opp_publish, opp_engine, org, seeded):
     account_id, contact_id = seeded
-    other_account, other_contact = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"])
+    other_account, other_contact = seed_account(opp_publish, opp_engine, org, list_ids=["L1"])
     user = make_actor(org, list_ids=["L1"])
     stage = _stage(opp_rpc, user, 10)
     foreign_stage = _stage(opp_rpc, make_actor(uid("org")), 10)
@@ -134,7 +133,7 @@ def test_links_are_checked(opp_rpc, opp_publish, opp_engine, org, seeded):
 
 
 def test_visibility_is_the_accounts(opp_rpc, opp_publish, opp_engine, org):
-    account_id, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"], rep1_id="u1")
+    account_id, _ = seed_account(opp_publish, opp_engine, org, list_ids=["L1"], rep1_id="u1")
     owner = make_actor(org, list_ids=["L1"])
     stage = _stage(opp_rpc, owner, 25)
     opportunity = opp_rpc.create_opportunity(owner, {"title": "Secret", "account_id": account_id,
@@ -225,13 +224,6 @@ def test_delete_and_export(opp_rpc, org, seeded):
 
 # Deletes of contacts and accounts (C-10) ---------------------------------------------------------------------
 
-def _deleted(opp_publish, event_type, data):
-    stamp = datetime.now(timezone.utc)
-    envelope = {**make_envelope(data), "occurred_at": stamp.isoformat()}
-    opp_publish(event_type, data, envelope=envelope)
-    return stamp
-
-
 def test_dependents_of_a_deleted_contact_are_reattached_or_deleted_and_restored(opp_rpc, opp_publish, opp_engine,
                                                                                org, seeded):
     account_id, contact_id = seeded
@@ -245,28 +237,26 @@ def test_dependents_of_a_deleted_contact_are_reattached_or_deleted_and_restored(
         {"opportunities": [], "opportunities_total": 1, "tasks": [], "tasks_total": 0}
 
     # reattach (the default): stays on the account, no longer naming the contact
-    _deleted(opp_publish, "contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
-                                              "account_id": account_id, "deleted_at": datetime.now(timezone.utc)
-                                              .isoformat(), "dependents": "reattach"})
-    wait_for(lambda: opp_rpc.get_opportunity(user, first["id"])["contact_id"] is None)
+    at = moments()
+    opp_publish("contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
+                                    "account_id": account_id, "deleted_at": datetime.now(timezone.utc).isoformat(),
+                                    "dependents": "reattach"}, occurred_at=next(at))
+    eventually(lambda: opp_rpc.get_opportunity(user, first["id"])["contact_id"] is None)
 
     # delete: goes with the contact, and comes back with it
-    time.sleep(0.01)
-    _deleted(opp_publish, "contact_restored", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
-                                               "account_id": account_id})
-    wait_for(lambda: _contact_live(opp_engine, contact_id))
+    opp_publish("contact_restored", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
+                                     "account_id": account_id}, occurred_at=next(at))
+    eventually(lambda: _contact_live(opp_engine, contact_id))
     second = opp_rpc.create_opportunity(user, {"title": "B", "account_id": account_id, "contact_id": contact_id,
                                                "stage_id": stage["id"]})
-    time.sleep(0.01)
-    _deleted(opp_publish, "contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
-                                              "account_id": account_id, "deleted_at": datetime.now(timezone.utc)
-                                              .isoformat(), "dependents": "delete"})
-    wait_for(lambda: _gone(opp_rpc, user, second["id"]))
+    opp_publish("contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
+                                    "account_id": account_id, "deleted_at": datetime.now(timezone.utc).isoformat(),
+                                    "dependents": "delete"}, occurred_at=next(at))
+    eventually(lambda: _gone(opp_rpc, user, second["id"]))
     assert opp_rpc.get_opportunity(user, first["id"])["title"] == "A"
-    time.sleep(0.01)
-    _deleted(opp_publish, "contact_restored", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
-                                               "account_id": account_id})
-    wait_for(lambda: not _gone(opp_rpc, user, second["id"]))
+    opp_publish("contact_restored", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
+                                     "account_id": account_id}, occurred_at=next(at))
+    eventually(lambda: not _gone(opp_rpc, user, second["id"]))
     with opp_engine.connect() as conn:
         kinds = conn.execute(sa.text(
             "SELECT event_type FROM opportunities.outbox WHERE envelope->'data'->>'opportunity_id' = :id "
@@ -294,12 +284,12 @@ def test_an_accounts_opportunities_go_and_come_back_with_it(opp_rpc, opp_publish
     user = make_actor(org, list_ids=["L1"])
     stage = _stage(opp_rpc, user, 25)
     kept = opp_rpc.create_opportunity(user, {"title": "K", "account_id": account_id, "stage_id": stage["id"]})
-    _deleted(opp_publish, "account_deleted", {"org_id": org, "actor_id": "u1", "account_id": account_id,
-                                              "contact_ids": [contact_id], "deleted_at": datetime.now(timezone.utc)
-                                              .isoformat(), "dependents": "delete"})
-    wait_for(lambda: _gone(opp_rpc, user, kept["id"]))
-    time.sleep(0.01)
-    _deleted(opp_publish, "account_restored", {"org_id": org, "actor_id": "u1", "account_id": account_id,
-                                               "contact_ids": [contact_id]})
-    wait_for(lambda: not _gone(opp_rpc, user, kept["id"]))
+    at = moments()
+    opp_publish("account_deleted", {"org_id": org, "actor_id": "u1", "account_id": account_id,
+                                    "contact_ids": [contact_id], "deleted_at": datetime.now(timezone.utc).isoformat(),
+                                    "dependents": "delete"}, occurred_at=next(at))
+    eventually(lambda: _gone(opp_rpc, user, kept["id"]))
+    opp_publish("account_restored", {"org_id": org, "actor_id": "u1", "account_id": account_id,
+                                     "contact_ids": [contact_id]}, occurred_at=next(at))
+    eventually(lambda: not _gone(opp_rpc, user, kept["id"]))
     assert opp_rpc.search_opportunities(user, {"account_id": account_id})["total"] == 1

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from opp_helpers import make_actor, seed_account, uid, wait_for
+from opp_helpers import make_actor, seed_account, uid
 
 from carnet_opportunities.opportunities import repository
 
@@ -28,8 +28,8 @@ def world(opp_rpc, opp_publish, opp_engine):
     """An organization with 7 opportunities per stage on a visible account (equal close dates, no close date,
     equal creation times), plus some the user may not see (another list's account, deleted)."""
     org = uid("org")
-    visible_account, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"], with_contact=False)
-    hidden_account, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L2"], with_contact=False)
+    visible_account, _ = seed_account(opp_publish, opp_engine, org, list_ids=["L1"], with_contact=False)
+    hidden_account, _ = seed_account(opp_publish, opp_engine, org, list_ids=["L2"], with_contact=False)
     user = make_actor(org, list_ids=["L1"])
     stages = {s["probability"]: s["id"] for s in opp_rpc.list_stages(user)}
     rows, shown = [], []
@@ -134,7 +134,7 @@ def test_the_index_walk_pages_exactly_as_the_former_sort(opp_engine, world, stag
 def crowd(opp_rpc, opp_publish, opp_engine):
     """An organization with 10,400 visible opportunities over its 8 stages (one close date in 9 missing)."""
     org = uid("org")
-    account_id, _ = seed_account(opp_publish, opp_engine, wait_for, org, list_ids=["L1"], with_contact=False)
+    account_id, _ = seed_account(opp_publish, opp_engine, org, list_ids=["L1"], with_contact=False)
     user = make_actor(org, list_ids=["L1"])
     stages = {s["probability"]: s["id"] for s in opp_rpc.list_stages(user)}
     with opp_engine.begin() as conn:

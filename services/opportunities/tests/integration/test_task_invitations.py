@@ -1,54 +1,35 @@
 """Tasks, invitations and the dashboard against the service as a process, real PostgreSQL, RabbitMQ and a
 real SMTP server (aiosmtpd on a free loopback port). The read model of contacts is seeded in the database,
-as the contacts events would leave it (its own tests are the read model's)."""
+as the contacts events would leave it (its own tests are the read model's).
+
+Where a test asserts that an invitation was sent only once, it first waits for a sentinel invitation queued after
+it (``opp_helpers.sentinel_sent``) to reach the relay."""
 import os
-import threading
-import time
-from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
-from icalendar import Calendar
 from nameko.standalone.rpc import ClusterRpcProxy
+from opp_helpers import calendar_of, sent_for_task, sentinel_sent
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import InvalidInput, NotFound
-from carnet_testing import bootstrapped_env, free_port, rpc_config, running_services
+from carnet_testing import bootstrapped_env, eventually, rpc_config, running_services
+from carnet_testing.mail import smtp_relay
 
 OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
 
-class Relay:
-    """Accepts messages, after refusing the next ``refuse`` ones with 451 (greylisting)."""
-
-    def __init__(self):
-        self.messages, self.refuse, self.refused, self.lock = [], 0, 0, threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refuse:
-                self.refuse -= 1
-                self.refused += 1
-                return "451 4.7.1 Try again later"
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
 @pytest.fixture(scope="module")
 def relay():
-    handler = Relay()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+    with smtp_relay() as relay:
+        yield relay
 
 
 @pytest.fixture(scope="module")
 def tasks_env(relay):
-    with bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", SMTP_HOST="127.0.0.1", SMTP_PORT=relay[1],
+    with bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", SMTP_HOST="127.0.0.1", SMTP_PORT=relay.port,
                           SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS=200) as env:
         yield env
 
@@ -82,21 +63,6 @@ def engine(tasks_env):
 def actor(user="u1", org="org1", **extra):
     return {"org_id": org, "user_id": user, "is_admin": False, "list_ids": ["l1"],
             "timezone": "America/Toronto", "flags": {}, **extra}
-
-
-def _wait(predicate, timeout=20, show=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out: {show() if show else ''}")
-
-
-def _calendar(message):
-    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-    return Calendar.from_ical(part.get_payload(decode=True))
 
 
 def test_task_links_and_visibility(tasks_rpc, engine):
@@ -144,44 +110,46 @@ def test_board_move_and_filters(tasks_rpc, engine):
 
 
 def test_invitation_is_sent_once_with_a_calendar_event_and_updates_the_same_event(tasks_rpc, relay):
-    handler, _ = relay
-    before = len(handler.messages)
+    before = len(relay.received())
     task = tasks_rpc.create_task(actor(), {"type": "meeting", "title": "Visite", "contact_id": "c1",
                                            "due_at": "2025-07-01T13:30:00Z"})
     first = tasks_rpc.invite_task(actor(), task["id"], {"to": "contact", "idempotency_key": "k1"})
     again = tasks_rpc.invite_task(actor(), task["id"], {"to": "contact", "idempotency_key": "k1"})
     assert again["id"] == first["id"] and first["status"] == "pending"
-    _wait(lambda: tasks_rpc.list_task_invitations(actor(), task["id"])[0]["status"] == "sent",
-          show=lambda: tasks_rpc.list_task_invitations(actor(), task["id"]))
-    time.sleep(1)
-    assert len(handler.messages) == before + 1
-    message = handler.messages[-1]
+    eventually(lambda: tasks_rpc.list_task_invitations(actor(), task["id"]),
+               lambda invitations: invitations[0]["status"] == "sent", what="the invitation sent")
+    sentinel_sent(tasks_rpc, actor(), relay)
+    assert len(relay.received()) == before + 2  # the invitation, once, and the sentinel
+    message, = sent_for_task(relay, task["id"])
     assert message["To"].addresses[0].addr_spec == "luc@client.test"
-    event = _calendar(message).walk("VEVENT")[0]
-    assert _calendar(message)["METHOD"] == "REQUEST"
+    event = calendar_of(message).walk("VEVENT")[0]
+    assert calendar_of(message)["METHOD"] == "REQUEST"
     assert str(event["UID"]) == f"task-{task['id']}@carnet" and event["SEQUENCE"] == 1
     start = event.decoded("DTSTART")
     assert str(start.tzinfo) == "America/Toronto" and (start.hour, start.minute) == (9, 30)
 
     tasks_rpc.update_task(actor(), task["id"], {"due_at": "2025-07-02T13:30:00Z"})
     tasks_rpc.invite_task(actor(), task["id"], {"to": "contact"})
-    _wait(lambda: len(handler.messages) == before + 2)
-    updated = _calendar(handler.messages[-1]).walk("VEVENT")[0]
+    eventually(lambda: len(sent_for_task(relay, task["id"])) == 2, what="the second invitation sent")
+    assert len(relay.received()) == before + 3
+    updated = calendar_of(sent_for_task(relay, task["id"])[-1]).walk("VEVENT")[0]
     assert str(updated["UID"]) == str(event["UID"]) and updated["SEQUENCE"] == 2
 
 
 def test_invitation_retries_after_temporary_refusals_and_is_delivered_once(tasks_rpc, relay):
-    handler, _ = relay
-    before = len(handler.messages)
-    handler.refuse, handler.refused = 2, 0
+    before = len(relay.received())
+    relay.refused = 0
+    relay.data_answers.extend(["451 4.7.1 Try again later"] * 2)  # greylisting
     task = tasks_rpc.create_task(actor(), {"type": "call", "title": "Relance", "due_at": "2025-07-01T13:30:00Z"})
     tasks_rpc.invite_task(actor(), task["id"], {"to": "assignee", "recipient": {
         "email": "u1@carnet.test", "name": "Utilisateur Un", "language": "en"}})
-    sent = _wait(lambda: [i for i in tasks_rpc.list_task_invitations(actor(), task["id"]) if i["status"] == "sent"])
-    time.sleep(1.5)
-    assert handler.refused == 2 and sent[0]["attempts"] == 3
-    assert len(handler.messages) == before + 1
-    assert handler.messages[-1]["Subject"] == "Invitation: Relance"
+    sent = eventually(lambda: [i for i in tasks_rpc.list_task_invitations(actor(), task["id"])
+                               if i["status"] == "sent"], what="the invitation sent")
+    sentinel_sent(tasks_rpc, actor(), relay)
+    assert relay.refused == 2 and sent[0]["attempts"] == 3
+    assert len(relay.received()) == before + 2  # the invitation, once, and the sentinel
+    message, = sent_for_task(relay, task["id"])
+    assert message["Subject"] == "Invitation: Relance"
 
 
 def test_invitation_needs_a_contact_with_an_address_and_a_due_time(tasks_rpc):
