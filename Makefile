@@ -9,11 +9,11 @@ PACKAGES := $(LIBS) $(SERVICE_DIRS) gateway
 STAMP := $(VENV)/.installed-stamp
 export PSYCOPG_WAIT_FUNC := wait_select
 
-# Each suite runs in its own pytest process (STYLE.md). Unit suites need no server; the others talk to the real
+# Each suite runs in its own pytest process (docs/conventions.md). Unit suites need no server; the others talk to the real
 # PostgreSQL, RabbitMQ and Redis: each service's integration tests, then the suites that span services.
 UNIT_SUITES := $(wildcard $(addsuffix /tests/unit,$(LIBS) $(SERVICE_DIRS) gateway))
 SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS))) \
-	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities
+	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/walkthrough
 
 .PHONY: install run reset test unit integration lint bench migrate clean
 

@@ -1,6 +1,6 @@
 """Plain nameko RPC through ``nameko.standalone.rpc.ClusterRpcProxy``: ``identity.ping`` unless told otherwise.
 
-The transport floor under the gateway (research/perf-limits.md §3d): no HTTP, no Redis, no database,
+The transport floor under the gateway (docs/performance.md §5): no HTTP, no Redis, no database,
 just caller → RabbitMQ → a service's ``ping`` entrypoint → reply queue. ``target`` = ``(service, method,
 [args, …])`` calls another method instead, rotating over the argument tuples (bench/cpu calls
 ``contacts.get_contact`` this way, to price the service's side of a read without the gateway). Each caller process holds one

@@ -6,7 +6,7 @@ The service must be listed in services.toml (its class and ops port are read fro
 services that the Makefile, scripts/stack.py and the tests read too).
 
 Writes deploy/docker/<name>.Dockerfile and deploy/k8s/<name>/, lists them in deploy/k8s/kustomization.yaml
-and adds <name>-migrate and <name> to deploy/compose.yml. It assumes the layout of STYLE.md:
+and adds <name>-migrate and <name> to deploy/compose.yml. It assumes the layout of docs/conventions.md:
 services/<name>/ with the package carnet_<name>, its ops address in <NAME>_HTTP_ADDRESS. Read the diff,
 then run `pytest tests/deploy`: it checks the result like the hand-written files.
 """
@@ -40,7 +40,7 @@ MIGRATION_WAIT = re.compile(r"      [a-z0-9]+-migrate: \{condition: service_comp
 
 def add_to_compose(path, rename):
     """Adds <name>-migrate and <name> before the gateway. Every service that waits for migrations waits for
-    the new one too: each consumer's queues must exist before any producer starts (STYLE.md)."""
+    the new one too: each consumer's queues must exist before any producer starts (docs/stack-facts.md)."""
     new_wait = rename(f"      {TEMPLATE}-migrate: {{condition: service_completed_successfully}}\n")
     lines, updated = path.read_text().splitlines(keepends=True), []
     for line, following in zip(lines, lines[1:] + [""], strict=True):

@@ -1,4 +1,4 @@
-"""gunicorn settings for the gateway: gthread workers (research/perf-limits.md §5.7: 2 × 8 on 2 cores)."""
+"""gunicorn settings for the gateway: gthread workers (docs/performance.md §5: 2 × 8 on 2 cores)."""
 import os
 import shutil
 

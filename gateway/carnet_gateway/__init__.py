@@ -1,1 +1,1 @@
-"""Carnet gateway: the only public HTTP entry (SPEC §1, §10)."""
+"""Carnet gateway: the only public HTTP entry (docs/rules/http-api.md)."""

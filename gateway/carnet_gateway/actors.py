@@ -1,5 +1,5 @@
-"""The one place that builds the ``actor`` a service receives: the caller as the gateway verified it (STYLE.md:
-pass the caller explicitly to every org-scoped RPC).
+"""The one place that builds the ``actor`` a service receives: the caller as the gateway verified it
+(docs/conventions.md: pass the caller explicitly to every org-scoped RPC).
 
 Each service validates its actor with a marshmallow ``Actor`` contract that refuses unknown keys, so a shape
 carries exactly what its receiver declares:

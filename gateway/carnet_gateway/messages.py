@@ -1,4 +1,4 @@
-"""Every message a user can see from the API, in French and English (SPEC N-5).
+"""Every message a user can see from the API, in French and English (N-5).
 
 Services raise errors carrying a message key (``carnet_common.errors``) and per-field keys; the
 gateway renders them here. marshmallow's own English messages are translated by ``MARSHMALLOW_FR``.

@@ -1,7 +1,7 @@
 """A long-lived RPC proxy per gateway thread, with a timeout on every call.
 
 One ``ClusterRpcProxy`` per request costs an AMQP connection and a reply queue (tens of requests per
-second); a started proxy per thread reaches the box's RPC ceiling (research/perf-limits.md §3d). nameko's
+second); a started proxy per thread reaches the box's RPC ceiling (docs/performance.md §5). nameko's
 standalone proxy is single-threaded, hence thread-local. Failures become Carnet errors: no route or no
 broker → 503, timeout → 504 (or 503 when the service has no consumer at all), a bug in a service → 502.
 """

@@ -376,7 +376,7 @@ def compose_rule_problems(doc, deploy=DEPLOY):
             if str(service.get("restart", "no")) != "no":
                 problems.append(f"{name}: a one-shot migration must not restart")
             continue
-        # Every consumer's queues are declared by its migration before any producer starts (STYLE.md).
+        # Every consumer's queues are declared by its migration before any producer starts (docs/stack-facts.md).
         waits = service.get("depends_on", {})
         for migration in sorted(migrations):
             condition = waits.get(migration, {}).get("condition") if isinstance(waits, dict) else None
@@ -443,7 +443,7 @@ def test_add_service_produces_a_deployment_that_passes_every_check(tmp_path):
     shutil.copytree(DEPLOY, tmp_path / "deploy")
     (tmp_path / "services/forms/migrations").mkdir(parents=True)
     (tmp_path / "services/forms/carnet_forms").mkdir()
-    for stub in ("pyproject.toml", "config.yml", "alembic.ini"):  # the layout of STYLE.md
+    for stub in ("pyproject.toml", "config.yml", "alembic.ini"):  # the layout of docs/conventions.md
         (tmp_path / "services/forms" / stub).touch()
     services = [f"services/{path.name}" for path in (ROOT / "services").iterdir()]
     for source in ("constraints.txt", "libs", "gateway", *services):

@@ -1,5 +1,5 @@
 """Trying to break authorization: other organizations, non-admins, stale and revoked tokens, permission
-changes (SPEC S-3, S-9, S-10, DOC-1, §10: 404 for what the caller may not see)."""
+changes (S-3, S-9, S-10, DOC-1, docs/rules/http-api.md: 404 for what the caller may not see)."""
 from conftest import PASSWORD, Client, assert_problem, attempt_login, create_user, login, sign_up, unique
 
 

@@ -97,7 +97,7 @@ def test_a_taken_username_is_a_409_whatever_its_case(base_url, team):
                    code="username_taken", fields=["username"])
     assert_problem(admin.patch(f"/api/v1/users/{team['report']['id']}",
                                json={"username": team["boss"]["username"]}), 409, fields=["username"])
-    # Usernames are unique across the installation, not only in one organization (SPEC §10).
+    # Usernames are unique across the installation, not only in one organization (docs/rules/http-api.md).
     other_admin, _ = sign_up(base_url)
     assert_problem(other_admin.post("/api/v1/users", json=user_body(username=team["report"]["username"])), 409)
     assert snapshot(admin) == before

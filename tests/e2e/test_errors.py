@@ -1,4 +1,5 @@
-"""Every error path answers RFC 9457 ``application/problem+json``, in French or English (SPEC §10, N-1, N-5)."""
+"""Every error path answers RFC 9457 ``application/problem+json``, in French or English (docs/rules/http-api.md,
+N-1, N-5)."""
 import time
 
 import pytest

@@ -1,5 +1,5 @@
 """The foundation as a client uses it, over HTTP only: sign up, log in, roles and permissions, users,
-deactivation, hierarchy, log out (SPEC §2, §10)."""
+deactivation, hierarchy, log out (docs/rules/identity-and-access.md, docs/rules/http-api.md)."""
 from datetime import datetime, timezone
 
 import requests

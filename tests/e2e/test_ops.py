@@ -1,4 +1,4 @@
-"""Operations routes and the API document (SPEC §1, §10 Operations)."""
+"""Operations routes and the API document (docs/rules/http-api.md §1)."""
 import re
 from urllib.parse import urljoin, urlsplit
 

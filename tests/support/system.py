@@ -5,7 +5,7 @@ import os
 import pytest
 from stack import fresh_stack
 
-os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")  # before psycopg is imported (STYLE.md)
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")  # before psycopg is imported (docs/stack-facts.md)
 
 
 def stack_starter(**defaults):

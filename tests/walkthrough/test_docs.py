@@ -67,3 +67,15 @@ def test_a_rule_missing_from_the_index_is_named(tree):
     (tree / "docs" / "README.md").write_text("Rules by page: [contacts](rules/contacts.md).\n")
 
     assert check_links.problems(tree) == ["C-3 (docs/rules/contacts.md) is missing from the index of docs/README.md"]
+
+
+def test_a_module_the_code_cites_that_moved_is_named(tree):
+    (tree / "services" / "contacts" / "search.py").write_text(
+        '"""Search terms (``carnet_contacts/norms.py``, ``carnet_contacts.norms.phone_digits``,'
+        ' ``carnet_contacts/trash.py``, ``carnet_contacts.norms.gone``)."""\n')
+    (tree / "services" / "contacts" / "carnet_contacts").mkdir()
+    (tree / "services" / "contacts" / "carnet_contacts" / "norms.py").write_text("def phone_digits(value):\n    pass\n")
+
+    assert check_links.problems(tree) == [
+        "services/contacts/search.py:1: carnet_contacts/trash.py does not exist",
+        "services/contacts/search.py:1: carnet_contacts.norms.gone does not exist"]

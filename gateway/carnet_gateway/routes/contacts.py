@@ -1,4 +1,4 @@
-"""Lists, contacts and accounts (SPEC §3, §10), served by the contacts service.
+"""Lists, contacts and accounts (docs/rules/contacts.md, docs/rules/http-api.md), served by the contacts service.
 
 Visibility (C-2, S-4, S-5) is decided by the service from the actor, which carries the caller's flags and
 subordinates (``actors.CONTACTS``), so contacts never calls identity. Field permissions (S-3) are applied

@@ -1,4 +1,5 @@
-"""Auth, organizations, me, users, roles, permissions, audit (SPEC §2, §10)."""
+"""Auth, organizations, me, users, roles, permissions, audit (docs/rules/identity-and-access.md,
+docs/rules/http-api.md)."""
 from flask import current_app
 
 from carnet_common.errors import Forbidden, ServiceUnavailable, Unauthorized

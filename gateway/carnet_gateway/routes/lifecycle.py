@@ -1,5 +1,5 @@
 """Deletes and their consequences, the trash, relations, moves and bulk actions (C-5, C-7, C-9, C-10), served
-by the contacts service (``carnet_contacts/lifecycle.py``).
+by the contacts service (``carnet_contacts/lifecycle/entrypoints.py``).
 
 Visibility is the service's: records the caller cannot see are 404 everywhere. The module permissions are
 declared beside each route: a bulk delete needs the contacts "delete" permission, deleting the emptied

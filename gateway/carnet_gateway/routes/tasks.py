@@ -1,5 +1,5 @@
 """Tasks and the board (T-1, T-2, C-22), invitations (T-3) and the dashboard (D-1), served by the
-opportunities service (``carnet_opportunities/tasks.py``).
+opportunities service (``carnet_opportunities/tasks/entrypoints.py``).
 
 Visibility is the service's (a linked task inherits the visibility of its contact, account and
 opportunity; S-4 ``own_records_only``); the actor (``actors.TASKS``) is the opportunities one plus the

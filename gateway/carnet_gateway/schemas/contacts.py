@@ -1,4 +1,4 @@
-"""HTTP contracts for lists, contacts and accounts (SPEC §3, §10).
+"""HTTP contracts for lists, contacts and accounts (docs/rules/contacts.md, docs/rules/http-api.md).
 
 The contacts service validates again with its own copy (``carnet_contacts/contracts.py``); both accept
 the same fields with the same rules.

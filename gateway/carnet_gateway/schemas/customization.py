@@ -1,8 +1,8 @@
 """HTTP contracts for custom fields (C-14), saved filters (C-12) and list layouts (C-15).
 
-The contacts service validates again with its own copy (``carnet_contacts/contracts.py``), and the
-opportunities service for opportunity fields (``carnet_opportunities/contracts.py``, with ``product_type``);
-``tests/contract/test_customization_contracts.py`` checks each pair accepts the same fields.
+The contacts service validates again with its own copy (``carnet_contacts/customization/contracts.py``), and the
+opportunities service for opportunity fields (``carnet_opportunities/opportunities/contracts.py``, with
+``product_type``); ``tests/contract/test_customization_contracts.py`` checks each pair accepts the same fields.
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 

@@ -1,4 +1,4 @@
-"""HTTP contracts for organizations, sessions, users, roles and permissions (SPEC §10).
+"""HTTP contracts for organizations, sessions, users, roles and permissions (docs/rules/http-api.md).
 
 The identity service validates again with its own copy (``carnet_identity/contracts.py``);
 ``tests/contract/test_identity_contracts.py`` checks both accept the same fields.

@@ -1,6 +1,6 @@
 """HTTP contracts of deletes, the trash, relations, moves and bulk actions (C-5, C-7, C-9, C-10).
 
-The contacts service validates again with its own copy (``carnet_contacts/lifecycle.py``).
+The contacts service validates again with its own copy (``carnet_contacts/lifecycle/contracts.py``).
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 

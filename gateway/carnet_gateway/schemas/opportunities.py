@@ -1,6 +1,6 @@
 """HTTP contracts of stages (O-3), opportunities and product lines (O-1, O-2, O-5) and their export (O-6).
 
-The opportunities service validates again with its own copy (``carnet_opportunities/contracts.py``); both
+The opportunities service validates again with its own copy (``carnet_opportunities/opportunities/contracts.py``); both
 accept the same fields with the same rules. Money and quantities stay the client's decimal strings here
 (checked, not converted: never a float); the service computes with ``Decimal``.
 """

@@ -1,6 +1,6 @@
 """HTTP contracts of tasks (T-1, T-2), invitations (T-3) and the dashboard (D-1).
 
-The opportunities service validates again with its own copy (``carnet_opportunities/task_contracts.py``);
+The opportunities service validates again with its own copy (``carnet_opportunities/tasks/contracts.py``);
 both accept the same fields with the same rules. Dates and times stay the client's strings here (checked,
 not converted): the service parses them.
 """

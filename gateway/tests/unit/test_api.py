@@ -1,4 +1,4 @@
-"""The route registry: what a declared route accepts and refuses before its view runs (SPEC §10, N-1)."""
+"""The route registry: what a declared route accepts and refuses before its view runs (docs/rules/http-api.md, N-1)."""
 import pytest
 from conftest import open_session, principal, registry_app
 from marshmallow import ValidationError, fields, validate

@@ -1,4 +1,4 @@
-"""Every message a user can see exists in French and English (SPEC N-5)."""
+"""Every message a user can see exists in French and English (N-5)."""
 import re
 import string
 import warnings

@@ -1,5 +1,5 @@
 """A route declares every module permission it needs, conditional ones included, and the document lists them
-(S-3, SPEC §10): the registry refuses before the view runs, with a 403 naming the module and action."""
+(S-3, docs/rules/http-api.md): the registry refuses before the view runs, with a 403 naming the module and action."""
 import functools
 
 import pytest

@@ -1,4 +1,4 @@
-"""RFC 9457 problems: their shape, language and headers, for every kind of failure (SPEC §10, N-5)."""
+"""RFC 9457 problems: their shape, language and headers, for every kind of failure (docs/rules/http-api.md, N-5)."""
 import pytest
 from conftest import open_session, principal
 from flask import g

@@ -1,14 +1,17 @@
 """SQLAlchemy 2 for nameko: one engine per process and URL, one session per worker.
 
 nameko-sqlalchemy does not support SQLAlchemy 2, hence this small provider. Services run under eventlet,
-so ``PSYCOPG_WAIT_FUNC=wait_select`` must be in their environment (see ``carnet_common.green``).
+so ``PSYCOPG_WAIT_FUNC=wait_select`` must be in their environment (docs/stack-facts.md).
 """
 import json
 import threading
+import weakref
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from carnet_common import config
 
@@ -34,7 +37,7 @@ def no_statement_timeout(session):
 
 
 def get_engine(url=None, **options):
-    """The process's engine for ``url``; a pool of about 2 × cores (research/perf-limits.md §5.9)."""
+    """The process's engine for ``url``; a pool of about 2 × cores (docs/performance.md §4)."""
     url = config.sqlalchemy_url(url) if url else config.database_url()
     with _lock:
         engine = _engines.get(url)
@@ -56,18 +59,22 @@ def dispose_engines():
 
 
 class Database(DependencyProvider):
-    """Injects a ``Session``; it is closed (rolled back unless committed) when the worker ends."""
+    """Injects a ``Session``; it is closed (rolled back unless committed) when the worker ends.
+
+    The open sessions are kept by the provider, keyed by worker: never in the worker's context data, which nameko
+    sends as message headers with every RPC and event the worker makes."""
 
     def setup(self):
         self.engine = get_engine(self.container.config.get("DATABASE_URL") or None)
+        self.sessions = weakref.WeakKeyDictionary()
 
     def get_dependency(self, worker_ctx):
         session = Session(self.engine, expire_on_commit=False)
-        worker_ctx.data.setdefault("_carnet_sessions", []).append(session)
+        self.sessions.setdefault(worker_ctx, []).append(session)
         return session
 
     def worker_teardown(self, worker_ctx):
-        for session in worker_ctx.data.pop("_carnet_sessions", []):
+        for session in self.sessions.pop(worker_ctx, []):
             session.close()
 
 
@@ -77,11 +84,24 @@ def after_commit(session, callback):
     event.listen(session, "after_commit", lambda _session: callback(), once=True)
 
 
+class _Explain(Executable, ClauseElement):
+    """``EXPLAIN (FORMAT JSON) <query>``, compiled and bound like the query itself (typed parameters included:
+    a JSONB containment's dict, arrays), so the plan is the one the query would get."""
+    inherit_cache = False
+
+    def __init__(self, query):
+        self.query = query
+
+
+@compiles(_Explain)
+def _compile_explain(element, compiler, **kw):
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.query, **kw)
+
+
 def planner_estimate(session, query):
     """The planner's row estimate for ``query`` (EXPLAIN without running it: well under a millisecond). Lists
     use it to choose between counting their hits exactly and walking an index to the page with an estimated
     total past a cap (contacts' search, opportunities' list)."""
-    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    plan = session.execute(_Explain(query)).scalar()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])

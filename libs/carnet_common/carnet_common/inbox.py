@@ -1,4 +1,4 @@
-"""Idempotent event handling (SPEC N-3): each handled ``event_id`` is recorded with its effect.
+"""Idempotent event handling (N-3): each handled ``event_id`` is recorded with its effect.
 
 Use under ``@event_handler(..., requeue_on_error=True)``::
 

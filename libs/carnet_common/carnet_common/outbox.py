@@ -1,4 +1,4 @@
-"""Transactional outbox (SPEC N-3): events are rows written with the change, published after commit.
+"""Transactional outbox (N-3): events are rows written with the change, published after commit.
 
 ``self.outbox.add(session, "user_created", data)`` inside the use case's transaction; a ``@timer`` on the
 service calls ``self.outbox.relay()``, which publishes pending rows to nameko's ``<service>.events``

@@ -1,8 +1,8 @@
 """Calls from one service to another, each with a timeout of its own.
 
-nameko's in-service ``RpcProxy`` waits for a reply with no timeout (nameko#504; STYLE.md): a service that stops
-answering would hold the caller's worker, and the gateway's request above it, for ever. ``ServiceRpc`` is that
-proxy with a bound on the wait, as a ``DependencyProvider``: declared on a service class
+nameko's in-service ``RpcProxy`` waits for a reply with no timeout (nameko#504; docs/stack-facts.md): a service
+that stops answering would hold the caller's worker, and the gateway's request above it, for ever. ``ServiceRpc`` is
+that proxy with a bound on the wait, as a ``DependencyProvider``: declared on a service class
 (``opportunities = ServiceRpc("opportunities", timeout=3)``) it gives each worker a proxy whose calls
 (``self.opportunities.dependents_of(...)``) return the remote result, or raise ``RpcTimeout`` once ``timeout``
 seconds have passed without a reply. Entrypoints pass the proxy to the use cases that need it, so their unit tests
@@ -11,9 +11,8 @@ pass a hand-written fake with the same methods instead.
 Underneath it is nameko's own proxy: one reply queue per service process (not an AMQP connection per call as a
 ``ClusterRpcProxy`` opens), the worker's context (the request id) carried with every call, ``UnknownService`` at
 once when no instance of the target consumes its queue, and the target's Carnet errors arriving as themselves.
-nameko sends every entry of the worker's context data as a message header; providers also keep their own state
-there (``carnet_common.db.Database`` its open sessions), which AMQP cannot encode and which would make every call
-fail: only the values a header can carry travel.
+nameko sends every entry of the worker's context data as a message header, so providers keep their own state
+elsewhere (``carnet_common.db.Database`` keeps its sessions by worker).
 Only the wait for the reply is bounded: the publish (a broker confirm on a connection of the pool) is not cut
 short, since interrupting an AMQP frame half written would break the pooled connection. A reply arriving after
 its caller gave up is dropped by nameko's reply listener.
@@ -22,7 +21,7 @@ import eventlet
 from nameko.exceptions import RpcTimeout
 from nameko.rpc import RpcProxy
 
-__all__ = ["HeaderContext", "RpcTimeout", "ServiceRpc", "TimedProxy"]
+__all__ = ["RpcTimeout", "ServiceRpc", "TimedProxy"]
 
 
 class ServiceRpc(RpcProxy):
@@ -33,32 +32,7 @@ class ServiceRpc(RpcProxy):
         self.timeout = timeout
 
     def get_dependency(self, worker_ctx):
-        return TimedProxy(super().get_dependency(HeaderContext(worker_ctx)), timeout=self.timeout)
-
-
-def _encodable(value):
-    """Whether an AMQP header can carry ``value`` (what nameko's own context data holds: ids, names, lists)."""
-    if value is None or isinstance(value, (str, bytes, bool, int, float)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_encodable(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _encodable(item) for key, item in value.items())
-    return False
-
-
-class HeaderContext:
-    """The worker's context as the calls' headers see it: the worker's own, without what a header cannot carry."""
-
-    def __init__(self, worker_ctx):
-        self.worker_ctx = worker_ctx
-
-    def __getattr__(self, name):
-        return getattr(self.worker_ctx, name)
-
-    @property
-    def context_data(self):
-        return {key: value for key, value in self.worker_ctx.context_data.items() if _encodable(value)}
+        return TimedProxy(super().get_dependency(worker_ctx), timeout=self.timeout)
 
 
 class TimedProxy:

@@ -1,4 +1,4 @@
-"""Declare a service's event queues before any producer runs (STYLE.md: unbound events are dropped).
+"""Declare a service's event queues before any producer runs (docs/stack-facts.md: unbound events are dropped).
 
 Uses nameko's own ``EventHandler.setup()`` to build each queue, so names and arguments are exactly those
 the running service declares.

@@ -4,8 +4,9 @@ so each service that owns custom fields (contacts for contacts and accounts, opp
 stores its definitions in its own schema and checks values with the same rules.
 
 Values are stored as JSON in the record's ``custom`` column: numbers as JSON integers, decimals as decimal
-strings (``"43.98"``, like money in SPEC §10), dates as ``YYYY-MM-DD``, multiple choices as a list. HTML is
-stored as sent (at most 100 kB): sanitising it where it is shown (campaigns, the web client) is the reader's job.
+strings (``"43.98"``, like money in docs/rules/http-api.md), dates as ``YYYY-MM-DD``, multiple choices as a list.
+HTML is stored as sent (at most 100 kB): sanitising it where it is shown (campaigns, the web client) is the
+reader's job.
 """
 import re
 from datetime import date

@@ -10,6 +10,7 @@ import urllib.request
 
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.dialects.postgresql import UUID
 
 
 def eventually(fetch, until=bool, *, timeout=20, interval=0.1, what=None):
@@ -30,8 +31,8 @@ def handled(engine, schema, event_ids, *, handler=None, timeout=20):
     """Until the service owning ``schema`` has recorded every one of ``event_ids`` in its inbox (by ``handler``, a
     ``<service>.<method>`` name, when given): the inbox row commits with the event's effect, so it proves the event
     was handled, whether it changed anything or not."""
-    inbox = sa.table("inbox", sa.column("event_id"), sa.column("handler"), schema=schema)
-    wanted = sorted(set(event_ids))
+    inbox = sa.table("inbox", sa.column("event_id", UUID(as_uuid=False)), sa.column("handler"), schema=schema)
+    wanted = sorted({str(event_id) for event_id in event_ids})
     query = sa.select(sa.func.count(sa.distinct(inbox.c.event_id))).where(inbox.c.event_id.in_(wanted))
     if handler is not None:
         query = query.where(inbox.c.handler == handler)
@@ -44,12 +45,12 @@ def handled(engine, schema, event_ids, *, handler=None, timeout=20):
 
 def parked(engine, schema, event_id, *, timeout=20):
     """Until ``event_id`` is parked in the service's dead letters (``<schema>.inbox_failures``): the row."""
-    failures = sa.table("inbox_failures", sa.column("event_id"), sa.column("handler"), sa.column("attempts"),
-                        sa.column("last_error"), sa.column("parked"), schema=schema)
+    failures = sa.table("inbox_failures", sa.column("event_id", UUID(as_uuid=False)), sa.column("handler"),
+                        sa.column("attempts"), sa.column("last_error"), sa.column("parked"), schema=schema)
 
     def row():
         with engine.connect() as conn:
-            return conn.execute(sa.select(failures).where(failures.c.event_id == event_id,
+            return conn.execute(sa.select(failures).where(failures.c.event_id == str(event_id),
                                                           failures.c.parked)).mappings().first()
     return eventually(row, timeout=timeout, what=f"event {event_id} parked in {schema}")
 
@@ -61,5 +62,5 @@ def metric_value(address, name, **labels):
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
-                return sample.value
+                return sample.value or 0.0
     return 0.0

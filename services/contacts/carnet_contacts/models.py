@@ -2,9 +2,9 @@
 
 Normalised columns (``*_norm``, ``phone_digits``) are written by the use cases with ``norms.py`` on every
 write, and again for an account's contacts when the account's name, city or street changes: they read the
-account row, so they cannot be generated columns (research/perf-limits.md §2).
+account row, so they cannot be generated columns (docs/performance.md §1).
 Accounts carry their own list memberships (``account_members``): an account is created in chosen lists
-(C-4) and has ``list_ids`` of its own (SPEC §10), whatever lists its contacts are in.
+(C-4) and has ``list_ids`` of its own (docs/rules/http-api.md), whatever lists its contacts are in.
 """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB

@@ -5,7 +5,7 @@ entrypoints parse → call its use cases → return; use cases hold the rules; r
 Collaborators are providers here and passed in by the entrypoints, never built by a use case: the database
 session (``db``), the outbox and inbox handles (events written with the request id, handled once), and the proxy
 to the opportunities service, whose calls wait at most ``OPPORTUNITIES_TIMEOUT`` seconds (nameko's own proxy
-waits for ever, STYLE.md): the delete preview (C-10) then says ``dependents_unavailable`` rather than wait.
+waits for ever, docs/stack-facts.md): the delete preview (C-10) then says ``dependents_unavailable`` rather than wait.
 """
 from nameko.timer import timer
 

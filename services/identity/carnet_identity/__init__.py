@@ -1,1 +1,1 @@
-"""Carnet identity service (SPEC §2: S-1..S-10)."""
+"""Carnet identity service (docs/rules/identity-and-access.md: S-1..S-10)."""

@@ -1,6 +1,6 @@
-"""Role permissions (SPEC S-3): per module, per field, and special entries. Pure logic, no I/O.
+"""Role permissions (S-3): per module, per field, and special entries. Pure logic, no I/O.
 
-The stored document has the shape of SPEC §10 ``GET /roles/{id}/permissions``. It is an allow-list:
+The stored document has the shape of docs/rules/http-api.md ``GET /roles/{id}/permissions``. It is an allow-list:
 a module action is allowed only when set to true. A field entry narrows its module: a field without an
 entry follows its module (so a new custom field is visible to roles that read the module), an entry with
 ``read: false`` hides it (S-3: hiding a field = no read), ``write: false`` makes it read-only.

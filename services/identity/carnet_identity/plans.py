@@ -1,4 +1,4 @@
-"""Plans (SPEC S-7) and their limits. Seats are active users; storage is per user (DOC-2)."""
+"""Plans (S-7) and their limits. Seats are active users; storage is per user (DOC-2)."""
 PLANS = {
     "solo": {"seats": 1, "storage_gb_per_user": 1, "emails": False},
     "collaborator": {"seats": 3, "storage_gb_per_user": 1, "emails": False},

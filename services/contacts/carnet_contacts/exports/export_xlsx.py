@@ -1,7 +1,7 @@
 """The .xlsx side of exports (C-18), without I/O other than the file: columns, headers, the formula guard.
 
 openpyxl's write-only mode streams rows to disk (flat memory); lxml makes it about 25 % faster
-(research/perf-limits.md §3e). A string starting with ``=`` would be written as a formula, and ``+ - @``,
+(docs/performance.md §6). A string starting with ``=`` would be written as a formula, and ``+ - @``,
 tab or CR are run as formulas by spreadsheets on edit: every string is forced to a text cell, and those
 get the ``quotePrefix`` style as well, so the cell shows the original text and stays text when edited.
 """

@@ -1,5 +1,5 @@
 """The queries of exports (C-18) and of their jobs (N-4, ``STORE``: the kit's queries over this schema's ``jobs``
-and ``job_files``): the only module of the area that builds SQL (STYLE.md).
+and ``job_files``): the only module of the area that builds SQL (docs/conventions.md).
 
 Rows are streamed with a server-side cursor (``yield_per``: psycopg's named cursor, 5,000 rows a fetch),
 so an export of 100,000 contacts holds one batch in memory, not the result.

@@ -1,6 +1,6 @@
 """The queries of the lifecycle area (C-5, C-7, C-9, C-10): the ``trash`` and ``relations`` tables, the purge, and
 the locked selections and membership writes of bulk actions; the only module of the area that builds SQL
-(STYLE.md). Records themselves are read and written through the records area's repository, whose visibility
+(docs/conventions.md). Records themselves are read and written through the records area's repository, whose visibility
 rule these queries reuse."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert

@@ -1,5 +1,5 @@
 """The queries of lists, grants and selections (L-1..L-3, S-6): the only module of the area that builds SQL
-(STYLE.md: repositories hold every query, including predicates such as who may access a list)."""
+(docs/conventions.md: repositories hold every query, including predicates such as who may access a list)."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 

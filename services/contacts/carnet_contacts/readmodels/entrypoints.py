@@ -1,6 +1,6 @@
 """Event handlers of the read models (readmodels/usecases.py says what each keeps): every one with
 ``requeue_on_error=True`` and through the Inbox, so an event is applied once and a failing one is retried, then
-parked (STYLE.md). The method names are part of the queue names (``evt-opportunities-task_created--contacts.
+parked (docs/stack-facts.md). The method names are part of the queue names (``evt-opportunities-task_created--contacts.
 on_task_created``), declared by the bootstrap from these entrypoints before any producer runs: keep them."""
 from nameko.events import event_handler
 

@@ -1,5 +1,5 @@
 """The writes of the read models (users, opportunity and task summaries): the only module of the area that
-builds SQL (STYLE.md). Each is an upsert guarded by what the row already holds, so an older or repeated fact
+builds SQL (docs/conventions.md). Each is an upsert guarded by what the row already holds, so an older or repeated fact
 changes nothing whatever order the events arrive in."""
 from sqlalchemy.dialects.postgresql import insert
 

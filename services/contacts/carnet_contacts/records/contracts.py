@@ -1,6 +1,6 @@
-"""RPC contracts of contacts and accounts: their writes, memberships and searches (SPEC §10; C-4, C-9, C-11,
-C-12). The gateway keeps its own copy for HTTP (``carnet_gateway/schemas/contacts.py``); tests/contract checks
-both accept the same fields."""
+"""RPC contracts of contacts and accounts: their writes, memberships and searches (docs/rules/http-api.md; C-4,
+C-9, C-11, C-12). The gateway keeps its own copy for HTTP (``carnet_gateway/schemas/contacts.py``); tests/contract
+checks both accept the same fields."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
@@ -20,7 +20,7 @@ def custom_values_field():
 
 
 def _record_fields():
-    """Fields contacts and accounts share (SPEC §10)."""
+    """Fields contacts and accounts share (docs/rules/http-api.md)."""
     return {
         "email": fields.Email(allow_none=True, validate=validate.Length(max=254)),
         "phone": text(allow_none=True, max_length=50),

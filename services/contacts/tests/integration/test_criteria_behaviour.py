@@ -5,7 +5,6 @@ import json
 
 import pytest
 from contacts_helpers import make_actor
-from nameko.exceptions import RemoteError
 
 
 @pytest.fixture
@@ -75,10 +74,6 @@ def test_custom_values_compare_by_their_type(rpc, org):
     assert _ids(rpc, org, {"field": "account.custom.sector", "cmp": "eq", "value": "bois"}) == {big}
 
 
-@pytest.mark.xfail(strict=True, raises=RemoteError, reason=(
-    "carnet_common.db.planner_estimate runs EXPLAIN through exec_driver_sql with the compiled parameters "
-    "unprocessed: psycopg cannot adapt the dict of a JSONB containment (custom multi_choice), so the search fails "
-    "before its page query; reported to the lead (kit file)"))
 def test_a_multi_choice_value_contains_a_choice(rpc, org):
     _custom_fields(rpc, org["admin"])
     vip = _contact(rpc, org, last_name="Vip", custom={"tags": ["vip", "b2b"]})

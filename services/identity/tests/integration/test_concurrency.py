@@ -1,4 +1,4 @@
-"""A worker waiting on PostgreSQL does not stall the others (PSYCOPG_WAIT_FUNC=wait_select, STYLE.md)."""
+"""A worker waiting on PostgreSQL does not stall the others (PSYCOPG_WAIT_FUNC=wait_select, docs/stack-facts.md)."""
 import time
 
 import sqlalchemy as sa

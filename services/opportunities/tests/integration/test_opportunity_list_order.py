@@ -71,7 +71,7 @@ def _pages(rpc, actor, per_page, **filters):
 
 
 def _o4_key(row):
-    """O-4 from the SPEC, read literally (dates only: ties are the tie-break's)."""
+    """O-4 as docs/rules/opportunities-and-tasks.md states it, read literally (dates only: ties are the tie-break's)."""
     date = row["close_date"]
     if 1 <= row["probability"] <= 99:
         return 0, date is None, date.toordinal() if date else 0

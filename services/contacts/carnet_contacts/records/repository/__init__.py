@@ -1,6 +1,6 @@
 """The queries of contacts and accounts (SQLAlchemy Core over ``models``): reads and writes, memberships, history,
 the capped search page; with the predicate builders beside it (``visibility.py``, ``criteria.py``,
-``summary_visibility.py``), the only place the records area builds SQL (STYLE.md). Other areas' repositories
+``summary_visibility.py``), the only place the records area builds SQL (docs/conventions.md). Other areas' repositories
 reuse its visibility rule (``visible``) and tables (``TABLES``, ``MEMBERS``); their use cases read and write records
 through it. ``now()`` is the time this service stamps on what it writes.
 """
@@ -21,9 +21,9 @@ from carnet_contacts.records import search_terms
 from carnet_contacts.records.repository import visibility
 
 # The hit set is capped: its exact size is free below the cap; above it the planner's estimate is given
-# (research/perf-limits.md §3b, §5.3).
+# (docs/performance.md §2).
 # Past an estimate of HIT_CAP hits, the page walks the sort index directly. Estimates were within
-# −9 %…+49 % (research/perf-limits.md §3c), so an estimate above the cap means at least ~7,000 real hits
+# −9 %…+49 % (docs/performance.md §2), so an estimate above the cap means at least ~7,000 real hits
 # (≥ 0.7 % of 1M): the walk then finds a page in 10–17 ms, where building the capped set cost ~100 ms for
 # every city of 10,000–50,000 contacts (`c:` searches, bench/results/contacts-2026-11-25-quiet.md).
 HIT_CAP = 10_000
@@ -158,7 +158,7 @@ def term_clause(record_type, term, *, org_id):
 
 
 def search_page(session, record_type, *, predicates, page, per_page, sort):
-    """``(ids, total, capped)``: the adaptive capped hit set of research/perf-limits.md §5.2.
+    """``(ids, total, capped)``: the adaptive capped hit set of docs/performance.md §2.
 
     The hit set (≤ HIT_CAP + 1 rows) is built first and fenced, so the planner cannot walk the name
     index and filter; the page and the exact total come from it in one statement. Past the cap, hits are

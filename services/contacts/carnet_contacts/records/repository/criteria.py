@@ -1,4 +1,4 @@
-"""The criteria of C-12 (SPEC §10 JSON) compiled to SQLAlchemy predicates, and sort keys (C-15).
+"""The criteria of C-12 (docs/rules/http-api.md JSON) compiled to SQLAlchemy predicates, and sort keys (C-15).
 
 ``{"op": "and"|"or", "items": [...]}`` groups nest; a leaf is ``{"field", "cmp", "value"}``. A leaf's
 field is resolved by the first registered *criterion kind* that claims it: standard columns of the record,
@@ -11,7 +11,7 @@ field permission(s) a caller needs to filter on it, optionally its own value con
 ``build(cmp, value)`` giving the predicate.
 
 No I/O: everything it needs about the caller and the organization comes in a ``Context`` (the records area's
-use cases build it). It builds SQL, so it is repository code (STYLE.md: query predicates belong to the
+use cases build it). It builds SQL, so it is repository code (docs/conventions.md: query predicates belong to the
 repository side). Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
 """
 import json

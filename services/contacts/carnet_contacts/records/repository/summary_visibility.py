@@ -13,7 +13,7 @@ What a summary does not know yet (reps an event did not carry, the author of a t
 has not arrived) is nobody's: a limited caller does not count it. Without a caller, nothing counts.
 
 The subqueries read aliases of contacts' tables, so they never correlate with the record being filtered.
-Repository code (STYLE.md: query predicates belong to the repository side), used by ``criteria.py``.
+Repository code (docs/conventions.md: query predicates belong to the repository side), used by ``criteria.py``.
 """
 import sqlalchemy as sa
 
