@@ -118,9 +118,13 @@ def profile_me(py_spy, args, generator, stack, data, *, out, load, window):
     return summary
 
 
-def record(py_spy, targets, *, duration, out, load, rate=250, label=""):
+def record(py_spy, targets, *, duration, out, load, rate=250, label="", nonblocking=True):
     """py-spy on every pid of ``targets`` (``{name: [pid, …]}``) while ``load()`` runs for about ``duration`` s.
-    Returns ``(load's result, {name: {"stacks": Counter, "files": [...], "pids": [...]}})``."""
+    Returns ``(load's result, {name: {"stacks": Counter, "files": [...], "pids": [...]}})``.
+
+    ``nonblocking``: read the process without pausing it (cheaper, but py-spy then takes threads waiting in
+    the eventlet hub or a socket for running ones: on the services it counted twice the samples their CPU
+    time was worth); blocking mode pauses the process per sample and tells idle threads apart."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     recorders = []
@@ -129,7 +133,7 @@ def record(py_spy, targets, *, duration, out, load, rate=250, label=""):
             path = out / f"{label}{name}-{pid}.collapsed.txt"
             recorders.append((name, pid, path, subprocess.Popen(
                 [py_spy, "record", "--pid", str(pid), "--duration", str(duration + 2), "--rate", str(rate),
-                 "--format", "raw", "--nonblocking", "--output", str(path)],
+                 "--format", "raw", "--output", str(path)] + (["--nonblocking"] if nonblocking else []),
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
     time.sleep(1.5)
     result = load()
@@ -177,10 +181,27 @@ def _component(code):
     return "stdlib only (threads, selectors, socket, ssl …)"
 
 
+# Innermost frames of a thread that waits (a gthread worker's idle thread, a blocking read of the RPC reply or of
+# Redis's answer, the eventlet hub in epoll): py-spy's idle detection misses them here, so they are set apart.
+WAITING = ("_worker (concurrent/futures/thread.py", "TCPTransport._read (amqp/transport.py",
+           "EpollSelector.select (selectors.py", "PollSelector.select (selectors.py", "Condition.wait (threading.py",
+           "Event.wait (threading.py", "Hub.do_poll (eventlet/hubs/", "Hub.wait (eventlet/hubs/",
+           "SocketBuffer._read_from_socket (redis/", "_read_from_socket (redis/")
+
+
 def summarise(stacks, top=15):
-    total = sum(stacks.values()) or 1
-    self_time, inclusive, components, areas = Counter(), Counter(), Counter(), Counter()
+    """Shares of the samples that were not waiting (see WAITING; their count is ``waiting_samples``)."""
+    waiting = 0
+    active = Counter()
     for stack, count in stacks.items():
+        code = [f for f in stack.split(";") if " (" in f]
+        if code and _short(code[-1]).startswith(WAITING):
+            waiting += count
+        else:
+            active[stack] += count
+    total = sum(active.values()) or 1
+    self_time, inclusive, components, areas = Counter(), Counter(), Counter(), Counter()
+    for stack, count in active.items():
         # py-spy may prefix the stack with process/thread names; code frames look like "fn (file.py:12)".
         code = [f for f in stack.split(";") if " (" in f]
         if not code:
@@ -196,7 +217,7 @@ def summarise(stacks, top=15):
     def pct(counter, n=None):
         return [{"what": k, "pct": round(100 * v / total, 1)} for k, v in counter.most_common(n)]
 
-    return {"samples": total, "components_self": pct(components), "areas_inclusive": pct(areas),
+    return {"samples": total, "waiting_samples": waiting, "components_self": pct(components), "areas_inclusive": pct(areas),
             "top_self": pct(self_time, top), "top_inclusive": pct(inclusive, 30)}
 
 

@@ -133,6 +133,7 @@ def box_busy_pct(seconds=3.0):
 
 
 _BACKEND = re.compile(r"^postgres: [^:]+: \S+ (\S+) ")
+_PARALLEL = re.compile(r"parallel worker for PID (\d+)")
 
 
 class CpuProbe:
@@ -171,13 +172,22 @@ class CpuProbe:
                 if comm in comms:
                     owner[pid] = name
                     if name == "postgresql":
-                        backend = _BACKEND.match(_read(f"/proc/{pid}/cmdline").replace("\0", " "))
-                        if backend and self.database and backend.group(1) != self.database:
-                            owner[pid] = "other processes"
+                        owner[pid] = self._postgres_owner(table, pid)
                     break
             else:
                 owner[pid] = "other processes"
         return owner
+
+    def _postgres_owner(self, table, pid):
+        """A backend of another database is someone else's; a parallel worker belongs with its leader."""
+        title = _read(f"/proc/{pid}/cmdline").replace("\0", " ")
+        leader = _PARALLEL.search(title)
+        if leader:
+            title = _read(f"/proc/{leader.group(1)}/cmdline").replace("\0", " ")
+        backend = _BACKEND.match(title)
+        if backend and self.database and backend.group(1) != self.database:
+            return "other processes"
+        return "postgresql"
 
     def _snapshot(self):
         table = _processes()
@@ -206,8 +216,8 @@ class CpuProbe:
             system[name] = system.get(name, 0) + now_sys - then_sys
         seconds = {name: round(n / CLK_TCK, 2) for name, n in ticks.items()}
         live_generator = seconds.pop("load generator")
-        kernel_share = {name: round(100 * system[name] / ticks[name]) for name in ("gateway", "identity")
-                        if ticks.get(name)}
+        kernel_share = {name: round(100 * system[name] / ticks[name]) for name in ticks
+                        if ticks.get(name) and name not in ("load generator", "other processes")}
         # The load generator: what its live processes used in the window, plus what the ones that exited
         # (and were reaped) by stop() used in all (wrk; the Python callers when they ended in the window).
         seconds["load generator"] = round(live_generator + kids1 - kids0, 2)

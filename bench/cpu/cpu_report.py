@@ -37,8 +37,8 @@ def _ms(value):
 def _rate_table(results, key):
     components = _components(results)
     lines = ["| load | req/s | p50 ms | p95 ms | p99 ms | errors | " + " | ".join(components)
-             + " | **stack CPU ms/req** | load gen. | box busy | others' share | load avg before → after |",
-             "|---|---|---|---|---|---|" + "---|" * len(components) + "---|---|---|---|---|"]
+             + " | **stack CPU ms/req** | load gen. | unattributed | box busy | others' share | load avg before → after |",
+             "|---|---|---|---|---|---|" + "---|" * len(components) + "---|---|---|---|---|---|"]
     for load in LOAD_ORDER:
         result = results["loads"].get(load, {}).get(key)
         if not result:
@@ -49,6 +49,7 @@ def _rate_table(results, key):
             f"{_ms(lat['p99'])} | {result['errors']['total']} | "
             + " | ".join(f"{per.get(c, 0):.2f}" for c in components)
             + f" | **{ours_ms(result, components):.2f}** | {per.get('load generator', 0):.2f} | "
+            f"{per.get('unattributed', 0):.2f} | "
             f"{cpu['box_busy_pct']:.0f} % | {cpu['foreign_pct']:.0f} % | "
             f"{result['loadavg_before'][0]:.2f} → {result['loadavg_after'][0]:.2f} |")
     return lines
@@ -56,7 +57,8 @@ def _rate_table(results, key):
 
 def _counters_table(results):
     lines = ["| load | Redis cmds/req | RPC calls/req (per service) | PostgreSQL transactions/req | tuples "
-             "returned/req | tuples fetched/req |", "|---|---|---|---|---|---|"]
+             "returned/req | tuples fetched/req | PostgreSQL connections opened/req | share of each process's CPU "
+             "spent in the kernel |", "|---|---|---|---|---|---|---|---|"]
     for load in LOAD_ORDER:
         result = results["loads"].get(load, {}).get("concurrent")
         if not result:
@@ -64,7 +66,10 @@ def _counters_table(results):
         rpc = ", ".join(f"{name} {n}" for name, n in result.get("rpc_calls_per_request", {}).items() if n)
         pg = result.get("postgres_per_request", {})
         lines.append(f"| {LABELS[load]} | {result.get('redis_commands_per_request')} | {rpc or '0'} | "
-                     f"{pg.get('transactions')} | {pg.get('tuples_returned')} | {pg.get('tuples_fetched')} |")
+                     f"{pg.get('transactions')} | {pg.get('tuples_returned')} | {pg.get('tuples_fetched')} | "
+                     f"{pg.get('sessions', '–')} | "
+                     + ", ".join(f"{name} {pct} %" for name, pct in result["cpu"].get("kernel_pct_of_process_cpu", {}).items()
+                                 if name in SERVICE_ORDER + SHARED) + " |")
     return lines
 
 
@@ -107,8 +112,11 @@ def _profile_sections(results):
             seconds = during.get("seconds")
             used = (f"; the process used {cpu} CPU s in the {seconds} s load, i.e. "
                     f"{cpu * profile['sample_rate_hz']:.0f} samples' worth" if cpu is not None and seconds else "")
-            out += [f"#### {PROCESS_LABELS.get(process, process)}: {summary['samples']} on-CPU samples at "
-                    f"{profile.get('sample_rate_hz', '?')} Hz (pids {', '.join(map(str, summary['pids']))}{used})", "",
+            waiting = (f", {summary['waiting_samples']} more set apart as waiting" if "waiting_samples" in summary
+                       else "")
+            out += [f"#### {PROCESS_LABELS.get(process, process)}: {summary['samples']} active samples at "
+                    f"{profile.get('sample_rate_hz', '?')} Hz{waiting} (pids {', '.join(map(str, summary['pids']))}"
+                    f"{used})", "",
                     "| library / area (self: innermost known frame) | % | | inclusive: frame anywhere on the "
                     "stack | % |", "|---|---|---|---|---|"]
             left, right = summary["components_self"], summary["areas_inclusive"]
@@ -132,13 +140,20 @@ def _census_section(census):
     out = ["## SQL statements per request (census)", "",
            f"`log_statement = all` on the bench database only, the services restarted to take it, "
            f"{census['requests_per_case']} sequential requests per case after 10 warm ones; the statements the "
-           "idle stack sends (timers) in the same time are subtracted. Read from the server log "
+           "idle stack sends (timers) in as long a time are subtracted, statement by statement (rows under 0.1 per "
+           "request left out). Read from the server log "
            f"`{census['log']}`.", ""]
     for case, found in census["cases"].items():
         out += [f"**{LABELS[case]}: {found['statements_per_request']} statements per request** (idle stack: "
                 f"{found['background_per_s']} statements/s).", "", "| statement (literals folded) | per request |",
                 "|---|---|"]
         out += [f"| `{row['statement'].replace('|', '¦')}` | {row['per_request']} |" for row in found["by_statement"]]
+        out.append("")
+    background = next(iter(census["cases"].values()), {}).get("background")
+    if background:
+        out += ["What the idle stack sends (outbox relays, job and invitation pollers), statements per second:", "",
+                "| statement | per s |", "|---|---|"]
+        out += [f"| `{row['statement'].replace('|', '¦')}` | {row['per_s']} |" for row in background[:15]]
         out.append("")
     return out
 
@@ -170,15 +185,24 @@ def markdown(results):
         out += ["## One client", ""] + _rate_table(results, "single") + [""]
     out += ["## Round trips per request (at {} clients)".format(s["connections"]), ""] + _counters_table(results)
     out += ["", "Redis commands are counted server-wide (INFO commandstats); PostgreSQL counters are those of the "
-            "bench database (pg_stat_database, published by each backend at most once a second).", ""]
+            "bench database (pg_stat_database, published by each backend at most once a second). Unattributed "
+            "(in the tables above, not in the stack's total) = box busy time no process alive at the end of the "
+            "load accounts for: processes that started and ended within it (PostgreSQL backends of connections "
+            "opened and closed, parallel query workers), interrupts.", ""]
     if "idle" in results:
         idle = results["idle"]
         out += [f"Idle stack over {idle['seconds']:g} s before the loads (timers, heartbeats), CPU ms per second: "
                 + ", ".join(f"{name} {v}" for name, v in idle["cpu_ms_per_s"].items() if v) + ".", ""]
     out += _census_section(results.get("census"))
     if results.get("profiles"):
-        out += ["## Profiles (py-spy, on-CPU samples)", "",
-                f"Collapsed stacks in `{results.get('profile_files')}` (not kept in the repository).", ""]
+        out += ["## Profiles (py-spy)", "",
+                "py-spy's idle detection does not work on these processes (eventlet's hub, gthread pools): it counted "
+                "several times the samples their CPU time was worth (compare the counts with the CPU seconds in each "
+                "heading). Samples whose innermost frame is a known wait (bench/profiling.py `WAITING`: an idle "
+                "gthread worker, a blocking read of the RPC reply or of Redis, the hub in epoll) are set apart; the "
+                "shares below are of the rest, which still counts time in syscalls (socket sends). Read them as where "
+                "the active time goes, and the CPU ms per request above (and bench/cpu/inprocess.py) as how much.",
+                "", f"Collapsed stacks in `{results.get('profile_files')}` (not kept in the repository).", ""]
         out += _profile_sections(results)
     for key in ("profiles_error", "census_error"):
         if key in results:

@@ -110,6 +110,8 @@ def parse_args(argv=None):
     parser.add_argument("--profile", action="store_true",
                         help="py-spy on the gateway workers, contacts and identity during get-by-id, 2-term and "
                              "p: searches, and the SQL statement census (needs py-spy: pip install py-spy)")
+    parser.add_argument("--py-spy-nonblocking", action="store_true",
+                        help="sample without pausing the processes (cheaper, but counts waiting threads as busy)")
     parser.add_argument("--profile-duration", type=float, default=15.0, help="seconds per profiled load")
     parser.add_argument("--census-requests", type=int, default=50, help="requests per statement census")
     sysinfo.add_shared_box_options(parser, wait_idle=30.0, retries=1)
@@ -149,9 +151,11 @@ class Probes:
 
     def _pg(self):
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            row = conn.execute("SELECT xact_commit + xact_rollback, tup_returned, tup_fetched FROM pg_stat_database "
-                               "WHERE datname = %s", (self.database,)).fetchone()
-        return {"transactions": row[0], "tuples_returned": row[1], "tuples_fetched": row[2]}
+            row = conn.execute("SELECT xact_commit + xact_rollback, tup_returned, tup_fetched, sessions "
+                               "FROM pg_stat_database WHERE datname = %s", (self.database,)).fetchone()
+        # sessions: connections opened (a pool that closes its overflow connections opens new ones, each a
+        # backend forked, authenticated and warmed up, gone before the probe ends: the CPU shows as unattributed)
+        return {"transactions": row[0], "tuples_returned": row[1], "tuples_fetched": row[2], "sessions": row[3]}
 
     def start(self):
         names = sorted({p.carnet_name for p in self.stack.processes})
@@ -282,14 +286,15 @@ def profile_loads(args, generator, stack, inputs, py_spy, workdir, results, save
                            workdir=workdir, name=load)
         window = ProfileWindow(targets)
         result, recorded = profiling.record(py_spy, targets, duration=round(duration), out=out, rate=PROFILE_RATE,
-                                            load=lambda run=run, window=window: run(window), label=f"{load}-")
+                                            load=lambda run=run, window=window: run(window), label=f"{load}-",
+                                            nonblocking=args.py_spy_nonblocking)
         summaries = {name: {**profiling.summarise(r["stacks"]), "pids": r["pids"], "files": r["files"],
                             "cpu_s_during_load": window.cpu_s.get(name)}
                      for name, r in recorded.items()}
         results.setdefault("profiles", {})[load] = {
             "load_during_profile": {"rps": result["rps"], "latency_ms": result["latency_ms"],
                                     "seconds": window.seconds},
-            "sample_rate_hz": PROFILE_RATE, "processes": summaries}
+            "sample_rate_hz": PROFILE_RATE, "py_spy_nonblocking": args.py_spy_nonblocking, "processes": summaries}
         save()
 
 
@@ -390,17 +395,24 @@ def statement_census(args, stack, admin_url, database, inputs):
             elapsed = time.perf_counter() - t0
             time.sleep(1)
             busy = _statements(path, middle, path.stat().st_size, database)
-            background = len(idle) / 3 * (elapsed + 1)
-            counts = {}
+            # What the timers sent in the idle window, scaled to the requests' window, is not the requests'.
+            scale = (elapsed + 1) / 3
+            counts, background = {}, {}
             for statement in busy:
                 key = _normalise(statement)
                 counts[key] = counts.get(key, 0) + 1
+            for statement in idle:
+                key = _normalise(statement)
+                background[key] = background.get(key, 0) + 1
+            per_request = {key: (n - background.get(key, 0) * scale) / args.census_requests
+                           for key, n in counts.items()}
             census["cases"][case] = {
-                "statements_per_request": round((len(busy) - background) / args.census_requests, 2),
+                "statements_per_request": round((len(busy) - len(idle) * scale) / args.census_requests, 2),
                 "background_per_s": round(len(idle) / 3, 1),
-                "idle_examples": sorted({_normalise(s) for s in idle})[:8],
-                "by_statement": [{"statement": k, "per_request": round(n / args.census_requests, 2)}
-                                 for k, n in sorted(counts.items(), key=lambda kv: -kv[1])][:25]}
+                "background": [{"statement": k, "per_s": round(n / 3, 1)}
+                               for k, n in sorted(background.items(), key=lambda kv: -kv[1])],
+                "by_statement": [{"statement": k, "per_request": round(n, 2)}
+                                 for k, n in sorted(per_request.items(), key=lambda kv: -kv[1]) if n >= 0.1][:25]}
         client.close()
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -412,7 +412,7 @@ def export_floor(state, score_below):
 def markdown(results):
     out = [f"# Export writers — {results['started_at'][:10]}", "",
            f"Command: `{results['command']}`. {results['rows']:,} rows × {len(HEADERS)} cells, batches of {BATCH:,}; "
-           f"load average before {results['loadavg_before']}, after {results['loadavg_after']} (the box is "
+           f"load average before {results['loadavg_before']}, after {results.get('loadavg_after', '?')} (the box is "
            "shared: the per-writer box busy % is in the table).", "",
            "| writer | writer s | generator s | total s | peak RSS MiB | box busy | file MB | no formula cell | "
            "strings as written | hostile strings text / quote-prefixed | all text-safe |",
