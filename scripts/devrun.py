@@ -244,11 +244,8 @@ def run(env):
               f"{mail}"
               f"  Logs:     below, and each process's in {log_dir}\n"
               f"  Ctrl-C stops everything.\n", flush=True)
-        while True:
-            for process in stack.processes:
-                if process.poll() is not None:
-                    raise SystemExit(f"{process.carnet_name} stopped (exit {process.returncode}); "
-                                     f"its log: {log_dir / (process.carnet_name + '.log')}")
+        while True:  # a process that exits is restarted, as Kubernetes would (its log says why it exited)
+            stack.supervise()
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)

@@ -29,7 +29,12 @@ def bootstrap(service, env):
 
 
 class Stack:
-    """The running processes; ``stop()`` ends them all."""
+    """The running processes; ``stop()`` ends them all. ``supervise()``, called regularly (``make run`` does, every
+    second), restarts a process that exited, as Kubernetes restarts a crashed pod: after a back-off that doubles
+    from 1 s up to 30 s while it keeps crashing, and is forgotten once it has run for a minute."""
+
+    RESTART_BACKOFF = (1, 30)   # first and longest wait, seconds
+    HEALTHY_AFTER = 60          # seconds of running that reset the back-off
 
     def __init__(self, env, *, gateway_port=8000, port_offset=0, log=None, gateway_workers=2):
         self.env = dict(env)
@@ -39,6 +44,7 @@ class Stack:
         self.gateway_workers = gateway_workers
         self.log = log or sys.stdout
         self.processes = []
+        self.restarts = {}   # name -> (restarts so far, monotonic time of the next start or None)
         self._lock = threading.Lock()
 
     @property
@@ -72,13 +78,46 @@ class Stack:
     def _spawn(self, name, argv, env):
         process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-        process.carnet_name = name
+        process.carnet_name, process.carnet_argv, process.carnet_env = name, argv, env
+        process.carnet_started = time.monotonic()
         self.processes.append(process)
         threading.Thread(target=self._pump, args=(name, process), daemon=True).start()
         return process
 
+    def supervise(self, now=None):
+        """Restart what exited (each after its back-off); returns the names restarted by this call."""
+        now = time.monotonic() if now is None else now
+        restarted = []
+        for process in list(self.processes):
+            if process.poll() is None:
+                if now - process.carnet_started >= self.HEALTHY_AFTER:
+                    self.restarts.pop(process.carnet_name, None)
+                continue
+            name = process.carnet_name
+            count, due = self.restarts.get(name, (0, None))
+            if due is None:
+                first, longest = self.RESTART_BACKOFF
+                wait = min(first * 2 ** count, longest)
+                self.restarts[name] = (count, now + wait)
+                self._say(name, f"exited with code {process.returncode}; restarting in {wait} s")
+            elif now >= due:
+                self.processes.remove(process)
+                self._spawn(name, process.carnet_argv, process.carnet_env)
+                self.restarts[name] = (count + 1, None)
+                self._say(name, f"restarted (restart {count + 1})")
+                restarted.append(name)
+        return restarted
+
+    def _say(self, name, text):
+        with self._lock:
+            self.log.write(f"{name:<{self._width()}} | supervisor: {text}\n")
+            self.log.flush()
+
+    def _width(self):
+        return max(len(s["name"]) for s in SERVICES + [{"name": "gateway"}])
+
     def _pump(self, name, process):
-        width = max(len(s["name"]) for s in SERVICES + [{"name": "gateway"}])
+        width = self._width()
         for line in iter(process.stdout.readline, b""):
             with self._lock:
                 self.log.write(f"{name:<{width}} | {line.decode(errors='replace')}")
@@ -111,6 +150,7 @@ class Stack:
                 process.wait()
 
     def stop(self):
+        self.restarts.clear()
         for process in reversed(self.processes):
             self.stop_process(process)
         self.processes.clear()
