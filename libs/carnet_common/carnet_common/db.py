@@ -36,19 +36,37 @@ def no_statement_timeout(session):
     session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
+# nameko's default ``max_workers`` (nameko.constants.DEFAULT_MAX_WORKERS), for a container config without one.
+DEFAULT_MAX_WORKERS = 10
+# Connections beyond one per worker: a worker handling an event holds the inbox's session and may open its
+# ``db`` one too. Overflow connections are closed when returned, so they must stay the exception.
+POOL_OVERFLOW = 2
+
+
 def get_engine(url=None, **options):
-    """The process's engine for ``url``; a pool of about 2 × cores (docs/performance.md §4)."""
+    """The process's engine for ``url``.
+
+    The pool keeps one connection per nameko worker (``pool_size`` = ``max_workers``, see ``engine_for``): with
+    fewer, every burst beyond the pool opened overflow connections that were closed on return and opened again
+    at the next burst, a backend forked and authenticated each time (0.07 per get-by-id, ~1.9 ms of CPU per
+    request on the box: bench/results/profile-2026-12-06.md, cut 1)."""
     url = config.sqlalchemy_url(url) if url else config.database_url()
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            options.setdefault("pool_size", 4)
-            options.setdefault("max_overflow", 6)
+            options.setdefault("pool_size", DEFAULT_MAX_WORKERS)
+            options.setdefault("max_overflow", POOL_OVERFLOW)
             options.setdefault("pool_pre_ping", True)
             options.setdefault("pool_timeout", 10)
             options.setdefault("connect_args", {"options": session_options()})
             engine = _engines[url] = create_engine(url, **options)
         return engine
+
+
+def engine_for(container_config):
+    """The engine of a nameko container: its ``DATABASE_URL``, a pool as large as its ``max_workers``."""
+    workers = int(container_config.get("max_workers") or DEFAULT_MAX_WORKERS)
+    return get_engine(container_config.get("DATABASE_URL") or None, pool_size=workers)
 
 
 def dispose_engines():
@@ -65,7 +83,7 @@ class Database(DependencyProvider):
     sends as message headers with every RPC and event the worker makes."""
 
     def setup(self):
-        self.engine = get_engine(self.container.config.get("DATABASE_URL") or None)
+        self.engine = engine_for(self.container.config)
         self.sessions = weakref.WeakKeyDictionary()
 
     def get_dependency(self, worker_ctx):

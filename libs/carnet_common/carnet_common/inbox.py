@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from carnet_common import metrics
-from carnet_common.db import get_engine
+from carnet_common.db import engine_for
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Inbox(DependencyProvider):
 
     def setup(self):
         self.service_name = self.container.service_name
-        self.engine = get_engine(self.container.config.get("DATABASE_URL") or None)
+        self.engine = engine_for(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return InboxHandle(self, f"{self.service_name}.{worker_ctx.entrypoint.method_name}")

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from carnet_common import metrics
-from carnet_common.db import get_engine
+from carnet_common.db import engine_for
 from carnet_common.events import make_envelope
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class Outbox(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.service_name = self.container.service_name
-        self.engine = get_engine(config.get("DATABASE_URL") or None)
+        self.engine = engine_for(self.container.config)
         self.exchange = get_event_exchange(self.service_name, config)
         self.publisher = Publisher(
             config["AMQP_URI"], use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,

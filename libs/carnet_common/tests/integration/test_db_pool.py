@@ -1,0 +1,50 @@
+"""The Database provider's pool holds one connection per nameko worker: bursts of every worker at once reuse the
+same connections instead of opening (forking a backend) and closing overflow ones each time."""
+import threading
+
+import pytest
+import sqlalchemy as sa
+from kit_fakes import FakeContainer, FakeWorkerCtx
+
+from carnet_common import db
+
+WORKERS = 6
+ROUNDS = 12
+
+
+@pytest.fixture()
+def provider(database_url):
+    # A URL of its own, so the engine is built for this container's max_workers.
+    url = database_url + "?application_name=pool_test"
+    provider = db.Database()
+    provider.container = FakeContainer("kit", {"DATABASE_URL": url, "max_workers": WORKERS})
+    provider.setup()
+    yield provider
+    provider.engine.dispose()
+
+
+def test_a_burst_of_every_worker_opens_no_more_connections_than_workers(provider):
+    barrier = threading.Barrier(WORKERS)
+    backends, errors = set(), []
+
+    def worker():
+        try:
+            for _ in range(ROUNDS):
+                ctx = FakeWorkerCtx()
+                session = provider.get_dependency(ctx)
+                backends.add(session.execute(sa.text("SELECT pg_backend_pid()")).scalar())
+                barrier.wait(timeout=10)  # every worker holds its connection at the same time
+                provider.worker_teardown(ctx)
+                barrier.wait(timeout=10)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(backends) == WORKERS, "each backend pid is a connection opened"
+    assert provider.engine.pool.size() == WORKERS
+
