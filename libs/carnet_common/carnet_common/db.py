@@ -7,8 +7,11 @@ import json
 import threading
 import weakref
 
+import psycopg
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine, text
+from psycopg import pq
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ClauseElement, Executable
@@ -56,11 +59,34 @@ def get_engine(url=None, **options):
         if engine is None:
             options.setdefault("pool_size", DEFAULT_MAX_WORKERS)
             options.setdefault("max_overflow", POOL_OVERFLOW)
-            options.setdefault("pool_pre_ping", True)
+            options.setdefault("pool_pre_ping", False)
             options.setdefault("pool_timeout", 10)
             options.setdefault("connect_args", {"options": session_options()})
             engine = _engines[url] = create_engine(url, **options)
+            event.listen(engine, "checkout", _replace_if_closed)
         return engine
+
+
+def _replace_if_closed(dbapi_connection, _record, _proxy):
+    """Checkout: a pooled connection the server has closed is replaced before anyone uses it.
+
+    Instead of SQLAlchemy's pre-ping (a round trip per checkout: a request, a timer tick), read what the server
+    sent on the idle connection without waiting (``PQconsumeInput``, one non-blocking ``recv``): a backend that
+    was terminated (``pg_terminate_backend``, a restart, ``idle_session_timeout``) has sent its FATAL and closed
+    the socket, so libpq marks the connection bad. ``DisconnectionError`` makes the pool discard it and check out
+    another (a new one if need be), so the caller never sees the dead one. A peer that vanished without closing
+    (a cut network) is not seen here, as a ping would hang on it too: the statement then fails, SQLAlchemy
+    invalidates the pool's older connections, and the caller's error is the one of a database outage."""
+    pgconn = dbapi_connection.pgconn
+    try:
+        # Twice: the first read may return only the FATAL message (libpq keeps it as a notice, the connection
+        # still "OK"); the second then reads the end of the stream. On a live idle connection both find nothing.
+        pgconn.consume_input()
+        pgconn.consume_input()
+    except psycopg.OperationalError as exc:
+        raise DisconnectionError(str(exc)) from exc
+    if pgconn.status != pq.ConnStatus.OK:
+        raise DisconnectionError("the server closed the connection")
 
 
 def engine_for(container_config):
@@ -98,7 +124,6 @@ class Database(DependencyProvider):
 
 def after_commit(session, callback):
     """Run ``callback()`` once the session's transaction has committed (never on rollback)."""
-    from sqlalchemy import event
     event.listen(session, "after_commit", lambda _session: callback(), once=True)
 
 

@@ -48,3 +48,38 @@ def test_a_burst_of_every_worker_opens_no_more_connections_than_workers(provider
     assert len(backends) == WORKERS, "each backend pid is a connection opened"
     assert provider.engine.pool.size() == WORKERS
 
+
+def _pids_of_every_pooled_connection(provider):
+    contexts = [FakeWorkerCtx() for _ in range(WORKERS)]
+    pids = [provider.get_dependency(ctx).execute(sa.text("SELECT pg_backend_pid()")).scalar() for ctx in contexts]
+    for ctx in contexts:
+        provider.worker_teardown(ctx)
+    return pids
+
+
+def test_a_connection_whose_backend_was_terminated_is_replaced_without_an_error(provider, engine):
+    before = _pids_of_every_pooled_connection(provider)
+    assert provider.engine.pool.checkedin() == WORKERS
+    with engine.connect() as admin:
+        admin.execute(sa.text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
+                      {"pids": before})
+        admin.commit()
+        gone = admin.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(CAST(:pids AS int[]))"),
+                             {"pids": before})
+        deadline = 50
+        while gone.scalar() and deadline:
+            deadline -= 1
+            admin.execute(sa.text("SELECT pg_sleep(0.1)"))
+            gone = admin.execute(sa.text("SELECT count(*) FROM pg_stat_activity "
+                                         "WHERE pid = ANY(CAST(:pids AS int[]))"), {"pids": before})
+    after = _pids_of_every_pooled_connection(provider)   # would raise OperationalError on a dead connection
+    assert not set(after) & set(before)
+    assert len(set(after)) == WORKERS
+
+
+def test_a_checkout_sends_no_ping(provider, monkeypatch):
+    pings = []
+    monkeypatch.setattr(provider.engine.dialect, "do_ping", lambda conn: pings.append(conn) or True)
+    _pids_of_every_pooled_connection(provider)
+    _pids_of_every_pooled_connection(provider)
+    assert pings == []
