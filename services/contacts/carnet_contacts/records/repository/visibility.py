@@ -8,6 +8,7 @@ the lists area's (lists/repository.py ``list_accessible``). Repository code: the
 lifecycle area's (deleted records) and ``summary_visibility.py`` build their predicates on it.
 """
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 
 def rep_ids(actor):
@@ -21,18 +22,37 @@ def rep_ids(actor):
     return ids
 
 
+def id_array(name, values=None):
+    """``values`` as ONE bind parameter (a text array, compared with ``= ANY(...)``), never ``IN (:p1, …)``: a
+    caller's fifty lists made the statement fifty parameters long, too long for psycopg to cache its conversion
+    or prepare it, and SQLAlchemy rendered the expanded parameters at every execution (issue 9 §3, cut 2).
+    Without ``values``, a named parameter given at execution (statements built once)."""
+    if values is None:
+        return sa.bindparam(name, type_=ARRAY(sa.Text))
+    return sa.bindparam(name, list(values), type_=ARRAY(sa.Text), unique=True)
+
+
 def record_visible(table, members, member_key, *, actor, list_ids):
     """Predicate on ``table`` (contacts or accounts): org, not deleted, in a scope list, rep rule.
 
-    ``list_ids`` are the caller's selected lists they may access, read once per request.
-    """
-    clauses = [table.c.org_id == actor["org_id"], table.c.deleted_at.is_(None)]
-    if list_ids:
-        clauses.append(sa.exists(sa.select(1).where(members.c[member_key] == table.c.id,
-                                                    members.c.list_id.in_(list(list_ids)))))
-    else:
-        clauses.append(sa.false())
+    ``list_ids`` are the caller's selected lists they may access, read once per request."""
     reps = rep_ids(actor)
+    return visible_in(table, members, member_key, org_id=actor["org_id"],
+                      scope=id_array("scope_list_ids", list_ids) if list_ids else None,
+                      reps=None if reps is None else id_array("rep_ids", reps))
+
+
+def visible_in(table, members, member_key, *, org_id, scope, reps):
+    """The rule of ``record_visible`` over SQL values: ``scope`` the caller's selected lists they may access, as an
+    array (``id_array``) or a subquery of list ids, None when there are none (nothing is visible); ``reps`` an
+    array of the reps whose records they see, None for every rep's."""
+    clauses = [table.c.org_id == org_id, table.c.deleted_at.is_(None)]
+    if scope is None:
+        clauses.append(sa.false())
+    else:
+        in_scope = (members.c.list_id.in_(scope) if isinstance(scope, sa.sql.expression.Selectable)
+                    else members.c.list_id == sa.any_(scope))
+        clauses.append(sa.exists(sa.select(1).where(members.c[member_key] == table.c.id, in_scope)))
     if reps is not None:
-        clauses.append(sa.or_(table.c.rep1_id.in_(reps), table.c.rep2_id.in_(reps)))
+        clauses.append(sa.or_(table.c.rep1_id == sa.any_(reps), table.c.rep2_id == sa.any_(reps)))
     return sa.and_(*clauses)

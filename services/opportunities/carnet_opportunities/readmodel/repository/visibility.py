@@ -9,7 +9,7 @@ administrator or flagged ``all_contacts`` — when rep 1 or rep 2 is the caller 
 below them. ``own_records_only`` (S-4) narrows opportunities and tasks further to the caller's own.
 """
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.dialects.postgresql import ARRAY
 
 
 def rep_ids(actor):
@@ -23,17 +23,24 @@ def rep_ids(actor):
     return ids
 
 
+def id_array(name, values):
+    """``values`` as ONE bind parameter (a text array), never one parameter per id: a caller's fifty lists made a
+    statement too long for psycopg to cache its conversion or prepare it (issue 9 §3, cut 2)."""
+    return sa.bindparam(name, list(values), type_=ARRAY(sa.Text), unique=True)
+
+
 def ref_visible(table, *, actor):
     """Predicate on ``account_refs`` or ``contact_refs``: org, not deleted, in a selected list, rep rule."""
     list_ids = list(actor.get("list_ids") or ())
     clauses = [table.c.org_id == actor["org_id"], table.c.deleted_at.is_(None)]
     if list_ids:
-        clauses.append(table.c.list_ids.overlap(sa.cast(array(list_ids), ARRAY(sa.Text))))
+        clauses.append(table.c.list_ids.overlap(id_array("scope_list_ids", list_ids)))
     else:
         clauses.append(sa.false())
     reps = rep_ids(actor)
     if reps is not None:
-        clauses.append(sa.or_(table.c.rep1_id.in_(reps), table.c.rep2_id.in_(reps)))
+        reps = id_array("rep_ids", reps)
+        clauses.append(sa.or_(table.c.rep1_id == sa.any_(reps), table.c.rep2_id == sa.any_(reps)))
     return sa.and_(*clauses)
 
 
