@@ -1,5 +1,7 @@
 """The queries of lists, grants and selections (L-1..L-3, S-6): the only module of the area that builds SQL
 (docs/conventions.md: repositories hold every query, including predicates such as who may access a list)."""
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -17,14 +19,45 @@ def list_accessible(lists, grants, actor):
                    sa.or_(lists.c.created_by == user_id, sa.and_(sa.not_(lists.c.private), shared)))
 
 
+def _selected(user_id):
+    return sa.exists(sa.select(1).where(selected_lists.c.list_id == lists.c.id, selected_lists.c.user_id == user_id))
+
+
 def accessible_lists(session, actor):
     """Every list ``actor`` may access, each with ``selected`` (L-2)."""
-    selected = sa.exists(sa.select(1).where(selected_lists.c.list_id == lists.c.id,
-                                            selected_lists.c.user_id == actor["user_id"]))
     return session.execute(
-        sa.select(lists, selected.label("selected"))
+        sa.select(lists, _selected(actor["user_id"]).label("selected"))
         .where(list_accessible(lists, list_grants, actor))
         .order_by(lists.c.name.collate(ICU), lists.c.id)).mappings().all()
+
+
+def _parameters(*, admin):
+    """The caller as bind parameters (``org_id``, ``user_id``) for statements built once per shape."""
+    return {"org_id": sa.bindparam("org_id"), "user_id": sa.bindparam("user_id"), "is_admin": admin}
+
+
+@functools.cache
+def _scope_statement(admin):
+    caller = _parameters(admin=admin)
+    return (sa.select(lists.c.id, _selected(caller["user_id"]).label("selected"))
+            .where(list_accessible(lists, list_grants, caller)))
+
+
+def scope_ids(session, actor):
+    """``[(list_id, selected), …]`` of every list ``actor`` may access (L-2): what a visibility check needs, read by
+    a statement built once (issue 9 §3, cut 6) without the lists' other columns or their order."""
+    return session.execute(_scope_statement(bool(actor.get("is_admin"))),
+                           {"org_id": actor["org_id"], "user_id": actor["user_id"]}).all()
+
+
+@functools.cache
+def scope_subqueries(*, admin):
+    """``(accessible, selected)``: the ids of the lists the caller may access, and of those they selected, as
+    subqueries over the bind parameters ``org_id`` and ``user_id``, for a statement that reads a record and its
+    visibility at once (records' ``read_visible``)."""
+    caller = _parameters(admin=admin)
+    accessible = sa.select(lists.c.id).where(list_accessible(lists, list_grants, caller))
+    return accessible, accessible.where(_selected(caller["user_id"]))
 
 
 def existing_list_ids(session, list_ids):

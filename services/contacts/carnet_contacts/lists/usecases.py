@@ -15,10 +15,9 @@ class Scope:
     """The caller's lists, read once per call: those they may access, and the selected ones among them."""
 
     def __init__(self, session, actor):
-        rows = repository.accessible_lists(session, actor)
-        self.rows = rows
-        self.accessible = {row["id"] for row in rows}
-        self.selected = {row["id"] for row in rows if row["selected"]}
+        rows = repository.scope_ids(session, actor)
+        self.accessible = {list_id for list_id, _ in rows}
+        self.selected = {list_id for list_id, selected in rows if selected}
 
     def check(self, session, list_ids, field="list_ids"):
         """Every id names a list the caller may access: unknown ids → 422, others' lists → 404."""
@@ -49,7 +48,7 @@ def list_read(row, selected=None):
 
 
 def list_lists(session, *, actor):
-    return [list_read(row) for row in Scope(session, actor).rows]
+    return [list_read(row) for row in repository.accessible_lists(session, actor)]
 
 
 def create_list(session, *, outbox, actor, data):

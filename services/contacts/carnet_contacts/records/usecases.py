@@ -47,34 +47,34 @@ def account_read(row, *, list_ids):
     return data
 
 
-def _contact_reads(session, rows, scope):
-    """Reads of ``rows`` with account names and the list ids the caller may see."""
-    names = repository.account_names(session, [r["account_id"] for r in rows])
-    members = repository.member_list_ids(session, "contact", [r["id"] for r in rows])
-    return _visible_custom(session, "contact", rows, [
-        contact_read(r, account_name=names.get(r["account_id"]),
-                     list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows])
+def _reads(session, record_type, rows, *, definitions=None):
+    """Reads of ``rows`` (records of one organization, from ``repository.read_visible`` or ``reads_by_ids``: with
+    their account's name and the list ids the caller may see). C-14: values of hidden or deleted custom fields
+    never leave the service in a record; ``definitions`` (``{key: definition}``) when the caller has them."""
+    if not rows:
+        return []
+    if definitions is None:
+        definitions = _custom_definitions(session, rows[0]["org_id"], record_type)
+    reads = []
+    for row in rows:
+        if record_type == "contact":
+            read = contact_read(row, account_name=row["read_account_name"], list_ids=row["read_list_ids"])
+        else:
+            read = account_read(row, list_ids=row["read_list_ids"])
+        read["custom"] = custom_values.visible_values(definitions, read["custom"])
+        reads.append(read)
+    return reads
 
 
-def _account_reads(session, rows, scope):
-    members = repository.member_list_ids(session, "account", [r["id"] for r in rows])
-    return _visible_custom(session, "account", rows, [
-        account_read(r, list_ids=[i for i in members[r["id"]] if i in scope.accessible]) for r in rows])
+def _reads_of(session, record_type, ids, scope, *, definitions=None):
+    """Reads of the records ``ids``, in that order, as the caller (``scope``) sees them."""
+    rows = repository.reads_by_ids(session, record_type, ids, accessible=scope.accessible)
+    return _reads(session, record_type, rows, definitions=definitions)
 
 
 def _custom_definitions(session, org_id, record_type):
     module = RECORD_MODULES[record_type]
     return customization.custom_field_rows_by_module(session, org_id=org_id, modules=[module])[module]
-
-
-def _visible_custom(session, record_type, rows, reads):
-    """C-14: values of hidden or deleted custom fields never leave the service in a record (``reads`` are
-    the reads of ``rows``, records of one organization)."""
-    if reads:
-        definitions = _custom_definitions(session, rows[0]["org_id"], record_type)
-        for read in reads:
-            read["custom"] = custom_values.visible_values(definitions, read["custom"])
-    return reads
 
 
 def _custom_changes(session, actor, record_type, stored, data):
@@ -89,9 +89,6 @@ def _custom_changes(session, actor, record_type, stored, data):
     return merged, before, after
 
 
-READS = {"contact": _contact_reads, "account": _account_reads}
-
-
 def _visible(session, record_type, record_id, actor, scope, *, for_update=False):
     row = repository.get_visible(session, record_type, record_id, actor=actor, list_ids=scope.selected,
                                  for_update=for_update)
@@ -101,9 +98,12 @@ def _visible(session, record_type, record_id, actor, scope, *, for_update=False)
 
 
 def get_record(session, *, actor, record_type, record_id):
-    scope = Scope(session, actor)
-    row = _visible(session, record_type, record_id, actor, scope)
-    return READS[record_type](session, [row], scope)[0]
+    """The record as the caller sees it (C-2, C-14), read in one statement (``repository.read_visible``)."""
+    row = repository.read_visible(session, record_type, record_id, actor=actor)
+    if row is None:
+        raise NotFound()
+    definitions = {key: {"hidden": hidden} for key, hidden in row["read_custom_hidden"].items()}
+    return _reads(session, record_type, [row], definitions=definitions)[0]
 
 
 def criteria_context(session, *, actor, record_type, scope, unreadable=()):
@@ -171,8 +171,7 @@ def search_records(session, *, actor, record_type, query, account_id=None, unrea
                        remember=account_id is None)
     ids, total, capped = repository.search_page(session, record_type, predicates=predicates,
                                                 page=query["page"], per_page=query["per_page"], sort=sort)
-    fetch = repository.contacts_by_ids if record_type == "contact" else repository.accounts_by_ids
-    items = READS[record_type](session, fetch(session, ids), scope)
+    items = _reads_of(session, record_type, ids, scope, definitions=ctx.custom[RECORD_MODULES[record_type]])
     return {"items": items, "total": total, "total_capped": capped, "page": query["page"],
             "per_page": query["per_page"]}
 
@@ -233,8 +232,7 @@ def create_contact(session, *, outbox, actor, data, account_id=None):
     repository.insert_record(session, "contact", values)
     repository.set_members(session, "contact", contact_id, list_ids)
     repository.add_history(session, [_event_row("contact", contact_id, actor, "created")])
-    row = repository.contacts_by_ids(session, [contact_id])[0]
-    read = _contact_reads(session, [row], scope)[0]
+    read = _reads_of(session, "contact", [contact_id], scope)[0]
     outbox.add(session, events.CONTACT_CREATED, events.record_payload(read, actor, list_ids=list_ids))
     return read
 
@@ -258,7 +256,7 @@ def update_contact(session, *, outbox, actor, contact_id, data):
             **changes, "custom": custom, **norms.contact_norms(merged, account), "version": row["version"] + 1,
             "updated_at": repository.now()})
         repository.add_history(session, history)
-    read = _contact_reads(session, repository.contacts_by_ids(session, [contact_id]), scope)[0]
+    read = _reads_of(session, "contact", [contact_id], scope)[0]
     if history:
         outbox.add(session, events.CONTACT_UPDATED, events.record_payload(
             read, actor, changed=[h["field"] for h in history]))
@@ -311,7 +309,7 @@ def create_account(session, *, outbox, actor, data):
     repository.insert_record(session, "account", values)
     repository.set_members(session, "account", account_id, list_ids)
     repository.add_history(session, [_event_row("account", account_id, actor, "created")])
-    read = _account_reads(session, repository.accounts_by_ids(session, [account_id]), scope)[0]
+    read = _reads_of(session, "account", [account_id], scope)[0]
     outbox.add(session, events.ACCOUNT_CREATED, events.record_payload(read, actor, list_ids=list_ids))
     return read
 
@@ -334,7 +332,7 @@ def update_account(session, *, outbox, actor, account_id, data):
             # C-8: the account's name, city and street are searched through each of its contacts.
             for contact in repository.contacts_of_account(session, account_id):
                 repository.update_record(session, "contact", contact["id"], norms.contact_norms(contact, merged))
-    read = _account_reads(session, repository.accounts_by_ids(session, [account_id]), scope)[0]
+    read = _reads_of(session, "account", [account_id], scope)[0]
     if history:
         outbox.add(session, events.ACCOUNT_UPDATED, events.record_payload(
             read, actor, changed=[h["field"] for h in history]))

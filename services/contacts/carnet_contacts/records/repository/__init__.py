@@ -4,15 +4,18 @@ the capped search page; with the predicate builders beside it (``visibility.py``
 reuse its visibility rule (``visible``) and tables (``TABLES``, ``MEMBERS``); their use cases read and write records
 through it. ``now()`` is the time this service stamps on what it writes.
 """
+import functools
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from carnet_common.db import planner_estimate
 from carnet_contacts.models import (
     account_members,
     accounts,
     contacts,
+    custom_fields,
     history,
     list_members,
     rep_users,
@@ -97,15 +100,78 @@ def get_visible(session, record_type, record_id, *, actor, list_ids, for_update=
     return session.execute(query).mappings().first()
 
 
+# Reads as a caller sees them ------------------------------------------------------------------------------
+# A get-by-id sent five statements (the caller's lists, the record, its lists, its account's name, the custom
+# field definitions), each a round trip and each built anew; a search page three after its ids. These read
+# everything in one statement built once per shape, with bind parameters (issue 9 §3, cuts 3 and 6).
+
+MODULES = {"contact": "contacts", "account": "accounts"}
+
+
+def _read_columns(record_type, accessible):
+    """The record's columns, ``read_account_name`` (contacts), ``read_list_ids``: the ids of its lists among
+    ``accessible`` (an array or a subquery of list ids) in id order."""
+    table = TABLES[record_type]
+    members, key = MEMBERS[record_type]
+    in_reach = (members.c.list_id.in_(accessible) if isinstance(accessible, sa.sql.expression.Selectable)
+                else members.c.list_id == sa.any_(accessible))
+    list_ids = sa.func.array(sa.select(members.c.list_id).where(members.c[key] == table.c.id, in_reach)
+                             .order_by(members.c.list_id).scalar_subquery())
+    columns = [table, list_ids.label("read_list_ids")]
+    if record_type == "contact":
+        columns.append(sa.select(accounts.c.name).where(accounts.c.id == contacts.c.account_id)
+                       .scalar_subquery().label("read_account_name"))
+    return columns
+
+
+@functools.cache
+def _read_visible_statement(record_type, admin, every_rep):
+    # Imported here: lists' repository imports this module.
+    from carnet_contacts.lists.repository import scope_subqueries
+    accessible, selected = scope_subqueries(admin=admin)
+    table = TABLES[record_type]
+    members, key = MEMBERS[record_type]
+    hidden = (sa.select(sa.func.coalesce(sa.func.jsonb_object_agg(custom_fields.c.key, custom_fields.c.hidden),
+                                         sa.cast(sa.literal("{}"), JSONB)))
+              .where(custom_fields.c.org_id == table.c.org_id, custom_fields.c.module == MODULES[record_type])
+              .scalar_subquery())
+    visible_rule = visibility.visible_in(table, members, key, org_id=sa.bindparam("org_id"), scope=selected,
+                                         reps=None if every_rep else visibility.id_array("rep_ids"))
+    return (sa.select(*_read_columns(record_type, accessible), hidden.label("read_custom_hidden"))
+            .where(table.c.id == sa.bindparam("record_id"), visible_rule))
+
+
+def read_visible(session, record_type, record_id, *, actor):
+    """The record ``actor`` sees, or None, in one statement: its row with ``read_account_name`` (contacts) and
+    ``read_list_ids`` (its lists the caller may access), and ``read_custom_hidden``, ``{key: hidden}`` of every
+    custom field of its module (C-14). The visibility rule is ``visibility.visible_in`` over the caller's lists
+    as lists' repository defines them, evaluated in the same statement (same snapshot, no list read first)."""
+    reps = visibility.rep_ids(actor)
+    params = {"record_id": record_id, "org_id": actor["org_id"], "user_id": actor["user_id"]}
+    if reps is not None:
+        params["rep_ids"] = reps
+    statement = _read_visible_statement(record_type, bool(actor.get("is_admin")), reps is None)
+    return session.execute(statement, params).mappings().first()
+
+
+@functools.cache
+def _reads_by_ids_statement(record_type):
+    table = TABLES[record_type]
+    return (sa.select(*_read_columns(record_type, visibility.id_array("accessible")))
+            .where(table.c.id == sa.any_(visibility.id_array("ids"))))
+
+
+def reads_by_ids(session, record_type, ids, *, accessible):
+    """The rows of ``ids`` in that order, with ``read_account_name`` (contacts) and ``read_list_ids`` (among the
+    ``accessible`` list ids), in one statement."""
+    rows = session.execute(_reads_by_ids_statement(record_type),
+                           {"ids": list(ids), "accessible": list(accessible)}).mappings().all()
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def get_account(session, account_id):
     return session.execute(sa.select(accounts).where(accounts.c.id == account_id)).mappings().first()
-
-
-def account_names(session, account_ids):
-    ids = [i for i in set(account_ids) if i]
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(ids))).all())
 
 
 def contacts_by_ids(session, ids):
