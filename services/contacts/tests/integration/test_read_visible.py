@@ -7,21 +7,15 @@ Rows are written straight into the migrated schema inside one transaction per te
 """
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-from test_visibility_rules import World, actor, new_id
+import test_visibility_rules as rules
 
 from carnet_common.errors import NotFound
 from carnet_contacts.lists.usecases import Scope
 from carnet_contacts.models import accounts, contacts, custom_fields, list_grants, selected_lists
 from carnet_contacts.records import repository, usecases
 
-
-@pytest.fixture
-def world(engine):
-    with Session(engine) as session:
-        session.begin()
-        yield World(session)
-        session.rollback()
+actor, new_id = rules.actor, rules.new_id
+world = rules.world   # the fixture: rows written in a transaction rolled back after the test
 
 
 def _select(world, user_id, *list_ids):
