@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The services are listed once, in services.toml.
 SERVICE_DIRS := $(addprefix services/,$(shell $(PYTHON) scripts/services.py names))
-LIBS := libs/carnet_common libs/carnet_custom_fields libs/carnet_testing
+LIBS := libs/carnet_common libs/carnet_contracts libs/carnet_custom_fields libs/carnet_testing
 PACKAGES := $(LIBS) $(SERVICE_DIRS) gateway
 STAMP := $(VENV)/.installed-stamp
 export PSYCOPG_WAIT_FUNC := wait_select

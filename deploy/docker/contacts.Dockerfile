@@ -10,14 +10,16 @@ WORKDIR /src
 COPY constraints.txt ./
 COPY libs/carnet_common/pyproject.toml libs/carnet_common/
 COPY libs/carnet_common/carnet_common libs/carnet_common/carnet_common
+COPY libs/carnet_contracts/pyproject.toml libs/carnet_contracts/
+COPY libs/carnet_contracts/carnet_contracts libs/carnet_contracts/carnet_contracts
 COPY libs/carnet_custom_fields/pyproject.toml libs/carnet_custom_fields/
 COPY libs/carnet_custom_fields/carnet_custom_fields libs/carnet_custom_fields/carnet_custom_fields
 COPY services/contacts/pyproject.toml services/contacts/
 COPY services/contacts/carnet_contacts services/contacts/carnet_contacts
-# The local projects on one command line: pip takes carnet-common and carnet-custom-fields from here, never
-# from an index.
+# The local projects on one command line: pip takes carnet-common, carnet-contracts and carnet-custom-fields from
+# here, never from an index.
 RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common \
-    ./libs/carnet_custom_fields ./services/contacts
+    ./libs/carnet_contracts ./libs/carnet_custom_fields ./services/contacts
 
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \

@@ -8,10 +8,14 @@ WORKDIR /src
 COPY constraints.txt ./
 COPY libs/carnet_common/pyproject.toml libs/carnet_common/
 COPY libs/carnet_common/carnet_common libs/carnet_common/carnet_common
+COPY libs/carnet_contracts/pyproject.toml libs/carnet_contracts/
+COPY libs/carnet_contracts/carnet_contracts libs/carnet_contracts/carnet_contracts
 COPY gateway/pyproject.toml gateway/
 COPY gateway/carnet_gateway gateway/carnet_gateway
-# Both local projects on one command line: pip takes carnet-common from here, never from an index.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common ./gateway
+# The local projects on one command line: pip takes carnet-common and carnet-contracts from here, never from an
+# index.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common ./libs/carnet_contracts \
+    ./gateway
 
 FROM python:3.11-slim
 # PROMETHEUS_MULTIPROC_DIR is emptied and re-created by gunicorn.conf.py at start: keep it under /tmp,

@@ -10,10 +10,14 @@ WORKDIR /src
 COPY constraints.txt ./
 COPY libs/carnet_common/pyproject.toml libs/carnet_common/
 COPY libs/carnet_common/carnet_common libs/carnet_common/carnet_common
+COPY libs/carnet_contracts/pyproject.toml libs/carnet_contracts/
+COPY libs/carnet_contracts/carnet_contracts libs/carnet_contracts/carnet_contracts
 COPY services/identity/pyproject.toml services/identity/
 COPY services/identity/carnet_identity services/identity/carnet_identity
-# Both local projects on one command line: pip takes carnet-common from here, never from an index.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common ./services/identity
+# The local projects on one command line: pip takes carnet-common and carnet-contracts from here, never from an
+# index.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common ./libs/carnet_contracts \
+    ./services/identity
 
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \

@@ -10,14 +10,16 @@ WORKDIR /src
 COPY constraints.txt ./
 COPY libs/carnet_common/pyproject.toml libs/carnet_common/
 COPY libs/carnet_common/carnet_common libs/carnet_common/carnet_common
+COPY libs/carnet_contracts/pyproject.toml libs/carnet_contracts/
+COPY libs/carnet_contracts/carnet_contracts libs/carnet_contracts/carnet_contracts
 COPY libs/carnet_custom_fields/pyproject.toml libs/carnet_custom_fields/
 COPY libs/carnet_custom_fields/carnet_custom_fields libs/carnet_custom_fields/carnet_custom_fields
 COPY services/opportunities/pyproject.toml services/opportunities/
 COPY services/opportunities/carnet_opportunities services/opportunities/carnet_opportunities
-# The local projects on one command line: pip takes carnet-common and carnet-custom-fields from here, never
-# from an index.
+# The local projects on one command line: pip takes carnet-common, carnet-contracts and carnet-custom-fields from
+# here, never from an index.
 RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt ./libs/carnet_common \
-    ./libs/carnet_custom_fields ./services/opportunities
+    ./libs/carnet_contracts ./libs/carnet_custom_fields ./services/opportunities
 
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \

@@ -1,0 +1,57 @@
+"""The caller each service receives, as the gateway verified it (``carnet_gateway/actors.py`` builds one shape per
+contract here, named after it). Every org-scoped RPC takes it explicitly; unknown keys are refused, so a shape
+carries exactly what its receiver declares (tests/contract/test_actor_contracts.py loads each shape into it)."""
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from carnet_common.contracts import Contract
+
+FLAGS = ("all_contacts", "hierarchy_contacts", "own_records_only")
+LANGUAGES = ("en", "fr")
+
+
+class Actor(Contract):
+    """Identity's caller: who, in which organization, whether an administrator."""
+    org_id = fields.String(required=True)
+    user_id = fields.String(required=True)
+    is_admin = fields.Boolean(required=True)
+    request_id = fields.String(allow_none=True)
+
+
+class Flags(Contract):
+    """S-4: what the caller sees beyond the records they represent."""
+    all_contacts = fields.Boolean(load_default=False)
+    hierarchy_contacts = fields.Boolean(load_default=False)
+    own_records_only = fields.Boolean(load_default=False)
+
+
+class ContactsActor(Actor):
+    """With what visibility needs (S-4, S-5): the flags and the users below the caller."""
+    flags = fields.Nested(Flags, load_default=lambda: dict.fromkeys(FLAGS, False))
+    subordinate_ids = fields.List(fields.String(), load_default=list)
+
+
+def _language(default):
+    return fields.String(load_default=default, validate=validate.OneOf(LANGUAGES))
+
+
+class OpportunitiesActor(ContactsActor):
+    """With the caller's selected accessible lists (asked of contacts by the gateway: opportunities inherit
+    contacts' visibility through them) and language (stage labels, export headers)."""
+    list_ids = fields.List(fields.String(), load_default=list, validate=validate.Length(max=10_000))
+    language = _language("en")
+
+
+class TasksActor(OpportunitiesActor):
+    """With the organization's time zone (N-6: tasks show times in it); French unless told, as the invitations to
+    contacts and the dashboard's labels are."""
+    timezone = fields.String(load_default="America/Toronto")
+    language = _language("fr")
+
+    @validates("timezone")
+    def _known_zone(self, value, **kwargs):
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError("task_timezone_unknown") from None

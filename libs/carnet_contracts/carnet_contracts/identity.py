@@ -1,0 +1,138 @@
+"""Organizations, users, roles and permissions (docs/rules/http-api.md, S-3..S-7): what ``/api/v1`` takes and
+the identity service loads again."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+from carnet_contracts.values import PageQuery
+
+# The permission vocabulary (S-3); identity's permissions.py evaluates documents written in it.
+MODULES = ("contacts", "accounts", "opportunities", "tasks", "emails", "forms", "documents",
+           "automations", "settings", "dashboard")
+MODULE_ACTIONS = ("read", "write", "delete", "export")
+FIELD_ACTIONS = ("read", "write")
+SPECIAL = {"primary_contact": ("read", "write"), "primary_contact_acomba": ("write",),
+           "primary_contact_quickbooks": ("write",)}
+FIELD_KEY = r"^(contacts|accounts|opportunities|tasks)\.(custom\.)?[a-z][a-z0-9_]{0,62}$"
+MAX_FIELD_ENTRIES = 1000
+# S-7: the plans by name (their limits are identity's plans.py).
+PLANS = ("solo", "collaborator", "team", "growth", "professional", "integral")
+LANGUAGES = ("fr", "en")
+
+
+def username_field(**kwargs):
+    return fields.String(validate=[validate.Length(min=3, max=150),
+                                   validate.Regexp(r"^[A-Za-z0-9._@+-]+$", error="username_chars")],
+                         metadata={"example": "marie.tremblay"}, **kwargs)
+
+
+def password_field(**kwargs):
+    return fields.String(validate=validate.Length(min=12, max=256, error="password_length"), load_only=True,
+                         metadata={"description": "At least 12 characters. Write-only."}, **kwargs)
+
+
+def email_field(**kwargs):
+    return fields.Email(validate=validate.Length(max=254), **kwargs)
+
+
+# Organizations ---------------------------------------------------------------------------------
+
+class AdminCreate(Contract):
+    username = username_field(required=True)
+    password = password_field(required=True)
+    full_name = text(required=True)
+    email = email_field(required=True)
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+
+
+class OrganizationCreate(Contract):
+    name = text(required=True, metadata={"example": "Les Entreprises Gagnon inc."})
+    plan = fields.String(validate=validate.OneOf(PLANS))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    admin = fields.Nested(AdminCreate, required=True)
+
+
+class OrganizationUpdate(Contract):
+    name = text()
+    plan = fields.String(validate=validate.OneOf(PLANS))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    timezone = fields.String(validate=validate.Length(min=1, max=64),
+                             metadata={"example": "America/Toronto"})
+    logo_url = fields.Url(allow_none=True, schemes={"https", "http"}, validate=validate.Length(max=2000))
+    street = text(allow_none=True)
+    city = text(allow_none=True, max_length=100)
+    province = text(allow_none=True, max_length=100)
+    postal_code = text(allow_none=True, max_length=20)
+    country = text(allow_none=True, max_length=100)
+    phone = text(allow_none=True, max_length=50)
+    website = fields.Url(allow_none=True, validate=validate.Length(max=2000))
+    sender_name = text(allow_none=True, metadata={"description": "Unsubscribe page sender (E-7); "
+                                                                 "defaults to the organization's name."})
+    legal_text = text(allow_none=True, max_length=5000)
+
+
+# Users -----------------------------------------------------------------------------------------
+
+class UserFlags(Contract):
+    all_contacts = StrictBoolean(metadata={"description": "S-4: sees every contact, not only as rep 1/2."})
+    hierarchy_contacts = StrictBoolean(metadata={"description": "S-4: also sees the contacts of users "
+                                                                "below in the hierarchy (S-5)."})
+    own_records_only = StrictBoolean(metadata={"description": "S-4: own records only in dashboards, "
+                                                              "tasks and opportunities."})
+
+
+class UserCreate(UserFlags):
+    username = username_field(required=True)
+    password = password_field(required=True)
+    full_name = text(required=True)
+    email = email_field(required=True)
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
+    active = StrictBoolean()
+    is_admin = StrictBoolean()
+    role_id = identifier(allow_none=True)
+    manager_id = identifier(allow_none=True, metadata={"description": "S-5: the user's manager."})
+
+
+class UserUpdate(UserCreate):
+    username = username_field()
+    password = password_field()
+    full_name = text()
+    email = email_field()
+
+
+class UserQuery(PageQuery):
+    """Users; the audit journal takes the same query (its ``q`` and ``active`` filter nothing there)."""
+    q = fields.String(validate=validate.Length(max=200))
+    active = fields.Boolean()
+
+
+# Roles and permissions -------------------------------------------------------------------------
+
+class RoleWrite(Contract):
+    name = text(required=True, max_length=100)
+
+
+def _actions(name, allowed):
+    return type(name, (Contract,), {"__module__": __name__, **{a: StrictBoolean() for a in allowed}})
+
+
+ModuleActions = _actions("ModuleActions", MODULE_ACTIONS)
+FieldActions = _actions("FieldActions", FIELD_ACTIONS)
+SpecialPermissions = type("SpecialPermissions", (Contract,), {"__module__": __name__, **{
+    name: fields.Nested(_actions(f"Special_{name}", actions)) for name, actions in SPECIAL.items()}})
+
+
+class Permissions(Contract):
+    """A role's permission document (S-3), as written and as read back."""
+    modules = fields.Dict(keys=fields.String(validate=validate.OneOf(MODULES)),
+                          values=fields.Nested(ModuleActions))
+    fields_ = fields.Dict(data_key="fields", attribute="fields",
+                          keys=fields.String(validate=validate.Regexp(FIELD_KEY, error="field_key")),
+                          values=fields.Nested(FieldActions),
+                          metadata={"description": "`module.field` or `module.custom.key` → read/write. "
+                                                   "A field without an entry follows its module."})
+    special = fields.Nested(SpecialPermissions)
+
+    @validates_schema
+    def _not_too_many_fields(self, data, **kwargs):
+        if len(data.get("fields") or {}) > MAX_FIELD_ENTRIES:
+            raise ValidationError("too_many_entries", "fields")
