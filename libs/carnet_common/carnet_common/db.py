@@ -106,20 +106,44 @@ class Database(DependencyProvider):
     """Injects a ``Session``; it is closed (rolled back unless committed) when the worker ends.
 
     The open sessions are kept by the provider, keyed by worker: never in the worker's context data, which nameko
-    sends as message headers with every RPC and event the worker makes."""
+    sends as message headers with every RPC and event the worker makes.
+
+    An entrypoint declared ``read_only`` (``carnet_common.entrypoints.rpc_method(read_only=True)``) gets a session
+    whose statements run outside any transaction (``AUTOCOMMIT``): no ``BEGIN`` before its first statement and no
+    ``ROLLBACK`` at the end, two of the three round trips of a read that is one statement (issue 9 §3, cut 5).
+    Each of its statements then sees its own snapshot: right for a read that is one statement, acceptable for a
+    page read in a few (a row changed in between shows its newer state); anything that writes, or needs its reads
+    consistent with each other, is not read-only. Its ``begin()`` raises, so a write there cannot go unnoticed."""
 
     def setup(self):
         self.engine = engine_for(self.container.config)
+        self.reads_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.sessions = weakref.WeakKeyDictionary()
 
     def get_dependency(self, worker_ctx):
-        session = Session(self.engine, expire_on_commit=False)
+        if _read_only(worker_ctx):
+            session = ReadOnlySession(self.reads_engine, expire_on_commit=False)
+        else:
+            session = Session(self.engine, expire_on_commit=False)
         self.sessions.setdefault(worker_ctx, []).append(session)
         return session
 
     def worker_teardown(self, worker_ctx):
         for session in self.sessions.pop(worker_ctx, []):
             session.close()
+
+
+def _read_only(worker_ctx):
+    """Whether the worker's entrypoint method was declared ``read_only`` (an attribute ``rpc_method`` sets)."""
+    method = getattr(type(worker_ctx.service), worker_ctx.entrypoint.method_name, None)
+    return bool(getattr(method, "carnet_read_only", False))
+
+
+class ReadOnlySession(Session):
+    """The session of a ``read_only`` entrypoint: statements outside a transaction, no transaction to begin."""
+
+    def begin(self, nested=False):
+        raise RuntimeError("a read_only entrypoint cannot begin a transaction: declare it without read_only")
 
 
 def after_commit(session, callback):

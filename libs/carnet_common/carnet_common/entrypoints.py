@@ -19,14 +19,21 @@ UNIQUE_VIOLATION = "23505"
 QUERY_CANCELED = "57014"   # the session's statement timeout (carnet_common.db) ended the statement
 
 
-def rpc_method(fn):
+def rpc_method(fn=None, *, read_only=False):
     """``@rpc`` whose library errors become Carnet errors at the service's edge.
 
     marshmallow ``ValidationError`` → ``InvalidInput`` with flattened field paths; a unique violation →
     ``Conflict``; a statement stopped by the statement timeout → ``ServiceUnavailable("query_too_slow")`` (503:
     the caller may narrow the request and retry). Carnet errors are ``expected_exceptions`` (logged as
     such, not as bugs).
+
+    ``@rpc_method(read_only=True)``: the method never writes, and its ``db`` session runs its statements without a
+    transaction (``carnet_common.db.Database``: no ``BEGIN``/``ROLLBACK`` round trips; each statement its own
+    snapshot, so declare only reads that are one statement or need no common snapshot).
     """
+    if fn is None:
+        return functools.partial(rpc_method, read_only=read_only)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -42,6 +49,7 @@ def rpc_method(fn):
                 log.warning("statement timeout in %s", fn.__name__)
                 raise ServiceUnavailable("query_too_slow") from None
             raise
+    wrapper.carnet_read_only = read_only
     return rpc(expected_exceptions=EXPECTED)(wrapper)
 
 

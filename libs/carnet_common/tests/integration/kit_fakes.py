@@ -8,6 +8,7 @@ class FakeContainer:
 
 
 class FakeWorkerCtx:
-    def __init__(self, method_name="handler", data=None):
+    def __init__(self, method_name="handler", data=None, service=None):
         self.data = dict(data or {})
         self.entrypoint = type("Entrypoint", (), {"method_name": method_name})()
+        self.service = service

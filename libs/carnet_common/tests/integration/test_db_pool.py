@@ -1,5 +1,6 @@
 """The Database provider's pool holds one connection per nameko worker: bursts of every worker at once reuse the
-same connections instead of opening (forking a backend) and closing overflow ones each time."""
+same connections instead of opening (forking a backend) and closing overflow ones each time; a connection whose
+backend is gone is replaced at checkout without a ping; read-only entrypoints read without a transaction."""
 import threading
 
 import pytest
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 from kit_fakes import FakeContainer, FakeWorkerCtx
 
 from carnet_common import db
+from carnet_common.entrypoints import rpc_method
 
 WORKERS = 6
 ROUNDS = 12
@@ -83,3 +85,35 @@ def test_a_checkout_sends_no_ping(provider, monkeypatch):
     _pids_of_every_pooled_connection(provider)
     _pids_of_every_pooled_connection(provider)
     assert pings == []
+
+
+class ReadingService:
+    @rpc_method(read_only=True)
+    def get_thing(self):
+        """Declared read-only."""
+
+    @rpc_method
+    def change_thing(self):
+        """May write."""
+
+
+def _backend_state(engine, pid):
+    with engine.connect() as admin:
+        return admin.execute(sa.text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).scalar()
+
+
+def test_a_read_only_entrypoint_reads_outside_a_transaction_and_cannot_begin_one(provider, engine):
+    reads = FakeWorkerCtx("get_thing", service=ReadingService())
+    session = provider.get_dependency(reads)
+    pid = session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    assert _backend_state(engine, pid) == "idle"        # no BEGIN was sent, none is left open
+    with pytest.raises(RuntimeError):
+        session.begin()
+    provider.worker_teardown(reads)
+
+    writes = FakeWorkerCtx("change_thing", service=ReadingService())
+    session = provider.get_dependency(writes)
+    pid = session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    assert _backend_state(engine, pid) == "idle in transaction"
+    provider.worker_teardown(writes)
+    assert _backend_state(engine, pid) == "idle"         # rolled back when the worker ended

@@ -8,7 +8,7 @@ from carnet_contacts.lists import contracts, usecases
 class ListsRpc:
     """Mixed into ContactsService (which provides ``db`` and ``outbox``)."""
 
-    @rpc_method
+    @rpc_method(read_only=True)  # one statement
     def list_lists(self, actor):
         return usecases.list_lists(self.db, actor=actor_of(actor))
 
@@ -41,7 +41,7 @@ class ListsRpc:
             return usecases.set_grants(self.db, outbox=self.outbox, actor=actor, list_id=path_id(list_id),
                                        data=data)
 
-    @rpc_method
+    @rpc_method(read_only=True)  # one statement
     def get_selected_lists(self, actor):
         return usecases.get_selected_lists(self.db, actor=actor_of(actor))
 

@@ -18,7 +18,7 @@ class RecordsRpc:
             return usecases.search_records(self.db, actor=actor, record_type="contact", query=query,
                                            unreadable=names(unreadable))
 
-    @rpc_method
+    @rpc_method(read_only=True)  # one statement (records/repository read_visible)
     def get_contact(self, actor, contact_id):
         return usecases.get_record(self.db, actor=actor_of(actor), record_type="contact",
                                    record_id=path_id(contact_id))
@@ -57,7 +57,7 @@ class RecordsRpc:
             return usecases.search_records(self.db, actor=actor, record_type="account", query=query,
                                            unreadable=names(unreadable))
 
-    @rpc_method
+    @rpc_method(read_only=True)  # one statement (records/repository read_visible)
     def get_account(self, actor, account_id):
         return usecases.get_record(self.db, actor=actor_of(actor), record_type="account",
                                    record_id=path_id(account_id))
