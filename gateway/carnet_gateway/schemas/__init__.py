@@ -1,4 +1,7 @@
-"""HTTP contracts of /api/v1 (marshmallow): what routes load and dump, and what OpenAPI documents."""
+"""HTTP shapes of /api/v1 (marshmallow): what routes dump, and what OpenAPI documents. The bodies and queries
+routes load and forward to a service are ``carnet_contracts``' (each module here re-exports those its routes
+use), so the gateway and the service load the same declaration; what stays here is the gateway's own: responses,
+pages, problems, the login."""
 from marshmallow import fields
 
 from carnet_common.contracts import Contract

@@ -1,51 +1,17 @@
-"""HTTP contracts for custom fields (C-14), saved filters (C-12) and list layouts (C-15).
+"""HTTP shapes of custom fields (C-14), saved filters (C-12) and list layouts (C-15): what the gateway answers.
+The bodies routes load and forward are ``carnet_contracts.customization``'s, the contracts the contacts service
+(and the opportunities service, for opportunity fields) loads again."""
+from marshmallow import fields
 
-The contacts service validates again with its own copy (``carnet_contacts/customization/contracts.py``), and the
-opportunities service for opportunity fields (``carnet_opportunities/opportunities/contracts.py``, with
-``product_type``); ``tests/contract/test_customization_contracts.py`` checks each pair accepts the same fields.
-"""
-from marshmallow import ValidationError, fields, validate, validates_schema
-
-from carnet_common.contracts import Contract, StrictBoolean, text
-
-CUSTOM_FIELD_KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$", error="custom_field_key")
-CUSTOM_FIELD_TYPES = ("text", "textarea", "number", "decimal", "date", "boolean", "single_choice", "multi_choice",
-                      "url", "email", "phone", "html")
-CHOICE_TYPES = ("single_choice", "multi_choice")
-CRITERIA_DOC = ('Nested groups `{"op": "and"|"or", "items": [...]}` and leaves `{"field", "cmp", "value"}`. '
-                "Fields: the record's own, `account.<field>` (contacts), `custom.<key>`, `list` (value: a list "
-                "id). cmp: eq, ne, contains, starts_with, empty, not_empty, before, after, gt, lt. At most 6 "
-                "levels and 100 leaves.")
-
-
-def _choices():
-    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
-
-
-class CustomFieldUpdate(Contract):
-    label_fr = text(max_length=100)
-    label_en = text(max_length=100)
-    hidden = StrictBoolean(metadata={"description": "Hidden for everyone (absent from records)."})
-    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50),
-                            metadata={"description": "Lines shown, textarea only."})
-    choices = _choices()
-
-
-class CustomFieldCreate(CustomFieldUpdate):
-    key = fields.String(required=True, validate=CUSTOM_FIELD_KEY, metadata={"example": "secteur"})
-    type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
-    label_fr = text(required=True, max_length=100, metadata={"example": "Secteur"})
-    label_en = text(required=True, max_length=100, metadata={"example": "Industry"})
-
-    @validates_schema
-    def _options_fit_the_type(self, data, **kwargs):
-        kind = data.get("type")
-        if kind in CHOICE_TYPES and not data.get("choices"):
-            raise ValidationError("custom_field_choices_required", "choices")
-        if kind not in CHOICE_TYPES and "choices" in data:
-            raise ValidationError("custom_field_no_choices", "choices")
-        if kind != "textarea" and data.get("height") is not None:
-            raise ValidationError("custom_field_height_textarea", "height")
+from carnet_common.contracts import Contract
+from carnet_contracts.customization import PRODUCT_TYPE_DOC
+from carnet_contracts.customization import CustomFieldCreate as CustomFieldCreate
+from carnet_contracts.customization import CustomFieldUpdate as CustomFieldUpdate
+from carnet_contracts.customization import FilterCreate as FilterCreate
+from carnet_contracts.customization import FilterUpdate as FilterUpdate
+from carnet_contracts.customization import LayoutPut as LayoutPut
+from carnet_contracts.customization import OpportunityCustomFieldCreate as OpportunityCustomFieldCreate
+from carnet_contracts.customization import OpportunityCustomFieldUpdate as OpportunityCustomFieldUpdate
 
 
 class CustomFieldRead(Contract):
@@ -62,31 +28,8 @@ class CustomFieldRead(Contract):
     updated_at = fields.String()
 
 
-PRODUCT_TYPE_DOC = ("A product type (a line's product group, compared case-insensitively): the field shows only "
-                    "on opportunities with such a line. null: on every opportunity.")
-
-
-class OpportunityCustomFieldUpdate(CustomFieldUpdate):
-    product_type = text(allow_none=True, max_length=100, metadata={"description": PRODUCT_TYPE_DOC})
-
-
-class OpportunityCustomFieldCreate(CustomFieldCreate):
-    product_type = text(allow_none=True, max_length=100, metadata={"description": PRODUCT_TYPE_DOC,
-                                                                   "example": "Bois franc"})
-
-
 class OpportunityCustomFieldRead(CustomFieldRead):
     product_type = fields.String(allow_none=True, metadata={"description": PRODUCT_TYPE_DOC})
-
-
-class FilterUpdate(Contract):
-    name = text(max_length=100)
-    criteria = fields.Dict(metadata={"description": CRITERIA_DOC})
-
-
-class FilterCreate(FilterUpdate):
-    name = text(required=True, max_length=100)
-    criteria = fields.Dict(required=True, metadata={"description": CRITERIA_DOC})
 
 
 class FilterRead(Contract):
@@ -96,14 +39,6 @@ class FilterRead(Contract):
     criteria = fields.Dict()
     created_at = fields.String()
     updated_at = fields.String()
-
-
-class LayoutPut(Contract):
-    """Columns in order; each a stack of fields, the first one its title (C-15)."""
-    columns = fields.List(fields.List(fields.String(validate=validate.Length(min=1, max=80)),
-                                      validate=validate.Length(min=1, max=5)),
-                          required=True, validate=validate.Length(min=1, max=60),
-                          metadata={"example": [["last_name", "first_name"], ["account_name"], ["custom.secteur"]]})
 
 
 class LayoutRead(Contract):

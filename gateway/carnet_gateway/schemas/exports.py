@@ -1,15 +1,9 @@
-"""HTTP contracts of exports (C-18) and jobs (N-4)."""
-import copy
-
+"""HTTP shapes of exports (C-18) and jobs (N-4). The export query routes load and forward is
+``carnet_contracts.exports.ExportQuery``, the search query without paging."""
 from marshmallow import fields
 
 from carnet_common.contracts import Contract
-from carnet_gateway.schemas.contacts import RecordQuery
-
-# The search's own parameters (q, and whatever filters it gains), without paging: an export has every row.
-ExportQuery = type("ExportQuery", (Contract,), {
-    name: copy.deepcopy(field) for name, field in RecordQuery._declared_fields.items()
-    if name not in ("page", "per_page")})
+from carnet_contracts.exports import ExportQuery as ExportQuery
 
 
 class JobStarted(Contract):

@@ -1,80 +1,28 @@
-"""HTTP contracts for organizations, sessions, users, roles and permissions (docs/rules/http-api.md).
-
-The identity service validates again with its own copy (``carnet_identity/contracts.py``);
-``tests/contract/test_identity_contracts.py`` checks both accept the same fields.
-"""
+"""HTTP shapes of organizations, sessions, users, roles and permissions (docs/rules/http-api.md): what the gateway
+answers, and the login it handles. The bodies and queries routes load and forward are
+``carnet_contracts.identity``'s, the contracts the identity service loads again."""
 from marshmallow import fields, validate
 
-from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+from carnet_common.contracts import Contract
+from carnet_contracts.identity import AdminCreate as AdminCreate
+from carnet_contracts.identity import OrganizationCreate as OrganizationCreate
+from carnet_contracts.identity import OrganizationUpdate as OrganizationUpdate
+from carnet_contracts.identity import Permissions as Permissions
+from carnet_contracts.identity import RoleWrite as RoleWrite
+from carnet_contracts.identity import UserCreate as UserCreate
+from carnet_contracts.identity import UserFlags as UserFlags
+from carnet_contracts.identity import UserQuery as UserQuery
+from carnet_contracts.identity import UserUpdate as UserUpdate
+from carnet_contracts.values import PageQuery as PageQuery
 from carnet_gateway.schemas import page_of
 
-MODULES = ("contacts", "accounts", "opportunities", "tasks", "emails", "forms", "documents",
-           "automations", "settings", "dashboard")
-MODULE_ACTIONS = ("read", "write", "delete", "export")
-FIELD_ACTIONS = ("read", "write")
-SPECIAL = {"primary_contact": ("read", "write"), "primary_contact_acomba": ("write",),
-           "primary_contact_quickbooks": ("write",)}
-PLANS = ("solo", "collaborator", "team", "growth", "professional", "integral")
-LANGUAGES = ("fr", "en")
-FIELD_KEY = r"^(contacts|accounts|opportunities|tasks)\.(custom\.)?[a-z][a-z0-9_]{0,62}$"
-
-
-def username_field(**kwargs):
-    return fields.String(validate=[validate.Length(min=3, max=150),
-                                   validate.Regexp(r"^[A-Za-z0-9._@+-]+$", error="username_chars")],
-                         metadata={"example": "marie.tremblay"}, **kwargs)
-
-
-def password_field(**kwargs):
-    return fields.String(validate=validate.Length(min=12, max=256, error="password_length"), load_only=True,
-                         metadata={"description": "At least 12 characters. Write-only."}, **kwargs)
-
-
-def email_field(**kwargs):
-    return fields.Email(validate=validate.Length(max=254), **kwargs)
-
-
 # Organizations ---------------------------------------------------------------------------------
-
-class AdminCreate(Contract):
-    username = username_field(required=True)
-    password = password_field(required=True)
-    full_name = text(required=True)
-    email = email_field(required=True)
-    language = fields.String(validate=validate.OneOf(LANGUAGES))
-
-
-class OrganizationCreate(Contract):
-    name = text(required=True, metadata={"example": "Les Entreprises Gagnon inc."})
-    plan = fields.String(validate=validate.OneOf(PLANS))
-    language = fields.String(validate=validate.OneOf(LANGUAGES))
-    admin = fields.Nested(AdminCreate, required=True)
-
 
 class PlanLimits(Contract):
     plan = fields.String()
     seats = fields.Integer(allow_none=True)
     storage_gb_per_user = fields.Integer()
     emails = fields.Boolean()
-
-
-class OrganizationUpdate(Contract):
-    name = text()
-    plan = fields.String(validate=validate.OneOf(PLANS))
-    language = fields.String(validate=validate.OneOf(LANGUAGES))
-    timezone = fields.String(validate=validate.Length(min=1, max=64),
-                             metadata={"example": "America/Toronto"})
-    logo_url = fields.Url(allow_none=True, schemes={"https", "http"}, validate=validate.Length(max=2000))
-    street = text(allow_none=True)
-    city = text(allow_none=True, max_length=100)
-    province = text(allow_none=True, max_length=100)
-    postal_code = text(allow_none=True, max_length=20)
-    country = text(allow_none=True, max_length=100)
-    phone = text(allow_none=True, max_length=50)
-    website = fields.Url(allow_none=True, validate=validate.Length(max=2000))
-    sender_name = text(allow_none=True, metadata={"description": "Unsubscribe page sender (E-7); "
-                                                                 "defaults to the organization's name."})
-    legal_text = text(allow_none=True, max_length=5000)
 
 
 class OrganizationRead(OrganizationUpdate):
@@ -85,33 +33,6 @@ class OrganizationRead(OrganizationUpdate):
 
 
 # Users -----------------------------------------------------------------------------------------
-
-class UserFlags(Contract):
-    all_contacts = StrictBoolean(metadata={"description": "S-4: sees every contact, not only as rep 1/2."})
-    hierarchy_contacts = StrictBoolean(metadata={"description": "S-4: also sees the contacts of users "
-                                                                "below in the hierarchy (S-5)."})
-    own_records_only = StrictBoolean(metadata={"description": "S-4: own records only in dashboards, "
-                                                              "tasks and opportunities."})
-
-
-class UserCreate(UserFlags):
-    username = username_field(required=True)
-    password = password_field(required=True)
-    full_name = text(required=True)
-    email = email_field(required=True)
-    language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
-    active = StrictBoolean()
-    is_admin = StrictBoolean()
-    role_id = identifier(allow_none=True)
-    manager_id = identifier(allow_none=True, metadata={"description": "S-5: the user's manager."})
-
-
-class UserUpdate(UserCreate):
-    username = username_field()
-    password = password_field()
-    full_name = text()
-    email = email_field()
-
 
 class UserRead(UserCreate):
     id = fields.String()
@@ -126,13 +47,6 @@ UserPage = page_of(UserRead, "UserPage")
 class SignUpRead(Contract):
     organization = fields.Nested(OrganizationRead, required=True)
     user = fields.Nested(UserRead, required=True)
-
-
-class UserQuery(Contract):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    q = fields.String(validate=validate.Length(max=200))
-    active = fields.Boolean()
 
 
 # Sessions --------------------------------------------------------------------------------------
@@ -150,36 +64,11 @@ class LoginResponse(Contract):
 
 # Roles and permissions -------------------------------------------------------------------------
 
-class RoleWrite(Contract):
-    name = text(required=True, max_length=100)
-
-
 class RoleRead(RoleWrite):
     id = fields.String()
     user_count = fields.Integer()
     created_at = fields.String()
     updated_at = fields.String()
-
-
-def _actions(name, allowed):
-    return type(name, (Contract,), {a: StrictBoolean() for a in allowed})
-
-
-ModuleActions = _actions("ModuleActions", MODULE_ACTIONS)
-FieldActions = _actions("FieldActions", FIELD_ACTIONS)
-SpecialPermissions = type("SpecialPermissions", (Contract,), {
-    name: fields.Nested(_actions(f"Special_{name}", actions)) for name, actions in SPECIAL.items()})
-
-
-class Permissions(Contract):
-    modules = fields.Dict(keys=fields.String(validate=validate.OneOf(MODULES)),
-                          values=fields.Nested(ModuleActions))
-    fields_ = fields.Dict(data_key="fields", attribute="fields",
-                          keys=fields.String(validate=validate.Regexp(FIELD_KEY, error="field_key")),
-                          values=fields.Nested(FieldActions),
-                          metadata={"description": "`module.field` or `module.custom.key` → read/write. "
-                                                   "A field without an entry follows its module."})
-    special = fields.Nested(SpecialPermissions)
 
 
 class Me(Contract):
@@ -204,8 +93,3 @@ class AuditEntry(Contract):
 
 
 AuditPage = page_of(AuditEntry, "AuditPage")
-
-
-class PageQuery(Contract):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -1,26 +1,16 @@
-"""HTTP contracts of deletes, the trash, relations, moves and bulk actions (C-5, C-7, C-9, C-10).
+"""HTTP shapes of deletes, the trash, relations, moves and bulk actions (C-5, C-7, C-9, C-10): what the gateway
+answers. The bodies and queries routes load and forward are ``carnet_contracts.lifecycle``'s, the contracts the
+contacts service loads again."""
+from marshmallow import fields
 
-The contacts service validates again with its own copy (``carnet_contacts/lifecycle/contracts.py``).
-"""
-from marshmallow import ValidationError, fields, validate, validates_schema
-
-from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+from carnet_common.contracts import Contract
+from carnet_contracts.lifecycle import BulkAction as BulkAction
+from carnet_contracts.lifecycle import ContactMove as ContactMove
+from carnet_contracts.lifecycle import DeleteAccountQuery as DeleteAccountQuery
+from carnet_contracts.lifecycle import DeleteContactQuery as DeleteContactQuery
+from carnet_contracts.lifecycle import RelationCreate as RelationCreate
+from carnet_contracts.lifecycle import TrashQuery as TrashQuery
 from carnet_gateway.schemas import page_of
-
-BULK_ACTIONS = ("copy_to_list", "move_to_list", "delete")
-BULK_MAX = 10_000
-DEPENDENTS = ("delete", "reattach")
-
-
-def _dependents(description):
-    """C-10: the caller's choice for the opportunities and tasks hanging on the deleted records."""
-    return fields.String(load_default="reattach", validate=validate.OneOf(DEPENDENTS),
-                         metadata={"description": description})
-
-
-class RelationCreate(Contract):
-    other_id = identifier(required=True, metadata={"description": "Another contact the caller sees."})
-    label = text(required=True, max_length=100, metadata={"example": "Succursale"})
 
 
 class RelationRead(Contract):
@@ -29,32 +19,6 @@ class RelationRead(Contract):
     label = fields.String()
     created_at = fields.String()
     created_by = fields.String(allow_none=True)
-
-
-class ContactMove(Contract):
-    account_id = identifier(required=True, metadata={"description": "The contact's new account (C-7)."})
-
-
-class DeleteContactQuery(Contract):
-    delete_account = fields.Boolean(load_default=False, metadata={
-        "description": "Also delete the contact's account when no other contact is left in it (C-10)."})
-    dependents = _dependents(
-        "The contact's opportunities and tasks (see the delete preview): `reattach` (default) moves them to its "
-        "account, no longer naming the contact (a contact without an account keeps its tasks, hidden with it); "
-        "`delete` sends them to the trash with it. Either way they come back if it is restored.")
-
-
-class DeleteAccountQuery(Contract):
-    dependents = _dependents(
-        "The opportunities and tasks of the account and of its contacts (see the delete preview). An account has "
-        "nothing to reattach them to: with `reattach` (default) they stay on it, hidden with it, and come back "
-        "if it is restored (removed for good when it is purged from the trash); with `delete` they go to the "
-        "trash with it and also come back if it is restored.")
-
-
-class TrashQuery(Contract):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class Dependant(Contract):
@@ -114,34 +78,6 @@ class DeletePreview(Contract):
     dependents_choices = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
         "description": "What each `dependents` choice of the DELETE would do here, in the caller's language: "
                        "{\"delete\": …, \"reattach\": …}."})
-
-
-class BulkAction(Contract):
-    action = fields.String(required=True, validate=validate.OneOf(BULK_ACTIONS))
-    ids = fields.List(identifier(), validate=validate.Length(min=1, max=BULK_MAX), metadata={
-        "description": "Contacts to act on (at most 10,000); ids the caller cannot see are reported in "
-                       "not_found, never acted on."})
-    q = fields.String(validate=validate.Length(max=500), metadata={
-        "description": "Instead of ids: the contacts this search selects (as GET /contacts?q=), at most 10,000."})
-    criteria = fields.Dict(metadata={
-        "description": "Instead of ids, alone or with q: a filter (C-12, the criteria JSON of GET /contacts) as "
-                       "an object."})
-    list_id = identifier(metadata={"description": "Target list of copy_to_list and move_to_list."})
-    from_list_id = identifier(metadata={"description": "Source list of move_to_list."})
-    delete_empty_accounts = StrictBoolean(metadata={
-        "description": "delete: also delete the accounts left without contacts (C-10)."})
-    dependents = _dependents(
-        "delete: the contacts' opportunities and tasks (and those of accounts deleted with them), as "
-        "`dependents` of DELETE /contacts/{id}: `reattach` (default) or `delete`.")
-
-    @validates_schema
-    def _selection_and_lists(self, data, **kwargs):
-        if ("ids" in data) == ("q" in data or "criteria" in data):
-            raise ValidationError("bulk_selection_required", "ids")
-        if data.get("action") in ("copy_to_list", "move_to_list") and "list_id" not in data:
-            raise ValidationError("Missing data for required field.", "list_id")
-        if data.get("action") == "move_to_list" and "from_list_id" not in data:
-            raise ValidationError("Missing data for required field.", "from_list_id")
 
 
 class BulkResult(Contract):

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
-from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy.dialects.postgresql import JSONB
 
-from carnet_common.contracts import Contract, StrictBoolean, load_or_raise, text
+from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import Conflict, Forbidden, NotFound
+from carnet_contracts.customization import CustomFieldCreate, CustomFieldUpdate
 from carnet_custom_fields import values as custom_values
 
 COLUMNS = ("key", "module", "type", "label_fr", "label_en", "hidden", "height", "choices", "position")
@@ -41,39 +41,6 @@ def custom_field_table(metadata, *extra_columns):
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.UniqueConstraint("org_id", "module", "key", name="custom_fields_key"),
     )
-
-
-# Contracts of a definition (the gateway keeps its own copy for HTTP; tests/contract compares them) -----------
-
-def _choices():
-    return fields.List(text(max_length=200), validate=validate.Length(min=1, max=200))
-
-
-class CustomFieldUpdate(Contract):
-    label_fr = text(max_length=100)
-    label_en = text(max_length=100)
-    hidden = StrictBoolean()
-    height = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=50))
-    choices = _choices()
-
-
-class CustomFieldCreate(CustomFieldUpdate):
-    """C-14: a key of lowercase letters, digits and ``_``; choices exactly on choice fields; a height only on
-    multi-line text."""
-    key = fields.String(required=True, validate=validate.Regexp(custom_values.KEY, error="custom_field_key"))
-    type = fields.String(required=True, validate=validate.OneOf(custom_values.TYPES))
-    label_fr = text(required=True, max_length=100)
-    label_en = text(required=True, max_length=100)
-
-    @validates_schema
-    def _options_fit_the_type(self, data, **kwargs):
-        kind = data.get("type")
-        if kind in custom_values.CHOICE_TYPES and not data.get("choices"):
-            raise ValidationError("custom_field_choices_required", "choices")
-        if kind not in custom_values.CHOICE_TYPES and "choices" in data:
-            raise ValidationError("custom_field_no_choices", "choices")
-        if kind != "textarea" and data.get("height") is not None:
-            raise ValidationError("custom_field_height_textarea", "height")
 
 
 # The rules ------------------------------------------------------------------------------------------------------
@@ -169,7 +136,8 @@ def segment(value):
 class CustomFieldRpc:
     """The RPC methods of custom fields, the same in every service that owns some, so the gateway calls either by
     module. Mixed into a service class (which provides ``db``) that names its ``custom_field_admin`` (a
-    ``CustomFieldAdmin``), its ``actor_contract`` and, when its definitions have extra columns, its contracts."""
+    ``CustomFieldAdmin``), its ``actor_contract`` and, when its definitions have extra columns, its contracts (the
+    definitions' contracts are ``carnet_contracts.customization``', declared once with the gateway)."""
     custom_field_admin = None
     actor_contract = None
     create_contract = CustomFieldCreate

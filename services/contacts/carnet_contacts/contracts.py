@@ -1,24 +1,10 @@
-"""What every entrypoint of the contacts service receives: the caller (``Actor``, as the gateway verified it) and
-path ids, with the parsing each area's entrypoints share. The areas' own contracts are in ``<area>/contracts.py``."""
-from marshmallow import fields
+"""What every entrypoint of the contacts service receives: the caller (``Actor``, as the gateway verified it,
+declared with the gateway's shape in ``carnet_contracts.actors``) and path ids, with the parsing each area's
+entrypoints share. The areas' own contracts are in ``<area>/contracts.py``."""
+from carnet_common.contracts import load_or_raise
+from carnet_contracts import actors
 
-from carnet_common.contracts import Contract, load_or_raise
-
-
-class Flags(Contract):
-    all_contacts = fields.Boolean(load_default=False)
-    hierarchy_contacts = fields.Boolean(load_default=False)
-    own_records_only = fields.Boolean(load_default=False)
-
-
-class Actor(Contract):
-    """The caller as the gateway verified it, with what visibility needs (flags, subordinates)."""
-    org_id = fields.String(required=True)
-    user_id = fields.String(required=True)
-    is_admin = fields.Boolean(required=True)
-    request_id = fields.String(allow_none=True)
-    flags = fields.Nested(Flags, load_default=dict)
-    subordinate_ids = fields.List(fields.String(), load_default=list)
+Actor = actors.ContactsActor
 
 
 # Parsing what every entrypoint receives ----------------------------------------------------------------------
