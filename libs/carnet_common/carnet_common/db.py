@@ -29,9 +29,17 @@ _lock = threading.Lock()
 STATEMENT_TIMEOUT_MS = 12_000
 
 
+# And no parallel query: on this size of machine (2 cores serving 8 clients) a Gather's workers are processes
+# started per query that compete with the other requests for the same cores; the 1M-contact searches spent
+# 11-41 ms of CPU per request in them (bench/results/profile-2026-12-06.md, cut 8).
+# DB_PARALLEL_WORKERS_PER_GATHER sets it for a larger database server.
+PARALLEL_WORKERS_PER_GATHER = 0
+
+
 def session_options():
     timeout = config.env_int("DB_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS)
-    return f"-c jit=off -c statement_timeout={timeout}"
+    workers = config.env_int("DB_PARALLEL_WORKERS_PER_GATHER", PARALLEL_WORKERS_PER_GATHER)
+    return f"-c jit=off -c statement_timeout={timeout} -c max_parallel_workers_per_gather={workers}"
 
 
 def no_statement_timeout(session):

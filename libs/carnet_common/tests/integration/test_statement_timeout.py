@@ -1,5 +1,5 @@
-"""Every service session runs without JIT and under a statement timeout; a statement it stops reaches the
-caller as a 503 ``query_too_slow``, and background jobs can lift it for their own transaction."""
+"""Every service session runs without JIT or parallel workers and under a statement timeout; a statement it stops
+reaches the caller as a 503 ``query_too_slow``, and background jobs can lift it for their own transaction."""
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,6 +22,11 @@ def test_sessions_have_jit_off_and_the_default_timeout(engine):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SHOW jit")).scalar() == "off"
         assert conn.execute(sa.text("SHOW statement_timeout")).scalar() == f"{db.STATEMENT_TIMEOUT_MS // 1000}s"
+
+
+def test_sessions_start_no_parallel_workers(engine):
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
 
 
 def test_a_statement_past_the_timeout_is_a_503_query_too_slow(short_timeout_engine):
