@@ -15,11 +15,10 @@ from carnet_contacts.customization.entrypoints import CustomizationRpc
 from carnet_contacts.lifecycle import contracts as lifecycle
 from carnet_contacts.lists import contracts as lists
 from carnet_contacts.records import contracts as records
-from carnet_contracts import customization, identity
-from carnet_custom_fields import values as custom_values
+from carnet_contracts import identity
 from carnet_gateway.api import api
 from carnet_identity import contracts as identity_rpc
-from carnet_identity import permissions, plans
+from carnet_identity import plans
 from carnet_opportunities.dashboard import contracts as dashboard
 from carnet_opportunities.opportunities import contracts as opportunities
 from carnet_opportunities.opportunities.entrypoints import OpportunitiesEntrypoints
@@ -144,17 +143,5 @@ def test_a_copy_or_a_field_declared_again_is_caught():
         "TaskBoardQuery.per_page changes the rules"]
 
 
-def test_identity_evaluates_the_permission_vocabulary_of_the_contracts():
-    assert identity.MODULES == permissions.MODULES
-    assert identity.MODULE_ACTIONS == permissions.MODULE_ACTIONS
-    assert identity.FIELD_ACTIONS == permissions.FIELD_ACTIONS
-    assert identity.SPECIAL == permissions.SPECIAL
-    assert identity.FIELD_KEY == permissions.FIELD_KEY_PATTERN
+def test_identity_has_limits_for_exactly_the_plans_of_the_contracts():
     assert identity.PLANS == tuple(plans.PLANS)
-
-
-def test_custom_field_values_are_checked_with_the_types_of_the_contracts():
-    assert customization.CUSTOM_FIELD_TYPES == custom_values.TYPES
-    assert customization.CHOICE_TYPES == custom_values.CHOICE_TYPES
-    assert customization.KEY_PATTERN == custom_values.KEY
-    assert customization.MAX_PER_MODULE == custom_values.MAX_PER_MODULE

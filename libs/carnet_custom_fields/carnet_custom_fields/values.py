@@ -13,14 +13,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from carnet_common.errors import InvalidInput
+from carnet_contracts.customization import CHOICE_TYPES, MAX_PER_MODULE
 
-TYPES = ("text", "textarea", "number", "decimal", "date", "boolean", "single_choice", "multi_choice", "url",
-         "email", "phone", "html")
 # Criteria and sort compare values by kind (contacts' criteria.py).
 TEXT_TYPES = ("text", "textarea", "url", "email", "phone", "html", "single_choice")
-CHOICE_TYPES = ("single_choice", "multi_choice")
-KEY = r"^[a-z][a-z0-9_]{0,62}$"
-MAX_PER_MODULE = 70
 MAX_LENGTH = {"text": 500, "textarea": 10_000, "url": 2000, "email": 254, "phone": 50,
               "single_choice": 200}
 MAX_HTML_BYTES = 100_000

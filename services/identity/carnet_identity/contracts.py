@@ -1,7 +1,5 @@
 """RPC contracts of the identity service: the caller and what the gateway loads and forwards, declared once for
 both sides in ``carnet_contracts`` (``actors``, ``identity``), under the names the entrypoints use."""
-from marshmallow import post_load
-
 from carnet_contracts import identity
 from carnet_contracts.actors import Actor as Actor
 from carnet_contracts.identity import OrganizationCreate as OrganizationCreate
@@ -13,11 +11,4 @@ RoleCreate = RoleUpdate = identity.RoleWrite
 ListQuery = identity.UserQuery
 
 
-class PermissionsSet(identity.Permissions):
-    """The permission document, its field entries under ``fields_`` as the use cases read them."""
-
-    @post_load
-    def _fields_as_the_use_cases_read_them(self, data, **kwargs):
-        if "fields" in data:
-            data["fields_"] = data.pop("fields")
-        return data
+PermissionsSet = identity.Permissions

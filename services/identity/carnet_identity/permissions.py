@@ -5,17 +5,9 @@ a module action is allowed only when set to true. A field entry narrows its modu
 entry follows its module (so a new custom field is visible to roles that read the module), an entry with
 ``read: false`` hides it (S-3: hiding a field = no read), ``write: false`` makes it read-only.
 """
-MODULES = ("contacts", "accounts", "opportunities", "tasks", "emails", "forms", "documents",
-           "automations", "settings", "dashboard")
-MODULE_ACTIONS = ("read", "write", "delete", "export")
+from carnet_contracts.identity import FIELD_ACTIONS, MODULE_ACTIONS, MODULES, SPECIAL
+
 FIELD_MODULES = ("contacts", "accounts", "opportunities", "tasks")
-FIELD_ACTIONS = ("read", "write")
-SPECIAL = {
-    "primary_contact": ("read", "write"),
-    "primary_contact_acomba": ("write",),
-    "primary_contact_quickbooks": ("write",),
-}
-FIELD_KEY_PATTERN = r"^(contacts|accounts|opportunities|tasks)\.(custom\.)?[a-z][a-z0-9_]{0,62}$"
 
 
 def empty_permissions():

@@ -339,7 +339,7 @@ def get_permissions(session, *, actor, role_id):
 def set_permissions(session, *, redis, outbox, actor, role_id, data):
     _require_admin(actor)
     _role_or_404(session, actor, role_id, for_update=True)
-    document = permissions.normalise({"modules": data.get("modules"), "fields": data.get("fields_"),
+    document = permissions.normalise({"modules": data.get("modules"), "fields": data.get("fields"),
                                       "special": data.get("special")})
     repository.update(session, roles, role_id, {"permissions": document}, org_id=actor["org_id"])
     outbox.add(session, "permissions_changed", {"actor_id": actor["user_id"], "org_id": actor["org_id"],

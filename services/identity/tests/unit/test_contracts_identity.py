@@ -82,7 +82,7 @@ def test_permissions_refuse_a_bad_field_key(key):
                                  "opportunities.custom." + "a" * 63])
 def test_permissions_accept_standard_and_custom_field_keys(key):
     loaded = contracts.PermissionsSet().load({"fields": {key: {"read": True, "write": False}}})
-    assert loaded["fields_"][key] == {"read": True, "write": False}
+    assert loaded["fields"][key] == {"read": True, "write": False}
 
 
 def test_permissions_refuse_unknown_modules_actions_and_special_entries():

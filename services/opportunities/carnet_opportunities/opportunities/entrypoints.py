@@ -86,7 +86,7 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
 
     @rpc_method
     def update_opportunity(self, actor, opportunity_id, data):
-        actor, data = _actor(actor), load_or_raise(contracts.OpportunityUpdate(), data, partial=True)
+        actor, data = _actor(actor), load_or_raise(contracts.OpportunityUpdate(), data)
         with self.db.begin():
             return usecases.update_opportunity(self.db, outbox=self.outbox, actor=actor,
                                                opportunity_id=_id(opportunity_id), data=data)

@@ -91,6 +91,11 @@ def test_create_with_lines_computes_decimal_totals(opp_rpc, org, seeded):
     assert (updated["total"], updated["version"]) == ("20.02", 2)
     with pytest.raises(Conflict):
         opp_rpc.update_opportunity(user, created["id"], {"title": "Stale", "version": 1})
+    # an update's fields are each optional, not the fields of the lines it replaces them with
+    with pytest.raises(InvalidInput) as info:
+        opp_rpc.update_opportunity(user, created["id"], {"lines": [{"unit_price": "10.01"}]})
+    assert "lines.0.quantity" in info.value.errors
+    assert opp_rpc.get_opportunity(user, created["id"])["total"] == "20.02"
 
 
 @pytest.mark.parametrize("line, field", [

@@ -33,6 +33,7 @@ from carnet_contacts.models import (
     task_summaries,
 )
 from carnet_contacts.records.repository import summary_visibility
+from carnet_contracts import tasks
 from carnet_custom_fields.values import TEXT_TYPES
 
 MAX_DEPTH = 6
@@ -319,9 +320,8 @@ def opportunity_action(field_name, ctx):
 
 
 # "has a task of type … (status …)" (opportunities area of issue 5, C-12) ------------------------------------
-# The opportunities service's task_contracts.TYPES and STATUSES (the e2e test checks they agree).
-TASK_VALUES = {"type": (("call", "email", "meeting", "note", "todo"), "task_type_unknown"),
-               "status": (("todo", "in_progress", "done"), "task_status_unknown")}
+# The task types and statuses of the contracts the opportunities service loads its tasks with.
+TASK_VALUES = {"type": (tasks.TYPES, "task_type_unknown"), "status": (tasks.STATUSES, "task_status_unknown")}
 TASK_CRITERIA = {"task.type": ("type",), "task.status": ("status",), "task": ("type", "status")}
 
 
