@@ -6,6 +6,7 @@ standalone proxy is single-threaded, hence thread-local. Failures become Carnet 
 broker → 503, timeout → 504 (or 503 when the service has no consumer at all), a bug in a service → 502.
 """
 import logging
+import sys
 import threading
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -18,6 +19,10 @@ from carnet_common.context import get_request_id
 from carnet_common.errors import CarnetError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+# kombu tries ``import librabbitmq`` for every Connection it builds outside eventlet, and nameko's producer pool
+# builds one per publish: the failed import walked sys.path at every RPC (5.6 % of the gateway workers' CPU, issue 9
+# §3 cut 9). A None entry makes that import fail at once; we use py-amqp, never librabbitmq.
+sys.modules.setdefault("librabbitmq", None)
 TRANSPORT_ERRORS = (OSError, KombuOperationalError, AmqpConnectionError)
 
 
