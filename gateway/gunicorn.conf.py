@@ -10,6 +10,9 @@ timeout = 60
 graceful_timeout = 10
 accesslog = None
 max_requests = 0
+# The workers' heartbeat (an fchmod of a temporary file at every turn of their loop) on a memory filesystem, not on
+# the container's overlay disk: 6.8 % of the workers' CPU there (issue 9 §3, cut 10).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 def on_starting(server):
