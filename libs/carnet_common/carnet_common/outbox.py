@@ -1,12 +1,18 @@
 """Transactional outbox (N-3): events are rows written with the change, published after commit.
 
-``self.outbox.add(session, "user_created", data)`` inside the use case's transaction; a ``@timer`` on the
-service calls ``self.outbox.relay()``, which publishes pending rows to nameko's ``<service>.events``
-exchange with publisher confirms and ``mandatory=True``, rows locked ``FOR UPDATE SKIP LOCKED`` so several
-replicas can relay at once. A row is marked published only after RabbitMQ confirmed it: a crash in
-between publishes it again, which consumers absorb through their inbox (at-least-once).
+``self.outbox.add(session, "user_created", data)`` inside the use case's transaction. Once that transaction
+commits, the provider relays at once, in a thread of the container's (no request waits for it): pending rows are
+published to nameko's ``<service>.events`` exchange with publisher confirms and ``mandatory=True``, locked
+``FOR UPDATE SKIP LOCKED`` so several replicas can relay at once. A row is marked published only after RabbitMQ
+confirmed it: a crash in between publishes it again, which consumers absorb through their inbox (at-least-once).
+
+The service's ``@timer`` still calls ``self.outbox.relay()`` often; between commits it reads the table only every
+``SWEEP_SECONDS``: the safety net for rows nobody relayed after their commit (a replica that stopped in between, a
+broker that was down). Polling the table four times a second cost each idle service 44-84 statements and 14-19 ms
+of CPU per second (issue 9 §3, cut 12).
 """
 import logging
+import time
 from datetime import datetime, timezone
 
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -18,10 +24,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from carnet_common import metrics
-from carnet_common.db import engine_for
+from carnet_common.db import after_commit, engine_for
 from carnet_common.events import make_envelope
 
 log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 2.0
 
 
 class OutboxHandle:
@@ -38,10 +46,12 @@ class OutboxHandle:
             headers["nameko.request_id"] = request_id
         session.execute(self._provider.table.insert().values(
             id=envelope["event_id"], event_type=event_type, envelope=envelope, headers=headers))
+        after_commit(session, self._provider.relay_soon)
         return envelope
 
     def relay(self, batch=200):
-        return self._provider.relay(batch=batch)
+        """The timer's call: relay what a commit left pending, or sweep the table when it is due."""
+        return self._provider.relay_if_due(batch=batch)
 
 
 class Outbox(DependencyProvider):
@@ -56,11 +66,39 @@ class Outbox(DependencyProvider):
         self.publisher = Publisher(
             config["AMQP_URI"], use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,
             serializer=config.get("serializer", "json"), declare=[self.exchange])
+        self.pending = False      # a commit wrote rows that no relay has read since
+        self.relaying = False     # a relay thread is running (it reads again while ``pending``)
+        self.swept_at = float("-inf")
 
     def get_dependency(self, worker_ctx):
         return OutboxHandle(self, worker_ctx)
 
+    def relay_soon(self):
+        """After a commit that wrote rows: one relay thread, which reads again while commits keep adding rows.
+        (eventlet threads switch only on I/O, so the flags need no lock.)"""
+        self.pending = True
+        if not self.relaying:
+            self.relaying = True
+            self.container.spawn_managed_thread(self._relay_while_pending)
+
+    def _relay_while_pending(self):
+        try:
+            while self.pending:
+                self.pending = False
+                self.relay()
+        except Exception:  # noqa: BLE001 - the rows stay pending: the next sweep publishes them
+            log.exception("relaying the outbox after a commit failed")
+        finally:
+            self.relaying = False
+
+    def relay_if_due(self, *, batch=200):
+        if self.pending or time.monotonic() - self.swept_at >= SWEEP_SECONDS:
+            self.pending = False
+            return self.relay(batch=batch)
+        return 0
+
     def relay(self, *, batch=200):
+        self.swept_at = time.monotonic()
         table = self.table
         published = 0
         with Session(self.engine) as session, session.begin():
@@ -88,8 +126,10 @@ class Outbox(DependencyProvider):
                 session.execute(update(table).where(table.c.id == row.id).values(
                     published_at=datetime.now(timezone.utc), unroutable=unroutable))
                 published += 1
+            # Counted only when there was something to relay: an empty read means nothing is pending (or only rows
+            # another replica is relaying now).
             backlog = session.execute(
-                select(func.count()).select_from(table).where(table.c.published_at.is_(None))).scalar()
+                select(func.count()).select_from(table).where(table.c.published_at.is_(None))).scalar() if rows else 0
         metrics.OUTBOX_PUBLISHED.labels(self.service_name).inc(published)
         metrics.OUTBOX_BACKLOG.labels(self.service_name).set(backlog)
         return published

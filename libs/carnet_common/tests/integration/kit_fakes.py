@@ -5,6 +5,11 @@ class FakeContainer:
     def __init__(self, service_name, config):
         self.service_name = service_name
         self.config = config
+        self.spawned = []
+
+    def spawn_managed_thread(self, fn, identifier=None):
+        """Recorded, run by the test when it chooses (nameko runs it in a green thread at once)."""
+        self.spawned.append(fn)
 
 
 class FakeWorkerCtx:

@@ -1,4 +1,6 @@
 """The outbox on real PostgreSQL and RabbitMQ: rows written with the change, published after commit."""
+import time
+
 import pytest
 import sqlalchemy as sa
 from kit_fakes import FakeContainer, FakeWorkerCtx
@@ -7,6 +9,7 @@ from nameko.standalone.events import get_event_exchange
 from prometheus_client import REGISTRY
 from sqlalchemy.orm import Session
 
+from carnet_common import outbox as outbox_module
 from carnet_common.outbox import Outbox
 
 SERVICE = "kitpub"
@@ -127,3 +130,41 @@ def test_published_exchange_is_the_nameko_event_exchange_of_the_service(outbox):
     assert isinstance(outbox.exchange, Exchange)
     assert outbox.exchange.name == f"{SERVICE}.events"
     assert outbox.exchange.type == "topic"
+
+
+def test_a_commit_that_wrote_events_asks_for_one_relay_which_publishes_them(engine, outbox, clean_tables,
+                                                                          bound_queue):
+    first, second = add_rows(engine, outbox, ("thing_done", {"n": 1}), ("thing_done", {"n": 2}))
+    add_rows(engine, outbox, ("thing_done", {"n": 3}))          # while the first relay has not run yet
+    assert len(outbox.container.spawned) == 1
+
+    outbox.container.spawned.pop()()
+
+    assert [bound_queue.get(no_ack=True).payload["data"]["n"] for _ in range(3)] == [1, 2, 3]
+    assert all(r["published_at"] is not None for r in outbox_rows(engine, clean_tables))
+    add_rows(engine, outbox, ("thing_done", {"n": 4}))          # the relay has ended: the next commit asks again
+    assert len(outbox.container.spawned) == 1
+
+
+def test_a_rolled_back_transaction_asks_for_no_relay(engine, outbox, clean_tables):
+    handle = outbox.get_dependency(FakeWorkerCtx())
+    with Session(engine) as session:
+        handle.add(session, "thing_done", {"id": 1})
+        session.rollback()
+    assert outbox.container.spawned == []
+
+
+def test_between_commits_the_timer_reads_the_table_only_every_sweep_period(engine, outbox, clean_tables,
+                                                                        bound_queue, monkeypatch):
+    handle = outbox.get_dependency(FakeWorkerCtx())
+    assert handle.relay() == 0                                   # the first call sweeps
+    # A row no relay of ours was told about (another replica's, which stopped before relaying it):
+    with engine.begin() as conn:
+        conn.execute(clean_tables["outbox"].insert().values(
+            id="00000000-0000-0000-0000-0000000000aa", event_type="thing_done",
+            envelope={"event_id": "00000000-0000-0000-0000-0000000000aa", "data": {}}, headers={}))
+    assert handle.relay() == 0                                   # not due yet: no statement sent
+    later = time.monotonic() + outbox_module.SWEEP_SECONDS
+    monkeypatch.setattr(outbox_module.time, "monotonic", lambda: later)
+    assert handle.relay() == 1
+    assert bound_queue.get(no_ack=True) is not None
