@@ -23,13 +23,14 @@ from carnet_contacts.lifecycle.entrypoints import LifecycleRpc
 from carnet_contacts.lists.entrypoints import ListsRpc
 from carnet_contacts.readmodels.entrypoints import ReadModelHandlers
 from carnet_contacts.records.entrypoints import RecordsRpc
+from carnet_contacts.references.entrypoints import ReferencesRpc
 
 SERVICE = "contacts"
 OPPORTUNITIES_TIMEOUT = 3  # seconds
 
 
 class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, ExportRpc, ReadModelHandlers,
-                      OpsEndpoints):
+                      ReferencesRpc, OpsEndpoints):
     name = SERVICE
 
     db = Database()
