@@ -13,7 +13,9 @@ runner a timer of the service calls, and the read the gateway polls. No domain c
   deleted with its job after ``result_ttl``.
 - Only the job's owner (same organization and user) sees it; anyone else gets NotFound.
 - A job id names the service that owns it (``opportunities:<uuid>``), so the gateway asks that service only.
-- ``JobRpc`` is the entrypoints every service with jobs mixes in: read a job, read its file, run and clean.
+- ``JobRpc`` is the entrypoints every service with jobs mixes in: read a job, read its file, run and clean. It runs a
+  claimed job (its work, progress and file) in one OS thread of ``eventlet.tpool`` on connections of its own, so
+  the work pulls its rows and writes its file without the hub (``thread_engine``).
 """
 import base64
 import functools
@@ -24,12 +26,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import psycopg
 import sqlalchemy as sa
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
+from psycopg import waiting
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from carnet_common import config, db
 from carnet_common.contracts import load_or_raise
@@ -232,12 +237,14 @@ def small_file(settings, write):
         os.unlink(path)
 
 
-def run_next_job(engine, store, *, work, settings, failure):
+def run_next_job(engine, store, *, work, settings, failure, offload=None, work_engine=None):
     """Claim one queued job of a kind in ``work`` and run it to the end; False when none was queued.
 
     ``work[kind](session, params, path, report)`` writes the job's file at ``path`` and returns its name; its
     session has no statement timeout (a 200,000-row export reads for longer than a request may); it calls
-    ``report(done, total)`` after each batch. Any exception fails the job with the code ``failure``.
+    ``report(done, total)`` after each batch. The claimed job (its work, progress and file) runs in
+    ``offload(fn)`` on ``work_engine`` when given (the service: an OS thread, see ``JobRpc.run_jobs``), else here
+    on ``engine``. Any exception fails the job with the code ``failure``.
     """
     with Session(engine) as session, session.begin():
         job = store.claim(session, kinds=work)
@@ -246,11 +253,7 @@ def run_next_job(engine, store, *, work, settings, failure):
     fd, path = tempfile.mkstemp(suffix=".tmp", dir=settings.work_dir)
     os.close(fd)
     try:
-        with Session(engine) as session:
-            db.no_statement_timeout(session)
-            filename = work[job["kind"]](session, job["params"], path, _reporter(engine, store, job["id"]))
-        with Session(engine) as session, session.begin():
-            store.store_file(session, job["id"], path=path, filename=filename, ttl=settings.result_ttl)
+        (offload or _here)(_build, work_engine or engine, store, job, work[job["kind"]], settings, path)
     except Exception:  # noqa: BLE001 - any failure is the job's, recorded for its owner, logged as a bug
         log.exception("job %s (%s) failed", job["id"], job["kind"])
         with Session(engine) as session, session.begin():
@@ -258,6 +261,19 @@ def run_next_job(engine, store, *, work, settings, failure):
     finally:
         os.unlink(path)
     return True
+
+
+def _here(fn, *args):
+    return fn(*args)
+
+
+def _build(engine, store, job, work, settings, path):
+    """The job's file at ``path`` by ``work``, with its progress, then stored: the job done."""
+    with Session(engine) as session:
+        db.no_statement_timeout(session)
+        filename = work(session, job["params"], path, _reporter(engine, store, job["id"]))
+    with Session(engine) as session, session.begin():
+        store.store_file(session, job["id"], path=path, filename=filename, ttl=settings.result_ttl)
 
 
 def _reporter(engine, store, job_id):
@@ -276,6 +292,32 @@ def clean_jobs(session, store, *, settings, interrupted):
     return {"stalled": stalled, "deleted": store.delete_expired(session, at=at)}
 
 
+class _ThreadConnection(psycopg.Connection):
+    """A connection that waits for the server in C with the GIL released (psycopg's ``wait_c``), whatever
+    ``PSYCOPG_WAIT_FUNC`` says: the service's connections wait green, on the hub of the thread that uses them; an OS
+    thread of ``tpool`` has no hub worth waiting on (its connecting, once, still goes through psycopg's own wait)."""
+
+    def wait(self, gen, interval=0.1, timeout=None):
+        return waiting.wait_c(gen, self.pgconn.socket, interval=interval, timeout=timeout)
+
+
+_thread_engines = {}
+
+
+def thread_engine(engine):
+    """An engine to the database of ``engine`` for work done in an OS thread: connections opened for it and closed
+    after it (no pool, so no lock shared with the hub's greenlets), with the service's session settings, each
+    waiting without the hub (``_ThreadConnection``). One per URL and process."""
+    url = engine.url
+    found = _thread_engines.get(url)
+    if found is None:
+        conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        found = _thread_engines.setdefault(url, sa.create_engine(
+            url, poolclass=NullPool,
+            creator=functools.partial(_ThreadConnection.connect, conninfo, options=db.session_options())))
+    return found
+
+
 # Entrypoints -----------------------------------------------------------------------------------------------
 
 class JobRpc:
@@ -283,9 +325,9 @@ class JobRpc:
     owner only), and the timers that run the queued ones and clean the finished ones. The service sets:
 
     - ``job_store``: the ``JobStore`` of its schema's tables;
-    - ``job_work``: ``{kind: work}``, each ``work(session, params, path, report, *, offload)`` as ``run_next_job``
-      calls it, ``offload`` running CPU-bound writing in ``eventlet.tpool`` (an OS thread: AMQP heartbeats and
-      other workers are served meanwhile);
+    - ``job_work``: ``{kind: work}``, each ``work(session, params, path, report)`` as ``run_next_job`` calls it,
+      in an OS thread of ``eventlet.tpool`` on connections of its own (``thread_engine``): CPU-bound reading and
+      writing do not stop the hub, and AMQP heartbeats and other workers are served meanwhile;
     - ``job_actor``: the contract of the actor its RPCs receive.
     """
 
@@ -307,10 +349,11 @@ class JobRpc:
 
     @timer(interval=1)
     def run_jobs(self):
-        """One queued job per tick; nameko waits for this worker before the next tick."""
-        work = {kind: functools.partial(fn, offload=tpool.execute) for kind, fn in self.job_work.items()}
-        run_next_job(self.db.get_bind(), self.job_store, work=work, settings=self.export_settings,
-                     failure=self.job_failure)
+        """One queued job per tick, claimed here and run in an OS thread; nameko waits for this worker before the
+        next tick."""
+        engine = self.db.get_bind()
+        run_next_job(engine, self.job_store, work=self.job_work, settings=self.export_settings,
+                     failure=self.job_failure, offload=tpool.execute, work_engine=thread_engine(engine))
 
     @timer(interval=300)
     def clean_expired_jobs(self):

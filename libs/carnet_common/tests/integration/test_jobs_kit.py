@@ -3,8 +3,10 @@ claims with SKIP LOCKED, progress, files in chunks, owner-only reads, failures, 
 import base64
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -195,3 +197,42 @@ def test_two_runners_at_once_never_run_the_same_job(engine, clean, settings):
         thread.join(30)
     assert len(ran) == len(ids)
     assert {_row(engine, clean, job_id)["status"] for job_id in ids} == {"done"}
+
+
+def test_a_claimed_job_runs_in_the_offloaded_thread_on_connections_of_its_own(engine, clean, settings):
+    """What ``JobRpc.run_jobs`` does with ``eventlet.tpool``: the claim here, the work, its progress and its file in
+    another OS thread, on ``thread_engine``'s connections (not the caller's pool); a failure there is recorded."""
+    done, failing = _create(engine, clean), _create(engine, clean, kind="export_broken")
+    seen = {}
+
+    def offload(fn, *args):
+        with ThreadPoolExecutor(max_workers=1) as pool:    # an OS thread, as tpool's; raises what fn raised
+            return pool.submit(fn, *args).result(timeout=30)
+
+    def work(session, params, path, report):
+        seen["thread"] = threading.get_ident()
+        seen["engine"] = session.get_bind()
+        seen["waits"] = type(session.connection().connection.dbapi_connection).wait
+        seen["timeout"] = session.execute(sa.text("SHOW statement_timeout")).scalar()
+        report(1, 2)
+        seen["progress"] = _row(engine, clean, done)["progress"]
+        with open(path, "wb") as file:
+            file.write(b"sheet")
+        return "things.xlsx"
+
+    def broken(session, params, path, report):
+        raise RuntimeError("no sheet")
+
+    work_engine = jobs.thread_engine(engine)
+    assert work_engine is jobs.thread_engine(engine) and work_engine is not engine
+    for _ in range(2):
+        assert jobs.run_next_job(engine, clean, work={"export_things": work, "export_broken": broken},
+                                 settings=settings, failure="export_failed", offload=offload, work_engine=work_engine)
+    assert seen["thread"] != threading.get_ident()
+    assert seen["engine"] is work_engine and (seen["timeout"], seen["progress"]) == ("0", 50)
+    assert seen["waits"] is not psycopg.Connection.wait     # in C, the GIL released: not the green wait
+    job = _row(engine, clean, done)
+    assert (job["status"], job["result_name"], job["result_size"]) == ("done", "things.xlsx", 5)
+    failed = _row(engine, clean, failing)
+    assert (failed["status"], failed["error"]) == ("failed", "export_failed")
+    assert os.listdir(settings.work_dir) == []

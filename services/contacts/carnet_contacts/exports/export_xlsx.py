@@ -1,41 +1,27 @@
-"""The .xlsx side of exports (C-18), without I/O other than the file: columns, headers, the formula guard.
-
-openpyxl's write-only mode streams rows to disk (flat memory); lxml makes it about 25 % faster
-(docs/performance.md §6). A string starting with ``=`` would be written as a formula, and ``+ - @``,
-tab or CR are run as formulas by spreadsheets on edit: every string is forced to a text cell, and those
-get the ``quotePrefix`` style as well, so the cell shows the original text and stays text when edited.
+"""The sheet of an export of contacts or accounts (C-18), without I/O: its columns, headers and cell values. The
+file is written by ``carnet_common.xlsx`` (the formula guard, typed cells, streaming), shared with opportunities.
 """
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-
+from carnet_common import xlsx
 from carnet_custom_fields import values as custom_values
-
-# Reading an .xlsx (imports) is only safe from XML bombs with defusedxml; exports import openpyxl first.
-assert openpyxl.DEFUSEDXML, "defusedxml must be installed next to openpyxl"
-
-MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 
 
 @dataclass(frozen=True)
 class Column:
-    key: str            # the row key the value is read from
+    key: str            # the column of the row read: a field, ``custom.<key>``, ``rep1_name``, ``account_<field>``
     permission: str     # the field whose read permission (S-3) the column needs; "" for always shown
     en: str
     fr: str
     custom_type: str = ""
+    kind: str = xlsx.TEXT
 
     def label(self, language):
         return self.fr if language == "fr" else self.en
 
 
-def _c(key, en, fr, permission=None):
-    return Column(key, key if permission is None else permission, en, fr)
+def _c(key, en, fr, permission=None, kind=xlsx.TEXT):
+    return Column(key, key if permission is None else permission, en, fr, kind=kind)
 
 
 CONTACT_COLUMNS = (
@@ -57,11 +43,11 @@ CONTACT_COLUMNS = (
     _c("website", "Website", "Site web"),
     _c("rep1_name", "Rep 1", "Représentant 1", "rep1_id"),
     _c("rep2_name", "Rep 2", "Représentant 2", "rep2_id"),
-    _c("subscribed", "Subscribed", "Abonné"),
+    _c("subscribed", "Subscribed", "Abonné", kind=xlsx.BOOLEAN),
     _c("status", "Status", "Statut"),
-    _c("is_primary", "Primary contact", "Contact primaire"),
-    _c("created_at", "Created (UTC)", "Créé (UTC)", ""),
-    _c("updated_at", "Updated (UTC)", "Modifié (UTC)", ""),
+    _c("is_primary", "Primary contact", "Contact primaire", kind=xlsx.BOOLEAN),
+    _c("created_at", "Created (UTC)", "Créé (UTC)", "", kind=xlsx.DATETIME),
+    _c("updated_at", "Updated (UTC)", "Modifié (UTC)", "", kind=xlsx.DATETIME),
 )
 
 ACCOUNT_COLUMNS = (
@@ -79,8 +65,8 @@ ACCOUNT_COLUMNS = (
     _c("rep1_name", "Rep 1", "Représentant 1", "rep1_id"),
     _c("rep2_name", "Rep 2", "Représentant 2", "rep2_id"),
     _c("status", "Status", "Statut"),
-    _c("created_at", "Created (UTC)", "Créé (UTC)", ""),
-    _c("updated_at", "Updated (UTC)", "Modifié (UTC)", ""),
+    _c("created_at", "Created (UTC)", "Créé (UTC)", "", kind=xlsx.DATETIME),
+    _c("updated_at", "Updated (UTC)", "Modifié (UTC)", "", kind=xlsx.DATETIME),
 )
 
 # The account's columns beside each contact (C-18); the account ID always, the rest by account field rights.
@@ -98,63 +84,29 @@ def columns_for(record_type, *, fields, account_fields=(), custom_definitions=()
     fields, account_fields = set(fields), set(account_fields)
     base = CONTACT_COLUMNS if record_type == "contact" else ACCOUNT_COLUMNS
     columns = [col for col in base if not col.permission or col.permission in fields]
-    columns += [Column("custom." + d["key"], "custom." + d["key"], d["label_en"], d["label_fr"], d["type"])
-                for d in custom_definitions]
+    columns += [Column("custom." + d["key"], "custom." + d["key"], d["label_en"], d["label_fr"], d["type"],
+                       xlsx.custom_field_kind(d["type"])) for d in custom_definitions]
     if record_type == "contact":
         columns += [col for col in ACCOUNT_PART if not col.permission or col.permission in account_fields]
     return columns
 
 
-def safe_text(value):
-    """Text a cell can hold: XML-illegal control characters dropped, at most Excel's cell size."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
+def sheet_columns(columns, language):
+    """The columns of the sheet: each export column's header in ``language`` and its kind."""
+    return [xlsx.Column(col.label(language), col.kind) for col in columns]
 
 
-def cell_value(column, row):
-    """The Python value of ``column`` in ``row`` (a mapping), typed for the spreadsheet."""
-    if column.custom_type:
-        stored = (row.get("custom") or {}).get(column.key[len("custom."):])
-        return custom_values.spreadsheet_value(column.custom_type, stored)
-    value = row.get(column.key)
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None)  # Excel has no time zones: UTC, said so
-    return value
+def cells(columns, batches):
+    """The cells of ``batches`` of rows (sequences as read, one value per column, a custom field's value as
+    stored): custom values typed by their field's type (C-14), the others as they are."""
+    custom = [(i, col.custom_type) for i, col in enumerate(columns) if col.custom_type]
+    if not custom:
+        return batches
+    return ([_typed(row, custom) for row in batch] for batch in batches)
 
 
-def make_cell(sheet, value):
-    """A value or write-only cell that is never a formula. Plain text is passed as is (openpyxl makes it a
-    text cell, and building a cell per value would double the cost); text a spreadsheet would run as a
-    formula, or read as an error code, becomes a text cell, quote-prefixed."""
-    if isinstance(value, str):
-        value = safe_text(value)
-        if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            return cell
-    return value
-
-
-class SheetWriter:
-    """One sheet written row by row to ``path``; call ``write_rows`` any number of times, then ``close``.
-
-    Calls may come from different OS threads (``eventlet.tpool``), never at the same time.
-    """
-
-    def __init__(self, path, *, columns, language, title):
-        self.path = path
-        self.columns = columns
-        self.workbook = openpyxl.Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(title=title)
-        self.sheet.append([make_cell(self.sheet, col.label(language)) for col in columns])
-        self.rows = 0
-
-    def write_rows(self, rows):
-        sheet, columns = self.sheet, self.columns
-        for row in rows:
-            sheet.append([make_cell(sheet, cell_value(col, row)) for col in columns])
-        self.rows += len(rows)
-        return self.rows
-
-    def close(self):
-        self.workbook.save(self.path)
+def _typed(row, custom):
+    row = list(row)
+    for i, custom_type in custom:
+        row[i] = custom_values.spreadsheet_value(custom_type, row[i])
+    return row

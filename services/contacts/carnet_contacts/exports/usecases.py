@@ -5,21 +5,23 @@ and query), in the list's sort (``record_sort``). Up to ``sync_max_rows`` record
 call and returned; above, a job is queued and run by a timer of the service with ``carnet_common.jobs`` (claim,
 progress, the file stored in chunks, expiry: see its docstring), which every service with jobs shares.
 
-openpyxl is CPU-bound (about 8 µs a cell): each batch is written in ``offload`` (``eventlet.tpool`` in the
-service, passed in by the entrypoints), an OS thread, so the hub keeps running between the interpreter's GIL
-switches (every 5 ms) and AMQP heartbeats and other workers are served. Rows are read by the hub thread (psycopg
-is green there). ``settings`` (the sync limit, where files are built) come from the service's provider.
+The sheet is written by ``carnet_common.xlsx`` as its rows are read. A job runs in an OS thread of its own with its
+own connection (``JobRpc``): the writer pulls each batch from the server-side cursor there, without the hub. A small
+export reads its rows in the call (at most ``sync_max_rows``) and writes them in ``offload`` (``eventlet.tpool``,
+passed in by the entrypoints), so the hub keeps serving AMQP heartbeats and other workers meanwhile.
+``settings`` (the sync limit, where files are built) come from the service's provider.
 """
 import base64
 
 from carnet_common import jobs as kit
-from carnet_contacts.exports import repository
-from carnet_contacts.exports.export_xlsx import SheetWriter, columns_for
+from carnet_common import xlsx
+from carnet_contacts.exports import export_xlsx, repository
 from carnet_contacts.lists.usecases import Scope
 from carnet_contacts.records import usecases as record_usecases
 
 OWNER = "contacts"
 KINDS = {"contact": "export_contacts", "account": "export_accounts"}
+TITLES = {"contact": ("Contacts", "Contacts"), "account": ("Accounts", "Comptes")}
 
 
 def _filename(record_type, at):
@@ -39,22 +41,22 @@ def _selection(session, *, actor, request):
     return predicates, sort
 
 
-def write_export(session, *, actor, request, selection, path, offload, progress=None):
-    """Stream the selected records into an .xlsx at ``path``; ``progress(rows_written)`` after each batch."""
-    record_type = request["record_type"]
+def _sheet(session, *, actor, request, selection):
+    """``(write, batches)``: ``write(path, batches, progress=None)`` writes the export's sheet of ``batches`` of rows
+    as read, and ``batches`` are the selected records, read as the sheet is written."""
+    record_type, language = request["record_type"], request["language"]
     definitions = repository.custom_definitions(session, org_id=actor["org_id"], record_type=record_type,
-                                          denied_keys=request["denied_custom"])
-    columns = columns_for(record_type, fields=request["record_fields"],
-                          account_fields=request["account_fields"], custom_definitions=definitions)
-    title = {"contact": ("Contacts", "Contacts"), "account": ("Accounts", "Comptes")}[record_type]
-    writer = offload(SheetWriter, path, columns=columns, language=request["language"],
-                     title=title[request["language"] == "fr"])
+                                                denied_keys=request["denied_custom"])
+    columns = export_xlsx.columns_for(record_type, fields=request["record_fields"],
+                                      account_fields=request["account_fields"], custom_definitions=definitions)
     predicates, sort = selection
-    for batch in repository.stream_rows(session, record_type, predicates=predicates, sort=sort, columns=columns):
-        written = offload(writer.write_rows, batch)
-        if progress is not None:
-            progress(written)
-    offload(writer.close)
+    batches = repository.stream_rows(session, record_type, predicates=predicates, sort=sort, columns=columns)
+
+    def write(path, batches, progress=None):
+        return xlsx.write_sheet(path, title=TITLES[record_type][language == "fr"],
+                                columns=export_xlsx.sheet_columns(columns, language),
+                                batches=export_xlsx.cells(columns, batches), progress=progress)
+    return write, batches
 
 
 def start_export(session, *, actor, request, settings, offload):
@@ -66,17 +68,26 @@ def start_export(session, *, actor, request, settings, offload):
         job_id = repository.STORE.create(session, job_id=kit.new_job_id(OWNER), actor=actor, kind=KINDS[record_type],
                               params={"actor": actor, "request": request})
         return {"job_id": job_id}
-    content = kit.small_file(settings, lambda path: write_export(session, actor=actor, request=request,
-                                                                 selection=selection, path=path, offload=offload))
+    write, batches = _sheet(session, actor=actor, request=request, selection=selection)
+    read = list(batches)
+    content = kit.small_file(settings, lambda path: offload(write, path, read))
     return {"filename": _filename(record_type, kit.now()), "rows": rows,
             "content": base64.b64encode(content).decode("ascii")}
 
 
-def export_job(session, params, path, report, *, offload):
-    """The work of an export job (``carnet_common.jobs.run_next_job``): the file at ``path``, its name."""
+def write_export(session, *, actor, request, selection, path, progress=None):
+    """Stream the selected records into an .xlsx at ``path``, written as they are read (a job's work, in its
+    thread); ``progress(rows written)`` after each batch. The number of rows written."""
+    write, batches = _sheet(session, actor=actor, request=request, selection=selection)
+    return write(path, batches, progress)
+
+
+def export_job(session, params, path, report):
+    """The work of an export job (``carnet_common.jobs.run_next_job``, in its thread): the file at ``path``, its
+    name; ``report(rows written, total)`` after each batch."""
     actor, request = params["actor"], params["request"]
     selection = _selection(session, actor=actor, request=request)
     total = repository.count(session, request["record_type"], predicates=selection[0])
-    write_export(session, actor=actor, request=request, selection=selection, path=path, offload=offload,
-                 progress=lambda written: report(written, total))
+    write_export(session, actor=actor, request=request, selection=selection, path=path,
+                 progress=lambda done: report(done, total))
     return _filename(request["record_type"], kit.now())

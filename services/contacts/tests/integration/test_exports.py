@@ -1,19 +1,22 @@
 """Exports (C-18) and their background jobs (N-4) against real PostgreSQL and RabbitMQ.
 
-This module runs its own contacts service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows.
+This module runs its own contacts service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows. The
+writers store a carriage return as OOXML's ``_x000D_``, which spreadsheets decode and openpyxl does not: text is
+compared as a spreadsheet shows it (``unescape``).
 """
 import base64
 import io
 import json
 import os
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 from contacts_helpers import expect, make_actor
 from nameko.standalone.rpc import ClusterRpcProxy
+from openpyxl.utils.escape import unescape
 from sqlalchemy.orm import Session
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
@@ -135,7 +138,29 @@ def test_custom_fields_hidden_or_unreadable_are_left_out_and_values_neutralised(
     header, rows = _rows(sheet)
     assert "note_en" in header and "secret_en" not in header and "salary_en" not in header
     cell = list(sheet.iter_rows())[1][header.index("note_en")]
-    assert cell.value == value and cell.data_type == "s" and cell.quotePrefix
+    assert unescape(cell.value) == value and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_typed_custom_fields_are_typed_cells(xrpc, world, engine):
+    contact = _contacts(xrpc, world, ["Typed"])[0]
+    with Session(engine) as session, session.begin():
+        for position, (key, kind) in enumerate((("size", "number"), ("budget", "decimal"), ("due", "date"),
+                                                ("vip", "boolean"), ("tags", "multi_choice")), start=1):
+            session.execute(sa.text(
+                "INSERT INTO contacts.custom_fields (id, org_id, module, key, type, label_fr, label_en, hidden, "
+                "position) VALUES (:id, :org, 'contacts', :key, :kind, :key, :key, false, :pos)"),
+                {"id": str(uuid.uuid4()), "org": world["org_id"], "key": key, "kind": kind, "pos": position})
+        session.execute(sa.text("UPDATE contacts.contacts SET custom = CAST(:custom AS jsonb) WHERE id = :id"),
+                        {"id": contact["id"], "custom": json.dumps({"size": 12, "budget": "43.98", "due": "2026-05-01",
+                                                                    "vip": True, "tags": ["a", "=b"]})})
+    sheet = _file(xrpc.export_records(world["admin"], _request(q=f"id:{contact['id']}")))
+    header, _ = _rows(sheet)
+    row = {name: cell for name, cell in zip(header, list(sheet.iter_rows())[1], strict=True)}
+    assert (row["size"].value, row["size"].data_type) == (12, "n")
+    assert (row["budget"].value, row["budget"].data_type) == (43.98, "n")
+    assert row["due"].value == datetime(2026, 5, 1) and row["due"].number_format == "yyyy-mm-dd"
+    assert row["vip"].value is True and row["tags"].value == "a, =b" and row["tags"].data_type == "s"
+    assert row["Created (UTC)"].value.tzinfo is None and row["Created (UTC)"].data_type == "d"
 
 
 def test_bad_query_is_refused(xrpc, world):

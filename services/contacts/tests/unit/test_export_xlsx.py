@@ -1,21 +1,33 @@
-"""C-18 without I/O: the columns an export has, and the formula guard checked by reopening the file."""
-import threading
+"""C-18 without I/O: the columns an export has, and the formula guard checked by reopening the file.
+
+Rows are given as the export reads them (``exports.repository.stream_rows``: one value per column, a custom field's
+value as stored). The writers store a carriage return as OOXML's ``_x000D_``, which spreadsheets decode and openpyxl
+does not: text is compared as a spreadsheet shows it (``shown``).
+"""
 from datetime import datetime, timezone
 
 import openpyxl
 import pytest
+from openpyxl.utils.escape import unescape
 
-from carnet_contacts.exports.export_xlsx import FORMULA_PREFIXES, SheetWriter, columns_for
+from carnet_common import xlsx
+from carnet_contacts.exports.export_xlsx import cells, columns_for, sheet_columns
 
 DANGEROUS = ["=1+2", "+1 514 555 0000", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\")"]
 
 
-def _write(tmp_path, columns, rows, language="en"):
+def _write(tmp_path, columns, rows, language="en", progress=None, batch=5_000):
     path = tmp_path / "out.xlsx"
-    writer = SheetWriter(str(path), columns=columns, language=language, title="Contacts")
-    writer.write_rows(rows)
-    writer.close()
+    read = [[row.get(col.key) if not col.custom_type else (row.get("custom") or {}).get(col.key[len("custom."):])
+             for col in columns] for row in rows]
+    batches = [read[i:i + batch] for i in range(0, len(read), batch)] or [[]]
+    xlsx.write_sheet(path, title="Contacts", columns=sheet_columns(columns, language), batches=cells(columns, batches),
+                     progress=progress)
     return openpyxl.load_workbook(path).active
+
+
+def shown(cell):
+    return unescape(cell.value)
 
 
 def test_defusedxml_is_active():
@@ -52,21 +64,24 @@ def test_formula_like_values_are_text_showing_the_original(tmp_path, value):
     by_key = dict(zip([c.key for c in columns], list(sheet.iter_rows())[1], strict=True))
     for key in ("last_name", "custom.note", "account_name"):
         cell = by_key[key]
-        assert cell.data_type == "s" and cell.value == value and cell.quotePrefix, (key, cell.data_type)
-    assert value.startswith(FORMULA_PREFIXES)
+        assert cell.data_type == "s" and shown(cell) == value and cell.quotePrefix, (key, cell.data_type)
+    assert value.startswith(xlsx.FORMULA_PREFIXES)
 
 
-def test_no_cell_is_ever_a_formula_and_plain_text_is_unmarked(tmp_path):
+def test_no_cell_is_ever_a_formula_plain_text_shows_as_written_and_typed_cells_are_unmarked(tmp_path):
+    """rustpy-xlsxwriter formats columns, not cells: plain text of a text column is quote-prefixed like the rest of
+    its column (it shows as written); the dates and yes/no of typed columns are not."""
     columns = columns_for("account", fields=["name", "city", "phone"])
     rows = [{"id": f"a{i}", "name": value, "city": "Montréal", "phone": None,
              "created_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc), "updated_at": None}
             for i, value in enumerate(DANGEROUS)]
     sheet = _write(tmp_path, columns, rows)
-    cells = [cell for row in sheet.iter_rows() for cell in row]
-    assert not [c for c in cells if c.data_type == "f"]
-    city = [c for c in cells if c.value == "Montréal"]
-    assert city and not any(c.quotePrefix for c in city)
-    assert sheet.cell(row=2, column=5).value == datetime(2026, 1, 2, 3, 4, 5)
+    found = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c for c in found if c.data_type == "f"]
+    city = [c for c in found if c.value == "Montréal"]
+    assert len(city) == len(DANGEROUS) and all(c.data_type == "s" for c in city)
+    created = [sheet.cell(row=r, column=5) for r in range(2, len(DANGEROUS) + 2)]
+    assert {c.value for c in created} == {datetime(2026, 1, 2, 3, 4, 5)} and not any(c.quotePrefix for c in created)
 
 
 def test_error_codes_stay_text(tmp_path):
@@ -91,15 +106,10 @@ def test_custom_values_are_typed(tmp_path):
     assert values == [3, 43.98, datetime(2026, 5, 1), True, "x, =y"]
 
 
-def test_batches_may_come_from_different_threads(tmp_path):
-    """The service writes each batch in eventlet.tpool: successive calls from other OS threads."""
-    path = tmp_path / "t.xlsx"
-    writer = SheetWriter(str(path), columns=columns_for("account", fields=["name"]), language="en", title="A")
-    for batch in range(4):
-        thread = threading.Thread(target=writer.write_rows,
-                                  args=([{"id": f"{batch}-{i}", "name": "=x"} for i in range(50)],))
-        thread.start()
-        thread.join()
-    writer.close()
-    sheet = openpyxl.load_workbook(path, read_only=True).active
+def test_every_batch_is_written_and_reported(tmp_path):
+    """A job hands the writer its batches as the cursor reads them, and reports its progress after each."""
+    told = []
+    rows = [{"id": f"a{i}", "name": "=x"} for i in range(200)]
+    sheet = _write(tmp_path, columns_for("account", fields=["name"]), rows, progress=told.append, batch=50)
+    assert told == [50, 100, 150, 200]
     assert sum(1 for _ in sheet.iter_rows()) == 201

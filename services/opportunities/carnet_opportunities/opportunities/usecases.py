@@ -7,11 +7,13 @@ gateway passes those keys). Up to ``EXPORT_SYNC_MAX_ROWS`` (5,000) opportunities
 the call; above, a job is queued with the actor, the query and the denied keys as the request verified them,
 and a timer of the service runs it with ``carnet_common.jobs`` (claim with SKIP LOCKED, progress, the file stored
 in chunks, expiry), as contacts does; only its owner sees it. Its id is ``opportunities:<uuid>``, so the gateway
-asks this service for it. Rows are read by a server-side cursor, 1,000 at a time; openpyxl (CPU-bound) writes
-each batch in ``offload`` (``eventlet.tpool``), an OS thread, so AMQP heartbeats and other workers are served
-meanwhile.
+asks this service for it. Rows are read by a server-side cursor, 1,000 at a time, and ``carnet_common.xlsx`` writes
+the sheet as they are read: a job runs in an OS thread of its own with its own connection (``JobRpc``); a small
+export reads its rows in the call and writes them in ``offload`` (``eventlet.tpool``), so AMQP heartbeats and other
+workers are served meanwhile.
 """
 import base64
+import functools
 
 from carnet_common import jobs as kit
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -19,6 +21,7 @@ from carnet_custom_fields import values as custom_values
 from carnet_opportunities import events
 from carnet_opportunities.opportunities import custom_fields, export_xlsx, lines, repository
 from carnet_opportunities.opportunities import stages as stage_rules
+from carnet_opportunities.readmodel import links
 from carnet_opportunities.readmodel import repository as refs
 
 JOB_OWNER = "opportunities"
@@ -149,16 +152,21 @@ def get_opportunity(session, *, actor, opportunity_id):
     return _reads(session, [row], custom_fields.definitions(session, actor["org_id"]))[0]
 
 
-def _links(session, actor, merged):
-    """The account must be visible (404); the contact one of that account (422); the stage the
-    organization's (422) and the sub-stage one of that stage (422)."""
-    if refs.visible_account(session, actor, merged["account_id"]) is None:
-        raise NotFound()
+def _links(session, actor, merged, *, contacts, records=True):
+    """The account must be visible (404); the contact one of that account (422): both as the source has them
+    (``readmodel/links.py``: a record just created is known, one just deleted is not), checked when ``records``
+    (a creation, or an update that changes either); the stage the organization's (422) and the sub-stage one of
+    that stage (422)."""
     errors = {}
-    if merged.get("contact_id"):
-        contact = refs.visible_contact(session, actor, merged["contact_id"])
-        if contact is None or contact["account_id"] != merged["account_id"]:
-            errors["contact_id"] = ["contact_not_of_account"]
+    if records:
+        found = links.linked_records(session, contacts=contacts, actor=actor, account_id=merged["account_id"],
+                                     contact_id=merged.get("contact_id"))
+        if found["account"] is None:
+            raise NotFound()
+        if merged.get("contact_id"):
+            contact = found["contact"]
+            if contact is None or contact["account_id"] != merged["account_id"]:
+                errors["contact_id"] = ["contact_not_of_account"]
     repository.ensure_default_stages(session, actor["org_id"])
     stage = repository.get_stage(session, actor["org_id"], merged["stage_id"])
     if stage is None:
@@ -189,16 +197,17 @@ def _custom(session, actor, stored, data, line_values):
 
 
 def _published(session, *, outbox, event_type, actor, opportunity_id, fields):
-    """The opportunity as its author sees it, its event (with the values shown) in the outbox."""
-    row = repository.get_visible(session, {**actor, "flags": {**actor["flags"], "own_records_only": False}},
-                                 opportunity_id)
+    """The opportunity as its author wrote it, its event (with the values shown) in the outbox. Read by id: its
+    links were confirmed at the source, which the read model may still be catching up with."""
+    row = repository.get_by_id(session, actor["org_id"], opportunity_id)
     read = _reads(session, [row], fields)[0]
     outbox.add(session, event_type, events.opportunity_payload(row, actor["user_id"], custom=read["custom"]))
     return read
 
 
-def create_opportunity(session, *, outbox, actor, data, source="crm"):
-    stage = _links(session, actor, data)
+def create_opportunity(session, *, outbox, contacts, actor, data, source="crm"):
+    """``contacts``: the proxy to the contacts service that confirms the account and contact (``_links``)."""
+    stage = _links(session, actor, data, contacts=contacts)
     line_values = _line_values(data.get("lines") or [])
     custom, fields = _custom(session, actor, {}, data, line_values)
     opportunity_id = repository.new_id()
@@ -225,7 +234,9 @@ def _editable(session, actor, opportunity_id):
     return row
 
 
-def update_opportunity(session, *, outbox, actor, opportunity_id, data):
+def update_opportunity(session, *, outbox, contacts, actor, opportunity_id, data):
+    """The account and contact are checked again only when the update changes one of them: those it keeps are
+    the opportunity's (a contact that moved to another account since leaves them in place, C-7)."""
     row = _editable(session, actor, opportunity_id)
     if data.get("version") is not None and data["version"] != row["version"]:
         raise Conflict("version_conflict", errors={"version": ["version_conflict"]},
@@ -234,7 +245,8 @@ def update_opportunity(session, *, outbox, actor, opportunity_id, data):
     if "stage_id" in changes and "substage_id" not in changes and changes["stage_id"] != row["stage_id"]:
         changes["substage_id"] = None  # a sub-stage belongs to its stage
     merged = {**row, **changes}
-    stage = _links(session, actor, merged)
+    relinked = any(key in changes and changes[key] != row[key] for key in ("account_id", "contact_id"))
+    stage = _links(session, actor, merged, contacts=contacts, records=relinked)
     values = {**changes, "probability": stage["probability"], "version": row["version"] + 1,
               "updated_at": repository.now()}
     line_values = (_line_values(data["lines"]) if "lines" in data
@@ -275,17 +287,10 @@ def _filename():
     return f"opportunities-{kit.now():%Y%m%d-%H%M%S}.xlsx"
 
 
-def write_export(session, *, actor, query, denied, path, offload, progress=None):
-    """Stream the opportunities ``query`` selects for ``actor`` into an .xlsx at ``path``; ``progress(rows)``
-    after each batch."""
-    columns = [field for key, field in custom_fields.definitions(session, actor["org_id"]).items()
-               if not field["hidden"] and key not in denied]
-    writer = offload(export_xlsx.SheetWriter, path, language=actor["language"], custom_fields=columns)
-    for batch in export_batches(session, actor=actor, query=query):
-        written = offload(writer.write_rows, batch)
-        if progress is not None:
-            progress(written)
-    offload(writer.close)
+def _custom_columns(session, *, actor, denied):
+    """The custom fields an export has a column for: neither hidden nor in ``denied`` (S-3), in their order."""
+    return [field for key, field in custom_fields.definitions(session, actor["org_id"]).items()
+            if not field["hidden"] and key not in denied]
 
 
 def start_export(session, *, actor, query, denied, settings, offload):
@@ -296,15 +301,26 @@ def start_export(session, *, actor, query, denied, settings, offload):
                                              kind=EXPORT_KIND,
                                              params={"actor": actor, "query": query, "denied_custom": denied})
         return {"job_id": job_id}
-    content = kit.small_file(settings, lambda path: write_export(session, actor=actor, query=query, denied=denied,
-                                                                 path=path, offload=offload))
+    columns = _custom_columns(session, actor=actor, denied=denied)
+    read = list(export_batches(session, actor=actor, query=query))
+    content = kit.small_file(settings, lambda path: offload(functools.partial(
+        export_xlsx.write, path, language=actor["language"], custom_fields=columns, batches=read)))
     return {"content": base64.b64encode(content).decode("ascii"), "filename": _filename(), "rows": rows}
 
 
-def export_job(session, params, path, report, *, offload):
-    """The work of an export job (``carnet_common.jobs.run_next_job``): the file at ``path``, its name."""
+def write_export(session, *, actor, query, denied, path, progress=None):
+    """Stream the opportunities ``query`` selects for ``actor`` into an .xlsx at ``path``, written as they are read
+    (a job's work, in its thread); ``progress(rows written)`` after each batch. The number of rows written."""
+    return export_xlsx.write(path, language=actor["language"],
+                             custom_fields=_custom_columns(session, actor=actor, denied=denied),
+                             batches=export_batches(session, actor=actor, query=query), progress=progress)
+
+
+def export_job(session, params, path, report):
+    """The work of an export job (``carnet_common.jobs.run_next_job``, in its thread): the file at ``path``, its
+    name; ``report(rows written, total)`` after each batch."""
     actor, query = params["actor"], params["query"]
     total = count_export(session, actor=actor, query=query)
-    write_export(session, actor=actor, query=query, denied=params["denied_custom"], path=path, offload=offload,
-                 progress=lambda written: report(written, total))
+    write_export(session, actor=actor, query=query, denied=params["denied_custom"], path=path,
+                 progress=lambda done: report(done, total))
     return _filename()

@@ -49,10 +49,9 @@ def test_export_adds_a_column_per_given_field_in_the_callers_language_without_fo
     columns = [{"key": "budget", "type": "decimal", "label_fr": "Budget (fr)", "label_en": "Budget"},
                {"key": "note", "type": "text", "label_fr": "Note (fr)", "label_en": "Note"}]
     content = io.BytesIO()
-    writer = export_xlsx.SheetWriter(content, language="fr", custom_fields=columns)
-    writer.write_rows([{"id": "1", "title": "T", "custom": {"budget": "10.50", "note": "@SUM(A1)"}},
-                       {"id": "2", "title": "U", "custom": {}}])
-    writer.close()
+    export_xlsx.write(content, language="fr", custom_fields=columns, batches=[[
+        {"id": "1", "title": "T", "custom": {"budget": "10.50", "note": "@SUM(A1)"}},
+        {"id": "2", "title": "U", "custom": {}}]])
     rows = list(openpyxl.load_workbook(content).active.iter_rows())
     assert [c.value for c in rows[0][-2:]] == ["Budget (fr)", "Note (fr)"]
     assert rows[1][-2].value == 10.5 and rows[1][-2].data_type == "n"

@@ -6,10 +6,9 @@ from carnet_opportunities.opportunities import export_xlsx
 
 def test_formula_guard_and_types(tmp_path):
     path = tmp_path / "export.xlsx"
-    writer = export_xlsx.SheetWriter(path, language="fr")
-    assert writer.write_rows([{"id": "1", "title": "=SUM(A1)", "account_name": "@acme", "stage": "Perdue",
-                               "probability": 0, "close_date": "2025-06-30", "total": "43.98", "source": "crm"}]) == 1
-    writer.close()
+    assert export_xlsx.write(path, language="fr", batches=[[
+        {"id": "1", "title": "=SUM(A1)", "account_name": "@acme", "stage": "Perdue", "probability": 0,
+         "close_date": "2025-06-30", "total": "43.98", "source": "crm"}]]) == 1
     rows = list(openpyxl.load_workbook(path).active.iter_rows())
     assert rows[0][1].value == "Titre"
     assert rows[1][1].value == "=SUM(A1)" and rows[1][2].value == "@acme"
