@@ -34,6 +34,13 @@ def email_field(**kwargs):
     return fields.Email(validate=validate.Length(max=254), **kwargs)
 
 
+def current_password_field(**kwargs):
+    """The caller's own password, asked again before a credential changes (S-10): a stolen token alone cannot
+    lock the owner out."""
+    return fields.String(validate=validate.Length(min=1, max=256), load_only=True, metadata={
+        "description": "The caller's current password. Write-only."}, **kwargs)
+
+
 # Organizations ---------------------------------------------------------------------------------
 
 class AdminCreate(Contract):
@@ -46,14 +53,18 @@ class AdminCreate(Contract):
 
 class OrganizationCreate(Contract):
     name = text(required=True, metadata={"example": "Les Entreprises Gagnon inc."})
-    plan = fields.String(validate=validate.OneOf(PLANS))
+    plan = fields.String(validate=validate.OneOf(PLANS), metadata={
+        "description": "S-7: only the default plan (team), or one the operator offers at sign-up (SIGNUP_PLANS); "
+                       "403 `plan_not_offered` otherwise."})
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     admin = fields.Nested(AdminCreate, required=True)
 
 
 class OrganizationUpdate(Contract):
     name = text()
-    plan = fields.String(validate=validate.OneOf(PLANS))
+    plan = fields.String(validate=validate.OneOf(PLANS), metadata={
+        "description": "S-7: read-only for clients (403 `plan_change_not_allowed` unless unchanged); the operator "
+                       "changes it (`python -m carnet_identity.operator set-plan`)."})
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     timezone = fields.String(validate=validate.Length(min=1, max=64),
                              metadata={"example": "America/Toronto"})
@@ -68,6 +79,8 @@ class OrganizationUpdate(Contract):
     sender_name = text(allow_none=True, metadata={"description": "Unsubscribe page sender (E-7); "
                                                                  "defaults to the organization's name."})
     legal_text = text(allow_none=True, max_length=5000)
+    require_totp = StrictBoolean(metadata={"description": "S-10: every user needs a second factor; one without "
+                                                          "enrols at their next login."})
 
 
 # Users -----------------------------------------------------------------------------------------
@@ -93,16 +106,38 @@ class UserCreate(UserFlags):
 
 
 class UserUpdate(UserCreate):
+    """A body changing ``username``, ``email`` or ``password`` also carries the caller's ``current_password``
+    (their own, also when an administrator changes another user's)."""
     username = username_field()
     password = password_field()
     full_name = text()
     email = email_field()
+    current_password = current_password_field()
 
 
 class UserQuery(PageQuery):
     """Users; the audit journal takes the same query (its ``q`` and ``active`` filter nothing there)."""
     q = fields.String(validate=validate.Length(max=200))
     active = fields.Boolean()
+
+
+# Second factor (S-10) ---------------------------------------------------------------------------
+
+class PasswordConfirmation(Contract):
+    """Enrolling, turning off or resetting a second factor, new recovery codes: the caller's password again."""
+    current_password = current_password_field(required=True)
+
+
+class TotpCode(Contract):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "example": "492039", "description": "The 6 digits the authenticator app shows."})
+
+
+class LoginSecondFactor(Contract):
+    challenge = fields.String(required=True, validate=validate.Length(min=1, max=128), metadata={
+        "description": "The `challenge` the first step answered."})
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The 6 digits of the authenticator app, or one unused recovery code."})
 
 
 # Roles and permissions -------------------------------------------------------------------------

@@ -32,6 +32,8 @@ organizations = sa.Table(
     sa.Column("sender_name", sa.Text),
     sa.Column("legal_text", sa.Text),
     *_timestamps(),
+    # S-10: every user must have a second factor; one without is enrolled at their next login.
+    sa.Column("require_totp", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 roles = sa.Table(
@@ -62,6 +64,11 @@ users = sa.Table(
     sa.Column("hierarchy_contacts", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("own_records_only", sa.Boolean, nullable=False, server_default=sa.false()),
     *_timestamps(),
+    # S-10: the confirmed TOTP secret, the one shown at enrolment until a code confirms it, and the last time
+    # step accepted (a code is never accepted twice).
+    sa.Column("totp_secret", sa.Text),
+    sa.Column("totp_pending_secret", sa.Text),
+    sa.Column("totp_last_step", sa.BigInteger),
     sa.Index("users_username", sa.text("lower(username)"), unique=True),
     sa.Index("users_org", "org_id"),
     sa.Index("users_manager", "manager_id"),
@@ -77,6 +84,15 @@ audit_log = sa.Table(
     sa.Column("details", JSONB, nullable=False),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("audit_org_time", "org_id", "occurred_at"),
+)
+
+# S-10: single-use recovery codes of a user's second factor, stored as hashes (totp.recovery_code_hash).
+recovery_codes = sa.Table(
+    "recovery_codes", metadata,
+    sa.Column("user_id", sa.Text, sa.ForeignKey("identity.users.id"), primary_key=True),
+    sa.Column("code_hash", sa.Text, primary_key=True),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
 outbox, inbox, inbox_failures = kit_tables(metadata)

@@ -10,6 +10,9 @@ hash takes 19 MiB that the thread's malloc arena keeps, so tpool's default 20 th
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from eventlet import tpool
+from eventlet.semaphore import Semaphore
+
+from carnet_common.errors import TooManyRequests
 
 TIME_COST = 2
 MEMORY_COST_KIB = 19_456
@@ -24,6 +27,26 @@ _DUMMY = _hasher.hash("carnet-timing-equaliser")
 
 def hash_password(password):
     return tpool.execute(_hasher.hash, password)
+
+
+class Lane:
+    """A bounded share of the hashing threads for one kind of caller (sign-ups): at most ``concurrency`` hashes
+    at once and ``queue`` callers waiting; anyone beyond is told to retry (429) at once rather than hold a
+    worker. Logins verify outside any lane, so a flood of sign-ups leaves them ``HASH_THREADS - concurrency``
+    threads and most of the service's workers."""
+
+    def __init__(self, *, concurrency, queue, retry_after=5):
+        self.slots = Semaphore(concurrency)
+        self.queue = queue
+        self.retry_after = retry_after
+
+    def hash_password(self, password):
+        if self.slots.balance <= -self.queue or not self.slots.acquire(timeout=self.retry_after * 2):
+            raise TooManyRequests("signup_busy", params={"retry_after": self.retry_after})
+        try:
+            return hash_password(password)
+        finally:
+            self.slots.release()
 
 
 def verify_password(password_hash, password):

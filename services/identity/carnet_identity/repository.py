@@ -1,9 +1,11 @@
 """The only module of identity that builds queries."""
 import sqlalchemy as sa
 
-from carnet_identity.models import audit_log, organizations, roles, users
+from carnet_identity.models import audit_log, organizations, recovery_codes, roles, users
 
-USER_COLUMNS = [c for c in users.c if c.name != "password_hash"]
+# What leaves the user's row for reads: never the password hash nor the second factor's secrets.
+SECRET_COLUMNS = ("password_hash", "totp_secret", "totp_pending_secret", "totp_last_step")
+USER_COLUMNS = [c for c in users.c if c.name not in SECRET_COLUMNS]
 
 
 def get_organization(session, org_id):
@@ -36,6 +38,14 @@ def username_taken(session, username, *, except_id=None):
 def get_user(session, *, org_id, user_id, for_update=False):
     query = sa.select(*USER_COLUMNS).where(users.c.id == user_id, users.c.org_id == org_id,
                                            users.c.deleted_at.is_(None))
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).mappings().first()
+
+
+def get_user_with_secrets(session, user_id, *, for_update=False):
+    """The whole row, hash and second factor included: for the use cases that check them."""
+    query = sa.select(users).where(users.c.id == user_id)
     if for_update:
         query = query.with_for_update()
     return session.execute(query).mappings().first()
@@ -137,3 +147,26 @@ def list_audit(session, *, org_id, page, per_page):
 def get_organization_for_update(session, org_id):
     return session.execute(
         sa.select(organizations.c.id).where(organizations.c.id == org_id).with_for_update()).first()
+
+
+# Second factor (S-10) ---------------------------------------------------------------------------
+
+def replace_recovery_codes(session, user_id, code_hashes):
+    session.execute(recovery_codes.delete().where(recovery_codes.c.user_id == user_id))
+    if code_hashes:
+        session.execute(recovery_codes.insert(), [{"user_id": user_id, "code_hash": h} for h in code_hashes])
+
+
+def use_recovery_code(session, user_id, code_hash):
+    """Spends the code if it is the user's and unused; True when it was (one statement: two concurrent logins
+    cannot both spend it)."""
+    spent = session.execute(
+        recovery_codes.update().where(recovery_codes.c.user_id == user_id, recovery_codes.c.code_hash == code_hash,
+                                      recovery_codes.c.used_at.is_(None))
+        .values(used_at=sa.func.now()).returning(recovery_codes.c.code_hash)).first()
+    return spent is not None
+
+
+def recovery_codes_left(session, user_id):
+    return session.execute(sa.select(sa.func.count()).select_from(recovery_codes).where(
+        recovery_codes.c.user_id == user_id, recovery_codes.c.used_at.is_(None))).scalar_one()

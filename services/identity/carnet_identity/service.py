@@ -1,4 +1,6 @@
 """The identity nameko service: parse → use case → dump, nothing else."""
+import time
+
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
@@ -12,7 +14,7 @@ from carnet_common.entrypoints import OpsEndpoints, rpc_method
 from carnet_common.inbox import Inbox
 from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
-from carnet_identity import contracts, models, sessions, usecases
+from carnet_identity import contracts, models, passwords, sessions, usecases
 
 SERVICE = "identity"
 
@@ -23,6 +25,19 @@ class Redis(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.client
+
+
+class SignupHashing(DependencyProvider):
+    """The hashing lane of sign-ups (``passwords.Lane``), sized by ``SIGNUP_HASH_CONCURRENCY`` (1) and
+    ``SIGNUP_HASH_QUEUE`` (2): one per service process, shared by its workers."""
+
+    def setup(self):
+        config = self.container.config
+        self.lane = passwords.Lane(concurrency=int(config.get("SIGNUP_HASH_CONCURRENCY", 1)),
+                                   queue=int(config.get("SIGNUP_HASH_QUEUE", 2)))
+
+    def get_dependency(self, worker_ctx):
+        return self.lane
 
 
 def _actor(actor):
@@ -38,6 +53,7 @@ class IdentityService(OpsEndpoints):
     inbox = Inbox(models.inbox, models.inbox_failures)
     call_metrics = Metrics()
     request_context = RequestContext()
+    signup_hashing = SignupHashing()
 
     config = Config()
 
@@ -45,12 +61,26 @@ class IdentityService(OpsEndpoints):
     def _ttl(self):
         return int(self.config.get("SESSION_TTL_SECONDS", 43200))
 
+    @property
+    def _signup_plans(self):
+        """S-7: the plans an operator lets a sign-up choose besides the default (``SIGNUP_PLANS``, comma-separated)."""
+        return tuple(plan.strip() for plan in str(self.config.get("SIGNUP_PLANS") or "").split(",") if plan.strip())
+
     # Organizations ---------------------------------------------------------------------------
     @rpc_method
     def create_organization(self, data):
         data = load_or_raise(contracts.OrganizationCreate(), data)
         with self.db.begin():
-            return usecases.create_organization(self.db, redis=self.redis, outbox=self.outbox, data=data)
+            return usecases.create_organization(self.db, redis=self.redis, outbox=self.outbox, data=data,
+                                                offered_plans=self._signup_plans,
+                                                hash_password=self.signup_hashing.hash_password)
+
+    @rpc_method
+    def set_plan(self, org_id, plan):
+        """Operators only (``python -m carnet_identity.operator``, a billing system): no gateway route calls it."""
+        with self.db.begin():
+            return usecases.set_plan(self.db, redis=self.redis, outbox=self.outbox, org_id=str(org_id),
+                                     plan=str(plan))
 
     @rpc_method
     def get_organization(self, actor):
@@ -68,6 +98,13 @@ class IdentityService(OpsEndpoints):
     def login(self, username, password):
         return usecases.login(self.db, redis=self.redis, username=str(username)[:150],
                               password=str(password)[:256], ttl_seconds=self._ttl)
+
+    @rpc_method
+    def login_second_factor(self, data):
+        data = load_or_raise(contracts.LoginSecondFactor(), data)
+        with self.db.begin():
+            return usecases.login_second_factor(self.db, redis=self.redis, outbox=self.outbox, data=data,
+                                                ttl_seconds=self._ttl, now=time.time())
 
     @rpc_method
     def logout(self, token_digest):
@@ -106,6 +143,43 @@ class IdentityService(OpsEndpoints):
         with self.db.begin():
             usecases.delete_user(self.db, redis=self.redis, outbox=self.outbox, actor=_actor(actor),
                                  user_id=user_id)
+
+    # Second factor (S-10) ----------------------------------------------------------------------
+    @rpc_method
+    def get_second_factor(self, actor):
+        return usecases.get_second_factor(self.db, actor=_actor(actor))
+
+    @rpc_method
+    def start_totp_enrolment(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.PasswordConfirmation(), data)
+        with self.db.begin():
+            return usecases.start_totp_enrolment(self.db, redis=self.redis, actor=actor, data=data)
+
+    @rpc_method
+    def confirm_totp_enrolment(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.TotpCode(), data)
+        with self.db.begin():
+            return usecases.confirm_totp_enrolment(self.db, redis=self.redis, outbox=self.outbox, actor=actor,
+                                                   data=data, now=time.time())
+
+    @rpc_method
+    def regenerate_recovery_codes(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.PasswordConfirmation(), data)
+        with self.db.begin():
+            return usecases.regenerate_recovery_codes(self.db, redis=self.redis, actor=actor, data=data)
+
+    @rpc_method
+    def disable_totp(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.PasswordConfirmation(), data)
+        with self.db.begin():
+            usecases.disable_totp(self.db, redis=self.redis, outbox=self.outbox, actor=actor, data=data)
+
+    @rpc_method
+    def reset_totp(self, actor, user_id, data):
+        actor, data = _actor(actor), load_or_raise(contracts.PasswordConfirmation(), data)
+        with self.db.begin():
+            usecases.reset_totp(self.db, redis=self.redis, outbox=self.outbox, actor=actor, user_id=user_id,
+                                data=data)
 
     # Roles and permissions -------------------------------------------------------------------
     @rpc_method
@@ -161,6 +235,10 @@ class IdentityService(OpsEndpoints):
     @event_handler(SERVICE, "organization_updated", requeue_on_error=True)
     def audit_organization_updated(self, envelope):
         self._audit("organization_updated", envelope)
+
+    @event_handler(SERVICE, "organization_security_changed", requeue_on_error=True)
+    def audit_organization_security_changed(self, envelope):
+        self._audit("organization_security_changed", envelope)
 
     @event_handler(SERVICE, "user_created", requeue_on_error=True)
     def audit_user_created(self, envelope):

@@ -7,12 +7,21 @@ import uuid
 from datetime import datetime, timezone
 
 from carnet_common.db import after_commit
-from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from carnet_identity import passwords, permissions, plans, repository, sessions
+from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from carnet_identity import passwords, permissions, plans, repository, sessions, totp
 from carnet_identity.models import organizations, roles, users
 
 FLAGS = ("all_contacts", "hierarchy_contacts", "own_records_only")
 AUTHZ_FIELDS = {"active", "is_admin", "role_id", "manager_id", *FLAGS}
+SELF_SERVICE_FIELDS = {"full_name", "email", "password", "language"}
+# What logs a user in or reaches them: changing one needs the caller's current password (S-10).
+CREDENTIAL_FIELDS = {"username", "email", "password"}
+# Organization settings that are not part of its profile events (consumers know the profile's shape); their
+# changes have an event of their own.
+SECURITY_SETTINGS = ("require_totp",)
+REAUTH_MAX_FAILURES = 5
+SECOND_FACTOR_MAX_FAILURES = 10
+FAILURE_WINDOW_SECONDS = 900
 
 
 def new_id():
@@ -35,10 +44,16 @@ def user_read(row):
 
 
 def organization_read(row):
-    data = {key: _iso(row[key]) for key in row.keys()}
+    """The profile, as the organization events carry it."""
+    data = {key: _iso(row[key]) for key in row.keys() if key not in SECURITY_SETTINGS}
     data["sender_name"] = row["sender_name"] or row["name"]
     data["limits"] = plans.limits(row["plan"])
     return data
+
+
+def organization_answer(row):
+    """What the organization's own administrators and users read: the profile and its security settings."""
+    return {**organization_read(row), **{key: row[key] for key in SECURITY_SETTINGS}}
 
 
 def role_read(row):
@@ -52,31 +67,41 @@ def _authz_changed(session, redis, org_id):
 
 # Organizations ---------------------------------------------------------------------------------
 
-def create_organization(session, *, redis, outbox, data):
+def create_organization(session, *, redis, outbox, data, offered_plans=(), hash_password=passwords.hash_password):
+    """Sign-up (public). ``offered_plans``: the plans a sign-up may choose besides the default (an operator
+    setting, S-7). ``hash_password``: the service's bounded lane, so sign-ups cannot take every hashing thread
+    from logins.
+
+    A taken username is refused only after the same work as a creation (the password is hashed either way),
+    with one answer whoever holds the name (an active, inactive or deleted user): the refusal is the one thing a
+    user-chosen, installation-wide login name cannot hide from the person choosing it, so the gateway counts
+    refusals per address and in all, and that is what bounds enumeration (docs/rules/identity-and-access.md)."""
+    plan = data.get("plan") or plans.DEFAULT_PLAN
+    if plan != plans.DEFAULT_PLAN and plan not in offered_plans:
+        raise Forbidden("plan_not_offered", errors={"plan": ["plan_not_offered"]}, params={"plan": plan})
     admin = data["admin"]
+    password_hash = hash_password(admin["password"])
     if repository.username_taken(session, admin["username"]):
         raise Conflict("username_taken", errors={"admin.username": ["username_taken"]})
     org_id, user_id = new_id(), new_id()
     language = data.get("language") or admin.get("language") or "fr"
-    repository.insert(session, organizations, {
-        "id": org_id, "name": data["name"], "plan": data.get("plan") or plans.DEFAULT_PLAN,
-        "language": language})
+    repository.insert(session, organizations, {"id": org_id, "name": data["name"], "plan": plan, "language": language})
     repository.insert(session, users, {
         "id": user_id, "org_id": org_id, "username": admin["username"], "full_name": admin["full_name"],
-        "email": admin["email"], "language": admin.get("language"),
-        "password_hash": passwords.hash_password(admin["password"]), "is_admin": True})
+        "email": admin["email"], "language": admin.get("language"), "password_hash": password_hash,
+        "is_admin": True})
     org = repository.get_organization(session, org_id)
     user = repository.get_user(session, org_id=org_id, user_id=user_id)
     outbox.add(session, "organization_created", {"org_id": org_id, "name": org["name"], "plan": org["plan"]})
     outbox.add(session, "user_created", {"actor_id": None, **user_read(user)})
-    return {"organization": organization_read(org), "user": user_read(user)}
+    return {"organization": organization_answer(org), "user": user_read(user)}
 
 
 def get_organization(session, *, actor):
     org = repository.get_organization(session, actor["org_id"])
     if org is None:
         raise NotFound()
-    return organization_read(org)
+    return organization_answer(org)
 
 
 def update_organization(session, *, redis, outbox, actor, data):
@@ -87,20 +112,42 @@ def update_organization(session, *, redis, outbox, actor, data):
     if org is None:
         raise NotFound()
     if "plan" in data and data["plan"] != org["plan"]:
-        active = repository.count_active_users(session, org["id"])
-        seats = plans.PLANS[data["plan"]]["seats"]
-        if seats is not None and active > seats:
-            raise Conflict("plan_too_small", errors={"plan": ["plan_too_small"]},
-                           params={"seats": seats, "active": active})
-        _authz_changed(session, redis, org["id"])
+        # S-7: the plan is what the organization pays for; the operator changes it (set_plan), never a client.
+        raise Forbidden("plan_change_not_allowed", errors={"plan": ["plan_change_not_allowed"]})
     if "timezone" in data:
         _check_timezone(data["timezone"])
     if data:
         repository.update(session, organizations, org["id"], data)
-    org = repository.get_organization(session, org["id"])
+    changed = repository.get_organization(session, org["id"])
     outbox.add(session, "organization_updated", {"actor_id": actor["user_id"], "org_id": org["id"],
-                                                 **organization_read(org)})
-    return organization_read(org)
+                                                 **organization_read(changed)})
+    security = {key: changed[key] for key in SECURITY_SETTINGS if changed[key] != org[key]}
+    if security:
+        outbox.add(session, "organization_security_changed", {"actor_id": actor["user_id"], "org_id": org["id"],
+                                                              **security})
+    return organization_answer(changed)
+
+
+def set_plan(session, *, redis, outbox, org_id, plan):
+    """The operator's seam for plans (S-7): billing or an operator's command, never a client's request. A plan
+    with fewer seats than active users is refused, as a client's downgrade used to be."""
+    repository.get_organization_for_update(session, org_id)
+    org = repository.get_organization(session, org_id)
+    if org is None:
+        raise NotFound()
+    if plan not in plans.PLANS:
+        raise InvalidInput(errors={"plan": ["unknown_plan"]})
+    if plan != org["plan"]:
+        active = repository.count_active_users(session, org_id)
+        seats = plans.PLANS[plan]["seats"]
+        if seats is not None and active > seats:
+            raise Conflict("plan_too_small", errors={"plan": ["plan_too_small"]},
+                           params={"seats": seats, "active": active})
+        repository.update(session, organizations, org_id, {"plan": plan})
+        _authz_changed(session, redis, org_id)
+        org = repository.get_organization(session, org_id)
+        outbox.add(session, "organization_updated", {"actor_id": None, "org_id": org_id, **organization_read(org)})
+    return organization_answer(org)
 
 
 def _check_timezone(name):
@@ -113,17 +160,197 @@ def _check_timezone(name):
 
 # Sessions --------------------------------------------------------------------------------------
 
+def _expiry(timestamp):
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
+
+
+def _new_session(redis, user, ttl_seconds):
+    token, expires_at = sessions.create(redis, user_id=user["id"], org_id=user["org_id"], ttl_seconds=ttl_seconds)
+    return {"token": token, "expires_at": _expiry(expires_at), "user": user_read(user)}
+
+
+def _may_log_in(user):
+    return user is not None and user["deleted_at"] is None and user["active"]
+
+
 def login(session, *, redis, username, password, ttl_seconds):
+    """The first step. A wrong password, an unknown, inactive or deleted user all answer ``invalid_credentials``
+    after one argon2 verification: the answer never tells whether the password was right for an account that
+    cannot log in. With a second factor (or one the organization requires but the user lacks) the answer is a
+    challenge, not a session."""
     user = repository.find_user_by_username(session, username)
     ok = passwords.verify_password(user["password_hash"] if user else None, password)
-    if not ok or user["deleted_at"] is not None:
+    if not ok or not _may_log_in(user):
         raise Unauthorized("invalid_credentials")
-    if not user["active"]:
-        raise Unauthorized("account_inactive")
-    token, expires_at = sessions.create(redis, user_id=user["id"], org_id=user["org_id"],
-                                        ttl_seconds=ttl_seconds)
-    return {"token": token, "expires_at": datetime.fromtimestamp(expires_at, timezone.utc).isoformat(),
-            "user": user_read(user)}
+    if user["totp_secret"]:
+        challenge, expires_at = sessions.create_challenge(redis, user_id=user["id"], kind="totp")
+        return {"second_factor": "totp", "challenge": challenge, "challenge_expires_at": _expiry(expires_at)}
+    if repository.get_organization(session, user["org_id"])["require_totp"]:
+        secret = totp.new_secret()
+        challenge, expires_at = sessions.create_challenge(redis, user_id=user["id"], kind="totp_enrolment",
+                                                          secret=secret)
+        return {"second_factor": "totp_enrolment", "challenge": challenge,
+                "challenge_expires_at": _expiry(expires_at), "totp": _enrolment(secret, user)}
+    return _new_session(redis, user, ttl_seconds)
+
+
+def login_second_factor(session, *, redis, outbox, data, ttl_seconds, now):
+    """The second step: a code of the authenticator (or an unused recovery code) against the challenge; a
+    ``totp_enrolment`` challenge is confirmed by a code of its new secret, and the answer carries the recovery
+    codes, shown this once. Wrong codes count per challenge (five end it) and per user (ten in 15 minutes: 429),
+    so a stolen password cannot be used to walk through the million codes."""
+    pending = sessions.read_challenge(redis, data["challenge"])
+    user = repository.get_user_with_secrets(session, pending["user_id"], for_update=True) if pending else None
+    enrolment = bool(pending) and pending["kind"] == "totp_enrolment"
+    if not _may_log_in(user) or bool(user["totp_secret"]) == enrolment:
+        raise Unauthorized("login_challenge_invalid", errors={"challenge": ["login_challenge_invalid"]})
+    _count_second_factor_attempt(redis, user["id"])
+    answer = {}
+    if enrolment:
+        step = totp.matching_step(pending["secret"], data["code"], now=now)
+        accepted = step is not None
+        if accepted:
+            answer["recovery_codes"] = _enable_totp(session, outbox, actor_id=user["id"], user=user,
+                                                    secret=pending["secret"], step=step)
+    else:
+        accepted = _check_second_factor(session, user, data["code"], now=now)
+    if not accepted:
+        sessions.challenge_failed(redis, data["challenge"])
+        raise Unauthorized("totp_code_wrong", errors={"code": ["totp_code_wrong"]})
+    sessions.forgive_attempt(redis, "second_factor", user["id"])
+    sessions.drop_challenge(redis, data["challenge"])
+    return {**_new_session(redis, user, ttl_seconds), **answer}
+
+
+def _enrolment(secret, user):
+    return {"secret": secret, "otpauth_uri": totp.provisioning_uri(secret, account=user["username"])}
+
+
+def _count_second_factor_attempt(redis, user_id):
+    attempts, retry_after = sessions.count_attempt(redis, "second_factor", user_id,
+                                                   window_seconds=FAILURE_WINDOW_SECONDS)
+    if attempts > SECOND_FACTOR_MAX_FAILURES:
+        raise TooManyRequests("totp_throttled", params={"retry_after": retry_after})
+
+
+def _check_second_factor(session, user, code, *, now):
+    """A code of the user's authenticator newer than the last one accepted, or one of their unused recovery codes
+    (spent by this check)."""
+    if totp.looks_like_recovery_code(code):
+        return repository.use_recovery_code(session, user["id"], totp.recovery_code_hash(user["id"], code))
+    step = totp.matching_step(user["totp_secret"], code, now=now, after=user["totp_last_step"])
+    if step is None:
+        return False
+    repository.update(session, users, user["id"], {"totp_last_step": step})
+    return True
+
+
+def _enable_totp(session, outbox, *, actor_id, user, secret, step):
+    codes = totp.new_recovery_codes()
+    repository.update(session, users, user["id"], {"totp_secret": secret, "totp_pending_secret": None,
+                                                   "totp_last_step": step})
+    repository.replace_recovery_codes(session, user["id"], [totp.recovery_code_hash(user["id"], c) for c in codes])
+    _second_factor_changed(session, outbox, actor_id=actor_id, user_id=user["id"], org_id=user["org_id"])
+    return codes
+
+
+def _second_factor_changed(session, outbox, *, actor_id, user_id, org_id):
+    user = repository.get_user(session, org_id=org_id, user_id=user_id)
+    outbox.add(session, "user_updated", {"actor_id": actor_id, "changed": ["totp"], **user_read(user)})
+
+
+def _check_current_password(session, *, redis, user_id, password):
+    """The caller's own password, asked again before a credential or the second factor changes (S-10). Counted
+    before it is checked: the sixth wrong one in 15 minutes ends every session of the caller, so a stolen token
+    cannot be used to guess the password either."""
+    if not password:
+        raise InvalidInput("current_password_required", errors={"current_password": ["current_password_required"]})
+    attempts, _ = sessions.count_attempt(redis, "reauth", user_id, window_seconds=FAILURE_WINDOW_SECONDS)
+    if attempts > REAUTH_MAX_FAILURES:
+        sessions.revoke_all(redis, user_id)
+        raise Unauthorized("session_invalid")
+    user = repository.get_user_with_secrets(session, user_id)
+    if not passwords.verify_password(user["password_hash"] if user else None, password):
+        raise Forbidden("current_password_wrong", errors={"current_password": ["current_password_wrong"]})
+    sessions.forgive_attempt(redis, "reauth", user_id)
+
+
+def get_second_factor(session, *, actor):
+    user = repository.get_user_with_secrets(session, actor["user_id"])
+    if user is None:
+        raise NotFound()
+    org = repository.get_organization(session, actor["org_id"])
+    enabled = bool(user["totp_secret"])
+    return {"enabled": enabled, "required": org["require_totp"],
+            "recovery_codes_left": repository.recovery_codes_left(session, user["id"]) if enabled else 0}
+
+
+def start_totp_enrolment(session, *, redis, actor, data):
+    """A new secret, shown this once; it replaces any earlier unconfirmed one and counts only once a code of it
+    confirms it (``confirm_totp_enrolment``)."""
+    _check_current_password(session, redis=redis, user_id=actor["user_id"], password=data["current_password"])
+    user = repository.get_user_with_secrets(session, actor["user_id"], for_update=True)
+    if user["totp_secret"]:
+        raise Conflict("totp_already_enabled")
+    secret = totp.new_secret()
+    repository.update(session, users, user["id"], {"totp_pending_secret": secret})
+    return _enrolment(secret, user)
+
+
+def confirm_totp_enrolment(session, *, redis, outbox, actor, data, now):
+    user = repository.get_user_with_secrets(session, actor["user_id"], for_update=True)
+    if user["totp_secret"]:
+        raise Conflict("totp_already_enabled")
+    if not user["totp_pending_secret"]:
+        raise Conflict("totp_enrolment_not_started")
+    _count_second_factor_attempt(redis, user["id"])
+    step = totp.matching_step(user["totp_pending_secret"], data["code"], now=now)
+    if step is None:
+        raise InvalidInput("totp_code_wrong", errors={"code": ["totp_code_wrong"]})
+    sessions.forgive_attempt(redis, "second_factor", user["id"])
+    return {"recovery_codes": _enable_totp(session, outbox, actor_id=actor["user_id"], user=user,
+                                           secret=user["totp_pending_secret"], step=step)}
+
+
+def regenerate_recovery_codes(session, *, redis, actor, data):
+    """New recovery codes, shown this once; the old ones stop working."""
+    _check_current_password(session, redis=redis, user_id=actor["user_id"], password=data["current_password"])
+    user = repository.get_user_with_secrets(session, actor["user_id"], for_update=True)
+    if not user["totp_secret"]:
+        raise Conflict("totp_not_enabled")
+    codes = totp.new_recovery_codes()
+    repository.replace_recovery_codes(session, user["id"], [totp.recovery_code_hash(user["id"], c) for c in codes])
+    return {"recovery_codes": codes}
+
+
+def _clear_second_factor(session, user_id):
+    repository.update(session, users, user_id, {"totp_secret": None, "totp_pending_secret": None,
+                                                "totp_last_step": None})
+    repository.replace_recovery_codes(session, user_id, [])
+
+
+def disable_totp(session, *, redis, outbox, actor, data):
+    _check_current_password(session, redis=redis, user_id=actor["user_id"], password=data["current_password"])
+    user = repository.get_user_with_secrets(session, actor["user_id"], for_update=True)
+    if not user["totp_secret"]:
+        raise Conflict("totp_not_enabled")
+    if repository.get_organization(session, actor["org_id"])["require_totp"]:
+        raise Conflict("totp_required_by_organization")
+    _clear_second_factor(session, user["id"])
+    _second_factor_changed(session, outbox, actor_id=actor["user_id"], user_id=user["id"], org_id=actor["org_id"])
+
+
+def reset_totp(session, *, redis, outbox, actor, user_id, data):
+    """An administrator removes another user's second factor (a lost phone and no recovery code left), with their
+    own password. The user's sessions end; they log in with their password alone, or enrol again at that login
+    when the organization requires a second factor."""
+    _require_admin(actor)
+    _check_current_password(session, redis=redis, user_id=actor["user_id"], password=data["current_password"])
+    if repository.get_user(session, org_id=actor["org_id"], user_id=user_id, for_update=True) is None:
+        raise NotFound()
+    _clear_second_factor(session, user_id)
+    _second_factor_changed(session, outbox, actor_id=actor["user_id"], user_id=user_id, org_id=actor["org_id"])
+    after_commit(session, lambda: sessions.revoke_all(redis, user_id))
 
 
 def get_principal(session, *, user_id):
@@ -218,16 +445,23 @@ def _check_seat(session, org_id):
 
 def update_user(session, *, redis, outbox, actor, user_id, data, keep_session=None):
     """``keep_session``: the caller's token digest; a new password ends every other session of the user
-    (theirs stays when they change their own)."""
+    (theirs stays when they change their own). A change of ``username``, ``email`` or ``password`` needs the
+    caller's ``current_password``."""
     org_id = actor["org_id"]
+    data = dict(data)
+    current_password = data.pop("current_password", None)
     # Serialise changes of one organization's users: the last-admin and seat checks read other rows.
     repository.get_organization_for_update(session, org_id)
     user = repository.get_user(session, org_id=org_id, user_id=user_id, for_update=True)
     if user is None:
         raise NotFound()
-    self_service = set(data) <= {"full_name", "email", "password", "language"} and user_id == actor["user_id"]
+    self_service = set(data) <= SELF_SERVICE_FIELDS and user_id == actor["user_id"]
     if not self_service:
         _require_admin(actor)
+    if CREDENTIAL_FIELDS & set(data):
+        # S-10: whoever the user is, the caller confirms with their own password (an administrator's stolen token
+        # cannot take over or lock out anyone either).
+        _check_current_password(session, redis=redis, user_id=actor["user_id"], password=current_password)
     if "username" in data and repository.username_taken(session, data["username"], except_id=user_id):
         raise Conflict("username_taken", errors={"username": ["username_taken"]})
     _check_references(session, org_id=org_id, data=data, user_id=user_id)
@@ -351,11 +585,22 @@ def set_permissions(session, *, redis, outbox, actor, role_id, data):
 
 # Audit journal (fed by identity's own events through the inbox) -----------------------------------
 
+# Events whose payload is the record itself (its ``id``), which may name another one (a user's ``role_id``).
+RECORD_EVENTS = ("organization_updated", "user_created", "user_updated", "role_created", "role_updated")
+
+
+def _audit_subject(event_type, data):
+    """Whom an entry is about: the record an event carries, else the user, role or organization it names."""
+    if event_type in RECORD_EVENTS:
+        return data["id"]
+    return data.get("user_id") or data.get("role_id") or data.get("org_id")
+
+
 def record_audit(session, *, event_type, envelope):
     data = envelope["data"]
     repository.add_audit(session, {
         "event_id": envelope["event_id"], "org_id": data.get("org_id"), "event_type": event_type,
-        "actor_id": data.get("actor_id"), "subject_id": data.get("user_id") or data.get("role_id") or data.get("id"),
+        "actor_id": data.get("actor_id"), "subject_id": _audit_subject(event_type, data),
         "details": {k: v for k, v in data.items() if k not in ("org_id", "actor_id")},
         "occurred_at": datetime.fromisoformat(envelope["occurred_at"])})
 

@@ -4,7 +4,7 @@ One PostgreSQL database, RabbitMQ vhost and Redis key prefix per test run (carne
 runs never collide; the service is started the way scripts/stack.py starts it, its JSON log captured.
 """
 import pytest
-from identity_harness import Org, Running
+from identity_harness import OFFERED, Org, Running
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_testing import bootstrapped_env, fresh_redis_prefix, running_services
@@ -18,7 +18,8 @@ def identity(tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("identity")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CARNET_REDIS_PREFIX", redis_prefix)  # so redis_keys here names the service's keys
-        with bootstrapped_env([IDENTITY], root=ROOT, prefix="carnet_identity_t", redis_prefix=redis_prefix) as env:
+        with bootstrapped_env([IDENTITY], root=ROOT, prefix="carnet_identity_t", redis_prefix=redis_prefix,
+                              SIGNUP_PLANS=OFFERED) as env:
             running = Running(database_url=env["DATABASE_URL"], amqp_uri=env["AMQP_URI"], redis_prefix=redis_prefix,
                               http=env[IDENTITY["http_env"]], log_path=log_dir / "identity.log")
             try:

@@ -43,16 +43,20 @@ def unique(prefix="u"):
 
 
 PASSWORD = "correct-horse-battery"
+# The one plan besides the default that this run's operator offers at sign-up (S-7, SIGNUP_PLANS).
+OFFERED = "solo"
 
 
 class Org:
     """One organization made through the service, with its admin as an actor."""
 
     def __init__(self, svc, *, plan="team", name="Acme"):
+        """Signed up on the default plan, then moved to ``plan`` by the operator's seam (S-7), as in production."""
         self.svc = svc
-        created = svc.create_organization({"name": name, "plan": plan, "admin": {
+        created = svc.create_organization({"name": name, "admin": {
             "username": unique("admin"), "password": PASSWORD, "full_name": "Admin", "email": "admin@example.com"}})
-        self.org = created["organization"]
+        self.org = created["organization"] if plan == created["organization"]["plan"] else svc.set_plan(
+            created["organization"]["id"], plan)
         self.id = self.org["id"]
         self.admin_user = created["user"]
         self.admin = actor(self.admin_user)

@@ -174,7 +174,7 @@ def test_the_request_id_follows_the_work_into_the_outbox_and_the_logs(identity, 
 
 def test_no_event_nor_journal_entry_carries_a_password_or_its_hash(svc, org, identity):
     user = org.add_user()
-    svc.update_user(org.admin, user["id"], {"password": "another-long-secret"})
+    svc.update_user(org.admin, user["id"], {"password": "another-long-secret", "current_password": PASSWORD})
 
     changed = eventually(lambda: query(
         identity, "SELECT details FROM identity.audit_log WHERE subject_id = :id AND event_type = 'user_updated'",
@@ -187,3 +187,22 @@ def test_no_event_nor_journal_entry_carries_a_password_or_its_hash(svc, org, ide
     text = "\n".join(row["body"] for row in stored)
     for secret in (PASSWORD, "another-long-secret", "$argon2", "password_hash"):
         assert secret not in text
+
+
+def test_the_journal_names_a_user_holding_a_role_as_the_subject_of_their_events(svc, org, identity):
+    """Issue 10 §5: user_created and user_updated carry the user and their role_id; the entry is about the user."""
+    role = svc.create_role(org.admin, {"name": "Reps"})
+    user = org.add_user(role_id=role["id"])
+    svc.update_user(org.admin, user["id"], {"full_name": "Renamed"})
+
+    def entries():
+        rows = query(identity, "SELECT event_type, subject_id FROM identity.audit_log WHERE org_id = :org "
+                               "AND event_type IN ('user_created', 'user_updated') AND details->>'id' = :id",
+                     org=org.id, id=user["id"])
+        return rows if len(rows) == 2 else None
+
+    journaled = eventually(entries, what="the user's two events journaled")
+    assert {(row["event_type"], row["subject_id"]) for row in journaled} == {
+        ("user_created", user["id"]), ("user_updated", user["id"])}
+    listed = svc.list_audit(org.admin, {"per_page": 200})["items"]
+    assert all(item["subject_id"] != role["id"] for item in listed if item["event_type"].startswith("user_"))

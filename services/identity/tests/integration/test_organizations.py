@@ -1,6 +1,6 @@
 """Organizations and the tenant boundary (S-9, DOC-1, N-2)."""
 import pytest
-from identity_harness import PASSWORD, actor, unique
+from identity_harness import OFFERED, PASSWORD, actor, unique
 
 from carnet_common.errors import Conflict, InvalidInput, NotFound
 
@@ -8,11 +8,11 @@ from carnet_common.errors import Conflict, InvalidInput, NotFound
 def test_create_organization_makes_its_first_user_an_active_admin(svc):
     username = unique("first")
 
-    created = svc.create_organization({"name": "Bureau Tremblay", "plan": "solo", "admin": {
+    created = svc.create_organization({"name": "Bureau Tremblay", "plan": OFFERED, "admin": {
         "username": username, "password": PASSWORD, "full_name": "Marie Tremblay", "email": "marie@example.com"}})
 
     org, user = created["organization"], created["user"]
-    assert org["name"] == "Bureau Tremblay" and org["plan"] == "solo"
+    assert org["name"] == "Bureau Tremblay" and org["plan"] == OFFERED == "solo"
     assert org["sender_name"] == "Bureau Tremblay"
     assert user["org_id"] == org["id"] and user["username"] == username
     assert user["is_admin"] is True and user["active"] is True
@@ -36,7 +36,7 @@ def test_a_username_is_unique_across_organizations_whatever_its_case(svc, make_o
 
     other = second.add_user()
     with pytest.raises(Conflict):
-        svc.update_user(second.admin, other["id"], {"username": taken})
+        svc.update_user(second.admin, other["id"], {"username": taken, "current_password": PASSWORD})
 
 
 def test_a_user_of_another_organization_is_invisible(svc, make_org):

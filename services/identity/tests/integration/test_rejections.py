@@ -48,7 +48,7 @@ def test_rejected_requests_leave_every_stored_thing_as_it_was(svc, org, make_org
         lambda: org.add_user(active=1.5),
         lambda: svc.update_user(org.admin, top["id"], {"full_name": "Changed", "manager_id": below["id"]}),
         lambda: svc.update_user(org.admin, top["id"], {"full_name": "Changed", "username":
-                                                       other_org.admin_user["username"]}),
+                                                       other_org.admin_user["username"], "current_password": PASSWORD}),
         lambda: svc.update_user(org.admin, org.admin_user["id"], {"full_name": "Changed", "active": False}),
         lambda: svc.update_user(member, top["id"], {"full_name": "Changed"}),
         lambda: svc.update_user(org.admin, top["id"], {"nickname": "Changed"}),

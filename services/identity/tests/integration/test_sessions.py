@@ -39,17 +39,18 @@ def test_login_with_wrong_credentials_is_unauthorized(svc, org, who):
     assert caught.value.code == "invalid_credentials"
 
 
-def test_an_inactive_user_cannot_log_in(svc, org):
+def test_an_inactive_user_cannot_log_in_and_the_answer_does_not_tell_the_password_was_right(svc, org):
+    """S-10 (issue 10 §2): the same answer whatever the password, after the same argon2 verification, so an
+    inactive account cannot be used to test a password."""
     user = org.add_user(active=False)
 
-    with pytest.raises(Unauthorized) as caught:
-        svc.login(user["username"], PASSWORD)
-    assert caught.value.code == "account_inactive"
+    answers = []
+    for password in (PASSWORD, "not-the-password"):
+        with pytest.raises(Unauthorized) as caught:
+            svc.login(user["username"], password)
+        answers.append((caught.value.code, caught.value.errors, caught.value.params))
 
-    # Without the right password an inactive account is not even revealed.
-    with pytest.raises(Unauthorized) as caught:
-        svc.login(user["username"], "not-the-password")
-    assert caught.value.code == "invalid_credentials"
+    assert answers[0] == answers[1] == ("invalid_credentials", {}, {})
 
 
 def test_a_session_is_stored_in_redis_only_as_the_tokens_digest(svc, org, identity):
@@ -91,7 +92,7 @@ def test_the_stored_password_is_an_argon2id_hash_with_owasp_parameters(org, iden
 def test_a_changed_password_replaces_the_old_one(svc, org):
     user = org.add_user()
 
-    svc.update_user(org.admin, user["id"], {"password": "a-brand-new-password"})
+    svc.update_user(org.admin, user["id"], {"password": "a-brand-new-password", "current_password": PASSWORD})
 
     with pytest.raises(Unauthorized):
         svc.login(user["username"], PASSWORD)

@@ -156,7 +156,7 @@ def test_a_rename_changes_the_login(svc, org):
     user = org.add_user()
     new_name = "renamed." + user["username"]
 
-    svc.update_user(org.admin, user["id"], {"username": new_name})
+    svc.update_user(org.admin, user["id"], {"username": new_name, "current_password": PASSWORD})
 
     assert svc.login(new_name, PASSWORD)["user"]["id"] == user["id"]
     with pytest.raises(Unauthorized):
@@ -209,7 +209,7 @@ def test_a_plan_downgrade_waits_for_a_concurrent_activation_and_then_sees_it(svc
         concurrent_change.execute(sa.text("UPDATE identity.users SET active = true WHERE id = :id"),
                                   {"id": inactive["id"]})
         with identity.proxy() as cluster:
-            downgrade = cluster.identity.update_organization.call_async(org.admin, {"plan": "solo"})
+            downgrade = cluster.identity.set_plan.call_async(org.id, "solo")
             assert eventually(lambda: waiting_on_a_lock(identity)), "the downgrade never reached the database"
             concurrent_change.commit()
             with pytest.raises(Conflict) as caught:
