@@ -23,8 +23,8 @@ def _id(value):
 
 
 class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
-    """Mixed into OpportunitiesService (which provides ``db`` and ``outbox``). Custom field writes: administrators
-    (S-9)."""
+    """Mixed into OpportunitiesService (which provides ``db``, ``outbox`` and ``contacts``). Custom field writes:
+    administrators (S-9)."""
 
     custom_field_admin = custom_fields.ADMIN
     actor_contract = contracts.Actor
@@ -74,7 +74,8 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
     def create_opportunity(self, actor, data):
         actor, data = _actor(actor), load_or_raise(contracts.OpportunityCreate(), data)
         with self.db.begin():
-            return usecases.create_opportunity(self.db, outbox=self.outbox, actor=actor, data=data)
+            return usecases.create_opportunity(self.db, outbox=self.outbox, contacts=self.contacts, actor=actor,
+                                               data=data)
 
     @rpc_method
     def import_opportunity(self, actor, data):
@@ -82,13 +83,14 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
         actor, data = _actor(actor), load_or_raise(contracts.OpportunityImport(), data)
         source = data.pop("source")
         with self.db.begin():
-            return usecases.create_opportunity(self.db, outbox=self.outbox, actor=actor, data=data, source=source)
+            return usecases.create_opportunity(self.db, outbox=self.outbox, contacts=self.contacts, actor=actor,
+                                               data=data, source=source)
 
     @rpc_method
     def update_opportunity(self, actor, opportunity_id, data):
         actor, data = _actor(actor), load_or_raise(contracts.OpportunityUpdate(), data)
         with self.db.begin():
-            return usecases.update_opportunity(self.db, outbox=self.outbox, actor=actor,
+            return usecases.update_opportunity(self.db, outbox=self.outbox, contacts=self.contacts, actor=actor,
                                                opportunity_id=_id(opportunity_id), data=data)
 
     @rpc_method

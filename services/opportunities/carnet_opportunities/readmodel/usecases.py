@@ -38,6 +38,7 @@ from datetime import datetime
 
 from carnet_opportunities import events
 from carnet_opportunities.readmodel import repository
+from carnet_opportunities.readmodel.links import account_values, contact_values
 from carnet_opportunities.readmodel.repository import dependents
 from carnet_opportunities.tasks.repository.visibility import LINKS
 from carnet_opportunities.tasks.usecases import queue_cancellations
@@ -53,28 +54,17 @@ def timestamp(value):
 
 # The read model ---------------------------------------------------------------------------------------------
 
-def _account_values(data, record):
-    return {"id": record["id"], "org_id": data["org_id"], "name": record.get("name") or "",
-            "rep1_id": record.get("rep1_id"), "rep2_id": record.get("rep2_id")}
-
-
-def _contact_values(data, record):
-    return {"id": record["id"], "org_id": data["org_id"], "account_id": record.get("account_id"),
-            "first_name": record.get("first_name"), "last_name": record.get("last_name"),
-            "email": record.get("email"), "rep1_id": record.get("rep1_id"), "rep2_id": record.get("rep2_id")}
-
-
 def save_account(session, *, data, created):
     """``account_created`` (``created``, with all its lists) or ``account_updated``: the newest version wins."""
     record = data["record"]
-    repository.upsert_record(session, "account", _account_values(data, record), version=record["version"],
+    repository.upsert_record(session, "account", account_values(data, record), version=record["version"],
                              list_ids=list(data.get("list_ids") or record.get("list_ids") or []), with_lists=created)
 
 
 def save_contact(session, *, data, created):
     """``contact_created`` (``created``, with all its lists) or ``contact_updated``: the newest version wins."""
     record = data["record"]
-    repository.upsert_record(session, "contact", _contact_values(data, record), version=record["version"],
+    repository.upsert_record(session, "contact", contact_values(data, record), version=record["version"],
                              list_ids=list(data.get("list_ids") or record.get("list_ids") or []), with_lists=created)
 
 

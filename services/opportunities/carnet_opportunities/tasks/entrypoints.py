@@ -18,7 +18,8 @@ def _id(value):
 
 
 class TasksEntrypoints:
-    """Mixed into OpportunitiesService (which provides ``db``, ``outbox``, ``mailer`` and ``invitation_settings``)."""
+    """Mixed into OpportunitiesService (which provides ``db``, ``outbox``, ``contacts``, ``mailer`` and
+    ``invitation_settings``)."""
 
     @rpc_method
     def list_tasks(self, actor, query=None):
@@ -33,13 +34,14 @@ class TasksEntrypoints:
     def create_task(self, actor, data):
         actor, data = _actor(actor), load_or_raise(contracts.TaskCreate(), data)
         with self.db.begin():
-            return usecases.create_task(self.db, outbox=self.outbox, actor=actor, data=data)
+            return usecases.create_task(self.db, outbox=self.outbox, contacts=self.contacts, actor=actor, data=data)
 
     @rpc_method
     def update_task(self, actor, task_id, data):
         actor, data = _actor(actor), load_or_raise(contracts.TaskUpdate(), data)
         with self.db.begin():
-            return usecases.update_task(self.db, outbox=self.outbox, actor=actor, task_id=_id(task_id), data=data)
+            return usecases.update_task(self.db, outbox=self.outbox, contacts=self.contacts, actor=actor,
+                                        task_id=_id(task_id), data=data)
 
     @rpc_method
     def delete_task(self, actor, task_id):
@@ -50,7 +52,8 @@ class TasksEntrypoints:
     def invite_task(self, actor, task_id, data):
         actor, data = _actor(actor), load_or_raise(contracts.InvitationCreate(), data)
         with self.db.begin():
-            return usecases.request_invitation(self.db, actor=actor, task_id=_id(task_id), data=data)
+            return usecases.request_invitation(self.db, contacts=self.contacts, actor=actor, task_id=_id(task_id),
+                                               data=data)
 
     @rpc_method
     def list_task_invitations(self, actor, task_id):

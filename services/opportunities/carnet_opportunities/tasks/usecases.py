@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from carnet_common.errors import InvalidInput, NotFound
 from carnet_opportunities import events
 from carnet_opportunities.opportunities import repository as opportunity_repository
-from carnet_opportunities.readmodel import repository as refs
+from carnet_opportunities.readmodel import links
 from carnet_opportunities.tasks import invitations, repository
 from carnet_opportunities.tasks.contracts import STATUSES
 from carnet_opportunities.tasks.mailer import PermanentFailure, TemporaryFailure, UncertainFailure
@@ -69,30 +69,30 @@ def _visible_row(session, actor, task_id, *, for_update=False):
     return row
 
 
-def _check_links(session, actor, values):
-    """Each link visible to the caller (404 otherwise); a contact of the chosen account (422)."""
-    contact = None
-    if values.get("contact_id"):
-        contact = refs.visible_contact(session, actor, values["contact_id"])
-        if contact is None:
-            raise NotFound()
-    if values.get("account_id"):
-        if refs.visible_account(session, actor, values["account_id"]) is None:
-            raise NotFound()
-        if contact is not None and contact["account_id"] != values["account_id"]:
-            raise InvalidInput(errors={"contact_id": ["task_contact_not_of_account"]})
+def _check_links(session, actor, values, *, contacts):
+    """Each link visible to the caller (404 otherwise), the contact and the account as the source has them
+    (``readmodel/links.py``: a record just created is known, one just deleted is not); a contact of the chosen
+    account (422)."""
+    found = links.linked_records(session, contacts=contacts, actor=actor, contact_id=values.get("contact_id"),
+                                 account_id=values.get("account_id"))
+    if any(ref is None for ref in found.values()):
+        raise NotFound()
+    contact = found.get("contact")
+    if contact is not None and values.get("account_id") and contact["account_id"] != values["account_id"]:
+        raise InvalidInput(errors={"contact_id": ["task_contact_not_of_account"]})
     if values.get("opportunity_id"):
         if opportunity_repository.get_visible(session, actor, values["opportunity_id"]) is None:
             raise NotFound()
 
 
-def create_task(session, *, outbox, actor, data):
+def create_task(session, *, outbox, contacts, actor, data):
+    """``contacts``: the proxy to the contacts service that confirms the contact and account (``_check_links``)."""
     now = invitations.utc_now()
     values = {key: data.get(key) for key in FIELDS}
     values.update(id=str(uuid.uuid4()), org_id=actor["org_id"], status=data.get("status") or "todo",
                   assignee_id=data.get("assignee_id") or actor["user_id"], created_by=actor["user_id"],
                   version=1, created_at=now, updated_at=now)
-    _check_links(session, actor, values)
+    _check_links(session, actor, values, contacts=contacts)
     repository.insert_task(session, values)
     outbox.add(session, events.TASK_CREATED, events.task_payload(values, actor["user_id"]))
     return task_read(values, actor)
@@ -102,7 +102,7 @@ def get_task(session, *, actor, task_id):
     return task_read(_visible_row(session, actor, task_id), actor)
 
 
-def update_task(session, *, outbox, actor, task_id, data):
+def update_task(session, *, outbox, contacts, actor, task_id, data):
     row = _visible_row(session, actor, task_id, for_update=True)
     changes = {key: value for key, value in data.items() if key in FIELDS and row[key] != value}
     for key in ("type", "status", "title", "assignee_id"):
@@ -112,7 +112,7 @@ def update_task(session, *, outbox, actor, task_id, data):
         return task_read(row, actor)
     merged = {**row, **changes}
     if any(key in changes for key in LINKS):
-        _check_links(session, actor, {key: merged[key] for key in LINKS})
+        _check_links(session, actor, {key: merged[key] for key in LINKS}, contacts=contacts)
     changes.update(version=row["version"] + 1, updated_at=invitations.utc_now())
     repository.update_task(session, task_id, changes)
     merged.update(changes)
@@ -163,15 +163,17 @@ def invitation_read(row):
             "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None}
 
 
-def request_invitation(session, *, actor, task_id, data):
-    """Store the invitation for the sending job (202); the same ``idempotency_key`` returns the same one."""
+def request_invitation(session, *, contacts, actor, task_id, data):
+    """Store the invitation for the sending job (202); the same ``idempotency_key`` returns the same one. To the
+    contact: at its address as the source has it (``readmodel/links.py``), not as the read model last heard."""
     task = _visible_row(session, actor, task_id)
     if task["due_at"] is None:
         raise InvalidInput(errors={"due_at": ["task_invitation_no_due_at"]})
     if data["to"] == "contact":
         if not task["contact_id"]:
             raise InvalidInput(errors={"to": ["task_invitation_no_contact"]})
-        contact = refs.visible_contact(session, actor, task["contact_id"])
+        contact = links.linked_records(session, contacts=contacts, actor=actor,
+                                       contact_id=task["contact_id"])["contact"]
         if contact is None:
             raise NotFound()
         if not contact["email"]:

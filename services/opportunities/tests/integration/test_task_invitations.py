@@ -1,6 +1,7 @@
 """Tasks, invitations and the dashboard against the service as a process, real PostgreSQL, RabbitMQ and a
 real SMTP server (aiosmtpd on a free loopback port). The read model of contacts is seeded in the database,
-as the contacts events would leave it (its own tests are the read model's).
+as the contacts events would leave it (its own tests are the read model's); the contacts service runs beside it,
+as it always does, and holds none of those records, so the read model's answer stands (``readmodel/links.py``).
 
 Where a test asserts that an invitation was sent only once, it first waits for a sentinel invitation queued after
 it (``opp_helpers.sentinel_sent``) to reach the relay."""
@@ -17,7 +18,7 @@ from carnet_common.errors import InvalidInput, NotFound
 from carnet_testing import bootstrapped_env, eventually, rpc_config, running_services
 from carnet_testing.mail import smtp_relay
 
-OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
+UNDER_TEST = [service for service in SERVICES if service["name"] in ("opportunities", "contacts")]
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
 
@@ -29,14 +30,14 @@ def relay():
 
 @pytest.fixture(scope="module")
 def tasks_env(relay):
-    with bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", SMTP_HOST="127.0.0.1", SMTP_PORT=relay.port,
+    with bootstrapped_env(UNDER_TEST, root=ROOT, LOG_LEVEL="WARNING", SMTP_HOST="127.0.0.1", SMTP_PORT=relay.port,
                           SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS=200) as env:
         yield env
 
 
 @pytest.fixture(scope="module")
 def tasks_rpc(tasks_env, engine, tmp_path_factory):
-    with running_services(OPPORTUNITIES, root=ROOT, env=tasks_env, log_dir=tmp_path_factory.mktemp("logs")), \
+    with running_services(UNDER_TEST, root=ROOT, env=tasks_env, log_dir=tmp_path_factory.mktemp("logs")), \
             ClusterRpcProxy(rpc_config(tasks_env), timeout=20) as proxy:
         yield proxy.opportunities
 

@@ -192,6 +192,12 @@ def get_visible(session, actor, opportunity_id, *, for_update=False):
     return session.execute(query).mappings().first()
 
 
+def get_by_id(session, org_id, opportunity_id):
+    """The organization's opportunity, whoever sees it (what a write just stored)."""
+    return session.execute(sa.select(opportunities).where(opportunities.c.id == opportunity_id,
+                                                           opportunities.c.org_id == org_id)).mappings().first()
+
+
 def lines_of(session, ids):
     result = {i: [] for i in ids}
     if not ids:
