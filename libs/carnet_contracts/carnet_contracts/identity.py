@@ -14,6 +14,7 @@ SPECIAL = {"primary_contact": ("read", "write"), "primary_contact_acomba": ("wri
            "primary_contact_quickbooks": ("write",)}
 FIELD_KEY = r"^(contacts|accounts|opportunities|tasks)\.(custom\.)?[a-z][a-z0-9_]{0,62}$"
 MAX_FIELD_ENTRIES = 1000
+MAX_USER_IDS = 1000   # the user ids one request may name (``lists.GrantsBody``)
 # S-7: the plans by name (their limits are identity's plans.py).
 PLANS = ("solo", "collaborator", "team", "growth", "professional", "integral")
 LANGUAGES = ("fr", "en")
@@ -122,6 +123,12 @@ class UserQuery(PageQuery):
 
 
 # Second factor (S-10) ---------------------------------------------------------------------------
+
+class UserIds(Contract):
+    """Users a write names (a record's reps, a task's assignee, a list's grantees), asked of identity by the
+    gateway (issue 10 §2): at most as many as a list grant takes."""
+    user_ids = fields.List(identifier(), required=True, validate=validate.Length(max=MAX_USER_IDS))
+
 
 class PasswordConfirmation(Contract):
     """Enrolling, turning off or resetting a second factor, new recovery codes: the caller's password again."""

@@ -8,6 +8,7 @@ from carnet_contracts.identity import OrganizationUpdate as OrganizationUpdate
 from carnet_contracts.identity import PasswordConfirmation as PasswordConfirmation
 from carnet_contracts.identity import TotpCode as TotpCode
 from carnet_contracts.identity import UserCreate as UserCreate
+from carnet_contracts.identity import UserIds as UserIds
 from carnet_contracts.identity import UserUpdate as UserUpdate
 
 RoleCreate = RoleUpdate = identity.RoleWrite

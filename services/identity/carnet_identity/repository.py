@@ -51,6 +51,14 @@ def get_user_with_secrets(session, user_id, *, for_update=False):
     return session.execute(query).mappings().first()
 
 
+def user_states(session, *, org_id, user_ids):
+    """``id`` and ``active`` of the organization's users (not deleted) among ``user_ids``."""
+    if not user_ids:
+        return []
+    return session.execute(sa.select(users.c.id, users.c.active).where(
+        users.c.org_id == org_id, users.c.id.in_(sorted(set(user_ids))), users.c.deleted_at.is_(None))).mappings().all()
+
+
 def get_user_any_org(session, user_id):
     return session.execute(sa.select(*USER_COLUMNS).where(users.c.id == user_id)).mappings().first()
 

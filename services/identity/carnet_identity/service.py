@@ -124,6 +124,13 @@ class IdentityService(OpsEndpoints):
     def get_user(self, actor, user_id):
         return usecases.get_user(self.db, actor=_actor(actor), user_id=user_id)
 
+    @rpc_method(read_only=True)
+    def get_user_states(self, actor, user_ids):
+        """``{id: "active" | "inactive"}`` for the ids that name users of the caller's organization (others, and
+        deleted users, are left out): how the gateway checks the user ids a write names (issue 10 §2)."""
+        actor, query = _actor(actor), load_or_raise(contracts.UserIds(), {"user_ids": user_ids})
+        return usecases.user_states(self.db, actor=actor, user_ids=query["user_ids"])
+
     @rpc_method
     def create_user(self, actor, data):
         actor, data = _actor(actor), load_or_raise(contracts.UserCreate(), data)
