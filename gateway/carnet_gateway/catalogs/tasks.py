@@ -10,8 +10,6 @@ MESSAGES = {
                                   "2025-03-10T10:00:00-04:00."),
     "task_contact_not_of_account": ("This contact does not belong to the chosen account.",
                                     "Ce contact n'appartient pas au compte choisi."),
-    "task_assignee_unknown": ("No such user in your organization.",
-                              "Aucun utilisateur de ce nom dans votre organisation."),
     "task_invitation_to_unknown": ("Send the invitation to the assignee or to the contact.",
                                    "Envoyez l'invitation au responsable ou au contact."),
     "task_invitation_no_contact": ("This task is not linked to a contact.", "Cette tâche n'est liée à aucun contact."),

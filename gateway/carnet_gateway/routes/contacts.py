@@ -2,10 +2,11 @@
 
 Visibility (C-2, S-4, S-5) is decided by the service from the actor, which carries the caller's flags and
 subordinates (``actors.CONTACTS``), so contacts never calls identity. Field permissions (S-3) are applied
-here (``records.py``). The routes contacts and accounts share are declared once per row of
-``records.RECORDS``.
+here (``records.py``), and the users a write names (reps, list grantees) are checked here against identity
+(``user_refs.py``: active users of the caller's organization). The routes contacts and accounts share are
+declared once per row of ``records.RECORDS``.
 """
-from carnet_gateway import actors, records, scope, services
+from carnet_gateway import actors, records, scope, services, user_refs
 from carnet_gateway.api import ADMIN, INPUT_ERRORS, READ_ERRORS, SEARCH_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.records import check_writable, readable, readable_history, readable_page, unreadable_keys
 from carnet_gateway.schemas import contacts as s
@@ -54,8 +55,10 @@ def get_list_grants(call):
 @api.route("/lists/{list_id}/grants", "PUT", auth=ADMIN, body=s.GrantsBody, response=s.GrantsBody, tags=LISTS,
            errors=WRITE_ERRORS, summary="Replace the users granted access to a list (L-3, S-6)")
 def set_list_grants(call):
-    grants = services.contacts.call("set_list_grants", call.actor(actors.CONTACTS), call.path["list_id"],
-                                    call.body)
+    actor = call.actor(actors.CONTACTS)
+    user_refs.check_users(call, {"user_ids": call.body["user_ids"]},
+                          held=lambda: services.contacts.call("get_list_grants", actor, call.path["list_id"]))
+    grants = services.contacts.call("set_list_grants", actor, call.path["list_id"], call.body)
     scope.lists_changed(call.principal)
     return grants
 
@@ -93,6 +96,7 @@ def _record_routes(record):
                summary=f"Create {record.noun} in chosen lists (C-4)")
     def create(call):
         check_writable(call.principal, module, call.body)
+        user_refs.check_users(call, user_refs.reps(call.body))
         created = services.contacts.call(f"create_{kind}", call.actor(actors.CONTACTS), call.body)
         return readable(call.principal, module, created)
 
@@ -106,8 +110,10 @@ def _record_routes(record):
                errors=WRITE_ERRORS, name=f"update_{kind}", summary=f"Update {record.noun}; {record.update_note}")
     def update(call):
         check_writable(call.principal, module, call.body)
-        updated = services.contacts.call(f"update_{kind}", call.actor(actors.CONTACTS), call.path[id_param],
-                                         call.body)
+        actor, record_id = call.actor(actors.CONTACTS), call.path[id_param]
+        user_refs.check_users(call, user_refs.reps(call.body),
+                              held=lambda: services.contacts.call(f"get_{kind}", actor, record_id))
+        updated = services.contacts.call(f"update_{kind}", actor, record_id, call.body)
         return readable(call.principal, module, updated)
 
     @api.route(item, "DELETE", query=record.delete_query, status=204, tags=tags,
@@ -151,6 +157,7 @@ def account_contacts(call):
            summary="Create a contact from its account's record (C-7), in the account's lists by default")
 def create_account_contact(call):
     check_writable(call.principal, "contacts", call.body)
+    user_refs.check_users(call, user_refs.reps(call.body))
     created = services.contacts.call("create_account_contact", call.actor(actors.CONTACTS), call.path["account_id"],
                                      call.body)
     return readable(call.principal, "contacts", created)

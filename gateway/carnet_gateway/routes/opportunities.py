@@ -4,13 +4,14 @@ by the opportunities service (``carnet_opportunities``).
 Visibility is the service's, decided on its read model of contacts: the gateway supplies the caller's
 selected accessible lists (asked of contacts once per request) with the flags and subordinates of the
 principal (``actors.OPPORTUNITIES``). Module permissions
-(opportunities read/write/delete/export) are declared beside each route. Custom field values (C-14) follow the
+(opportunities read/write/delete/export) are declared beside each route. Reps are active users of the caller's
+organization (``user_refs.py``). Custom field values (C-14) follow the
 field permissions ``opportunities.custom.<key>`` (S-3): an unreadable one is left out of every response and
 export, writing an unwritable one is a 403 naming it.
 """
 import base64
 
-from carnet_gateway import actors, auth, services
+from carnet_gateway import actors, auth, services, user_refs
 from carnet_gateway.api import ADMIN, READ_ERRORS, SEARCH_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.routes import exports
 from carnet_gateway.schemas import exports as export_schemas
@@ -86,6 +87,7 @@ def search_opportunities(call):
                    "with product lines; totals are computed (O-5)")
 def create_opportunity(call):
     check_writable(call.principal, call.body)
+    user_refs.check_users(call, user_refs.reps(call.body))
     created = services.opportunities.call("create_opportunity", call.actor(actors.OPPORTUNITIES), call.body)
     return readable(call.principal, created)
 
@@ -120,8 +122,10 @@ def get_opportunity(call):
            summary="Update an opportunity; `lines` replaces them all; 409 when it comes from accounting (O-7)")
 def update_opportunity(call):
     check_writable(call.principal, call.body)
-    updated = services.opportunities.call("update_opportunity", call.actor(actors.OPPORTUNITIES),
-                                          call.path["opportunity_id"], call.body)
+    actor, opportunity_id = call.actor(actors.OPPORTUNITIES), call.path["opportunity_id"]
+    user_refs.check_users(call, user_refs.reps(call.body),
+                          held=lambda: services.opportunities.call("get_opportunity", actor, opportunity_id))
+    updated = services.opportunities.call("update_opportunity", actor, opportunity_id, call.body)
     return readable(call.principal, updated)
 
 

@@ -4,12 +4,12 @@ opportunities service (``carnet_opportunities/tasks/entrypoints.py``).
 Visibility is the service's (a linked task inherits the visibility of its contact, account and
 opportunity; S-4 ``own_records_only``); the actor (``actors.TASKS``) is the opportunities one plus the
 organization's time zone (times are shown in it, N-6). Module permissions (tasks read/write/delete,
-dashboard read) are declared beside each route. The assignee is checked against identity here (a user of
-the caller's organization), and an invitation to the assignee carries their address as identity has it at
-request time.
+dashboard read) are declared beside each route. The assignee is checked against identity here (an active user of
+the caller's organization, ``user_refs.py``), and an invitation to the assignee carries their address as identity
+has it at request time.
 """
 from carnet_common.errors import InvalidInput, NotFound
-from carnet_gateway import actors, services
+from carnet_gateway import actors, services, user_refs
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, SEARCH_ERRORS, api
 from carnet_gateway.schemas import tasks as s
 
@@ -24,10 +24,8 @@ def _user(call, user_id):
         return None
 
 
-def _check_assignee(call, body):
-    assignee_id = body.get("assignee_id")
-    if assignee_id and assignee_id != call.principal["user"]["id"] and _user(call, assignee_id) is None:
-        raise InvalidInput(errors={"assignee_id": ["task_assignee_unknown"]})
+def _assignee(body):
+    return {"assignee_id": body["assignee_id"]} if "assignee_id" in body else {}
 
 
 @api.route("/tasks", "GET", query=s.TaskQuery, response=s.TaskListRead, permission=("tasks", "read"), tags=TASKS,
@@ -48,7 +46,7 @@ def get_task_board(call):
            tags=TASKS, errors=INPUT_ERRORS, summary="Create a task, optionally linked to a contact, an account "
                                                     "and/or an opportunity the caller sees (T-1, C-22)")
 def create_task(call):
-    _check_assignee(call, call.body)
+    user_refs.check_users(call, _assignee(call.body))
     return services.opportunities.call("create_task", call.actor(actors.TASKS), call.body)
 
 
@@ -62,8 +60,10 @@ def get_task(call):
            tags=TASKS, errors=INPUT_ERRORS, summary="Change a task; moving it on the board is one PATCH of "
                                                     "`status` (T-2)")
 def update_task(call):
-    _check_assignee(call, call.body)
-    return services.opportunities.call("update_task", call.actor(actors.TASKS), call.path["task_id"], call.body)
+    actor = call.actor(actors.TASKS)
+    user_refs.check_users(call, _assignee(call.body),
+                          held=lambda: services.opportunities.call("get_task", actor, call.path["task_id"]))
+    return services.opportunities.call("update_task", actor, call.path["task_id"], call.body)
 
 
 @api.route("/tasks/{task_id}", "DELETE", status=204, permission=("tasks", "delete"), tags=TASKS,
