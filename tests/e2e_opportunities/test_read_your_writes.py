@@ -144,9 +144,11 @@ def test_a_stale_contact_is_confirmed_before_it_is_refused(org, engine, hold):
 
 def test_records_in_the_trash_are_refused_before_the_read_model_knows(org, engine, hold):
     """C-10: a task or an opportunity on a contact or an account deleted a moment ago is refused (404), though
-    the read model has not heard of the delete yet."""
+    the read model has not heard of the delete yet; so is a task on an opportunity of that account."""
     admin = org["admin"]
     account, contact = _in_read_model(engine, admin, org)
+    opportunity = ok(admin.post("/opportunities", json={"title": "Toiture", "account_id": account["id"],
+                                                        "stage_id": _stage(admin)}), 201)
     with hold() as held:
         ok(admin.delete(f"/contacts/{contact['id']}"), 204)
         assert_problem(admin.post("/tasks", json={"type": "call", "title": "X", "contact_id": contact["id"]}), 404)
@@ -154,5 +156,13 @@ def test_records_in_the_trash_are_refused_before_the_read_model_knows(org, engin
         assert_problem(admin.post("/opportunities", json={"title": "X", "account_id": account["id"],
                                                           "stage_id": _stage(admin)}), 404)
         assert_problem(admin.post("/tasks", json={"type": "call", "title": "X", "account_id": account["id"]}), 404)
+        assert_problem(admin.post("/tasks", json={"type": "call", "title": "X",
+                                                  "opportunity_id": opportunity["id"]}), 404)
         assert held.waiting() >= 2
+        released = held.release()
+    handled(engine, "opportunities", [e["event_id"] for e in released])
+    with engine.connect() as conn:   # none was stored, hidden or not
+        assert conn.execute(sa.text(
+            "SELECT count(*) FROM opportunities.tasks WHERE contact_id = :c OR account_id = :a OR opportunity_id = :o"
+        ), {"c": contact["id"], "a": account["id"], "o": opportunity["id"]}).scalar() == 0
 

@@ -71,18 +71,22 @@ def _visible_row(session, actor, task_id, *, for_update=False):
 
 def _check_links(session, actor, values, *, contacts):
     """Each link visible to the caller (404 otherwise), the contact and the account as the source has them
-    (``readmodel/links.py``: a record just created is known, one just deleted is not); a contact of the chosen
-    account (422)."""
+    (``readmodel/links.py``: a record just created is known, one just deleted is not) — for a task linked to an
+    opportunity only, the opportunity's account; a contact of the chosen account (422)."""
+    account_id = values.get("account_id")
+    if values.get("opportunity_id"):
+        opportunity = opportunity_repository.get_visible(session, actor, values["opportunity_id"])
+        if opportunity is None:
+            raise NotFound()
+        if not account_id and not values.get("contact_id"):
+            account_id = opportunity["account_id"]
     found = links.linked_records(session, contacts=contacts, actor=actor, contact_id=values.get("contact_id"),
-                                 account_id=values.get("account_id"))
+                                 account_id=account_id)
     if any(ref is None for ref in found.values()):
         raise NotFound()
     contact = found.get("contact")
     if contact is not None and values.get("account_id") and contact["account_id"] != values["account_id"]:
         raise InvalidInput(errors={"contact_id": ["task_contact_not_of_account"]})
-    if values.get("opportunity_id"):
-        if opportunity_repository.get_visible(session, actor, values["opportunity_id"]) is None:
-            raise NotFound()
 
 
 def create_task(session, *, outbox, contacts, actor, data):
