@@ -107,6 +107,14 @@ def _contacts_event(service, moments, event_type, data):
     getattr(service, f"on_{event_type}")(envelope)
 
 
+class SourceWithoutRecords:
+    """The contacts service as the use cases ask it (``readmodel/links.py``): it holds none of the records of the
+    events published here, so the read model's answer stands."""
+
+    def get_record_refs(self, actor, refs):
+        return {kind: [] for kind in refs}
+
+
 def _produce(session, outbox):
     """Every event of the service: opportunities and tasks made, changed and deleted by their use cases, then what
     a contact's delete (reattach, then delete), restore and purge, and an account's purge, do to them."""
@@ -119,6 +127,7 @@ def _produce(session, outbox):
     _contacts_event(service, moments, "contact_created", {
         "record": {"id": "con-1", "account_id": "acc-1", "first_name": "Émile", "last_name": "Dupré",
                    "email": "emile@example.com", **record}, "list_ids": ["L1"]})
+    source = SourceWithoutRecords()
     actor = contracts.Actor().load(ACTOR)
     task_actor = task_contracts.TaskActor().load(ACTOR)
     budget = contracts.CustomFieldCreate().load({"key": "budget", "type": "text", "label_fr": "Budget",
@@ -127,11 +136,11 @@ def _produce(session, outbox):
     stage_id = next(s["id"] for s in opportunities.list_stages(session, actor=actor) if s["probability"] == 25)
 
     def opportunity(**data):
-        return opportunities.create_opportunity(session, outbox=outbox, actor=actor, data=contracts.OpportunityCreate()
-                                                .load({"stage_id": stage_id, **data}))["id"]
+        data = contracts.OpportunityCreate().load({"stage_id": stage_id, **data})
+        return opportunities.create_opportunity(session, outbox=outbox, contacts=source, actor=actor, data=data)["id"]
 
     def task(**data):
-        return tasks.create_task(session, outbox=outbox, actor=task_actor,
+        return tasks.create_task(session, outbox=outbox, contacts=source, actor=task_actor,
                                  data=task_contracts.TaskCreate().load({"type": "call", **data}))["id"]
 
     named = opportunity(title="Toit", account_id="acc-1", contact_id="con-1", close_date="2027-03-01",
@@ -139,14 +148,15 @@ def _produce(session, outbox):
     dropped = opportunity(title="Abandon", account_id="acc-1")
     imported = contracts.OpportunityImport().load({"title": "Facture 12", "account_id": "acc-2", "stage_id": stage_id,
                                                    "source": "acomba", "external_ref": "F-12"})
-    opportunities.create_opportunity(session, outbox=outbox, actor=actor, source=imported.pop("source"), data=imported)
-    opportunities.update_opportunity(session, outbox=outbox, actor=actor, opportunity_id=named,
+    opportunities.create_opportunity(session, outbox=outbox, contacts=source, actor=actor,
+                                     source=imported.pop("source"), data=imported)
+    opportunities.update_opportunity(session, outbox=outbox, contacts=source, actor=actor, opportunity_id=named,
                                      data=contracts.OpportunityUpdate().load({"custom": {"budget": "15 k$"}},
                                                                              partial=True))
     opportunities.delete_opportunity(session, outbox=outbox, actor=actor, opportunity_id=dropped)
     linked = task(title="Appel", contact_id="con-1", account_id="acc-1", opportunity_id=named,
                   due_at="2027-03-01T14:00:00Z")
-    tasks.update_task(session, outbox=outbox, actor=task_actor, task_id=linked,
+    tasks.update_task(session, outbox=outbox, contacts=source, actor=task_actor, task_id=linked,
                       data=task_contracts.TaskUpdate().load({"status": "done"}))
     tasks.delete_task(session, outbox=outbox, actor=task_actor, task_id=task(title="Compte", account_id="acc-1"))
 
