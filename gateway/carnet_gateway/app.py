@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from carnet_common import redis_keys
 from carnet_common.context import set_request_id
 from carnet_common.logs import logging_config
-from carnet_gateway import ops, problems
+from carnet_gateway import guards, ops, problems
 from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
 
@@ -41,7 +41,8 @@ def create_app(settings=None):
     app.config.update(CARNET=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     app.json.sort_keys = False
     if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
+        # The client's address (per-address limits) and scheme (HSTS, guards.py) as the trusted proxies saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.extensions["carnet.redis"] = redis_keys.client(settings.redis_url)
     app.extensions["carnet.rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
     app.url_map.strict_slashes = False
@@ -51,6 +52,7 @@ def create_app(settings=None):
     app.extensions["carnet.openapi"] = build_spec(api)
     problems.register(app)
     _instrument(app)
+    guards.register(app)
     return app
 
 

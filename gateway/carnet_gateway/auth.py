@@ -12,7 +12,7 @@ import time
 from flask import current_app, g, request
 
 from carnet_common import redis_keys
-from carnet_common.errors import Forbidden, TooManyRequests, Unauthorized
+from carnet_common.errors import Forbidden, Unauthorized
 from carnet_gateway import services
 
 
@@ -95,63 +95,3 @@ def require(principal, module, action):
     """403 naming the module and action the role lacks (S-3)."""
     if not may(principal, module, action):
         raise Forbidden("missing_permission", params={"module": module, "action": action})
-
-
-# Login throttling (S-10), shared by every gateway worker via Redis. Failures are counted per username
-# and address (10 by default), per address (50) and per username from anywhere (100, NIST SP 800-63B's
-# ceiling): a stranger guessing from one address cannot lock the real user out for long, while a
-# distributed attack on one account still stops at 100.
-
-def _client_address():
-    return request.remote_addr or "unknown"
-
-
-def check_login_allowed(username):
-    settings = current_app.config["CARNET"]
-    redis = current_app.extensions["carnet.redis"]
-    address = _client_address()
-    user_key = redis_keys.rate_key("login_fail_user", username.lower())
-    pair_key = redis_keys.rate_key("login_fail_pair", f"{username.lower()}@{address}")
-    ip_key = redis_keys.rate_key("login_fail_ip", address)
-    minute_key = redis_keys.rate_key("login_ip_minute", f"{address}:{int(time.time() // 60)}")
-    pipe = redis.pipeline()
-    pipe.get(user_key)
-    pipe.ttl(user_key)
-    pipe.get(pair_key)
-    pipe.ttl(pair_key)
-    pipe.get(ip_key)
-    pipe.ttl(ip_key)
-    pipe.incr(minute_key)
-    pipe.expire(minute_key, 61)
-    user_failures, user_ttl, pair_failures, pair_ttl, ip_failures, ip_ttl, attempts, _ = pipe.execute()
-    if int(user_failures or 0) >= settings.login_user_failures:
-        _throttled(user_ttl)
-    if int(pair_failures or 0) >= settings.login_pair_failures:
-        _throttled(pair_ttl)
-    if int(ip_failures or 0) >= settings.login_ip_failures:
-        _throttled(ip_ttl)
-    if attempts > settings.login_ip_attempts_per_minute:
-        _throttled(60 - int(time.time()) % 60)
-
-
-def _throttled(ttl):
-    retry_after = max(int(ttl or 1), 1)
-    raise TooManyRequests("login_throttled", params={"retry_after": retry_after})
-
-
-def record_login_failure(username):
-    settings = current_app.config["CARNET"]
-    redis = current_app.extensions["carnet.redis"]
-    pipe = redis.pipeline()
-    for key in (redis_keys.rate_key("login_fail_user", username.lower()),
-                redis_keys.rate_key("login_fail_pair", f"{username.lower()}@{_client_address()}"),
-                redis_keys.rate_key("login_fail_ip", _client_address())):
-        pipe.incr(key)
-        pipe.expire(key, settings.login_window_seconds, nx=True)
-    pipe.execute()
-
-
-def record_login_success(username):
-    current_app.extensions["carnet.redis"].delete(
-        redis_keys.rate_key("login_fail_user", username.lower()),
-        redis_keys.rate_key("login_fail_pair", f"{username.lower()}@{_client_address()}"))

@@ -1,11 +1,19 @@
-"""Operational routes: health, readiness, metrics, the OpenAPI document and the browsable API page."""
+"""Operational routes: health, readiness, metrics, the OpenAPI document and the browsable API page.
+
+``/metrics`` is not for the public (it names every route and how busy the system is): with ``METRICS_PORT`` set
+(Kubernetes: Prometheus scrapes the pod on that port, which no Service exposes) it answers only on that port, and
+that port answers nothing else (``guards.py``); without it (one machine, ``make run``) only to a client on the
+machine itself. Anyone else gets the 404 of a route that does not exist.
+"""
+import ipaddress
 import json
 import os
 import time
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 from flask_swagger_ui import get_swaggerui_blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from werkzeug.exceptions import NotFound
 
 from carnet_gateway import services
 
@@ -46,8 +54,27 @@ def _check_readiness():
     return checks
 
 
+OPS_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+def on_metrics_port():
+    port = current_app.config["CARNET"].metrics_port
+    return bool(port) and request.environ.get("SERVER_PORT") == str(port)
+
+
+def _metrics_exposed():
+    if current_app.config["CARNET"].metrics_port:
+        return on_metrics_port()
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
 @blueprint.get("/metrics")
 def metrics():
+    if not _metrics_exposed():
+        raise NotFound()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -19,6 +19,16 @@ class Settings:
     trusted_proxies: int
     readiness_services: tuple
     login_pair_failures: int = 10
+    # Settings built in code (tests, tools) start with these limits off or open; ``from_env`` gives a deployment
+    # its defaults (docs/rules/identity-and-access.md, S-10).
+    signup_max_per_address: int = 1_000_000
+    signup_max_total: int = 1_000_000
+    signup_max_taken_per_address: int = 1_000_000
+    signup_max_taken_total: int = 1_000_000
+    signup_window_seconds: int = 3600
+    api_requests_per_user_minute: int = 0
+    metrics_port: int = 0
+    hsts_max_age: int = 0
 
     @classmethod
     def from_env(cls):
@@ -36,6 +46,14 @@ class Settings:
             login_ip_attempts_per_minute=config.env_int("LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE", 120),
             login_window_seconds=config.env_int("LOGIN_WINDOW_SECONDS", 900),
             trusted_proxies=config.env_int("TRUSTED_PROXIES", 0),
+            signup_max_per_address=config.env_int("SIGNUP_MAX_PER_ADDRESS", 100),
+            signup_max_total=config.env_int("SIGNUP_MAX_TOTAL", 1000),
+            signup_max_taken_per_address=config.env_int("SIGNUP_MAX_TAKEN_PER_ADDRESS", 10),
+            signup_max_taken_total=config.env_int("SIGNUP_MAX_TAKEN_TOTAL", 100),
+            signup_window_seconds=config.env_int("SIGNUP_WINDOW_SECONDS", 3600),
+            api_requests_per_user_minute=config.env_int("API_REQUESTS_PER_USER_MINUTE", 600),
+            metrics_port=config.env_int("METRICS_PORT", 0),
+            hsts_max_age=config.env_int("HSTS_MAX_AGE", 31_536_000),
             readiness_services=tuple(
                 s for s in os.environ.get("READINESS_SERVICES", "identity,contacts,opportunities").split(",") if s),
         )

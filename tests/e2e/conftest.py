@@ -6,6 +6,7 @@ One stack serves the whole session. Tests that need other settings, or that stop
 own short-lived stack (``start_stack``) so they never disturb the shared one. The helpers live in
 tests/support; the names below are what this suite's modules import ``from conftest``.
 """
+import contextlib
 import warnings
 
 import pytest
@@ -16,7 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import eventlet  # noqa: F401
 
-from stack import SERVICES, Stack, fresh_stack  # noqa: E402, F401
+from stack import SERVICES, Stack, free_port, free_port_offset, fresh_stack  # noqa: E402, F401
 from support import system  # noqa: E402
 from support.http import (  # noqa: E402, F401
     PASSWORD,
@@ -38,6 +39,23 @@ MAIN_SETTINGS = {
     "LOGIN_MAX_FAILURES_PER_USER": 3,
     "LOGIN_MAX_FAILURES_PER_IP": 5,
     "LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE": 8,
+    "TRUSTED_PROXIES": 1,
+    "LOG_LEVEL": "WARNING",
+    # This suite signs up over a hundred organizations from 127.0.0.1 within minutes; the sign-up limits are
+    # exercised on ``limited_stack``.
+    "SIGNUP_MAX_PER_ADDRESS": 100_000,
+    "SIGNUP_MAX_TOTAL": 100_000,
+    "SIGNUP_MAX_TAKEN_PER_ADDRESS": 100_000,
+    "SIGNUP_MAX_TAKEN_TOTAL": 100_000,
+    # S-7: the one plan besides the default that this installation's operator offers at sign-up.
+    "SIGNUP_PLANS": "growth",
+}
+# Small abuse limits, and /metrics on an operations port as in Kubernetes (deploy/k8s/gateway/deployment.yaml).
+LIMITED_SETTINGS = {
+    "SIGNUP_MAX_PER_ADDRESS": 2,
+    "SIGNUP_MAX_TAKEN_PER_ADDRESS": 1,
+    "SIGNUP_MAX_TAKEN_TOTAL": 100,
+    "API_REQUESTS_PER_USER_MINUTE": 20,
     "TRUSTED_PROXIES": 1,
     "LOG_LEVEL": "WARNING",
 }
@@ -65,3 +83,31 @@ def member(base_url, org):
     user = create_user(org["admin"], role_id=role["id"])
     client = Client(base_url, token=login(base_url, user["username"]))
     return {"client": client, "user": user, "role": role}
+
+
+@contextlib.contextmanager
+def _stack_with_operations_port(log_path, **settings):
+    """``fresh_stack``, but on ports chosen here: the gateway binds its public port and its operations port (as
+    ``GUNICORN_CMD_ARGS`` does in Kubernetes) and serves /metrics on the latter only (``METRICS_PORT``)."""
+    from carnet_testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
+
+    public, operations = free_port(), free_port()
+    settings = {**settings, "METRICS_PORT": operations,
+                "GUNICORN_CMD_ARGS": f"--bind=127.0.0.1:{public} --bind=127.0.0.1:{operations}"}
+    with fresh_database() as database_url, fresh_vhost() as amqp_uri, open(log_path, "a", encoding="utf-8") as log:
+        running = Stack(test_env(database_url, amqp_uri, fresh_redis_prefix(), **settings), gateway_port=public,
+                        port_offset=free_port_offset(), log=log)
+        running.operations_url = f"http://127.0.0.1:{operations}"
+        try:
+            running.bootstrap()
+            running.start(timeout=90)
+            yield running
+        finally:
+            running.stop()
+
+
+@pytest.fixture(scope="session")
+def limited_stack(tmp_path_factory):
+    """A system of its own with ``LIMITED_SETTINGS``, started once for the tests that need it."""
+    with _stack_with_operations_port(tmp_path_factory.mktemp("limited") / "stack.log", **LIMITED_SETTINGS) as running:
+        yield running

@@ -96,13 +96,15 @@ def test_a_taken_username_is_a_409_whatever_its_case(base_url, team):
     assert_problem(admin.post("/api/v1/users", json=user_body(username=team["boss"]["username"].upper())), 409,
                    code="username_taken", fields=["username"])
     assert_problem(admin.patch(f"/api/v1/users/{team['report']['id']}",
-                               json={"username": team["boss"]["username"]}), 409, fields=["username"])
+                               json={"username": team["boss"]["username"], "current_password": PASSWORD}), 409,
+                   fields=["username"])
     # Usernames are unique across the installation, not only in one organization (docs/rules/http-api.md).
     other_admin, _ = sign_up(base_url)
     assert_problem(other_admin.post("/api/v1/users", json=user_body(username=team["report"]["username"])), 409)
     assert snapshot(admin) == before
     # Renaming to one's own name in another case is no conflict.
-    renamed = admin.patch(f"/api/v1/users/{team['boss']['id']}", json={"username": team["boss"]["username"].upper()})
+    renamed = admin.patch(f"/api/v1/users/{team['boss']['id']}", json={"username": team["boss"]["username"].upper(),
+                                                                        "current_password": PASSWORD})
     assert renamed.status_code == 200, renamed.text
 
 

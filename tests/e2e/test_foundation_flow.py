@@ -83,7 +83,8 @@ def test_an_organization_is_set_up_and_run_over_http_only(base_url):
     # Deactivation: still a user of the organization, no more login (S-1).
     deactivated = admin.patch(f"/api/v1/users/{junior['id']}", json={"active": False})
     assert deactivated.status_code == 200 and deactivated.json()["active"] is False
-    assert_problem(attempt_login(base_url, junior["username"]), 401, code="account_inactive")
+    # The same answer as a wrong password, though this one is right (S-10: it is not confirmed).
+    assert_problem(attempt_login(base_url, junior["username"]), 401, code="invalid_credentials")
     inactive = admin.get("/api/v1/users", params={"active": "false"}).json()
     assert [u["id"] for u in inactive["items"]] == [junior["id"]]
 
@@ -98,7 +99,8 @@ def test_a_user_edits_their_own_profile_but_an_admin_deletes_users_and_free_role
     assert own.status_code == 200, own.text
     assert own.json()["full_name"] == "Nouveau Nom" and own.json()["language"] == "fr"
     new_password = "another-long-password"
-    changed = member["client"].patch(f"/api/v1/users/{member['user']['id']}", json={"password": new_password})
+    changed = member["client"].patch(f"/api/v1/users/{member['user']['id']}",
+                                     json={"password": new_password, "current_password": PASSWORD})
     assert changed.status_code == 200 and "password" not in changed.json()
     assert attempt_login(base_url, member["user"]["username"], new_password).status_code == 200
 

@@ -2,8 +2,9 @@
 docs/rules/http-api.md)."""
 from flask import current_app
 
-from carnet_common.errors import Forbidden, ServiceUnavailable, Unauthorized
-from carnet_gateway import actors, auth, scope, services
+from carnet_common.errors import Conflict, Forbidden, ServiceUnavailable, Unauthorized
+from carnet_contracts.identity import LoginSecondFactor, PasswordConfirmation, TotpCode
+from carnet_gateway import actors, limits, scope, services
 from carnet_gateway.api import ADMIN, INPUT_ERRORS, PUBLIC, WRITE_ERRORS, api
 from carnet_gateway.rpc import GatewayTimeout
 from carnet_gateway.schemas import identity as s
@@ -14,26 +15,46 @@ AUTH, ORGS, USERS, ROLES = ("auth",), ("organizations",), ("users",), ("roles",)
 # Sign-up and sessions --------------------------------------------------------------------------
 
 @api.route("/organizations", "POST", auth=PUBLIC, body=s.OrganizationCreate, response=s.SignUpRead, status=201,
-           tags=ORGS, summary="Sign up: create an organization and its administrator (S-9)", errors=(403, 409, 422))
+           tags=ORGS, errors=(403, 409, 422, 429),
+           summary="Sign up: create an organization and its administrator (S-9); limited per address and in all "
+                   "per hour, refusals of a taken username more tightly (429 with Retry-After)")
 def sign_up(call):
     if not current_app.config["CARNET"].signup_enabled:
         raise Forbidden("signup_disabled")
-    return services.identity.call("create_organization", call.body)
+    limits.count_sign_up()
+    taken = False
+    try:
+        return services.identity.call("create_organization", call.body)
+    except Conflict as exc:
+        taken = exc.code == "username_taken"
+        raise
+    finally:
+        limits.sign_up_answered(username_taken=taken)
 
 
 @api.route("/auth/login", "POST", auth=PUBLIC, body=s.LoginRequest, response=s.LoginResponse, tags=AUTH,
-           summary="Log in; returns an opaque bearer token (throttled per username and address)",
-           errors=(401, 422, 429))
+           summary="Log in: a bearer token, or the challenge of a second step when the user has (or must enrol) "
+                   "a second factor (throttled per username and address)", errors=(401, 422, 429))
 def login(call):
     username = call.body["username"]
-    auth.check_login_allowed(username)
+    limits.count_login_attempt(username)
     try:
         result = services.identity.call("login", username, call.body["password"])
     except Unauthorized:
-        auth.record_login_failure(username)
+        raise  # counted as a failure already
+    except BaseException:
+        limits.login_unanswered(username)
         raise
-    auth.record_login_success(username)
+    limits.login_succeeded(username)
     return result
+
+
+@api.route("/auth/login/totp", "POST", auth=PUBLIC, body=LoginSecondFactor, response=s.LoginResponse, tags=AUTH,
+           summary="Second step of a login (S-10): the challenge and a code of the authenticator app or an unused "
+                   "recovery code; five wrong codes end the challenge, ten in 15 minutes throttle the user",
+           errors=(401, 422, 429))
+def login_second_factor(call):
+    return services.identity.call("login_second_factor", call.body)
 
 
 @api.route("/auth/logout", "POST", status=204, tags=AUTH, summary="Revoke the current token",
@@ -52,6 +73,49 @@ def me(call):
     return {**call.principal, "selected_list_ids": selected}
 
 
+# Second factor (S-10) --------------------------------------------------------------------------
+
+@api.route("/me/totp", "GET", response=s.SecondFactorStatus, tags=AUTH, errors=(401,),
+           summary="Whether the caller has a second factor, whether the organization requires one, recovery codes "
+                   "left")
+def get_second_factor(call):
+    return services.identity.call("get_second_factor", call.actor())
+
+
+@api.route("/me/totp", "POST", body=PasswordConfirmation, response=s.TotpEnrolment, tags=AUTH,
+           errors=(401, 403, 409, 422), summary="Start enrolling a TOTP second factor: its secret, shown once; in "
+                                                "force once a code confirms it")
+def start_totp_enrolment(call):
+    return services.identity.call("start_totp_enrolment", call.actor(), call.body)
+
+
+@api.route("/me/totp/confirm", "POST", body=TotpCode, response=s.RecoveryCodes, tags=AUTH,
+           errors=(401, 409, 422, 429), summary="Confirm the enrolment with a code of the app: the second factor is "
+                                                "on; ten recovery codes, shown once")
+def confirm_totp_enrolment(call):
+    return services.identity.call("confirm_totp_enrolment", call.actor(), call.body)
+
+
+@api.route("/me/totp/recovery-codes", "POST", body=PasswordConfirmation, response=s.RecoveryCodes, tags=AUTH,
+           errors=(401, 403, 409, 422), summary="New recovery codes, shown once; the old ones stop working")
+def regenerate_recovery_codes(call):
+    return services.identity.call("regenerate_recovery_codes", call.actor(), call.body)
+
+
+@api.route("/me/totp/disable", "POST", body=PasswordConfirmation, status=204, tags=AUTH,
+           errors=(401, 403, 409, 422), summary="Turn the second factor off (not while the organization requires it)")
+def disable_totp(call):
+    services.identity.call("disable_totp", call.actor(), call.body)
+
+
+@api.route("/users/{user_id}/totp/reset", "POST", auth=ADMIN, body=PasswordConfirmation, status=204, tags=USERS,
+           errors=(401, 403, 404, 422),
+           summary="Remove a user's second factor (a lost phone), with the administrator's password; the user's "
+                   "sessions end")
+def reset_totp(call):
+    services.identity.call("reset_totp", call.actor(), call.path["user_id"], call.body)
+
+
 # Organization profile (S-7, S-8) ---------------------------------------------------------------
 
 @api.route("/organization", "GET", response=s.OrganizationRead, tags=ORGS, errors=(401,),
@@ -61,7 +125,8 @@ def get_organization(call):
 
 
 @api.route("/organization", "PATCH", auth=ADMIN, body=s.OrganizationUpdate, response=s.OrganizationRead,
-           tags=ORGS, errors=(401, 403, 409, 422), summary="Update the organization profile or plan")
+           tags=ORGS, errors=(401, 403, 409, 422),
+           summary="Update the organization profile or its security settings; the plan is the operator's (S-7)")
 def update_organization(call):
     return services.identity.call("update_organization", call.actor(), call.body)
 
@@ -89,7 +154,8 @@ def get_user(call):
 @api.route("/users/{user_id}", "PATCH", body=s.UserUpdate, response=s.UserRead, tags=USERS,
            errors=(401, 403, 404, 409, 422),
            summary="Update a user: rename, (de)activate, role, manager, flags. A user may change their own "
-                   "name, email, password and language; everything else needs an administrator")
+                   "name, email, password and language; everything else needs an administrator. Changing a "
+                   "username, email or password needs the caller's `current_password` (S-10)")
 def update_user(call):
     # A new password ends the user's other sessions; the caller's own one stays (S-1).
     return services.identity.call("update_user", call.actor(), call.path["user_id"], call.body,

@@ -56,10 +56,37 @@ class LoginRequest(Contract):
     password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
 
 
+class TotpEnrolment(Contract):
+    secret = fields.String(required=True, metadata={"description": "Base32; shown this once. Enter it in an "
+                                                                   "authenticator app, or scan `otpauth_uri`."})
+    otpauth_uri = fields.String(required=True, metadata={"example": "otpauth://totp/Carnet:marie?secret=…"})
+
+
+class RecoveryCodes(Contract):
+    recovery_codes = fields.List(fields.String(), required=True, metadata={
+        "description": "Ten single-use codes, each replacing a code of the app once; shown this once."})
+
+
+class SecondFactorStatus(Contract):
+    enabled = fields.Boolean(required=True)
+    required = fields.Boolean(required=True, metadata={"description": "The organization requires it."})
+    recovery_codes_left = fields.Integer(required=True)
+
+
 class LoginResponse(Contract):
-    token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`."})
-    expires_at = fields.String(required=True)
-    user = fields.Nested(UserRead, required=True)
+    """Either a session (`token`), or, when the user has a second factor (or must enrol one), a `challenge` to
+    answer at `POST /auth/login/totp`: the first step alone yields no session."""
+    token = fields.String(metadata={"description": "Send as `Authorization: Bearer <token>`."})
+    expires_at = fields.String()
+    user = fields.Nested(UserRead)
+    second_factor = fields.String(validate=validate.OneOf(("totp", "totp_enrolment")), metadata={
+        "description": "`totp`: send a code of the app; `totp_enrolment`: the organization requires a second "
+                       "factor the user lacks: add `totp` to the app, then send one of its codes."})
+    challenge = fields.String()
+    challenge_expires_at = fields.String()
+    totp = fields.Nested(TotpEnrolment)
+    recovery_codes = fields.List(fields.String(), metadata={"description": "After an enrolment at login: shown "
+                                                                           "this once."})
 
 
 # Roles and permissions -------------------------------------------------------------------------

@@ -1,12 +1,12 @@
-"""Authentication from Redis sessions, the principal cache and its generation, authorization, login
-throttling (S-3, S-9, S-10), with fake Redis and RPC."""
+"""Authentication from Redis sessions, the principal cache and its generation, authorization (S-3, S-9, S-10), with
+fake Redis and RPC. Login throttling counts in Redis scripts: gateway/tests/integration/test_limits.py, on Redis."""
 import json
 
 import pytest
 from conftest import open_session, principal
 
 from carnet_common import redis_keys
-from carnet_common.errors import Forbidden, TooManyRequests, Unauthorized
+from carnet_common.errors import Forbidden, Unauthorized
 from carnet_gateway import auth
 
 # may / may_field / authorize / require -----------------------------------------------------------------------
@@ -150,61 +150,3 @@ def test_a_user_identity_no_longer_accepts_loses_the_session(app, redis, rpc):
         authenticate(app, bearer("tok"))
     assert caught.value.code == "session_invalid"
     assert redis.hgetall(redis_keys.session_key(redis_keys.token_digest("tok"))) == {}
-
-
-# login throttling ---------------------------------------------------------------------------------
-
-
-def within_request(app, address, fn, *args):
-    with app.test_request_context("/api/v1/auth/login", method="POST", environ_base={"REMOTE_ADDR": address}):
-        return fn(*args)
-
-
-def test_failures_per_username_throttle_that_username_from_any_address(app):
-    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
-        within_request(app, address, auth.check_login_allowed, "Marie")
-        within_request(app, address, auth.record_login_failure, "Marie")
-    with pytest.raises(TooManyRequests) as caught:
-        within_request(app, "198.51.100.9", auth.check_login_allowed, "MARIE")
-    assert 0 < caught.value.params["retry_after"] <= 900
-    within_request(app, "198.51.100.9", auth.check_login_allowed, "luc")
-
-
-def test_a_success_clears_the_username_failures(app):
-    for _ in range(2):
-        within_request(app, "198.51.100.1", auth.record_login_failure, "marie")
-    within_request(app, "198.51.100.1", auth.record_login_success, "marie")
-    within_request(app, "198.51.100.1", auth.record_login_failure, "marie")
-    within_request(app, "198.51.100.1", auth.check_login_allowed, "marie")
-
-
-def test_failures_per_address_throttle_every_username_from_it(app):
-    for n in range(5):
-        within_request(app, "203.0.113.5", auth.record_login_failure, f"user{n}")
-    with pytest.raises(TooManyRequests):
-        within_request(app, "203.0.113.5", auth.check_login_allowed, "someone-else")
-    within_request(app, "203.0.113.6", auth.check_login_allowed, "someone-else")
-
-
-def test_attempts_per_address_and_minute_are_capped(app):
-    for _ in range(10):
-        within_request(app, "203.0.113.7", auth.check_login_allowed, "marie")
-    with pytest.raises(TooManyRequests) as caught:
-        within_request(app, "203.0.113.7", auth.check_login_allowed, "marie")
-    assert 0 < caught.value.params["retry_after"] <= 60
-
-
-def test_the_failure_window_starts_at_the_first_failure(app, redis):
-    within_request(app, "203.0.113.8", auth.record_login_failure, "marie")
-    redis.now += 600
-    within_request(app, "203.0.113.8", auth.record_login_failure, "marie")
-    assert redis.ttl(redis_keys.rate_key("login_fail_user", "marie")) == 300
-
-
-def test_failures_from_one_address_lock_that_username_there_but_not_elsewhere(app):
-    """A stranger guessing a password from one address cannot lock the real user out everywhere."""
-    for _ in range(2):
-        within_request(app, "198.51.100.20", auth.record_login_failure, "julie")
-    with pytest.raises(TooManyRequests):
-        within_request(app, "198.51.100.20", auth.check_login_allowed, "julie")
-    within_request(app, "198.51.100.21", auth.check_login_allowed, "julie")
