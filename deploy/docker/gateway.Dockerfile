@@ -35,5 +35,7 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
 WORKDIR /app
 COPY gateway/gunicorn.conf.py /app/gunicorn.conf.py
 USER 10001:10001
-EXPOSE 8000
+# 8000: the API; 9100: the operations port (/metrics), bound when GUNICORN_CMD_ARGS and METRICS_PORT say so
+# (deploy/k8s/gateway/deployment.yaml).
+EXPOSE 8000 9100
 CMD ["gunicorn", "-c", "/app/gunicorn.conf.py", "carnet_gateway.app:create_app()"]

@@ -26,7 +26,7 @@ SECRET_EXAMPLE = "secret.example.yaml"
 K8S_VERSIONS = ("1.30", "1.37")
 PRE_DEPLOY = "carnet.io/pre-deploy"
 COMMON_ENV = {"DATABASE_URL", "AMQP_URI", "REDIS_URL", "LOG_LEVEL", "CARNET_REDIS_PREFIX"}
-GATEWAY_ENV = COMMON_ENV | {"SIGNUP_ENABLED", "RPC_TIMEOUT_SECONDS"}
+GATEWAY_ENV = COMMON_ENV | {"SIGNUP_ENABLED", "RPC_TIMEOUT_SECONDS", "TRUSTED_PROXIES"}
 MIGRATION_COMMANDS = ("carnet_common.bootstrap", "alembic")
 
 
@@ -194,7 +194,36 @@ def k8s_rule_problems(docs):
     for doc in find(docs, "Namespace") + find(docs, "ConfigMap"):
         if doc["metadata"].get("labels", {}).get(PRE_DEPLOY) != "true":
             problems.append(f"{ref(doc)}: lacks the {PRE_DEPLOY} label, so the migration Jobs would run without it")
-    problems += hpa_problems(docs)
+    problems += hpa_problems(docs) + gateway_exposure_problems(docs)
+    return problems
+
+
+def gateway_exposure_problems(docs):
+    """What the public sees of the gateway (issue 10 §2): /metrics on an operations port that gunicorn binds,
+    Prometheus is told about and no Service exposes; a trusted proxy, so per-address limits see clients."""
+    gateways = find(docs, "Deployment", "gateway")
+    if not gateways:
+        return ["no Deployment gateway"]
+    container = pod_spec(gateways[0])["containers"][0]
+    env = {e["name"]: str(e.get("value", "")) for e in container.get("env", [])}
+    port = env.get("METRICS_PORT")
+    problems = []
+    if not port or not port.isdigit() or int(port) not in {p["containerPort"] for p in container.get("ports", [])}:
+        return ["Deployment/gateway: METRICS_PORT must be one of the container's ports (else /metrics is public)"]
+    if f":{port}" not in env.get("GUNICORN_CMD_ARGS", ""):
+        problems.append(f"Deployment/gateway: GUNICORN_CMD_ARGS does not bind METRICS_PORT {port}")
+    if gateways[0]["spec"]["template"]["metadata"].get("annotations", {}).get("prometheus.io/port") != port:
+        problems.append(f"Deployment/gateway: the prometheus.io/port annotation is not METRICS_PORT {port}")
+    named = {p.get("name") for p in container["ports"] if p["containerPort"] == int(port)}
+    labels = gateways[0]["spec"]["template"]["metadata"].get("labels", {})
+    for service in find(docs, "Service"):
+        if (service["spec"].get("selector") or {}).items() <= labels.items():
+            for entry in service["spec"]["ports"]:
+                if entry.get("targetPort", entry["port"]) in named | {int(port)}:
+                    problems.append(f"{ref(service)}: exposes the gateway's metrics port {port}")
+    trusted = [doc["data"].get("TRUSTED_PROXIES") for doc in find(docs, "ConfigMap", "carnet-config")]
+    if not trusted or not str(trusted[0]).isdigit() or int(trusted[0]) < 1:
+        problems.append("ConfigMap/carnet-config: TRUSTED_PROXIES must count the proxy in front of the gateway")
     return problems
 
 
@@ -500,6 +529,13 @@ def add_migration_init_container(docs):
     pod_spec(one(docs, "Deployment", "identity"))["initContainers"] = [migrate]
 
 
+def set_gateway_env(docs, name, value):
+    """The gateway container's variable ``name`` set to ``value``, or removed (None)."""
+    container = container_of(docs, "Deployment", "gateway")
+    container["env"] = [e for e in container["env"] if e["name"] != name] + (
+        [{"name": name, "value": value}] if value is not None else [])
+
+
 BREAKAGES = {  # what to break in a copy of the real manifests → what the checker must say
     "no readiness probe": (
         lambda docs: container_of(docs, "Deployment", "identity").pop("readinessProbe"), "readinessProbe must be"),
@@ -535,6 +571,17 @@ BREAKAGES = {  # what to break in a copy of the real manifests → what the chec
         lambda docs: container_of(docs, "Deployment", "identity")["envFrom"][1]["secretRef"].update(name="nope"),
         "Secret nope is not defined"),
     "setting missing": (lambda docs: one(docs, "ConfigMap", "carnet-config")["data"].pop("LOG_LEVEL"), "LOG_LEVEL"),
+    "metrics on the public port": (lambda docs: set_gateway_env(docs, "METRICS_PORT", None), "METRICS_PORT must be"),
+    "metrics port not bound": (
+        lambda docs: set_gateway_env(docs, "GUNICORN_CMD_ARGS", "--bind=0.0.0.0:8000"), "does not bind METRICS_PORT"),
+    "metrics port behind a service": (
+        lambda docs: one(docs, "Service", "gateway")["spec"]["ports"].append(
+            {"name": "metrics", "port": 9100, "targetPort": "metrics"}), "exposes the gateway's metrics port"),
+    "prometheus not told": (
+        lambda docs: one(docs, "Deployment", "gateway")["spec"]["template"]["metadata"]["annotations"].pop(
+            "prometheus.io/port"), "prometheus.io/port"),
+    "no trusted proxy": (
+        lambda docs: one(docs, "ConfigMap", "carnet-config")["data"].update(TRUSTED_PROXIES="0"), "TRUSTED_PROXIES"),
 }
 
 
