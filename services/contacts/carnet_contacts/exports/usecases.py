@@ -41,16 +41,18 @@ def _selection(session, *, actor, request):
     return predicates, sort
 
 
-def _sheet(session, *, actor, request, selection):
+def _sheet(session, *, actor, request, selection, counted=False):
     """``(write, batches)``: ``write(path, batches, progress=None)`` writes the export's sheet of ``batches`` of rows
-    as read, and ``batches`` are the selected records, read as the sheet is written."""
+    as read, and ``batches`` are the selected records, read as the sheet is written (``counted``: each row ends with
+    how many the selection holds, which ``write`` leaves out)."""
     record_type, language = request["record_type"], request["language"]
     definitions = repository.custom_definitions(session, org_id=actor["org_id"], record_type=record_type,
                                                 denied_keys=request["denied_custom"])
     columns = export_xlsx.columns_for(record_type, fields=request["record_fields"],
                                       account_fields=request["account_fields"], custom_definitions=definitions)
     predicates, sort = selection
-    batches = repository.stream_rows(session, record_type, predicates=predicates, sort=sort, columns=columns)
+    batches = repository.stream_rows(session, record_type, predicates=predicates, sort=sort, columns=columns,
+                                     counted=counted)
 
     def write(path, batches, progress=None):
         return xlsx.write_sheet(path, title=TITLES[record_type][language == "fr"],
@@ -77,17 +79,21 @@ def start_export(session, *, actor, request, settings, offload):
 
 def write_export(session, *, actor, request, selection, path, progress=None):
     """Stream the selected records into an .xlsx at ``path``, written as they are read (a job's work, in its
-    thread); ``progress(rows written)`` after each batch. The number of rows written."""
-    write, batches = _sheet(session, actor=actor, request=request, selection=selection)
-    return write(path, batches, progress)
+    thread); ``progress(rows written, rows selected)`` after each batch. The number of rows written."""
+    write, batches = _sheet(session, actor=actor, request=request, selection=selection, counted=True)
+    total = [0]
+
+    def uncounted():
+        for batch in batches:
+            total[0] = batch[0][-1]
+            yield [row[:-1] for row in batch]
+    return write(path, uncounted(), None if progress is None else lambda done: progress(done, total[0]))
 
 
 def export_job(session, params, path, report):
     """The work of an export job (``carnet_common.jobs.run_next_job``, in its thread): the file at ``path``, its
-    name; ``report(rows written, total)`` after each batch."""
+    name; ``report(rows written, rows selected)`` after each batch."""
     actor, request = params["actor"], params["request"]
     selection = _selection(session, actor=actor, request=request)
-    total = repository.count(session, request["record_type"], predicates=selection[0])
-    write_export(session, actor=actor, request=request, selection=selection, path=path,
-                 progress=lambda done: report(done, total))
+    write_export(session, actor=actor, request=request, selection=selection, path=path, progress=report)
     return _filename(request["record_type"], kit.now())
