@@ -261,8 +261,8 @@ def _second_factor_changed(session, outbox, *, actor_id, user_id, org_id):
 
 def _check_current_password(session, *, redis, user_id, password):
     """The caller's own password, asked again before a credential or the second factor changes (S-10). Counted
-    before it is checked: the sixth wrong one in 15 minutes ends every session of the caller, so a stolen token
-    cannot be used to guess the password either."""
+    before it is checked: after five wrong ones in 15 minutes the next attempt ends every session of the caller, so
+    a stolen token cannot be used to guess the password either."""
     if not password:
         raise InvalidInput("current_password_required", errors={"current_password": ["current_password_required"]})
     attempts, _ = sessions.count_attempt(redis, "reauth", user_id, window_seconds=FAILURE_WINDOW_SECONDS)
@@ -458,18 +458,17 @@ def update_user(session, *, redis, outbox, actor, user_id, data, keep_session=No
     org_id = actor["org_id"]
     data = dict(data)
     current_password = data.pop("current_password", None)
+    if not (set(data) <= SELF_SERVICE_FIELDS and user_id == actor["user_id"]):
+        _require_admin(actor)
+    if CREDENTIAL_FIELDS & set(data):
+        # S-10: whoever the user is, the caller confirms with their own password (an administrator's stolen token
+        # cannot take over or lock out anyone either); checked before the organization is locked, as argon2 is slow.
+        _check_current_password(session, redis=redis, user_id=actor["user_id"], password=current_password)
     # Serialise changes of one organization's users: the last-admin and seat checks read other rows.
     repository.get_organization_for_update(session, org_id)
     user = repository.get_user(session, org_id=org_id, user_id=user_id, for_update=True)
     if user is None:
         raise NotFound()
-    self_service = set(data) <= SELF_SERVICE_FIELDS and user_id == actor["user_id"]
-    if not self_service:
-        _require_admin(actor)
-    if CREDENTIAL_FIELDS & set(data):
-        # S-10: whoever the user is, the caller confirms with their own password (an administrator's stolen token
-        # cannot take over or lock out anyone either).
-        _check_current_password(session, redis=redis, user_id=actor["user_id"], password=current_password)
     if "username" in data and repository.username_taken(session, data["username"], except_id=user_id):
         raise Conflict("username_taken", errors={"username": ["username_taken"]})
     _check_references(session, org_id=org_id, data=data, user_id=user_id)
