@@ -5,7 +5,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import add_member, assert_problem, eventually, finished_job, ok, sign_up, start_stack
+from conftest import add_member, assert_problem, finished_job, ok, sign_up, start_stack
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTER = {"contacts": {"read": True}, "accounts": {"read": True},
@@ -26,14 +26,14 @@ def account(org):
 
 
 def _opportunities(client, account, n, title="Plancher"):
-    """``n`` opportunities at 25 %, closing a month apart (O-4: in that order), once the read model has the account."""
+    """``n`` opportunities at 25 %, closing a month apart (O-4: in that order), on an account just created (confirmed
+    at the source, issue 10 §3)."""
     stage = next(s for s in ok(client.get("/stages")) if s["probability"] == 25)
     made = []
     for i in range(n):
         body = {"title": title, "account_id": account["id"], "stage_id": stage["id"],
                 "close_date": f"2026-0{i + 1}-01", "lines": [{"quantity": "1", "unit_price": f"{i + 1}.50"}]}
-        made.append(ok(eventually(lambda body=body: client.post("/opportunities", json=body),
-                                  lambda r: r.status_code != 404), 201))
+        made.append(ok(client.post("/opportunities", json=body), 201))
     return made
 
 
