@@ -119,7 +119,7 @@ def index_problems(root):
     return missing
 
 
-MODULE_CITED = re.compile(r"\bcarnet_(?:contacts|opportunities|identity|common|gateway|custom_fields|testing)"
+MODULE_CITED = re.compile(r"(?<![/\w])carnet_(?:contacts|opportunities|identity|common|gateway|custom_fields|testing)"
                           r"(?:[/.][A-Za-z_]+)+")
 PACKAGE_DIRS = {"carnet_contacts": "services/contacts", "carnet_opportunities": "services/opportunities",
                 "carnet_identity": "services/identity", "carnet_gateway": "gateway"}
