@@ -12,7 +12,7 @@ export PSYCOPG_WAIT_FUNC := wait_select
 # Each suite runs in its own pytest process (docs/conventions.md). Unit suites need no server; the others talk to the real
 # PostgreSQL, RabbitMQ and Redis: each service's integration tests, then the suites that span services.
 UNIT_SUITES := $(wildcard $(addsuffix /tests/unit,$(LIBS) $(SERVICE_DIRS) gateway))
-SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS))) \
+SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS) gateway)) \
 	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/walkthrough
 
 .PHONY: install run reset test unit integration lint bench migrate clean

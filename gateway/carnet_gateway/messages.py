@@ -63,7 +63,6 @@ MESSAGES = {
     "admin_only": ("Only administrators can do this.", "Seuls les administrateurs peuvent faire ceci."),
     # identity
     "invalid_credentials": ("Wrong username or password.", "Nom d'utilisateur ou mot de passe incorrect."),
-    "account_inactive": ("This account is inactive.", "Ce compte est inactif."),
     "username_taken": ("This username is already taken.", "Ce nom d'utilisateur est déjà pris."),
     "username_chars": ("Use only letters, digits and . _ @ + -.",
                        "Utilisez seulement des lettres, des chiffres et . _ @ + -."),
