@@ -3,6 +3,7 @@
     .venv/bin/python bench/contacts/run.py            # full: 1,000,000 + 100,000 contacts (~15 min)
     .venv/bin/python bench/contacts/run.py --quick    # smoke: 50,000 + 5,000 contacts
     .venv/bin/python bench/contacts/run.py --keep-db  # leave the bench database behind (its name is printed)
+    .venv/bin/python bench/contacts/run.py --reuse STATE --only-export   # the export job and the writer's floor
 
 Steps: a fresh database migrated by the real migrations (the stack's bootstrap), organizations, users,
 lists and custom fields through the gateway API, contacts seeded server-side (seed.py, norms checked
@@ -13,6 +14,7 @@ BUFFERS) of the SQL the service runs for each case. Writes bench/results/contact
 import argparse
 import contextlib
 import datetime
+import importlib.util
 import json
 import os
 import random
@@ -57,6 +59,7 @@ QUICK = {"a_contacts": 50_000, "a_accounts": 1_000, "a_lists": 50, "b_contacts":
          "max_seconds": 20}
 LIMITED_LISTS = (3, 7, 12, 20, 33)   # 1-based list numbers granted to and selected by the limited user
 FILTER_LISTS = [(3, 7, 12), (1, 5, 9), (2, 14, 27), (4, 8, 16), (6, 11, 30)]
+POLL_S = 0.25   # the export job's status is read this often
 
 
 def parse_args(argv=None):
@@ -68,9 +71,15 @@ def parse_args(argv=None):
     parser.add_argument("--reuse", type=Path, metavar="STATE",
                         help="measure again on a database kept by --keep-db (its state file), without seeding")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--only-export", action="store_true",
+                        help="with --reuse: only the export job, after the writer alone on 100k x 25 cells (--floors)")
+    parser.add_argument("--floors", default="product",
+                        help="bench/xlsx writers timed alone before the export job (comma-separated, '' for none)")
     parser.add_argument("--out", type=Path, default=BENCH / "results")
     parser.add_argument("--name", help="results file stem (default contacts-<date>[-quick])")
     args = parser.parse_args(argv)
+    if args.only_export and not args.reuse:
+        parser.error("--only-export needs --reuse STATE (a seeded database)")
     args.size = dict(QUICK if args.quick else FULL)
     if args.contacts:
         args.size.update(a_contacts=args.contacts, a_accounts=max(100, args.contacts // 50),
@@ -365,9 +374,12 @@ def measure_export(base, stack, org, admin_url, database, score_below):
             job, polls = json.loads(body), polls + 1
             if job["status"] in ("done", "failed"):
                 break
-            time.sleep(0.5)
+            time.sleep(POLL_S)
         t_done = time.perf_counter()
-        result.update(job_status=job["status"], polls=polls, job_s=round(t_done - t0, 2))
+        server_s = (datetime.datetime.fromisoformat(job["updated_at"])
+                    - datetime.datetime.fromisoformat(job["created_at"])).total_seconds()
+        result.update(job_status=job["status"], polls=polls, poll_s=POLL_S, job_s=round(t_done - t0, 2),
+                      job_server_s=round(server_s, 2))
         if job["status"] != "done":
             raise SystemExit(f"export job failed: {job}")
         target = Path(f"/tmp/carnet-bench-export-{os.getpid()}.xlsx")
@@ -381,6 +393,27 @@ def measure_export(base, stack, org, admin_url, database, score_below):
     result["rows_in_file"] = _xlsx_rows(target)
     target.unlink()
     return result
+
+
+def writer_floors(writers, rows=100_000):
+    """Each of bench/xlsx's ``writers`` alone on ``rows`` × 25 cells, in a child process of its own (its figures,
+    peak RSS and the file's check): the floor an export job is compared with, measured in the same run."""
+    spec = importlib.util.spec_from_file_location("xlsx_bench", BENCH / "xlsx" / "run.py")
+    xlsx_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(xlsx_bench)
+    found = []
+    for writer in writers:
+        path = Path(f"/tmp/carnet-bench-floor-{os.getpid()}-{writer}.xlsx")
+        print(f"bench: writer floor, {xlsx_bench.WRITER_LABELS[writer]} …", flush=True)
+        with httpload.Window() as window:
+            figures, rss = xlsx_bench.run_child(["--child", writer, str(rows), str(path)])
+        check = xlsx_bench.check(path, rows)
+        path.unlink()
+        found.append({"writer": writer, "label": xlsx_bench.WRITER_LABELS[writer], "rows": rows,
+                      "cells_per_row": len(xlsx_bench.HEADERS), "peak_rss_mib": rss, **figures,
+                      "all_text_safe": check["all_text_safe"], "window": window.result})
+        print(f"  writer {figures['writer_s']} s, peak RSS {rss} MiB, text-safe {check['all_text_safe']}", flush=True)
+    return found
 
 
 def _xlsx_rows(path):
@@ -444,12 +477,13 @@ def main(argv=None):
     if reuse:
         args.size = reuse["size"]
     started = datetime.datetime.now().astimezone()
-    name = args.name or f"contacts-{started:%Y-%m-%d}" + ("-quick" if args.quick else "")
+    name = args.name or f"contacts-{started:%Y-%m-%d}" + ("-quick" if args.quick else "") + (
+        "-export" if args.only_export else "")
     log_path = Path(f"/tmp/carnet-bench-contacts-{started:%Y%m%d-%H%M%S}.log")
     results = {"name": name, "started_at": started.isoformat(timespec="seconds"),
                "command": "python bench/contacts/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
                "size": args.size, "targets": TARGETS, "machine": sysinfo.machine(), "versions": sysinfo.versions(),
-               "clients": args.clients}
+               "clients": args.clients, "source_commit": _source()}
     print(f"bench: stack log in {log_path}", flush=True)
     port, offset = free_port(), free_offset()
     with bench_database(args.keep_db, reuse) as (database_url, admin_url, database), \
@@ -486,8 +520,11 @@ def main(argv=None):
             grant_and_select(stack.url, orgs)
             print(f"  norms check: {results['seed']['norms_check']['mismatches']} mismatches "
                   f"over {results['seed']['norms_check']['contacts_checked']} contacts", flush=True)
-            qp = query_pools(database_url, orgs["A"], args.size)
-            results["http"] = measure_http(stack.url, orgs, qp, args)
+            if not args.only_export:
+                qp = query_pools(database_url, orgs["A"], args.size)
+                results["http"] = measure_http(stack.url, orgs, qp, args)
+            else:
+                results["floors"] = writer_floors([w for w in args.floors.split(",") if w])
             if not args.skip_export:
                 score_below = max(2, round(1000 * 100_000 / args.size["a_contacts"]) + 1)
                 score_below = min(score_below, 1001)
@@ -497,7 +534,8 @@ def main(argv=None):
                 results["export"] = measure_export(stack.url, stack, orgs["A"], admin_url, database, score_below)
                 e = results["export"]
                 print(f"  {e['rows_in_file'] - 1:,} rows, {e['wall_s']} s, {e['size_bytes'] / 1e6:.1f} MB", flush=True)
-            results["explain"] = explain_all(database_url, orgs, qp)
+            if not args.only_export:
+                results["explain"] = explain_all(database_url, orgs, qp)
         finally:
             stack.stop()
             _drop_redis_prefix(env, prefix)
@@ -505,10 +543,21 @@ def main(argv=None):
     results["finished_at"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     results["loadavg_end"] = httpload.loadavg()
     args.out.mkdir(parents=True, exist_ok=True)
-    md_path, json_path = report_md.write(results, args.out, name)
-    print(report_md.summary(results))
+    render = report_md.export_markdown if args.only_export else report_md.markdown
+    md_path, json_path = report_md.write(results, args.out, name, render=render)
+    print(report_md.export_markdown(results) if args.only_export else report_md.summary(results))
     print(f"\nbench: wrote {md_path} and {json_path}")
     return 0
+
+
+def _source():
+    """The commit the services ran from: a snapshot's (bench/cpu/at_commit.sh writes SOURCE_COMMIT in it), else
+    the checkout's, with how many of its files differ from it."""
+    marker = ROOT / "SOURCE_COMMIT"
+    if marker.exists():
+        return f"snapshot of {marker.read_text().strip()}"
+    state = sysinfo.source_state(ROOT)
+    return f"checkout at {state['commit'][:7]} ({state['uncommitted_outside_bench']} files changed outside bench/)"
 
 
 def _write_state(database, size, orgs, seed_result):
