@@ -1,4 +1,5 @@
-"""Authentication (opaque bearer tokens) and authorization (admin, module permissions, fields).
+"""Authentication (opaque bearer tokens) and authorization (admin, module permissions); what a role's permissions
+allow, fields included, is ``carnet_contracts.permissions`` (S-3).
 
 A request costs two Redis round trips and no RPC when the principal is cached: the session
 (``session:<sha256>``, written by identity), then the organization's authorization generation with the
@@ -13,6 +14,7 @@ from flask import current_app, g, request
 
 from carnet_common import redis_keys
 from carnet_common.errors import Forbidden, Unauthorized
+from carnet_contracts.permissions import may
 from carnet_gateway import services
 
 
@@ -52,38 +54,6 @@ def authenticate():
     principal["token_digest"] = digest
     g.principal = principal
     return principal
-
-
-def may(principal, module, action):
-    return bool(principal["permissions"]["modules"].get(module, {}).get(action))
-
-
-def may_field(principal, module, field, action):
-    """May this user ``action`` (read/write) ``field`` of ``module``? (S-3; allow-list of fields)."""
-    if not may(principal, module, "read" if action == "read" else "write"):
-        return False
-    entry = principal["permissions"]["fields"].get(f"{module}.{field}")
-    return True if entry is None else bool(entry.get(action))
-
-
-def readable_custom(principal, module, custom):
-    """``custom`` values without those of fields the role may not read (``<module>.custom.<key>``, S-3, C-14)."""
-    return {key: value for key, value in (custom or {}).items()
-            if may_field(principal, module, f"custom.{key}", "read")}
-
-
-def refuse_unwritable(principal, module, names):
-    """403 naming the first of ``names`` (``title``, ``custom.size``) the role may not write (S-3)."""
-    for name in names:
-        if not may_field(principal, module, name, "write"):
-            raise Forbidden("field_not_writable", errors={name: ["field_not_writable"]}, params={"field": name})
-
-
-def denied_custom(principal, module):
-    """Keys of ``module``'s custom fields the role may not read: exports leave their columns out."""
-    prefix = f"{module}.custom."
-    return sorted(key[len(prefix):] for key, entry in principal["permissions"]["fields"].items()
-                  if key.startswith(prefix) and not (entry or {}).get("read"))
 
 
 def authorize(principal, level):

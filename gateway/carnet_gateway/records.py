@@ -11,7 +11,7 @@ writing a field the role may not write is a 403 naming it.
 """
 from dataclasses import dataclass
 
-from carnet_gateway import auth
+from carnet_contracts import permissions
 from carnet_gateway.api import Need, When
 from carnet_gateway.schemas import contacts as s
 from carnet_gateway.schemas import lifecycle as lifecycle_schemas
@@ -74,9 +74,10 @@ def readable(principal, module, item):
     values are narrowed by ``<module>.custom.<key>`` like standard fields (S-3, C-14)."""
     schema_fields = BY_MODULE[module].read._declared_fields
     result = {key: value for key, value in item.items()
-              if key in schema_fields and (key in s.ALWAYS_READABLE or auth.may_field(principal, module, key, "read"))}
+              if key in schema_fields
+              and (key in s.ALWAYS_READABLE or permissions.may_field(principal, module, key, "read"))}
     if isinstance(result.get("custom"), dict):
-        result["custom"] = auth.readable_custom(principal, module, result["custom"])
+        result["custom"] = permissions.readable_custom(principal, module, result["custom"])
     return result
 
 
@@ -91,26 +92,26 @@ def readable_fields(principal, module):
 
 def name_readable(principal, kind):
     record = BY_KIND[kind]
-    return all(auth.may_field(principal, record.module, name, "read") for name in record.name_fields)
+    return all(permissions.may_field(principal, record.module, name, "read") for name in record.name_fields)
 
 
 def check_writable(principal, module, body):
     names = [key for key in body if key not in CONTROL_FIELDS and key != "custom"]
-    auth.refuse_unwritable(principal, module, names + [f"custom.{key}" for key in body.get("custom") or {}])
+    permissions.refuse_unwritable(principal, module, names + [f"custom.{key}" for key in body.get("custom") or {}])
 
 
 def unreadable_keys(principal):
     """Permission keys (``contacts.title``, ``accounts.custom.size``, or a whole module) the caller may not
     read: the service refuses criteria and sorts on them (S-3: filtering would reveal their values)."""
     keys = [key for key, entry in principal["permissions"]["fields"].items() if not entry.get("read")]
-    return keys + [module for module in CRITERIA_MODULES if not auth.may(principal, module, "read")]
+    return keys + [module for module in CRITERIA_MODULES if not permissions.may(principal, module, "read")]
 
 
 def readable_history(principal, module, entries):
     return [e for e in entries
-            if e["field"] in HISTORY_EVENTS or auth.may_field(principal, module, e["field"], "read")]
+            if e["field"] in HISTORY_EVENTS or permissions.may_field(principal, module, e["field"], "read")]
 
 
 def kinds_allowed(principal, action):
     """The record kinds whose module ``action`` the role allows (the trash lists and restores only those)."""
-    return [record.kind for record in RECORDS if auth.may(principal, record.module, action)]
+    return [record.kind for record in RECORDS if permissions.may(principal, record.module, action)]

@@ -6,7 +6,8 @@ Administrators manage custom fields and layouts (S-9); everyone reads them, with
 role may not read (S-3) nor, except administrators on the custom-field routes, hidden ones. Saved
 filters belong to their user: another user's filter is a 404.
 """
-from carnet_gateway import actors, auth, services
+from carnet_contracts import permissions
+from carnet_gateway import actors, services
 from carnet_gateway.api import ADMIN, READ_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.records import unreadable_keys
 from carnet_gateway.schemas import customization as s
@@ -17,7 +18,7 @@ OPPORTUNITY_FIELDS_ACTOR = actors.Shape(visibility=True, language=True)
 
 
 def _readable_field(principal, module, key):
-    return principal["is_admin"] or auth.may_field(principal, module, f"custom.{key}", "read")
+    return principal["is_admin"] or permissions.may_field(principal, module, f"custom.{key}", "read")
 
 
 @api.route("/custom-fields/{module}", "GET", response=s.CustomFieldRead, many=True, tags=FIELDS,
@@ -129,6 +130,6 @@ def put_layout(call):
 
 
 def _readable_layout(principal, module, layout):
-    columns = [[name for name in column if auth.may_field(principal, module, name, "read")]
+    columns = [[name for name in column if permissions.may_field(principal, module, name, "read")]
                for column in layout["columns"]]
     return {**layout, "columns": [column for column in columns if column]}

@@ -15,6 +15,7 @@ from flask import Response, json, stream_with_context
 
 from carnet_common.errors import Conflict, NotFound
 from carnet_common.jobs import owner_of
+from carnet_contracts import permissions
 from carnet_gateway import actors, auth, messages, problems, records, services
 from carnet_gateway.api import Need, When, api
 from carnet_gateway.records import readable_fields, unreadable_keys
@@ -45,7 +46,7 @@ def _export(call, record):
     request = {"record_type": record.kind, "query": call.query,
                "record_fields": readable_fields(principal, module),
                "account_fields": readable_fields(principal, "accounts") if record.with_account else [],
-               "denied_custom": auth.denied_custom(principal, module), "unreadable": unreadable_keys(principal),
+               "denied_custom": permissions.denied_custom(principal, module), "unreadable": unreadable_keys(principal),
                "language": problems.language()}
     result = services.contacts.call("export_records", call.actor(actors.CONTACTS), request)
     if "job_id" in result:

@@ -11,7 +11,8 @@ export, writing an unwritable one is a 403 naming it.
 """
 import base64
 
-from carnet_gateway import actors, auth, services, user_refs
+from carnet_contracts import permissions
+from carnet_gateway import actors, services, user_refs
 from carnet_gateway.api import ADMIN, READ_ERRORS, SEARCH_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.routes import exports
 from carnet_gateway.schemas import exports as export_schemas
@@ -24,7 +25,7 @@ MODULE = "opportunities"
 
 def readable(principal, opportunity):
     """``opportunity`` without the custom values the caller's role may not read."""
-    return {**opportunity, "custom": auth.readable_custom(principal, MODULE, opportunity.get("custom"))}
+    return {**opportunity, "custom": permissions.readable_custom(principal, MODULE, opportunity.get("custom"))}
 
 
 def readable_page(principal, page):
@@ -33,7 +34,7 @@ def readable_page(principal, page):
 
 def check_writable(principal, body):
     """Only custom values carry field permissions on opportunities."""
-    auth.refuse_unwritable(principal, MODULE, [f"custom.{key}" for key in body.get("custom") or {}])
+    permissions.refuse_unwritable(principal, MODULE, [f"custom.{key}" for key in body.get("custom") or {}])
 
 
 STAGES, OPPORTUNITIES = ("stages",), ("opportunities",)
@@ -99,7 +100,7 @@ def create_opportunity(call):
            summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order; 202 and a job "
                    "above 5,000 (poll GET /jobs/{id}, then download)")
 def export_opportunities(call):
-    denied = auth.denied_custom(call.principal, MODULE)
+    denied = permissions.denied_custom(call.principal, MODULE)
     result = services.opportunities.call("export_opportunities", call.actor(actors.OPPORTUNITIES), call.query,
                                          denied)
     if "job_id" in result:

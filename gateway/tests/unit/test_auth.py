@@ -7,52 +7,10 @@ from conftest import open_session, principal
 
 from carnet_common import redis_keys
 from carnet_common.errors import Forbidden, Unauthorized
+from carnet_contracts import permissions
 from carnet_gateway import auth
 
-# may / may_field / authorize / require -----------------------------------------------------------------------
-
-
-def test_a_module_action_is_allowed_only_when_set_true():
-    user = principal(modules={"contacts": {"read", "write"}})
-    assert auth.may(user, "contacts", "read") and auth.may(user, "contacts", "write")
-    assert not auth.may(user, "contacts", "delete")
-    assert not auth.may(user, "accounts", "read")
-    assert not auth.may(user, "no_such_module", "read")
-
-
-def test_a_field_without_an_entry_follows_its_module():
-    user = principal(modules={"contacts": {"read", "write"}, "accounts": {"read"}})
-    assert auth.may_field(user, "contacts", "title", "read")
-    assert auth.may_field(user, "contacts", "title", "write")
-    assert auth.may_field(user, "accounts", "name", "read")
-    assert not auth.may_field(user, "accounts", "name", "write")
-    assert not auth.may_field(user, "opportunities", "title", "read")
-
-
-def test_a_field_entry_narrows_its_module():
-    user = principal(modules={"contacts": {"read", "write"}},
-                     fields={"contacts.email": {"read": False, "write": False},
-                             "contacts.title": {"read": True, "write": False},
-                             "contacts.custom.budget": {"read": True, "write": True}})
-    assert not auth.may_field(user, "contacts", "email", "read")
-    assert not auth.may_field(user, "contacts", "email", "write")
-    assert auth.may_field(user, "contacts", "title", "read")
-    assert not auth.may_field(user, "contacts", "title", "write")
-    assert auth.may_field(user, "contacts", "custom.budget", "write")
-
-
-def test_a_field_entry_never_widens_its_module():
-    user = principal(modules={"contacts": {"read"}},
-                     fields={"contacts.title": {"read": True, "write": True},
-                             "accounts.name": {"read": True, "write": True}})
-    assert not auth.may_field(user, "contacts", "title", "write")
-    assert not auth.may_field(user, "accounts", "name", "read")
-
-
-def test_an_entry_missing_an_action_denies_it():
-    user = principal(modules={"contacts": {"read", "write"}}, fields={"contacts.title": {"read": True}})
-    assert auth.may_field(user, "contacts", "title", "read")
-    assert not auth.may_field(user, "contacts", "title", "write")
+# authorize / require (what a role allows: carnet_contracts.permissions, test_field_permissions.py) ------------
 
 
 def test_authorize_admin_routes_refuse_non_admins():
@@ -126,9 +84,9 @@ def test_a_generation_bump_refetches_the_principal_at_the_next_request(app, redi
     open_session(redis, "tok")
     answers = iter([principal(modules={"contacts": {"read"}}), principal(modules={})])
     rpc.answers[("identity", "get_principal")] = lambda user_id: next(answers)
-    assert auth.may(authenticate(app, bearer("tok")), "contacts", "read")
+    assert permissions.may(authenticate(app, bearer("tok")), "contacts", "read")
     redis.incr(redis_keys.authz_generation_key("o1"))  # what identity does after a permission change
-    assert not auth.may(authenticate(app, bearer("tok")), "contacts", "read")
+    assert not permissions.may(authenticate(app, bearer("tok")), "contacts", "read")
     assert len(rpc.calls) == 2
     authenticate(app, bearer("tok"))
     assert len(rpc.calls) == 2

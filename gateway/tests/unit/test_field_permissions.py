@@ -1,0 +1,90 @@
+"""The S-3 rule, one module (``carnet_contracts.permissions``): module actions, field read/write, custom values, the
+403 naming an unwritable field, the custom columns an export leaves out. Pure logic, fake principals."""
+import pytest
+from conftest import principal
+
+from carnet_common.errors import Forbidden
+from carnet_contracts import permissions
+
+# may / may_field ---------------------------------------------------------------------------------------------
+
+
+def test_a_module_action_is_allowed_only_when_set_true():
+    user = principal(modules={"contacts": {"read", "write"}})
+    assert permissions.may(user, "contacts", "read") and permissions.may(user, "contacts", "write")
+    assert not permissions.may(user, "contacts", "delete")
+    assert not permissions.may(user, "accounts", "read")
+    assert not permissions.may(user, "no_such_module", "read")
+
+
+def test_a_field_without_an_entry_follows_its_module():
+    user = principal(modules={"contacts": {"read", "write"}, "accounts": {"read"}})
+    assert permissions.may_field(user, "contacts", "title", "read")
+    assert permissions.may_field(user, "contacts", "title", "write")
+    assert permissions.may_field(user, "accounts", "name", "read")
+    assert not permissions.may_field(user, "accounts", "name", "write")
+    assert not permissions.may_field(user, "opportunities", "title", "read")
+
+
+def test_a_field_entry_narrows_its_module():
+    user = principal(modules={"contacts": {"read", "write"}},
+                     fields={"contacts.email": {"read": False, "write": False},
+                             "contacts.title": {"read": True, "write": False},
+                             "contacts.custom.budget": {"read": True, "write": True}})
+    assert not permissions.may_field(user, "contacts", "email", "read")
+    assert not permissions.may_field(user, "contacts", "email", "write")
+    assert permissions.may_field(user, "contacts", "title", "read")
+    assert not permissions.may_field(user, "contacts", "title", "write")
+    assert permissions.may_field(user, "contacts", "custom.budget", "write")
+
+
+def test_a_field_entry_never_widens_its_module():
+    user = principal(modules={"contacts": {"read"}},
+                     fields={"contacts.title": {"read": True, "write": True},
+                             "accounts.name": {"read": True, "write": True}})
+    assert not permissions.may_field(user, "contacts", "title", "write")
+    assert not permissions.may_field(user, "accounts", "name", "read")
+
+
+def test_an_entry_missing_an_action_denies_it():
+    user = principal(modules={"contacts": {"read", "write"}}, fields={"contacts.title": {"read": True}})
+    assert permissions.may_field(user, "contacts", "title", "read")
+    assert not permissions.may_field(user, "contacts", "title", "write")
+
+
+def test_may_read_is_the_read_of_may_field():
+    user = principal(modules={"opportunities": {"read"}}, fields={"opportunities.total": {"read": False}})
+    assert permissions.may_read(user, "opportunities", "title")
+    assert not permissions.may_read(user, "opportunities", "total")
+    assert not permissions.may_read(user, "tasks", "title")
+
+
+def test_a_principal_without_permissions_is_granted_nothing():
+    assert not permissions.may({}, "contacts", "read")
+    assert not permissions.may_field({"permissions": {}}, "contacts", "title", "read")
+
+
+# custom values, unwritable fields, export columns ---------------------------------------------------------------
+
+def test_custom_values_keep_only_the_readable_keys():
+    user = principal(modules={"opportunities": {"read"}}, fields={"opportunities.custom.margin": {"read": False}})
+    assert permissions.readable_custom(user, "opportunities", {"margin": 3, "region": "QC"}) == {"region": "QC"}
+    assert permissions.readable_custom(user, "opportunities", None) == {}
+
+
+def test_writing_an_unwritable_field_is_a_403_naming_it():
+    user = principal(modules={"tasks": {"read", "write"}}, fields={"tasks.description": {"read": True, "write": False}})
+    permissions.refuse_unwritable(user, "tasks", ["title", "status"])
+    with pytest.raises(Forbidden) as caught:
+        permissions.refuse_unwritable(user, "tasks", ["title", "description"])
+    assert caught.value.code == "field_not_writable"
+    assert caught.value.errors == {"description": ["field_not_writable"]}
+    assert caught.value.params == {"field": "description"}
+
+
+def test_denied_custom_names_the_custom_keys_of_the_module_only():
+    user = principal(modules={"opportunities": {"read"}, "contacts": {"read"}},
+                     fields={"opportunities.custom.b": {"read": False}, "opportunities.custom.a": {"read": False},
+                             "opportunities.custom.c": {"read": True}, "contacts.custom.x": {"read": False},
+                             "opportunities.total": {"read": False}})
+    assert permissions.denied_custom(user, "opportunities") == ["a", "b"]
