@@ -1,11 +1,23 @@
 """Background jobs of a service (N-4): the ``jobs`` and ``job_files`` tables of its schema, their queries, the
 runner a timer of the service calls, and the read the gateway polls. No domain code: what a job does is a
-``work`` function the service passes in (for now, exports to .xlsx: C-18, O-6).
+``work`` function the service passes in (for now, exports to .xlsx: C-18, O-6), and whether its owner may still
+have it done is a ``check`` the service passes in.
 
 - A job is a row (``queued`` → ``running`` → ``done`` | ``failed``) with ``params`` holding what it needs to
   run (the actor as verified at the request, the query, what the caller may read, the language).
-- Any replica runs it: ``claim`` takes the oldest queued row ``FOR UPDATE SKIP LOCKED``, so replicas each take
-  a different one, outside any RPC or AMQP delivery (RabbitMQ drops a delivery unacked for 30 min).
+- Queued within caps (``queue_job``): a user and an organization hold at most ``per_user`` and ``per_org`` jobs
+  queued or running; one more is a 429 with ``Retry-After`` naming the cap (issue 10 §2, OWASP API4: a user, or
+  one organization's users together, cannot fill the queue every organization shares).
+- Taken in turn per organization (``JobStore.claim``): the next job is that of the organization served least
+  recently, so one organization's twenty queued exports delay another's by at most one of theirs.
+- Any replica runs it: the claim locks its row ``FOR UPDATE SKIP LOCKED``, so replicas each take a different one,
+  outside any RPC or AMQP delivery (RabbitMQ drops a delivery unacked for 30 min). A replica with
+  ``EXPORT_JOBS_RUN=false`` serves the job RPCs but runs none (job work kept off the replicas that answer users).
+- Checked when it runs (issue 10 §1, "stale authority"): the service's ``check`` asks identity for the owner's
+  current principal; a job whose owner left or whose authority narrowed since the request fails with a reason,
+  so it never exports more than its owner may see now.
+- Limited in time: a job runs at most ``time_limit`` (statements included: its session's statement timeout is that
+  limit), then it is stopped at its next batch and failed with ``timed_out``.
 - Progress is committed per batch (its own transaction), which also proves the worker alive: a running job
   silent for ``stalled_after`` is marked failed by ``clean``.
 - The finished file is stored in PostgreSQL (``job_files``, 1 MiB chunks) and streamed back chunk by chunk
@@ -22,6 +34,7 @@ import functools
 import logging
 import os
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,6 +42,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 import sqlalchemy as sa
 from eventlet import tpool
+from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from psycopg import waiting
@@ -39,13 +53,22 @@ from sqlalchemy.pool import NullPool
 from carnet_common import config, db
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
-from carnet_common.errors import Conflict, NotFound
+from carnet_common.errors import Conflict, NotFound, ServiceUnavailable, TooManyRequests, Unauthorized
+from carnet_common.rpc import RpcTimeout, ServiceRpc
 
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
 STATUSES = ("queued", "running", "done", "failed")
+UNFINISHED = ("queued", "running")
 MAX_ID_LENGTH = 64
+# What a client refused by a queue cap is told to wait: jobs usually finish within seconds to minutes, and its
+# polls of the jobs it has say when one did.
+QUEUE_FULL_RETRY_SECONDS = 30
+# How long the runner waits for identity's answer about a job's owner before trying again at a later tick.
+IDENTITY_TIMEOUT = 5
+# What a ``check`` answers for a job it cannot decide on now (identity did not answer): queued again.
+LATER = "later"
 
 
 def now():
@@ -110,18 +133,28 @@ def job_tables(metadata):
 @dataclass(frozen=True)
 class ExportSettings:
     """Exports: up to ``sync_max_rows`` the file is the RPC's answer, above a job; results kept ``result_ttl``;
-    a running job silent for ``stalled_after`` is failed; files are built in ``work_dir``."""
+    a running job silent for ``stalled_after`` is failed; files are built in ``work_dir``. A job runs at most
+    ``time_limit``; a user holds at most ``per_user`` jobs queued or running, an organization ``per_org``; a
+    replica runs jobs only when ``run_here``."""
     sync_max_rows: int
     result_ttl: timedelta
     stalled_after: timedelta
     work_dir: str
+    time_limit: timedelta = timedelta(minutes=30)
+    per_user: int = 5
+    per_org: int = 20
+    run_here: bool = True
 
     @classmethod
     def from_env(cls):
         return cls(sync_max_rows=config.env_int("EXPORT_SYNC_MAX_ROWS", 5_000),
                    result_ttl=timedelta(seconds=config.env_int("EXPORT_RESULT_TTL_SECONDS", 86_400)),
                    stalled_after=timedelta(seconds=config.env_int("EXPORT_STALLED_SECONDS", 600)),
-                   work_dir=os.environ.get("EXPORT_DIR") or tempfile.gettempdir())
+                   work_dir=os.environ.get("EXPORT_DIR") or tempfile.gettempdir(),
+                   time_limit=timedelta(seconds=config.env_int("EXPORT_TIME_LIMIT_SECONDS", 1_800)),
+                   per_user=config.env_int("EXPORT_JOBS_PER_USER", 5),
+                   per_org=config.env_int("EXPORT_JOBS_PER_ORG", 20),
+                   run_here=config.env_bool("EXPORT_JOBS_RUN", True))
 
 
 class ExportSettingsProvider(DependencyProvider):
@@ -154,12 +187,36 @@ class JobStore:
         return session.execute(sa.select(jobs).where(jobs.c.id == job_id, jobs.c.org_id == org_id,
                                                      jobs.c.user_id == user_id)).mappings().first()
 
-    def claim(self, session, *, kinds):
-        """The oldest queued job of ``kinds``, now running; locked so concurrent replicas each take another."""
+    def lock_owner(self, session, org_id):
+        """Until the transaction ends, the organization's job requests are counted and queued one at a time (two at
+        once cannot both pass a cap with one place left)."""
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            sa.func.hashtextextended(f"{self.jobs.fullname}:{org_id}", 0))))
+
+    def unfinished(self, session, *, org_id, user_id):
+        """``(the user's, the organization's)`` jobs queued or running."""
         jobs = self.jobs
-        row = session.execute(sa.select(jobs).where(jobs.c.status == "queued", jobs.c.kind.in_(list(kinds)))
-                              .order_by(jobs.c.created_at).limit(1)
-                              .with_for_update(skip_locked=True)).mappings().first()
+        row = session.execute(sa.select(sa.func.count().filter(jobs.c.user_id == user_id), sa.func.count())
+                              .where(jobs.c.org_id == org_id, jobs.c.status.in_(UNFINISHED))).one()
+        return row[0], row[1]
+
+    def claim(self, session, *, kinds):
+        """The next queued job of ``kinds``, now running; locked so concurrent replicas each take another.
+
+        Organizations take turns: a job's turn comes at the later of its creation and the last time its organization
+        was served (the latest change of one of its jobs since it was queued: claimed, progressing, finished, or put
+        back in the queue), the earliest turn first, then the oldest job. An organization with twenty jobs queued is
+        served once, then waits behind every organization whose job was queued meanwhile; within one organization,
+        oldest first."""
+        jobs, kinds = self.jobs, list(kinds)
+        served = (sa.select(jobs.c.org_id, sa.func.max(jobs.c.updated_at).label("at"))
+                  .where(sa.or_(jobs.c.status != "queued", jobs.c.updated_at > jobs.c.created_at),
+                         jobs.c.kind.in_(kinds)).group_by(jobs.c.org_id).subquery())
+        turn = sa.func.greatest(served.c.at, jobs.c.created_at)   # greatest() passes over a NULL: never served
+        row = session.execute(sa.select(jobs).outerjoin(served, served.c.org_id == jobs.c.org_id)
+                              .where(jobs.c.status == "queued", jobs.c.kind.in_(kinds))
+                              .order_by(turn, jobs.c.created_at).limit(1)
+                              .with_for_update(of=jobs, skip_locked=True)).mappings().first()
         if row is not None:
             self.update(session, row["id"], status="running", progress=0)
         return row
@@ -190,6 +247,22 @@ class JobStore:
     def delete_expired(self, session, *, at):
         """Jobs past ``expires_at``, their chunks with them (``ON DELETE CASCADE``)."""
         return session.execute(self.jobs.delete().where(self.jobs.c.expires_at < at)).rowcount
+
+
+# Queuing --------------------------------------------------------------------------------------------------
+
+def queue_job(session, store, *, settings, job_id, actor, kind, params):
+    """A new queued job of ``actor``'s, within the caps (N-4, issue 10 §2): a 429 naming the cap when the user
+    already has ``settings.per_user`` jobs queued or running, or the organization ``settings.per_org``. 429, not
+    409: nothing is wrong with the request nor in conflict with a resource; it can be sent again as it is once a
+    job has finished, which ``Retry-After`` says, as the API's per-user cap does."""
+    store.lock_owner(session, actor["org_id"])
+    mine, organization = store.unfinished(session, org_id=actor["org_id"], user_id=actor["user_id"])
+    for code, count, cap in (("export_jobs_per_user", mine, settings.per_user),
+                             ("export_jobs_per_org", organization, settings.per_org)):
+        if count >= cap:
+            raise TooManyRequests(code, params={"limit": cap, "retry_after": QUEUE_FULL_RETRY_SECONDS})
+    return store.create(session, job_id=job_id, actor=actor, kind=kind, params=params)
 
 
 # Reads (the job's owner only) ----------------------------------------------------------------------------
@@ -237,30 +310,70 @@ def small_file(settings, write):
         os.unlink(path)
 
 
-def run_next_job(engine, store, *, work, settings, failure, offload=None, work_engine=None):
+class TimedOut(Exception):
+    """The job ran past its time limit (``ExportSettings.time_limit``)."""
+
+
+def run_next_job(engine, store, *, work, settings, failure, timed_out=None, check=None, offload=None,
+                 work_engine=None):
     """Claim one queued job of a kind in ``work`` and run it to the end; False when none was queued.
 
-    ``work[kind](session, params, path, report)`` writes the job's file at ``path`` and returns its name; its
-    session has no statement timeout (a 200,000-row export reads for longer than a request may); it calls
-    ``report(done, total)`` after each batch. The claimed job (its work, progress and file) runs in
-    ``offload(fn)`` on ``work_engine`` when given (the service: an OS thread, see ``JobRpc.run_jobs``), else here
-    on ``engine``. Any exception fails the job with the code ``failure``.
+    ``check(job)``, when given, decides first whether the job may run now: None runs it, ``LATER`` queues it again
+    (its answer was not available: identity silent), any other value is the code the job fails with (its owner
+    left, or their authority narrowed since the request). ``work[kind](session, params, path, report)`` writes the
+    job's file at ``path`` and returns its name; it calls ``report(done, total)`` after each batch. It runs for at
+    most ``settings.time_limit``: each statement of its session is bounded by it (the request's statement timeout
+    does not apply: a 200,000-row export reads for longer than a request may), and ``report`` stops the work past
+    it; the job then fails with ``timed_out``. The claimed job (its work, progress and file) runs in ``offload(fn)``
+    on ``work_engine`` when given (the service: an OS thread, see ``JobRpc.run_jobs``), else here on ``engine``.
+    Any other exception fails the job with the code ``failure``.
     """
     with Session(engine) as session, session.begin():
         job = store.claim(session, kinds=work)
     if job is None:
         return False
+    try:
+        refusal = check(job) if check is not None else None
+    except Exception:  # noqa: BLE001 - a check that breaks is a bug: the job is not run unchecked
+        log.exception("job %s (%s) could not be checked", job["id"], job["kind"])
+        refusal = failure
+    if refusal is not None:
+        _refused(engine, store, job, refusal, settings)
+        return True
     fd, path = tempfile.mkstemp(suffix=".tmp", dir=settings.work_dir)
     os.close(fd)
     try:
         (offload or _here)(_build, work_engine or engine, store, job, work[job["kind"]], settings, path)
-    except Exception:  # noqa: BLE001 - any failure is the job's, recorded for its owner, logged as a bug
-        log.exception("job %s (%s) failed", job["id"], job["kind"])
-        with Session(engine) as session, session.begin():
-            store.update(session, job["id"], status="failed", error=failure, expires_at=now() + settings.result_ttl)
+    except Exception as exc:  # noqa: BLE001 - any failure is the job's, recorded for its owner
+        if _timed_out(exc):
+            log.warning("job %s (%s) stopped after its time limit of %s", job["id"], job["kind"], settings.time_limit)
+            error = timed_out or failure
+        else:
+            log.exception("job %s (%s) failed", job["id"], job["kind"])
+            error = failure
+        _fail(engine, store, job["id"], error, settings)
     finally:
         os.unlink(path)
     return True
+
+
+def _refused(engine, store, job, refusal, settings):
+    if refusal == LATER:
+        with Session(engine) as session, session.begin():
+            store.update(session, job["id"], status="queued")
+        return
+    log.info("job %s (%s) of user %s refused when it was to run: %s", job["id"], job["kind"], job["user_id"], refusal)
+    _fail(engine, store, job["id"], refusal, settings)
+
+
+def _fail(engine, store, job_id, error, settings):
+    with Session(engine) as session, session.begin():
+        store.update(session, job_id, status="failed", error=error, expires_at=now() + settings.result_ttl)
+
+
+def _timed_out(exc):
+    """The job's own limit ended it: ``report`` past the deadline, or a statement past its statement timeout."""
+    return isinstance(exc, TimedOut) or isinstance(getattr(exc, "orig", None), psycopg.errors.QueryCanceled)
 
 
 def _here(fn, *args):
@@ -269,16 +382,21 @@ def _here(fn, *args):
 
 def _build(engine, store, job, work, settings, path):
     """The job's file at ``path`` by ``work``, with its progress, then stored: the job done."""
+    seconds = settings.time_limit.total_seconds()
+    deadline = time.monotonic() + seconds
     with Session(engine) as session:
-        db.no_statement_timeout(session)
-        filename = work(session, job["params"], path, _reporter(engine, store, job["id"]))
+        session.execute(sa.text(f"SET LOCAL statement_timeout = {max(int(seconds * 1000), 1)}"))
+        filename = work(session, job["params"], path, _reporter(engine, store, job["id"], deadline))
     with Session(engine) as session, session.begin():
         store.store_file(session, job["id"], path=path, filename=filename, ttl=settings.result_ttl)
 
 
-def _reporter(engine, store, job_id):
-    """``report(done, total)``: the job's progress, committed at once (0–99 until the file is stored)."""
+def _reporter(engine, store, job_id, deadline):
+    """``report(done, total)``: the job's progress, committed at once (0–99 until the file is stored); past
+    ``deadline`` (``time.monotonic()``), ``TimedOut`` instead, which stops the work."""
     def report(done, total):
+        if time.monotonic() > deadline:
+            raise TimedOut()
         with Session(engine) as session, session.begin():
             store.update(session, job_id, progress=min(99, done * 100 // max(total, 1)))
     return report
@@ -328,12 +446,25 @@ class JobRpc:
     - ``job_work``: ``{kind: work}``, each ``work(session, params, path, report)`` as ``run_next_job`` calls it,
       in an OS thread of ``eventlet.tpool`` on connections of its own (``thread_engine``): CPU-bound reading and
       writing do not stop the hub, and AMQP heartbeats and other workers are served meanwhile;
-    - ``job_actor``: the contract of the actor its RPCs receive.
+    - ``job_actor``: the contract of the actor its RPCs receive;
+    - ``job_authority_lost(principal, job)``: what of the authority the job was queued with (its ``params``) the
+      owner's current ``principal`` no longer grants, as names for the log ([] when none: it runs).
+
+    Before a job runs, its owner's current principal is asked of identity (``job_identity``, the same
+    ``get_principal`` the gateway authorizes requests with): an owner who is no longer an active user of the job's
+    organization, or whose authority narrowed, gets the job failed with ``job_owner_gone`` or ``job_narrowed``
+    (issue 10 §1: the authority is checked when the work runs, not only when it is asked for). Failing rather than
+    running with the narrower authority: a file with fewer rows or columns than was asked for would pass for the
+    whole export; the reason tells its owner to ask again, and the new request gets their authority of now.
     """
 
     export_settings = ExportSettingsProvider()
+    job_identity = ServiceRpc("identity", timeout=IDENTITY_TIMEOUT)
     job_failure = "export_failed"
     job_interrupted = "export_interrupted"
+    job_timed_out = "export_timed_out"
+    job_owner_gone = "export_owner_inactive"
+    job_narrowed = "export_authority_narrowed"
 
     @rpc_method
     def get_job(self, actor, job_id):
@@ -349,11 +480,32 @@ class JobRpc:
 
     @timer(interval=1)
     def run_jobs(self):
-        """One queued job per tick, claimed here and run in an OS thread; nameko waits for this worker before the
-        next tick."""
+        """One queued job per tick, claimed here, checked against its owner's authority of now and run in an OS
+        thread; nameko waits for this worker before the next tick. Not on a replica told not to run jobs."""
+        if not self.export_settings.run_here:
+            return
         engine = self.db.get_bind()
         run_next_job(engine, self.job_store, work=self.job_work, settings=self.export_settings,
-                     failure=self.job_failure, offload=tpool.execute, work_engine=thread_engine(engine))
+                     failure=self.job_failure, timed_out=self.job_timed_out, check=self._owner_may_still,
+                     offload=tpool.execute, work_engine=thread_engine(engine))
+
+    def _owner_may_still(self, job):
+        """None when the job's owner may still have it done as it was asked; ``LATER`` when identity cannot say now;
+        else the code it fails with."""
+        try:
+            principal = self.job_identity.get_principal(job["user_id"])
+            if (principal.get("organization") or {}).get("id") != job["org_id"]:
+                return self.job_owner_gone
+            lost = self.job_authority_lost(principal, job)
+        except Unauthorized:     # deleted or deactivated (S-1)
+            return self.job_owner_gone
+        except (RpcTimeout, UnknownService, ServiceUnavailable) as exc:
+            log.warning("job %s waits: its owner's authority cannot be checked now (%s)", job["id"], exc)
+            return LATER
+        if lost:
+            log.info("job %s: its owner no longer has %s", job["id"], ", ".join(lost))
+            return self.job_narrowed
+        return None
 
     @timer(interval=300)
     def clean_expired_jobs(self):

@@ -18,6 +18,10 @@ class ExportRpc(JobRpc):
     job_work = dict.fromkeys(usecases.KINDS.values(), usecases.export_job)
     job_actor = Actor
 
+    def job_authority_lost(self, principal, job):
+        """Asked by ``JobRpc`` before a job runs: what its owner's ``principal`` of now no longer grants."""
+        return usecases.authority_lost(principal=principal, params=job["params"])
+
     @rpc_method
     def export_records(self, actor, request):
         """``{filename, rows, content}`` (base64 .xlsx) up to ``EXPORT_SYNC_MAX_ROWS`` rows, else ``{job_id}``."""

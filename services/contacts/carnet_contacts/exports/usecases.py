@@ -9,7 +9,13 @@ The sheet is written by ``carnet_common.xlsx`` as its rows are read. A job runs 
 own connection (``JobRpc``): the writer pulls each batch from the server-side cursor there, without the hub. A small
 export reads its rows in the call (at most ``sync_max_rows``) and writes them in ``offload`` (``eventlet.tpool``,
 passed in by the entrypoints), so the hub keeps serving AMQP heartbeats and other workers meanwhile.
-``settings`` (the sync limit, where files are built) come from the service's provider.
+``settings`` (the sync limit, where files are built, the caps on queued jobs) come from the service's provider.
+
+A job is queued within its caps (``kit.queue_job``: 429 past them) and, when it is to run, checked against its
+owner's principal of now (``authority_lost``, issue 10 §1): it relies on the actor of its request (administrator,
+flags, users below: which records; lists are read when it runs, ``Scope``), the module's export and read
+permissions, and the fields the request could read (columns, custom columns, criteria); if any of that narrowed
+since, the job is failed (``carnet_common.jobs.JobRpc``), so it never exports more than its owner may see now.
 """
 import base64
 
@@ -18,9 +24,11 @@ from carnet_common import xlsx
 from carnet_contacts.exports import export_xlsx, repository
 from carnet_contacts.lists.usecases import Scope
 from carnet_contacts.records import usecases as record_usecases
+from carnet_contracts import authority
 
 OWNER = "contacts"
 KINDS = {"contact": "export_contacts", "account": "export_accounts"}
+MODULES = {"contact": "contacts", "account": "accounts"}
 TITLES = {"contact": ("Contacts", "Contacts"), "account": ("Accounts", "Comptes")}
 
 
@@ -67,8 +75,8 @@ def start_export(session, *, actor, request, settings, offload):
     record_type = request["record_type"]
     rows = repository.count_capped(session, record_type, predicates=selection[0], cap=settings.sync_max_rows)
     if rows > settings.sync_max_rows:
-        job_id = repository.STORE.create(session, job_id=kit.new_job_id(OWNER), actor=actor, kind=KINDS[record_type],
-                              params={"actor": actor, "request": request})
+        job_id = kit.queue_job(session, repository.STORE, settings=settings, job_id=kit.new_job_id(OWNER),
+                               actor=actor, kind=KINDS[record_type], params={"actor": actor, "request": request})
         return {"job_id": job_id}
     write, batches = _sheet(session, actor=actor, request=request, selection=selection)
     read = list(batches)
@@ -88,6 +96,19 @@ def write_export(session, *, actor, request, selection, path, progress=None):
             total[0] = batch[0][-1]
             yield [row[:-1] for row in batch]
     return write(path, uncounted(), None if progress is None else lambda done: progress(done, total[0]))
+
+
+def authority_lost(*, principal, params):
+    """What of the authority an export job was queued with (``params``: its actor and request) ``principal``, its
+    owner's of now, no longer grants ([] when it may run as asked)."""
+    actor, request = params["actor"], params["request"]
+    module = MODULES[request["record_type"]]
+    return (authority.visibility_lost(principal, actor)
+            + authority.actions_lost(principal, [(module, "export"), (module, "read")])
+            + authority.fields_lost(principal, module, request["record_fields"])
+            + authority.fields_lost(principal, "accounts", request["account_fields"])
+            + authority.custom_lost(principal, module, request["denied_custom"])
+            + authority.unreadable_lost(principal, request["unreadable"]))
 
 
 def export_job(session, params, path, report):

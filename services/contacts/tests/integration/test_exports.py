@@ -1,6 +1,8 @@
 """Exports (C-18) and their background jobs (N-4) against real PostgreSQL and RabbitMQ.
 
-This module runs its own contacts service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows. The
+This module runs its own contacts service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows, and
+identity, which the job runner asks for its owner's principal of now before it runs (issue 10 §1): a job's owner
+is a real user of identity's. The
 writers store a carriage return as OOXML's ``_x000D_``, which spreadsheets decode and openpyxl does not: text is
 compared as a spreadsheet shows it (``unescape``).
 """
@@ -28,22 +30,28 @@ from carnet_common.jobs import ExportSettings
 from carnet_contacts.exports import repository as exports_repository
 
 CONTACTS = [service for service in SERVICES if service["name"] == "contacts"]
+WITH_IDENTITY = [service for service in SERVICES if service["name"] in ("identity", "contacts")]
 CONTACT_FIELDS = ["first_name", "last_name", "title", "email", "phone", "city", "rep1_id"]
 ACCOUNT_FIELDS = ["name", "phone", "city"]
 
 
 @pytest.fixture(scope="module")
 def xenv(tmp_path_factory):
-    with testing.bootstrapped_env(CONTACTS, root=ROOT, LOG_LEVEL="WARNING", EXPORT_SYNC_MAX_ROWS="3",
+    with testing.bootstrapped_env(WITH_IDENTITY, root=ROOT, LOG_LEVEL="WARNING", EXPORT_SYNC_MAX_ROWS="3",
                                   EXPORT_DIR=str(tmp_path_factory.mktemp("exports"))) as env:
         yield env
 
 
 @pytest.fixture(scope="module")
-def xrpc(xenv, tmp_path_factory):
-    with testing.running_services(CONTACTS, root=ROOT, env=xenv, log_dir=tmp_path_factory.mktemp("logs")), \
+def xproxy(xenv, tmp_path_factory):
+    with testing.running_services(WITH_IDENTITY, root=ROOT, env=xenv, log_dir=tmp_path_factory.mktemp("logs")), \
             ClusterRpcProxy(testing.rpc_config(xenv), timeout=30) as proxy:
-        yield proxy.contacts
+        yield proxy
+
+
+@pytest.fixture(scope="module")
+def xrpc(xproxy):
+    return xproxy.contacts
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +62,13 @@ def engine(xenv):
 
 
 @pytest.fixture
-def world(xrpc):
-    admin = make_actor(is_admin=True)
+def world(xrpc, xproxy):
+    """An organization of identity's, its administrator the actor, and a list shared with all users."""
+    username = f"admin{uuid.uuid4().hex[:12]}"
+    created = xproxy.identity.create_organization({"name": f"Org {username}", "admin": {
+        "username": username, "password": "correct-horse-battery", "full_name": "Admin",
+        "email": f"{username}@example.com"}})
+    admin = make_actor(created["organization"]["id"], created["user"]["id"], is_admin=True)
     shared = xrpc.create_list(admin, {"name": "Shared", "access_all_users": True})["id"]
     return {"admin": admin, "shared": shared, "org_id": admin["org_id"]}
 

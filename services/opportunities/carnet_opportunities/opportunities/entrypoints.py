@@ -35,6 +35,11 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
     job_work = {usecases.EXPORT_KIND: usecases.export_job}
     job_actor = contracts.Actor
 
+    def job_authority_lost(self, principal, job):
+        """Asked by ``JobRpc`` before a job runs: what its owner's ``principal`` of now no longer grants (the lists
+        they may see asked of contacts)."""
+        return usecases.export_authority_lost(principal=principal, params=job["params"], contacts=self.contacts)
+
     # Stages (O-3) ------------------------------------------------------------------------------------------
     @rpc_method
     def list_stages(self, actor):

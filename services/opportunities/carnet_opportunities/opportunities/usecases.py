@@ -5,18 +5,22 @@ An export holds what the caller's list shows for the same filters (visibility of
 order), with a column per custom field that is neither hidden nor one the caller's role may not read (S-3: the
 gateway passes those keys). Up to ``EXPORT_SYNC_MAX_ROWS`` (5,000) opportunities the file is the answer of
 the call; above, a job is queued with the actor, the query and the denied keys as the request verified them,
-and a timer of the service runs it with ``carnet_common.jobs`` (claim with SKIP LOCKED, progress, the file stored
-in chunks, expiry), as contacts does; only its owner sees it. Its id is ``opportunities:<uuid>``, so the gateway
-asks this service for it. Rows are read by a server-side cursor, 1,000 at a time, and ``carnet_common.xlsx`` writes
-the sheet as they are read: a job runs in an OS thread of its own with its own connection (``JobRpc``); a small
-export reads its rows in the call and writes them in ``offload`` (``eventlet.tpool``), so AMQP heartbeats and other
-workers are served meanwhile.
+and a timer of the service runs it with ``carnet_common.jobs`` (caps on queued jobs, claim in turn per organization
+with SKIP LOCKED, time limit, progress, the file stored in chunks, expiry), as contacts does; only its owner sees it.
+Before it runs, its owner's principal of now is compared with what it was queued with (``export_authority_lost``,
+issue 10 §1): the actor's visibility (administrator, flags, users below, active lists), the export permission and
+the custom columns; a job whose authority narrowed is failed rather than run. Its id is ``opportunities:<uuid>``, so
+the gateway asks this service for it. Rows are read by a server-side cursor, 1,000 at a time, and
+``carnet_common.xlsx`` writes the sheet as they are read: a job runs in an OS thread of its own with its own
+connection (``JobRpc``); a small export reads its rows in the call and writes them in ``offload``
+(``eventlet.tpool``), so AMQP heartbeats and other workers are served meanwhile.
 """
 import base64
 import functools
 
 from carnet_common import jobs as kit
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_contracts import authority
 from carnet_custom_fields import values as custom_values
 from carnet_opportunities import events
 from carnet_opportunities.opportunities import custom_fields, export_xlsx, lines, repository
@@ -297,9 +301,9 @@ def start_export(session, *, actor, query, denied, settings, offload):
     """``{content, filename, rows}`` (base64 .xlsx) for a small selection, else a queued job (``{job_id}``)."""
     rows = count_export(session, actor=actor, query=query, cap=settings.sync_max_rows)
     if rows > settings.sync_max_rows:
-        job_id = repository.JOB_STORE.create(session, job_id=kit.new_job_id(JOB_OWNER), actor=actor,
-                                             kind=EXPORT_KIND,
-                                             params={"actor": actor, "query": query, "denied_custom": denied})
+        job_id = kit.queue_job(session, repository.JOB_STORE, settings=settings, job_id=kit.new_job_id(JOB_OWNER),
+                               actor=actor, kind=EXPORT_KIND,
+                               params={"actor": actor, "query": query, "denied_custom": denied})
         return {"job_id": job_id}
     columns = _custom_columns(session, actor=actor, denied=denied)
     read = list(export_batches(session, actor=actor, query=query))
@@ -314,6 +318,23 @@ def write_export(session, *, actor, query, denied, path, progress=None):
     return export_xlsx.write(path, language=actor["language"],
                              custom_fields=_custom_columns(session, actor=actor, denied=denied),
                              batches=export_batches(session, actor=actor, query=query), progress=progress)
+
+
+def export_authority_lost(*, principal, params, contacts):
+    """What of the authority an export job was queued with (``params``: its actor, with the active lists, and the
+    denied custom keys) ``principal``, its owner's of now, no longer grants ([] when it may run as asked). The lists
+    the owner may see now are asked of ``contacts`` (the proxy to the contacts service, as the gateway asks them)."""
+    actor = params["actor"]
+    lost = (authority.visibility_lost(principal, actor)
+            + authority.actions_lost(principal, [("opportunities", "export")])
+            + authority.custom_lost(principal, "opportunities", params["denied_custom"]))
+    if lost:
+        return lost
+    caller = {"org_id": actor["org_id"], "user_id": actor["user_id"], "is_admin": bool(principal.get("is_admin")),
+              "request_id": None, "flags": principal.get("flags") or {},
+              "subordinate_ids": principal.get("subordinate_ids") or []}
+    active = set(contacts.get_selected_lists(caller)["list_ids"])
+    return [f"lists.{list_id}" for list_id in actor["list_ids"] if list_id not in active]
 
 
 def export_job(session, params, path, report):

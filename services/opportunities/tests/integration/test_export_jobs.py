@@ -1,7 +1,10 @@
 """Exports of opportunities (O-6) above the threshold run as background jobs (N-4), against the service as a process
 with real PostgreSQL and RabbitMQ; the read model is fed by published contacts events.
 
-This module runs its own opportunities service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows.
+This module runs its own opportunities service with ``EXPORT_SYNC_MAX_ROWS=3``, so a job starts above three rows,
+beside identity and contacts: before a job runs, the service asks identity for its owner's principal of now and
+contacts for the lists they may see now (issue 10 §1), so the owners are real users of identity's and the records
+real ones of contacts', reaching the read model by contacts' own events.
 """
 import base64
 import io
@@ -10,32 +13,38 @@ import uuid
 import openpyxl
 import pytest
 import sqlalchemy as sa
-from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
-from opp_helpers import make_actor, seed_account, uid
+from opp_helpers import make_actor, ref, uid
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 import carnet_testing as testing
 from carnet_common.config import sqlalchemy_url
 from carnet_common.errors import Conflict, NotFound
-from carnet_common.events import make_envelope
 
-OPPORTUNITIES = [service for service in SERVICES if service["name"] == "opportunities"]
+UNDER_TEST = [service for service in SERVICES if service["name"] in ("identity", "contacts", "opportunities")]
+PASSWORD = "correct-horse-battery"
+EXPORTER = {"modules": {"contacts": {"read": True}, "accounts": {"read": True},
+                        "opportunities": {"read": True, "write": True, "export": True}}, "fields": {}}
 ID, TITLE, STAGE, TOTAL = 0, 1, 4, 7   # columns of export_xlsx.COLUMNS
 
 
 @pytest.fixture(scope="module")
 def xenv(tmp_path_factory):
-    with testing.bootstrapped_env(OPPORTUNITIES, root=ROOT, LOG_LEVEL="WARNING", EXPORT_SYNC_MAX_ROWS="3",
+    with testing.bootstrapped_env(UNDER_TEST, root=ROOT, LOG_LEVEL="WARNING", EXPORT_SYNC_MAX_ROWS="3",
                                   EXPORT_DIR=str(tmp_path_factory.mktemp("exports"))) as env:
         yield env
 
 
 @pytest.fixture(scope="module")
-def xrpc(xenv, tmp_path_factory):
-    with testing.running_services(OPPORTUNITIES, root=ROOT, env=xenv, log_dir=tmp_path_factory.mktemp("logs")), \
+def xproxy(xenv, tmp_path_factory):
+    with testing.running_services(UNDER_TEST, root=ROOT, env=xenv, log_dir=tmp_path_factory.mktemp("logs")), \
             ClusterRpcProxy(testing.rpc_config(xenv), timeout=30) as proxy:
-        yield proxy.opportunities
+        yield proxy
+
+
+@pytest.fixture(scope="module")
+def xrpc(xproxy):
+    return xproxy.opportunities
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +54,41 @@ def xengine(xenv):
     engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def xpublish(xrpc, xenv):
-    """Publishes contacts events (``contacts.<type>``) as the contacts service would."""
-    dispatch = event_dispatcher(testing.rpc_config(xenv))
-    return lambda event_type, data, envelope=None: dispatch("contacts", event_type, envelope or make_envelope(data))
+def _contacts_actor(org_id, user_id, *, is_admin=False):
+    return {"org_id": org_id, "user_id": user_id, "is_admin": is_admin, "request_id": None,
+            "flags": {"all_contacts": False, "hierarchy_contacts": False, "own_records_only": False},
+            "subordinate_ids": []}
 
 
 @pytest.fixture
-def world(xrpc, xpublish, xengine):
-    """An organization with two accounts in list L1: ``mine`` (rep u2) and ``theirs`` (rep u1)."""
-    org = uid("org")
-    admin = make_actor(org, "u1", is_admin=True, list_ids=["L1"])
-    theirs, _ = seed_account(xpublish, xengine, org, rep1_id="u1", with_contact=False, name="Theirs")
-    mine, _ = seed_account(xpublish, xengine, org, rep1_id="u2", with_contact=False, name="Mine")
-    stages = {s["probability"]: s["id"] for s in xrpc.list_stages(admin)}
-    return {"org": org, "admin": admin, "theirs": theirs, "mine": mine, "stages": stages}
+def world(xproxy, xengine):
+    """An organization of identity's: its administrator ``u1`` and ``u2``, a member whose role may export
+    opportunities, both with the list shared with all users selected; two accounts of contacts' in it, ``mine``
+    (rep u2) and ``theirs`` (rep u1), known to the read model."""
+    identity, contacts = xproxy.identity, xproxy.contacts
+    username = uid("admin")
+    created = identity.create_organization({"name": f"Org {username}", "admin": {
+        "username": username, "password": PASSWORD, "full_name": "Admin", "email": f"{username}@example.com"}})
+    org, u1 = created["organization"]["id"], created["user"]["id"]
+    as_admin = {"org_id": org, "user_id": u1, "is_admin": True, "request_id": None}
+    role = identity.create_role(as_admin, {"name": "Exportateurs"})
+    identity.set_permissions(as_admin, role["id"], EXPORTER)
+    member = uid("member")
+    u2 = identity.create_user(as_admin, {"username": member, "password": PASSWORD, "full_name": "Membre",
+                                         "email": f"{member}@example.com", "role_id": role["id"]})["id"]
+    shared = contacts.create_list(_contacts_actor(org, u1, is_admin=True),
+                                  {"name": "Shared", "access_all_users": True})["id"]
+    for user_id, is_admin in ((u1, True), (u2, False)):
+        contacts.set_selected_lists(_contacts_actor(org, user_id, is_admin=is_admin), {"list_ids": [shared]})
+    accounts = {name: contacts.create_account(_contacts_actor(org, u1, is_admin=True),
+                                              {"name": name.title(), "rep1_id": rep, "list_ids": [shared]})["id"]
+                for name, rep in (("theirs", u1), ("mine", u2))}
+    for account_id in accounts.values():
+        testing.eventually(lambda a=account_id: ref(xengine, "account_refs", a),
+                           what=f"account {account_id} in the read model")
+    admin = make_actor(org, u1, is_admin=True, list_ids=[shared])
+    stages = {s["probability"]: s["id"] for s in xproxy.opportunities.list_stages(admin)}
+    return {"org": org, "admin": admin, "u1": u1, "u2": u2, "shared": shared, "stages": stages, **accounts}
 
 
 def _create(xrpc, world, account, n, *, probability=25, **data):
@@ -116,8 +144,8 @@ def test_above_the_threshold_a_job_exports_every_row_in_o4_order_for_its_owner(x
     assert not any(cell.data_type == "f" for row in rows for cell in row)
     with pytest.raises(NotFound):
         xrpc.read_job_chunk(french, job["id"], job["chunks"])
-    for other in (make_actor(world["org"], "u2", is_admin=True, list_ids=["L1"]),   # a colleague
-                  make_actor(uid("org"), "u1", is_admin=True, list_ids=["L1"])):    # same user id, another org
+    for other in (make_actor(world["org"], world["u2"], is_admin=True, list_ids=[world["shared"]]),  # a colleague
+                  make_actor(uid("org"), world["u1"], is_admin=True, list_ids=[world["shared"]])):  # another org
         with pytest.raises(NotFound):
             xrpc.get_job(other, job["id"])
         with pytest.raises(NotFound):
@@ -130,7 +158,7 @@ def test_a_job_keeps_the_callers_visibility_and_unreadable_custom_fields(xrpc, w
                                                                     "label_fr": f"{key} fr", "label_en": f"{key} en"})
     mine = _create(xrpc, world, "mine", 4, custom={"budget": "=1+1", "prive": "p"})
     _create(xrpc, world, "theirs", 2)
-    member = make_actor(world["org"], "u2", list_ids=["L1"])   # sees the accounts whose rep is u2 only
+    member = make_actor(world["org"], world["u2"], list_ids=[world["shared"]])   # sees the accounts of rep u2 only
     started = xrpc.export_opportunities(member, {}, ["prive", 7])
     job, _ = _wait_done(xrpc, member, started["job_id"])
     rows = _download(xrpc, member, job)
@@ -146,8 +174,8 @@ def _insert_job(engine, world, *, status, params="{}"):
     with engine.begin() as conn:
         conn.execute(sa.text(
             "INSERT INTO opportunities.jobs (id, org_id, user_id, kind, status, progress, params) "
-            "VALUES (:id, :org, 'u1', 'export_opportunities', :status, 0, CAST(:params AS jsonb))"),
-            {"id": job_id, "org": world["org"], "status": status, "params": params})
+            "VALUES (:id, :org, :user, 'export_opportunities', :status, 0, CAST(:params AS jsonb))"),
+            {"id": job_id, "org": world["org"], "user": world["u1"], "status": status, "params": params})
     return job_id
 
 
