@@ -5,9 +5,13 @@ Visibility is the service's, decided on its read model of contacts: the gateway 
 selected accessible lists (asked of contacts once per request) with the flags and subordinates of the
 principal (``actors.OPPORTUNITIES``). Module permissions
 (opportunities read/write/delete/export) are declared beside each route. Reps are active users of the caller's
-organization (``user_refs.py``). Custom field values (C-14) follow the
-field permissions ``opportunities.custom.<key>`` (S-3): an unreadable one is left out of every response and
-export, writing an unwritable one is a 403 naming it.
+organization (``user_refs.py``).
+
+Field permissions (S-3, ``carnet_contracts.permissions``) cover the standard fields (``opportunities.total``) and
+the custom ones (``opportunities.custom.<key>``, C-14) alike: an unreadable field is left out of every response and
+export, writing an unwritable one is a 403 naming it, and a filter over one (``stage``, ``q``…) is a 403 naming it.
+A value tied to others shows only when they are readable: ``probability`` with the stage, ``lines`` with the total,
+``account_name`` with ``accounts.name``, ``contact_name`` with the contact's name and email fields.
 """
 import base64
 
@@ -18,14 +22,19 @@ from carnet_gateway.routes import exports
 from carnet_gateway.schemas import exports as export_schemas
 from carnet_gateway.schemas import opportunities as s
 
-# Custom field permissions (S-3, C-14) ------------------------------------------------------------------------
+# Field permissions (S-3) --------------------------------------------------------------------------------------
 
 MODULE = "opportunities"
+ALWAYS_READABLE = ("id", "version", "created_at", "updated_at")
+# The fields each filter of the list and the export selects on.
+QUERY_FIELDS = {"account_id": ("account_id",), "contact_id": ("contact_id",), "stage": ("stage_id",),
+                "q": ("title", "account_name")}
 
 
 def readable(principal, opportunity):
-    """``opportunity`` without the custom values the caller's role may not read."""
-    return {**opportunity, "custom": permissions.readable_custom(principal, MODULE, opportunity.get("custom"))}
+    """``opportunity`` without the fields (standard and custom) the caller's role may not read."""
+    return permissions.readable(principal, MODULE, opportunity, s.OpportunityRead._declared_fields,
+                                always=ALWAYS_READABLE)
 
 
 def readable_page(principal, page):
@@ -33,8 +42,20 @@ def readable_page(principal, page):
 
 
 def check_writable(principal, body):
-    """Only custom values carry field permissions on opportunities."""
-    permissions.refuse_unwritable(principal, MODULE, [f"custom.{key}" for key in body.get("custom") or {}])
+    """403 naming the first field of ``body`` the role may not write (``version`` is no field)."""
+    names = [key for key in body if key not in ("version", "custom")]
+    permissions.refuse_unwritable(principal, MODULE, names + [f"custom.{key}" for key in body.get("custom") or {}])
+
+
+def check_query(principal, query):
+    """403 naming the field a filter of ``query`` selects on when the role may not read it."""
+    permissions.refuse_unreadable(principal, MODULE, {key: QUERY_FIELDS[key] for key in query if key in QUERY_FIELDS})
+
+
+def export_fields(principal):
+    """The standard fields an export may have a column for: those the role may read."""
+    return permissions.readable_names(principal, MODULE, [name for name in s.OpportunityRead._declared_fields
+                                                          if name != "custom"])
 
 
 STAGES, OPPORTUNITIES = ("stages",), ("opportunities",)
@@ -78,6 +99,7 @@ def rename_substage(call):
            summary="The visible opportunities, 1–99 % first by oldest close date, then 0 % and 100 % newest "
                    "first (O-4); on an account, a contact (and its account), a stage, or q in the title")
 def search_opportunities(call):
+    check_query(call.principal, call.query)
     page = services.opportunities.call("search_opportunities", call.actor(actors.OPPORTUNITIES), call.query)
     return readable_page(call.principal, page)
 
@@ -100,9 +122,10 @@ def create_opportunity(call):
            summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order; 202 and a job "
                    "above 5,000 (poll GET /jobs/{id}, then download)")
 def export_opportunities(call):
+    check_query(call.principal, call.query)
     denied = permissions.denied_custom(call.principal, MODULE)
     result = services.opportunities.call("export_opportunities", call.actor(actors.OPPORTUNITIES), call.query,
-                                         denied)
+                                         denied, export_fields(call.principal))
     if "job_id" in result:
         return exports.job_started(result["job_id"])
     return exports.attachment(base64.b64decode(result["content"]), result["filename"],

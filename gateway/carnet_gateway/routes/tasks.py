@@ -7,13 +7,65 @@ organization's time zone (times are shown in it, N-6). Module permissions (tasks
 dashboard read) are declared beside each route. The assignee is checked against identity here (an active user of
 the caller's organization, ``user_refs.py``), and an invitation to the assignee carries their address as identity
 has it at request time.
+
+Field permissions (S-3, ``carnet_contracts.permissions``) on ``tasks.<field>``: an unreadable field is left out of
+every task shown (list, board, read, create, update), writing an unwritable one is a 403 naming it, a filter over an
+unreadable one is a 403 naming it (the board, which groups by ``status``, needs ``status``). The dashboard leaves out
+the figures built from fields the caller may not read (``_readable_dashboard``).
 """
 from carnet_common.errors import InvalidInput, NotFound
+from carnet_contracts import permissions
 from carnet_gateway import actors, services, user_refs
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, SEARCH_ERRORS, api
 from carnet_gateway.schemas import tasks as s
 
 TASKS, DASHBOARD = ("tasks",), ("dashboard",)
+
+
+# Field permissions (S-3) --------------------------------------------------------------------------------------
+
+MODULE = "tasks"
+ALWAYS_READABLE = ("id", "version", "created_at", "updated_at")
+# The fields each filter of the list and the board selects on.
+QUERY_FIELDS = {"assignee_id": ("assignee_id",), "contact_id": ("contact_id",), "account_id": ("account_id",),
+                "opportunity_id": ("opportunity_id",), "due_before": ("due_at",), "status": ("status",),
+                "type": ("type",)}
+
+
+def readable(principal, task):
+    """``task`` without the fields the caller's role may not read."""
+    return permissions.readable(principal, MODULE, task, s.TaskRead._declared_fields, always=ALWAYS_READABLE)
+
+
+def check_writable(principal, body):
+    permissions.refuse_unwritable(principal, MODULE, list(body))
+
+
+def check_query(principal, query, *, board=False):
+    """403 naming the field a filter of ``query`` (the board: its columns too) selects on when it is unreadable."""
+    asked = {key: QUERY_FIELDS[key] for key in query if key in QUERY_FIELDS}
+    if board:
+        asked.setdefault("status", QUERY_FIELDS["status"])
+    permissions.refuse_unreadable(principal, MODULE, asked)
+
+
+def _readable_dashboard(principal, dashboard):
+    """D-1 without the figures built from a field the caller may not read: the pipeline is by stage (its amounts
+    from ``opportunities.total``), transactions by stage and close date (amounts from the total), activities by
+    task type."""
+    def may_read(module, *names):
+        return all(permissions.may_field(principal, module, name, "read") for name in names)
+    shown = {key: dashboard[key] for key in ("user_id", "from", "to") if key in dashboard}
+    amounts = may_read("opportunities", "total")
+    if "pipeline" in dashboard and may_read("opportunities", "stage_id"):
+        shown["pipeline"] = [{key: value for key, value in row.items()
+                              if amounts or key not in ("total", "weighted_total")} for row in dashboard["pipeline"]]
+    if "transactions" in dashboard and may_read("opportunities", "stage_id", "close_date"):
+        shown["transactions"] = {name: {key: value for key, value in figures.items() if amounts or key != "total"}
+                                 for name, figures in dashboard["transactions"].items()}
+    if "activities" in dashboard and may_read("tasks", "type"):
+        shown["activities"] = dashboard["activities"]
+    return shown
 
 
 def _user(call, user_id):
@@ -31,7 +83,9 @@ def _assignee(body):
 @api.route("/tasks", "GET", query=s.TaskQuery, response=s.TaskListRead, permission=("tasks", "read"), tags=TASKS,
            errors=SEARCH_ERRORS, summary="Tasks the caller may see, soonest due first (T-1)")
 def list_tasks(call):
-    return services.opportunities.call("list_tasks", call.actor(actors.TASKS), call.query)
+    check_query(call.principal, call.query)
+    page = services.opportunities.call("list_tasks", call.actor(actors.TASKS), call.query)
+    return {**page, "items": [readable(call.principal, task) for task in page["items"]]}
 
 
 @api.route("/tasks/board", "GET", query=s.TaskBoardQuery, response=s.TaskBoardRead, permission=("tasks", "read"),
@@ -39,31 +93,37 @@ def list_tasks(call):
            summary="The tasks the caller may see in columns todo, in_progress, done, soonest due first in each; "
                    "moving a task is one PATCH of its `status` (T-2)")
 def get_task_board(call):
-    return services.opportunities.call("list_tasks", call.actor(actors.TASKS), {**call.query, "view": "board"})
+    check_query(call.principal, call.query, board=True)
+    board = services.opportunities.call("list_tasks", call.actor(actors.TASKS), {**call.query, "view": "board"})
+    return {**board, "columns": [{**column, "items": [readable(call.principal, task) for task in column["items"]]}
+                                 for column in board["columns"]]}
 
 
 @api.route("/tasks", "POST", body=s.TaskCreate, response=s.TaskRead, status=201, permission=("tasks", "write"),
            tags=TASKS, errors=INPUT_ERRORS, summary="Create a task, optionally linked to a contact, an account "
                                                     "and/or an opportunity the caller sees (T-1, C-22)")
 def create_task(call):
+    check_writable(call.principal, call.body)
     user_refs.check_users(call, _assignee(call.body))
-    return services.opportunities.call("create_task", call.actor(actors.TASKS), call.body)
+    return readable(call.principal, services.opportunities.call("create_task", call.actor(actors.TASKS), call.body))
 
 
 @api.route("/tasks/{task_id}", "GET", response=s.TaskRead, permission=("tasks", "read"), tags=TASKS,
            errors=READ_ERRORS, summary="One task")
 def get_task(call):
-    return services.opportunities.call("get_task", call.actor(actors.TASKS), call.path["task_id"])
+    return readable(call.principal, services.opportunities.call("get_task", call.actor(actors.TASKS),
+                                                                call.path["task_id"]))
 
 
 @api.route("/tasks/{task_id}", "PATCH", body=s.TaskUpdate, response=s.TaskRead, permission=("tasks", "write"),
            tags=TASKS, errors=INPUT_ERRORS, summary="Change a task; moving it on the board is one PATCH of "
                                                     "`status` (T-2)")
 def update_task(call):
+    check_writable(call.principal, call.body)
     actor = call.actor(actors.TASKS)
     user_refs.check_users(call, _assignee(call.body),
                           held=lambda: services.opportunities.call("get_task", actor, call.path["task_id"]))
-    return services.opportunities.call("update_task", actor, call.path["task_id"], call.body)
+    return readable(call.principal, services.opportunities.call("update_task", actor, call.path["task_id"], call.body))
 
 
 @api.route("/tasks/{task_id}", "DELETE", status=204, permission=("tasks", "delete"), tags=TASKS,
@@ -100,4 +160,5 @@ def list_task_invitations(call):
            summary="Pipeline of open opportunities by stage, won/lost in the period by close date, tasks "
                    "created in the period by type (D-1); own records only for users so limited (S-4)")
 def get_dashboard(call):
-    return services.opportunities.call("get_dashboard", call.actor(actors.TASKS), call.query)
+    return _readable_dashboard(call.principal, services.opportunities.call("get_dashboard", call.actor(actors.TASKS),
+                                                                           call.query))

@@ -28,12 +28,16 @@ class LineRead(Contract):
 
 
 class OpportunityRead(Contract):
+    """An opportunity without the fields the caller's role may not read (S-3): a hidden field is absent, and so is a
+    value tied to it (``probability`` with ``stage_id``, ``lines`` with ``total``, ``account_name`` with
+    ``accounts.name``, ``contact_name`` with the contact's names and email)."""
     id = fields.String()
     title = fields.String()
     account_id = fields.String()
     account_name = fields.String(allow_none=True)
     contact_id = fields.String(allow_none=True)
-    contact_name = fields.String(allow_none=True)
+    contact_name = fields.String(allow_none=True, metadata={
+        "description": "null when the caller does not see the contact (C-2, S-4)"})
     stage_id = fields.String()
     probability = fields.Integer()
     substage_id = fields.String(allow_none=True)

@@ -14,6 +14,7 @@ from carnet_contracts.tasks import TaskUpdate as TaskUpdate
 
 
 class TaskRead(Contract):
+    """A task without the fields the caller's role may not read (S-3: a hidden field is absent)."""
     id = fields.String()
     type = fields.String()
     status = fields.String()
@@ -67,22 +68,26 @@ class PipelineRow(Contract):
     label = fields.String()
     probability = fields.Integer()
     count = fields.Integer()
-    total = fields.String(metadata={"example": "1200.00"})
-    weighted_total = fields.String(metadata={"example": "480.00"})
+    total = fields.String(metadata={"example": "1200.00",
+                                    "description": "Absent when the caller may not read opportunities.total (S-3)"})
+    weighted_total = fields.String(metadata={"example": "480.00", "description": "Absent as total is"})
 
 
 class Transactions(Contract):
     count = fields.Integer()
-    total = fields.String()
+    total = fields.String(metadata={"description": "Absent when the caller may not read opportunities.total (S-3)"})
 
 
 # ``from`` is a Python keyword: built with ``type`` to use the names of the contract.
+# A figure built from a field the caller may not read is absent (S-3).
 DashboardRead = type("DashboardRead", (Contract,), {
-    "pipeline": fields.List(fields.Nested(PipelineRow)),
-    "transactions": fields.Dict(keys=fields.String(), values=fields.Nested(Transactions),
-                                metadata={"description": "won (100 %) and lost (0 %) by close date in the period"}),
-    "activities": fields.Dict(keys=fields.String(), values=fields.Integer(),
-                              metadata={"description": "Tasks created in the period, by type"}),
+    "pipeline": fields.List(fields.Nested(PipelineRow), metadata={
+        "description": "Absent when the caller may not read opportunities.stage_id"}),
+    "transactions": fields.Dict(keys=fields.String(), values=fields.Nested(Transactions), metadata={
+        "description": "won (100 %) and lost (0 %) by close date in the period; absent when the caller may not "
+                       "read opportunities.stage_id or close_date"}),
+    "activities": fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Tasks created in the period, by type; absent when the caller may not read tasks.type"}),
     "user_id": fields.String(allow_none=True),
     "from": fields.String(),
     "to": fields.String()})

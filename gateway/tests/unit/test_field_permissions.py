@@ -88,3 +88,63 @@ def test_denied_custom_names_the_custom_keys_of_the_module_only():
                              "opportunities.custom.c": {"read": True}, "contacts.custom.x": {"read": False},
                              "opportunities.total": {"read": False}})
     assert permissions.denied_custom(user, "opportunities") == ["a", "b"]
+
+
+# values tied to other fields ------------------------------------------------------------------------------------
+
+def test_a_value_tied_to_a_hidden_field_is_hidden_too():
+    user = principal(modules={"opportunities": {"read", "write"}, "contacts": {"read"}, "accounts": {"read"}},
+                     fields={"opportunities.total": {"read": False}, "opportunities.stage_id": {"read": False},
+                             "contacts.email": {"read": False}})
+    assert not permissions.may_read(user, "opportunities", "lines"), "the lines add up to the total"
+    assert not permissions.may_read(user, "opportunities", "probability"), "a stage's probability names the stage"
+    assert not permissions.may_read(user, "opportunities", "substage_id")
+    assert not permissions.may_read(user, "opportunities", "contact_name"), "a contact's name may be its email"
+    assert permissions.may_read(user, "opportunities", "account_name")
+    assert permissions.may_read(user, "opportunities", "title")
+
+
+def test_a_name_from_another_module_follows_that_module():
+    user = principal(modules={"opportunities": {"read"}, "contacts": {"read"}})
+    assert not permissions.may_read(user, "opportunities", "account_name"), "accounts are not readable"
+    assert permissions.may_read(user, "opportunities", "contact_name")
+
+
+def test_writing_a_value_that_changes_an_unwritable_one_is_refused():
+    user = principal(modules={"opportunities": {"read", "write"}},
+                     fields={"opportunities.total": {"read": True, "write": False}})
+    assert permissions.may_field(user, "opportunities", "lines", "read")
+    with pytest.raises(Forbidden) as caught:
+        permissions.refuse_unwritable(user, "opportunities", ["title", "lines"])
+    assert caught.value.params == {"field": "lines"}
+
+
+# readable, readable_names, refuse_unreadable ---------------------------------------------------------------------
+
+TASK_FIELDS = ("id", "title", "description", "status", "custom", "version")
+
+
+def test_readable_keeps_the_allowed_fields_of_the_schema_only():
+    user = principal(modules={"tasks": {"read"}}, fields={"tasks.description": {"read": False},
+                                                          "tasks.version": {"read": False},
+                                                          "tasks.custom.x": {"read": False}})
+    task = {"id": "t1", "title": "Appeler", "description": "secret", "status": "todo", "version": 3,
+            "internal": "never shown", "custom": {"x": 1, "y": 2}}
+    assert permissions.readable(user, "tasks", task, TASK_FIELDS, always=("id", "version")) == {
+        "id": "t1", "title": "Appeler", "status": "todo", "version": 3, "custom": {"y": 2}}
+
+
+def test_readable_names_keeps_their_order():
+    user = principal(modules={"opportunities": {"read"}}, fields={"opportunities.total": {"read": False}})
+    assert permissions.readable_names(user, "opportunities", ["title", "total", "lines", "close_date"]) == \
+        ["title", "close_date"]
+
+
+def test_a_filter_over_an_unreadable_field_is_a_403_naming_the_field_and_the_parameter():
+    user = principal(modules={"tasks": {"read"}}, fields={"tasks.due_at": {"read": False}})
+    permissions.refuse_unreadable(user, "tasks", {"status": ("status",)})
+    with pytest.raises(Forbidden) as caught:
+        permissions.refuse_unreadable(user, "tasks", {"status": ("status",), "due_before": ("due_at",)})
+    assert caught.value.code == "field_not_readable"
+    assert caught.value.errors == {"due_before": ["field_not_readable"]}
+    assert caught.value.params == {"field": "due_at"}

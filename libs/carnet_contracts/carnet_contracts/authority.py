@@ -3,10 +3,11 @@ what of an earlier grant it no longer does (issue 10 §1, "stale authority"): a 
 with the authority verified then; before it runs, its service asks identity for its owner's principal of now and
 compares, grant by grant, with these functions. Each returns the names of what was lost ([] when nothing was).
 
-The rules are those the gateway authorizes requests with (``carnet_contracts.permissions``, S-3): a module action is granted
-by the role (an administrator's principal grants every one); a field is readable when its module is and its entry,
-if it has one, allows reading. ``all_contacts`` and ``hierarchy_contacts`` widen what is seen (S-4), the users below
-(S-5) too, being an administrator most of all; ``own_records_only`` narrows it.
+The rules are those the gateway authorizes requests with (``carnet_contracts.permissions``, S-3): a module action is
+granted by the role (an administrator's principal grants every one); a field is readable when its module is and its
+entry, if it has one, allows reading (and those of the fields its value is tied to). ``all_contacts`` and
+``hierarchy_contacts`` widen what is seen (S-4), the users below (S-5) too, being an administrator most of all;
+``own_records_only`` narrows it.
 """
 from carnet_contracts.permissions import may, may_read
 

@@ -8,8 +8,28 @@ The principal is identity's ``get_principal``: ``permissions`` holds ``modules``
 ``fields`` (``{"contacts.title": {"read": true, "write": false}}``) and ``special`` entries. The document is an
 allow-list: a module action is granted only when set true (an administrator's principal grants every one); a field
 without an entry follows its module, an entry narrows it and never widens it; ``read: false`` hides the field.
+
+A value that shows or makes another field is tied to it (``READ_TIES``, ``WRITE_TIES``): an opportunity's
+``probability`` is its stage's, its ``total`` the sum of its ``lines``, its ``contact_name`` the contact's first and
+last name or email; it is readable only when what it reveals is, written only when what it changes may be.
 """
 from carnet_common.errors import Forbidden
+
+# key -> the other keys its value reveals (read) or changes (write); a key is granted only with all of them.
+READ_TIES = {
+    "opportunities.stage_id": ("opportunities.probability",),
+    "opportunities.probability": ("opportunities.stage_id",),
+    "opportunities.substage_id": ("opportunities.stage_id", "opportunities.probability"),
+    "opportunities.lines": ("opportunities.total",),
+    "opportunities.total": ("opportunities.lines",),
+    "opportunities.read_only": ("opportunities.source",),
+    "opportunities.account_name": ("accounts.name",),
+    "opportunities.contact_name": ("contacts.first_name", "contacts.last_name", "contacts.email"),
+}
+WRITE_TIES = {
+    "opportunities.stage_id": ("opportunities.probability",),
+    "opportunities.lines": ("opportunities.total",),
+}
 
 
 def _permissions(principal):
@@ -21,12 +41,21 @@ def may(principal, module, action):
     return bool((_permissions(principal).get("modules") or {}).get(module, {}).get(action))
 
 
-def may_field(principal, module, field, action):
-    """May this user ``action`` (read/write) ``field`` of ``module``? (S-3; allow-list of fields)."""
+def _granted(principal, key, action):
+    """The module of ``key`` (``contacts.title``) allows ``action``, and the key's entry, if any, does too."""
+    module = key.split(".", 1)[0]
     if not may(principal, module, "read" if action == "read" else "write"):
         return False
-    entry = (_permissions(principal).get("fields") or {}).get(f"{module}.{field}")
+    entry = (_permissions(principal).get("fields") or {}).get(key)
     return True if entry is None else bool(entry.get(action))
+
+
+def may_field(principal, module, field, action):
+    """May this user ``action`` (read/write) ``field`` of ``module``? (S-3; allow-list of fields, with the fields
+    its value is tied to)."""
+    key = f"{module}.{field}"
+    ties = (READ_TIES if action == "read" else WRITE_TIES).get(key, ())
+    return _granted(principal, key, action) and all(_granted(principal, tied, action) for tied in ties)
 
 
 def may_read(principal, module, field):
@@ -52,3 +81,30 @@ def denied_custom(principal, module):
     prefix = f"{module}.custom."
     return sorted(key[len(prefix):] for key, entry in (_permissions(principal).get("fields") or {}).items()
                   if key.startswith(prefix) and not (entry or {}).get("read"))
+
+
+# What a record shows, and what a query may ask -----------------------------------------------------------------
+
+def readable(principal, module, item, fields, *, always=()):
+    """``item`` with only the keys of ``fields`` (its read schema's: an allow-list, unknown keys go too) the role may
+    read, ``always`` ones whatever the role (ids, versions, dates); ``custom`` values narrowed key by key."""
+    result = {key: value for key, value in item.items()
+              if key in fields and (key in always or may_field(principal, module, key, "read"))}
+    if isinstance(result.get("custom"), dict):
+        result["custom"] = readable_custom(principal, module, result["custom"])
+    return result
+
+
+def readable_names(principal, module, names):
+    """Those of ``names`` the role may read, in their order (an export's columns)."""
+    return [name for name in names if may_field(principal, module, name, "read")]
+
+
+def refuse_unreadable(principal, module, asked):
+    """403 naming the field when a query parameter of ``asked`` (``{parameter: (fields it selects on…)}``) reads a
+    field the role may not read: its answers would reveal the field's values (S-3, as contacts' criteria)."""
+    for parameter, names in asked.items():
+        for name in names:
+            if not may_field(principal, module, name, "read"):
+                raise Forbidden("field_not_readable", errors={parameter: ["field_not_readable"]},
+                                params={"field": name})

@@ -106,12 +106,14 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
 
     # Export (O-6) -----------------------------------------------------------------------------------------
     @rpc_method
-    def export_opportunities(self, actor, query=None, denied_custom=()):
+    def export_opportunities(self, actor, query=None, denied_custom=(), fields=None):
         """``{content, filename, rows}`` up to ``EXPORT_SYNC_MAX_ROWS`` opportunities, else ``{job_id}``;
-        ``denied_custom``: the custom keys the caller's role may not read (their columns are left out)."""
+        ``denied_custom``: the custom keys the caller's role may not read (their columns are left out); ``fields``:
+        the standard fields it may read (the only standard columns; None: all of them)."""
         actor = _actor(actor)
         query = load_or_raise(contracts.OpportunityQuery(), query or {})
         with self.db.begin():
             return usecases.start_export(self.db, actor=actor, query=query,
                                          denied=contracts.denied_custom(denied_custom),
+                                         fields=contracts.readable_fields(fields),
                                          settings=self.export_settings, offload=tpool.execute)

@@ -2,18 +2,19 @@
 export to .xlsx (O-6): keyword-only functions over a session.
 
 An export holds what the caller's list shows for the same filters (visibility of O-1/S-4/S-5, every page, O-4
-order), with a column per custom field that is neither hidden nor one the caller's role may not read (S-3: the
-gateway passes those keys). Up to ``EXPORT_SYNC_MAX_ROWS`` (5,000) opportunities the file is the answer of
-the call; above, a job is queued with the actor, the query and the denied keys as the request verified them,
-and a timer of the service runs it with ``carnet_common.jobs`` (caps on queued jobs, claim in turn per organization
-with SKIP LOCKED, time limit, progress, the file stored in chunks, expiry), as contacts does; only its owner sees it.
-Before it runs, its owner's principal of now is compared with what it was queued with (``export_authority_lost``,
-issue 10 §1): the actor's visibility (administrator, flags, users below, active lists), the export permission and
-the custom columns; a job whose authority narrowed is failed rather than run. Its id is ``opportunities:<uuid>``, so
-the gateway asks this service for it. Rows are read by a server-side cursor, 1,000 at a time, and
-``carnet_common.xlsx`` writes the sheet as they are read: a job runs in an OS thread of its own with its own
-connection (``JobRpc``); a small export reads its rows in the call and writes them in ``offload``
-(``eventlet.tpool``), so AMQP heartbeats and other workers are served meanwhile.
+order), with the standard columns of the fields the caller's role may read and a column per custom field that is
+neither hidden nor one the role may not read (S-3: the gateway passes those names and keys). Up to
+``EXPORT_SYNC_MAX_ROWS`` (5,000) opportunities the file is the answer of the call; above, a job is queued with the
+actor, the query, the denied keys and the readable fields as the request verified them, and a timer of the service
+runs it with ``carnet_common.jobs`` (caps on queued jobs, claim in turn per organization with SKIP LOCKED, time
+limit, progress, the file stored in chunks, expiry), as contacts does; only its owner sees it. Before it runs, its
+owner's principal of now is compared with what it was queued with (``export_authority_lost``, issue 10 §1): the
+actor's visibility (administrator, flags, users below, active lists), the export permission and the columns; a
+job whose authority narrowed is failed rather than run. Its id is ``opportunities:<uuid>``, so the gateway asks
+this service for it. Rows are read by a server-side cursor, 1,000 at a time, and ``carnet_common.xlsx`` writes the
+sheet as they are read: a job runs in an OS thread of its own with its own connection (``JobRpc``); a small export
+reads its rows in the call and writes them in ``offload`` (``eventlet.tpool``), so AMQP heartbeats and other
+workers are served meanwhile.
 """
 import base64
 import functools
@@ -114,12 +115,15 @@ def line_read(row):
             "discount": lines.money(row["discount"]), "total": lines.money(row["total"])}
 
 
-def _reads(session, rows, fields):
-    """Opportunities as read; ``custom`` holds only what ``custom_fields.shown`` lets through (C-14)."""
+def _reads(session, actor, rows, fields):
+    """Opportunities as read; ``custom`` holds only what ``custom_fields.shown`` lets through (C-14). A contact
+    ``actor`` does not see in the read model (C-2, S-4, S-5) shows no name (``contact_name`` null); the account's
+    name shows, the opportunity being seen only on a visible account (O-1)."""
     ids = [r["id"] for r in rows]
     line_rows = repository.lines_of(session, ids)
     accounts = refs.account_names(session, [r["account_id"] for r in rows])
-    contacts = refs.contact_names(session, [r["contact_id"] for r in rows])
+    contacts = refs.contact_names(session, repository.visible_contact_ids(session, actor,
+                                                                          [r["contact_id"] for r in rows]))
     return [{
         "id": r["id"], "title": r["title"], "account_id": r["account_id"],
         "account_name": accounts.get(r["account_id"]), "contact_id": r["contact_id"],
@@ -145,15 +149,15 @@ def search_opportunities(session, *, actor, query):
     rows, total, capped = repository.search(session, actor, page=query["page"], per_page=query["per_page"],
                                             **_selection(query))
     fields = custom_fields.definitions(session, actor["org_id"])
-    return {"items": _reads(session, rows, fields), "total": total, "total_capped": capped, "page": query["page"],
-            "per_page": query["per_page"]}
+    return {"items": _reads(session, actor, rows, fields), "total": total, "total_capped": capped,
+            "page": query["page"], "per_page": query["per_page"]}
 
 
 def get_opportunity(session, *, actor, opportunity_id):
     row = repository.get_visible(session, actor, opportunity_id)
     if row is None:
         raise NotFound()
-    return _reads(session, [row], custom_fields.definitions(session, actor["org_id"]))[0]
+    return _reads(session, actor, [row], custom_fields.definitions(session, actor["org_id"]))[0]
 
 
 def _links(session, actor, merged, *, contacts, records=True):
@@ -204,7 +208,7 @@ def _published(session, *, outbox, event_type, actor, opportunity_id, fields):
     """The opportunity as its author wrote it, its event (with the values shown) in the outbox. Read by id: its
     links were confirmed at the source, which the read model may still be catching up with."""
     row = repository.get_by_id(session, actor["org_id"], opportunity_id)
-    read = _reads(session, [row], fields)[0]
+    read = _reads(session, actor, [row], fields)[0]
     outbox.add(session, event_type, events.opportunity_payload(row, actor["user_id"], custom=read["custom"]))
     return read
 
@@ -284,7 +288,7 @@ def export_batches(session, *, actor, query, batch=1_000):
               for row in repository.stage_rows(session, actor["org_id"])}
     fields = custom_fields.definitions(session, actor["org_id"])
     for rows in repository.stream(session, repository.filters(actor, **_selection(query)), batch=batch):
-        yield [{**read, "stage": labels.get(read["stage_id"])} for read in _reads(session, rows, fields)]
+        yield [{**read, "stage": labels.get(read["stage_id"])} for read in _reads(session, actor, rows, fields)]
 
 
 def _filename():
@@ -297,37 +301,40 @@ def _custom_columns(session, *, actor, denied):
             if not field["hidden"] and key not in denied]
 
 
-def start_export(session, *, actor, query, denied, settings, offload):
-    """``{content, filename, rows}`` (base64 .xlsx) for a small selection, else a queued job (``{job_id}``)."""
+def start_export(session, *, actor, query, denied, settings, offload, fields=None):
+    """``{content, filename, rows}`` (base64 .xlsx) for a small selection, else a queued job (``{job_id}``);
+    ``fields``: the standard fields the caller may read (None: all), the columns the sheet has (S-3)."""
     rows = count_export(session, actor=actor, query=query, cap=settings.sync_max_rows)
     if rows > settings.sync_max_rows:
         job_id = kit.queue_job(session, repository.JOB_STORE, settings=settings, job_id=kit.new_job_id(JOB_OWNER),
                                actor=actor, kind=EXPORT_KIND,
-                               params={"actor": actor, "query": query, "denied_custom": denied})
+                               params={"actor": actor, "query": query, "denied_custom": denied, "fields": fields})
         return {"job_id": job_id}
     columns = _custom_columns(session, actor=actor, denied=denied)
     read = list(export_batches(session, actor=actor, query=query))
     content = kit.small_file(settings, lambda path: offload(functools.partial(
-        export_xlsx.write, path, language=actor["language"], custom_fields=columns, batches=read)))
+        export_xlsx.write, path, language=actor["language"], custom_fields=columns, fields=fields, batches=read)))
     return {"content": base64.b64encode(content).decode("ascii"), "filename": _filename(), "rows": rows}
 
 
-def write_export(session, *, actor, query, denied, path, progress=None):
+def write_export(session, *, actor, query, denied, path, progress=None, fields=None):
     """Stream the opportunities ``query`` selects for ``actor`` into an .xlsx at ``path``, written as they are read
     (a job's work, in its thread); ``progress(rows written)`` after each batch. The number of rows written."""
     return export_xlsx.write(path, language=actor["language"],
-                             custom_fields=_custom_columns(session, actor=actor, denied=denied),
+                             custom_fields=_custom_columns(session, actor=actor, denied=denied), fields=fields,
                              batches=export_batches(session, actor=actor, query=query), progress=progress)
 
 
 def export_authority_lost(*, principal, params, contacts):
-    """What of the authority an export job was queued with (``params``: its actor, with the active lists, and the
-    denied custom keys) ``principal``, its owner's of now, no longer grants ([] when it may run as asked). The lists
-    the owner may see now are asked of ``contacts`` (the proxy to the contacts service, as the gateway asks them)."""
+    """What of the authority an export job was queued with (``params``: its actor, with the active lists, the
+    denied custom keys and the standard fields its columns show) ``principal``, its owner's of now, no longer grants
+    ([] when it may run as asked). The lists the owner may see now are asked of ``contacts`` (the proxy to the
+    contacts service, as the gateway asks them)."""
     actor = params["actor"]
     lost = (authority.visibility_lost(principal, actor)
             + authority.actions_lost(principal, [("opportunities", "export")])
-            + authority.custom_lost(principal, "opportunities", params["denied_custom"]))
+            + authority.custom_lost(principal, "opportunities", params["denied_custom"])
+            + authority.fields_lost(principal, "opportunities", params.get("fields") or ()))
     if lost:
         return lost
     caller = {"org_id": actor["org_id"], "user_id": actor["user_id"], "is_admin": bool(principal.get("is_admin")),
@@ -343,5 +350,5 @@ def export_job(session, params, path, report):
     actor, query = params["actor"], params["query"]
     total = count_export(session, actor=actor, query=query)
     write_export(session, actor=actor, query=query, denied=params["denied_custom"], path=path,
-                 progress=lambda done: report(done, total))
+                 progress=lambda done: report(done, total), fields=params.get("fields"))
     return _filename()

@@ -21,6 +21,7 @@ from carnet_opportunities.models import (
 )
 from carnet_opportunities.opportunities import stages as stage_rules
 from carnet_opportunities.opportunities.repository.visibility import opportunity_visible
+from carnet_opportunities.readmodel.repository.visibility import id_array, ref_visible
 
 JOB_STORE = JobStore(jobs, job_files)
 
@@ -183,6 +184,17 @@ def stream(session, where, *, batch):
     result = session.execute(sa.select(opportunities).where(*where).order_by(*o4_order()),
                              execution_options={"yield_per": batch})
     yield from result.mappings().partitions()
+
+
+def visible_contact_ids(session, actor, ids):
+    """Those of the contacts ``ids`` that ``actor`` sees in the read model (C-2, S-4, S-5): the only ones whose
+    names an opportunity shows."""
+    ids = sorted({i for i in ids if i})
+    if not ids:
+        return []
+    return list(session.execute(sa.select(contact_refs.c.id).where(
+        contact_refs.c.id == sa.any_(id_array("named_contact_ids", ids)), ref_visible(contact_refs, actor=actor)))
+        .scalars())
 
 
 def get_visible(session, actor, opportunity_id, *, for_update=False):
