@@ -75,6 +75,14 @@ class Stack:
         return self._spawn(service["name"], [str(BIN / "nameko"), "run", "--config", service["config"],
                                              service["path"]], env)
 
+    def start_replica(self, service, name, **settings):
+        """Another process of ``service`` beside the stack's, named ``name`` in the log, with ``settings`` over the
+        stack's environment and an operations port of its own (e.g. the one replica that runs background jobs,
+        ``EXPORT_JOBS_RUN=true``, as a deployment may keep jobs off the replicas that answer users)."""
+        env = dict(self.env, CARNET_SERVICE=service["name"], **{key: str(value) for key, value in settings.items()})
+        env[service["http_env"]] = f"127.0.0.1:{free_port()}"
+        return self._spawn(name, [str(BIN / "nameko"), "run", "--config", service["config"], service["path"]], env)
+
     def _spawn(self, name, argv, env):
         process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    start_new_session=True)

@@ -5,9 +5,10 @@ An export holds exactly what the caller's search selects; the columns the role m
 left out: the gateway tells the service which fields are readable, the service reads only those. Up to
 ``EXPORT_SYNC_MAX_ROWS`` (5,000) rows the file is the response; above, ``202 {job_id}`` and the client polls
 ``GET /jobs/{id}``, then downloads the file, streamed chunk by chunk from the service (stored in its
-database, so any gateway pod can serve any job). Opportunities exports (O-6, routes/opportunities.py) answer
-the same way. A job id names the service that owns it (``opportunities:<uuid>``; ids without a prefix are
-contacts'), so each call is one RPC to that service.
+database, so any gateway pod can serve any job). A job is refused (429 with ``Retry-After``) past the caps on
+queued jobs per user and per organization, and checked against its owner's authority of now when it runs.
+Opportunities exports (O-6, routes/opportunities.py) answer the same way. A job id names the service that owns
+it (``opportunities:<uuid>``; ids without a prefix are contacts'), so each call is one RPC to that service.
 """
 import base64
 
@@ -55,14 +56,23 @@ def _export(call, record):
 
 
 FILE = {"content": {MIME: {"schema": {"type": "string", "format": "binary"}}}}
-EXPORT_RESPONSES = {200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) rows", **FILE}}
+# 429 beside the per-user request limit: a job would pass the caps on queued jobs (N-4, issue 10 §2).
+JOBS_CAPPED = {
+    "description": "Too many exports waiting or running: the caller's (EXPORT_JOBS_PER_USER, 5) or their "
+                   "organization's (EXPORT_JOBS_PER_ORG, 20), code `export_jobs_per_user` or `export_jobs_per_org`; "
+                   "or the per-user request limit (`api_rate_limited`)",
+    "headers": {"Retry-After": {"description": "Seconds to wait before asking again", "schema": {"type": "integer"}}},
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+EXPORT_RESPONSES = {200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) rows", **FILE},
+                    429: JOBS_CAPPED}
+EXPORT_ERRORS = (401, 403, 422, 429)
 
 
 def _export_route(record):
     # The export holds the rows a search returns: it needs the module's read permission as well.
     @api.route(f"/{record.module}/export.xlsx", "GET", query=s.ExportQuery,
                permission=[(record.module, "export"), (record.module, "read")], response=s.JobStarted, status=202,
-               tags=(record.module,), errors=(401, 403, 422), extra_responses=EXPORT_RESPONSES,
+               tags=(record.module,), errors=EXPORT_ERRORS, extra_responses=EXPORT_RESPONSES,
                name=f"export_{record.module}",
                summary=f"Export the {record.module} the search selects to .xlsx{record.export_note} (C-18); 202 and "
                        "a job above 5,000 rows")

@@ -116,9 +116,9 @@ def create_opportunity(call):
 
 
 @api.route("/opportunities/export.xlsx", "GET", query=s.ExportQuery, permission=("opportunities", "export"),
-           response=export_schemas.JobStarted, status=202, tags=OPPORTUNITIES, errors=(401, 403, 422),
+           response=export_schemas.JobStarted, status=202, tags=OPPORTUNITIES, errors=exports.EXPORT_ERRORS,
            extra_responses={200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) opportunities",
-                                  **exports.FILE}},
+                                  **exports.FILE}, 429: exports.JOBS_CAPPED},
            summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order; 202 and a job "
                    "above 5,000 (poll GET /jobs/{id}, then download)")
 def export_opportunities(call):
