@@ -8,8 +8,10 @@ import sqlalchemy as sa
 
 from carnet_common.jobs import JobStore
 from carnet_contacts import models
-from carnet_contacts.models import accounts, contacts, job_files, jobs, rep_users
+from carnet_contacts.lists import repository as lists_repository
+from carnet_contacts.models import account_members, accounts, contacts, job_files, jobs, rep_users
 from carnet_contacts.records import repository
+from carnet_contacts.records.repository import visibility
 
 BATCH = 5_000
 STORE = JobStore(jobs, job_files)
@@ -30,17 +32,23 @@ def _selected(table, column, joined):
     if key in ("rep1_name", "rep2_name"):
         rep = key[:len("rep1")]
         return sa.func.coalesce(joined[rep].c.full_name, table.c[rep + "_id"])
+    if key in ("account_id", "account_name") and table is contacts:
+        return joined["account"].c[key[len("account_"):]]
     if key.startswith("account_") and table is contacts:
-        return accounts.c[key[len("account_"):]]
+        return joined["shown_account"].c[key[len("account_"):]]
     return table.c[key]
 
 
-def stream_rows(session, record_type, *, predicates, sort, columns, counted=False):
+def stream_rows(session, record_type, *, predicates, sort, columns, counted=False, actor=None):
     """Batches (lists of rows: one value per column of ``columns``, in their order) of the records ``predicates``
     select, in ``sort`` (the search's keys). Only the columns the export has are read (an unreadable field is never
     even read); a custom field's value is its stored JSON. With ``counted``, each row ends with how many rows the
     selection holds (``count(*) OVER ()``: counted while the rows are sorted, where a count of its own scanned the
     1M contacts again, 1.5–2.4 s for a job's progress; bench/results/export-2026-12-06.md).
+
+    A contact's account columns are those of an account ``actor`` sees (C-2); of another's (another list, another
+    rep's, in the trash), the row has the account's id and name only, as the contact's GET shows it (C-8, issue 10
+    §1); without an actor, every account is another's. A rep's name is looked up in the record's organization only.
 
     ``cursor_tuple_fraction = 1`` tells the planner that every row of the cursor will be fetched: with the default
     (a tenth), it chose to walk the sort's index and filter, 8.4 s for 100,000 of 1M contacts where the sorted
@@ -51,15 +59,27 @@ def stream_rows(session, record_type, *, predicates, sort, columns, counted=Fals
     for rep in ("rep1", "rep2"):
         if rep + "_name" in keys:
             joined[rep] = rep_users.alias(rep)
-            source = source.outerjoin(joined[rep], joined[rep].c.id == table.c[rep + "_id"])
+            source = source.outerjoin(joined[rep], sa.and_(joined[rep].c.id == table.c[rep + "_id"],
+                                                           joined[rep].c.org_id == table.c.org_id))
     if record_type == "contact" and any(key.startswith("account_") for key in keys):
-        source = source.outerjoin(accounts, accounts.c.id == contacts.c.account_id)
+        joined["account"] = accounts.alias("account")
+        source = source.outerjoin(joined["account"], joined["account"].c.id == contacts.c.account_id)
+        if any(key.startswith("account_") and key not in ("account_id", "account_name") for key in keys):
+            joined["shown_account"] = shown = accounts.alias("shown_account")
+            visible = sa.false() if actor is None else visibility.record_visible(
+                shown, account_members.alias(), "account_id", actor=actor, list_ids=_selected_lists(session, actor))
+            source = source.outerjoin(shown, sa.and_(shown.c.id == contacts.c.account_id, visible))
     selected = [_selected(table, col, joined) for col in columns]
     if counted:
         selected.append(sa.func.count().over())
     query = sa.select(*selected).select_from(source).where(*predicates).order_by(*repository.order_clauses(sort))
     session.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1"))
     yield from session.execute(query, execution_options={"yield_per": BATCH}).partitions()
+
+
+def _selected_lists(session, actor):
+    """The caller's selected lists they may access (L-2), the scope of the visibility rule."""
+    return [list_id for list_id, selected in lists_repository.scope_ids(session, actor) if selected]
 
 
 def custom_definitions(session, *, org_id, record_type, denied_keys):

@@ -60,7 +60,7 @@ def _sheet(session, *, actor, request, selection, counted=False):
                                       account_fields=request["account_fields"], custom_definitions=definitions)
     predicates, sort = selection
     batches = repository.stream_rows(session, record_type, predicates=predicates, sort=sort, columns=columns,
-                                     counted=counted)
+                                     counted=counted, actor=actor)
 
     def write(path, batches, progress=None):
         return xlsx.write_sheet(path, title=TITLES[record_type][language == "fr"],

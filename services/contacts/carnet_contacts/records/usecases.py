@@ -119,16 +119,31 @@ def criteria_context(session, *, actor, record_type, scope, unreadable=()):
 
 def record_predicates(session, *, actor, record_type, query, scope, account_id=None, unreadable=(), ctx=None):
     """What ``query`` and the caller's visibility select, as predicates (no paging): shared by the search
-    page and the export (C-18), so an export holds exactly the records the list shows."""
+    page, the export (C-18) and the bulk actions (C-9), so each holds exactly the records the list shows.
+    ``unreadable`` (or ``ctx.unreadable``): the permission keys the caller may not read (S-3), which no term, criterion
+    or sort may reveal: a prefix over one is a 403 naming it, a plain term skips it (``search_terms.refused``,
+    ``skipped``). An account the caller cannot see selects nothing through its contacts (``account_term_clause``)."""
+    unreadable = ctx.unreadable if ctx is not None else frozenset(unreadable)
     predicates = [repository.visible(record_type, actor=actor, list_ids=scope.selected)]
     if account_id is not None:
         _visible(session, "account", account_id, actor, scope)
         predicates.append(repository.of_account(account_id))
-    for term in search_terms.parse(query.get("q")):
-        clause = repository.term_clause(record_type, term, org_id=actor["org_id"])
-        if clause is None:
+    terms = search_terms.parse(query.get("q"))
+    for term in terms:
+        if search_terms.reach(record_type, term) is None:
             raise InvalidInput(errors={"q": ["search_prefix_not_here"]})
-        predicates.append(clause)
+    for term in terms:
+        field = search_terms.refused(record_type, term, unreadable)
+        if field is not None:
+            raise Forbidden("field_not_readable", errors={"q": ["field_not_readable"]}, params={"field": field})
+    for term in terms:
+        # c:/a: on a contact read its account's city and street: only of an account the caller sees
+        through_account = record_type == "contact" and term.kind in ("city", "street")
+        predicates.append(repository.term_clause(record_type, term, org_id=actor["org_id"],
+                                                 skip=search_terms.skipped(record_type, term, unreadable),
+                                                 accounts_checked=through_account))
+        if through_account:
+            predicates.append(repository.account_term_clause(term, actor=actor, list_ids=scope.selected))
     if query.get("filter_id") or query.get("criteria"):  # C-12
         ctx = ctx or criteria_context(session, actor=actor, record_type=record_type, scope=scope,
                                       unreadable=unreadable)

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from carnet_common.errors import Forbidden, InvalidInput
-from carnet_contacts.models import accounts, contacts, list_members
-from carnet_contacts.records.repository import criteria
+from carnet_contacts.models import account_members, accounts, contacts, list_members
+from carnet_contacts.records.repository import criteria, visibility
 
 FIELDS = {"contacts": {"size": {"type": "number", "hidden": False}, "since": {"type": "date", "hidden": False},
                        "secret": {"type": "text", "hidden": True},
@@ -20,9 +20,12 @@ FIELDS = {"contacts": {"size": {"type": "number", "hidden": False}, "since": {"t
           "accounts": {"sector": {"type": "text", "hidden": False}}}
 
 
-def ctx(record_type="contact", unreadable=()):
+ADMIN = {"org_id": "org1", "user_id": "u1", "is_admin": True, "flags": {}, "subordinate_ids": []}
+
+
+def ctx(record_type="contact", unreadable=(), actor=ADMIN):
     return criteria.Context(record_type, "org1", custom=FIELDS, list_ids=frozenset({"l1"}),
-                            unreadable=frozenset(unreadable))
+                            unreadable=frozenset(unreadable), actor=actor, selected=frozenset({"l1"}))
 
 
 def compiled(tree, **kwargs):
@@ -49,32 +52,49 @@ def guarded_number(column, key):
     return sa.case((raw.regexp_match(criteria.NUMERIC), sa.cast(raw, sa.Numeric)))
 
 
-def account_ids(*where):
-    return sa.select(accounts.c.id).where(accounts.c.org_id == "org1", *where)
+def account_ids(*where, actor=ADMIN):
+    """The accounts of org1 matching ``where`` that ``actor`` sees (issue 10 §1: only those count)."""
+    shown = visibility.record_visible(accounts, account_members.alias(), "account_id", actor=actor,
+                                      list_ids=frozenset({"l1"})) if actor else sa.false()
+    return sa.select(accounts.c.id).where(accounts.c.org_id == "org1", *where, shown)
+
+
+def account_seen(actor=ADMIN):
+    return visibility.seen(accounts, account_members, "account_id", contacts.c.account_id, actor=actor,
+                           list_ids=frozenset({"l1"}))
 
 
 def test_spec_example_compiles_with_account_city_and_accent_folding():
     # Columns with a stored folded copy (norms.py) compare against it, so the indexes serve them; a positive
-    # account.city comparison reads the account's city copied on the contact (eff_city_norm), no join.
+    # account.city comparison finds its candidates by the account's city copied on the contact (eff_city_norm),
+    # and the accounts of that city the caller sees decide (issue 10 §1).
     assert_compiles_to({"op": "and", "items": [
         {"field": "account.city", "cmp": "contains", "value": "Mont"},
         {"op": "or", "items": [{"field": "first_name", "cmp": "empty"},
                                {"field": "title", "cmp": "eq", "value": "Président"}]}]},
         sa.and_(
             sa.and_(sa.func.coalesce(contacts.c.account_id, "") != "",
-                    contacts.c.eff_city_norm.like("%mont%", escape="\\")),
+                    contacts.c.eff_city_norm.like("%mont%", escape="\\"),
+                    contacts.c.account_id.in_(account_ids(accounts.c.city_norm.like("%mont%", escape="\\")))),
             sa.or_(sa.or_(contacts.c.first_name.is_(None), contacts.c.first_name == ""),
                    contacts.c.title_norm == "president")))
 
 
 def test_negative_account_comparisons_still_ask_the_accounts():
-    """``ne`` and ``empty`` include contacts without an account: they cannot use the copy on the contact."""
+    """``ne`` and ``empty`` include contacts without an account, and those of an account the caller cannot see
+    (issue 10 §1: filtered as if they had none): they cannot use the copy on the contact."""
     assert_compiles_to({"field": "account.city", "cmp": "ne", "value": "Laval"}, sa.or_(
-        contacts.c.account_id.is_(None),
+        contacts.c.account_id.is_(None), ~account_seen(),
         contacts.c.account_id.in_(account_ids(sa.func.coalesce(accounts.c.city_norm, "") != "laval"))))
     assert_compiles_to({"field": "account.street", "cmp": "empty"}, sa.or_(
-        contacts.c.account_id.is_(None),
+        contacts.c.account_id.is_(None), ~account_seen(),
         contacts.c.account_id.in_(account_ids(sa.or_(accounts.c.street.is_(None), accounts.c.street == "")))))
+
+
+def test_account_criteria_never_match_through_an_account_nobody_is_known_to_see():
+    """Without a caller, no account is seen: positive comparisons select no account at all."""
+    assert_compiles_to({"field": "account.custom.sector", "cmp": "eq", "value": "Bois"}, contacts.c.account_id.in_(
+        account_ids(folded(accounts.c.custom["sector"].astext) == "bois", actor=None)), actor=None)
 
 
 def test_text_without_a_folded_copy_is_folded_in_sql():

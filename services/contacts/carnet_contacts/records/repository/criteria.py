@@ -32,7 +32,7 @@ from carnet_contacts.models import (
     opportunity_summaries,
     task_summaries,
 )
-from carnet_contacts.records.repository import summary_visibility
+from carnet_contacts.records.repository import summary_visibility, visibility
 from carnet_contracts import tasks
 from carnet_custom_fields.values import TEXT_TYPES
 
@@ -245,7 +245,11 @@ ACCOUNT_ON_CONTACT = {"city": "eff_city_norm", "street": "eff_street_norm"}
 
 @criterion
 def account_field(field_name, ctx):
-    """``account.city``, ``account.custom.size``: a contact's account (no account = empty values)."""
+    """``account.city``, ``account.custom.size``: a contact's account (no account = empty values).
+
+    Only an account the caller sees counts (C-2, C-8, issue 10 §1): a contact of another's (another list, another
+    rep's, in the trash) is filtered as a contact without an account, so ``account.*`` never matches through it
+    (``empty`` and ``ne`` do, as for no account), whichever field, its name and id included."""
     if ctx.record_type != "contact" or not field_name.startswith("account."):
         return None
     inner = resolve(field_name[len("account."):], replace(ctx, record_type="account"))
@@ -255,15 +259,22 @@ def account_field(field_name, ctx):
     shortcut = ACCOUNT_ON_CONTACT.get(field_name[len("account."):])
 
     def build(cmp, value):
+        shown = (sa.false() if ctx.actor is None else visibility.record_visible(
+            accounts, account_members.alias(), "account_id", actor=ctx.actor, list_ids=ctx.selected))
+        matching = sa.select(accounts.c.id).where(accounts.c.org_id == ctx.org_id, inner.build(cmp, value), shown)
+        clause = contacts.c.account_id.in_(matching)
         if shortcut is not None and cmp in ("eq", "contains", "starts_with"):
             column = contacts.c[shortcut]
             # "has an account" written so the planner checks it on the row: as ``IS NOT NULL`` it would AND
-            # in a bitmap of the ~99 % of contacts that have one and make the whole bitmap lossy.
+            # in a bitmap of the ~99 % of contacts that have one and make the whole bitmap lossy. The copy finds
+            # the candidates by its index; the accounts of that city the caller sees decide (hashed once).
             return sa.and_(sa.func.coalesce(contacts.c.account_id, "") != "",
-                           text_predicate(column, cmp, value, folded_column=column))
-        matching = sa.select(accounts.c.id).where(accounts.c.org_id == ctx.org_id, inner.build(cmp, value))
-        clause = contacts.c.account_id.in_(matching)
-        return sa.or_(contacts.c.account_id.is_(None), clause) if cmp in ("empty", "ne") else clause
+                           text_predicate(column, cmp, value, folded_column=column), clause)
+        if cmp in ("empty", "ne"):
+            seen = visibility.seen(accounts, account_members, "account_id", contacts.c.account_id, actor=ctx.actor,
+                                   list_ids=ctx.selected)
+            return sa.or_(contacts.c.account_id.is_(None), ~seen, clause)
+        return clause
     return Criterion(inner.kind, build, inner.permission or "accounts", convert=inner.convert)
 
 

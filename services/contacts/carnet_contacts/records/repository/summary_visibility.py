@@ -22,9 +22,7 @@ from carnet_contacts.records.repository import visibility
 
 
 def _seen(table, members, key, record_id, actor, selected):
-    table, members = table.alias(), members.alias()
-    return sa.exists(sa.select(1).where(table.c.id == record_id, visibility.record_visible(
-        table, members, key, actor=actor, list_ids=selected)))
+    return visibility.seen(table, members, key, record_id, actor=actor, list_ids=selected)
 
 
 def _own(actor):

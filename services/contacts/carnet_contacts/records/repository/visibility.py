@@ -6,6 +6,9 @@ any identity change), so no query calls identity. A record is visible when it is
 when rep 1 or rep 2 is the caller or (``hierarchy_contacts``) a user below them. Who may access a list is
 the lists area's (lists/repository.py ``list_accessible``). Repository code: the records area's repository, the
 lifecycle area's (deleted records) and ``summary_visibility.py`` build their predicates on it.
+
+``seen`` asks it of a record another row points to (a contact's account): a contact of an account the caller cannot
+see shows that account's name and id only (C-8, issue 10 §1), so nothing else of the account may select it.
 """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -56,3 +59,14 @@ def visible_in(table, members, member_key, *, org_id, scope, reps):
     if reps is not None:
         clauses.append(sa.or_(table.c.rep1_id == sa.any_(reps), table.c.rep2_id == sa.any_(reps)))
     return sa.and_(*clauses)
+
+
+def seen(table, members, member_key, record_id, *, actor, list_ids):
+    """EXISTS: the record of ``table`` whose id is ``record_id`` (an SQL expression: a contact's ``account_id``) is
+    one ``actor`` sees, by ``record_visible`` over aliases (so it never correlates with the query it sits in).
+    Without an actor, none is."""
+    if actor is None:
+        return sa.false()
+    table, members = table.alias(), members.alias()
+    return sa.exists(sa.select(1).where(table.c.id == record_id, record_visible(
+        table, members, member_key, actor=actor, list_ids=list_ids)))
