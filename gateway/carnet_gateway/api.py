@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 
 from carnet_common.contracts import UNSTORABLE  # NUL, lone surrogates: refused as input errors (N-1)
 from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
-from carnet_gateway import actors, auth
+from carnet_gateway import actors, auth, idempotency
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 PREFIX = "/api/v1"
@@ -222,17 +222,22 @@ def _make_view(operation):
         for need in operation.needs:  # conditions read the loaded query and body
             if need.when is not None and need.when.test is not None and need.when.test(call):
                 auth.require(principal, need.module, need.action)
-        result = operation.view(call)
-        if isinstance(result, Response):
-            return result
-        if operation.status == 204:
-            return Response(status=204)
-        if operation.response is not None:
-            result = operation.response_schema.dump(result)
-        return Response(json.dumps(result, ensure_ascii=False), status=operation.status,
-                        mimetype="application/json")
+        return idempotency.answer(operation, call, lambda: _respond(operation, call))
     view.__name__ = operation.endpoint
     return view
+
+
+def _respond(operation, call):
+    """The route's answer: its view's result, dumped through its response schema."""
+    result = operation.view(call)
+    if isinstance(result, Response):
+        return result
+    if operation.status == 204:
+        return Response(status=204)
+    if operation.response is not None:
+        result = operation.response_schema.dump(result)
+    return Response(json.dumps(result, ensure_ascii=False), status=operation.status,
+                    mimetype="application/json")
 
 
 api = Api()

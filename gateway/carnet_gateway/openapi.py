@@ -2,7 +2,7 @@
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from carnet_gateway import messages
+from carnet_gateway import idempotency, messages
 from carnet_gateway.api import ADMIN, PREFIX, PUBLIC
 from carnet_gateway.schemas import Problem
 
@@ -35,6 +35,8 @@ def build_spec(api, *, version="0.1.0"):
                       for name in _path_params(op.path)]
         if op.query is not None:
             parameters.append({"in": "query", "schema": op.query})
+        if idempotency.applies(op):
+            parameters.append(idempotency.header_parameter())
         if parameters:
             operation["parameters"] = parameters
         if op.body is not None:
@@ -62,6 +64,8 @@ def build_spec(api, *, version="0.1.0"):
             statuses |= {400, 413, 415, 422}
         if op.query is not None:
             statuses |= {422}
+        if idempotency.applies(op):
+            statuses |= {409, 422}   # the key's request still running; the key used for another request
         for status in sorted(statuses):
             responses[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
         responses.update({str(status): response for status, response in op.extra_responses.items()})

@@ -48,12 +48,21 @@ def problem(status, code, *, errors=None, params=None, headers=None, slug=None):
     return response
 
 
+# Seconds a client waits before trying again (RFC 9110 §10.2.3): a dependency outage (503) or a service that did
+# not answer in time (504) is worth a retry a few seconds on, with the same ``Idempotency-Key`` for a ``POST``
+# (issue 10 §4); a request with that key still running answers 409 and has its answer a moment later.
+RETRY_AFTER = {503: 5, 504: 5}
+RETRY_IN_FLIGHT = 1
+
+
 def from_carnet_error(exc):
     headers = {}
     if exc.status == 429 and "retry_after" in exc.params:
         headers["Retry-After"] = exc.params["retry_after"]
-    if exc.status == 503:
-        headers["Retry-After"] = 5
+    if exc.status in RETRY_AFTER:
+        headers["Retry-After"] = RETRY_AFTER[exc.status]
+    if exc.code == "idempotency_in_flight":
+        headers["Retry-After"] = RETRY_IN_FLIGHT
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="carnet"'
     return problem(exc.status, exc.code, errors=exc.errors, params=exc.params, headers=headers, slug=exc.slug)

@@ -15,8 +15,10 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from carnet_common import replays
 from carnet_common.context import get_request_id
 from carnet_common.errors import CarnetError, ServiceUnavailable
+from carnet_gateway import idempotency
 
 log = logging.getLogger(__name__)
 # kombu tries ``import librabbitmq`` for every Connection it builds outside eventlet, and nameko's producer pool
@@ -63,7 +65,15 @@ class RpcClient:
     def call(self, service, method, *args, **kwargs):
         try:
             standalone, proxy = self._proxy()
-            standalone._worker_ctx.data["request_id"] = get_request_id()
+            context = standalone._worker_ctx.data
+            context["request_id"] = get_request_id()
+            # A keyed request (Idempotency-Key) gives each call a key the service keeps its reply under; never
+            # left in the thread's context for the next request's calls.
+            key = idempotency.rpc_context(service, method)
+            if key is None:
+                context.pop(replays.CONTEXT_KEY, None)
+            else:
+                context[replays.CONTEXT_KEY] = key
             return getattr(getattr(proxy, service), method)(*args, **kwargs)
         except CarnetError:
             raise

@@ -73,7 +73,9 @@ def test_without_accept_language_the_users_own_language_is_used(app):
     (Conflict("username_taken"), 409, "conflict", {}),
     (TooManyRequests("login_throttled", params={"retry_after": 42}), 429, "rate-limited", {"Retry-After": "42"}),
     (ServiceUnavailable(params={"service": "identity"}), 503, "unavailable", {"Retry-After": "5"}),
-    (GatewayTimeout(params={"service": "identity"}), 504, "timeout", {}),
+    (ServiceUnavailable("database_unavailable"), 503, "unavailable", {"Retry-After": "5"}),
+    (GatewayTimeout(params={"service": "identity"}), 504, "timeout", {"Retry-After": "5"}),
+    (Conflict("idempotency_in_flight"), 409, "conflict", {"Retry-After": "1"}),
     (BadGateway(params={"service": "identity"}), 502, "bad-gateway", {}),
 ])
 def test_each_carnet_error_becomes_its_problem(app, error, status, type_, headers):

@@ -11,7 +11,8 @@ import psycopg
 from nameko.extensions import DependencyProvider
 from psycopg import pq
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ClauseElement, Executable
@@ -96,6 +97,31 @@ def _replace_if_closed(dbapi_connection, _record, _proxy):
         raise DisconnectionError(str(exc)) from exc
     if pgconn.status != pq.ConnStatus.OK:
         raise DisconnectionError("the server closed the connection")
+
+
+# SQLSTATEs of a server that is going away or not there yet: connection exceptions (class 08), and the shutdowns and
+# start-up of class 57 (admin_shutdown, crash_shutdown, cannot_connect_now).
+_OUTAGE_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
+def is_outage(exc):
+    """Whether ``exc`` (SQLAlchemy's or psycopg's) says the database server is unreachable or went away: a restart
+    that ended the session mid-statement, a refused connection, a pool that could not be refilled in time. Such a
+    failure is the dependency's, not the request's: the caller answers it as unavailable (503, N-1), never as a bug
+    (``carnet_common.entrypoints.rpc_method``). A statement the server refused (a constraint, a syntax error, the
+    statement timeout) is not one."""
+    if isinstance(exc, SATimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig
+    if not isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+        return False
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate is None:   # raised by libpq itself: no connection, or the socket closed under a statement
+        return True
+    return sqlstate.startswith("08") or sqlstate in _OUTAGE_SQLSTATES
 
 
 def engine_for(container_config):

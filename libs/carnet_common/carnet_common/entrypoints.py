@@ -5,16 +5,22 @@ import logging
 import sys
 
 import kombu.serialization
+import psycopg
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import ValidationError
 from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
-from nameko.exceptions import UnserializableValueError, serialize
+from nameko.containers import ContainerBeingKilled
+from nameko.exceptions import MalformedRequest, UnserializableValueError, serialize
 from nameko.rpc import Responder, Rpc, get_rpc_exchange, rpc
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.wrappers import Response
 
+from carnet_common import db, replays
 from carnet_common.errors import EXPECTED, Conflict, InvalidInput, ServiceUnavailable, flatten_messages
 
 log = logging.getLogger(__name__)
@@ -39,7 +45,9 @@ class ReplyResponder(Responder):
     payload): the payload is serialized once here, and an unserializable result becomes the same
     ``UnserializableValueError`` reply nameko sends."""
 
-    def send_response(self, result, exc_info):
+    def send_response(self, result, exc_info, *, replays_key=None, replays_store=None):
+        """Serialize and publish the reply. With ``replays_key`` (a keyed write, ``carnet_common.replays``) the
+        reply of a success is kept before it is published, and the claim of a failure released."""
         error = serialize(exc_info[1]) if exc_info is not None else None
         serializer = kombu.serialization.registry.type_to_name[self.message.properties["content_type"]]
         try:
@@ -48,22 +56,88 @@ class ReplyResponder(Responder):
             exc_info = sys.exc_info()
             error, result = serialize(UnserializableValueError(result)), None
             content_type, encoding, body = kombu.serialization.dumps({"result": None, "error": error}, serializer)
-        publisher = self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method)
-        publisher.publish(body, content_type=content_type, content_encoding=encoding, use_confirms=False,
-                          exchange=self.exchange, routing_key=self.message.properties["reply_to"],
-                          correlation_id=self.message.properties.get("correlation_id"))
+        if replays_key is not None:
+            if exc_info is None:
+                replays_store.complete(replays_key, content_type, encoding, body)
+            else:
+                replays_store.release(replays_key)
+        self.publish(content_type, encoding, body)
         return result, exc_info
+
+    def publish(self, content_type, encoding, body):
+        """Publish a serialized reply. A broker that went away meanwhile loses the reply, not the process: nameko
+        let the publish error end the service (issue 10 §4: a broker restart stopped contacts, and every write
+        after it was a 503). The caller has given up on this connection anyway (its call failed with the broker,
+        or times out); the write stays done, and a keyed retry finds its kept reply."""
+        publisher = self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method)
+        try:
+            publisher.publish(body, content_type=content_type, content_encoding=encoding, use_confirms=False,
+                              exchange=self.exchange, routing_key=self.message.properties["reply_to"],
+                              correlation_id=self.message.properties.get("correlation_id"))
+        except BROKER_ERRORS as exc:
+            log.warning("the reply to %s was lost with the broker connection: %s",
+                        self.message.properties.get("reply_to"), exc)
+
+
+BROKER_ERRORS = (KombuOperationalError, AmqpConnectionError, OSError)
 
 
 class CarnetRpc(Rpc):
-    """nameko's ``rpc`` entrypoint replying through ``ReplyResponder``."""
+    """nameko's ``rpc`` entrypoint replying through ``ReplyResponder``; a write whose call carries an idempotency
+    key runs once however often it is delivered or retried (``carnet_common.replays``)."""
 
-    def handle_result(self, message, worker_ctx, result, exc_info):
+    replays = replays.Replays()   # one Redis client per process, made on first use
+
+    def _responder(self, message):
         config = self.container.config
-        responder = ReplyResponder(
+        return ReplyResponder(
             config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config), None, message,
             ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
-        result, exc_info = responder.send_response(result, exc_info)
+
+    def _replays_key(self, message):
+        """The call's idempotency key when it names this method and the method writes, else None."""
+        key = (message.headers or {}).get(f"nameko.{replays.CONTEXT_KEY}")
+        if not replays.applies_to(key, self.container.service_name, self.method_name):
+            return None
+        method = getattr(self.container.service_cls, self.method_name, None)
+        return None if getattr(method, "carnet_read_only", False) else key
+
+    def handle_message(self, body, message):
+        """nameko's, with the claim of a keyed write before its worker starts: a reply kept from an earlier
+        delivery is published again instead of running the method twice."""
+        key = self._replays_key(message)
+        if key is None:
+            return super().handle_message(body, message)
+        state, kept = self.replays.claim(key)
+        if state == "done":
+            log.info("replaying the kept reply of %s", key.rsplit(":", 1)[-1])
+            self._responder(message).publish(*kept)
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return None
+        if state == replays.RUNNING:
+            error = Conflict("idempotency_in_flight")
+            self._responder(message).send_response(None, (type(error), error, None))
+            self.rpc_consumer.queue_consumer.ack_message(message)
+            return None
+        try:
+            if "args" not in body or "kwargs" not in body:
+                raise MalformedRequest("Message missing `args` or `kwargs`")
+            args, kwargs = body["args"], body["kwargs"]
+            self.check_signature(args, kwargs)
+            self.container.spawn_worker(self, args, kwargs, context_data=self.unpack_message_headers(message),
+                                        handle_result=functools.partial(self.handle_result, message))
+        except ContainerBeingKilled:   # nameko's: another instance takes it (no claim left behind for it to meet)
+            self.replays.release(key)
+            self.rpc_consumer.requeue_message(message)
+        except BaseException:          # a malformed call: nameko's consumer replies with the error
+            self.replays.release(key)
+            raise
+        return None
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        key = self._replays_key(message)
+        result, exc_info = self._responder(message).send_response(
+            result, exc_info, replays_key=key, replays_store=self.replays)
         self.rpc_consumer.queue_consumer.ack_message(message)
         return result, exc_info
 
@@ -73,7 +147,9 @@ def rpc_method(fn=None, *, read_only=False):
 
     marshmallow ``ValidationError`` → ``InvalidInput`` with flattened field paths; a unique violation →
     ``Conflict``; a statement stopped by the statement timeout → ``ServiceUnavailable("query_too_slow")`` (503:
-    the caller may narrow the request and retry). Carnet errors are ``expected_exceptions`` (logged as
+    the caller may narrow the request and retry); the database unreachable or restarting (``db.is_outage``) →
+    ``ServiceUnavailable("database_unavailable")`` (503 with ``Retry-After``: the request rolled back, a retry is
+    safe; issue 10 §4, it was a 502 as if a bug). Carnet errors are ``expected_exceptions`` (logged as
     such, not as bugs).
 
     ``@rpc_method(read_only=True)``: the method never writes, and its ``db`` session runs its statements without a
@@ -93,10 +169,13 @@ def rpc_method(fn=None, *, read_only=False):
             if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
                 raise Conflict("conflict") from None
             raise
-        except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
+        except (DBAPIError, PoolTimeout, psycopg.Error) as exc:
+            if isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
                 log.warning("statement timeout in %s", fn.__name__)
                 raise ServiceUnavailable("query_too_slow") from None
+            if db.is_outage(exc):
+                log.warning("database unavailable in %s: %s", fn.__name__, str(exc).splitlines()[0])
+                raise ServiceUnavailable("database_unavailable") from None
             raise
     wrapper.carnet_read_only = read_only
     return CarnetRpc.decorator(expected_exceptions=EXPECTED)(wrapper)
