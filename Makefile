@@ -15,7 +15,7 @@ UNIT_SUITES := $(wildcard $(addsuffix /tests/unit,$(LIBS) $(SERVICE_DIRS) gatewa
 SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS) gateway)) \
 	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/walkthrough
 
-.PHONY: install run reset test unit integration lint bench migrate clean
+.PHONY: install run reset test unit integration lint bench migrate clean fuzz
 
 $(STAMP): constraints.txt requirements-dev.txt tests/deploy/requirements.txt services.toml \
 		$(addsuffix /pyproject.toml,$(PACKAGES))
@@ -55,6 +55,11 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Schemathesis with every check over /api/openapi.json of a fresh system, as an administrator (issue 10 §5); the
+# report goes under .run/fuzz/. FUZZ_ARGS: more options of tests/api_fuzz/fuzz.py (--max-examples, --seed).
+fuzz: install
+	$(BIN)/python tests/api_fuzz/fuzz.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -28,7 +28,11 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 READ_ERRORS = (401, 403, 404)
 INPUT_ERRORS = READ_ERRORS + (422,)
 WRITE_ERRORS = READ_ERRORS + (409, 422)
-SEARCH_ERRORS = (401, 403, 422)
+SEARCH_ERRORS = (401, 403, 404, 422)  # 404: a ``filter_id`` that is not one of the caller's saved filters
+# Path parameters whose values the server knows in advance (by name; a route's ``path=`` may say otherwise). Any
+# other one is a string: an id or a key, 404 when no such record is visible.
+PATH_PARAMETERS = {"module": {"type": "string", "enum": ["contacts", "accounts"],
+                              "description": "contacts or accounts (opportunities have their own routes)"}}
 
 
 class MalformedJson(InvalidInput):
@@ -95,6 +99,11 @@ class Operation:
     many: bool = False
     extra_responses: dict = field(default_factory=dict)
     name: str = None
+    path_params: dict = field(default_factory=dict)
+    # Literal segments of other routes that a parameter of this one would also match (``/contacts/bulk`` for
+    # ``/contacts/{contact_id}``): set by ``Api.register``; the parameter never takes them (``_segment_converter``):
+    # ``/contacts/bulk`` is the bulk route, whose other methods answer 405.
+    reserved: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.needs = needs_of(self.permission)
@@ -110,8 +119,19 @@ class Operation:
         return f"{self.method.lower()}_{self.view.__module__.rsplit('.', 1)[-1]}_{self.name or self.view.__name__}"
 
     @property
+    def path_names(self):
+        return re.findall(r"{(\w+)}", self.path)
+
+    def path_schema(self, name):
+        """The JSON Schema of a path parameter, as the document states it."""
+        return dict(self.path_params.get(name) or PATH_PARAMETERS.get(name) or {"type": "string"})
+
+    @property
     def flask_path(self):
-        return PREFIX + re.sub(r"{(\w+)}", r"<\1>", self.path)
+        def converter(match):
+            name = match.group(1)
+            return f"<{_converter_name(self.reserved[name])}:{name}>" if self.reserved.get(name) else f"<{name}>"
+        return PREFIX + re.sub(r"{(\w+)}", converter, self.path)
 
 
 @dataclass
@@ -131,19 +151,55 @@ class Api:
         self.operations = []
 
     def route(self, path, method, *, auth=USER, summary, tags, body=None, query=None, response=None,
-              status=200, permission=None, errors=(), many=False, extra_responses=None, name=None):
+              status=200, permission=None, errors=(), many=False, extra_responses=None, name=None, path_params=None):
+        """``path_params``: JSON Schemas of path parameters the server knows the values of (``PATH_PARAMETERS``
+        holds the common ones)."""
         def decorator(view):
             self.operations.append(Operation(
                 path=path, method=method.upper(), view=view, auth=auth, summary=summary, tags=tuple(tags),
                 body=body, query=query, response=response, status=status, permission=permission,
-                errors=tuple(errors), many=many, extra_responses=extra_responses or {}, name=name))
+                errors=tuple(errors), many=many, extra_responses=extra_responses or {}, name=name,
+                path_params=dict(path_params or {})))
             return view
         return decorator
 
+    def reserve_literal_segments(self):
+        """A parameter never takes the literal segment another route has at its place (``bulk`` is not a contact
+        id), so a path has exactly the methods the document gives it: ``Allow`` and 405 included."""
+        split = [(op, op.path.strip("/").split("/")) for op in self.operations]
+        for op, parts in split:
+            op.reserved = {}
+            for index, part in enumerate(parts):
+                name = re.fullmatch(r"{(\w+)}", part)
+                if not name:
+                    continue
+                literals = {other_parts[index] for _, other_parts in split
+                            if len(other_parts) == len(parts) and other_parts[:index] == parts[:index]
+                            and not other_parts[index].startswith("{")}
+                if literals:
+                    op.reserved[name.group(1)] = frozenset(literals)
+
     def register(self, app):
+        self.reserve_literal_segments()
         for operation in self.operations:
+            for literals in operation.reserved.values():
+                app.url_map.converters[_converter_name(literals)] = _segment_converter(literals)
             app.add_url_rule(operation.flask_path, endpoint=operation.endpoint,
                              view_func=_make_view(operation), methods=[operation.method])
+
+
+def _converter_name(literals):
+    return "not_" + "_".join(re.sub(r"\W", "_", literal) for literal in sorted(literals))
+
+
+def _segment_converter(literals):
+    from werkzeug.routing import BaseConverter
+
+    class Segment(BaseConverter):
+        """One path segment, except the literals of sibling routes."""
+        regex = "(?!(?:" + "|".join(re.escape(literal) for literal in sorted(literals)) + ")(?:/|$))[^/]+"
+
+    return Segment
 
 
 def _instance(schema, **kwargs):

@@ -1,10 +1,21 @@
-"""The OpenAPI 3.1 document, generated from the operations registered on ``api`` (never by hand)."""
+"""The OpenAPI 3.1 document, generated from the operations registered on ``api`` (never by hand).
+
+It states what the server accepts and answers, no more and no less (docs/rules/http-api.md; checked by
+schemathesis with every check, tests/api_fuzz): the formats and bounds its fields enforce (``_field_rules``),
+the rules across fields its contracts enforce (``schemas.rules``), and every status a route answers.
+"""
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import fields, validate
 
+from carnet_common.contracts import TrimmedString
+from carnet_contracts.values import DATE_PATTERN, DATE_TIME_PATTERN, AwareDateTimeText, DateText
 from carnet_gateway import idempotency, messages
 from carnet_gateway.api import ADMIN, PREFIX, PUBLIC
-from carnet_gateway.schemas import Problem
+from carnet_gateway.schemas import Problem, rules
+
+# A trimmed text that must not be empty holds a character other than white space.
+NOT_BLANK = r"\S"
 
 
 def _schema_name(schema):
@@ -13,12 +24,47 @@ def _schema_name(schema):
     return name[:-6] if name.endswith("Schema") else name
 
 
+def _field_rules(self, field, ret=None, **kwargs):
+    """apispec attribute function: what the server's own field classes enforce."""
+    extra = {}
+    if isinstance(field, DateText):
+        extra.update(format="date", pattern=DATE_PATTERN)
+    elif isinstance(field, AwareDateTimeText):
+        extra.update(format="date-time", pattern=DATE_TIME_PATTERN)
+    elif isinstance(field, TrimmedString) and any(
+            isinstance(v, validate.Length) and (v.min or 0) >= 1 for v in field.validators):
+        extra["pattern"] = NOT_BLANK
+    elif isinstance(field, fields.Url):
+        extra["format"] = "uri"
+        extra["pattern"] = _url_pattern(field)
+    if isinstance(field, fields.Dict) and field.key_field is not None:
+        names = self.field2property(field.key_field)
+        names.pop("type", None)
+        if names:
+            extra["propertyNames"] = names
+    if field.metadata.get("refused"):
+        return {"not": {}}
+    return extra
+
+
+def _url_pattern(field):
+    """What ``fields.Url`` takes, in the words of a JSON Schema pattern: an absolute URL of its schemes whose host
+    has a dot (``require_tld``), no white space."""
+    url = next(v for v in field.validators if isinstance(v, validate.URL))
+    schemes = "|".join(sorted(url.schemes))
+    label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    return rf"^(?:{schemes})://{label}(?:\.{label})*\.[A-Za-z]{{2,63}}(?::[1-9]\d{{0,3}})?(?:/[^\s]*)?$"
+
+
 def build_spec(api, *, version="0.1.0"):
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     spec = APISpec(
-        title="Carnet CRM API", version=version, openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        title="Carnet CRM API", version=version, openapi_version="3.1.0", plugins=[plugin],
         info={"description": "JSON over HTTPS under /api/v1. Errors are RFC 9457 problem+json, in French or "
-                             "English by Accept-Language."})
+                             "English by Accept-Language. No string may hold NUL or a lone surrogate (422). "
+                             "Every route answers 422 to a query parameter it does not take and 429 with "
+                             "Retry-After past the per-user request limit (S-10)."})
+    plugin.converter.add_attribute_function(_field_rules)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=Problem)
     for status in sorted(messages.TITLES):
@@ -31,8 +77,8 @@ def build_spec(api, *, version="0.1.0"):
         if op.needs:
             operation["description"] = _permissions_text(op.needs)
             operation["x-permissions"] = [need.document() for need in op.needs]
-        parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                      for name in _path_params(op.path)]
+        parameters = [{"in": "path", "name": name, "required": True, "schema": op.path_schema(name)}
+                      for name in op.path_names]
         if op.query is not None:
             parameters.append({"in": "query", "schema": op.query})
         if idempotency.applies(op):
@@ -55,15 +101,19 @@ def build_spec(api, *, version="0.1.0"):
                                          "content": {"application/json": {"schema": schema}}}
         else:
             responses[str(op.status)] = {"description": "OK", "content": {"application/json": {}}}
-        statuses = set(op.errors) | {503, 504}
+        # What any route may answer: 422 for a query parameter it does not take (or a body it takes none of),
+        # 429 past the per-user limit, 503/504 while a service is down or slow; then by what the route has.
+        statuses = set(op.errors) | {422, 429, 503, 504}
         if op.auth != PUBLIC:
             statuses |= {401}
         if op.needs or op.auth == ADMIN:
             statuses |= {403}
+        if op.path_names:
+            statuses |= {404}
+        if op.reserved:
+            statuses |= {405}  # a value that is another route's literal segment: that route's path
         if op.body is not None:
-            statuses |= {400, 413, 415, 422}
-        if op.query is not None:
-            statuses |= {422}
+            statuses |= {400, 413, 415}
         if idempotency.applies(op):
             statuses |= {409, 422}   # the key's request still running; the key used for another request
         for status in sorted(statuses):
@@ -73,15 +123,12 @@ def build_spec(api, *, version="0.1.0"):
         paths.setdefault(PREFIX + op.path, {})[op.method.lower()] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    rules.apply(document["components"]["schemas"], plugin.converter.refs)
+    return document
 
 
 def _permissions_text(needs):
     """The permissions in words, for readers of the browsable page (``x-permissions`` has them as data)."""
     stated = [f"{need.module}.{need.action}" + (f" when {need.when.text}" if need.when else "") for need in needs]
     return "Needs the role's permissions: " + "; ".join(stated) + "."
-
-
-def _path_params(path):
-    import re
-    return re.findall(r"{(\w+)}", path)

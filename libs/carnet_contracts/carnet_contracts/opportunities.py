@@ -89,8 +89,8 @@ class StageUpdate(Contract):
     """Labels only: a probability or a colour is refused with a message saying why."""
     label_fr = text(max_length=100)
     label_en = text(max_length=100)
-    probability = fields.Raw(metadata={"description": "Refused (422): probabilities are fixed (O-3)."})
-    color = fields.Raw(metadata={"description": "Refused (422): colours are fixed (O-3)."})
+    probability = fields.Raw(metadata={"description": "Refused (422): probabilities are fixed (O-3).", "refused": True})
+    color = fields.Raw(metadata={"description": "Refused (422): colours are fixed (O-3).", "refused": True})
 
     @validates_schema
     def _labels_only(self, data, **kwargs):

@@ -5,6 +5,7 @@ The gateway forwards what it loaded, so the fields here keep the client's text: 
 would not survive JSON, and a float would not be exact (O-5). The service loads the same contract through
 ``Parsed``, which then turns each text value into what it stands for: one declaration, two readings.
 """
+import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -13,6 +14,11 @@ from marshmallow import ValidationError, fields, post_load, validate
 from carnet_common.contracts import Contract
 
 MONEY_PLACES, QUANTITY_PLACES = 2, 4
+# What a date and a date-time are, for the server and in the OpenAPI document alike (issue 10 §5): a calendar date of
+# the years 1900-9999; RFC 3339 with its offset, no leap second (a time without an offset is ambiguous, N-6).
+_YEAR = r"(?:19\d\d|[2-9]\d\d\d)"
+DATE_PATTERN = rf"^{_YEAR}-\d\d-\d\d$"
+DATE_TIME_PATTERN = rf"^{_YEAR}-\d\d-\d\d[Tt][0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{{1,6}})?(?:[Zz]|[+-][0-2]\d:[0-5]\d)$"
 MAX_INTEGER_DIGITS = 12  # the opportunities' numeric(16, 2|4) columns
 CENT = Decimal("0.01")
 
@@ -69,12 +75,12 @@ class DecimalText(TextValue, fields.Field):
 
 
 class DateText(TextValue, fields.String):
-    """``YYYY-MM-DD``, checked and kept as text; its value a ``date``."""
+    """``YYYY-MM-DD`` (``DATE_PATTERN``), checked and kept as text; its value a ``date``."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
         try:
-            if len(value) != 10:
+            if not re.fullmatch(DATE_PATTERN, value):
                 raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
@@ -87,7 +93,7 @@ class DateText(TextValue, fields.String):
 
 def _aware(text):
     """The aware datetime ``text`` names, or None (no offset, malformed, or a year no calendar needs)."""
-    if not 10 <= len(text) <= 40:
+    if len(text) > 40 or not re.fullmatch(DATE_TIME_PATTERN, text):
         return None
     try:
         parsed = datetime.fromisoformat(text.replace("z", "Z"))
@@ -99,7 +105,8 @@ def _aware(text):
 
 
 class AwareDateTimeText(TextValue, fields.String):
-    """ISO 8601 with an explicit offset (``2025-03-10T10:00:00-04:00``, ``…Z``), kept as text; its value the
+    """RFC 3339 (``DATE_TIME_PATTERN``): ISO 8601 with an explicit offset (``2025-03-10T10:00:00-04:00``, ``…Z``),
+    kept as text; its value the
     aware UTC datetime. A time without an offset is ambiguous (N-6): refused rather than guessed."""
 
     def _deserialize(self, value, attr, data, **kwargs):

@@ -1,0 +1,110 @@
+"""The document states what the server takes (issue 10 §5): each rule here was a disagreement schemathesis found
+(tests/api_fuzz), now stated once for both (docs/rules/http-api.md)."""
+import jsonschema
+import pytest
+from marshmallow import ValidationError
+
+from carnet_contracts.customization import CustomFieldCreate
+from carnet_contracts.lifecycle import BulkAction
+from carnet_contracts.lists import ListCreate
+from carnet_contracts.values import AwareDateTimeText, DateText
+from carnet_gateway.api import PREFIX
+
+
+@pytest.fixture
+def document(app):
+    return app.extensions["carnet.openapi"]
+
+
+def _valid_in_document(document, name, value):
+    resolver_schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    validator = jsonschema.Draft202012Validator(resolver_schema, format_checker=jsonschema.FormatChecker())
+    return validator.is_valid(value)
+
+
+def _valid_on_server(contract, value):
+    try:
+        contract().load(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("contract", "body"), [
+    (ListCreate, {"name": "Clients", "private": True, "access_all_users": True}),
+    (ListCreate, {"name": "Clients", "private": True, "access_all_users": False}),
+    (ListCreate, {"name": " "}),
+    (CustomFieldCreate, {"key": "secteur", "type": "url", "label_fr": "S", "label_en": "S", "choices": ["a"]}),
+    (CustomFieldCreate, {"key": "secteur", "type": "single_choice", "label_fr": "S", "label_en": "S"}),
+    (CustomFieldCreate, {"key": "secteur", "type": "single_choice", "label_fr": "S", "label_en": "S",
+                         "choices": ["a"]}),
+    (CustomFieldCreate, {"key": "secteur", "type": "text", "label_fr": "S", "label_en": "S", "height": 3}),
+    (BulkAction, {"action": "delete", "ids": ["a"], "q": "x"}),
+    (BulkAction, {"action": "delete"}),
+    (BulkAction, {"action": "copy_to_list", "ids": ["a"]}),
+    (BulkAction, {"action": "move_to_list", "ids": ["a"], "list_id": "l"}),
+    (BulkAction, {"action": "move_to_list", "ids": ["a"], "list_id": "l", "from_list_id": "k"}),
+])
+def test_the_document_and_the_contract_agree_on_rules_across_fields(document, contract, body):
+    assert _valid_in_document(document, contract.__name__, body) == _valid_on_server(contract, body), body
+
+
+@pytest.mark.parametrize("text", [
+    "2025-03-10T10:00:00-04:00", "2025-03-10T10:00:00Z", "2025-03-10t10:00:00z", "2025-03-10T10:00:00.123456+01:00",
+    "2025-03-10 10:00:00+00:00", "2025-03-10T10:00:00", "0001-03-10T10:00:00Z", "1899-12-31T23:59:59Z",
+    "2025-03-10T10:00Z", "20250310T100000Z", "2025-03-10T10:00:00.1234567Z"])
+def test_a_date_time_is_valid_for_the_server_exactly_when_the_document_says_so(document, text):
+    schema = document["components"]["schemas"]["TaskCreate"]["properties"]["due_at"]
+    documented = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).is_valid(text)
+    try:
+        AwareDateTimeText().deserialize(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert documented == accepted, text
+
+
+@pytest.mark.parametrize("text", ["2025-03-10", "0001-01-01", "1899-12-31", "2025-W10-1", "20250310", "2025-02-30"])
+def test_a_date_is_valid_for_the_server_exactly_when_the_document_says_so(document, text):
+    parameters = document["paths"][PREFIX + "/dashboard"]["get"]["parameters"]
+    schema = next(p["schema"] for p in parameters if p["name"] == "from")
+    documented = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).is_valid(text)
+    try:
+        DateText().deserialize(text)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert documented == accepted, text
+
+
+def test_a_credential_change_documents_the_current_password_identity_requires(document):
+    body = {"password": "correct-horse-battery"}
+    assert not _valid_in_document(document, "UserUpdate", body)
+    assert _valid_in_document(document, "UserUpdate", {**body, "current_password": "x"})
+    assert _valid_in_document(document, "UserUpdate", {"full_name": "Marie"})
+
+
+def test_a_module_in_a_path_is_one_the_route_serves(document):
+    """``/custom-fields/opportunities`` is its own route (its fields have a product type): ``{module}`` is not it."""
+    parameters = document["paths"][PREFIX + "/custom-fields/{module}"]["get"]["parameters"]
+    assert next(p for p in parameters if p["name"] == "module")["schema"]["enum"] == ["contacts", "accounts"]
+
+
+@pytest.mark.parametrize(("path", "documented"), [
+    ("/contacts/bulk", {"POST"}), ("/tasks/board", {"GET"}), ("/opportunities/export.xlsx", {"GET"})])
+def test_a_literal_path_allows_only_its_documented_methods(client, document, path, documented):
+    """``/contacts/bulk`` is not ``/contacts/{contact_id}`` with the id ``bulk``: Allow and 405 say the same."""
+    assert {m.upper() for m in document["paths"][PREFIX + path]} == documented
+    response = client.open(PREFIX + path, method="OPTIONS")
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) - {"OPTIONS", "HEAD"} == documented
+    other = "DELETE" if "DELETE" not in documented else "PUT"
+    assert client.open(PREFIX + path, method=other).status_code == 405
+
+
+def test_every_route_documents_the_statuses_any_route_answers(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            assert {"422", "429", "503", "504"} <= statuses, (method, path)
+            if "{" in path:
+                assert "404" in statuses, (method, path)

@@ -1,0 +1,221 @@
+"""Schemathesis over the gateway's own OpenAPI document, with every check (issue 10 §5, docs/rules/http-api.md).
+
+``python tests/api_fuzz/fuzz.py`` (``make fuzz``) starts a whole system as ``make run`` does (scripts/stack.py) on
+fresh storage, signs up an organization, gives it the records a valid request names, and runs ``schemathesis run
+-c all`` over ``/api/openapi.json`` as its administrator; the report is written under ``.run/fuzz/``. The bounded
+suite (test_conformance.py) runs the same thing with fewer examples.
+
+JSON Schema can say what a request looks like, not which records exist: an id a body names (a rep, a list, an
+account), a custom field key, a criteria field or a sort key is valid only if the organization has it. Those values
+are drawn from dictionaries of the organization's own records (``[parameters]`` of the generated
+schemathesis.toml), so a request the document calls valid can be answered 2xx; everything else comes from the
+document alone. The administrator's token is fetched again if it stops working (``[auth.dynamic]``): the routes
+that check the caller's password end every session of the caller after five wrong ones (S-10), by design.
+"""
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+for _path in (ROOT / "scripts", ROOT / "tests"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+API = "/api/v1"
+PASSWORD = "correct-horse-battery"
+# Test settings: the abuse limits (S-10) stay on but out of the fuzzer's reach; one fuzzer hammers one account
+# from one address, thousands of times a minute.
+SETTINGS = {
+    "LOG_LEVEL": "WARNING",
+    "API_REQUESTS_PER_USER_MINUTE": 1_000_000,
+    "LOGIN_MAX_FAILURES_PER_USER": 1_000_000,
+    "LOGIN_MAX_FAILURES_PER_IP": 1_000_000,
+    "LOGIN_MAX_FAILURES_PER_USER_AND_IP": 1_000_000,
+    "LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE": 1_000_000,
+    "SIGNUP_MAX_PER_ADDRESS": 1_000_000,
+    "SIGNUP_MAX_TOTAL": 1_000_000,
+    "SIGNUP_MAX_TAKEN_PER_ADDRESS": 1_000_000,
+    "SIGNUP_MAX_TAKEN_TOTAL": 1_000_000,
+}
+# Never run: logging out would end the run's session (its answer is checked by tests/e2e).
+EXCLUDED_OPERATIONS = ("post_identity_logout",)
+
+
+def _ok(response, status=200):
+    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
+    return response.json() if status != 204 else None
+
+
+class Seeder:
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.http = requests.Session()
+
+    def call(self, method, path, status=200, **kwargs):
+        return _ok(self.http.request(method, self.base_url + API + path, timeout=30, **kwargs), status)
+
+    def seed(self):
+        """An organization on the plan with the most seats, its administrator logged in, and one record of each
+        kind a body may name; returns the values the dictionaries offer."""
+        suffix = os.urandom(4).hex()
+        username = f"fuzz_admin_{suffix}"
+        created = self.call("POST", "/organizations", 201, json={
+            "name": f"Fuzz {suffix}", "admin": {"username": username, "password": PASSWORD,
+                                                "full_name": "Fuzz Admin", "email": f"{username}@example.com"}})
+        token = self.call("POST", "/auth/login", json={"username": username, "password": PASSWORD})["token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
+        admin_id = created["user"]["id"]
+        role = self.call("POST", "/roles", 201, json={"name": "Fuzz role"})
+        rep = self.call("POST", "/users", 201, json={
+            "username": f"fuzz_rep_{suffix}", "password": PASSWORD, "full_name": "Fuzz Rep",
+            "email": f"fuzz_rep_{suffix}@example.com", "role_id": role["id"]})
+        shared = self.call("POST", "/lists", 201, json={"name": "Fuzz shared", "access_all_users": True})
+        for module in ("contacts", "accounts"):
+            self.call("POST", f"/custom-fields/{module}", 201,
+                      json={"key": "secteur", "type": "text", "label_fr": "Secteur", "label_en": "Industry"})
+        self.call("POST", "/custom-fields/opportunities", 201,
+                  json={"key": "secteur", "type": "text", "label_fr": "Secteur", "label_en": "Industry"})
+        account = self.call("POST", "/accounts", 201, json={"name": "Fuzz account", "list_ids": [shared["id"]]})
+        contact = self.call("POST", f"/accounts/{account['id']}/contacts", 201,
+                            json={"last_name": "Fuzz", "list_ids": [shared["id"]]})
+        other = self.call("POST", "/contacts", 201, json={"last_name": "Other", "list_ids": [shared["id"]],
+                                                          "account_id": account["id"]})
+        stages = self.call("GET", "/stages")
+        substage = self.call("POST", f"/stages/{stages[0]['id']}/substages", 201,
+                             json={"label_fr": "Fuzz", "label_en": "Fuzz"})
+        opportunity = self.call("POST", "/opportunities", 201, json={
+            "title": "Fuzz deal", "account_id": account["id"], "contact_id": contact["id"],
+            "stage_id": stages[0]["id"]})
+        task = self.call("POST", "/tasks", 201, json={"type": "call", "title": "Fuzz task",
+                                                      "contact_id": contact["id"]})
+        return {
+            "token": token, "username": username, "admin_id": admin_id,
+            "users": [rep["id"]], "roles": [role["id"]], "lists": [shared["id"]],
+            "accounts": [account["id"]], "contacts": [contact["id"], other["id"]],
+            "opportunities": [opportunity["id"]], "tasks": [task["id"]],
+            "stages": [stages[0]["id"]], "substages": [substage["id"]],
+        }
+
+
+def _toml(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(key)} = {_toml(item)}" for key, item in value.items()) + " }"
+    raise TypeError(value)
+
+
+CRITERIA = {"op": "and", "items": [{"field": "city", "cmp": "contains", "value": "mont"}]}  # contacts and accounts
+
+
+def fuzz_values(seeded):
+    """What ``api_fuzz_hooks.map_case`` puts in valid requests: records of the organization, fields it has."""
+    user, other_user = seeded["admin_id"], seeded["users"][0]
+    return {
+        "body": {
+            "rep1_id": user, "rep2_id": other_user, "assignee_id": user, "manager_id": other_user,
+            "user_ids": other_user, "role_id": seeded["roles"][0], "list_ids": seeded["lists"][0],
+            "list_id": seeded["lists"][0], "from_list_id": seeded["lists"][0], "account_id": seeded["accounts"][0],
+            "contact_id": seeded["contacts"][0], "other_id": seeded["contacts"][1],
+            "opportunity_id": seeded["opportunities"][0], "stage_id": seeded["stages"][0],
+            "substage_id": seeded["substages"][0], "custom": {"secteur": "Bois"}, "criteria": CRITERIA,
+            "columns": [["city"]],
+        },
+        "query": {
+            "account_id": seeded["accounts"][0], "contact_id": seeded["contacts"][0], "assignee_id": user,
+            "opportunity_id": seeded["opportunities"][0], "stage": seeded["stages"][0], "user_id": user,
+            "criteria": json.dumps(CRITERIA), "sort": "-city",
+            # a period ends after it starts: a bound on one field set by the other
+            "from": "1900-01-01",
+        },
+    }
+
+
+def config_text(base_url, seeded, *, max_examples, seed, phases, report_dir):
+    """The schemathesis.toml of a run."""
+    lines = [
+        f"seed = {seed}",
+        "workers = 1",
+        "color = false",
+        "warnings = false",
+        "[reports]",
+        f"directory = {_toml(str(report_dir))}",
+        "[generation]",
+        f"max-examples = {max_examples}",
+        "database = \"none\"",
+        # No string may hold NUL (info.description of the document): refused with 422 wherever it appears
+        "allow-x00 = false",
+        "[phases]",
+        *[f"{name}.enabled = {_toml(name in phases)}" for name in ("examples", "coverage", "fuzzing", "stateful")],
+        "[auth.dynamic.openapi.bearer]",
+        f'path = "{API}/auth/login"',
+        f"payload = {_toml({'username': seeded['username'], 'password': PASSWORD})}",
+        'extract_selector = "/token"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run_schemathesis(base_url, seeded, *, work_dir, max_examples, seed, phases, extra_args=()):
+    work_dir = Path(work_dir).resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    config = work_dir / "schemathesis.toml"
+    config.write_text(config_text(base_url, seeded, max_examples=max_examples, seed=seed, phases=phases,
+                                  report_dir=work_dir / "report"), encoding="utf-8")
+    argv = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "run",
+            f"{base_url}/api/openapi.json", "--url", base_url, "--checks", "all",
+            *[arg for op in EXCLUDED_OPERATIONS for arg in ("--exclude-operation-id", op)],
+            "--report", "junit,json", *extra_args]
+    values = work_dir / "values.json"
+    values.write_text(json.dumps(fuzz_values(seeded)), encoding="utf-8")
+    python_path = os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
+    started = time.monotonic()
+    result = subprocess.run(argv, cwd=work_dir, capture_output=True, text=True,
+                            env={**os.environ, "SCHEMATHESIS_HOOKS": "api_fuzz_hooks", "FUZZ_VALUES": str(values),
+                                 "PYTHONPATH": python_path})
+    (work_dir / "output.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
+    return result, time.monotonic() - started
+
+
+@contextlib.contextmanager
+def system(log_path):
+    from stack import fresh_stack
+    with fresh_stack(log_path, **SETTINGS) as running:
+        yield running
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running gateway (default: start one)")
+    parser.add_argument("--max-examples", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000)
+    parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--out", default=str(ROOT / ".run" / "fuzz" / time.strftime("%Y-%m-%dT%H-%M-%S")))
+    parser.add_argument("extra", nargs="*", help="more `schemathesis run` arguments (after --)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        base_url = args.url or stack.enter_context(system(out / "stack.log")).url
+        seeded = Seeder(base_url).seed()
+        result, elapsed = run_schemathesis(base_url, seeded, work_dir=out, max_examples=args.max_examples,
+                                           seed=args.seed, phases=args.phases.split(","), extra_args=args.extra)
+    print(result.stdout[-6000:])
+    print(f"schemathesis exited {result.returncode} after {elapsed:.0f} s; report in {out}")
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
