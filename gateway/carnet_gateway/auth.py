@@ -1,11 +1,12 @@
 """Authentication (opaque bearer tokens) and authorization (admin, module permissions); what a role's permissions
 allow, fields included, is ``carnet_contracts.permissions`` (S-3).
 
-A request costs two Redis round trips and no RPC when the principal is cached: the session
-(``session:<sha256>``, written by identity), then the organization's authorization generation with the
-cached principal. Identity bumps the generation after every change of roles, permissions, flags,
-hierarchy or activation, so a change applies at the next request (S-3 [beyond]); the cache TTL is only a
-safety net if a bump was lost.
+A request costs one Redis round trip and no RPC when the principal is cached: the per-user request cap's script
+(``limits.count_user_request``, run first by ``guards.py``) reads the session (``session:<sha256>``, written by
+identity), then the organization's authorization generation with the cached principal, and hands them over
+(``limits.session_read``); without the cap, the same two reads are two round trips. Identity bumps the generation
+after every change of roles, permissions, flags, hierarchy or activation, so a change applies at the next request
+(S-3 [beyond]); the cache TTL is only a safety net if a bump was lost.
 """
 import json
 import time
@@ -15,7 +16,7 @@ from flask import current_app, g, request
 from carnet_common import redis_keys
 from carnet_common.errors import Forbidden, Unauthorized
 from carnet_contracts.permissions import may
-from carnet_gateway import services
+from carnet_gateway import limits, services
 
 
 def _bearer_token():
@@ -30,13 +31,15 @@ def authenticate():
     """The caller's principal, or 401."""
     redis = current_app.extensions["carnet.redis"]
     digest = redis_keys.token_digest(_bearer_token())
-    session = redis.hgetall(redis_keys.session_key(digest))
+    # With the per-user cap on, its script has read all of this already (``limits.count_user_request``).
+    read = limits.session_read(digest)
+    session = read[0] if read else redis.hgetall(redis_keys.session_key(digest))
     if not session or int(session.get("expires_at", 0)) <= time.time():
         raise Unauthorized("session_invalid")
     user_id, org_id = session["user_id"], session["org_id"]
     # The list generation rides along for ``scope.active_list_ids`` (saves a round trip on /me and on
     # every opportunities and tasks request).
-    generation, cached, lists_generation = redis.mget(
+    generation, cached, lists_generation = read[1] if read else redis.mget(
         redis_keys.authz_generation_key(org_id), redis_keys.principal_key(user_id),
         redis_keys.lists_generation_key(org_id))
     g.carnet_lists_generation = int(lists_generation or 0)

@@ -12,11 +12,12 @@ username was free) gives its count back afterwards.
 - **Sign-up** (per address and in all, per hour): every attempt, and apart from them the refusals of a taken
   username, which are what a sign-up reveals (docs/rules/identity-and-access.md): a script learns at most a few
   existing names an hour, while a company signing up many organizations from one address is not stopped.
-- **API** per user and minute: one script per request (the session's user, then their counter).
+- **API** per user and minute: one script per request (the session's user, then their counter), which also
+  reads what authentication needs next: an authenticated request makes one round trip to Redis.
 """
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from carnet_common import redis_keys
 from carnet_common.errors import TooManyRequests
@@ -45,15 +46,23 @@ end
 return 0
 """
 
-# KEYS[1]: the session; ARGV: the counters' key prefix, the minute's number. The request's number this minute for
-# the session's user, or 0 without a session (authentication answers 401).
+# KEYS[1]: the session; ARGV: the prefixes of the counters' keys, of the authorization generations, of the cached
+# principals and of the list generations, then the minute's number. Without a session (or one naming no user or no
+# organization): {0} and nothing counted (authentication answers 401 on its own). Else the request's number this
+# minute for the session's user, then what authentication reads next, so that an authenticated request costs one
+# round trip to Redis (issue 9 §3 cut 14): {count, the session's fields and values, the organization's authorization
+# generation, the user's cached principal, the organization's list generation} (a missing key is nil).
 _USER_MINUTE = """
-local user = redis.call('HGET', KEYS[1], 'user_id')
-if not user then return 0 end
-local key = ARGV[1] .. user .. ':' .. ARGV[2]
+local session = redis.call('HGETALL', KEYS[1])
+local fields = {}
+for i = 1, #session, 2 do fields[session[i]] = session[i + 1] end
+local user, org = fields['user_id'], fields['org_id']
+if not user or not org then return {0} end
+local key = ARGV[1] .. user .. ':' .. ARGV[5]
 local count = redis.call('INCR', key)
 if count == 1 then redis.call('EXPIRE', key, 61) end
-return count
+local reads = redis.call('MGET', ARGV[2] .. org, ARGV[3] .. user, ARGV[4] .. org)
+return {count, session, reads[1], reads[2], reads[3]}
 """
 
 _scripts = {}
@@ -145,9 +154,27 @@ def sign_up_answered(*, username_taken):
 # API requests per user ----------------------------------------------------------------------------------
 
 def count_user_request(token_digest, per_minute):
-    """429 once the session's user has made ``per_minute`` requests this minute (a fixed window)."""
+    """429 once the session's user has made ``per_minute`` requests this minute (a fixed window).
+
+    The same script reads what ``auth.authenticate`` needs next (the session, the generations, the cached
+    principal): it is kept for this request (``session_read``), so authentication sends nothing more."""
     now = int(time.time())
-    count = _run(_USER_MINUTE, [redis_keys.session_key(token_digest)],
-                 [redis_keys.rate_key("api_user", ""), now // 60])
+    reply = _run(_USER_MINUTE, [redis_keys.session_key(token_digest)],
+                 [redis_keys.rate_key("api_user", ""), redis_keys.authz_generation_key(""),
+                  redis_keys.principal_key(""), redis_keys.lists_generation_key(""), now // 60])
+    count = int(reply[0])
+    if len(reply) == 5:
+        _, session, generation, principal, lists_generation = reply
+        session = dict(zip(session[::2], session[1::2], strict=True))
+        g.carnet_session_read = (token_digest, session, (generation, principal, lists_generation))
     if count > per_minute:
         raise TooManyRequests("api_rate_limited", params={"retry_after": 60 - now % 60, "limit": per_minute})
+
+
+def session_read(token_digest):
+    """What ``count_user_request`` read for this request's session ``token_digest``: ``(session, (authorization
+    generation, cached principal, list generation))``, or None (no cap, no session, another token). Taken once."""
+    read = g.pop("carnet_session_read", None)
+    if read is None or read[0] != token_digest:
+        return None
+    return read[1], read[2]
