@@ -70,6 +70,7 @@ def build_spec(api, *, version="0.1.0"):
     for status in sorted(messages.TITLES):
         spec.components.response(f"Problem{status}", {
             "description": messages.TITLES[status][0],
+            **({"headers": RETRY_AFTER} if status in (429, 503) else {}),
             "content": {"application/problem+json": {"schema": "Problem"}}})
     paths = {}
     for op in api.operations:
@@ -126,6 +127,10 @@ def build_spec(api, *, version="0.1.0"):
     document = spec.to_dict()
     rules.apply(document["components"]["schemas"], plugin.converter.refs)
     return document
+
+
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before sending the request again",
+                               "schema": {"type": "integer"}}}
 
 
 def _permissions_text(needs):

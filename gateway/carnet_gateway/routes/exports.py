@@ -57,14 +57,7 @@ def _export(call, record):
 
 FILE = {"content": {MIME: {"schema": {"type": "string", "format": "binary"}}}}
 # 429 beside the per-user request limit: a job would pass the caps on queued jobs (N-4, issue 10 §2).
-JOBS_CAPPED = {
-    "description": "Too many exports waiting or running: the caller's (EXPORT_JOBS_PER_USER, 5) or their "
-                   "organization's (EXPORT_JOBS_PER_ORG, 20), code `export_jobs_per_user` or `export_jobs_per_org`; "
-                   "or the per-user request limit (`api_rate_limited`)",
-    "headers": {"Retry-After": {"description": "Seconds to wait before asking again", "schema": {"type": "integer"}}},
-    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-EXPORT_RESPONSES = {200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) rows", **FILE},
-                    429: JOBS_CAPPED}
+EXPORT_RESPONSES = {200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) rows", **FILE}}
 EXPORT_ERRORS = (401, 403, 422, 429)
 
 
@@ -75,7 +68,9 @@ def _export_route(record):
                tags=(record.module,), errors=EXPORT_ERRORS, extra_responses=EXPORT_RESPONSES,
                name=f"export_{record.module}",
                summary=f"Export the {record.module} the search selects to .xlsx{record.export_note} (C-18); 202 and "
-                       "a job above 5,000 rows")
+                       "a job above 5,000 rows; 429 when the caller has 5 jobs waiting or running "
+                       "(EXPORT_JOBS_PER_USER, code `export_jobs_per_user`) or their organization 20 "
+                       "(EXPORT_JOBS_PER_ORG, `export_jobs_per_org`)")
     def export(call):
         return _export(call, record)
 

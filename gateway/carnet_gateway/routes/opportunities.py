@@ -118,9 +118,10 @@ def create_opportunity(call):
 @api.route("/opportunities/export.xlsx", "GET", query=s.ExportQuery, permission=("opportunities", "export"),
            response=export_schemas.JobStarted, status=202, tags=OPPORTUNITIES, errors=exports.EXPORT_ERRORS,
            extra_responses={200: {"description": "The file, up to EXPORT_SYNC_MAX_ROWS (5,000) opportunities",
-                                  **exports.FILE}, 429: exports.JOBS_CAPPED},
+                                  **exports.FILE}},
            summary="Export the opportunities the filters select to .xlsx (O-6), in O-4 order; 202 and a job "
-                   "above 5,000 (poll GET /jobs/{id}, then download)")
+                   "above 5,000 (poll GET /jobs/{id}, then download); 429 past the caps on queued jobs, as contacts' "
+                   "exports")
 def export_opportunities(call):
     check_query(call.principal, call.query)
     denied = permissions.denied_custom(call.principal, MODULE)
