@@ -184,9 +184,11 @@ def test_an_opportunity_shows_no_name_for_a_contact_its_reader_cannot_see(org):
     assert (listed[on_hidden["id"]]["contact_id"], listed[on_hidden["id"]]["contact_name"]) == (hidden["id"], None)
     assert listed[on_seen["id"]]["contact_name"] == "Anne Roy"
     assert ok(client.get(f"/opportunities/{on_hidden['id']}"))["contact_name"] is None
-    on_contact = {item["id"]: item for item in ok(client.get("/opportunities", params={"contact_id": hidden["id"]}))[
-        "items"]}
-    assert on_contact[on_hidden["id"]]["contact_name"] is None
+    on_contact = ok(client.get("/opportunities", params={"contact_id": hidden["id"]}))["items"]
+    assert [(item["id"], item["contact_name"]) for item in on_contact] == [(on_hidden["id"], None)], \
+        "those naming it, not those of its account: where an unseen contact works is not told"
+    assert {item["id"] for item in ok(client.get("/opportunities", params={"contact_id": seen["id"]}))["items"]} == \
+        {on_hidden["id"], on_seen["id"]}, "a contact seen shows its account's opportunities too (O-1)"
     _, rows = _export(client, account_id=account["id"])
     assert rows[on_hidden["id"]]["Contact"] is None and rows[on_seen["id"]]["Contact"] == "Anne Roy"
     assert rows[on_hidden["id"]]["Account"] == "Bois Tremblay", "the account is visible: the opportunity is (O-1)"

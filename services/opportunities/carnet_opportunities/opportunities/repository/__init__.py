@@ -109,8 +109,10 @@ def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
     if account_id:
         where.append(opportunities.c.account_id == account_id)
     if contact_id:
-        # O-1: shown on the contact it names and on every contact of its account.
-        account_of = sa.select(contact_refs.c.account_id).where(contact_refs.c.id == contact_id).scalar_subquery()
+        # O-1: shown on the contact it names and on every contact of its account; the account of a contact the
+        # caller does not see is not looked up (it would tell where that contact is, C-2).
+        account_of = sa.select(contact_refs.c.account_id).where(
+            contact_refs.c.id == contact_id, ref_visible(contact_refs, actor=actor)).scalar_subquery()
         where.append(sa.or_(opportunities.c.contact_id == contact_id, opportunities.c.account_id == account_of))
     if stage_id:
         where.append(opportunities.c.stage_id == stage_id)
