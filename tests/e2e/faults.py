@@ -166,7 +166,8 @@ def start_writer(base_url, *, count):
 
 
 def assert_rode_out(writer, *, back_at, timeout=120):
-    """The checks of the module docstring, once the writer is done (``back_at``: when the server was back)."""
+    """The checks of the module docstring, once the writer is done (``back_at``: when the server was back); returns
+    how long after ``back_at`` a write succeeded again."""
     writer.join(timeout)
     assert not writer.is_alive(), f"the writer still runs after {timeout} s: {len(writer.ids)} of {writer.count}"
     assert not writer.failures, writer.failures[:5]
@@ -193,10 +194,12 @@ def assert_rode_out(writer, *, back_at, timeout=120):
 
     answered_again = [at for _, at, status, _, _ in writer.answers if at >= back_at and 200 <= status < 300]
     assert answered_again, "no write succeeded after the server came back"
-    assert answered_again[0] - back_at <= RECOVERY_SECONDS, f"answering again {answered_again[0] - back_at:.1f} s later"
+    recovered_in = answered_again[0] - back_at
+    assert recovered_in <= RECOVERY_SECONDS, f"answering again {recovered_in:.1f} s later"
     failed_late = [(write, status) for write, at, status, _, _ in writer.answers
                    if at > back_at + RECOVERY_SECONDS and status >= 500]
     assert failed_late == [], failed_late[:5]
+    return recovered_in
 
 
 def statuses(writer):
