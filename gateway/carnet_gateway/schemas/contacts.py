@@ -1,6 +1,8 @@
 """HTTP shapes of lists, contacts and accounts (docs/rules/contacts.md, docs/rules/http-api.md): what the gateway
 answers. The bodies and queries routes load and forward are ``carnet_contracts.records`` and
 ``carnet_contracts.lists``', the contracts the contacts service loads again."""
+import copy
+
 from marshmallow import fields
 
 from carnet_common.contracts import Contract
@@ -14,12 +16,31 @@ from carnet_contracts.records import AccountUpdate as AccountUpdate
 from carnet_contracts.records import ContactCreate as ContactCreate
 from carnet_contracts.records import ContactUpdate as ContactUpdate
 from carnet_contracts.records import ListIdsBody as ListIdsBody
-from carnet_contracts.records import RecordQuery as RecordQuery
+from carnet_contracts.records import RecordQuery as _RecordQuery
 from carnet_contracts.records import contact_fields, record_fields
 from carnet_gateway.schemas import page_of
 
 # Fields every reader gets whatever the role's field permissions (S-3 hides data fields only).
 ALWAYS_READABLE = ("id", "version", "list_ids", "created_at", "updated_at")
+Q_PERMISSIONS = (
+    " A prefix over a field the caller's role may not read (S-3: `p:` phone, mobile, fax, other_phone; `t:` title; "
+    "`e:` email; `r1:`/`r2:` rep1_id/rep2_id; `c:`/`a:` city/street, and on contacts account.city/account.street) "
+    "is a 403 `field_not_readable` naming the field; plain terms skip the fields it may not read. On a contact, "
+    "`c:`/`a:` match the city/street of an account the caller can see, or the contact's own when it has no "
+    "account (issue 10 §1).")
+
+
+def _documented(field, note):
+    """``field`` (a contract's, loaded exactly as the service loads it) with ``note`` added to its description."""
+    documented = copy.copy(field)
+    documented.metadata = {**field.metadata, "description": field.metadata["description"] + note}
+    return documented
+
+
+class RecordQuery(_RecordQuery):
+    """A search of contacts or accounts (C-11, C-12, C-15), as the contract loads it; the OpenAPI document says
+    what field permissions make of ``q``."""
+    q = _documented(_RecordQuery._declared_fields["q"], Q_PERMISSIONS)
 
 
 def _read_fields(write_fields):
