@@ -22,6 +22,10 @@ HISTORY_EVENTS = {"created", "deleted", "list_ids"}
 # Modules whose criteria the contacts service evaluates; "opportunities" and "tasks" are its action
 # criteria (C-12), which need the module's read permission too.
 CRITERIA_MODULES = ("contacts", "accounts", "opportunities", "tasks")
+# C-10: ``dependents=delete`` deletes from these modules too, so it needs their delete permission (issue 10 §1)
+DEPENDENT_MODULES = ("opportunities", "tasks")
+DEPENDENTS_DELETE = When("`dependents=delete`", lambda call: call.query.get("dependents") == "delete")
+DEPENDENTS_NEEDS = tuple(Need(module, "delete", DEPENDENTS_DELETE) for module in DEPENDENT_MODULES)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ CONTACT = Record(
     kind="contact", module="contacts", noun="a contact", create=s.ContactCreate, update=s.ContactUpdate,
     read=s.ContactRead, page=s.ContactPage, delete_query=lifecycle_schemas.DeleteContactQuery,
     name_fields=("first_name", "last_name", "email"), with_account=True,
-    delete_needs=(Need("accounts", "delete", when=When.query_flag("delete_account")),),
+    delete_needs=(Need("accounts", "delete", when=When.query_flag("delete_account")), *DEPENDENTS_NEEDS),
     delete_summary="Delete a contact to the trash (C-10); `delete_account=true` also deletes an account left "
                    "without contacts (needs the accounts delete permission)",
     export_note=", with their account's columns",
@@ -59,7 +63,7 @@ CONTACT = Record(
 ACCOUNT = Record(
     kind="account", module="accounts", noun="an account", create=s.AccountCreate, update=s.AccountUpdate,
     read=s.AccountRead, page=s.AccountPage, delete_query=lifecycle_schemas.DeleteAccountQuery,
-    name_fields=("name",),
+    name_fields=("name",), delete_needs=DEPENDENTS_NEEDS,
     update_note="its name shows on every contact of it (C-8); send the `version` read to refuse a concurrent "
                 "edit (409)",
     delete_summary="Delete an account and its contacts to the trash (C-10); `dependents` as on a contact",

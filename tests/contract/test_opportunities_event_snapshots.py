@@ -164,9 +164,10 @@ def _produce(session, outbox):
     restored = {"contact_id": "con-1", "account_id": "acc-1"}
     _contacts_event(service, moments, "contact_deleted", {**deleted, "dependents": "reattach"})
     _contacts_event(service, moments, "contact_restored", restored)
-    task(title="Visite", contact_id="con-1", opportunity_id=named)
-    opportunity(title="Suite", account_id="acc-1", contact_id="con-1")
-    _contacts_event(service, moments, "contact_deleted", {**deleted, "dependents": "delete"})
+    visit = task(title="Visite", contact_id="con-1", opportunity_id=named)
+    following = opportunity(title="Suite", account_id="acc-1", contact_id="con-1")
+    _contacts_event(service, moments, "contact_deleted", {**deleted, "dependents": "delete", "dependent_ids": {
+        "opportunities": [following], "tasks": [visit]}})  # the ids the caller may delete (issue 10 §1)
     _contacts_event(service, moments, "contact_restored", restored)
     task(title="Dernière", contact_id="con-1")
     _contacts_event(service, moments, "contact_purged", {"contact_id": "con-1", "account_id": "acc-1",

@@ -152,3 +152,73 @@ def test_bulk_copy_and_move_between_lists_and_limits(org):
     deleted = ok(admin.post("/contacts/bulk", json={"action": "delete", "q": "bravo"}))
     assert deleted["changed"] == 1 and deleted["accounts_left_empty"] == []
     assert_problem(admin.get(f"/contacts/{b['id']}"), 404)
+
+
+# Counts and ids (issue 10 §1: a count or an id never reveals more than the record's own GET shows) ------------
+
+def test_an_accounts_delete_preview_counts_and_names_only_the_contacts_the_caller_sees(org, member):
+    admin, client, user_id = org["admin"], member["client"], member["user"]["id"]
+    account = ok(admin.post("/accounts", json={"name": "Partagé inc.", "rep1_id": user_id,
+                                               "list_ids": [org["shared"]]}), 201)
+    seen = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Vu", "rep1_id": user_id}), 201)
+    unseen = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Caché"}), 201)
+    assert_problem(client.get(f"/contacts/{unseen['id']}"), 404)
+    preview = ok(client.get(f"/accounts/{account['id']}/delete-preview"))
+    assert preview["contacts"] == [{"id": seen["id"], "name": "Vu"}]
+    assert preview["contacts_total"] == 1
+    assert unseen["id"] not in str(preview)
+    assert ok(admin.get(f"/accounts/{account['id']}/delete-preview"))["contacts_total"] == 2
+
+
+def test_a_contacts_delete_preview_never_names_an_account_the_caller_cannot_see(org, member):
+    admin, client, user_id = org["admin"], member["client"], member["user"]["id"]
+    hidden = ok(admin.post("/accounts", json={"name": "Secret inc.", "list_ids": [org["shared"]]}), 201)
+    contact = ok(admin.post(f"/accounts/{hidden['id']}/contacts", json={"last_name": "Visible",
+                                                                          "rep1_id": user_id}), 201)
+    assert_problem(client.get(f"/accounts/{hidden['id']}"), 404)
+    for language in ("en", "fr"):
+        client.language = language
+        preview = ok(client.get(f"/contacts/{contact['id']}/delete-preview"))
+        assert preview["account_name"] is None and preview["offers_account_delete"] is False
+        choices = " ".join(preview["dependents_choices"].values())
+        assert hidden["id"] not in choices and "Secret" not in choices, choices
+    admin.language = "en"
+    assert "Secret inc." in ok(admin.get(f"/contacts/{contact['id']}/delete-preview"))["dependents_choices"]["reattach"]
+
+
+def test_history_shows_only_the_lists_the_viewer_may_access(org, member):
+    admin, client, user_id = org["admin"], member["client"], member["user"]["id"]
+    private = ok(admin.post("/lists", json={"name": "À moi seul", "private": True}), 201)
+    contact = _contact(admin, [org["shared"]], last_name="Suivi", rep1_id=user_id)
+    copied = ok(admin.post("/contacts/bulk", json={"action": "copy_to_list", "ids": [contact["id"]],
+                                                   "list_id": private["id"]}))
+    assert copied["changed"] == 1
+    ok(admin.post("/contacts/bulk", json={"action": "copy_to_list", "ids": [contact["id"]], "list_id": org["closed"]}))
+    ok(admin.put(f"/contacts/{contact['id']}/lists", json={"list_ids": [org["shared"]]}))
+    theirs = [e for e in ok(admin.get(f"/contacts/{contact['id']}/history")) if e["field"] == "list_ids"]
+    assert any(private["id"] in (e["new"] or []) for e in theirs)  # the admin sees their own private list
+    entries = ok(client.get(f"/contacts/{contact['id']}/history"))
+    for entry in entries:
+        assert private["id"] not in str(entry) and org["closed"] not in str(entry), entry
+    # entries whose change was only in lists the viewer cannot access are not shown at all
+    assert [e for e in entries if e["field"] == "list_ids" and e["old"] == e["new"]] == []
+    ok(admin.put(f"/lists/{org['closed']}/grants", json={"user_ids": [user_id]}))
+    entries = ok(client.get(f"/contacts/{contact['id']}/history"))
+    assert any(org["closed"] in (e["new"] or []) for e in entries if e["field"] == "list_ids")
+    assert private["id"] not in str(entries)
+
+
+def test_the_trash_and_a_restore_name_only_the_contacts_the_caller_sees(org, deleter):
+    admin, client, user_id = org["admin"], deleter["client"], deleter["user"]["id"]
+    account = ok(admin.post("/accounts", json={"name": "Corbeille inc.", "rep1_id": user_id,
+                                               "list_ids": [org["shared"]]}), 201)
+    seen = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Vu", "rep1_id": user_id}), 201)
+    unseen = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Caché"}), 201)
+    ok(client.delete(f"/accounts/{account['id']}"), 204)
+    entry = next(i for i in ok(client.get("/trash"))["items"] if i["id"] == account["id"])
+    assert entry["dependants"] == [{"type": "contact", "id": seen["id"]}]
+    everything = next(i for i in ok(admin.get("/trash"))["items"] if i["id"] == account["id"])
+    assert {d["id"] for d in everything["dependants"]} == {seen["id"], unseen["id"]}
+    restored = ok(client.post(f"/trash/{account['id']}/restore"))
+    assert sorted(r["id"] for r in restored["restored"]) == sorted([account["id"], seen["id"]])
+    ok(admin.get(f"/contacts/{unseen['id']}"))  # restored with the account all the same

@@ -36,8 +36,8 @@ def test_selection_refuses_unknown_and_foreign_lists(org, member, base_url):
     foreign = ok(other.post("/lists", json={"name": "Ailleurs"}), 201)
     client = member["client"]
     assert_problem(client.put("/me/selected-lists", json={"list_ids": ["nope"]}), 422, fields=["list_ids"])
-    assert_problem(client.put("/me/selected-lists", json={"list_ids": [foreign["id"]]}), 404)
-    assert_problem(client.put("/me/selected-lists", json={"list_ids": [org["closed"]]}), 404)
+    assert_problem(client.put("/me/selected-lists", json={"list_ids": [foreign["id"]]}), 422, fields=["list_ids"])
+    assert_problem(client.put("/me/selected-lists", json={"list_ids": [org["closed"]]}), 422, fields=["list_ids"])
     assert_problem(other.patch(f"/lists/{org['shared']}", json={"name": "x"}), 404)
     assert_problem(other.delete(f"/lists/{org['shared']}"), 404)
 
@@ -67,3 +67,37 @@ def test_me_shows_the_active_lists_and_follows_every_change_at_the_next_request(
     assert created["id"] not in ok(client.get("/me"))["selected_list_ids"]
     assert admin.delete(f"/lists/{created['id']}").status_code == 204
     assert created["id"] not in ok(admin.get("/me"))["selected_list_ids"]
+
+
+def test_an_inaccessible_list_id_answers_as_an_unknown_one_everywhere(org, member, base_url):
+    """Issue 10 §1: a list id in a body answers 422 ``unknown_list`` on its field whether the list does not exist,
+    is another organization's, or is one the caller may not access (a private list, an ungranted one): the answer
+    never tells them apart. A list id in the path answers 404 in all three cases."""
+    from conftest import sign_up
+    admin, client, user_id = org["admin"], member["client"], member["user"]["id"]
+    other, _ = sign_up(base_url)
+    foreign = ok(other.post("/lists", json={"name": "Ailleurs"}), 201)["id"]
+    private = ok(admin.post("/lists", json={"name": "Privée", "private": True}), 201)["id"]
+    contact = ok(client.post("/contacts", json={"last_name": "Cible", "list_ids": [org["shared"]],
+                                                "rep1_id": user_id}), 201)
+    client.language = "en"
+    for list_id in ("no-such-list", foreign, org["closed"], private):
+        attempts = {
+            "list_ids": [client.put("/me/selected-lists", json={"list_ids": [list_id]}),
+                         client.post("/contacts", json={"last_name": "x", "list_ids": [list_id]}),
+                         client.post("/accounts", json={"name": "x", "list_ids": [list_id]}),
+                         client.put(f"/contacts/{contact['id']}/lists", json={"list_ids": [list_id]})],
+            "list_id": [client.post("/contacts/bulk", json={"action": "copy_to_list", "ids": [contact["id"]],
+                                                            "list_id": list_id})],
+            "from_list_id": [client.post("/contacts/bulk", json={
+                "action": "move_to_list", "ids": [contact["id"]], "list_id": org["shared"],
+                "from_list_id": list_id})]}
+        details = set()
+        for field, responses in attempts.items():
+            for response in responses:
+                body = assert_problem(response, 422, fields=[field])
+                details.add(body["errors"][field][0].replace(list_id, "<id>"))
+        assert len(details) == 1, details
+        for response in (client.patch(f"/lists/{list_id}", json={"name": "x"}), client.delete(f"/lists/{list_id}")):
+            assert_problem(response, 404)
+    assert ok(client.get(f"/contacts/{contact['id']}"))["list_ids"] == [org["shared"]]

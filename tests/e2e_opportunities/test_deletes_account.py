@@ -66,7 +66,12 @@ def test_an_account_delete_applies_the_choice_and_a_restore_brings_everything_ba
     assert_problem(admin.delete(f"/accounts/{account['id']}", params={"dependents": "maybe"}), 422,
                    fields=["dependents"])
 
-    ok(admin.delete(f"/accounts/{account['id']}", params={"dependents": dependents}), 204)
+    deleted = ok(admin.delete(f"/accounts/{account['id']}", params={"dependents": dependents}),
+                 200 if dependents == "delete" else 204)
+    if dependents == "delete":  # the answer says what went with it (issue 10 §1)
+        assert deleted["dependents"]["opportunities_deleted"] == [opportunity["id"]]
+        assert set(deleted["dependents"]["tasks_deleted"]) == {on_account["id"], on_contact["id"]}
+        assert deleted["dependents"]["left"] == []
     for path in (f"/tasks/{on_account['id']}", f"/tasks/{on_contact['id']}", f"/opportunities/{opportunity['id']}"):
         _status(admin, path, 404)
     deleted_with = _column(stack, "SELECT deleted_with FROM opportunities.tasks WHERE id IN (:a, :c)",
@@ -116,7 +121,7 @@ def test_the_purge_removes_what_was_deleted_with_the_account_for_good(org, stack
     account, contact = _account(admin, org, "Purgé inc.")
     opportunity = _opportunity(admin, account)
     task = _created(admin, "/tasks", {"type": "call", "title": "Appeler", "contact_id": contact["id"]})
-    ok(admin.delete(f"/accounts/{account['id']}", params={"dependents": "delete"}), 204)
+    ok(admin.delete(f"/accounts/{account['id']}", params={"dependents": "delete"}), 200)
     eventually(lambda: _column(stack, "SELECT deleted_with FROM opportunities.tasks WHERE id = :id", id=task["id"]),
                lambda rows: rows[0].deleted_with == account["id"])
     past = datetime.now(timezone.utc) - timedelta(days=31)

@@ -6,7 +6,7 @@ here (``records.py``), and the users a write names (reps, list grantees) are che
 (``user_refs.py``: active users of the caller's organization). The routes contacts and accounts share are
 declared once per row of ``records.RECORDS``.
 """
-from carnet_gateway import actors, records, scope, services, user_refs
+from carnet_gateway import actors, deletes, records, scope, services, user_refs
 from carnet_gateway.api import ADMIN, INPUT_ERRORS, READ_ERRORS, SEARCH_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.records import check_writable, readable, readable_history, readable_page, unreadable_keys
 from carnet_gateway.schemas import contacts as s
@@ -70,7 +70,7 @@ def get_selected_lists(call):
 
 
 @api.route("/me/selected-lists", "PUT", body=s.SelectedListsBody, response=s.SelectedListsBody, tags=LISTS,
-           errors=(401, 404, 422), summary="Choose the caller's active lists among those they may access")
+           errors=(401, 422), summary="Choose the caller's active lists among those they may access")
 def set_selected_lists(call):
     selected = services.contacts.call("set_selected_lists", call.actor(actors.CONTACTS), call.body)
     scope.lists_changed(call.principal)
@@ -118,9 +118,10 @@ def _record_routes(record):
 
     @api.route(item, "DELETE", query=record.delete_query, status=204, tags=tags,
                permission=[(module, "delete"), *record.delete_needs], errors=INPUT_ERRORS, name=f"delete_{kind}",
-               summary=record.delete_summary)
+               extra_responses=deletes.DELETE_RESPONSES, summary=record.delete_summary)
     def delete(call):
-        services.contacts.call(f"trash_{kind}", call.actor(actors.CONTACTS), call.path[id_param], call.query)
+        result = services.contacts.call(f"trash_{kind}", call.actor(actors.CONTACTS), call.path[id_param], call.query)
+        return deletes.deleted(call, record, result)
 
     @api.route(f"{item}/history", "GET", response=s.HistoryEntry, many=True, tags=tags,
                permission=(module, "read"), errors=READ_ERRORS, name=f"{kind}_history",

@@ -9,9 +9,15 @@ may delete and the service refuses the others.
 
 A delete preview lists the opportunities and tasks hanging on the record and says, in the caller's language,
 what each ``dependents`` choice of the delete would do with them (``dependents_choices``): a contact's can be
-reattached to its account; an account's have nothing to be reattached to (they stay hidden with it).
+reattached to its account; an account's have nothing to be reattached to (they stay hidden with it). It lists
+and counts only what the caller sees, and never names an account they cannot see (issue 10 §1).
+
+``dependents=delete`` deletes from other modules: it needs their delete permission (opportunities and tasks,
+``records.DEPENDENTS_NEEDS`` and ``BULK_DEPENDENTS``: 403 naming the one missing), takes only what the caller sees
+and may delete, and answers what it did (``deletes.py``: 200 with a ``DeleteResult`` instead of 204; the bulk
+result's ``dependents``), with why each one the caller sees stayed.
 """
-from carnet_gateway import actors, messages, problems, records, services
+from carnet_gateway import actors, deletes, messages, problems, records, services
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Need, When, api
 from carnet_gateway.records import check_writable, kinds_allowed, name_readable, readable, unreadable_keys
 from carnet_gateway.schemas import contacts as cs
@@ -21,6 +27,9 @@ TRASH, CONTACTS = ("trash",), ("contacts",)
 BULK_DELETE = When("`action` is `delete`", lambda call: call.body["action"] == "delete")
 BULK_DELETE_ACCOUNTS = When("`action` is `delete` with `delete_empty_accounts`",
                             lambda call: BULK_DELETE.test(call) and bool(call.body.get("delete_empty_accounts")))
+BULK_DELETE_DEPENDENTS = When("`action` is `delete` with `dependents` `delete`",
+                              lambda call: BULK_DELETE.test(call) and call.body.get("dependents") == "delete")
+BULK_DEPENDENTS = tuple(Need(module, "delete", BULK_DELETE_DEPENDENTS) for module in records.DEPENDENT_MODULES)
 
 
 # Trash (C-10 [beyond]) ---------------------------------------------------------------------------------
@@ -64,14 +73,16 @@ for _record in records.RECORDS:
 
 
 def _with_choices(preview):
-    """C-10: what ``dependents=delete|reattach`` would do with what hangs on the record."""
+    """C-10: what ``dependents=delete|reattach`` would do with what hangs on the record; an account the caller
+    cannot see (``account_name`` None) is not named, by name or id."""
     language = problems.language()
     kind = preview["record_type"]
     if kind == "account":
         reattach = messages.render("dependents_reattach_account", language)
+    elif preview.get("reattach_to") and preview.get("account_name"):
+        reattach = messages.render("dependents_reattach_contact", language, {"account": preview["account_name"]})
     elif preview.get("reattach_to"):
-        account = preview.get("account_name") or preview["reattach_to"]
-        reattach = messages.render("dependents_reattach_contact", language, {"account": account})
+        reattach = messages.render("dependents_reattach_unseen_account", language)
     else:
         reattach = messages.render("dependents_reattach_no_account", language)
     preview["dependents_choices"] = {"delete": messages.render(f"dependents_delete_{kind}", language),
@@ -125,9 +136,12 @@ def move_contact(call):
 
 @api.route("/contacts/bulk", "POST", body=s.BulkAction, response=s.BulkResult, tags=CONTACTS,
            permission=[("contacts", "write"), Need("contacts", "delete", BULK_DELETE),
-                       Need("accounts", "delete", BULK_DELETE_ACCOUNTS)], errors=INPUT_ERRORS,
+                       Need("accounts", "delete", BULK_DELETE_ACCOUNTS), *BULK_DEPENDENTS], errors=INPUT_ERRORS,
            summary="Copy or move contacts to a list, or delete them to the trash, by ids or by q/criteria; "
                    "at most 10,000 in one call")
 def bulk_contacts(call):
-    return services.contacts.call("bulk_contacts", call.actor(actors.CONTACTS), call.body,
-                                  unreadable_keys(call.principal))
+    result = services.contacts.call("bulk_contacts", call.actor(actors.CONTACTS), call.body,
+                                    unreadable_keys(call.principal))
+    if "dependents" in result:
+        result["dependents"] = deletes.told(result["dependents"], "contact")
+    return result

@@ -34,7 +34,7 @@ class TrashEntry(Contract):
     deleted_by = fields.String(allow_none=True)
     expires_at = fields.String(metadata={"description": "deleted_at + 30 days: purged for good after it."})
     dependants = fields.List(fields.Nested(Dependant), metadata={
-        "description": "Records deleted with it (an account's contacts), restored with it."})
+        "description": "Records deleted with it (an account's contacts), restored with it: those the caller sees."})
 
 
 TrashPage = page_of(TrashEntry, "TrashPage")
@@ -43,7 +43,8 @@ TrashPage = page_of(TrashEntry, "TrashPage")
 class RestoreResult(Contract):
     id = fields.String()
     record_type = fields.String()
-    restored = fields.List(fields.Nested(Dependant))
+    restored = fields.List(fields.Nested(Dependant), metadata={
+        "description": "The records back from the trash that the caller sees (the others come back too)."})
 
 
 class NamedRecord(Contract):
@@ -56,10 +57,12 @@ class DeletePreview(Contract):
     id = fields.String()
     name = fields.String()
     contacts = fields.List(fields.Nested(NamedRecord), metadata={
-        "description": "Accounts: the visible contacts deleted with it."})
-    contacts_total = fields.Integer(metadata={"description": "Accounts: every contact deleted with it."})
-    account_id = fields.String(allow_none=True)
-    account_name = fields.String(allow_none=True)
+        "description": "Accounts: the contacts deleted with it that the caller sees."})
+    contacts_total = fields.Integer(metadata={
+        "description": "Accounts: how many of `contacts` (only those the caller sees are counted)."})
+    account_id = fields.String(allow_none=True, metadata={"description": "Contacts: its account, as its GET shows."})
+    account_name = fields.String(allow_none=True, metadata={
+        "description": "Contacts: its account's name; null when the caller cannot see that account (never named)."})
     offers_account_delete = fields.Boolean(metadata={
         "description": "Contacts: the last contact of its account; DELETE ?delete_account=true takes both."})
     # C-10 (opportunities area): asked of the opportunities service by contacts, with a timeout
@@ -67,8 +70,10 @@ class DeletePreview(Contract):
         "description": "Visible tasks hanging on the record (from the opportunities service)."})
     opportunities = fields.List(fields.Dict(), metadata={
         "description": "Visible opportunities hanging on the record: {id, title, probability, total, read_only}."})
-    opportunities_total = fields.Integer(metadata={"description": "Every opportunity hanging on it, visible or not."})
-    tasks_total = fields.Integer(metadata={"description": "Every task hanging on it, visible or not."})
+    opportunities_total = fields.Integer(metadata={
+        "description": "How many opportunities hanging on it the caller sees (those they cannot see are not counted)."})
+    tasks_total = fields.Integer(metadata={
+        "description": "How many tasks hanging on it the caller sees (those they cannot see are not counted)."})
     dependents_unavailable = fields.Boolean(metadata={
         "description": "True when the opportunities service did not answer: tasks and opportunities are unknown."})
     reattach_to = fields.String(allow_none=True, metadata={
@@ -80,6 +85,34 @@ class DeletePreview(Contract):
                        "{\"delete\": …, \"reattach\": …}."})
 
 
+class DependentLeft(Contract):
+    type = fields.String(metadata={"description": "opportunity or task"})
+    id = fields.String()
+    reason = fields.String(metadata={"description": "`read_only`: from an accounting system (O-7)."})
+    detail = fields.String(metadata={"description": "The reason, in the caller's language."})
+
+
+class DependentsOutcome(Contract):
+    """What `dependents=delete` did (issue 10 §1): only what the caller sees and may delete goes; what they cannot
+    see is never deleted, listed or counted."""
+    opportunities_deleted = fields.List(fields.String(), metadata={
+        "description": "Opportunities deleted with the records (back if they are restored)."})
+    tasks_deleted = fields.List(fields.String(), metadata={
+        "description": "Tasks deleted with the records (back if they are restored; their invitations cancelled)."})
+    left = fields.List(fields.Nested(DependentLeft), metadata={
+        "description": "Opportunities and tasks the caller sees that stay in place, each with why."})
+    left_total = fields.Integer(metadata={"description": "How many of `left`."})
+    note = fields.String(metadata={
+        "description": "In the caller's language: where what stays goes (as with `dependents=reattach`)."})
+
+
+class DeleteResult(Contract):
+    """The answer to DELETE /contacts/{id} or /accounts/{id} with `dependents=delete` (otherwise 204)."""
+    record_type = fields.String(metadata={"description": "contact or account"})
+    id = fields.String()
+    dependents = fields.Nested(DependentsOutcome)
+
+
 class BulkResult(Contract):
     action = fields.String()
     matched = fields.Integer(metadata={"description": "Visible contacts selected."})
@@ -89,3 +122,4 @@ class BulkResult(Contract):
     accounts_left_empty = fields.List(fields.String(), metadata={
         "description": "delete: visible accounts left without contacts."})
     accounts_deleted = fields.List(fields.String())
+    dependents = fields.Nested(DependentsOutcome, metadata={"description": "delete with `dependents=delete`."})

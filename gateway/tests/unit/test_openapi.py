@@ -103,11 +103,14 @@ def test_permissions_checked_in_route_bodies_are_documented_beside_the_route(doc
     paths = document["paths"]
     assert paths[PREFIX + "/contacts/{contact_id}"]["delete"]["x-permissions"] == [
         {"module": "contacts", "action": "delete"},
-        {"module": "accounts", "action": "delete", "when": "`delete_account=true`"}]
+        {"module": "accounts", "action": "delete", "when": "`delete_account=true`"},
+        {"module": "opportunities", "action": "delete", "when": "`dependents=delete`"},
+        {"module": "tasks", "action": "delete", "when": "`dependents=delete`"}]
     assert paths[PREFIX + "/accounts/export.xlsx"]["get"]["x-permissions"] == [
         {"module": "accounts", "action": "export"}, {"module": "accounts", "action": "read"}]
     assert [(p["module"], p["action"]) for p in paths[PREFIX + "/contacts/bulk"]["post"]["x-permissions"]] == [
-        ("contacts", "write"), ("contacts", "delete"), ("accounts", "delete")]
+        ("contacts", "write"), ("contacts", "delete"), ("accounts", "delete"), ("opportunities", "delete"),
+        ("tasks", "delete")]
     assert [(p["module"], p["action"]) for p in paths[PREFIX + "/jobs/{job_id}/download"]["get"]["x-permissions"]] \
         == [("contacts", "export"), ("accounts", "export"), ("opportunities", "export")]
     assert [(p["module"], p["action"]) for p in paths[PREFIX + "/trash/{trash_id}/restore"]["post"]["x-permissions"]] \

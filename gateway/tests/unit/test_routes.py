@@ -47,9 +47,39 @@ def test_deleting_a_contact_alone_needs_only_the_contacts_delete_permission(as_r
 def test_deleting_a_contact_with_its_account_runs_when_the_role_may(as_role, rpc):
     rpc.answers[("contacts", "trash_contact")] = None
     client = as_role(contacts=ALL, accounts=ALL)
-    assert client.delete("/api/v1/contacts/c1?delete_account=true&dependents=delete").status_code == 204
+    assert client.delete("/api/v1/contacts/c1?delete_account=true&dependents=reattach").status_code == 204
     assert [args[1:] for _, method, args in rpc.calls if method == "trash_contact"] == [
-        ("c1", {"delete_account": True, "dependents": "delete"})]
+        ("c1", {"delete_account": True, "dependents": "reattach"})]
+
+
+# dependents=delete (issue 10 §1): the delete permission of each module it deletes from ---------------------
+
+@pytest.mark.parametrize(("path", "modules", "missing"), [
+    ("/api/v1/contacts/c1?dependents=delete", {"contacts": ALL}, ("opportunities", "delete")),
+    ("/api/v1/contacts/c1?dependents=delete", {"contacts": ALL, "opportunities": ALL, "tasks": {"read", "write"}},
+     ("tasks", "delete")),
+    ("/api/v1/accounts/a1?dependents=delete", {"accounts": ALL, "tasks": ALL}, ("opportunities", "delete")),
+    ("/api/v1/accounts/a1?dependents=delete", {"accounts": ALL, "opportunities": ALL}, ("tasks", "delete")),
+])
+def test_deleting_the_dependents_needs_the_delete_permission_of_their_modules(as_role, rpc, path, modules, missing):
+    assert_missing(as_role(**modules).delete(path), *missing)
+    assert service_calls(rpc) == []
+
+
+def test_a_delete_with_its_dependents_answers_what_it_did_and_why_in_the_callers_language(as_role, rpc):
+    rpc.answers[("contacts", "trash_contact")] = {
+        "deleted": ["c1"], "accounts_left_empty": [], "accounts_deleted": [],
+        "dependents": {"opportunities_deleted": ["o1"], "tasks_deleted": ["t1"],
+                       "left": [{"type": "opportunity", "id": "o2", "reason": "read_only"}]}}
+    client = as_role(contacts=ALL, opportunities=ALL, tasks=ALL)
+    response = client.delete("/api/v1/contacts/c1?dependents=delete", headers={"Accept-Language": "fr"})
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert (body["record_type"], body["id"]) == ("contact", "c1")
+    assert (body["dependents"]["opportunities_deleted"], body["dependents"]["tasks_deleted"]) == (["o1"], ["t1"])
+    [left] = body["dependents"]["left"]
+    assert (left["id"], left["reason"], body["dependents"]["left_total"]) == ("o2", "read_only", 1)
+    assert "comptable" in left["detail"] and "rattachement" in body["dependents"]["note"]
 
 
 # Bulk actions ----------------------------------------------------------------------------------------------

@@ -27,12 +27,15 @@ def record_payload(read, actor, **extra):
 
 
 # --- Lifecycle (C-5, C-7, C-10) -------------------------------------------------------------------------
-# contact_deleted  {org_id, actor_id, contact_id, account_id, deleted_at, dependents}: to the trash (C-10); restorable
-#                  for 30 days, then purged (contact_purged). ``dependents``: the caller's choice for what hangs on
-#                  it (opportunities, tasks): "delete" (with it, back with it) or "reattach" (to account_id).
-# account_deleted  {org_id, actor_id, account_id, contact_ids, deleted_at, dependents}: contact_ids went with it
-#                  (empty when the account was deleted because its last contact was). ``dependents``: "delete"
-#                  (with it, back with it) or "reattach": nothing to reattach to, they stay hidden with it.
+# contact_deleted  {org_id, actor_id, contact_id, account_id, deleted_at, dependents, dependent_ids}: to the trash
+#                  (C-10); restorable for 30 days, then purged (contact_purged). ``dependents``: the caller's choice
+#                  for what hangs on it (opportunities, tasks): "delete" (with it, back with it) or "reattach" (to
+#                  account_id). ``dependent_ids`` {opportunities, tasks}: with "delete", the ids the caller may
+#                  delete (the only ones deleted; the others are reattached); empty lists with "reattach".
+# account_deleted  {org_id, actor_id, account_id, contact_ids, deleted_at, dependents, dependent_ids}: contact_ids
+#                  went with it (empty when the account was deleted because its last contact was). ``dependents``:
+#                  "delete" (with it, back with it) or "reattach": nothing to reattach to, they stay hidden with it;
+#                  ``dependent_ids`` as on contact_deleted (with "delete", the others stay hidden with it).
 # contact_restored {org_id, actor_id, contact_id, account_id}: back from the trash, whole.
 # account_restored {org_id, actor_id, account_id, contact_ids}: with the contacts deleted with it.
 # contact_moved    {org_id, actor_id, contact_id, from_account_id, to_account_id}: "changed jobs" (C-7);
@@ -47,14 +50,16 @@ CONTACT_PURGED = "contact_purged"
 ACCOUNT_PURGED = "account_purged"
 
 
-def contact_deleted_payload(row, actor, deleted_at, *, dependents):
+def contact_deleted_payload(row, actor, deleted_at, *, dependents, dependent_ids):
     return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "contact_id": row["id"],
-            "account_id": row["account_id"], "deleted_at": deleted_at.isoformat(), "dependents": dependents}
+            "account_id": row["account_id"], "deleted_at": deleted_at.isoformat(), "dependents": dependents,
+            "dependent_ids": dependent_ids}
 
 
-def account_deleted_payload(account_id, contact_ids, actor, deleted_at, *, dependents):
+def account_deleted_payload(account_id, contact_ids, actor, deleted_at, *, dependents, dependent_ids):
     return {"org_id": actor["org_id"], "actor_id": actor["user_id"], "account_id": account_id,
-            "contact_ids": list(contact_ids), "deleted_at": deleted_at.isoformat(), "dependents": dependents}
+            "contact_ids": list(contact_ids), "deleted_at": deleted_at.isoformat(), "dependents": dependents,
+            "dependent_ids": dependent_ids}
 
 
 def contact_purged_payload(row):

@@ -1,6 +1,7 @@
 """RPC entrypoints of the lifecycle area: deletes to the trash, restore and purge (C-10), relations (C-5), moves
-between accounts (C-7) and bulk actions (C-9). Parse (contracts) → use case → result; the delete preview gets the
-service's ``opportunities`` proxy (a ``ServiceRpc`` with a timeout per call) and passes it on."""
+between accounts (C-7) and bulk actions (C-9). Parse (contracts) → use case → result; the delete preview and the
+deletes (``dependents=delete`` asks what it may take) get the service's ``opportunities`` proxy (a ``ServiceRpc``
+with a timeout per call) and pass it on."""
 from nameko.timer import timer
 
 from carnet_common.contracts import load_or_raise
@@ -34,7 +35,7 @@ class LifecycleRpc:
         with self.db.begin():
             return usecases.delete_contact(self.db, outbox=self.outbox, actor=actor, contact_id=path_id(contact_id),
                                            delete_account=options["delete_account"],
-                                           dependents=options["dependents"])
+                                           dependents=options["dependents"], opportunities=self.opportunities)
 
     @rpc_method
     def trash_account(self, actor, account_id, options=None):
@@ -42,7 +43,7 @@ class LifecycleRpc:
         actor, options = actor_of(actor), load_or_raise(contracts.DeleteAccountOptions(), options or {})
         with self.db.begin():
             return usecases.delete_account(self.db, outbox=self.outbox, actor=actor, account_id=path_id(account_id),
-                                           dependents=options["dependents"])
+                                           dependents=options["dependents"], opportunities=self.opportunities)
 
     @rpc_method
     def preview_delete(self, actor, record_type, record_id):
@@ -104,4 +105,4 @@ class LifecycleRpc:
         actor, data = actor_of(actor), load_or_raise(contracts.BulkAction(), data)
         with self.db.begin():
             return usecases.bulk_action(self.db, outbox=self.outbox, actor=actor, data=data,
-                                        unreadable=names(unreadable))
+                                        unreadable=names(unreadable), opportunities=self.opportunities)

@@ -23,16 +23,11 @@ def insert_trash_entries(session, entries):
         session.execute(trash.insert(), entries)
 
 
-def live_contacts_of_account(session, account_id):
-    """The account's live contacts by id, read without row locks (a preview changes nothing)."""
-    return session.execute(sa.select(contacts).where(contacts.c.account_id == account_id,
-                                                     contacts.c.deleted_at.is_(None))
-                           .order_by(contacts.c.id)).mappings().all()
-
-
-def visible_contact_ids_of_account(session, account_id, *, actor, list_ids):
-    return set(session.scalars(sa.select(contacts.c.id).where(
-        contacts.c.account_id == account_id, records.visible("contact", actor=actor, list_ids=list_ids))))
+def visible_contacts_of_account(session, account_id, *, actor, list_ids):
+    """The account's live contacts the caller sees, by id, read without row locks (a preview changes nothing)."""
+    return session.execute(sa.select(contacts).where(
+        contacts.c.account_id == account_id, records.visible("contact", actor=actor, list_ids=list_ids))
+        .order_by(contacts.c.id)).mappings().all()
 
 
 def _trashed_visible(record_type, actor, list_ids):
@@ -47,6 +42,21 @@ def _trashed_visible(record_type, actor, list_ids):
     if reps is not None:
         clauses.append(sa.or_(table.c.rep1_id.in_(reps), table.c.rep2_id.in_(reps)))
     return sa.exists(sa.select(1).where(*clauses))
+
+
+def seen_ids(session, record_type, ids, *, actor, list_ids):
+    """Of ``ids``, the records the caller sees, deleted or not: the rule of ``record_visible`` without its
+    ``deleted_at`` (what the trash and a restore may name of what went with an entry)."""
+    if not ids or not list_ids:
+        return set()
+    table = records.TABLES[record_type]
+    members, key = records.MEMBERS[record_type]
+    clauses = [table.c.id.in_(list(ids)), table.c.org_id == actor["org_id"],
+               sa.exists(sa.select(1).where(members.c[key] == table.c.id, members.c.list_id.in_(list(list_ids))))]
+    reps = rep_ids(actor)
+    if reps is not None:
+        clauses.append(sa.or_(table.c.rep1_id.in_(reps), table.c.rep2_id.in_(reps)))
+    return set(session.scalars(sa.select(table.c.id).where(*clauses)))
 
 
 def _entries_where(actor, list_ids, record_types):

@@ -12,9 +12,17 @@ good (memberships and relations cascade; their history goes too) and says so (``
 What hangs on a deleted record in the opportunities service (its opportunities and tasks, C-10) is the caller's
 choice, ``dependents``, carried by the delete events: ``delete`` takes them to the trash with the record (back
 with it), ``reattach`` keeps a contact's on its account; an account's have nothing to be reattached to, so with
-``reattach`` they stay, hidden with it, and come back with it. The preview (``delete_preview``) lists them and
-says which applies (``reattach_to``); it asks the opportunities service through the ``opportunities`` proxy it
-is given (a ``carnet_common.rpc.ServiceRpc`` in the service, a fake in tests).
+``reattach`` they stay, hidden with it, and come back with it. The preview (``delete_preview``) lists those the
+caller sees and says which applies (``reattach_to``); it asks the opportunities service through the
+``opportunities`` proxy it is given (a ``carnet_common.rpc.ServiceRpc`` in the service, a fake in tests).
+
+``delete`` takes no more than the caller could delete one by one (issue 10 §1, S-3, S-4, O-7): the gateway
+requires the delete permission of opportunities and tasks, and the delete asks the opportunities service, as the
+caller, which of them it may take (``dependents_plan``: those they see, read-only accounting opportunities
+excepted). The events name those ids (``dependent_ids``) and opportunities deletes those only; the others are left
+in place as with ``reattach``. The answer lists what was deleted and what the caller sees that was left, with why
+(``dependents``); what they cannot see is neither touched nor counted. When the opportunities service does not
+answer, such a delete is refused (503), changing nothing: it would otherwise take too much or too little.
 
 Relations. A relation is one row for an ordered pair (``contact_a < contact_b``), so it is symmetric by
 construction and a duplicate from either side hits the primary key. Only relations whose other contact the caller
@@ -32,7 +40,7 @@ import json
 import logging
 from datetime import timedelta
 
-from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from carnet_contacts import events, norms
 from carnet_contacts.lifecycle import repository
 from carnet_contacts.lifecycle.contracts import MAX_RECORDS
@@ -44,14 +52,6 @@ log = logging.getLogger(__name__)
 
 RETENTION = timedelta(days=30)
 MODULES = {"contact": "contacts", "account": "accounts"}
-
-
-def visible_row(session, record_type, record_id, actor, *, for_update=False):
-    row = records.get_visible(session, record_type, record_id, actor=actor,
-                              list_ids=selected_lists(session, actor), for_update=for_update)
-    if row is None:
-        raise NotFound()
-    return row
 
 
 def record_name(record_type, row):
@@ -75,12 +75,40 @@ def _mark(session, record_type, row, deleted_at):
 
 # Deletes ------------------------------------------------------------------------------------------------
 
+NOTHING = {"opportunities": [], "tasks": []}
+
+
+def dependents_plan(opportunities, *, actor, list_ids, contact_ids=(), accounts=()):
+    """What a delete with ``dependents=delete`` may take of the opportunities and tasks hanging on the contacts
+    ``contact_ids`` and the accounts ``accounts`` (``{id, contact_ids}``), asked of the opportunities service as the
+    caller (``dependents_to_delete``): ``{"by_record": {id: {opportunities, tasks}}, "left": [...]}``. No answer
+    (no service, no reply in time, an error): 503, so that the delete is refused whole."""
+    if opportunities is None:
+        raise ServiceUnavailable("dependents_unavailable", params={"service": "opportunities"})
+    caller = {**actor, "list_ids": sorted(list_ids)}
+    try:
+        return opportunities.dependents_to_delete(caller, {"contact_ids": list(contact_ids),
+                                                           "accounts": list(accounts)})
+    except Exception as exc:  # noqa: BLE001 - no instance, no reply in time, broker gone: refuse the delete
+        log.warning("delete with its dependents refused, opportunities did not answer: %r", exc)
+        raise ServiceUnavailable("dependents_unavailable", params={"service": "opportunities"}) from None
+
+
+def _outcome(plan, record_ids):
+    """The answer's ``dependents``: the ids deleted with ``record_ids`` (in that order), and those left."""
+    planned = [plan["by_record"].get(i, NOTHING) for i in record_ids]
+    return {"opportunities_deleted": [i for p in planned for i in p["opportunities"]],
+            "tasks_deleted": [i for p in planned for i in p["tasks"]], "left": list(plan["left"])}
+
+
 def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False, list_ids=None,
-                    dependents="reattach"):
+                    dependents="reattach", opportunities=None):
     """Trash visible contact ``rows`` (locked by the caller); accounts they leave without contacts are
     reported and, with ``delete_empty_accounts``, trashed as dependants of the contact that emptied them.
+    ``dependents="delete"`` asks ``opportunities`` what it may take (``dependents_plan``).
 
-    Returns ``{"deleted": [ids], "accounts_left_empty": [ids], "accounts_deleted": [ids]}``.
+    Returns ``{"deleted": [ids], "accounts_left_empty": [ids], "accounts_deleted": [ids]}``, with ``dependents``
+    (``_outcome``) for ``dependents="delete"``.
     """
     deleted_at = records.now()
     account_ids = []
@@ -99,6 +127,10 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
     left_empty = [i for i in account_ids if repository.remaining_contacts(session, i) == 0 and records.get_visible(
         session, "account", i, actor=actor, list_ids=list_ids, for_update=True) is not None]
     deletable = set(left_empty) if delete_empty_accounts else set()
+    plan = {"by_record": {}, "left": []}
+    if dependents == "delete" and rows:
+        plan = dependents_plan(opportunities, actor=actor, list_ids=list_ids, contact_ids=[row["id"] for row in rows],
+                               accounts=[{"id": i, "contact_ids": []} for i in left_empty if i in deletable])
     entries, payloads = [], []
     for row in rows:
         dependants = []
@@ -113,35 +145,51 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
                         "deleted_by": actor["user_id"], "dependants": dependants})
         # C-10: the caller's choice for what hangs on the contact (and on the account it emptied, deleted with
         # it) travels with the events; opportunities applies it.
-        payloads.append((events.CONTACT_DELETED, events.contact_deleted_payload(row, actor, deleted_at,
-                                                                                dependents=dependents)))
+        payloads.append((events.CONTACT_DELETED, events.contact_deleted_payload(
+            row, actor, deleted_at, dependents=dependents, dependent_ids=plan["by_record"].get(row["id"], NOTHING))))
         if dependants:
             payloads.append((events.ACCOUNT_DELETED, events.account_deleted_payload(
-                account_id, [], actor, deleted_at, dependents=dependents)))
+                account_id, [], actor, deleted_at, dependents=dependents,
+                dependent_ids=plan["by_record"].get(account_id, NOTHING))))
     repository.insert_trash_entries(session, entries)
     for event_type, payload in payloads:
         outbox.add(session, event_type, payload)
-    return {"deleted": [row["id"] for row in rows], "accounts_left_empty": left_empty,
-            "accounts_deleted": [i for i in left_empty if i in deletable]}
+    accounts_deleted = [i for i in left_empty if i in deletable]
+    result = {"deleted": [row["id"] for row in rows], "accounts_left_empty": left_empty,
+              "accounts_deleted": accounts_deleted}
+    if dependents == "delete":
+        result["dependents"] = _outcome(plan, [row["id"] for row in rows] + accounts_deleted)
+    return result
 
 
-def delete_contact(session, *, outbox, actor, contact_id, delete_account=False, dependents="reattach"):
+def delete_contact(session, *, outbox, actor, contact_id, delete_account=False, dependents="reattach",
+                   opportunities=None):
     """C-10: one contact to the trash; ``delete_account`` also trashes its account when it is left empty."""
     list_ids = selected_lists(session, actor)
     row = records.get_visible(session, "contact", contact_id, actor=actor, list_ids=list_ids, for_update=True)
     if row is None:
         raise NotFound()
     return delete_contacts(session, outbox=outbox, actor=actor, rows=[row], delete_empty_accounts=delete_account,
-                           list_ids=list_ids, dependents=dependents)
+                           list_ids=list_ids, dependents=dependents, opportunities=opportunities)
 
 
-def delete_account(session, *, outbox, actor, account_id, dependents="reattach"):
+def delete_account(session, *, outbox, actor, account_id, dependents="reattach", opportunities=None):
     """C-10: an account goes to the trash with its contacts (every one, as the account holds them);
-    ``dependents``: what becomes of the opportunities and tasks hanging on them (module docstring)."""
-    row = visible_row(session, "account", account_id, actor, for_update=True)
+    ``dependents``: what becomes of the opportunities and tasks hanging on them (module docstring).
+
+    Returns ``{"deleted": [id], "contacts_deleted": [ids]}`` (every contact, seen or not: for the service's own
+    callers, never shown as is), with ``dependents`` for ``dependents="delete"``."""
+    list_ids = selected_lists(session, actor)
+    row = records.get_visible(session, "account", account_id, actor=actor, list_ids=list_ids, for_update=True)
+    if row is None:
+        raise NotFound()
+    contact_rows = records.contacts_of_account(session, account_id)
+    plan = {"by_record": {}, "left": []}
+    if dependents == "delete":
+        plan = dependents_plan(opportunities, actor=actor, list_ids=list_ids, accounts=[
+            {"id": account_id, "contact_ids": [c["id"] for c in contact_rows]}])
     deleted_at = records.now()
     _mark(session, "account", row, deleted_at)
-    contact_rows = records.contacts_of_account(session, account_id)
     for contact in contact_rows:
         _mark(session, "contact", contact, deleted_at)
     contact_ids = [c["id"] for c in contact_rows]
@@ -151,18 +199,24 @@ def delete_account(session, *, outbox, actor, account_id, dependents="reattach")
         "id": account_id, "org_id": actor["org_id"], "record_type": "account", "name": record_name("account", row),
         "deleted_at": deleted_at, "deleted_by": actor["user_id"],
         "dependants": [{"type": "contact", "id": i} for i in contact_ids]}])
-    outbox.add(session, events.ACCOUNT_DELETED,
-               events.account_deleted_payload(account_id, contact_ids, actor, deleted_at, dependents=dependents))
-    return {"deleted": [account_id], "contacts_deleted": contact_ids}
+    outbox.add(session, events.ACCOUNT_DELETED, events.account_deleted_payload(
+        account_id, contact_ids, actor, deleted_at, dependents=dependents,
+        dependent_ids=plan["by_record"].get(account_id, NOTHING)))
+    result = {"deleted": [account_id], "contacts_deleted": contact_ids}
+    if dependents == "delete":
+        result["dependents"] = _outcome(plan, [account_id])
+    return result
 
 
 def delete_preview(session, *, actor, record_type, record_id, opportunities):
-    """What a delete would take with it (C-10), changing nothing.
+    """What a delete would take with it (C-10), changing nothing, as far as the caller sees it: only the contacts,
+    opportunities and tasks they see are listed and counted, and an account they cannot see is not named
+    (``account_name`` None; issue 10 §1).
 
     ``tasks`` and ``opportunities`` come from the opportunities service through ``opportunities`` (empty, with
     ``dependents_unavailable``, when it does not answer). ``reattach_to``: the account that
-    ``dependents=reattach`` would move them to — a contact's account; None for an account, or a contact without
-    one: they then stay hidden with the record.
+    ``dependents=reattach`` would move them to — a contact's account (its id, as the contact's GET shows it);
+    None for an account, or a contact without one: they then stay hidden with the record.
     """
     list_ids = selected_lists(session, actor)
     row = records.get_visible(session, record_type, record_id, actor=actor, list_ids=list_ids)
@@ -173,11 +227,10 @@ def delete_preview(session, *, actor, record_type, record_id, opportunities):
     preview.update(opportunities_dependents(opportunities, actor=actor, list_ids=list_ids, record_type=record_type,
                                             record_id=record_id))
     if record_type == "account":
-        dependants = repository.live_contacts_of_account(session, record_id)
-        shown = repository.visible_contact_ids_of_account(session, record_id, actor=actor, list_ids=list_ids)
-        preview["contacts"] = [{"id": c["id"], "name": record_name("contact", c)}
-                               for c in dependants if c["id"] in shown]
-        preview["contacts_total"] = len(dependants)
+        # Only the contacts the caller sees are listed and counted (issue 10 §1: never more than their GET shows).
+        shown = repository.visible_contacts_of_account(session, record_id, actor=actor, list_ids=list_ids)
+        preview["contacts"] = [{"id": c["id"], "name": record_name("contact", c)} for c in shown]
+        preview["contacts_total"] = len(shown)
         preview["reattach_to"] = None
         return preview
     account_id = row["account_id"]
@@ -212,17 +265,35 @@ def entry_read(row):
             "expires_at": _iso(row["deleted_at"] + RETENTION), "dependants": row["dependants"]}
 
 
+def _seen(session, items, *, actor, list_ids):
+    """Of ``items`` (``{type, id}``: what went with a trash entry), those the caller sees (issue 10 §1: an
+    account's trash entry or restore never names its contacts the caller cannot see)."""
+    seen = set()
+    for record_type in ("contact", "account"):
+        ids = [item["id"] for item in items if item["type"] == record_type]
+        seen |= repository.seen_ids(session, record_type, ids, actor=actor, list_ids=list_ids)
+    return [item for item in items if item["id"] in seen]
+
+
 def list_trash(session, *, actor, record_types, page=1, per_page=50):
-    """The caller's visible trash entries of ``record_types``, newest first."""
-    total, rows = repository.trash_page(session, actor=actor, list_ids=selected_lists(session, actor),
-                                        record_types=record_types, page=page, per_page=per_page)
-    return {"items": [entry_read(r) for r in rows], "total": total, "page": page, "per_page": per_page}
+    """The caller's visible trash entries of ``record_types``, newest first, each naming what went with it that
+    the caller sees."""
+    list_ids = selected_lists(session, actor)
+    total, rows = repository.trash_page(session, actor=actor, list_ids=list_ids, record_types=record_types,
+                                        page=page, per_page=per_page)
+    items = [entry_read(r) for r in rows]
+    seen = {(d["type"], d["id"]) for d in _seen(session, [d for item in items for d in item["dependants"]],
+                                                actor=actor, list_ids=list_ids)}
+    for item in items:
+        item["dependants"] = [d for d in item["dependants"] if (d["type"], d["id"]) in seen]
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
 def restore(session, *, outbox, actor, trash_id, record_types):
     """Bring an entry's record and its dependants back (C-10); 404 when not visible, 403 when the role
-    may not delete records of that module."""
-    entry = repository.lock_trash_entry(session, trash_id, actor=actor, list_ids=selected_lists(session, actor))
+    may not delete records of that module. ``restored`` names the records the caller sees (all come back)."""
+    list_ids = selected_lists(session, actor)
+    entry = repository.lock_trash_entry(session, trash_id, actor=actor, list_ids=list_ids)
     if entry is None:
         raise NotFound()
     if entry["record_type"] not in record_types:
@@ -255,8 +326,9 @@ def restore(session, *, outbox, actor, trash_id, record_types):
             outbox.add(session, events.CONTACT_RESTORED, {
                 "org_id": actor["org_id"], "contact_id": record_id, "account_id": row["account_id"],
                 "actor_id": actor["user_id"]})
+    restored = [{"type": t, "id": i} for i, (t, _) in rows.items()]
     return {"id": trash_id, "record_type": entry["record_type"],
-            "restored": [{"type": t, "id": i} for i, (t, _) in rows.items()]}
+            "restored": _seen(session, restored, actor=actor, list_ids=list_ids)}
 
 
 def purge(session, *, outbox, now=None):
@@ -394,8 +466,9 @@ def _memberships(session, *, outbox, actor, rows, add, remove=None):
     return changed
 
 
-def bulk_action(session, *, outbox, actor, data, unreadable=()):
-    """``{action, matched, changed, not_found, …}`` for one bulk action (see the module docstring)."""
+def bulk_action(session, *, outbox, actor, data, unreadable=(), opportunities=None):
+    """``{action, matched, changed, not_found, …}`` for one bulk action (see the module docstring); a delete with
+    ``dependents="delete"`` asks ``opportunities`` what it may take and reports it (``dependents``)."""
     scope = Scope(session, actor)
     action = data["action"]
     if action != "delete":
@@ -409,9 +482,11 @@ def bulk_action(session, *, outbox, actor, data, unreadable=()):
     if action == "delete":
         done = delete_contacts(session, outbox=outbox, actor=actor, rows=rows, list_ids=scope.selected,
                                delete_empty_accounts=data.get("delete_empty_accounts", False),
-                               dependents=data.get("dependents", "reattach"))
+                               dependents=data.get("dependents", "reattach"), opportunities=opportunities)
         result.update(changed=len(done["deleted"]), accounts_left_empty=done["accounts_left_empty"],
                       accounts_deleted=done["accounts_deleted"])
+        if "dependents" in done:
+            result["dependents"] = done["dependents"]
         return result
     if action == "move_to_list":
         members = records.member_list_ids(session, "contact", [row["id"] for row in rows])

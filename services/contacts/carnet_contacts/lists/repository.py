@@ -60,13 +60,6 @@ def scope_subqueries(*, admin):
     return accessible, accessible.where(_selected(caller["user_id"]))
 
 
-def existing_list_ids(session, list_ids):
-    """Which of ``list_ids`` exist in any organization (to tell unknown ids from invisible ones)."""
-    if not list_ids:
-        return set()
-    return set(session.scalars(sa.select(lists.c.id).where(lists.c.id.in_(list(list_ids)))))
-
-
 def get_list(session, list_id, *, for_update=False):
     query = sa.select(lists).where(lists.c.id == list_id)
     if for_update:

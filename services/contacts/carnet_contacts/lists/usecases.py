@@ -20,15 +20,32 @@ class Scope:
         self.selected = {list_id for list_id, selected in rows if selected}
 
     def check(self, session, list_ids, field="list_ids"):
-        """Every id names a list the caller may access: unknown ids → 422, others' lists → 404."""
+        """Every id names a list the caller may access, else 422 ``unknown_list`` on ``field`` naming the ids: the
+        same answer whether a list does not exist, is another organization's or one the caller may not access, so
+        that it never tells them apart (issue 10 §1). A list id in a path answers 404 for all three alike."""
         outside = [i for i in dict.fromkeys(list_ids) if i not in self.accessible]
-        if not outside:
-            return list(dict.fromkeys(list_ids))
-        existing = repository.existing_list_ids(session, outside)
-        unknown = [i for i in outside if i not in existing]
-        if unknown:
-            raise InvalidInput(errors={field: ["unknown_list"]}, params={"ids": ", ".join(unknown)})
-        raise NotFound()
+        if outside:
+            raise InvalidInput(errors={field: ["unknown_list"]}, params={"ids": ", ".join(outside)})
+        return list(dict.fromkeys(list_ids))
+
+    def readable_list_ids(self, values):
+        """``values`` (list ids, as a history entry holds them) without those the caller may not access."""
+        return sorted(i for i in values if i in self.accessible) if isinstance(values, list) else values
+
+
+def readable_history(entries, scope):
+    """History entries (C-17) as ``scope``'s owner may see them: list changes (``list_ids``) name only the lists
+    they may access, and a change made only in lists they may not access is not shown (issue 10 §1: a history
+    never names a list its reader cannot open)."""
+    shown = []
+    for entry in entries:
+        if entry["field"] == "list_ids":
+            old, new = scope.readable_list_ids(entry["old"]), scope.readable_list_ids(entry["new"])
+            if old == new:
+                continue
+            entry = {**entry, "old": old, "new": new}
+        shown.append(entry)
+    return shown
 
 
 def selected_lists(session, actor):

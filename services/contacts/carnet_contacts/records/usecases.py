@@ -12,7 +12,7 @@ from datetime import datetime
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_contacts import events, norms
 from carnet_contacts.customization import repository as customization
-from carnet_contacts.lists.usecases import Scope
+from carnet_contacts.lists.usecases import Scope, readable_history
 from carnet_contacts.models import ACCOUNT_FIELDS, CONTACT_FIELDS
 from carnet_contacts.records import repository, search_terms
 from carnet_contacts.records.repository import criteria
@@ -196,10 +196,10 @@ def get_history(session, *, actor, record_type, record_id):
     _visible(session, record_type, record_id, actor, scope)
     definitions = _custom_definitions(session, actor["org_id"], record_type)
     shown = {f"custom.{key}" for key in custom_values.visible_values(definitions, dict.fromkeys(definitions, 1))}
-    return [{"id": str(r["id"]), "at": _iso(r["at"]), "user_id": r["user_id"], "field": r["field"],
-             "old": r["old"], "new": r["new"]}
-            for r in repository.list_history(session, record_type, record_id)
-            if not r["field"].startswith("custom.") or r["field"] in shown]
+    return readable_history([{"id": str(r["id"]), "at": _iso(r["at"]), "user_id": r["user_id"], "field": r["field"],
+                              "old": r["old"], "new": r["new"]}
+                             for r in repository.list_history(session, record_type, record_id)
+                             if not r["field"].startswith("custom.") or r["field"] in shown], scope)
 
 
 # Writes ----------------------------------------------------------------------------------------------

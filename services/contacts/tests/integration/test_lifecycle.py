@@ -293,8 +293,9 @@ def test_bulk_refuses_bad_selections(rpc, world):
             rpc.bulk_contacts(admin, body)
         assert field in info.value.errors, (body if len(str(body)) < 200 else field, info.value.errors)
     foreign = rpc.create_list(make_actor(), {"name": "Ailleurs"})
-    with expect(NotFound):
+    with expect(InvalidInput) as info:  # as an unknown list: never told apart (issue 10 §1)
         rpc.bulk_contacts(admin, {"action": "copy_to_list", "ids": ["a"], "list_id": foreign["id"]})
+    assert info.value.errors == {"list_id": ["unknown_list"]}
 
 
 def test_bulk_by_criteria_uses_the_search_filters(rpc, world):

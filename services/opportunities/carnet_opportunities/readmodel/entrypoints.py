@@ -25,6 +25,14 @@ class ReadModelEntrypoints:
         query = load_or_raise(contracts.DependentsQuery(), {"record_type": record_type, "record_id": record_id})
         return usecases.dependents_of(self.db, actor=actor, **query)
 
+    @rpc_method
+    def dependents_to_delete(self, actor, selection):
+        """What a delete with ``dependents=delete`` by ``actor`` may take of what hangs on the records it deletes
+        (``selection``: ``{contact_ids, accounts: [{id, contact_ids}]}``), and what it leaves (issue 10 §1)."""
+        actor = load_or_raise(Actor(), actor)
+        selection = load_or_raise(contracts.DeleteSelection(), selection)
+        return usecases.dependents_to_delete(self.db, actor=actor, **selection)
+
     @event_handler(SOURCE, "account_created", requeue_on_error=True)
     def on_account_created(self, envelope):
         self.inbox.handle(envelope, lambda session, data: usecases.save_account(session, data=data, created=True))

@@ -22,10 +22,14 @@ in the same transaction (so once):
   an account has nothing to reattach its tasks to: they stay on it, hidden with it, and come back with it;
 - ``reattach`` on an account: nothing to reattach to (its contacts go with it): its opportunities and tasks stay,
   hidden with it, and come back with it;
-- ``delete``: the opportunities (a contact's: those naming it; an account's: all of them) and the tasks (a
-  contact's: those linked to it; an account's: those linked to it or to one of its contacts) are deleted with
-  the record (``deleted_with`` its id, hidden everywhere) and come back when it is restored from the trash
-  (``contact_restored``/``account_restored``).
+- ``delete``: of the opportunities (a contact's: those naming it; an account's: all of them) and the tasks (a
+  contact's: those linked to it; an account's: those linked to it or to one of its contacts), those the caller
+  may delete are deleted with the record (``deleted_with`` its id, hidden everywhere) and come back when it is
+  restored from the trash (``contact_restored``/``account_restored``). Which ones is decided when the caller
+  deletes, not when the event arrives: contacts asks ``dependents_to_delete`` (RPC) as the caller, and puts the
+  ids it answers in the event (``dependent_ids``); the handler deletes those only (and never a read-only
+  opportunity, O-7). The others are left in place as with ``reattach`` (issue 10 §1: a delete takes no more than
+  the caller could delete one by one). An event without ``dependent_ids`` deletes nothing.
 When contacts purges a record for good (``contact_purged``/``account_purged``), what was deleted with it goes too
 (opportunities with their lines), as do all of a purged account's opportunities (nothing can show them again);
 live opportunities naming a purged contact stop naming it; live tasks lose their link to a purged record or
@@ -122,18 +126,63 @@ def purge_account(session, *, data):
 # The delete preview (C-10) ------------------------------------------------------------------------------------
 
 def dependents_of(session, *, actor, record_type, record_id):
-    """The delete preview's part: opportunities and tasks hanging on the record, those ``actor`` sees listed, all
-    of them counted."""
+    """The delete preview's part: the opportunities and tasks hanging on the record that ``actor`` sees, listed
+    and counted (those they cannot see are neither: issue 10 §1)."""
     opportunities = dependents.opportunities_hanging_on(session, actor, record_type=record_type, record_id=record_id)
     tasks = dependents.tasks_hanging_on(session, actor, record_type=record_type, record_id=record_id)
     return {"opportunities": [{"id": r["id"], "title": r["title"], "probability": r["probability"],
                                "total": str(r["total"]), "read_only": r["source"] != "crm"}
-                              for r in opportunities if r["shown"]],
+                              for r in opportunities],
             "opportunities_total": len(opportunities),
             "tasks": [{"id": r["id"], "type": r["type"], "status": r["status"], "title": r["title"],
                        "due_at": r["due_at"].isoformat() if r["due_at"] else None,
-                       "assignee_id": r["assignee_id"]} for r in tasks if r["shown"]],
+                       "assignee_id": r["assignee_id"]} for r in tasks],
             "tasks_total": len(tasks)}
+
+
+def dependents_to_delete(session, *, actor, contact_ids, accounts):
+    """What a delete with ``dependents=delete`` by ``actor`` takes (issue 10 §1): the records deleted are the
+    contacts ``contact_ids`` and the accounts ``accounts`` (``{id, contact_ids}``: the contacts deleted with each).
+
+    Only the opportunities and tasks ``actor`` sees are considered; of those, each one ``actor`` may delete goes
+    to the one deleted record it hangs on (a contact it names before an account it is on), read-only ones
+    (O-7) are ``left`` with their reason. Those ``actor`` cannot see are neither taken nor mentioned.
+    Returns ``{"by_record": {record_id: {"opportunities": [ids], "tasks": [ids]}}, "left": [{type, id, reason}]}``.
+    """
+    contacts = list(dict.fromkeys(contact_ids))
+    account_of = {}  # a contact deleted with an account → that account
+    for account in accounts:
+        for contact_id in account.get("contact_ids") or ():
+            account_of.setdefault(contact_id, account["id"])
+    account_ids = [account["id"] for account in accounts]
+    by_record = {record_id: {"opportunities": [], "tasks": []} for record_id in (*contacts, *account_ids)}
+    named, left = set(contacts), []
+    for row in dependents.seen_opportunities_on(session, actor, contact_ids=contacts, account_ids=account_ids):
+        owner = row["contact_id"] if row["contact_id"] in named else row["account_id"]
+        if owner not in by_record:
+            continue
+        if row["source"] != "crm":
+            left.append({"type": "opportunity", "id": row["id"], "reason": "read_only"})
+        else:
+            by_record[owner]["opportunities"].append(row["id"])
+    for row in dependents.seen_tasks_on(session, actor, contact_ids=[*contacts, *account_of],
+                                        account_ids=account_ids):
+        if row["contact_id"] in named:
+            owner = row["contact_id"]
+        elif row["account_id"] in by_record:
+            owner = row["account_id"]
+        else:
+            owner = account_of.get(row["contact_id"])
+        if owner in by_record:
+            by_record[owner]["tasks"].append(row["id"])
+    return {"by_record": by_record, "left": left}
+
+
+def _planned(data, kind):
+    """The ids of ``kind`` (opportunities, tasks) the caller may delete, as the delete event names them."""
+    planned = data.get("dependent_ids")
+    ids = planned.get(kind) if isinstance(planned, dict) else None
+    return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
 
 
 # Tasks of deleted, restored and purged records (C-10) ---------------------------------------------------------
@@ -150,20 +199,24 @@ def _deleted_tasks(session, outbox, rows, actor_id):
 
 
 def tasks_of_deleted_contact(session, *, outbox, data):
+    """``delete``: the tasks the caller may delete go with the contact; the others, as with ``reattach``, move to
+    its account when it has one."""
     org_id, contact_id, actor_id = data["org_id"], data["contact_id"], data.get("actor_id")
     if data.get("dependents") == "delete":
-        _deleted_tasks(session, outbox, dependents.delete_contact_tasks(session, org_id=org_id, contact_id=contact_id),
-                       actor_id)
-    elif data.get("account_id"):
+        _deleted_tasks(session, outbox, dependents.delete_contact_tasks(
+            session, org_id=org_id, contact_id=contact_id, ids=_planned(data, "tasks")), actor_id)
+    if data.get("account_id"):
         rows = dependents.reattach_tasks(session, org_id=org_id, contact_id=contact_id, account_id=data["account_id"])
         _publish_tasks(session, outbox, events.TASK_UPDATED, rows, actor_id)
 
 
 def tasks_of_deleted_account(session, *, outbox, data):
+    """``delete``: the tasks the caller may delete go with the account; the others stay, hidden with it."""
     if data.get("dependents") != "delete":
         return
     rows = dependents.delete_account_tasks(session, org_id=data["org_id"], account_id=data["account_id"],
-                                           contact_ids=list(data.get("contact_ids") or []))
+                                           contact_ids=list(data.get("contact_ids") or []),
+                                           ids=_planned(data, "tasks"))
     _deleted_tasks(session, outbox, rows, data.get("actor_id"))
 
 
@@ -230,18 +283,24 @@ def _publish_updated(session, outbox, ids, actor_id):
 
 
 def opportunities_of_deleted_contact(session, *, outbox, data):
+    """``delete``: the opportunities the caller may delete go with the contact (naming it still, for a restore);
+    the others, as with ``reattach``, stay on its account and no longer name it."""
     org_id, contact_id, actor_id = data["org_id"], data["contact_id"], data.get("actor_id")
     if data.get("dependents") == "delete":
-        rows = dependents.delete_contact_opportunities(session, org_id=org_id, contact_id=contact_id)
+        rows = dependents.delete_contact_opportunities(session, org_id=org_id, contact_id=contact_id,
+                                                       ids=_planned(data, "opportunities"))
         _publish_deleted(session, outbox, rows, actor_id)
-        return
-    rows = dependents.unname_contact(session, org_id=org_id, contact_id=contact_id)
+        rows = dependents.unname_contact(session, org_id=org_id, contact_id=contact_id, live_only=True)
+    else:
+        rows = dependents.unname_contact(session, org_id=org_id, contact_id=contact_id)
     _publish_updated(session, outbox, [row.id for row in rows], actor_id)
 
 
 def opportunities_of_deleted_account(session, *, outbox, data):
+    """``delete``: the opportunities the caller may delete go with the account; the others stay, hidden with it."""
     if data.get("dependents") == "delete":
-        rows = dependents.delete_account_opportunities(session, org_id=data["org_id"], account_id=data["account_id"])
+        rows = dependents.delete_account_opportunities(session, org_id=data["org_id"], account_id=data["account_id"],
+                                                       ids=_planned(data, "opportunities"))
         _publish_deleted(session, outbox, rows, data.get("actor_id"))
 
 

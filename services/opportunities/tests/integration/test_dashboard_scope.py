@@ -93,7 +93,8 @@ def _trash(engine):
     events = [("account_deleted", {"account_id": "a-gone", "contact_ids": ["c-gone-with"], "dependents": "reattach"}),
               ("contact_deleted", {"contact_id": "c-alone", "account_id": None, "dependents": "reattach"}),
               ("contact_deleted", {"contact_id": "c-moved", "account_id": "a-l2", "dependents": "reattach"}),
-              ("contact_deleted", {"contact_id": "c-del", "account_id": "a-l1", "dependents": "delete"})]
+              ("contact_deleted", {"contact_id": "c-del", "account_id": "a-l1", "dependents": "delete",
+                                   "dependent_ids": {"opportunities": ["p7"], "tasks": ["t8"]}})]
     with Session(engine) as session, session.begin():
         service = worker_factory(OpportunitiesService, inbox=SessionInbox(session))
         for event_type, data in events:

@@ -33,9 +33,12 @@ def lifecycle(opp_publish):
     return publish
 
 
-def _deleted(org, record_type, record_id, *, dependents, account_id=None, contact_ids=()):
+def _deleted(org, record_type, record_id, *, dependents, account_id=None, contact_ids=(), opportunities=(),
+             tasks=()):
+    """A delete event as contacts publishes it: with ``dependents=delete``, the ids the caller may delete."""
     data = {"org_id": org, "actor_id": "u1", f"{record_type}_id": record_id,
-            "deleted_at": datetime.now(timezone.utc).isoformat(), "dependents": dependents}
+            "deleted_at": datetime.now(timezone.utc).isoformat(), "dependents": dependents,
+            "dependent_ids": {"opportunities": list(opportunities), "tasks": list(tasks)}}
     if record_type == "contact":
         data["account_id"] = account_id
     else:
@@ -84,7 +87,7 @@ def _stage_id(rpc, actor):
     return next(s["id"] for s in rpc.list_stages(actor) if s["probability"] == 25)
 
 
-def test_dependents_of_lists_the_tasks_the_caller_sees_and_counts_them_all(opp_rpc, org, seeded):
+def test_dependents_of_lists_and_counts_the_tasks_the_caller_sees(opp_rpc, org, seeded):
     account_id, contact_id = seeded
     user = make_actor(org, list_ids=["L1"])
     colleague = make_actor(org, "u2", list_ids=["L1"], all_contacts=True)
@@ -100,7 +103,8 @@ def test_dependents_of_lists_the_tasks_the_caller_sees_and_counts_them_all(opp_r
                                    "due_at": "2026-03-10T14:00:00+00:00", "assignee_id": "u1"}
     limited = make_actor(org, list_ids=["L1"], own_records_only=True)  # S-4: only their own tasks
     preview = opp_rpc.dependents_of(limited, "contact", contact_id)
-    assert [t["id"] for t in preview["tasks"]] == [on_both["id"]] and preview["tasks_total"] == 2
+    # the colleague's task is neither listed nor counted (issue 10 §1)
+    assert [t["id"] for t in preview["tasks"]] == [on_both["id"]] and preview["tasks_total"] == 1
     # an account: its tasks and those of its contacts
     preview = opp_rpc.dependents_of(user, "account", account_id)
     assert {t["id"] for t in preview["tasks"]} == {on_both["id"], on_account["id"], theirs["id"]}
@@ -154,15 +158,20 @@ def test_delete_takes_a_contacts_tasks_with_it_once_and_a_restore_brings_them_ba
     user = make_actor(org, list_ids=["L1"])
     task = opp_rpc.create_task(user, {"type": "meeting", "title": "Visite", "contact_id": contact_id})
     other = opp_rpc.create_task(user, {"type": "todo", "title": "Compte seul", "account_id": account_id})
+    unnamed = opp_rpc.create_task(user, {"type": "call", "title": "Pas nommée", "contact_id": contact_id})
     duplicates = _duplicates(opp_processes)
-    envelope = lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id))
+    envelope = lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id,
+                                   tasks=[task["id"], other["id"]]))
     opp_publish("contact_deleted", envelope["data"], envelope=envelope)  # delivered twice: applied once (Inbox)
 
     eventually(lambda: _hidden(opp_rpc, user, task["id"]))
     row = _row(opp_engine, "tasks", task["id"])
     assert row["deleted_with"] == contact_id and row["deleted_at"] is not None
-    assert [t["id"] for t in opp_rpc.list_tasks(user, {"account_id": account_id})["items"]] == [other["id"]]
-    assert opp_rpc.dependents_of(user, "account", account_id)["tasks_total"] == 1
+    # named but not on the contact: untouched; on the contact but not named: left in place, moved to its account
+    assert {t["id"] for t in opp_rpc.list_tasks(user, {"account_id": account_id})["items"]} == \
+        {other["id"], unnamed["id"]}
+    assert opp_rpc.get_task(user, unnamed["id"])["contact_id"] is None
+    assert opp_rpc.dependents_of(user, "account", account_id)["tasks_total"] == 2
     eventually(lambda: _duplicates(opp_processes), lambda n: n == duplicates + 1,
                what="the second delivery handled as a duplicate")
     assert _row(opp_engine, "tasks", task["id"])["version"] == 2
@@ -187,7 +196,9 @@ def test_an_accounts_tasks_and_opportunities_go_and_come_back_with_it(opp_rpc, o
     on_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte", "account_id": account_id})
     on_contact = opp_rpc.create_task(user, {"type": "call", "title": "Contact", "contact_id": contact_id})
     untouched = opp_rpc.create_task(user, {"type": "call", "title": "Ailleurs", "account_id": elsewhere})
-    lifecycle(*_deleted(org, "account", account_id, dependents=dependents, contact_ids=[contact_id]))
+    named = {"opportunities": [opportunity["id"]], "tasks": [on_account["id"], on_contact["id"], untouched["id"]]}
+    lifecycle(*_deleted(org, "account", account_id, dependents=dependents, contact_ids=[contact_id],
+                        **(named if dependents == "delete" else {})))
 
     eventually(lambda: _hidden(opp_rpc, user, on_account["id"]) and _hidden(opp_rpc, user, on_contact["id"]))
     with pytest.raises(NotFound):
@@ -215,7 +226,8 @@ def test_a_purged_contact_takes_what_was_deleted_with_it(opp_rpc, opp_engine, or
                                                 "opportunity_id": dropped["id"]})
     with_account = opp_rpc.create_task(user, {"type": "todo", "title": "Compte et opportunité",
                                               "account_id": account_id, "opportunity_id": dropped["id"]})
-    lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id))
+    lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id,
+                        opportunities=[dropped["id"]], tasks=[task["id"]]))
     eventually(lambda: _hidden(opp_rpc, user, task["id"]))
 
     lifecycle("contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id,
@@ -256,3 +268,65 @@ def test_a_purged_account_takes_everything_hidden_with_it(opp_rpc, opp_engine, o
             "SELECT event_type FROM opportunities.outbox WHERE envelope->'data'->>'opportunity_id' = :id"),
             {"id": opportunity["id"]}).scalars().all()
     assert kinds == ["opportunity_deleted"]
+
+
+# What a delete with dependents=delete may take (issue 10 §1) ---------------------------------------------------
+
+def test_dependents_to_delete_answers_only_what_the_caller_sees_and_may_delete(opp_rpc, opp_publish, opp_engine,
+                                                                               org, seeded):
+    """Asked by contacts as the caller before it deletes: each opportunity and task they see goes to the one record
+    it hangs on (the contact it names before the account it is on); a read-only accounting opportunity is left,
+    with why; another rep's under ``own_records_only``, another organization's, are neither taken nor mentioned."""
+    account_id, contact_id = seeded
+    other_contact = uid("con")
+    opp_publish(*contact_event(org, other_contact, account_id))
+    eventually(lambda: _row(opp_engine, "contact_refs", other_contact))
+    me = make_actor(org, list_ids=["L1"], own_records_only=True)
+    colleague = make_actor(org, "u2", list_ids=["L1"], all_contacts=True)
+    stage_id = _stage_id(opp_rpc, me)
+    named = opp_rpc.create_opportunity(me, {"title": "Nommée", "account_id": account_id, "contact_id": contact_id,
+                                            "stage_id": stage_id})
+    on_account = opp_rpc.create_opportunity(me, {"title": "Compte", "account_id": account_id, "stage_id": stage_id})
+    theirs = opp_rpc.create_opportunity(colleague, {"title": "Leur", "account_id": account_id,
+                                                    "contact_id": contact_id, "stage_id": stage_id})
+    accounting = opp_rpc.import_opportunity(me, {"title": "FAC1", "account_id": account_id, "contact_id": contact_id,
+                                                 "stage_id": stage_id, "source": "acomba"})
+    my_task = opp_rpc.create_task(me, {"type": "call", "title": "Moi", "contact_id": contact_id})
+    task_of_other_contact = opp_rpc.create_task(me, {"type": "call", "title": "Autre", "contact_id": other_contact})
+    account_task = opp_rpc.create_task(me, {"type": "todo", "title": "Compte", "account_id": account_id})
+    their_task = opp_rpc.create_task(colleague, {"type": "call", "title": "Leur", "contact_id": contact_id})
+
+    plan = opp_rpc.dependents_to_delete(me, {"contact_ids": [contact_id]})
+    assert plan == {"by_record": {contact_id: {"opportunities": [named["id"]], "tasks": [my_task["id"]]}},
+                    "left": [{"type": "opportunity", "id": accounting["id"], "reason": "read_only"}]}
+    plan = opp_rpc.dependents_to_delete(me, {"accounts": [{"id": account_id,
+                                                           "contact_ids": [contact_id, other_contact]}]})
+    assert sorted(plan["by_record"][account_id]["opportunities"]) == sorted([named["id"], on_account["id"]])
+    assert sorted(plan["by_record"][account_id]["tasks"]) == sorted(
+        [my_task["id"], task_of_other_contact["id"], account_task["id"]])
+    # a contact and the account it emptied, deleted together: each one once, on the contact it names first
+    plan = opp_rpc.dependents_to_delete(me, {"contact_ids": [contact_id], "accounts": [{"id": account_id}]})
+    assert plan["by_record"][contact_id] == {"opportunities": [named["id"]], "tasks": [my_task["id"]]}
+    assert plan["by_record"][account_id] == {"opportunities": [on_account["id"]], "tasks": [account_task["id"]]}
+    everything = opp_rpc.dependents_to_delete(colleague, {"contact_ids": [contact_id]})
+    assert {theirs["id"], named["id"]} == set(everything["by_record"][contact_id]["opportunities"])
+    assert their_task["id"] in everything["by_record"][contact_id]["tasks"]
+    stranger = opp_rpc.dependents_to_delete(make_actor(uid("org"), list_ids=["L1"], all_contacts=True),
+                                            {"contact_ids": [contact_id]})
+    assert stranger == {"by_record": {contact_id: {"opportunities": [], "tasks": []}}, "left": []}
+
+
+def test_a_delete_event_never_takes_a_read_only_opportunity_nor_one_hanging_elsewhere(opp_rpc, opp_engine, org,
+                                                                                      seeded, lifecycle):
+    account_id, contact_id = seeded
+    user = make_actor(org, list_ids=["L1"])
+    stage_id = _stage_id(opp_rpc, user)
+    accounting = opp_rpc.import_opportunity(user, {"title": "FAC2", "account_id": account_id, "contact_id": contact_id,
+                                                   "stage_id": stage_id, "source": "quickbooks"})
+    mine = opp_rpc.create_opportunity(user, {"title": "À moi", "account_id": account_id, "contact_id": contact_id,
+                                             "stage_id": stage_id})
+    lifecycle(*_deleted(org, "contact", contact_id, dependents="delete", account_id=account_id,
+                        opportunities=[accounting["id"], mine["id"]]))
+    eventually(lambda: _row(opp_engine, "opportunities", mine["id"])["deleted_with"] == contact_id)
+    row = _row(opp_engine, "opportunities", accounting["id"])
+    assert (row["deleted_at"], row["deleted_with"], row["contact_id"]) == (None, None, None)  # as with reattach

@@ -153,7 +153,8 @@ def test_invitation_of_a_task_deleted_with_its_contact_is_cancelled_and_a_restor
 
     publish("contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
                                 "account_id": world["account_id"], "deleted_at": datetime.now(timezone.utc).isoformat(),
-                                "dependents": "delete"})
+                                "dependents": "delete",
+                                "dependent_ids": {"opportunities": [], "tasks": [invited["id"], never_invited["id"]]}})
     cancel = eventually(lambda: sent_for_task(relay, invited["id"]), lambda sent: len(sent) == 2,
                         what="the CANCEL")[-1]
     assert calendar_of(cancel)["METHOD"] == "CANCEL" and _event(cancel)["SEQUENCE"] == 2  # the deleted task's version

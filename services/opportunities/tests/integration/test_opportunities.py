@@ -238,8 +238,9 @@ def test_dependents_of_a_deleted_contact_are_reattached_or_deleted_and_restored(
                                               "stage_id": stage["id"]})
     preview = opp_rpc.dependents_of(user, "contact", contact_id)
     assert [o["id"] for o in preview["opportunities"]] == [first["id"]] and preview["opportunities_total"] == 1
+    # a user who sees none of them is told of none (issue 10 §1: counted only when seen)
     assert opp_rpc.dependents_of(make_actor(org, "u9", list_ids=["L1"]), "contact", contact_id) == \
-        {"opportunities": [], "opportunities_total": 1, "tasks": [], "tasks_total": 0}
+        {"opportunities": [], "opportunities_total": 0, "tasks": [], "tasks_total": 0}
 
     # reattach (the default): stays on the account, no longer naming the contact
     at = moments()
@@ -254,11 +255,17 @@ def test_dependents_of_a_deleted_contact_are_reattached_or_deleted_and_restored(
     eventually(lambda: _contact_live(opp_engine, contact_id))
     second = opp_rpc.create_opportunity(user, {"title": "B", "account_id": account_id, "contact_id": contact_id,
                                                "stage_id": stage["id"]})
+    third = opp_rpc.create_opportunity(user, {"title": "C", "account_id": account_id, "contact_id": contact_id,
+                                              "stage_id": stage["id"]})
     opp_publish("contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
                                     "account_id": account_id, "deleted_at": datetime.now(timezone.utc).isoformat(),
-                                    "dependents": "delete"}, occurred_at=next(at))
+                                    "dependents": "delete",
+                                    "dependent_ids": {"opportunities": [second["id"]], "tasks": []}},
+                occurred_at=next(at))
     eventually(lambda: _gone(opp_rpc, user, second["id"]))
     assert opp_rpc.get_opportunity(user, first["id"])["title"] == "A"
+    # one the event does not name (the caller could not delete it) is left in place, as with reattach
+    assert opp_rpc.get_opportunity(user, third["id"])["contact_id"] is None
     opp_publish("contact_restored", {"org_id": org, "actor_id": "u1", "contact_id": contact_id,
                                      "account_id": account_id}, occurred_at=next(at))
     eventually(lambda: not _gone(opp_rpc, user, second["id"]))
@@ -292,7 +299,8 @@ def test_an_accounts_opportunities_go_and_come_back_with_it(opp_rpc, opp_publish
     at = moments()
     opp_publish("account_deleted", {"org_id": org, "actor_id": "u1", "account_id": account_id,
                                     "contact_ids": [contact_id], "deleted_at": datetime.now(timezone.utc).isoformat(),
-                                    "dependents": "delete"}, occurred_at=next(at))
+                                    "dependents": "delete", "dependent_ids": {"opportunities": [kept["id"]],
+                                                                              "tasks": []}}, occurred_at=next(at))
     eventually(lambda: _gone(opp_rpc, user, kept["id"]))
     opp_publish("account_restored", {"org_id": org, "actor_id": "u1", "account_id": account_id,
                                      "contact_ids": [contact_id]}, occurred_at=next(at))

@@ -1,23 +1,26 @@
-"""The queries of the delete conversation (C-10): what hangs on a contact or an account (the delete preview), and
-what its delete, restore and purge do to those opportunities and tasks. Updates return the rows they changed, so
-that each change is published."""
+"""The queries of the delete conversation (C-10): what hangs on a contact or an account that the caller sees (the
+delete preview, and what a delete with ``dependents=delete`` may take), and what its delete, restore and purge do
+to those opportunities and tasks. Updates return the rows they changed, so that each change is published.
+
+Only what the caller sees is ever read for them: the preview lists and counts those, and a delete takes nothing
+else (issue 10 §1: a count never reveals more than the records' own GET)."""
 import sqlalchemy as sa
 
 from carnet_opportunities.models import contact_refs, opportunities, task_invitations, tasks
 from carnet_opportunities.opportunities.repository import now, o4_order
 from carnet_opportunities.opportunities.repository.visibility import opportunity_visible
+from carnet_opportunities.readmodel.repository.visibility import id_array
 from carnet_opportunities.tasks.repository import ORDER
 from carnet_opportunities.tasks.repository.visibility import task_visible
 
 # The delete preview --------------------------------------------------------------------------------------------
 
 def opportunities_hanging_on(session, actor, *, record_type, record_id):
-    """Live opportunities hanging on a contact (named on it) or an account (on it), visible or not (``shown``):
-    the caller is told how many there are, and the names of those they see."""
+    """Live opportunities hanging on a contact (named on it) or an account (on it) that ``actor`` sees, in O-4
+    order."""
     column = opportunities.c.contact_id if record_type == "contact" else opportunities.c.account_id
-    return session.execute(sa.select(opportunities, opportunity_visible(actor).label("shown")).where(
-        opportunities.c.org_id == actor["org_id"], column == record_id, opportunities.c.deleted_at.is_(None))
-        .order_by(*o4_order())).mappings().all()
+    return session.execute(sa.select(opportunities).where(
+        opportunity_visible(actor), column == record_id).order_by(*o4_order())).mappings().all()
 
 
 def _tasks_hanging_on(org_id, record_type, record_id):
@@ -31,12 +34,34 @@ def _tasks_hanging_on(org_id, record_type, record_id):
 
 
 def tasks_hanging_on(session, actor, *, record_type, record_id):
-    """Live tasks hanging on the record, visible to ``actor`` or not (``shown``), soonest due first."""
+    """Live tasks hanging on the record that ``actor`` sees, soonest due first."""
     return session.execute(
-        sa.select(tasks.c.id, tasks.c.type, tasks.c.status, tasks.c.title, tasks.c.due_at, tasks.c.assignee_id,
-                  task_visible(actor).label("shown"))
-        .where(tasks.c.org_id == actor["org_id"], tasks.c.deleted_at.is_(None),
-               _tasks_hanging_on(actor["org_id"], record_type, record_id))
+        sa.select(tasks.c.id, tasks.c.type, tasks.c.status, tasks.c.title, tasks.c.due_at, tasks.c.assignee_id)
+        .where(task_visible(actor), _tasks_hanging_on(actor["org_id"], record_type, record_id))
+        .order_by(*ORDER)).mappings().all()
+
+
+# What a delete with dependents=delete may take (issue 10 §1) --------------------------------------------------
+
+def seen_opportunities_on(session, actor, *, contact_ids, account_ids):
+    """Live opportunities ``actor`` sees that name one of ``contact_ids`` or are on one of ``account_ids``:
+    ``id``, ``contact_id``, ``account_id``, ``source``, in O-4 order."""
+    return session.execute(
+        sa.select(opportunities.c.id, opportunities.c.contact_id, opportunities.c.account_id, opportunities.c.source)
+        .where(opportunity_visible(actor),
+               sa.or_(opportunities.c.contact_id == sa.any_(id_array("contact_ids", contact_ids)),
+                      opportunities.c.account_id == sa.any_(id_array("account_ids", account_ids))))
+        .order_by(*o4_order())).mappings().all()
+
+
+def seen_tasks_on(session, actor, *, contact_ids, account_ids):
+    """Live tasks ``actor`` sees linked to one of ``contact_ids`` or ``account_ids``: ``id``, ``contact_id``,
+    ``account_id``, soonest due first."""
+    return session.execute(
+        sa.select(tasks.c.id, tasks.c.contact_id, tasks.c.account_id)
+        .where(task_visible(actor),
+               sa.or_(tasks.c.contact_id == sa.any_(id_array("contact_ids", contact_ids)),
+                      tasks.c.account_id == sa.any_(id_array("account_ids", account_ids))))
         .order_by(*ORDER)).mappings().all()
 
 
@@ -46,30 +71,37 @@ def opportunity_rows(session, ids):
     return session.execute(sa.select(opportunities).where(opportunities.c.id.in_(ids))).mappings().all()
 
 
-def _delete_opportunities(session, where, record_id):
-    return session.execute(opportunities.update().where(*where, opportunities.c.deleted_at.is_(None))
-                           .values(deleted_at=now(), deleted_with=record_id, version=opportunities.c.version + 1)
-                           .returning(*opportunities.c)).mappings().all()
-
-
-def delete_contact_opportunities(session, *, org_id, contact_id):
-    """Live opportunities naming the contact, deleted with it: the rows."""
-    return _delete_opportunities(session, [opportunities.c.org_id == org_id, opportunities.c.contact_id == contact_id],
-                                 contact_id)
-
-
-def delete_account_opportunities(session, *, org_id, account_id):
-    """Live opportunities on the account, deleted with it: the rows."""
-    return _delete_opportunities(session, [opportunities.c.org_id == org_id, opportunities.c.account_id == account_id],
-                                 account_id)
-
-
-def unname_contact(session, *, org_id, contact_id):
-    """Opportunities naming the contact no longer do (they stay on its account): ``(id, deleted_at)`` of each."""
+def _delete_opportunities(session, where, record_id, ids):
+    """Of ``ids``, the live opportunities ``where`` selects, deleted with ``record_id``: never a read-only one (O-7:
+    what an accounting system sent is deleted there)."""
     return session.execute(opportunities.update().where(
-        opportunities.c.org_id == org_id, opportunities.c.contact_id == contact_id)
-        .values(contact_id=None, version=opportunities.c.version + 1, updated_at=now())
-        .returning(opportunities.c.id, opportunities.c.deleted_at)).all()
+        *where, opportunities.c.id == sa.any_(id_array("ids", ids)), opportunities.c.deleted_at.is_(None),
+        opportunities.c.source == "crm")
+        .values(deleted_at=now(), deleted_with=record_id, version=opportunities.c.version + 1)
+        .returning(*opportunities.c)).mappings().all()
+
+
+def delete_contact_opportunities(session, *, org_id, contact_id, ids):
+    """Of ``ids``, the live opportunities naming the contact, deleted with it: the rows."""
+    return _delete_opportunities(session, [opportunities.c.org_id == org_id, opportunities.c.contact_id == contact_id],
+                                 contact_id, ids)
+
+
+def delete_account_opportunities(session, *, org_id, account_id, ids):
+    """Of ``ids``, the live opportunities on the account, deleted with it: the rows."""
+    return _delete_opportunities(session, [opportunities.c.org_id == org_id, opportunities.c.account_id == account_id],
+                                 account_id, ids)
+
+
+def unname_contact(session, *, org_id, contact_id, live_only=False):
+    """Opportunities naming the contact (``live_only``: those not deleted) no longer do (they stay on its account):
+    ``(id, deleted_at)`` of each."""
+    where = [opportunities.c.org_id == org_id, opportunities.c.contact_id == contact_id]
+    if live_only:
+        where.append(opportunities.c.deleted_at.is_(None))
+    return session.execute(opportunities.update().where(*where)
+                           .values(contact_id=None, version=opportunities.c.version + 1, updated_at=now())
+                           .returning(opportunities.c.id, opportunities.c.deleted_at)).all()
 
 
 def restore_opportunities(session, *, org_id, record_ids):
@@ -100,23 +132,25 @@ def purge_account_opportunities(session, *, org_id, account_id):
 
 # Tasks -----------------------------------------------------------------------------------------------------
 
-def _delete_tasks(session, where, record_id):
-    return session.execute(tasks.update().where(*where, tasks.c.deleted_at.is_(None))
+def _delete_tasks(session, where, record_id, ids):
+    return session.execute(tasks.update().where(*where, tasks.c.id == sa.any_(id_array("ids", ids)),
+                                                tasks.c.deleted_at.is_(None))
                            .values(deleted_at=now(), deleted_with=record_id,
                                    version=tasks.c.version + 1, updated_at=now())
                            .returning(*tasks.c)).mappings().all()
 
 
-def delete_contact_tasks(session, *, org_id, contact_id):
-    """Live tasks linked to the contact, deleted with it: the rows."""
-    return _delete_tasks(session, [tasks.c.org_id == org_id, tasks.c.contact_id == contact_id], contact_id)
+def delete_contact_tasks(session, *, org_id, contact_id, ids):
+    """Of ``ids``, the live tasks linked to the contact, deleted with it: the rows."""
+    return _delete_tasks(session, [tasks.c.org_id == org_id, tasks.c.contact_id == contact_id], contact_id, ids)
 
 
-def delete_account_tasks(session, *, org_id, account_id, contact_ids):
-    """Live tasks linked to the account or to one of its ``contact_ids`` (deleted with it), deleted with it."""
-    return _delete_tasks(session, [tasks.c.org_id == org_id, sa.or_(tasks.c.account_id == account_id,
-                                                                    tasks.c.contact_id.in_(contact_ids))],
-                         account_id)
+def delete_account_tasks(session, *, org_id, account_id, contact_ids, ids):
+    """Of ``ids``, the live tasks linked to the account or to one of its ``contact_ids`` (deleted with it),
+    deleted with it: the rows."""
+    return _delete_tasks(session, [tasks.c.org_id == org_id, sa.or_(
+        tasks.c.account_id == account_id, tasks.c.contact_id == sa.any_(id_array("contact_ids", contact_ids)))],
+        account_id, ids)
 
 
 def reattach_tasks(session, *, org_id, contact_id, account_id):
