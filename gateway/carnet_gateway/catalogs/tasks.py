@@ -16,6 +16,22 @@ MESSAGES = {
     "task_invitation_no_email": ("The recipient has no email address.", "Le destinataire n'a pas d'adresse courriel."),
     "task_invitation_no_due_at": ("Give the task a due date and time before sending an invitation.",
                                   "Donnez une date et une heure d'échéance à la tâche avant d'envoyer l'invitation."),
+    "task_invitation_plan": ("Invitations are e-mails: the {plan} plan does not include the e-mails module (team "
+                             "plan or above).",
+                             "Les invitations sont des courriels : l'abonnement {plan} n'inclut pas le module "
+                             "Courriels (abonnement team ou supérieur)."),
+    "task_invitations_per_task": ("This task was already sent to {limit} addresses in the last 24 hours; try again "
+                                  "in {retry_after} seconds.",
+                                  "Cette tâche a déjà été envoyée à {limit} adresses ces dernières 24 heures; "
+                                  "réessayez dans {retry_after} secondes."),
+    "task_invitations_per_user": ("You already sent {limit} invitations in the last 24 hours; try again in "
+                                  "{retry_after} seconds.",
+                                  "Vous avez déjà envoyé {limit} invitations ces dernières 24 heures; réessayez "
+                                  "dans {retry_after} secondes."),
+    "task_invitations_per_org": ("Your organization already sent {limit} invitations in the last 24 hours; try "
+                                 "again in {retry_after} seconds.",
+                                 "Votre organisation a déjà envoyé {limit} invitations ces dernières 24 heures; "
+                                 "réessayez dans {retry_after} secondes."),
     "task_timezone_unknown": ("Unknown time zone.", "Fuseau horaire inconnu."),
     "task_dashboard_user_forbidden": ("You may not see another user's dashboard.",
                                       "Vous ne pouvez pas voir le tableau de bord d'un autre utilisateur."),

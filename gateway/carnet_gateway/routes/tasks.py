@@ -6,14 +6,16 @@ opportunity; S-4 ``own_records_only``); the actor (``actors.TASKS``) is the oppo
 organization's time zone (times are shown in it, N-6). Module permissions (tasks read/write/delete,
 dashboard read) are declared beside each route. The assignee is checked against identity here (an active user of
 the caller's organization, ``user_refs.py``), and an invitation to the assignee carries their address as identity
-has it at request time.
+has it at request time. Invitations are e-mails: an organization whose plan has no e-mails module (S-7) is refused
+(403); their quotas and the one send per address and task version are the service's (issue 10 §2); a contact's
+address is not shown to a role that may not read ``contacts.email`` (``shown_invitation``, S-3).
 
 Field permissions (S-3, ``carnet_contracts.permissions``) on ``tasks.<field>``: an unreadable field is left out of
 every task shown (list, board, read, create, update), writing an unwritable one is a 403 naming it, a filter over an
 unreadable one is a 403 naming it (the board, which groups by ``status``, needs ``status``). The dashboard leaves out
 the figures built from fields the caller may not read (``_readable_dashboard``).
 """
-from carnet_common.errors import InvalidInput, NotFound
+from carnet_common.errors import Forbidden, InvalidInput, NotFound
 from carnet_contracts import permissions
 from carnet_gateway import actors, services, user_refs
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, SEARCH_ERRORS, api
@@ -39,6 +41,11 @@ def readable(principal, task):
 
 def check_writable(principal, body):
     permissions.refuse_unwritable(principal, MODULE, list(body))
+
+
+def readable_fields(principal):
+    """The task fields the role may read: without ``due_at`` the list and board are ordered by creation."""
+    return permissions.readable_names(principal, MODULE, list(s.TaskRead._declared_fields))
 
 
 def check_query(principal, query, *, board=False):
@@ -84,7 +91,8 @@ def _assignee(body):
            errors=SEARCH_ERRORS, summary="Tasks the caller may see, soonest due first (T-1)")
 def list_tasks(call):
     check_query(call.principal, call.query)
-    page = services.opportunities.call("list_tasks", call.actor(actors.TASKS), call.query)
+    page = services.opportunities.call("list_tasks", call.actor(actors.TASKS), call.query,
+                                       readable_fields(call.principal))
     return {**page, "items": [readable(call.principal, task) for task in page["items"]]}
 
 
@@ -94,7 +102,8 @@ def list_tasks(call):
                    "moving a task is one PATCH of its `status` (T-2)")
 def get_task_board(call):
     check_query(call.principal, call.query, board=True)
-    board = services.opportunities.call("list_tasks", call.actor(actors.TASKS), {**call.query, "view": "board"})
+    board = services.opportunities.call("list_tasks", call.actor(actors.TASKS), {**call.query, "view": "board"},
+                                        readable_fields(call.principal))
     return {**board, "columns": [{**column, "items": [readable(call.principal, task) for task in column["items"]]}
                                  for column in board["columns"]]}
 
@@ -132,11 +141,23 @@ def delete_task(call):
     services.opportunities.call("delete_task", call.actor(actors.TASKS), call.path["task_id"])
 
 
-@api.route("/tasks/{task_id}/invite", "POST", body=s.InvitationCreate, response=s.InvitationRead, status=202,
-           permission=("tasks", "write"), tags=TASKS, errors=INPUT_ERRORS,
+def shown_invitation(principal, invitation):
+    """``invitation`` without the contact's address for a role that may not read ``contacts.email`` (S-3, issue 10
+    §1): the contact was invited, the caller is not told where."""
+    hidden = invitation["to"] == "contact" and not permissions.may_field(principal, "contacts", "email", "read")
+    return {**invitation, "email": None if hidden else invitation["email"], "email_hidden": hidden}
+
+
+@api.route("/tasks/{task_id}/invite", "POST", body=s.InvitationCreate, response=s.InvitationRequested, status=202,
+           permission=("tasks", "write"), tags=TASKS, errors=INPUT_ERRORS + (429,),
            summary="Email the task as a calendar invitation (.ics, METHOD:REQUEST) to its assignee or its "
-                   "contact (T-3); sent in the background, at most once, retried while the relay refuses it")
+                   "contact (T-3); sent in the background, at most once, retried while the relay refuses it. Once "
+                   "per address and task version (`duplicate`); 403 when the plan has no e-mails module (S-7); 429 "
+                   "past the quotas of the last 24 hours: addresses per task, invitations per user and organization")
 def invite_task(call):
+    organization = call.principal.get("organization") or {}
+    if not (organization.get("limits") or {}).get("emails"):
+        raise Forbidden("task_invitation_plan", params={"plan": organization.get("plan")})
     actor, data = call.actor(actors.TASKS), dict(call.body)
     if data["to"] == "assignee":
         task = services.opportunities.call("get_task", actor, call.path["task_id"])
@@ -145,14 +166,16 @@ def invite_task(call):
             raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
         data["recipient"] = {"email": user["email"], "name": user.get("full_name") or None,
                              "language": user.get("language") or "fr"}
-    return services.opportunities.call("invite_task", actor, call.path["task_id"], data)
+    invitation = services.opportunities.call("invite_task", actor, call.path["task_id"], data)
+    return shown_invitation(call.principal, invitation)
 
 
 @api.route("/tasks/{task_id}/invitations", "GET", response=s.InvitationRead, many=True,
            permission=("tasks", "read"), tags=TASKS, errors=READ_ERRORS,
            summary="The task's invitations and their delivery status")
 def list_task_invitations(call):
-    return services.opportunities.call("list_task_invitations", call.actor(actors.TASKS), call.path["task_id"])
+    invitations = services.opportunities.call("list_task_invitations", call.actor(actors.TASKS), call.path["task_id"])
+    return [shown_invitation(call.principal, invitation) for invitation in invitations]
 
 
 @api.route("/dashboard", "GET", query=s.DashboardQuery, response=s.DashboardRead, permission=("dashboard", "read"),

@@ -55,12 +55,23 @@ class InvitationRead(Contract):
     id = fields.String()
     task_id = fields.String()
     to = fields.String()
-    email = fields.String()
+    email = fields.String(allow_none=True, metadata={
+        "description": "null when it is the contact's and the caller's role may not read `contacts.email` (S-3): "
+                       "the contact was invited, the address is not shown (`email_hidden`)"})
+    email_hidden = fields.Boolean(metadata={"description": "true when `email` is left out (S-3)"})
     status = fields.String(metadata={"description": "pending, sending, sent, failed or unknown"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     created_at = fields.String()
     sent_at = fields.String(allow_none=True)
+
+
+class InvitationRequested(InvitationRead):
+    """The answer to a request to invite."""
+    duplicate = fields.Boolean(metadata={
+        "description": "true when this address already has an invitation to this version of the task (pending or "
+                       "sent): nothing more is sent, the invitation shown is that one (one send per address and "
+                       "task version; change the task to send it again)"})
 
 
 class PipelineRow(Contract):

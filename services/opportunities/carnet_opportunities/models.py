@@ -100,6 +100,8 @@ task_invitations = sa.Table(
     sa.Column("event", JSONB),
     sa.UniqueConstraint("task_id", "idempotency_key", name="task_invitations_key"),
     sa.Index("task_invitations_due", "status", "next_attempt_at"),
+    # The quotas per organization and user over the last day (issue 10 §2).
+    sa.Index("task_invitations_recent", "org_id", "created_at"),
 )
 
 # --- opportunities block (stages O-3, opportunities O-1/O-2/O-7, product lines O-5) ----------------------

@@ -5,6 +5,7 @@ from nameko.timer import timer
 
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
+from carnet_contracts import permissions
 from carnet_opportunities.tasks import contracts, invitations, usecases
 
 
@@ -22,9 +23,10 @@ class TasksEntrypoints:
     ``invitation_settings``)."""
 
     @rpc_method
-    def list_tasks(self, actor, query=None):
+    def list_tasks(self, actor, query=None, fields=None):
+        """``fields``: the task fields the caller may read (S-3; None: all), which decide the order."""
         actor, query = _actor(actor), load_or_raise(contracts.TaskQuery(), query or {})
-        return usecases.list_tasks(self.db, actor=actor, query=query)
+        return usecases.list_tasks(self.db, actor=actor, query=query, fields=permissions.field_names(fields))
 
     @rpc_method
     def get_task(self, actor, task_id):
@@ -53,7 +55,7 @@ class TasksEntrypoints:
         actor, data = _actor(actor), load_or_raise(contracts.InvitationCreate(), data)
         with self.db.begin():
             return usecases.request_invitation(self.db, contacts=self.contacts, actor=actor, task_id=_id(task_id),
-                                               data=data)
+                                               data=data, settings=self.invitation_settings)
 
     @rpc_method
     def list_task_invitations(self, actor, task_id):

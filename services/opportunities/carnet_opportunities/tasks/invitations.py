@@ -22,19 +22,32 @@ BODIES = {"REQUEST": {"fr": "Vous êtes invité·e : {title}\n\n{description}\n"
 MAY_HAVE_ARRIVED = ("sent", "unknown", "sending")
 
 
+# The window of the quotas (issue 10 §2): what was asked for in the last day counts.
+QUOTA_WINDOW = timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class InvitationSettings:
+    """How the sending job retries, and the quotas on requests over ``QUOTA_WINDOW`` (issue 10 §2: invitations
+    cannot mail arbitrary addresses in bulk): ``per_task`` addresses a task is sent to, ``per_user`` and
+    ``per_org`` invitations a user and an organization ask for."""
     max_attempts: int
     retry_base: timedelta
     retry_max: timedelta
     stalled_after: timedelta
+    per_task: int = 20
+    per_user: int = 200
+    per_org: int = 1_000
 
     @classmethod
     def from_env(cls):
         return cls(max_attempts=config.env_int("INVITATION_MAX_ATTEMPTS", 8),
                    retry_base=timedelta(milliseconds=config.env_int("INVITATION_RETRY_BASE_MS", 30_000)),
                    retry_max=timedelta(seconds=config.env_int("INVITATION_RETRY_MAX_SECONDS", 3_600)),
-                   stalled_after=timedelta(seconds=config.env_int("INVITATION_STALLED_SECONDS", 300)))
+                   stalled_after=timedelta(seconds=config.env_int("INVITATION_STALLED_SECONDS", 300)),
+                   per_task=config.env_int("INVITATION_ADDRESSES_PER_TASK", 20),
+                   per_user=config.env_int("INVITATION_PER_USER_PER_DAY", 200),
+                   per_org=config.env_int("INVITATION_PER_ORG_PER_DAY", 1_000))
 
 
 class InvitationSettingsProvider(DependencyProvider):

@@ -24,10 +24,11 @@ the same job — once, retried on temporary failures — with the same UID and a
 REQUEST's. Invitations still waiting when the task is deleted are never sent (``failed``, ``task_deleted``).
 """
 import logging
+import math
 import uuid
 from zoneinfo import ZoneInfo
 
-from carnet_common.errors import InvalidInput, NotFound
+from carnet_common.errors import InvalidInput, NotFound, TooManyRequests
 from carnet_opportunities import events
 from carnet_opportunities.opportunities import repository as opportunity_repository
 from carnet_opportunities.readmodel import links
@@ -132,7 +133,7 @@ def delete_task(session, *, outbox, actor, task_id):
     outbox.add(session, events.TASK_DELETED, events.task_payload(row, actor["user_id"]))
 
 
-def _board(session, actor, clauses, query):
+def _board(session, actor, clauses, query, *, by_creation=False):
     """One column per status: its first ``per_page`` tasks and its total, exact up to ``BOARD_TOTAL_CAP`` (T-2)."""
     statuses = [query["status"]] if query.get("status") else list(STATUSES)
     per_page, offset = query["per_page"], (query["page"] - 1) * query["per_page"]
@@ -141,20 +142,24 @@ def _board(session, actor, clauses, query):
         counted = repository.count_capped(session, clauses, status=status, cap=BOARD_TOTAL_CAP)
         rows = []
         if counted > offset or counted > BOARD_TOTAL_CAP:   # past the cap the column may hold more pages
-            rows = repository.column_page(session, clauses, status=status, per_page=per_page, offset=offset)
+            rows = repository.column_page(session, clauses, status=status, per_page=per_page, offset=offset,
+                                          by_creation=by_creation)
         columns.append({"status": status, "total": min(counted, BOARD_TOTAL_CAP),
                         "total_capped": counted > BOARD_TOTAL_CAP,
                         "items": [task_read(r, actor) for r in rows]})
     return {"view": "board", "columns": columns}
 
 
-def list_tasks(session, *, actor, query):
-    """``view=board``: one column per status (``_board``); otherwise a page of tasks, soonest due first."""
+def list_tasks(session, *, actor, query, fields=None):
+    """``view=board``: one column per status (``_board``); otherwise a page of tasks, soonest due first. ``fields``:
+    the fields the caller may read (None: all); without ``due_at`` the oldest created first (S-3: the order would
+    tell the due times)."""
     clauses = repository.filters(actor, query)
+    by_creation = fields is not None and "due_at" not in fields
     if query.get("view") == "board":
-        return _board(session, actor, clauses, query)
+        return _board(session, actor, clauses, query, by_creation=by_creation)
     per_page, page = query["per_page"], query["page"]
-    rows, total = repository.page(session, clauses, page=page, per_page=per_page)
+    rows, total = repository.page(session, clauses, page=page, per_page=per_page, by_creation=by_creation)
     return {"items": [task_read(r, actor) for r in rows], "total": total, "page": page, "per_page": per_page}
 
 
@@ -167,29 +172,27 @@ def invitation_read(row):
             "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None}
 
 
-def request_invitation(session, *, contacts, actor, task_id, data):
+def request_invitation(session, *, contacts, actor, task_id, data, settings):
     """Store the invitation for the sending job (202); the same ``idempotency_key`` returns the same one. To the
-    contact: at its address as the source has it (``readmodel/links.py``), not as the read model last heard."""
+    contact: at its address as the source has it (``readmodel/links.py``), not as the read model last heard.
+
+    One send per address and task version (issue 10 §2): when the address already has a request stored since the
+    task last changed, that one is returned with ``duplicate`` and nothing more is sent. Otherwise the quotas over
+    the last day (``_within_quotas``) apply. Requests of one organization are counted and stored one at a time."""
     task = _visible_row(session, actor, task_id)
     if task["due_at"] is None:
         raise InvalidInput(errors={"due_at": ["task_invitation_no_due_at"]})
-    if data["to"] == "contact":
-        if not task["contact_id"]:
-            raise InvalidInput(errors={"to": ["task_invitation_no_contact"]})
-        contact = links.linked_records(session, contacts=contacts, actor=actor,
-                                       contact_id=task["contact_id"])["contact"]
-        if contact is None:
-            raise NotFound()
-        if not contact["email"]:
-            raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
-        name = " ".join(p for p in (contact["first_name"], contact["last_name"]) if p) or None
-        email, language = contact["email"], actor.get("language") or "fr"
-    else:
-        recipient = data.get("recipient")
-        if not recipient:
-            raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
-        email, name, language = recipient["email"], recipient.get("name"), recipient.get("language") or "fr"
+    email, name, language = _recipient(session, contacts=contacts, actor=actor, task=task, data=data)
+    if data.get("idempotency_key"):
+        replay = invitation_repository.by_key_or_none(session, task_id=task_id, idempotency_key=data["idempotency_key"])
+        if replay is not None:
+            return {**invitation_read(replay), "duplicate": False}
+    invitation_repository.lock_organization(session, actor["org_id"])
+    earlier = invitation_repository.request_since(session, task_id=task_id, email=email, since=task["updated_at"])
+    if earlier is not None:
+        return {**invitation_read(earlier), "duplicate": True}
     now = invitations.utc_now()
+    _within_quotas(session, settings=settings, actor=actor, task_id=task_id, email=email, now=now)
     values = {"id": str(uuid.uuid4()), "org_id": actor["org_id"], "task_id": task_id, "method": "REQUEST",
               "idempotency_key": data.get("idempotency_key") or str(uuid.uuid4()), "recipient": data["to"],
               "email": email, "name": name, "language": "en" if language.startswith("en") else "fr",
@@ -197,7 +200,49 @@ def request_invitation(session, *, contacts, actor, task_id, data):
               "next_attempt_at": now, "created_by": actor["user_id"], "created_at": now}
     if not invitation_repository.insert_invitation(session, values):
         values = invitation_repository.by_key(session, task_id=task_id, idempotency_key=values["idempotency_key"])
-    return invitation_read({**values, "last_error": values.get("last_error"), "sent_at": values.get("sent_at")})
+    return {**invitation_read({**values, "last_error": values.get("last_error"), "sent_at": values.get("sent_at")}),
+            "duplicate": False}
+
+
+def _recipient(session, *, contacts, actor, task, data):
+    """``(email, name, language)`` of the invitation: the contact's as the source has it, or the assignee's the
+    gateway passed in."""
+    if data["to"] != "contact":
+        recipient = data.get("recipient")
+        if not recipient:
+            raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
+        return recipient["email"], recipient.get("name"), recipient.get("language") or "fr"
+    if not task["contact_id"]:
+        raise InvalidInput(errors={"to": ["task_invitation_no_contact"]})
+    contact = links.linked_records(session, contacts=contacts, actor=actor, contact_id=task["contact_id"])["contact"]
+    if contact is None:
+        raise NotFound()
+    if not contact["email"]:
+        raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
+    name = " ".join(p for p in (contact["first_name"], contact["last_name"]) if p) or None
+    return contact["email"], name, actor.get("language") or "fr"
+
+
+def _within_quotas(session, *, settings, actor, task_id, email, now):
+    """429 naming the quota the new request would pass, over the last day (``invitations.QUOTA_WINDOW``): the
+    task's addresses (``per_task``; an address it already went to does not count again), the user's and the
+    organization's requests (``per_user``, ``per_org``). ``retry_after``: when the oldest request counted leaves
+    the window and frees a place."""
+    since = now - invitations.QUOTA_WINDOW
+    addresses = invitation_repository.addresses_since(session, task_id=task_id, since=since)
+    if email.lower() not in addresses and len(addresses) >= settings.per_task:
+        _refuse("task_invitations_per_task", settings.per_task, min(addresses.values()), now)
+    for code, cap, user_id in (("task_invitations_per_user", settings.per_user, actor["user_id"]),
+                               ("task_invitations_per_org", settings.per_org, None)):
+        count, oldest = invitation_repository.requests_since(session, org_id=actor["org_id"], since=since,
+                                                             user_id=user_id)
+        if count >= cap:
+            _refuse(code, cap, oldest, now)
+
+
+def _refuse(code, cap, oldest, now):
+    wait = oldest + invitations.QUOTA_WINDOW - now if oldest is not None else invitations.QUOTA_WINDOW
+    raise TooManyRequests(code, params={"limit": cap, "retry_after": max(math.ceil(wait.total_seconds()), 1)})
 
 
 def list_invitations(session, *, actor, task_id):

@@ -1,4 +1,5 @@
-"""The queries of task invitations (T-3): requests stored for the sending job, the job's claim and outcomes, and
+"""The queries of task invitations (T-3): requests stored for the sending job (and what they are counted against:
+the quotas, an earlier request of the same address for the same task version), the job's claim and outcomes, and
 the CANCEL rows of a deleted task."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -17,6 +18,55 @@ def by_key(session, *, task_id, idempotency_key):
     return session.execute(sa.select(task_invitations).where(
         task_invitations.c.task_id == task_id,
         task_invitations.c.idempotency_key == idempotency_key)).mappings().one()
+
+
+def by_key_or_none(session, *, task_id, idempotency_key):
+    return session.execute(sa.select(task_invitations).where(
+        task_invitations.c.task_id == task_id,
+        task_invitations.c.idempotency_key == idempotency_key)).mappings().first()
+
+
+def lock_organization(session, org_id):
+    """Until the transaction ends, the organization's invitation requests are counted and stored one at a time (two
+    at once cannot both take the last place of a quota, nor both send to the same address)."""
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        sa.func.hashtextextended(f"{task_invitations.fullname}:{org_id}", 0))))
+
+
+# A REQUEST in these states has gone or will go to its address: asking again for the same version sends nothing.
+# Not ``unknown`` (the user is told to send it again by hand if it did not arrive) nor ``failed``.
+WILL_ARRIVE = ("pending", "sending", "sent")
+
+
+def request_since(session, *, task_id, email, since):
+    """The latest REQUEST of the task to ``email`` (any case) stored at or after ``since`` (the task's last change)
+    that has gone or will go, or None."""
+    t = task_invitations
+    return session.execute(sa.select(t).where(
+        t.c.task_id == task_id, t.c.method == "REQUEST", sa.func.lower(t.c.email) == email.lower(),
+        t.c.status.in_(WILL_ARRIVE), t.c.created_at >= since)
+        .order_by(t.c.created_at.desc()).limit(1)).mappings().first()
+
+
+def addresses_since(session, *, task_id, since):
+    """``{address (lower case): its latest request}`` of the task's REQUESTs stored since ``since``."""
+    t = task_invitations
+    rows = session.execute(sa.select(sa.func.lower(t.c.email), sa.func.max(t.c.created_at)).where(
+        t.c.task_id == task_id, t.c.method == "REQUEST", t.c.created_at > since)
+        .group_by(sa.func.lower(t.c.email))).all()
+    return dict(rows)
+
+
+def requests_since(session, *, org_id, since, user_id=None):
+    """``(count, oldest created_at)`` of the organization's REQUESTs (the user's, when given) stored since
+    ``since`` (read by the ``task_invitations_recent`` index)."""
+    t = task_invitations
+    query = sa.select(sa.func.count(), sa.func.min(t.c.created_at)).where(
+        t.c.org_id == org_id, t.c.created_at > since, t.c.method == "REQUEST")
+    if user_id is not None:
+        query = query.where(t.c.created_by == user_id)
+    count, oldest = session.execute(query).one()
+    return count, oldest
 
 
 def of_task(session, task_id):
