@@ -1,18 +1,29 @@
 """Schemathesis hooks of the fuzz runs (fuzz.py loads them through SCHEMATHESIS_HOOKS; ``FUZZ_VALUES`` names the
 JSON file of the values below).
 
-JSON Schema says what a request looks like, not which records exist: in a request the generator meant to be valid
-(positive mode), the ids it names are replaced by records of the run's organization, and the values that name its
-fields (custom fields, criteria, sort keys, layout columns) by ones it has. Negative cases are left as drawn. The
-config file's ``[parameters]`` would do the same in the fuzzing phase only; this hook runs in every phase.
+JSON Schema says what a request looks like, not which records exist nor which values were used before. So, in a
+request meant to be valid, and in every phase:
+
+- the ids a body or a query names are replaced by records of the run's organization, and the values that name its
+  fields (custom fields, criteria fields, sort keys, layout columns) by ones it has: ``map_case`` for the
+  generated cases (coverage, fuzzing, stateful: positive mode only; a negative case is sent as drawn), and
+  ``before_add_examples`` for the examples phase, which the config file's ``[parameters]`` and ``map_*`` hooks do
+  not reach (schemathesis 4: the examples phase calls only that hook);
+- the ``Idempotency-Key`` a request carries is a fresh one (``before_call``, every phase): a client sends one key
+  per request, and the same key with another request is a documented 422 (``idempotency_key_reused``).
+
+Nothing else is changed: what the document allows and the server refuses is a failure of the run.
 """
 import json
 import os
+import re
 import uuid
 
 import schemathesis
 
 _VALUES = None
+# carnet_gateway.idempotency.VALID_KEY: a key the generator drew valid is replaced by a valid one.
+_VALID_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 
 
 def _values():
@@ -45,20 +56,32 @@ def _replace(container, values):
             line["discount"] = "0"  # at most the line's quantity x unit price + shipping: a sum, not a bound
 
 
+def _with_real_records(case):
+    values = _values()
+    _replace(case.body, values["body"])
+    _replace(case.query, values["query"])
+
+
 @schemathesis.hook
 def map_case(context, case):
     if _positive(case):
-        values = _values()
-        _replace(case.body, values["body"])
-        _replace(case.query, values["query"])
+        _with_real_records(case)
     return case
+
+
+@schemathesis.hook
+def before_add_examples(context, examples):
+    """The examples phase: the document's examples and the values filled around them are valid requests."""
+    for case in examples:
+        _with_real_records(case)
 
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
     """A client sends a new ``Idempotency-Key`` with each new request (the same one only to retry it): JSON Schema
-    cannot say a value is unique, so the key the generator drew is replaced by a fresh one."""
-    headers = kwargs.get("headers") or {}
+    cannot say a value is unique, so a valid key the generator drew is replaced by a fresh one (an invalid one is
+    sent as drawn). ``case.headers`` is what is sent; ``kwargs`` holds only transport options."""
+    headers = case.headers or {}
     for name in list(headers):
-        if name.lower() == "idempotency-key" and isinstance(headers[name], str) and headers[name]:
+        if name.lower() == "idempotency-key" and isinstance(headers[name], str) and _VALID_KEY.fullmatch(headers[name]):
             headers[name] = uuid.uuid4().hex
