@@ -7,7 +7,9 @@ fix (3a23828): the write in flight at the restart answered 502 ``bad_gateway``. 
 client retrying with its ``Idempotency-Key`` creates nothing twice.
 """
 import pytest
+import requests
 from faults import assert_rode_out, start_writer, statuses, supervised_stack
+from support.http import ApiClient, sign_up
 
 from carnet_testing import fresh_vhost
 from carnet_testing.servers import private_postgres
@@ -46,3 +48,40 @@ def test_every_answer_after_a_quick_restart_is_a_success(on_private_postgres):
         back_at = server.restart(down_for=0)
     assert_rode_out(writer, back_at=back_at)
     assert set(statuses(writer)) == {201}, statuses(writer)
+
+
+def test_a_post_retried_with_its_key_is_done_once_and_the_key_is_the_caller_s_own(on_private_postgres):
+    """Through the real gateway and services (issue 10 §4): the retry gets the first answer, marked replayed; the
+    same key from a user of another organization is theirs, never an answer of someone else's; the same key with
+    another body is a 422 naming the header; the document offers the header on POST routes."""
+    stack, _ = on_private_postgres
+    admin, _ = sign_up(stack.url, client_class=ApiClient)
+    stranger, _ = sign_up(stack.url, client_class=ApiClient)
+    key = {"Idempotency-Key": "create-once-1"}
+
+    def body(client):
+        listed = client.post("/lists", json={"name": "Once"})
+        assert listed.status_code == 201, listed.text
+        return {"last_name": "Once", "first_name": "Only", "list_ids": [listed.json()["id"]]}
+    mine, strangers = body(admin), body(stranger)
+
+    first = admin.post("/contacts", json=mine, headers=key)
+    again = admin.post("/contacts", json=mine, headers=key)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    listed = admin.get("/contacts", params={"q": "Once"}).json()
+    assert [item["id"] for item in listed["items"]] == [first.json()["id"]]
+
+    theirs = stranger.post("/contacts", json=strangers, headers=key)
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json()["id"] != first.json()["id"]
+
+    other = admin.post("/contacts", json={**mine, "first_name": "Other"}, headers=key)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert list(other.json()["errors"]) == ["Idempotency-Key"]
+
+    document = requests.get(stack.url + "/api/openapi.json", timeout=30).json()
+    parameters = document["paths"]["/api/v1/contacts"]["post"]["parameters"]
+    assert {"in": "header", "name": "Idempotency-Key"}.items() <= next(
+        p for p in parameters if p.get("name") == "Idempotency-Key").items()
+    assert "409" in document["paths"]["/api/v1/contacts"]["post"]["responses"]
