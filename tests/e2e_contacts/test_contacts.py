@@ -98,7 +98,9 @@ def test_another_organization_gets_404_everywhere(org, base_url):
                                ("GET", f"/accounts/{aid}/history", None)]:
         response = other.request(method, path, json=body) if body else other.request(method, path)
         assert_problem(response, 404)
-    assert_problem(other.post("/contacts", json={"last_name": "x", "list_ids": [org["shared"]]}), 404)
+    # another organization's list answers as an unknown one (issue 10 §1, L-2)
+    assert_problem(other.post("/contacts", json={"last_name": "x", "list_ids": [org["shared"]]}), 422,
+                   fields=["list_ids"])
     assert ok(other.get("/contacts", params={"q": f"id:{cid}"}))["total"] == 0
 
 
