@@ -195,6 +195,21 @@ def test_an_invitation_does_not_reveal_a_contact_email_the_role_may_not_read(org
     assert (invitation["email"], invitation["email_hidden"], invitation["to"]) == (None, True, "contact")
     listed = member.get(f"/tasks/{task['id']}/invitations")
     assert contact["email"] not in ok(listed) and contact["email"] not in listed.text
-    eventually(lambda: relay.to(contact["email"]), what="the invitation delivered to the contact")
+    # delivered: every invitation due before it was sent too (the job takes them oldest first)
+    _sent(member, task, invitation["id"])
+    assert relay.to(contact["email"])
     shown = ok(admin.get(f"/tasks/{task['id']}/invitations"))
     assert [(i["email"], i["email_hidden"]) for i in shown] == [(contact["email"], False)]
+
+    # the relay's refusal quotes the address: the member reads the failure, not the address
+    ok(admin.patch(f"/tasks/{task['id']}", json={"title": "Visite déplacée"}))
+    relay.rcpt_answers.append(f"550 5.1.1 <{contact['email'].upper()}>: Recipient address rejected")
+    refused = ok(_invite(member, task), 202)
+    failed = eventually(lambda: next(i for i in ok(member.get(f"/tasks/{task['id']}/invitations"))
+                                     if i["id"] == refused["id"]),
+                        lambda found: found["status"] == "failed", what="the refused invitation failed")
+    assert "Recipient address rejected" in failed["last_error"]
+    listed = member.get(f"/tasks/{task['id']}/invitations")
+    assert contact["email"].lower() not in listed.text.lower()
+    admin_view = next(i for i in ok(admin.get(f"/tasks/{task['id']}/invitations")) if i["id"] == refused["id"])
+    assert contact["email"].upper() in admin_view["last_error"]

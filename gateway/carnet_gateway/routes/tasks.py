@@ -15,6 +15,8 @@ every task shown (list, board, read, create, update), writing an unwritable one 
 unreadable one is a 403 naming it (the board, which groups by ``status``, needs ``status``). The dashboard leaves out
 the figures built from fields the caller may not read (``_readable_dashboard``).
 """
+import re
+
 from carnet_common.errors import Forbidden, InvalidInput, NotFound
 from carnet_contracts import permissions
 from carnet_gateway import actors, services, user_refs
@@ -143,9 +145,14 @@ def delete_task(call):
 
 def shown_invitation(principal, invitation):
     """``invitation`` without the contact's address for a role that may not read ``contacts.email`` (S-3, issue 10
-    §1): the contact was invited, the caller is not told where."""
-    hidden = invitation["to"] == "contact" and not permissions.may_field(principal, "contacts", "email", "read")
-    return {**invitation, "email": None if hidden else invitation["email"], "email_hidden": hidden}
+    §1): the contact was invited, the caller is not told where, nor by the relay's answer (``last_error``, which
+    may quote the address)."""
+    if invitation["to"] != "contact" or permissions.may_field(principal, "contacts", "email", "read"):
+        return {**invitation, "email_hidden": False}
+    error = invitation.get("last_error")
+    if error and invitation.get("email"):
+        error = re.sub(re.escape(invitation["email"]), "…", error, flags=re.IGNORECASE)
+    return {**invitation, "email": None, "email_hidden": True, "last_error": error}
 
 
 @api.route("/tasks/{task_id}/invite", "POST", body=s.InvitationCreate, response=s.InvitationRequested, status=202,
