@@ -109,7 +109,7 @@ def test_relations_are_symmetric_and_refuse_self_and_duplicates(org):
     assert_problem(admin.post(f"/contacts/{two['id']}/relations", json={"other_id": one["id"], "label": "Bis"}), 409,
                    code="relation_exists")
     body = assert_problem(admin.post(f"/contacts/{one['id']}/relations", json={"other_id": one["id"], "label": "x"}),
-                          422, fields=["other_id"])
+                          409, code="relation_to_self", fields=["other_id"])  # a valid body (issue 10 §5)
     assert body["errors"]["other_id"] == ["A contact cannot be related to itself."]
     assert_problem(admin.post(f"/contacts/{one['id']}/relations", json={"other_id": two["id"], "label": ""}), 422,
                    fields=["label"])
@@ -127,6 +127,11 @@ def test_move_to_another_account_is_in_history(org):
     entry = ok(admin.get(f"/contacts/{contact['id']}/history"))[0]
     assert (entry["field"], entry["old"], entry["new"]) == ("account_id", old["id"], new["id"])
     assert_problem(admin.post(f"/contacts/{contact['id']}/move", json={}), 422, fields=["account_id"])
+    # a valid body the contact's state refuses (it is already there): 409, FR/EN (issue 10 §5)
+    admin.language = "fr"
+    body = assert_problem(admin.post(f"/contacts/{contact['id']}/move", json={"account_id": new["id"]}), 409,
+                          code="same_account", fields=["account_id"])
+    assert body["errors"]["account_id"] == ["Le contact fait déjà partie de ce compte."]
 
 
 def test_bulk_copy_and_move_between_lists_and_limits(org):

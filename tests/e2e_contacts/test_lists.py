@@ -13,11 +13,14 @@ def test_new_list_is_selected_and_listed(org):
 def test_private_list_is_never_made_public_again(org):
     admin = org["admin"]
     private = ok(admin.post("/lists", json={"name": "Privée", "private": True}), 201)
-    assert_problem(admin.patch(f"/lists/{private['id']}", json={"private": False}), 422,
-                   fields=["private"])
+    # the body is valid, the stored list refuses it: 409 (issue 10 §5)
+    assert_problem(admin.patch(f"/lists/{private['id']}", json={"private": False}), 409,
+                   code="private_list_stays_private", fields=["private"])
+    assert_problem(admin.patch(f"/lists/{private['id']}", json={"access_all_users": True}), 409,
+                   code="private_list_not_shared", fields=["access_all_users"])
     admin.language = "fr"
-    body = assert_problem(admin.patch(f"/lists/{private['id']}", json={"private": False}), 422)
-    assert "jamais" in body["errors"]["private"][0]
+    body = assert_problem(admin.patch(f"/lists/{private['id']}", json={"private": False}), 409)
+    assert "jamais" in body["errors"]["private"][0] and "jamais" in body["detail"]
     assert ok(admin.patch(f"/lists/{private['id']}", json={"name": "Renommée"}))["name"] == "Renommée"
 
 

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from carnet_common.errors import InvalidInput
+from carnet_common.errors import Conflict, InvalidInput
 from carnet_contracts.customization import CHOICE_TYPES, MAX_PER_MODULE
 
 # Criteria and sort compare values by kind (contacts' criteria.py).
@@ -131,17 +131,19 @@ def visible_values(definitions, stored):
 
 def check_update(kind, data):
     """C-14: a definition's labels, hidden flag, height and choices change, never its key or type (stored
-    values keep their meaning); choices only on choice fields, a height only on multi-line text (422)."""
+    values keep their meaning); choices only on choice fields, a height only on multi-line text. The stored type
+    refuses a valid body: 409 (issue 10 §5; a creation's body states its type, its contract refuses with 422)."""
     if "choices" in data and kind not in CHOICE_TYPES:
-        raise InvalidInput(errors={"choices": ["custom_field_no_choices"]})
+        raise Conflict("custom_field_no_choices", errors={"choices": ["custom_field_no_choices"]})
     if data.get("height") is not None and kind != "textarea":
-        raise InvalidInput(errors={"height": ["custom_field_height_textarea"]})
+        raise Conflict("custom_field_height_textarea", errors={"height": ["custom_field_height_textarea"]})
 
 
 def check_room(existing_count, maximum=MAX_PER_MODULE):
-    """C-14: at most ``maximum`` fields per module (70; 65 on accounts with Acomba, A-7): 422 beyond."""
+    """C-14: at most ``maximum`` fields per module (70; 65 on accounts with Acomba, A-7): 409 beyond (the module is
+    full: a valid body the stored fields refuse, issue 10 §5)."""
     if existing_count >= maximum:
-        raise InvalidInput("custom_fields_limit", errors={"_schema": ["custom_fields_limit"]},
+        raise Conflict("custom_fields_limit", errors={"_schema": ["custom_fields_limit"]},
                            params={"max": maximum})
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carnet_common.errors import Conflict, Forbidden, NotFound
 from carnet_custom_fields.admin import CustomFieldAdmin, CustomFieldCreate, segment
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -85,7 +85,7 @@ def test_a_taken_key_is_a_conflict_and_the_limit_is_70(store):
     admin = admin_over(store)
     for i in range(70):
         admin.create_field(None, actor=ADMIN, module="contacts", data=data(f"f{i}"))
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Conflict) as info:  # the module is full: 409 (issue 10 §5)
         admin.create_field(None, actor=ADMIN, module="contacts", data=data("one_more"))
     assert info.value.code == "custom_fields_limit"
     store.rows.pop()
@@ -105,7 +105,7 @@ def test_hidden_fields_are_listed_to_administrators_only(store):
 def test_an_update_keeps_the_type_rules_and_stamps_the_change(store):
     admin = admin_over(store)
     admin.create_field(None, actor=ADMIN, module="contacts", data=data("secteur"))
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Conflict) as info:  # the stored type refuses a valid body: 409
         admin.update_field(None, actor=ADMIN, module="contacts", key="secteur", data={"choices": ["a"]})
     assert info.value.errors == {"choices": ["custom_field_no_choices"]}
     later = datetime(2026, 11, 26, tzinfo=timezone.utc)

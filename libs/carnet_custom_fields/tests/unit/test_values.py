@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from carnet_common.errors import InvalidInput
+from carnet_common.errors import Conflict, InvalidInput
 from carnet_custom_fields import values as cv
 
 
@@ -88,20 +88,20 @@ def test_a_definition_update_keeps_choices_to_choice_fields_and_height_to_textar
     cv.check_update("single_choice", {"choices": ["x"]})
     cv.check_update("textarea", {"height": 5})
     cv.check_update("text", {"height": None, "label_en": "Note"})
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Conflict) as info:  # the stored type refuses a valid body: 409 (issue 10 §5)
         cv.check_update("text", {"choices": ["x"]})
     assert info.value.errors == {"choices": ["custom_field_no_choices"]}
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Conflict) as info:
         cv.check_update("number", {"height": 3})
     assert info.value.errors == {"height": ["custom_field_height_textarea"]}
 
 
 def test_a_module_holds_at_most_70_fields():
     cv.check_room(69)
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Conflict) as info:  # the module is full: 409 (issue 10 §5)
         cv.check_room(70)
     assert info.value.code == "custom_fields_limit" and info.value.params == {"max": 70}
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Conflict):
         cv.check_room(65, maximum=65)
 
 

@@ -373,9 +373,9 @@ def _both_visible(session, actor, contact_id, other_id):
 
 def add_relation(session, *, actor, contact_id, data):
     other_id = data["other_id"]
-    if other_id == contact_id:
-        raise InvalidInput(errors={"other_id": ["relation_to_self"]})
     _both_visible(session, actor, contact_id, other_id)
+    if other_id == contact_id:  # a valid body naming the contact of the path: 409, as a relation that exists
+        raise Conflict("relation_to_self", errors={"other_id": ["relation_to_self"]})
     first, second = _pair(contact_id, other_id)
     created = repository.insert_relation(session, {"contact_a": first, "contact_b": second, "org_id": actor["org_id"],
                                                    "label": data["label"], "created_by": actor["user_id"]})
@@ -409,8 +409,8 @@ def move_contact(session, *, outbox, actor, contact_id, data):
     if account is None:
         raise InvalidInput(errors={"account_id": ["unknown_account"]})
     from_id = row["account_id"]
-    if from_id == to_id:
-        raise InvalidInput(errors={"account_id": ["same_account"]})
+    if from_id == to_id:  # a valid body the contact's state refuses: 409
+        raise Conflict("same_account", errors={"account_id": ["same_account"]})
     records.update_record(session, "contact", contact_id, {
         "account_id": to_id, **norms.contact_norms({**row, "account_id": to_id}, account),
         "version": row["version"] + 1, "updated_at": records.now()})

@@ -6,7 +6,7 @@ visibility against: a record is seen only in a selected list its reader may acce
 import uuid
 from datetime import datetime
 
-from carnet_common.errors import Forbidden, InvalidInput, NotFound
+from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_contacts import events
 from carnet_contacts.lists import repository
 
@@ -92,11 +92,13 @@ def _owned_list(session, actor, list_id):
 
 def update_list(session, *, outbox, actor, list_id, data):
     row, scope = _owned_list(session, actor, list_id)
+    # L-1 against the stored list: a valid body that the list's state refuses is a 409 (a body that says both
+    # private and access_all_users is refused by its contract: 422)
     if row["private"] and data.get("private") is False:
-        raise InvalidInput(errors={"private": ["private_list_stays_private"]})  # L-1
+        raise Conflict("private_list_stays_private", errors={"private": ["private_list_stays_private"]})
     private = data.get("private", row["private"])
     if private and data.get("access_all_users"):
-        raise InvalidInput(errors={"access_all_users": ["private_list_not_shared"]})
+        raise Conflict("private_list_not_shared", errors={"access_all_users": ["private_list_not_shared"]})
     values = {key: data[key] for key in ("name", "access_all_users", "private") if key in data}
     if private:
         values["access_all_users"] = False

@@ -200,7 +200,7 @@ def test_relations_are_symmetric_named_and_unique(rpc, world):
     assert rpc.list_contact_relations(admin, two["id"])[0]["other_name"] == "Siège"
     with expect(Conflict, code="relation_exists"):
         rpc.add_contact_relation(admin, two["id"], {"other_id": one["id"], "label": "Encore"})
-    with expect(InvalidInput) as info:
+    with expect(Conflict, code="relation_to_self") as info:  # a valid body: 409 (issue 10 §5)
         rpc.add_contact_relation(admin, one["id"], {"other_id": one["id"], "label": "Moi"})
     assert info.value.errors == {"other_id": ["relation_to_self"]}
     with expect(InvalidInput) as info:
@@ -226,7 +226,7 @@ def test_move_to_another_account_is_recorded(rpc, world, engine):
     assert {"contact_id": contact["id"], "from_account_id": old["id"], "to_account_id": new["id"]}.items() \
         <= _events(engine, "contact_moved")[-1].items()
     assert [c["id"] for c in rpc.search_contacts(admin, {"q": "c:montreal nomade"})["items"]] == [contact["id"]]
-    with expect(InvalidInput) as info:
+    with expect(Conflict, code="same_account") as info:  # a valid body the contact's state refuses: 409
         rpc.move_contact(admin, contact["id"], {"account_id": new["id"]})
     assert info.value.errors == {"account_id": ["same_account"]}
     with expect(InvalidInput):

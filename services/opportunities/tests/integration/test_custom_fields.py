@@ -94,7 +94,7 @@ def test_the_contacts_service_no_longer_serves_opportunity_fields(opp_contacts_r
 def test_a_module_holds_at_most_70_fields(opp_rpc, admin):
     for i in range(70):
         _field(opp_rpc, admin, f"f{i}")
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Conflict) as info:  # the module is full: 409 (issue 10 §5)
         _field(opp_rpc, admin, "one_too_many")
     assert info.value.code == "custom_fields_limit" and str(info.value.params["max"]) == "70"
 
