@@ -70,7 +70,7 @@ def build_spec(api, *, version="0.1.0"):
     for status in sorted(messages.TITLES):
         spec.components.response(f"Problem{status}", {
             "description": messages.TITLES[status][0],
-            **({"headers": RETRY_AFTER} if status in (429, 503) else {}),
+            **({"headers": RETRY_AFTER} if status in RETRYABLE else {}),
             "content": {"application/problem+json": {"schema": "Problem"}}})
     paths = {}
     for op in api.operations:
@@ -131,6 +131,9 @@ def build_spec(api, *, version="0.1.0"):
 
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before sending the request again",
                                "schema": {"type": "integer"}}}
+# The problems that carry it (``problems.from_carnet_error``): throttled, a dependency down or slow (503, 504), and a
+# 409 for a request whose ``Idempotency-Key`` is still running.
+RETRYABLE = (409, 429, 503, 504)
 
 
 def _permissions_text(needs):
