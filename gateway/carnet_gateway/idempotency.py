@@ -10,7 +10,8 @@ same user with the same key:
 - with another route or body gets ``422`` naming the header (``idempotency_key_reused``): a key names one request.
 
 An answer of 500 or above is not kept: the request failed, or its fate is unknown (the broker went away before the
-reply, a service did not answer in time), so the key is released and the retry runs again. Whatever the first
+reply, a service did not answer in time), so the key is released and the retry runs again; nor is a service's 409
+saying that its part of the request still runs. Whatever the first
 attempt did in a service is not done twice: each call the request makes carries a key of its own
 (``rpc_context``), under which the service keeps the reply of a write it completed and replays it
 (``carnet_common.replays``).
@@ -39,6 +40,9 @@ KEEP_SECONDS = 24 * 3600
 RUNNING_SECONDS = 120
 KEPT_HEADERS = ("Content-Type", "Location")
 IN_FLIGHT = "in_flight"
+# The 409 of a request still running: here, or in a service that holds the call's key (a second delivery of a write
+# the broker redelivered while the first still runs, ``carnet_common.replays``). Never kept as an answer.
+IN_FLIGHT_CODE = "idempotency_in_flight"
 
 DOCUMENTATION = (
     "Send a key of your own (1 to 255 printable ASCII characters, one per request) to make a retry safe: a "
@@ -81,7 +85,7 @@ def answer(operation, call, respond):
     try:
         response = respond()
     except CarnetError as exc:
-        if exc.status >= 500:
+        if exc.status >= 500 or exc.code == IN_FLIGHT_CODE:   # not a final answer: the retry runs again
             redis.delete(slot)
             raise
         response = problems.from_carnet_error(exc)
@@ -132,7 +136,7 @@ def _again(kept, fingerprint):
     if kept.get("fingerprint") != fingerprint:
         raise InvalidInput("idempotency_key_reused", errors={HEADER: ["idempotency_key_reused"]})
     if kept.get("state") == IN_FLIGHT:
-        raise Conflict("idempotency_in_flight")
+        raise Conflict(IN_FLIGHT_CODE)
     response = Response(kept["body"], status=kept["status"])
     response.headers.pop("Content-Type", None)   # the kept one, or none (a 204)
     for name, value in kept["headers"].items():

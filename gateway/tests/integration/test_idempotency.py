@@ -12,7 +12,7 @@ from flask import Flask
 from marshmallow import Schema, fields
 
 from carnet_common import redis_keys, replays
-from carnet_common.errors import InvalidInput, ServiceUnavailable
+from carnet_common.errors import Conflict, InvalidInput, ServiceUnavailable
 from carnet_gateway import idempotency, problems
 from carnet_gateway.api import PUBLIC, Api
 from carnet_gateway.settings import Settings
@@ -58,6 +58,14 @@ def flaky(call):
     if len([r for r in ran if r == ("flaky",)]) == 1:
         raise ServiceUnavailable("database_unavailable")
     return {"id": "flaky"}
+
+
+@registry.route("/busy", "POST", status=201, summary="Its service part still runs the first time", tags=("test",))
+def busy(call):
+    ran.append(("busy",))
+    if len([r for r in ran if r == ("busy",)]) == 1:
+        raise Conflict("idempotency_in_flight")      # as a service answers a call whose key it holds
+    return {"id": "busy"}
 
 
 @registry.route("/refused", "POST", status=201, summary="Refuses its input", tags=("test",))
@@ -198,6 +206,14 @@ def test_an_answer_of_500_or_above_is_not_kept_and_the_retry_runs(client, redis)
     replayed = post(client, "/flaky", key="k-5")
     assert replayed.status_code == 201 and replayed.headers[idempotency.REPLAYED_HEADER] == "true"
     assert ran == [("flaky",), ("flaky",)]
+
+
+def test_a_service_s_in_flight_409_is_not_kept_either(client, redis):
+    busy = post(client, "/busy", key="k-9")
+    assert busy.status_code == 409 and busy.headers["Retry-After"] == "1"
+    assert redis.get(idempotency.redis_key("u1", "k-9")) is None
+    assert post(client, "/busy", key="k-9").status_code == 201
+    assert ran == [("busy",), ("busy",)]
 
 
 def test_a_refusal_is_kept_like_any_answer_below_500(client):
