@@ -92,7 +92,7 @@ class PrivatePostgres:
     def restart(self, *, down_for=0.0, mode="fast"):
         """Stop, stay down ``down_for`` seconds, start again; returns the monotonic time it was back."""
         self.stop(mode)
-        time.sleep(down_for)
+        time.sleep(down_for)   # the outage itself, as long as asked: a fault injected, not a wait for a proof
         self.start()
         return time.monotonic()
 
@@ -172,7 +172,7 @@ class PrivateRabbit:
     def restart(self, *, down_for=5.0):
         """``stop_app``, ``down_for`` seconds, ``start_app``; returns the monotonic time it was back."""
         self.stop_app()
-        time.sleep(down_for)
+        time.sleep(down_for)   # the outage itself, as long as asked: a fault injected, not a wait for a proof
         self.start_app()
         return time.monotonic()
 
