@@ -22,7 +22,9 @@ from pathlib import Path
 
 from carnet_testing.processes import free_port
 
-_PG_BIN = "/usr/lib/postgresql/15/bin"
+# Debian keeps initdb and pg_ctl off the PATH, under the server's version (the one installed, as .ci/run finds it).
+_PG_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name)
+                  if path.parent.name.isdigit() else 0)
 
 
 def _as(user, argv):
@@ -49,7 +51,7 @@ def _give_to(user, path):
 
 
 def _command(name):
-    return shutil.which(name) or str(Path(_PG_BIN) / name)
+    return shutil.which(name) or str((_PG_BINS[-1] if _PG_BINS else Path("/usr/lib/postgresql/15/bin")) / name)
 
 
 class PrivatePostgres:
