@@ -220,3 +220,35 @@ def test_names_follow_the_field_permissions_of_the_contact_and_the_account(org):
     header, _ = _export(client, account_id=account["id"])
     assert "Contact" not in header and "Account" not in header
     assert_problem(client.get("/opportunities", params={"q": "Bois"}), 403, code="field_not_readable", fields=["q"])
+
+
+# The order of a list tells what it is sorted on --------------------------------------------------------------------
+
+def test_without_the_close_date_opportunities_come_oldest_created_first_not_in_o4_order(org):
+    admin = org["admin"]
+    account = _account(org)
+    created = [_opportunity(org, account, title=title, close_date=close)["id"]
+               for title, close in (("Tard", "2026-12-31"), ("Tôt", "2026-01-15"), ("Milieu", "2026-06-30"))]
+    by_close_date = [created[1], created[2], created[0]]
+    assert [item["id"] for item in ok(admin.get("/opportunities"))["items"]] == by_close_date   # O-4
+    client = _limited(org, {"opportunities.close_date": {"read": False}})
+    listed = ok(client.get("/opportunities"))["items"]
+    assert [item["id"] for item in listed] == created, "O-4's order would tell the hidden close dates"
+    assert "close_date" not in listed[0]
+    paged = [ok(client.get("/opportunities", params={"page": page, "per_page": 1}))["items"][0]["id"]
+             for page in (1, 2, 3)]
+    assert paged == created
+    assert list(_export(client)[1]) == created
+    assert list(_export(admin)[1]) == by_close_date
+
+
+def test_without_the_due_time_tasks_come_oldest_created_first(org):
+    admin = org["admin"]
+    account = _account(org)
+    late = _task(org, account, due_at="2026-09-01T09:00:00-04:00")
+    early = _task(org, account, due_at="2026-02-01T09:00:00-05:00")
+    assert [task["id"] for task in ok(admin.get("/tasks"))["items"]] == [early["id"], late["id"]]
+    client = _limited(org, {"tasks.due_at": {"read": False}})
+    assert [task["id"] for task in ok(client.get("/tasks"))["items"]] == [late["id"], early["id"]]
+    todo = next(column for column in ok(client.get("/tasks/board"))["columns"] if column["status"] == "todo")
+    assert [task["id"] for task in todo["items"]] == [late["id"], early["id"]]

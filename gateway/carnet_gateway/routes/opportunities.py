@@ -52,8 +52,9 @@ def check_query(principal, query):
     permissions.refuse_unreadable(principal, MODULE, {key: QUERY_FIELDS[key] for key in query if key in QUERY_FIELDS})
 
 
-def export_fields(principal):
-    """The standard fields an export may have a column for: those the role may read."""
+def standard_fields(principal):
+    """The standard fields the role may read: an export's columns, and what decides the list's order (O-4 sorts
+    on the stage and the close date: without them, the oldest created first)."""
     return permissions.readable_names(principal, MODULE, [name for name in s.OpportunityRead._declared_fields
                                                           if name != "custom"])
 
@@ -100,7 +101,8 @@ def rename_substage(call):
                    "first (O-4); on an account, a contact (and its account), a stage, or q in the title")
 def search_opportunities(call):
     check_query(call.principal, call.query)
-    page = services.opportunities.call("search_opportunities", call.actor(actors.OPPORTUNITIES), call.query)
+    page = services.opportunities.call("search_opportunities", call.actor(actors.OPPORTUNITIES), call.query,
+                                       standard_fields(call.principal))
     return readable_page(call.principal, page)
 
 
@@ -126,7 +128,7 @@ def export_opportunities(call):
     check_query(call.principal, call.query)
     denied = permissions.denied_custom(call.principal, MODULE)
     result = services.opportunities.call("export_opportunities", call.actor(actors.OPPORTUNITIES), call.query,
-                                         denied, export_fields(call.principal))
+                                         denied, standard_fields(call.principal))
     if "job_id" in result:
         return exports.job_started(result["job_id"])
     return exports.attachment(base64.b64decode(result["content"]), result["filename"],

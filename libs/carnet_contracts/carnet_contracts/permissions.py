@@ -108,3 +108,11 @@ def refuse_unreadable(principal, module, asked):
             if not may_field(principal, module, name, "read"):
                 raise Forbidden("field_not_readable", errors={parameter: ["field_not_readable"]},
                                 params={"field": name})
+
+
+def field_names(values):
+    """The readable field names a service is passed (``readable_names``, over RPC), strings only; None (every field)
+    when none were passed."""
+    if values is None:
+        return None
+    return sorted({v for v in values if isinstance(v, str)}) if isinstance(values, (list, tuple)) else []

@@ -32,11 +32,3 @@ def denied_custom(values):
     """The custom keys the caller may not read (S-3: the gateway passes them to an export), whatever the caller
     sent (non-strings are no keys)."""
     return sorted({v for v in values if isinstance(v, str)}) if isinstance(values, (list, tuple)) else []
-
-
-def readable_fields(values):
-    """The standard fields the caller may read (S-3: the gateway passes them to an export), strings only; None (every
-    field) when the gateway passed none."""
-    if values is None:
-        return None
-    return sorted({v for v in values if isinstance(v, str)}) if isinstance(values, (list, tuple)) else []

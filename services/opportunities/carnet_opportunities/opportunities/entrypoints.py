@@ -9,6 +9,7 @@ from eventlet import tpool
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_common.jobs import JobRpc
+from carnet_contracts import permissions
 from carnet_custom_fields.admin import CustomFieldRpc
 from carnet_opportunities.opportunities import contracts, custom_fields, repository, usecases
 
@@ -67,9 +68,11 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
 
     # Opportunities (O-1, O-2, O-4, O-5, O-7) ---------------------------------------------------------------
     @rpc_method
-    def search_opportunities(self, actor, query=None):
+    def search_opportunities(self, actor, query=None, fields=None):
+        """``fields``: the standard fields the caller may read (S-3; None: all), which decide the order."""
         actor, query = _actor(actor), load_or_raise(contracts.OpportunityQuery(), query or {})
-        return usecases.search_opportunities(self.db, actor=actor, query=query)
+        return usecases.search_opportunities(self.db, actor=actor, query=query,
+                                             fields=permissions.field_names(fields))
 
     @rpc_method
     def get_opportunity(self, actor, opportunity_id):
@@ -115,5 +118,5 @@ class OpportunitiesEntrypoints(CustomFieldRpc, JobRpc):
         with self.db.begin():
             return usecases.start_export(self.db, actor=actor, query=query,
                                          denied=contracts.denied_custom(denied_custom),
-                                         fields=contracts.readable_fields(fields),
+                                         fields=permissions.field_names(fields),
                                          settings=self.export_settings, offload=tpool.execute)

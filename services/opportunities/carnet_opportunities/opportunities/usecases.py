@@ -33,6 +33,13 @@ JOB_OWNER = "opportunities"
 EXPORT_KIND = "export_opportunities"
 
 LINE_FIELDS = ("product_group", "product_code", "description", "quantity", "unit_price", "shipping", "discount")
+# What O-4 sorts on: a caller who may not read one of them gets the oldest created first (S-3).
+ORDER_FIELDS = ("stage_id", "close_date")
+
+
+def _by_creation(fields):
+    """Whether the list of a caller reading ``fields`` (None: every field) is ordered by creation, not O-4."""
+    return fields is not None and not set(ORDER_FIELDS) <= set(fields)
 
 
 def _iso(value):
@@ -143,13 +150,14 @@ def _selection(query):
             "stage_id": query.get("stage"), "q": (query.get("q") or "").strip() or None}
 
 
-def search_opportunities(session, *, actor, query):
-    """A page of the visible opportunities the filters select, in O-4 order. ``total`` is exact unless
-    ``total_capped``: past 10,000 (``repository.COUNT_CAP``) it is the planner's estimate."""
+def search_opportunities(session, *, actor, query, fields=None):
+    """A page of the visible opportunities the filters select, in O-4 order (by creation when the caller may not
+    read ``ORDER_FIELDS``: ``fields`` are those they may read). ``total`` is exact unless ``total_capped``: past
+    10,000 (``repository.COUNT_CAP``) it is the planner's estimate."""
     rows, total, capped = repository.search(session, actor, page=query["page"], per_page=query["per_page"],
-                                            **_selection(query))
-    fields = custom_fields.definitions(session, actor["org_id"])
-    return {"items": _reads(session, actor, rows, fields), "total": total, "total_capped": capped,
+                                            by_creation=_by_creation(fields), **_selection(query))
+    definitions = custom_fields.definitions(session, actor["org_id"])
+    return {"items": _reads(session, actor, rows, definitions), "total": total, "total_capped": capped,
             "page": query["page"], "per_page": query["per_page"]}
 
 
@@ -281,14 +289,16 @@ def count_export(session, *, actor, query, cap=None):
     return repository.count(session, repository.filters(actor, **_selection(query)), cap=cap)
 
 
-def export_batches(session, *, actor, query, batch=1_000):
-    """O-6: what the list of ``query`` shows, every page, in O-4 order: batches of opportunities as read (custom
-    values as shown), each with ``stage``, its stage's label in the caller's language."""
+def export_batches(session, *, actor, query, batch=1_000, fields=None):
+    """O-6: what the list of ``query`` shows, every page, in its order (``search_opportunities``): batches of
+    opportunities as read (custom values as shown), each with ``stage``, its stage's label in the caller's
+    language."""
     labels = {row["id"]: stage_rules.label(row, actor["language"])
               for row in repository.stage_rows(session, actor["org_id"])}
-    fields = custom_fields.definitions(session, actor["org_id"])
-    for rows in repository.stream(session, repository.filters(actor, **_selection(query)), batch=batch):
-        yield [{**read, "stage": labels.get(read["stage_id"])} for read in _reads(session, actor, rows, fields)]
+    definitions = custom_fields.definitions(session, actor["org_id"])
+    for rows in repository.stream(session, repository.filters(actor, **_selection(query)), batch=batch,
+                                  by_creation=_by_creation(fields)):
+        yield [{**read, "stage": labels.get(read["stage_id"])} for read in _reads(session, actor, rows, definitions)]
 
 
 def _filename():
@@ -311,7 +321,7 @@ def start_export(session, *, actor, query, denied, settings, offload, fields=Non
                                params={"actor": actor, "query": query, "denied_custom": denied, "fields": fields})
         return {"job_id": job_id}
     columns = _custom_columns(session, actor=actor, denied=denied)
-    read = list(export_batches(session, actor=actor, query=query))
+    read = list(export_batches(session, actor=actor, query=query, fields=fields))
     content = kit.small_file(settings, lambda path: offload(functools.partial(
         export_xlsx.write, path, language=actor["language"], custom_fields=columns, fields=fields, batches=read)))
     return {"content": base64.b64encode(content).decode("ascii"), "filename": _filename(), "rows": rows}
@@ -322,7 +332,8 @@ def write_export(session, *, actor, query, denied, path, progress=None, fields=N
     (a job's work, in its thread); ``progress(rows written)`` after each batch. The number of rows written."""
     return export_xlsx.write(path, language=actor["language"],
                              custom_fields=_custom_columns(session, actor=actor, denied=denied), fields=fields,
-                             batches=export_batches(session, actor=actor, query=query), progress=progress)
+                             batches=export_batches(session, actor=actor, query=query, fields=fields),
+                             progress=progress)
 
 
 def export_authority_lost(*, principal, params, contacts):

@@ -103,6 +103,12 @@ def o4_order():
     return (O4_GROUP, O4_DAY.asc().nulls_last(), opportunities.c.created_at, opportunities.c.id)
 
 
+def list_order(*, by_creation=False):
+    """O-4, or the oldest created first for a caller who may read neither the stage nor the close date that O-4
+    sorts on (S-3: the order would tell them)."""
+    return (opportunities.c.created_at, opportunities.c.id) if by_creation else o4_order()
+
+
 def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
     """The predicates of the opportunities ``actor`` sees that the filters select (list and export alike)."""
     where = [opportunity_visible(actor)]
@@ -131,40 +137,44 @@ def filters(actor, *, account_id=None, contact_id=None, stage_id=None, q=None):
 COUNT_CAP = 10_000
 
 
-def search(session, actor, *, page=1, per_page=50, **selection):
+def search(session, actor, *, page=1, per_page=50, by_creation=False, **selection):
     """``(rows, total, capped)``: a page of what the filters select in O-4 order, and how many they select.
 
     Few hits (the planner expects at most COUNT_CAP, and there are no more): they are collected first, fenced,
     and the page's ids and the exact total come from them in one statement, its rows by id in another; walking
     an index would skip the many rows the caller may not see (a user of 5 lists sees 566 of a stage's 40,000).
-    Many hits: the page walks an O-4 index, and the total is the estimate unless the page is short (the last)."""
+    Many hits: the page walks an O-4 index, and the total is the estimate unless the page is short (the last).
+    ``by_creation``: in ``list_order(by_creation=True)``, the oldest created first."""
     where = filters(actor, **selection)
     offset = (page - 1) * per_page
     estimate = planner_estimate(session, sa.select(opportunities.c.id).where(*where))
     if estimate <= COUNT_CAP:
-        rows, total = _sparse_page(session, where, per_page, offset)
+        rows, total = _sparse_page(session, where, per_page, offset, by_creation=by_creation)
         if total <= COUNT_CAP:
             return rows, total, False
-    rows = session.execute(page_query(where, page=page, per_page=per_page)).mappings().all()
+    rows = session.execute(page_query(where, page=page, per_page=per_page, by_creation=by_creation)
+                           ).mappings().all()
     if 0 < len(rows) < per_page:
         return rows, offset + len(rows), False
     return rows, max(estimate, COUNT_CAP + 1), True
 
 
-def page_query(where, *, page, per_page):
+def page_query(where, *, page, per_page, by_creation=False):
     """A page in O-4 order: an index walk that stops after ``page * per_page`` visible rows (no sort)."""
-    return sa.select(opportunities).where(*where).order_by(*o4_order()).limit(per_page).offset((page - 1) * per_page)
+    return (sa.select(opportunities).where(*where).order_by(*list_order(by_creation=by_creation))
+            .limit(per_page).offset((page - 1) * per_page))
 
 
-def _sparse_page(session, where, per_page, offset):
+def _sparse_page(session, where, per_page, offset, *, by_creation=False):
     """``(rows, total)`` from the hits (at most COUNT_CAP + 1, with their O-4 keys) sorted in memory."""
     hits = (sa.select(opportunities.c.id, O4_GROUP.label("o4_group"), O4_DAY.label("o4_day"),
                       opportunities.c.created_at).where(*where).limit(COUNT_CAP + 1)
             .cte("hits").prefix_with("MATERIALIZED"))
     total = sa.select(sa.func.count()).select_from(hits).scalar_subquery()
+    order = ((hits.c.created_at, hits.c.id) if by_creation
+             else (hits.c.o4_group, hits.c.o4_day.asc().nulls_last(), hits.c.created_at, hits.c.id))
     found = session.execute(sa.select(hits.c.id, total.label("total"))
-                            .order_by(hits.c.o4_group, hits.c.o4_day.asc().nulls_last(), hits.c.created_at, hits.c.id)
-                            .limit(per_page).offset(offset)).all()
+                            .order_by(*order).limit(per_page).offset(offset)).all()
     if not found:
         return [], session.execute(sa.select(total)).scalar_one()
     rows = {r["id"]: r for r in session.execute(
@@ -180,10 +190,10 @@ def count(session, where, *, cap=None):
     return session.execute(sa.select(sa.func.count()).select_from(selected.subquery())).scalar_one()
 
 
-def stream(session, where, *, batch):
-    """The opportunities ``where`` selects in O-4 order, ``batch`` rows at a time (a server-side cursor: an
-    export of 200,000 holds one batch in memory, not the result)."""
-    result = session.execute(sa.select(opportunities).where(*where).order_by(*o4_order()),
+def stream(session, where, *, batch, by_creation=False):
+    """The opportunities ``where`` selects in O-4 order (``list_order``), ``batch`` rows at a time (a server-side
+    cursor: an export of 200,000 holds one batch in memory, not the result)."""
+    result = session.execute(sa.select(opportunities).where(*where).order_by(*list_order(by_creation=by_creation)),
                              execution_options={"yield_per": batch})
     yield from result.mappings().partitions()
 

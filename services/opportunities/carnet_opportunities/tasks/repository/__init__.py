@@ -6,6 +6,8 @@ from carnet_opportunities.models import tasks
 from carnet_opportunities.tasks.repository.visibility import task_visible
 
 ORDER = (tasks.c.due_at.asc().nulls_last(), tasks.c.created_at, tasks.c.id)
+# For a caller who may not read due times (S-3): the oldest created first.
+BY_CREATION = (tasks.c.created_at, tasks.c.id)
 
 
 def visible_task(session, actor, task_id, *, for_update=False):
@@ -45,15 +47,17 @@ def count_capped(session, clauses, *, status, cap):
     return session.execute(sa.select(sa.func.count()).select_from(capped_set)).scalar_one()
 
 
-def column_page(session, clauses, *, status, per_page, offset):
-    return session.execute(sa.select(tasks).where(*clauses, tasks.c.status == status).order_by(*ORDER)
+def column_page(session, clauses, *, status, per_page, offset, by_creation=False):
+    order = BY_CREATION if by_creation else ORDER
+    return session.execute(sa.select(tasks).where(*clauses, tasks.c.status == status).order_by(*order)
                            .limit(per_page).offset(offset)).mappings().all()
 
 
-def page(session, clauses, *, page, per_page):
-    """``(rows, total)``: a page of what ``clauses`` select, soonest due first, and how many they select."""
+def page(session, clauses, *, page, per_page, by_creation=False):
+    """``(rows, total)``: a page of what ``clauses`` select, soonest due first (``by_creation``: oldest created
+    first), and how many they select."""
     where = sa.and_(*clauses)
-    rows = session.execute(sa.select(tasks).where(where).order_by(*ORDER)
+    rows = session.execute(sa.select(tasks).where(where).order_by(*(BY_CREATION if by_creation else ORDER))
                            .limit(per_page).offset((page - 1) * per_page)).mappings().all()
     total = session.execute(sa.select(sa.func.count()).select_from(tasks).where(where)).scalar_one()
     return rows, total
