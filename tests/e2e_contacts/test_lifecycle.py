@@ -227,3 +227,22 @@ def test_the_trash_and_a_restore_name_only_the_contacts_the_caller_sees(org, del
     restored = ok(client.post(f"/trash/{account['id']}/restore"))
     assert sorted(r["id"] for r in restored["restored"]) == sorted([account["id"], seen["id"]])
     ok(admin.get(f"/contacts/{unseen['id']}"))  # restored with the account all the same
+
+
+def test_a_delete_with_its_dependents_is_refused_whole_while_opportunities_cannot_say_what_it_may_take(org):
+    """This suite runs no opportunities service: ``dependents=delete`` cannot learn which opportunities and tasks
+    the caller may delete, so it deletes nothing and says so (503, Retry-After); ``reattach`` needs no answer."""
+    admin = org["admin"]
+    admin.language = "en"
+    account = ok(admin.post("/accounts", json={"name": "Attente inc.", "list_ids": [org["shared"]]}), 201)
+    contact = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Patient"}), 201)
+    for response in (admin.delete(f"/contacts/{contact['id']}", params={"dependents": "delete"}),
+                     admin.delete(f"/accounts/{account['id']}", params={"dependents": "delete"}),
+                     admin.post("/contacts/bulk", json={"action": "delete", "ids": [contact["id"]],
+                                                        "dependents": "delete"})):
+        body = assert_problem(response, 503, code="dependents_unavailable")
+        assert response.headers["Retry-After"] and "nothing was deleted" in body["detail"]
+    ok(admin.get(f"/contacts/{contact['id']}"))
+    ok(admin.get(f"/accounts/{account['id']}"))
+    assert ok(admin.get("/trash"))["total"] == 0
+    ok(admin.delete(f"/contacts/{contact['id']}", params={"dependents": "reattach"}), 204)
