@@ -114,11 +114,11 @@ def test_a_manager_that_would_make_a_cycle_is_refused_naming_manager_id(team):
     before = snapshot(admin)
     for user, manager in ((boss, report), (boss, below), (report, below), (report, report)):
         body = assert_problem(admin.patch(f"/api/v1/users/{user['id']}", json={"manager_id": manager["id"]}),
-                              422, fields=["manager_id"])
+                              409, code="manager_cycle", fields=["manager_id"])  # the stored hierarchy (issue 10 §5)
         assert body["errors"]["manager_id"] == ["This manager would put the user under themselves."]
     french = admin.patch(f"/api/v1/users/{boss['id']}", json={"manager_id": below["id"]},
                          headers={"Accept-Language": "fr"})
-    assert assert_problem(french, 422)["errors"]["manager_id"] == \
+    assert assert_problem(french, 409)["errors"]["manager_id"] == \
         ["Ce responsable placerait l'utilisateur sous lui-même."]
     assert snapshot(admin) == before
     # Moving a branch elsewhere is fine: the report leaves the boss, and the boss may now go under them.

@@ -79,6 +79,18 @@ def test_tasks_through_the_gateway(base_url, org, relay):
     invitation = ok(admin.post(f"/tasks/{own['id']}/invite", json={"to": "assignee"}), 202)
     assert invitation["email"] == member_user["email"]
     problem(admin.post(f"/tasks/{own['id']}/invite", json={"to": "boss"}), 422, ["to"])
+    # a valid body the stored task or contact refuses: 409 naming the field, FR/EN (issue 10 §5)
+    assert_problem(admin.post(f"/tasks/{own['id']}/invite", json={"to": "contact"}), 409,
+                   code="task_invitation_no_contact", fields=["to"])
+    silent = ok(admin.post("/contacts", json={"last_name": "Sans courriel", "list_ids": [shared]}), 201)
+    mute = ok(admin.post("/tasks", json={"type": "todo", "title": "Écrire", "contact_id": silent["id"],
+                                         "due_at": "2025-07-01T13:00:00Z"}), 201)
+    body = assert_problem(admin.post(f"/tasks/{mute['id']}/invite", json={"to": "contact"},
+                                     headers={"Accept-Language": "fr"}), 409, code="task_invitation_no_email")
+    assert body["errors"] == {"to": ["Le destinataire n'a pas d'adresse courriel."]}
+    undated = ok(admin.post("/tasks", json={"type": "todo", "title": "Plus tard", "contact_id": contact["id"]}), 201)
+    assert_problem(admin.post(f"/tasks/{undated['id']}/invite", json={"to": "contact"}), 409,
+                   code="task_invitation_no_due_at", fields=["due_at"])
     message, = eventually(lambda: relay.to(member_user["email"]), what="the invitation delivered to the relay")
     part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
     event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]

@@ -17,7 +17,7 @@ the figures built from fields the caller may not read (``_readable_dashboard``).
 """
 import re
 
-from carnet_common.errors import Forbidden, InvalidInput, NotFound
+from carnet_common.errors import Conflict, Forbidden, NotFound
 from carnet_contracts import permissions
 from carnet_gateway import actors, services, user_refs
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, SEARCH_ERRORS, api
@@ -170,7 +170,7 @@ def invite_task(call):
         task = services.opportunities.call("get_task", actor, call.path["task_id"])
         user = _user(call, task["assignee_id"])
         if user is None or not user.get("email"):
-            raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
+            raise Conflict("task_invitation_no_email", errors={"to": ["task_invitation_no_email"]})  # issue 10 §5
         data["recipient"] = {"email": user["email"], "name": user.get("full_name") or None,
                              "language": user.get("language") or "fr"}
     invitation = services.opportunities.call("invite_task", actor, call.path["task_id"], data)

@@ -104,6 +104,11 @@ def get_organization(session, *, actor):
     return organization_answer(org)
 
 
+# What every principal carries of its organization besides the plan (``get_principal``): a change is seen by the
+# gateway at the next request, not when the cached principal expires.
+PRINCIPAL_ORGANIZATION = ("name", "language", "timezone")
+
+
 def update_organization(session, *, redis, outbox, actor, data):
     _require_admin(actor)
     # Locked like user changes, so a downgrade cannot slip past a concurrent activation.
@@ -119,6 +124,8 @@ def update_organization(session, *, redis, outbox, actor, data):
     if data:
         repository.update(session, organizations, org["id"], data)
     changed = repository.get_organization(session, org["id"])
+    if any(changed[key] != org[key] for key in PRINCIPAL_ORGANIZATION):
+        _authz_changed(session, redis, org["id"])  # the principals carry them (N-6: the zone, at the next request)
     outbox.add(session, "organization_updated", {"actor_id": actor["user_id"], "org_id": org["id"],
                                                  **organization_read(changed)})
     security = {key: changed[key] for key in SECURITY_SETTINGS if changed[key] != org[key]}
@@ -415,13 +422,16 @@ def _check_references(session, *, org_id, data, user_id=None):
     if data.get("role_id") and repository.get_role(session, org_id=org_id, role_id=data["role_id"]) is None:
         errors["role_id"] = ["unknown_role"]
     manager_id = data.get("manager_id")
+    cycle = False
     if manager_id:
         if repository.get_user(session, org_id=org_id, user_id=manager_id) is None:
             errors["manager_id"] = ["unknown_user"]
         elif user_id and (manager_id == user_id or user_id in repository.manager_chain(session, manager_id)):
-            errors["manager_id"] = ["manager_cycle"]
+            cycle = True
     if errors:
         raise InvalidInput(errors=errors)
+    if cycle:  # the stored hierarchy refuses a valid body: 409 naming the field (issue 10 §5)
+        raise Conflict("manager_cycle", errors={"manager_id": ["manager_cycle"]})
 
 
 def create_user(session, *, redis, outbox, actor, data):

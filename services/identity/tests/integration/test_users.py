@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from identity_harness import PASSWORD, actor
 
 from carnet_common import redis_keys
-from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from carnet_common.errors import Conflict, Forbidden, NotFound, Unauthorized
 from carnet_testing import eventually
 
 
@@ -107,15 +107,16 @@ def test_subordinates_are_found_at_any_depth(svc, org):
     assert svc.get_principal(top["id"])["subordinate_ids"] == sorted([middle["id"], bottom["id"]])
 
 
-def test_a_manager_cycle_is_invalid_input(svc, org):
+def test_a_manager_cycle_is_a_conflict(svc, org):
+    """The stored hierarchy refuses a valid body: 409 naming the field (issue 10 §5)."""
     top = org.add_user()
     middle = org.add_user(manager_id=top["id"])
     bottom = org.add_user(manager_id=middle["id"])
 
     for user, manager in ((top, bottom), (top, middle), (top, top)):
-        with pytest.raises(InvalidInput) as caught:
+        with pytest.raises(Conflict) as caught:
             svc.update_user(org.admin, user["id"], {"manager_id": manager["id"]})
-        assert caught.value.errors == {"manager_id": ["manager_cycle"]}
+        assert caught.value.code == "manager_cycle" and caught.value.errors == {"manager_id": ["manager_cycle"]}
     assert svc.get_user(org.admin, top["id"])["manager_id"] is None
 
 

@@ -28,7 +28,7 @@ import math
 import uuid
 from zoneinfo import ZoneInfo
 
-from carnet_common.errors import InvalidInput, NotFound, TooManyRequests
+from carnet_common.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from carnet_opportunities import events
 from carnet_opportunities.opportunities import repository as opportunity_repository
 from carnet_opportunities.readmodel import links
@@ -181,7 +181,8 @@ def request_invitation(session, *, contacts, actor, task_id, data, settings):
     the last day (``_within_quotas``) apply. Requests of one organization are counted and stored one at a time."""
     task = _visible_row(session, actor, task_id)
     if task["due_at"] is None:
-        raise InvalidInput(errors={"due_at": ["task_invitation_no_due_at"]})
+        # the stored task (or its contact) refuses a valid body: 409 naming the field (issue 10 §5)
+        raise Conflict("task_invitation_no_due_at", errors={"due_at": ["task_invitation_no_due_at"]})
     email, name, language = _recipient(session, contacts=contacts, actor=actor, task=task, data=data)
     if data.get("idempotency_key"):
         replay = invitation_repository.by_key_or_none(session, task_id=task_id, idempotency_key=data["idempotency_key"])
@@ -210,15 +211,15 @@ def _recipient(session, *, contacts, actor, task, data):
     if data["to"] != "contact":
         recipient = data.get("recipient")
         if not recipient:
-            raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
+            raise Conflict("task_invitation_no_email", errors={"to": ["task_invitation_no_email"]})
         return recipient["email"], recipient.get("name"), recipient.get("language") or "fr"
     if not task["contact_id"]:
-        raise InvalidInput(errors={"to": ["task_invitation_no_contact"]})
+        raise Conflict("task_invitation_no_contact", errors={"to": ["task_invitation_no_contact"]})
     contact = links.linked_records(session, contacts=contacts, actor=actor, contact_id=task["contact_id"])["contact"]
     if contact is None:
         raise NotFound()
     if not contact["email"]:
-        raise InvalidInput(errors={"to": ["task_invitation_no_email"]})
+        raise Conflict("task_invitation_no_email", errors={"to": ["task_invitation_no_email"]})
     name = " ".join(p for p in (contact["first_name"], contact["last_name"]) if p) or None
     return contact["email"], name, actor.get("language") or "fr"
 

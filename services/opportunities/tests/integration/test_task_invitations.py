@@ -14,7 +14,7 @@ from opp_helpers import calendar_of, sent_for_task, sentinel_sent
 from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
-from carnet_common.errors import InvalidInput, NotFound
+from carnet_common.errors import Conflict, InvalidInput, NotFound
 from carnet_testing import bootstrapped_env, eventually, rpc_config, running_services
 from carnet_testing.mail import smtp_relay
 
@@ -155,9 +155,15 @@ def test_invitation_retries_after_temporary_refusals_and_is_delivered_once(tasks
 
 def test_invitation_needs_a_contact_with_an_address_and_a_due_time(tasks_rpc):
     task = tasks_rpc.create_task(actor(), {"type": "call", "title": "Sans date", "contact_id": "c1"})
-    with pytest.raises(InvalidInput) as exc:
+    # the stored task refuses a valid body: 409 naming the field (issue 10 §5)
+    with pytest.raises(Conflict) as exc:
         tasks_rpc.invite_task(actor(), task["id"], {"to": "contact"})
+    assert exc.value.code == "task_invitation_no_due_at"
     assert exc.value.errors == {"due_at": ["task_invitation_no_due_at"]}
+    alone = tasks_rpc.create_task(actor(), {"type": "call", "title": "Sans contact", "due_at": "2025-07-01T13:00:00Z"})
+    with pytest.raises(Conflict) as exc:
+        tasks_rpc.invite_task(actor(), alone["id"], {"to": "contact"})
+    assert exc.value.errors == {"to": ["task_invitation_no_contact"]}
     with pytest.raises(NotFound):
         tasks_rpc.invite_task(actor(org="org2"), task["id"], {"to": "contact"})
 
