@@ -193,8 +193,9 @@ def test_the_board_is_its_own_route_answering_its_documented_shape(as_role, rpc,
     rpc.answers[("opportunities", "list_tasks")] = BOARD
     response = as_role(tasks={"read"}).get("/api/v1/tasks/board?assignee_id=u2&per_page=10")
     assert response.status_code == 200 and response.json == BOARD
-    (_, _, (actor, query)), = [c for c in rpc.calls if c[1] == "list_tasks"]
+    (_, _, (actor, query, fields)), = [c for c in rpc.calls if c[1] == "list_tasks"]
     assert query == {"assignee_id": "u2", "per_page": 10, "page": 1, "view": "board"}
+    assert {"due_at", "status", "description"} <= set(fields), "the readable fields decide the order (S-3)"
     assert actor["list_ids"] == ["l1"] and actor["timezone"] == "America/Toronto"
     board = app.extensions["carnet.openapi"]["paths"][PREFIX + "/tasks/board"]["get"]
     assert board["responses"]["200"]["content"]["application/json"]["schema"] == {
