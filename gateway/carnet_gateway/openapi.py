@@ -14,8 +14,11 @@ from carnet_gateway import idempotency, messages
 from carnet_gateway.api import ADMIN, PREFIX, PUBLIC
 from carnet_gateway.schemas import Problem, rules
 
+# What ``str.strip()`` removes (``str.isspace``): the white space of a trimmed text, spelled out, as ``\\s`` is not the
+# same set in Python, ECMA-262 and Rust regular expressions.
+WHITE_SPACE = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000")
 # A trimmed text that must not be empty holds a character other than white space.
-NOT_BLANK = r"\S"
+NOT_BLANK = f"[^{WHITE_SPACE}]"
 
 
 def _schema_name(schema):
@@ -33,7 +36,7 @@ def _field_rules(self, field, ret=None, **kwargs):
         extra.update(format="date-time", pattern=DATE_TIME_PATTERN)
     elif isinstance(field, TrimmedString) and any(
             isinstance(v, validate.Length) and (v.min or 0) >= 1 for v in field.validators):
-        extra["pattern"] = NOT_BLANK
+        extra["pattern"] = NOT_BLANK  # its minimum holds once trimmed; its maximum counts the text as sent
     elif isinstance(field, fields.Url):
         extra["format"] = "uri"
         extra["pattern"] = _url_pattern(field)
@@ -63,7 +66,11 @@ def build_spec(api, *, version="0.1.0"):
         info={"description": "JSON over HTTPS under /api/v1. Errors are RFC 9457 problem+json, in French or "
                              "English by Accept-Language. No string may hold NUL or a lone surrogate (422). "
                              "Every route answers 422 to a query parameter it does not take and 429 with "
-                             "Retry-After past the per-user request limit (S-10)."})
+                             "Retry-After past the per-user request limit (S-10). Texts are trimmed; a maximum "
+                             "length counts the text as sent. An id or a field key in a body or a query must name "
+                             "a record or a field of the organization that the caller can see: else a 422 naming "
+                             "it. A valid request that the stored state refuses (a private list made public, a "
+                             "contact related to itself, a 71st custom field…) is a 409 naming the field."})
     plugin.converter.add_attribute_function(_field_rules)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=Problem)

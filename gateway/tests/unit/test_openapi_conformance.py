@@ -1,6 +1,7 @@
 """The document states what the server takes (issue 10 §5): each rule here was a disagreement schemathesis found
 (tests/api_fuzz), now stated once for both (docs/rules/http-api.md)."""
 import jsonschema
+import jsonschema_rs
 import pytest
 from marshmallow import ValidationError
 
@@ -47,6 +48,21 @@ def _valid_on_server(contract, value):
 ])
 def test_the_document_and_the_contract_agree_on_rules_across_fields(document, contract, body):
     assert _valid_in_document(document, contract.__name__, body) == _valid_on_server(contract, body), body
+
+
+@pytest.mark.parametrize("name", [
+    "Clients", " Clients ", "\x1dClients\x1d", "\ufeff", "a" * 100, " " + "a" * 99, " " + "a" * 100, "a" * 100 + "\n",
+    " ", "\x1d", "\x85", "\u3000\u2028", "\t\n\x0b\x0c\r"])
+def test_a_trimmed_text_is_valid_for_the_server_exactly_when_the_document_says_so(document, name):
+    """Blank is what ``str.strip`` removes (not ECMA-262's nor Rust's ``\\s``); the maximum counts the text as sent.
+    Checked with the validator schemathesis uses (jsonschema_rs) as well."""
+    body = {"name": name}
+    documented = _valid_in_document(document, "ListCreate", body)
+    assert documented == _valid_on_server(ListCreate, body), repr(name)
+    resolved = {"$ref": "#/components/schemas/ListCreate", "components": document["components"]}
+    assert jsonschema_rs.validator_for(resolved).is_valid(body) == documented, repr(name)
+    choices = {"key": "secteur", "type": "single_choice", "label_fr": "S", "label_en": "S", "choices": [name]}
+    assert _valid_in_document(document, "CustomFieldCreate", choices) == _valid_on_server(CustomFieldCreate, choices)
 
 
 @pytest.mark.parametrize("text", [

@@ -19,12 +19,19 @@ def text(*, max_length=200, min_length=1, required=False, allow_none=False, **kw
 
 class TrimmedString(fields.String):
     """Trimmed; refuses NUL and lone surrogates, which PostgreSQL text cannot store (N-1: a 422, not a 500,
-    even when a service is called without the gateway's guard)."""
+    even when a service is called without the gateway's guard).
+
+    Its length bounds hold for the text as sent too (``validate.Length``, checked again once trimmed): a maximum
+    counts what the client sent, as the OpenAPI ``maxLength`` does; a minimum of 1 means something other than
+    white space (issue 10 §5: JSON Schema cannot bound a trimmed length exactly)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
         if UNSTORABLE.search(result):
             raise ValidationError("invalid_characters")
+        for validator in self.validators:
+            if isinstance(validator, validate.Length):
+                validator(result)
         return result.strip()
 
 

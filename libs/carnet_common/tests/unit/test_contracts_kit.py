@@ -16,11 +16,16 @@ def test_contract_refuses_unknown_fields():
     assert caught.value.messages == {"extra": ["Unknown field."]}
 
 
-def test_text_is_trimmed_before_its_length_is_checked():
-    assert Sample().load({"name": "  abc  "})["name"] == "abc"
-    with pytest.raises(ValidationError) as caught:
-        Sample().load({"name": "abcdef"})
-    assert "name" in caught.value.messages
+def test_text_is_trimmed_and_its_maximum_counts_the_text_as_sent():
+    """As the OpenAPI document's ``maxLength`` does (issue 10 §5); the minimum holds once trimmed."""
+    assert Sample().load({"name": " abc "})["name"] == "abc"
+    for sent in ("abcdef", "  abc  ", "abcde\n"):
+        with pytest.raises(ValidationError) as caught:
+            Sample().load({"name": sent})
+        assert caught.value.messages == {"name": ["Length must be between 1 and 5."]}, sent
+    for blank in ("   ", "\x1d", "\u3000"):
+        with pytest.raises(ValidationError):
+            Sample().load({"name": blank})
 
 
 def test_strict_boolean_accepts_json_true_and_false():
