@@ -76,6 +76,14 @@ def _mark(session, record_type, row, deleted_at):
 # Deletes ------------------------------------------------------------------------------------------------
 
 NOTHING = {"opportunities": [], "tasks": []}
+# What the opportunities service's actor declares of the caller (carnet_contracts.actors.OpportunitiesActor): the
+# caller is sent with these keys only (that contract refuses unknown keys) and their selected lists.
+CALLER_KEYS = ("org_id", "user_id", "is_admin", "request_id", "flags", "subordinate_ids")
+
+
+def opportunities_caller(actor, list_ids):
+    """The caller as the opportunities service receives it: its visibility and the lists it selected (L-2)."""
+    return {**{key: actor[key] for key in CALLER_KEYS if key in actor}, "list_ids": sorted(list_ids)}
 
 
 def dependents_plan(opportunities, *, actor, list_ids, contact_ids=(), accounts=()):
@@ -85,7 +93,7 @@ def dependents_plan(opportunities, *, actor, list_ids, contact_ids=(), accounts=
     (no service, no reply in time, an error): 503, so that the delete is refused whole."""
     if opportunities is None:
         raise ServiceUnavailable("dependents_unavailable", params={"service": "opportunities"})
-    caller = {**actor, "list_ids": sorted(list_ids)}
+    caller = opportunities_caller(actor, list_ids)
     try:
         return opportunities.dependents_to_delete(caller, {"contact_ids": list(contact_ids),
                                                            "accounts": list(accounts)})
@@ -246,7 +254,7 @@ def opportunities_dependents(opportunities, *, actor, list_ids, record_type, rec
     have a timeout of their own: nameko's in-service proxy has none). When opportunities does not answer, the
     preview says so (``dependents_unavailable``) rather than wait or fail: the delete itself does not depend on
     it."""
-    caller = {**actor, "list_ids": sorted(list_ids)}
+    caller = opportunities_caller(actor, list_ids)
     try:
         answer = opportunities.dependents_of(caller, record_type, record_id)
     except Exception as exc:  # noqa: BLE001 - no instance, no reply in time, broker gone: the preview goes on
