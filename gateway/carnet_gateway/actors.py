@@ -9,7 +9,8 @@ carries exactly what its receiver declares:
   the next request after an identity change), so contacts never calls identity;
 - ``lists``: the caller's active list ids (L-2, ``scope.py``), for the services that inherit contacts'
   visibility from their read model (opportunities, tasks);
-- ``timezone``: the organization's (N-6: tasks show times in it);
+- ``timezone``: the organization's (N-6: tasks show times in it; contacts read dates of criteria as its days and
+  write exports in it);
 - ``language``: the caller's (stage labels, export headers, invitations).
 """
 from dataclasses import dataclass
@@ -48,6 +49,6 @@ class Shape:
 
 # Named after the contract that receives them.
 IDENTITY = Shape()
-CONTACTS = Shape(visibility=True)
+CONTACTS = Shape(visibility=True, timezone=True)
 OPPORTUNITIES = Shape(visibility=True, lists=True, language=True)
 TASKS = Shape(visibility=True, lists=True, timezone=True, language=True)

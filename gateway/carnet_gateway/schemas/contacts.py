@@ -39,7 +39,8 @@ def _documented(field, note):
 
 class RecordQuery(_RecordQuery):
     """A search of contacts or accounts (C-11, C-12, C-15), as the contract loads it; the OpenAPI document says
-    what field permissions make of ``q``."""
+    what field permissions make of ``q``. Documentation only: the rules are the contract's
+    (tests/contract/test_shared_contracts.py ``DOCUMENTED_AGAIN``)."""
     q = _documented(_RecordQuery._declared_fields["q"], Q_PERMISSIONS)
 
 

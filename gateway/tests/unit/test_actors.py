@@ -32,8 +32,8 @@ def test_identity_receives_the_caller_only(app, caller):
     assert list(build(app, actors.IDENTITY, caller).items()) == BASE
 
 
-def test_contacts_receives_the_callers_flags_and_subordinates(app, caller, rpc):
-    assert list(build(app, actors.CONTACTS, caller).items()) == BASE + VISIBILITY
+def test_contacts_receives_the_callers_flags_subordinates_and_time_zone(app, caller, rpc):
+    assert list(build(app, actors.CONTACTS, caller).items()) == BASE + VISIBILITY + [("timezone", "America/Vancouver")]
     assert rpc.calls == [], "contacts never needs identity nor the list scope"
 
 
@@ -41,7 +41,8 @@ def test_opportunities_receives_the_active_lists_asked_of_contacts_once_then_cac
     rpc.answers[("contacts", "get_selected_lists")] = {"list_ids": ["l1", "l2"]}
     actor = build(app, actors.OPPORTUNITIES, caller, {"Accept-Language": "fr-CA"})
     assert list(actor.items()) == BASE + VISIBILITY + [("list_ids", ["l1", "l2"]), ("language", "fr")]
-    assert rpc.calls == [("contacts", "get_selected_lists", (dict(BASE + VISIBILITY),))]
+    assert rpc.calls == [("contacts", "get_selected_lists",
+                          (dict(BASE + VISIBILITY + [("timezone", "America/Vancouver")]),))]
     assert build(app, actors.OPPORTUNITIES, caller)["list_ids"] == ["l1", "l2"]
     assert len(rpc.calls) == 1
 

@@ -167,7 +167,7 @@ def test_a_record_is_read_through_its_modules_field_permissions(as_role, rpc, re
     assert response.json == {"id": "r1", "city": "Laval", "custom": {"a": 1}}
     (_, method, args), = [c for c in rpc.calls if c[1] != "get_principal"]
     assert method == f"get_{record.kind}" and args[1:] == ("r1",)
-    assert set(args[0]) == {"org_id", "user_id", "is_admin", "request_id", "flags", "subordinate_ids"}
+    assert set(args[0]) == {"org_id", "user_id", "is_admin", "request_id", "flags", "subordinate_ids", "timezone"}
 
 
 @pytest.mark.parametrize("record", records.RECORDS, ids=lambda record: record.module)

@@ -87,12 +87,28 @@ class RecordQuery(Contract):
     """A search of contacts or accounts (C-11, C-12, C-15)."""
     q = fields.String(validate=validate.Length(max=500), metadata={
         "description": "Terms (all required) over first/last name, email and account name, accent- and "
-                       "case-insensitive; prefixes t: p: c: a: e: id:; quote a value with spaces: "
-                       'c:"trois rivieres".', "example": "tremblay p:514222 c:montreal"})
+                       "case-insensitive; prefixes t: p: c: a: e: id: r1: r2: s:; quote a value with spaces: "
+                       'c:"trois rivieres". `s:` is the status (C-24): `s:active`, `s:inactive` or `s:all` (in '
+                       "French `s:actif`, `s:inactif`, `s:tous`), another value a 422 on `q`. **Inactive records "
+                       "are left out** of a search (its page, export and bulk selection) with neither an `s:` term "
+                       "nor a `status` criterion, except for a role that may not read the status: it sees every "
+                       "record (leaving some out would tell it), and `s:` is a 403 for it.",
+        "example": "tremblay p:514222 c:montreal"})
     criteria = fields.String(validate=validate.Length(max=20_000), metadata={
         "description": 'Criteria JSON (C-12): groups {"op": "and"|"or", "items": [...]} and leaves '
-                       '{"field", "cmp", "value"}; fields of the record, account.<field>, custom.<key>, list.',
-        "example": '{"op": "and", "items": [{"field": "account.city", "cmp": "contains", "value": "mont"}]}'})
+                       '{"field", "cmp", "value"}. Fields and their comparisons: text fields (`first_name`, '
+                       "`last_name`, `title`, `email`, `phone`, `city`, `name`…: eq ne contains starts_with empty "
+                       "not_empty, accent- and case-insensitive); ids (`id`, `rep1_id`, `rep2_id`, `account_id`: eq "
+                       "ne empty not_empty); `status` (C-24): `active` or `inactive`, eq ne, another value a 422 on "
+                       "the leaf's value (a `status` criterion anywhere in the tree shows inactive records too); "
+                       "`created_at`, `updated_at` against a date `YYYY-MM-DD` (eq ne before after empty not_empty): "
+                       "**the organization's day, 00:00 to 24:00 in its time zone** (N-6), not UTC's; `subscribed`, "
+                       "`is_primary` (true/false); `custom.<key>` by its type; on contacts `account.<field>` (the "
+                       "account's, `account.status` included, of an account the caller sees); `list` (eq ne a list "
+                       "id); `opportunity.stage_id`, `opportunity.total`, `task.type`, `task.status`, `task`. A field "
+                       "the role may not read is a 403.",
+        "example": '{"op": "and", "items": [{"field": "account.city", "cmp": "contains", "value": "mont"}, '
+                   '{"field": "status", "cmp": "eq", "value": "inactive"}]}'})
     filter_id = identifier(metadata={"description": "One of the caller's saved filters of this module."})
     sort = fields.String(validate=validate.Length(min=1, max=80), metadata={
         "description": "A field, `-` first for descending (`-city`, `custom.<key>`); remembered per user and "

@@ -104,6 +104,11 @@ def get_organization(session, *, actor):
     return organization_answer(org)
 
 
+# What every principal carries of its organization besides the plan (``get_principal``): a change is seen by the
+# gateway at the next request, not when the cached principal expires.
+PRINCIPAL_ORGANIZATION = ("name", "language", "timezone")
+
+
 def update_organization(session, *, redis, outbox, actor, data):
     _require_admin(actor)
     # Locked like user changes, so a downgrade cannot slip past a concurrent activation.
@@ -119,6 +124,8 @@ def update_organization(session, *, redis, outbox, actor, data):
     if data:
         repository.update(session, organizations, org["id"], data)
     changed = repository.get_organization(session, org["id"])
+    if any(changed[key] != org[key] for key in PRINCIPAL_ORGANIZATION):
+        _authz_changed(session, redis, org["id"])  # the principals carry them (N-6: the zone, at the next request)
     outbox.add(session, "organization_updated", {"actor_id": actor["user_id"], "org_id": org["id"],
                                                  **organization_read(changed)})
     security = {key: changed[key] for key in SECURITY_SETTINGS if changed[key] != org[key]}

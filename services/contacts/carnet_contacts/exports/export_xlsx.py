@@ -1,10 +1,15 @@
 """The sheet of an export of contacts or accounts (C-18), without I/O: its columns, headers and cell values. The
 file is written by ``carnet_common.xlsx`` (the formula guard, typed cells, streaming), shared with opportunities.
+
+Timestamps (``created_at``, ``updated_at``) are the organization's wall-clock time (N-6; Excel has no time zones):
+the rows are read so (``exports.repository.stream_rows``) and the headers name the zone, "Created (America/Toronto)".
 """
 from dataclasses import dataclass
 
 from carnet_common import xlsx
 from carnet_custom_fields import values as custom_values
+
+DEFAULT_TIMEZONE = "America/Toronto"   # N-6: an organization's zone unless it set one
 
 
 @dataclass(frozen=True)
@@ -16,8 +21,10 @@ class Column:
     custom_type: str = ""
     kind: str = xlsx.TEXT
 
-    def label(self, language):
-        return self.fr if language == "fr" else self.en
+    def label(self, language, zone=None):
+        """The header in ``language``; a timestamp's names the time zone its values are in (N-6)."""
+        text = self.fr if language == "fr" else self.en
+        return f"{text} ({zone or DEFAULT_TIMEZONE})" if self.kind == xlsx.DATETIME else text
 
 
 def _c(key, en, fr, permission=None, kind=xlsx.TEXT):
@@ -46,8 +53,8 @@ CONTACT_COLUMNS = (
     _c("subscribed", "Subscribed", "Abonné", kind=xlsx.BOOLEAN),
     _c("status", "Status", "Statut"),
     _c("is_primary", "Primary contact", "Contact primaire", kind=xlsx.BOOLEAN),
-    _c("created_at", "Created (UTC)", "Créé (UTC)", "", kind=xlsx.DATETIME),
-    _c("updated_at", "Updated (UTC)", "Modifié (UTC)", "", kind=xlsx.DATETIME),
+    _c("created_at", "Created", "Créé", "", kind=xlsx.DATETIME),
+    _c("updated_at", "Updated", "Modifié", "", kind=xlsx.DATETIME),
 )
 
 ACCOUNT_COLUMNS = (
@@ -65,8 +72,8 @@ ACCOUNT_COLUMNS = (
     _c("rep1_name", "Rep 1", "Représentant 1", "rep1_id"),
     _c("rep2_name", "Rep 2", "Représentant 2", "rep2_id"),
     _c("status", "Status", "Statut"),
-    _c("created_at", "Created (UTC)", "Créé (UTC)", "", kind=xlsx.DATETIME),
-    _c("updated_at", "Updated (UTC)", "Modifié (UTC)", "", kind=xlsx.DATETIME),
+    _c("created_at", "Created", "Créé", "", kind=xlsx.DATETIME),
+    _c("updated_at", "Updated", "Modifié", "", kind=xlsx.DATETIME),
 )
 
 # The account's columns beside each contact (C-18); the account ID always, the rest by account field rights.
@@ -91,9 +98,10 @@ def columns_for(record_type, *, fields, account_fields=(), custom_definitions=()
     return columns
 
 
-def sheet_columns(columns, language):
-    """The columns of the sheet: each export column's header in ``language`` and its kind."""
-    return [xlsx.Column(col.label(language), col.kind) for col in columns]
+def sheet_columns(columns, language, zone=None):
+    """The columns of the sheet: each export column's header in ``language`` (a timestamp's naming ``zone``, the
+    organization's time zone) and its kind."""
+    return [xlsx.Column(col.label(language, zone), col.kind) for col in columns]
 
 
 def cells(columns, batches):

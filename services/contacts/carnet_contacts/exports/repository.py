@@ -6,8 +6,10 @@ so an export of 100,000 contacts holds one batch in memory, not the result.
 """
 import sqlalchemy as sa
 
+from carnet_common import xlsx
 from carnet_common.jobs import JobStore
 from carnet_contacts import models
+from carnet_contacts.exports import export_xlsx
 from carnet_contacts.lists import repository as lists_repository
 from carnet_contacts.models import account_members, accounts, contacts, job_files, jobs, rep_users
 from carnet_contacts.records import repository
@@ -24,9 +26,13 @@ def count_capped(session, record_type, *, predicates, cap):
     return session.execute(sa.select(sa.func.count()).select_from(capped)).scalar()
 
 
-def _selected(table, column, joined):
-    """The expression of ``column`` of the export (``joined``: the aliases of the tables joined so far)."""
+def _selected(table, column, joined, zone):
+    """The expression of ``column`` of the export (``joined``: the aliases of the tables joined so far); a timestamp
+    as the wall-clock time in ``zone`` (N-6: ``timezone(zone, t)``, a timestamp without time zone, as a sheet holds
+    it)."""
     key = column.key
+    if column.kind == xlsx.DATETIME:
+        return sa.func.timezone(sa.cast(zone, sa.Text), table.c[key])
     if key.startswith("custom."):
         return table.c.custom[key[len("custom."):]]    # jsonb ``->``: the stored value, decoded
     if key in ("rep1_name", "rep2_name"):
@@ -45,6 +51,9 @@ def stream_rows(session, record_type, *, predicates, sort, columns, counted=Fals
     even read); a custom field's value is its stored JSON. With ``counted``, each row ends with how many rows the
     selection holds (``count(*) OVER ()``: counted while the rows are sorted, where a count of its own scanned the
     1M contacts again, 1.5–2.4 s for a job's progress; bench/results/export-2026-12-06.md).
+
+    Timestamps are the wall-clock time of the organization's zone (``actor["timezone"]``, N-6), as the sheet's
+    headers say (export_xlsx.py).
 
     A contact's account columns are those of an account ``actor`` sees (C-2); of another's (another list, another
     rep's, in the trash), the row has the account's id and name only, as the contact's GET shows it (C-8, issue 10
@@ -69,7 +78,8 @@ def stream_rows(session, record_type, *, predicates, sort, columns, counted=Fals
             visible = sa.false() if actor is None else visibility.record_visible(
                 shown, account_members.alias(), "account_id", actor=actor, list_ids=_selected_lists(session, actor))
             source = source.outerjoin(shown, sa.and_(shown.c.id == contacts.c.account_id, visible))
-    selected = [_selected(table, col, joined) for col in columns]
+    zone = (actor or {}).get("timezone") or export_xlsx.DEFAULT_TIMEZONE
+    selected = [_selected(table, col, joined, zone) for col in columns]
     if counted:
         selected.append(sa.func.count().over())
     query = sa.select(*selected).select_from(source).where(*predicates).order_by(*repository.order_clauses(sort))

@@ -18,6 +18,7 @@ permissions, and the fields the request could read (columns, custom columns, cri
 since, the job is failed (``carnet_common.jobs.JobRpc``), so it never exports more than its owner may see now.
 """
 import base64
+from zoneinfo import ZoneInfo
 
 from carnet_common import jobs as kit
 from carnet_common import xlsx
@@ -32,7 +33,9 @@ MODULES = {"contact": "contacts", "account": "accounts"}
 TITLES = {"contact": ("Contacts", "Contacts"), "account": ("Accounts", "Comptes")}
 
 
-def _filename(record_type, at):
+def _filename(record_type, at, zone):
+    """``contacts-20261206-143000.xlsx``: when, in the organization's time zone (N-6)."""
+    at = at.astimezone(ZoneInfo(zone or export_xlsx.DEFAULT_TIMEZONE))
     return f"{'contacts' if record_type == 'contact' else 'accounts'}-{at:%Y%m%d-%H%M%S}.xlsx"
 
 
@@ -64,7 +67,7 @@ def _sheet(session, *, actor, request, selection, counted=False):
 
     def write(path, batches, progress=None):
         return xlsx.write_sheet(path, title=TITLES[record_type][language == "fr"],
-                                columns=export_xlsx.sheet_columns(columns, language),
+                                columns=export_xlsx.sheet_columns(columns, language, actor.get("timezone")),
                                 batches=export_xlsx.cells(columns, batches), progress=progress)
     return write, batches
 
@@ -81,7 +84,7 @@ def start_export(session, *, actor, request, settings, offload):
     write, batches = _sheet(session, actor=actor, request=request, selection=selection)
     read = list(batches)
     content = kit.small_file(settings, lambda path: offload(write, path, read))
-    return {"filename": _filename(record_type, kit.now()), "rows": rows,
+    return {"filename": _filename(record_type, kit.now(), actor.get("timezone")), "rows": rows,
             "content": base64.b64encode(content).decode("ascii")}
 
 
@@ -117,4 +120,4 @@ def export_job(session, params, path, report):
     actor, request = params["actor"], params["request"]
     selection = _selection(session, actor=actor, request=request)
     write_export(session, actor=actor, request=request, selection=selection, path=path, progress=report)
-    return _filename(request["record_type"], kit.now())
+    return _filename(request["record_type"], kit.now(), actor.get("timezone"))

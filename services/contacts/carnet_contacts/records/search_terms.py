@@ -1,7 +1,9 @@
-"""The search language of C-11 and C-3, parsed without I/O into terms the repository turns into SQL.
+"""The search language of C-11, C-3 and C-24, parsed without I/O into terms the repository turns into SQL.
 
-``marie tremblay p:514-222 c:"trois rivieres" e:gmail.com id:<uuid>``: plain terms match first name,
-last name, email or account name; prefixed terms one field; every term must match.
+``marie tremblay p:514-222 c:"trois rivieres" e:gmail.com id:<uuid> s:inactive``: plain terms match first name,
+last name, email or account name; prefixed terms one field; every term must match. ``s:`` names the records' status
+(C-24: ``active``, ``inactive`` or ``all``, in French ``actif``, ``inactif``, ``tous``); a search without it (nor a
+``status`` criterion) shows active records only (``records/usecases.py``: ``status_asked``).
 
 What a term reads (S-3, issue 10 §1): ``reach`` names the fields each kind of term compares, as the criteria name
 them (``phone``, ``account.city`` on a contact). A prefixed term needs every field it ``needs`` readable: otherwise
@@ -16,7 +18,10 @@ from carnet_common.errors import InvalidInput
 from carnet_contacts import norms
 
 PREFIXES = {"t": "title", "p": "phone", "c": "city", "a": "street", "e": "email", "id": "id", "r1": "rep1",
-            "r2": "rep2"}
+            "r2": "rep2", "s": "status"}
+# C-24: what ``s:`` takes (folded), in English and French; ``all`` asks for active and inactive records alike.
+STATUS_VALUES = {"active": "active", "actif": "active", "inactive": "inactive", "inactif": "inactive", "all": "all",
+                 "tous": "all"}
 TOKEN = re.compile(r'(?:(?P<prefix>[A-Za-z][A-Za-z0-9]*):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S+))')
 MAX_TERMS = 12
 # Below three characters a trigram index cannot help: such a term matches the start of a word.
@@ -38,12 +43,12 @@ REACH = {
                 "city": Reach(("city", "account.city"), ("city", "account.city")),
                 "street": Reach(("street", "account.street"), ("street", "account.street")),
                 "rep1": Reach(("rep1_id",), ("rep1_id",)), "rep2": Reach(("rep2_id",), ("rep2_id",)),
-                "id": Reach((), ())},
+                "status": Reach(("status",), ("status",)), "id": Reach((), ())},
     "account": {"text": Reach((), ("name", "email")), "phone": Reach(("phone", "fax"), ("phone", "fax")),
                 "email": Reach(("email",), ("name", "email")),
                 "city": Reach(("city",), ("city",)), "street": Reach(("street",), ("street",)),
                 "rep1": Reach(("rep1_id",), ("rep1_id",)), "rep2": Reach(("rep2_id",), ("rep2_id",)),
-                "id": Reach((), ())},
+                "status": Reach(("status",), ("status",)), "id": Reach((), ())},
 }
 MODULES = {"contact": "contacts", "account": "accounts"}
 
@@ -79,8 +84,8 @@ def skipped(record_type, term, unreadable):
 
 @dataclass(frozen=True)
 class Term:
-    kind: str       # text, title, phone, city, street, email, id, rep1, rep2
-    value: str      # already folded (or digits, or the raw id)
+    kind: str       # text, title, phone, city, street, email, id, rep1, rep2, status
+    value: str      # already folded (or digits, or the raw id; active, inactive or all for a status)
 
     @property
     def short(self):
@@ -112,6 +117,11 @@ def _term(kind, raw):
     if kind == "id":
         raw = raw.strip()
         return Term("id", raw[:64]) if raw else None
+    if kind == "status":
+        status = STATUS_VALUES.get(norms.fold(raw))
+        if status is None:
+            raise InvalidInput(errors={"q": ["search_status_value"]})
+        return Term("status", status)
     value = norms.fold(raw)
     return Term(kind, value) if value else None
 

@@ -108,13 +108,15 @@ def get_record(session, *, actor, record_type, record_id):
 
 def criteria_context(session, *, actor, record_type, scope, unreadable=()):
     """What compiling the caller's criteria needs; the actor and their selected lists, so that action criteria
-    count only the opportunities and tasks they could see (C-12, S-4)."""
+    count only the opportunities and tasks they could see (C-12, S-4); the organization's time zone, in which a date
+    compared with a timestamp is a day (N-6)."""
     modules = list(RECORD_MODULES.values())
     return criteria.Context(record_type, actor["org_id"],
                             custom=customization.custom_field_rows_by_module(session, org_id=actor["org_id"],
                                                                              modules=modules),
                             list_ids=frozenset(scope.accessible), unreadable=frozenset(unreadable),
-                            actor=actor, selected=frozenset(scope.selected))
+                            actor=actor, selected=frozenset(scope.selected),
+                            timezone=actor.get("timezone") or criteria.DEFAULT_TIMEZONE)
 
 
 def record_predicates(session, *, actor, record_type, query, scope, account_id=None, unreadable=(), ctx=None):
@@ -122,7 +124,11 @@ def record_predicates(session, *, actor, record_type, query, scope, account_id=N
     page, the export (C-18) and the bulk actions (C-9), so each holds exactly the records the list shows.
     ``unreadable`` (or ``ctx.unreadable``): the permission keys the caller may not read (S-3), which no term, criterion
     or sort may reveal: a prefix over one is a 403 naming it, a plain term skips it (``search_terms.refused``,
-    ``skipped``). An account the caller cannot see selects nothing through its contacts (``account_term_clause``)."""
+    ``skipped``). An account the caller cannot see selects nothing through its contacts (``account_term_clause``).
+
+    C-24: inactive records are left out unless the query asks about the status (``status_asked``): an ``s:`` term
+    (``s:all`` for both) or a ``status`` criterion. Not for a caller who may not read the status: leaving records out
+    by a field they cannot read would tell it (S-3); they see every status, as before C-24."""
     unreadable = ctx.unreadable if ctx is not None else frozenset(unreadable)
     predicates = [repository.visible(record_type, actor=actor, list_ids=scope.selected)]
     if account_id is not None:
@@ -144,6 +150,7 @@ def record_predicates(session, *, actor, record_type, query, scope, account_id=N
                                                  accounts_checked=through_account))
         if through_account:
             predicates.append(repository.account_term_clause(term, actor=actor, list_ids=scope.selected))
+    trees = []
     if query.get("filter_id") or query.get("criteria"):  # C-12
         ctx = ctx or criteria_context(session, actor=actor, record_type=record_type, scope=scope,
                                       unreadable=unreadable)
@@ -153,9 +160,22 @@ def record_predicates(session, *, actor, record_type, query, scope, account_id=N
             if saved is None:
                 raise NotFound()
             predicates.append(criteria.compile_criteria(saved["criteria"], ctx, path="filter_id"))
+            trees.append(saved["criteria"])
         if query.get("criteria"):
-            predicates.append(criteria.compile_criteria(criteria.parse_json(query["criteria"]), ctx))
+            tree = criteria.parse_json(query["criteria"])
+            predicates.append(criteria.compile_criteria(tree, ctx))
+            trees.append(tree)
+    if not status_asked(terms, trees) and search_terms.may_read(
+            unreadable, search_terms.permission_key(record_type, "status")):
+        predicates.append(repository.status_is(record_type, "active"))
     return predicates
+
+
+def status_asked(terms, trees):
+    """C-24: whether a search asks about the records' status (an ``s:`` term, or a ``status`` criterion in one of the
+    compiled criteria ``trees``); if not, it shows active records only."""
+    return (any(term.kind == "status" for term in terms)
+            or any(criteria.mentions(tree, "status") for tree in trees))
 
 
 def record_sort(session, *, actor, record_type, query, ctx, remember):

@@ -12,6 +12,7 @@ import json
 import os
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -120,7 +121,7 @@ def test_columns_follow_field_permissions_and_language(xrpc, world):
     _contacts(xrpc, world, ["Lefebvre"], email="l@example.com")
     request = _request(q="lefebvre", record_fields=["last_name"], account_fields=[], language="fr")
     header, rows = _rows(_file(xrpc.export_records(world["admin"], request)))
-    assert header == ["ID", "Nom", "Créé (UTC)", "Modifié (UTC)", "ID du compte"]
+    assert header == ["ID", "Nom", "Créé (America/Toronto)", "Modifié (America/Toronto)", "ID du compte"]
     assert rows[0]["Nom"] == "Lefebvre"
 
 
@@ -173,7 +174,8 @@ def test_typed_custom_fields_are_typed_cells(xrpc, world, engine):
     assert (row["budget"].value, row["budget"].data_type) == (43.98, "n")
     assert row["due"].value == datetime(2026, 5, 1) and row["due"].number_format == "yyyy-mm-dd"
     assert row["vip"].value is True and row["tags"].value == "a, =b" and row["tags"].data_type == "s"
-    assert row["Created (UTC)"].value.tzinfo is None and row["Created (UTC)"].data_type == "d"
+    assert row["Created (America/Toronto)"].value.tzinfo is None
+    assert row["Created (America/Toronto)"].data_type == "d"
 
 
 def test_bad_query_is_refused(xrpc, world):
@@ -213,6 +215,34 @@ def test_large_export_runs_as_a_job_owned_by_its_caller(xrpc, world):
             xrpc.read_job_chunk(other, job["id"], 0)
     with expect(NotFound):
         xrpc.read_job_chunk(world["admin"], job["id"], job["chunks"])
+
+
+def test_a_job_writes_timestamps_in_the_zone_of_its_request(xrpc, world, engine):
+    """N-6: the job runs later, with the actor it was queued with: its organization's zone, in the headers and the
+    cells (22:30 UTC on March 14th is 11:30 on March 15th in Auckland); the name of the file is in that zone too."""
+    created = _contacts(xrpc, world, [f"Fuseau{i}" for i in range(4)])
+    with Session(engine) as session, session.begin():
+        session.execute(sa.text("UPDATE contacts.contacts SET created_at = '2026-03-14T22:30:00Z' "
+                                "WHERE id = ANY(:ids)"), {"ids": [c["id"] for c in created]})
+    zoned = {**world["admin"], "timezone": "Pacific/Auckland"}
+    started = xrpc.export_records(zoned, _request(q="fuseau"))
+    job = testing.eventually(lambda: xrpc.get_job(zoned, started["job_id"]),
+                             lambda job: job["status"] in ("done", "failed"), timeout=60,
+                             what="the export job finished")
+    assert job["status"] == "done", job
+    content = b"".join(base64.b64decode(xrpc.read_job_chunk(zoned, job["id"], seq)["data"])
+                       for seq in range(job["chunks"]))
+    header, rows = _rows(_sheet(content))
+    assert "Created (Pacific/Auckland)" in header and "Updated (Pacific/Auckland)" in header
+    assert {row["Created (Pacific/Auckland)"] for row in rows} == {datetime(2026, 3, 15, 11, 30)}
+
+
+def test_a_small_export_is_named_after_the_time_in_the_organization_zone(xrpc, world):
+    _contacts(xrpc, world, ["Horodaté"])
+    before = datetime.now(ZoneInfo("Pacific/Kiritimati")).replace(tzinfo=None, microsecond=0)
+    result = xrpc.export_records({**world["admin"], "timezone": "Pacific/Kiritimati"}, _request(q="horodate"))
+    named = datetime.strptime(result["filename"], "contacts-%Y%m%d-%H%M%S.xlsx")
+    assert before <= named <= before + timedelta(minutes=1), (before, result["filename"])  # UTC+14, not UTC
 
 
 def _insert_job(engine, world, *, status, age_hours):

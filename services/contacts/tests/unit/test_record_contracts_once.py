@@ -63,7 +63,7 @@ def test_the_caller_and_query_are_parsed_as_before(service):
     service.search_contacts({**ACTOR, "flags": {}}, {"q": "  tremblay  "})
     (_, get), (_, search) = service.seen
     assert get["actor"] == {**ACTOR, "flags": {"all_contacts": True, "hierarchy_contacts": False,
-                                               "own_records_only": False}}
+                                               "own_records_only": False}, "timezone": "America/Toronto"}
     assert search["actor"]["flags"] == {"all_contacts": False, "hierarchy_contacts": False, "own_records_only": False}
     assert search["query"]["q"] == "  tremblay  "
     assert search["query"]["per_page"] == contracts.SearchQuery().load({})["per_page"]

@@ -279,6 +279,8 @@ def term_clause(record_type, term, *, org_id, skip=frozenset(), accounts_checked
     table = TABLES[record_type]
     if term.kind == "id":
         return table.c.id == term.value
+    if term.kind == "status":   # C-24: s:active, s:inactive; s:all asks for both
+        return sa.true() if term.value == "all" else status_is(record_type, term.value)
     if term.kind in ("rep1", "rep2"):
         reps = sa.select(rep_users.c.id).where(rep_users.c.org_id == org_id,
                                                rep_users.c.name_norm.like(search_terms.like_contains(term.value),
@@ -295,6 +297,11 @@ def term_clause(record_type, term, *, org_id, skip=frozenset(), accounts_checked
         parts = _readable_parts(record_type, reach.reads, skip)
         clause = sa.and_(clause, sa.or_(*[_matches(part, term) for part in parts])) if parts else sa.false()
     return clause
+
+
+def status_is(record_type, status):
+    """C-24: the records of ``status`` (``active`` or ``inactive``)."""
+    return TABLES[record_type].c.status == status
 
 
 def search_page(session, record_type, *, predicates, page, per_page, sort):

@@ -13,11 +13,17 @@ field permission(s) a caller needs to filter on it, optionally its own value con
 No I/O: everything it needs about the caller and the organization comes in a ``Context`` (the records area's
 use cases build it). It builds SQL, so it is repository code (docs/conventions.md: query predicates belong to the
 repository side). Every problem of a tree is reported at once, keyed by its path (``criteria.items.1.cmp``).
+
+``status`` (C-24) is ``active`` or ``inactive``, compared with ``eq``/``ne``; whether a tree asks about it at all
+(``mentions``) decides whether the search shows inactive records (records/usecases.py). A date compared with a
+timestamp (``created_at``, ``updated_at``) is the organization's day, 00:00 to 24:00 in its time zone (N-6:
+``day_bounds``; ``Context.timezone``, from the actor).
 """
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -34,6 +40,7 @@ from carnet_contacts.models import (
 )
 from carnet_contacts.records.repository import summary_visibility, visibility
 from carnet_contracts import tasks
+from carnet_contracts.records import STATUSES
 from carnet_custom_fields.values import TEXT_TYPES
 
 MAX_DEPTH = 6
@@ -49,6 +56,7 @@ OPS = {
     "boolean": ("eq", "ne", "empty", "not_empty"),
     "choices": ("contains", "empty", "not_empty"),
     "membership": ("eq", "ne"),
+    "status": ("eq", "ne"),
 }
 ALL_OPS = sorted({op for ops in OPS.values() for op in ops})
 NO_VALUE = ("empty", "not_empty")
@@ -59,12 +67,12 @@ STANDARD = {
         **dict.fromkeys(("first_name", "last_name", "title", "email", "language", "phone", "mobile", "fax",
                          "other_phone", "street", "city", "province", "postal_code", "country", "website"),
                         "text"),
-        **dict.fromkeys(("id", "rep1_id", "rep2_id", "account_id", "status"), "exact"),
+        **dict.fromkeys(("id", "rep1_id", "rep2_id", "account_id"), "exact"), "status": "status",
         "subscribed": "boolean", "is_primary": "boolean", "created_at": "datetime", "updated_at": "datetime"},
     "account": {
         **dict.fromkeys(("name", "email", "phone", "fax", "website", "street", "city", "province", "postal_code",
                          "country"), "text"),
-        **dict.fromkeys(("id", "rep1_id", "rep2_id", "status"), "exact"),
+        **dict.fromkeys(("id", "rep1_id", "rep2_id"), "exact"), "status": "status",
         "created_at": "datetime", "updated_at": "datetime"},
 }
 # Readable by everyone (the gateway's ALWAYS_READABLE): no field permission to check.
@@ -73,6 +81,7 @@ CUSTOM_KINDS = {"number": "number", "decimal": "number", "date": "date", "boolea
                 "multi_choice": "choices", **{t: "text" for t in TEXT_TYPES}}
 NUMERIC = r"^-?[0-9]+(\.[0-9]+)?$"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DEFAULT_TIMEZONE = "America/Toronto"   # N-6, S-8: an organization's zone unless it set one
 
 
 @dataclass
@@ -82,7 +91,8 @@ class Context:
     caller may not read (``contacts.title``, ``accounts.custom.size``, or a whole module ``accounts``).
     ``may_read`` takes one permission key or a tuple of them (all needed).
     ``actor`` (user_id, is_admin, flags, subordinate_ids) and their ``selected`` lists decide which
-    opportunities and tasks the action criteria count (summary_visibility.py); without an actor, none."""
+    opportunities and tasks the action criteria count (summary_visibility.py); without an actor, none.
+    ``timezone``: the organization's (an IANA name, N-6), in which a date compared with a timestamp is a day."""
     record_type: str
     org_id: str
     custom: dict = field(default_factory=dict)
@@ -90,6 +100,7 @@ class Context:
     unreadable: frozenset = frozenset()
     actor: dict = None
     selected: frozenset = frozenset()
+    timezone: str = DEFAULT_TIMEZONE
 
     def may_read(self, permission):
         keys = () if permission is None else (permission,) if isinstance(permission, str) else permission
@@ -169,12 +180,24 @@ def compare_predicate(expression, cmp, value):
             "lt": expression.__lt__, "before": expression.__lt__}[cmp](value)
 
 
-def datetime_predicate(expression, cmp, value):
-    """A timestamp against a calendar day (UTC): ``eq`` is within the day, ``after`` is after it."""
-    start = datetime.combine(value, time(), tzinfo=timezone.utc)
-    end = start + timedelta(days=1)
+def day_bounds(day, zone):
+    """``(start, end)``: the instants (UTC) the calendar ``day`` begins and ends in the time zone ``zone`` (N-6).
+
+    A day is not always 24 hours: the one daylight time begins has 23 and the one it ends 25, so the end is the next
+    day's midnight, not the start plus a day. Where midnight falls in a gap (a zone that springs forward at 00:00),
+    PEP 495's ``fold=0`` takes the offset before the change: the day then begins at the change, as it does there."""
+    zone = ZoneInfo(zone)
+    start = datetime.combine(day, time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def datetime_predicate(expression, cmp, value, zone=DEFAULT_TIMEZONE):
+    """A timestamp against a calendar day of the organization (``zone``, N-6): ``eq`` is within the day, ``before``
+    before it begins, ``after`` after it ends."""
     if cmp in NO_VALUE:
         return compare_predicate(expression, cmp, None)
+    start, end = day_bounds(value, zone)
     return {"eq": sa.and_(expression >= start, expression < end),
             "ne": sa.or_(expression < start, expression >= end),
             "before": expression < start, "after": expression >= end}[cmp]
@@ -196,8 +219,11 @@ def standard_field(field_name, ctx):
                                                                    folded_column=folded_column),
                          permission, sort_key=column, sort_text=True)
     if kind == "datetime":
-        return Criterion("date", lambda cmp, value: datetime_predicate(column, cmp, value), permission,
+        return Criterion("date", lambda cmp, value: datetime_predicate(column, cmp, value, ctx.timezone), permission,
                          sort_key=column)
+    if kind == "status":
+        return Criterion("status", lambda cmp, value: compare_predicate(column, cmp, value), permission,
+                         sort_key=column, sort_text=True, convert=_status)
     return Criterion(kind, lambda cmp, value: compare_predicate(column, cmp, value), permission,
                      sort_key=column, sort_text=kind == "exact")
 
@@ -391,6 +417,11 @@ def task_action(field_name, ctx):
 
 # Values ---------------------------------------------------------------------------------------------
 
+def _status(value):
+    """C-24: a record's status, as stored (``active`` or ``inactive``, exactly)."""
+    return (value, {}) if isinstance(value, str) and value in STATUSES else (None, {"": "criteria_status_expected"})
+
+
 def _value(kind, value, ctx):
     """``(value, None)`` converted for ``kind``, or ``(None, message key)``."""
     if kind in ("text", "exact", "choices"):
@@ -431,6 +462,18 @@ def _convert(found, value, ctx):
 
 
 # Trees -------------------------------------------------------------------------------------------------
+
+def mentions(tree, field_name):
+    """Whether a leaf of ``tree`` (already parsed; anything malformed is left to ``compile_criteria``) compares
+    ``field_name``, under any group: ``status`` asks about the record's status, ``account.status`` does not."""
+    if isinstance(tree, list):
+        return any(mentions(item, field_name) for item in tree)
+    if not isinstance(tree, dict):
+        return False
+    if "op" in tree or "items" in tree:
+        return isinstance(tree.get("items"), list) and mentions(tree["items"], field_name)
+    return tree.get("field") == field_name
+
 
 def parse_json(text, path="criteria"):
     """The ``criteria`` query parameter (JSON text) as a tree."""
