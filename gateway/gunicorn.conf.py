@@ -2,8 +2,17 @@
 import os
 import shutil
 
+import gunicorn.http.message
+
 bind = os.environ.get("GATEWAY_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
+# gthread, whose refusals of a request it cannot read (414, 431) are problem+json (carnet_gateway/worker.py)
+worker_class = "carnet_gateway.worker.Worker"
+# The longest request line the API document allows fits (issue 10 §5): criteria of 20,000 characters beside q, a
+# sort and ids, each character percent-encoded in up to 12 bytes, is under 256 KiB (checked by
+# gateway/tests/unit/test_openapi_conformance.py). gunicorn lowers any limit above its MAX_REQUEST_LINE (8190) to
+# it, and 0 means no limit at all: its ceiling is raised to this limit, no further.
+limit_request_line = 256 * 1024
+gunicorn.http.message.MAX_REQUEST_LINE = max(gunicorn.http.message.MAX_REQUEST_LINE, limit_request_line)
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 timeout = 60

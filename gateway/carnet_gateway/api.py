@@ -30,9 +30,12 @@ INPUT_ERRORS = READ_ERRORS + (422,)
 WRITE_ERRORS = READ_ERRORS + (409, 422)
 SEARCH_ERRORS = (401, 403, 404, 422)  # 404: a ``filter_id`` that is not one of the caller's saved filters
 # Path parameters whose values the server knows in advance (by name; a route's ``path=`` may say otherwise). Any
-# other one is a string: an id or a key, 404 when no such record is visible.
+# other one is a string: an id or a key (at most 64 characters, as ``identifier`` and custom field keys), 404 when
+# no such record is visible. Bounded so that the longest request the document allows has a bounded request line
+# (gunicorn.conf.py ``limit_request_line``).
 PATH_PARAMETERS = {"module": {"type": "string", "enum": ["contacts", "accounts"],
                               "description": "contacts or accounts (opportunities have their own routes)"}}
+ID_PARAMETER = {"type": "string", "maxLength": 64}
 
 
 class MalformedJson(InvalidInput):
@@ -124,7 +127,7 @@ class Operation:
 
     def path_schema(self, name):
         """The JSON Schema of a path parameter, as the document states it."""
-        return dict(self.path_params.get(name) or PATH_PARAMETERS.get(name) or {"type": "string"})
+        return dict(self.path_params.get(name) or PATH_PARAMETERS.get(name) or ID_PARAMETER)
 
     @property
     def flask_path(self):

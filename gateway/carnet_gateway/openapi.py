@@ -9,7 +9,14 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields, validate
 
 from carnet_common.contracts import TrimmedString
-from carnet_contracts.values import DATE_PATTERN, DATE_TIME_PATTERN, AwareDateTimeText, DateText
+from carnet_contracts.values import (
+    DATE_PATTERN,
+    DATE_TIME_PATTERN,
+    MAX_INTEGER_DIGITS,
+    AwareDateTimeText,
+    DateText,
+    DecimalText,
+)
 from carnet_gateway import idempotency, messages
 from carnet_gateway.api import ADMIN, PREFIX, PUBLIC
 from carnet_gateway.schemas import Problem, rules
@@ -30,7 +37,9 @@ def _schema_name(schema):
 def _field_rules(self, field, ret=None, **kwargs):
     """apispec attribute function: what the server's own field classes enforce."""
     extra = {}
-    if isinstance(field, DateText):
+    if isinstance(field, DecimalText):
+        extra.update(_decimal(field))
+    elif isinstance(field, DateText):
         extra.update(format="date", pattern=DATE_PATTERN)
     elif isinstance(field, AwareDateTimeText):
         extra.update(format="date-time", pattern=DATE_TIME_PATTERN)
@@ -48,6 +57,15 @@ def _field_rules(self, field, ret=None, **kwargs):
     if field.metadata.get("refused"):
         return {"not": {}}
     return extra
+
+
+def _decimal(field):
+    """What ``parse_decimal`` reads: a decimal string of at most 40 characters, at most 12 integer digits besides
+    leading zeros, at most ``places`` decimals besides trailing zeros; or a JSON integer below 10^12."""
+    return {"type": ["string", "integer"], "minimum": 0, "maximum": 10 ** MAX_INTEGER_DIGITS - 1, "maxLength": 40,
+            "pattern": rf"^0*[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{field.places}}}0*)?$",  # \d: any digit
+            "description": f"A decimal string (`\"43.98\"`), at most {field.places} decimals, under 10^12, or a "
+                           "JSON integer (N-6). Also read: white space around it, a leading `+` or `.`, `-0`."}
 
 
 def _url_pattern(field):
@@ -70,7 +88,10 @@ def build_spec(api, *, version="0.1.0"):
                              "length counts the text as sent. An id or a field key in a body or a query must name "
                              "a record or a field of the organization that the caller can see: else a 422 naming "
                              "it. A valid request that the stored state refuses (a private list made public, a "
-                             "contact related to itself, a 71st custom field…) is a 409 naming the field."})
+                             "contact related to itself, a 71st custom field…) is a 409 naming the field. A "
+                             "request line (method, path and query, percent-encoded) longer than 262,144 bytes is "
+                             "a 414, a header longer than 8,190 bytes a 431: the HTTP server answers them before "
+                             "reading the request, in English and French."})
     plugin.converter.add_attribute_function(_field_rules)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=Problem)
@@ -109,9 +130,11 @@ def build_spec(api, *, version="0.1.0"):
                                          "content": {"application/json": {"schema": schema}}}
         else:
             responses[str(op.status)] = {"description": "OK", "content": {"application/json": {}}}
-        # What any route may answer: 422 for a query parameter it does not take (or a body it takes none of),
-        # 429 past the per-user limit, 503/504 while a service is down or slow; then by what the route has.
-        statuses = set(op.errors) | {422, 429, 503, 504}
+        # What any route may answer: 414/431 for a request line/header longer than the HTTP server reads
+        # (gunicorn.conf.py; none the document allows), 422 for a query parameter it does not take (or a body it
+        # takes none of), 429 past the per-user limit, 503/504 while a service is down or slow; then by what the
+        # route has.
+        statuses = set(op.errors) | {414, 422, 429, 431, 503, 504}
         if op.auth != PUBLIC:
             statuses |= {401}
         if op.needs or op.auth == ADMIN:

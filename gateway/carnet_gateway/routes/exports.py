@@ -65,7 +65,8 @@ def _export_route(record):
     # The export holds the rows a search returns: it needs the module's read permission as well.
     @api.route(f"/{record.module}/export.xlsx", "GET", query=s.ExportQuery,
                permission=[(record.module, "export"), (record.module, "read")], response=s.JobStarted, status=202,
-               tags=(record.module,), errors=EXPORT_ERRORS, extra_responses=EXPORT_RESPONSES,
+               tags=(record.module,), errors=EXPORT_ERRORS + (404,),  # 404: a filter_id not of the caller's
+               extra_responses=EXPORT_RESPONSES,
                name=f"export_{record.module}",
                summary=f"Export the {record.module} the search selects to .xlsx{record.export_note} (C-18); 202 and "
                        "a job above 5,000 rows; 429 when the caller has 5 jobs waiting or running "

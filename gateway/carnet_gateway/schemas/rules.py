@@ -11,6 +11,7 @@ from carnet_contracts.identity import UserUpdate
 from carnet_contracts.lifecycle import BulkAction
 from carnet_contracts.lists import ListCreate
 from carnet_contracts.opportunities import StageUpdate
+from carnet_contracts.records import _NamedContact
 
 
 def _all_true(*names):
@@ -37,6 +38,12 @@ RULES = {
         {"oneOf": [{"required": ["ids"]}, {"anyOf": [{"required": ["q"]}, {"required": ["criteria"]}]}]},
         _when("action", ("copy_to_list", "move_to_list"), {"required": ["list_id"]}),
         _when("action", ("move_to_list",), {"required": ["from_list_id"]}),
+    ]},
+    # _has_a_name: a new contact has a first name, a last name or an email (null or blank is none)
+    _NamedContact: {"anyOf": [
+        {"required": ["first_name"], "properties": {"first_name": {"type": "string"}}},
+        {"required": ["last_name"], "properties": {"last_name": {"type": "string"}}},
+        {"required": ["email"], "properties": {"email": {"type": "string", "minLength": 1}}},
     ]},
     # _labels_only: a label at least (probability and colour are refused fields)
     StageUpdate: {"minProperties": 1},
