@@ -31,17 +31,25 @@ _lock = threading.Lock()
 STATEMENT_TIMEOUT_MS = 12_000
 
 
-# And no parallel query: on this size of machine (2 cores serving 8 clients) a Gather's workers are processes
-# started per query that compete with the other requests for the same cores; the 1M-contact searches spent
-# 11-41 ms of CPU per request in them (bench/results/profile-2026-12-06.md, cut 8).
-# DB_PARALLEL_WORKERS_PER_GATHER sets it for a larger database server.
-PARALLEL_WORKERS_PER_GATHER = 0
+# And parallel query only when the database server has a core to spare: a Gather may start one worker
+# (``max_parallel_workers_per_gather``), and only while no other parallel worker runs on the server
+# (``max_parallel_workers``, which the session that launches workers compares with the server's running count). One
+# client on an idle server gets the second core for its heaviest statements (a three-clause filter at 1M contacts);
+# under load the Gathers run in their leaders alone, as without parallel query. Parallel query off for every session
+# (cut 8) had made the one-client p95 of that filter worse (201.8 -> 220.4 ms), while workers started per query on 2
+# busy cores had cost the 1M-contact searches 11-41 ms of CPU per request at 8 clients
+# (bench/results/profile-2026-12-06.md, cut 8 and phase 3). DB_PARALLEL_WORKERS_PER_GATHER and DB_PARALLEL_WORKERS set
+# them for a larger database server.
+PARALLEL_WORKERS_PER_GATHER = 1
+PARALLEL_WORKERS = 1
 
 
 def session_options():
     timeout = config.env_int("DB_STATEMENT_TIMEOUT_MS", STATEMENT_TIMEOUT_MS)
-    workers = config.env_int("DB_PARALLEL_WORKERS_PER_GATHER", PARALLEL_WORKERS_PER_GATHER)
-    return f"-c jit=off -c statement_timeout={timeout} -c max_parallel_workers_per_gather={workers}"
+    per_gather = config.env_int("DB_PARALLEL_WORKERS_PER_GATHER", PARALLEL_WORKERS_PER_GATHER)
+    workers = config.env_int("DB_PARALLEL_WORKERS", PARALLEL_WORKERS)
+    return (f"-c jit=off -c statement_timeout={timeout} -c max_parallel_workers_per_gather={per_gather} "
+            f"-c max_parallel_workers={workers}")
 
 
 def no_statement_timeout(session):

@@ -1,5 +1,8 @@
-"""Every service session runs without JIT or parallel workers and under a statement timeout; a statement it stops
-reaches the caller as a 503 ``query_too_slow``, and background jobs can lift it for their own transaction."""
+"""Every service session runs without JIT, with one parallel worker at most and only while no other runs on the
+server, and under a statement timeout; a statement it stops reaches the caller as a 503 ``query_too_slow``, and
+background jobs can lift it for their own transaction."""
+import threading
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -7,6 +10,7 @@ from sqlalchemy.orm import Session
 from carnet_common import db
 from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import ServiceUnavailable
+from carnet_testing import eventually
 
 
 @pytest.fixture()
@@ -24,9 +28,51 @@ def test_sessions_have_jit_off_and_the_default_timeout(engine):
         assert conn.execute(sa.text("SHOW statement_timeout")).scalar() == f"{db.STATEMENT_TIMEOUT_MS // 1000}s"
 
 
-def test_sessions_start_no_parallel_workers(engine):
+def test_sessions_allow_one_parallel_worker_and_only_while_no_other_runs(engine):
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+        assert conn.execute(sa.text("SHOW max_parallel_workers_per_gather")).scalar() == "1"
+        assert conn.execute(sa.text("SHOW max_parallel_workers")).scalar() == "1"
+
+
+# Any table scan planned parallel: a Gather over a parallel sequential scan.
+_PARALLEL_ANYWAY = ("SET parallel_setup_cost = 0", "SET parallel_tuple_cost = 0",
+                    "SET min_parallel_table_scan_size = 0")
+
+
+def _parallel_plan(conn, query):
+    for setting in _PARALLEL_ANYWAY:
+        conn.execute(sa.text(setting))
+    plan = conn.execute(sa.text(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}")).scalar()[0]["Plan"]
+    while plan["Node Type"] != "Gather":
+        plan = plan["Plans"][0]
+    return plan
+
+
+def test_a_gather_runs_in_its_leader_alone_while_another_parallel_worker_runs(engine):
+    """Under load (another statement's worker running) a parallel plan starts no worker of its own: no process
+    started per query on a busy server."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE IF NOT EXISTS parallel_rows AS "
+                             "SELECT g AS n FROM generate_series(1, 4000) g"))
+        conn.execute(sa.text("ANALYZE parallel_rows"))
+    held = {}
+
+    def hold_a_worker():   # 4,000 rows x 1 ms, shared by the leader and its worker: ~2 s with a worker running
+        with engine.connect() as conn:
+            held["plan"] = _parallel_plan(conn, "SELECT count(*) FROM parallel_rows WHERE pg_sleep(0.001) IS NOT NULL")
+    holder = threading.Thread(target=hold_a_worker)
+    holder.start()
+    try:
+        with engine.connect() as conn:
+            database = conn.execute(sa.text("SELECT current_database()")).scalar()
+            eventually(lambda: conn.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'parallel worker' AND datname = :d"),
+                {"d": database}).scalar() >= 1, timeout=20)
+            alone = _parallel_plan(conn, "SELECT count(*) FROM parallel_rows")
+    finally:
+        holder.join()
+    assert (held["plan"]["Workers Planned"], held["plan"]["Workers Launched"]) == (1, 1)
+    assert (alone["Workers Planned"], alone["Workers Launched"]) == (1, 0)
 
 
 def test_a_statement_past_the_timeout_is_a_503_query_too_slow(short_timeout_engine):
