@@ -5,6 +5,9 @@ MESSAGES = {
     "same_account": ("The contact already belongs to this account.", "Le contact fait déjà partie de ce compte."),
     "restore_account_first": ("Restore its account ({account_id}) from the trash first.",
                               "Restaurez d'abord son compte ({account_id}) depuis la corbeille."),
+    "restore_unseen_account_first": (
+        "Its account is in the trash and must be restored first, by someone who sees that account.",
+        "Son compte est dans la corbeille et doit d'abord être restauré, par quelqu'un qui voit ce compte."),
     "bulk_selection_required": ("Give either ids or q.", "Indiquez soit ids, soit q."),
     "bulk_too_many": ("A bulk action handles at most {max} records; narrow the selection.",
                       "Une action groupée traite au plus {max} fiches; restreignez la sélection."),

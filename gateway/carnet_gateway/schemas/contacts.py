@@ -81,6 +81,13 @@ class HistoryEntry(Contract):
     id = fields.String()
     at = fields.String()
     user_id = fields.String(allow_none=True)
-    field = fields.String(metadata={"description": "A field name, or created / deleted / list_ids."})
-    old = fields.Raw(allow_none=True)
-    new = fields.Raw(allow_none=True)
+    field = fields.String(metadata={"description": "A field name, or created / deleted / list_ids / restored / "
+                                                   "relation_added / relation_removed."})
+    old = fields.Raw(allow_none=True, metadata={
+        "description": "A relation's `{label, other_id, other_hidden}`: `other_id` is null, with `other_hidden` "
+                       "true, when the viewer cannot see that contact (issue 10 §1, C-5)."})
+    new = fields.Raw(allow_none=True, metadata={"description": "As `old`."})
+    old_hidden = fields.Boolean(metadata={
+        "description": "`account_id` entries (a move, C-7): true when `old` is left out (null) because it names an "
+                       "account the viewer cannot see."})
+    new_hidden = fields.Boolean(metadata={"description": "As `old_hidden`, for `new`."})

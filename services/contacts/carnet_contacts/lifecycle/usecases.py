@@ -313,8 +313,11 @@ def restore(session, *, outbox, actor, trash_id, record_types):
         account_id = contact["account_id"]
         if account_id and account_id not in restored_ids \
                 and records.get_account(session, account_id)["deleted_at"] is not None:
-            raise Conflict("restore_account_first", errors={"id": ["restore_account_first"]},
-                           params={"account_id": account_id})
+            # named only to a caller who sees that account (issue 10 §1): the others cannot restore it anyway
+            if account_id in repository.seen_ids(session, "account", [account_id], actor=actor, list_ids=list_ids):
+                raise Conflict("restore_account_first", errors={"id": ["restore_account_first"]},
+                               params={"account_id": account_id})
+            raise Conflict("restore_unseen_account_first", errors={"id": ["restore_unseen_account_first"]})
     rows = {}
     for item in items:
         row = repository.lock_record(session, item["type"], item["id"])

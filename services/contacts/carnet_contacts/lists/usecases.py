@@ -1,13 +1,15 @@
 """Lists, grants and selections (L-1..L-3, S-6). Each function runs inside the caller's transaction.
 
 ``Scope`` (the caller's accessible and selected lists, read once per call) is what every other area checks
-visibility against: a record is seen only in a selected list its reader may access (C-2, L-2).
+visibility against: a record is seen only in a selected list its reader may access (C-2, L-2). It also answers which
+of some records its owner sees (``seen``), asked in the transaction of the call it was made for.
 """
 import uuid
 from datetime import datetime
 
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_contacts import events
+from carnet_contacts.lifecycle import repository as lifecycle_repository
 from carnet_contacts.lists import repository
 
 
@@ -18,6 +20,7 @@ class Scope:
         rows = repository.scope_ids(session, actor)
         self.accessible = {list_id for list_id, _ in rows}
         self.selected = {list_id for list_id, selected in rows if selected}
+        self._session, self._actor = session, actor
 
     def check(self, session, list_ids, field="list_ids"):
         """Every id names a list the caller may access, else 422 ``unknown_list`` on ``field`` naming the ids: the
@@ -32,11 +35,44 @@ class Scope:
         """``values`` (list ids, as a history entry holds them) without those the caller may not access."""
         return sorted(i for i in values if i in self.accessible) if isinstance(values, list) else values
 
+    def seen(self, record_type, ids):
+        """Of ``ids``, the records of ``record_type`` the scope's owner sees, deleted or not: what the trash may name
+        (``lifecycle/repository.py`` ``seen_ids``, the rule of every visibility check without ``deleted_at``)."""
+        return lifecycle_repository.seen_ids(self._session, record_type, set(ids), actor=self._actor,
+                                             list_ids=self.selected)
+
+
+# History entries whose values name other records (C-5, C-7): a contact's account, left and joined (a move, or a
+# PATCH of account_id), and the other contact of a relation (``{"label", "other_id"}``).
+ACCOUNT_FIELDS = ("account_id",)
+RELATION_FIELDS = ("relation_added", "relation_removed")
+
+
+def _other_id(value):
+    return value.get("other_id") if isinstance(value, dict) else None
+
 
 def readable_history(entries, scope):
-    """History entries (C-17) as ``scope``'s owner may see them: list changes (``list_ids``) name only the lists
-    they may access, and a change made only in lists they may not access is not shown (issue 10 §1: a history
-    never names a list its reader cannot open)."""
+    """History entries (C-17) as ``scope``'s owner may see them (issue 10 §1: a history never names what its reader
+    cannot open). List changes (``list_ids``) name only the lists they may access, and a change made only in lists
+    they may not access is not shown. A record an entry names (``ACCOUNT_FIELDS``, ``RELATION_FIELDS``) is named
+    only when they see it (``Scope.seen``); otherwise its id is null and a flag says it was left out:
+    ``old_hidden``/``new_hidden`` beside an account id, ``other_hidden`` beside a relation's ``other_id``."""
+    accounts = scope.seen("account", {value for e in entries if e["field"] in ACCOUNT_FIELDS
+                                      for value in (e["old"], e["new"]) if isinstance(value, str)})
+    contacts = scope.seen("contact", {_other_id(value) for e in entries if e["field"] in RELATION_FIELDS
+                                      for value in (e["old"], e["new"]) if _other_id(value)})
+
+    def account(value):
+        hidden = value is not None and value not in accounts
+        return (None if hidden else value), hidden
+
+    def relation(value):
+        if not isinstance(value, dict):
+            return value
+        hidden = value.get("other_id") not in contacts
+        return {**value, "other_id": None if hidden else value.get("other_id"), "other_hidden": hidden}
+
     shown = []
     for entry in entries:
         if entry["field"] == "list_ids":
@@ -44,6 +80,11 @@ def readable_history(entries, scope):
             if old == new:
                 continue
             entry = {**entry, "old": old, "new": new}
+        elif entry["field"] in ACCOUNT_FIELDS:
+            (old, old_hidden), (new, new_hidden) = account(entry["old"]), account(entry["new"])
+            entry = {**entry, "old": old, "new": new, "old_hidden": old_hidden, "new_hidden": new_hidden}
+        elif entry["field"] in RELATION_FIELDS:
+            entry = {**entry, "old": relation(entry["old"]), "new": relation(entry["new"])}
         shown.append(entry)
     return shown
 
