@@ -73,7 +73,7 @@ def test_a_trimmed_text_is_valid_for_the_server_exactly_when_the_document_says_s
 
 @pytest.mark.parametrize("amount", [
     "43.98", "0", "2", "1.500", "1.", "0000000000001", "999999999999.99", "1000000000000", "0" * 39 + "1", "0" * 41,
-    "1.234", "1.2340", "١", "1e3", "", 7, 0, 999999999999, 10 ** 12, -1, 1.5, True, None])
+    "1.234", "1.2340", "١", "1e3", "", 7, 0, 999999999999, 10 ** 12, -1, 1.5, True, None, 110175.0, 1e12, -1.0])
 def test_a_decimal_is_valid_for_the_server_exactly_when_the_document_says_so(document, amount):
     body = {"quantity": "1", "unit_price": amount}
     documented = _valid_in_document(document, "LineIn", body)

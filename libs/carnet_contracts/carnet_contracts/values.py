@@ -35,7 +35,10 @@ class TextValue:
 
 def parse_decimal(value, places):
     """A non-negative ``Decimal`` of at most ``places`` decimals from a decimal string or an integer. Floats are
-    refused: ``0.1`` in JSON is already not 0.1 once parsed as a float."""
+    refused: ``0.1`` in JSON is already not 0.1 once parsed as a float; ``7.0`` is the integer 7 (JSON Schema's
+    ``integer``, as the OpenAPI document states it: issue 10 §5), exact below 2^53."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10 ** MAX_INTEGER_DIGITS:
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValidationError("decimal_string")
     raw = value.strip() if isinstance(value, str) else str(value)

@@ -40,6 +40,7 @@ def messages(schema, body):
 @pytest.mark.parametrize("value, places, expected", [
     ("43.98", 2, Decimal("43.98")), (" 2 ", 4, Decimal("2")), (7, 2, Decimal("7")), ("1.5000", 2, Decimal("1.5000")),
     ("0.0001", 4, Decimal("0.0001")), ("999999999999.99", 2, Decimal("999999999999.99")),
+    (7.0, 2, Decimal("7")), (999999999999.0, 4, Decimal("999999999999")),  # JSON Schema's integers (issue 10 §5)
 ])
 def test_decimal_strings_and_integers_are_read_exactly(value, places, expected):
     assert parse_decimal(value, places) == expected
@@ -49,7 +50,8 @@ def test_decimal_strings_and_integers_are_read_exactly(value, places, expected):
     ("1.234", 2, "money_places"), ("0.00001", 4, "quantity_places"), ("-1", 2, "decimal_negative"),
     (1.5, 2, "decimal_string"), (True, 2, "decimal_string"), ("abc", 2, "decimal_string"), ("1e3", 2, "decimal_string"),
     ("NaN", 2, "decimal_string"), ("", 2, "decimal_string"), (None, 2, "decimal_string"),
-    ("1000000000000", 2, "decimal_too_large"), ("1" * 41, 2, "decimal_string"),
+    ("1000000000000", 2, "decimal_too_large"), ("1" * 41, 2, "decimal_string"), (1e12, 2, "decimal_string"),
+    (-1.0, 2, "decimal_negative"), (float("inf"), 2, "decimal_string"),
 ])
 def test_other_decimals_are_refused_with_a_code_saying_why(value, places, code):
     with pytest.raises(ValidationError) as refused:
