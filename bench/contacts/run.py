@@ -51,6 +51,7 @@ PASSWORD = "bench-password-2026"
 # The benchmark needs identity, contacts and the gateway only (other services may be mid-change in the tree).
 SERVICES = ("identity", "contacts")
 TARGETS = {"search_p95_ms": 150, "get_p95_ms": 20, "export_s": 30, "export_rss_mib": 300}
+UNREACHED_REQUESTS_PER_MINUTE = 1_000_000_000   # the per-user API cap, lifted out of reach (as bench/cpu does)
 FULL = {"a_contacts": 1_000_000, "a_accounts": 20_000, "a_lists": 50, "b_contacts": 100_000, "b_accounts": 2_000,
         "b_lists": 5, "single": 200, "concurrent": 400, "get_single": 500, "get_concurrent": 800,
         "max_seconds": 60}
@@ -60,6 +61,7 @@ QUICK = {"a_contacts": 50_000, "a_accounts": 1_000, "a_lists": 50, "b_contacts":
 LIMITED_LISTS = (3, 7, 12, 20, 33)   # 1-based list numbers granted to and selected by the limited user
 FILTER_LISTS = [(3, 7, 12), (1, 5, 9), (2, 14, 27), (4, 8, 16), (6, 11, 30)]
 POLL_S = 0.25   # the export job's status is read this often
+QUEUED_POLL_S = 0.05   # and this often while it is queued: when it starts (the runner's tick or doorbell) is measured
 
 
 def parse_args(argv=None):
@@ -71,6 +73,8 @@ def parse_args(argv=None):
     parser.add_argument("--reuse", type=Path, metavar="STATE",
                         help="measure again on a database kept by --keep-db (its state file), without seeding")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="with --keep-db: seed and write the state file, measure nothing (bench/cpu --reuse it)")
     parser.add_argument("--only-export", action="store_true",
                         help="with --reuse: only the export job, after the writer alone on 100k x 25 cells (--floors)")
     parser.add_argument("--floors", default="product",
@@ -80,6 +84,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.only_export and not args.reuse:
         parser.error("--only-export needs --reuse STATE (a seeded database)")
+    if args.seed_only and (args.reuse or not args.keep_db):
+        parser.error("--seed-only needs --keep-db (and no --reuse): the seeded database is its only result")
     args.size = dict(QUICK if args.quick else FULL)
     if args.contacts:
         args.size.update(a_contacts=args.contacts, a_accounts=max(100, args.contacts // 50),
@@ -368,14 +374,17 @@ def measure_export(base, stack, org, admin_url, database, score_below):
         if status != 202:
             raise SystemExit(f"export: HTTP {status}: {body[:300]!r}")
         job_url = json.loads(body)["status_url"]
-        polls, job = 0, None
+        polls, job, started_s = 0, None, None
         while True:
             status, body, _ = client.get(job_url)
             job, polls = json.loads(body), polls + 1
+            if started_s is None and job["status"] != "queued":
+                started_s = round(time.perf_counter() - t0, 2)
             if job["status"] in ("done", "failed"):
                 break
-            time.sleep(POLL_S)
+            time.sleep(POLL_S if started_s is not None else QUEUED_POLL_S)
         t_done = time.perf_counter()
+        result["started_s"] = started_s
         server_s = (datetime.datetime.fromisoformat(job["updated_at"])
                     - datetime.datetime.fromisoformat(job["created_at"])).total_seconds()
         result.update(job_status=job["status"], polls=polls, poll_s=POLL_S, job_s=round(t_done - t0, 2),
@@ -489,8 +498,12 @@ def main(argv=None):
     with bench_database(args.keep_db, reuse) as (database_url, admin_url, database), \
             testing.fresh_vhost("carnet_bench") as amqp_uri, open(log_path, "w") as log:
         prefix = testing.fresh_redis_prefix()
+        # The organizations sign up on plan 'professional' (S-7: offered by this stack's operator) and the
+        # measurements send thousands of requests with one token: the per-user cap (issue 10 §2) is lifted out of
+        # reach, not off, so its Redis round trip is still paid.
         env = testing.test_env(database_url, amqp_uri, prefix, GATEWAY_THREADS=8,
-                               READINESS_SERVICES=",".join(SERVICES))
+                               READINESS_SERVICES=",".join(SERVICES), SIGNUP_PLANS="professional",
+                               API_REQUESTS_PER_USER_MINUTE=UNREACHED_REQUESTS_PER_MINUTE)
         stack = Stack(env, gateway_port=port, port_offset=offset, log=log, gateway_workers=2)
         try:
             results["database"] = database
@@ -518,6 +531,9 @@ def main(argv=None):
                 if args.keep_db:
                     _write_state(database, args.size, orgs, results["seed"])
             grant_and_select(stack.url, orgs)
+            if args.seed_only:
+                print(f"bench: seeded {database}; nothing measured (--seed-only)", flush=True)
+                return 0
             print(f"  norms check: {results['seed']['norms_check']['mismatches']} mismatches "
                   f"over {results['seed']['norms_check']['contacts_checked']} contacts", flush=True)
             if not args.only_export:

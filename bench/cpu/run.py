@@ -519,7 +519,8 @@ def main(argv=None):
         # of reach, not off, so its Redis round trip is still counted.
         env = testing.test_env(database_url, amqp_uri, prefix, GATEWAY_THREADS=args.gateway_threads,
                                READINESS_SERVICES=",".join(s["name"] for s in stack_module.SERVICES),
-                               API_REQUESTS_PER_USER_MINUTE=UNREACHED_REQUESTS_PER_MINUTE)
+                               API_REQUESTS_PER_USER_MINUTE=UNREACHED_REQUESTS_PER_MINUTE,
+                               SIGNUP_PLANS="professional")   # the plan the demo organizations sign up on (S-7)
         port, offset = stack_module.free_port(), stack_module.free_port_offset()
         stack = Stack(env, gateway_port=port, port_offset=offset, log=log, gateway_workers=args.gateway_workers)
         redis = redis_keys.client(env["REDIS_URL"])
