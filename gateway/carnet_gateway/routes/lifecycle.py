@@ -10,16 +10,20 @@ may delete and the service refuses the others.
 A delete preview lists the opportunities and tasks hanging on the record and says, in the caller's language,
 what each ``dependents`` choice of the delete would do with them (``dependents_choices``): a contact's can be
 reattached to its account; an account's have nothing to be reattached to (they stay hidden with it). It lists
-and counts only what the caller sees, and never names an account they cannot see (issue 10 §1).
+and counts only what the caller sees, and never names an account they cannot see (issue 10 §1). Each opportunity
+and task is shown through the caller's field permissions by the opportunities and tasks routes' own ``readable``
+(S-3), and a role that may not read one of those modules is shown neither the list nor the count (``_readable``).
 
 ``dependents=delete`` deletes from other modules: it needs their delete permission (opportunities and tasks,
 ``records.DEPENDENTS_NEEDS`` and ``BULK_DEPENDENTS``: 403 naming the one missing), takes only what the caller sees
 and may delete, and answers what it did (``deletes.py``: 200 with a ``DeleteResult`` instead of 204; the bulk
 result's ``dependents``), with why each one the caller sees stayed.
 """
+from carnet_contracts import permissions
 from carnet_gateway import actors, deletes, messages, problems, records, services
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Need, When, api
 from carnet_gateway.records import check_writable, kinds_allowed, name_readable, readable, unreadable_keys
+from carnet_gateway.routes import opportunities, tasks
 from carnet_gateway.schemas import contacts as cs
 from carnet_gateway.schemas import lifecycle as s
 
@@ -65,11 +69,31 @@ def _preview_route(record):
     def preview(call):
         found = services.contacts.call("preview_delete", call.actor(actors.CONTACTS), record.kind,
                                        call.path[record.id_param])
-        return _with_choices(found)
+        return _with_choices(_readable(call.principal, found))
 
 
 for _record in records.RECORDS:
     _preview_route(_record)
+
+
+# What hangs on a deleted record, by preview key: its module and how its routes show one to the caller (S-3)
+DEPENDENTS_SHOWN = {"opportunities": (opportunities.MODULE, opportunities.readable),
+                    "tasks": (tasks.MODULE, tasks.readable)}
+
+
+def _readable(principal, preview):
+    """The preview's opportunities and tasks as their own routes show them to ``principal``: each through its
+    module's ``readable`` (issue 10 §1, S-3: a hidden total or title is not shown here either); the list and its
+    count left out when the role may not read the module at all."""
+    for key, (module, readable_item) in DEPENDENTS_SHOWN.items():
+        if key not in preview:
+            continue
+        if not permissions.may(principal, module, "read"):
+            preview.pop(key)
+            preview.pop(f"{key}_total", None)
+        else:
+            preview[key] = [readable_item(principal, item) for item in preview[key]]
+    return preview
 
 
 def _with_choices(preview):

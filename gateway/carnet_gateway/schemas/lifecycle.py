@@ -67,13 +67,19 @@ class DeletePreview(Contract):
         "description": "Contacts: the last contact of its account; DELETE ?delete_account=true takes both."})
     # C-10 (opportunities area): asked of the opportunities service by contacts, with a timeout
     tasks = fields.List(fields.Dict(), metadata={
-        "description": "Visible tasks hanging on the record (from the opportunities service)."})
+        "description": "Visible tasks hanging on the record (from the opportunities service): {id, type, status, "
+                       "title, due_at, assignee_id}, without the fields the caller's role may not read (S-3, as "
+                       "GET /tasks/{id}); absent when the role may not read tasks."})
     opportunities = fields.List(fields.Dict(), metadata={
-        "description": "Visible opportunities hanging on the record: {id, title, probability, total, read_only}."})
+        "description": "Visible opportunities hanging on the record: {id, title, probability, total, read_only}, "
+                       "without the fields the caller's role may not read (S-3, as GET /opportunities/{id}); absent "
+                       "when the role may not read opportunities."})
     opportunities_total = fields.Integer(metadata={
-        "description": "How many opportunities hanging on it the caller sees (those they cannot see are not counted)."})
+        "description": "How many opportunities hanging on it the caller sees (those they cannot see are not "
+                       "counted); absent with `opportunities`."})
     tasks_total = fields.Integer(metadata={
-        "description": "How many tasks hanging on it the caller sees (those they cannot see are not counted)."})
+        "description": "How many tasks hanging on it the caller sees (those they cannot see are not counted); "
+                       "absent with `tasks`."})
     dependents_unavailable = fields.Boolean(metadata={
         "description": "True when the opportunities service did not answer: tasks and opportunities are unknown."})
     reattach_to = fields.String(allow_none=True, metadata={
