@@ -1,7 +1,7 @@
 """Deletes, trash and restore (C-10), relations (C-5), moves (C-7) and bulk actions (C-9) through the gateway,
 tried from a second user, a second organization and a role without the delete permission."""
 import pytest
-from conftest import assert_problem, ok, sign_up
+from conftest import assert_problem, ok, sign_up, start_stack
 
 MODULES = ("contacts", "accounts")
 
@@ -229,9 +229,24 @@ def test_the_trash_and_a_restore_name_only_the_contacts_the_caller_sees(org, del
     ok(admin.get(f"/contacts/{unseen['id']}"))  # restored with the account all the same
 
 
-def test_a_delete_with_its_dependents_is_refused_whole_while_opportunities_cannot_say_what_it_may_take(org):
-    """This suite runs no opportunities service: ``dependents=delete`` cannot learn which opportunities and tasks
-    the caller may delete, so it deletes nothing and says so (503, Retry-After); ``reattach`` needs no answer."""
+@pytest.fixture
+def org_without_opportunities(tmp_path):
+    """An organization on a system of its own whose opportunities service was stopped (and is not restarted)."""
+    with start_stack(tmp_path / "stack.log") as running:
+        for process in running.processes:
+            if process.carnet_name == "opportunities":
+                process.terminate()
+                process.wait(timeout=30)
+        admin, _ = sign_up(running.url)
+        shared = ok(admin.post("/lists", json={"name": "Partagée", "access_all_users": True}), 201)
+        yield {"admin": admin, "shared": shared["id"]}
+
+
+def test_a_delete_with_its_dependents_is_refused_whole_while_opportunities_cannot_say_what_it_may_take(
+        org_without_opportunities):
+    """No opportunities service runs: ``dependents=delete`` cannot learn which opportunities and tasks the caller
+    may delete, so it deletes nothing and says so (503, Retry-After); ``reattach`` needs no answer."""
+    org = org_without_opportunities
     admin = org["admin"]
     admin.language = "en"
     account = ok(admin.post("/accounts", json={"name": "Attente inc.", "list_ids": [org["shared"]]}), 201)
