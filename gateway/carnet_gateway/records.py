@@ -76,13 +76,8 @@ BY_KIND = {record.kind: record for record in RECORDS}
 def readable(principal, module, item):
     """``item`` without the fields the role may not read (an allow-list: unknown keys go too); custom
     values are narrowed by ``<module>.custom.<key>`` like standard fields (S-3, C-14)."""
-    schema_fields = BY_MODULE[module].read._declared_fields
-    result = {key: value for key, value in item.items()
-              if key in schema_fields
-              and (key in s.ALWAYS_READABLE or permissions.may_field(principal, module, key, "read"))}
-    if isinstance(result.get("custom"), dict):
-        result["custom"] = permissions.readable_custom(principal, module, result["custom"])
-    return result
+    return permissions.readable(principal, module, item, BY_MODULE[module].read._declared_fields,
+                                always=s.ALWAYS_READABLE)
 
 
 def readable_page(principal, module, page):
@@ -106,8 +101,12 @@ def check_writable(principal, module, body):
 
 def unreadable_keys(principal):
     """Permission keys (``contacts.title``, ``accounts.custom.size``, or a whole module) the caller may not
-    read: the service refuses criteria and sorts on them (S-3: filtering would reveal their values)."""
+    read: the service refuses criteria and sorts on them (S-3: filtering would reveal their values). A key whose
+    own entry allows reading is unreadable all the same when a key it is tied to is not (``READ_TIES``: hiding
+    ``opportunities.lines`` hides ``opportunities.total`` from the action criteria too)."""
     keys = [key for key, entry in principal["permissions"]["fields"].items() if not entry.get("read")]
+    keys += [key for key in permissions.READ_TIES if key not in keys
+             and not permissions.may_field(principal, *key.split(".", 1), "read")]
     return keys + [module for module in CRITERIA_MODULES if not permissions.may(principal, module, "read")]
 
 

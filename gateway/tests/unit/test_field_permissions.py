@@ -148,3 +148,22 @@ def test_a_filter_over_an_unreadable_field_is_a_403_naming_the_field_and_the_par
     assert caught.value.code == "field_not_readable"
     assert caught.value.errors == {"due_before": ["field_not_readable"]}
     assert caught.value.params == {"field": "due_at"}
+
+
+# The keys contacts' criteria and sorts may not use -------------------------------------------------------------
+
+
+def test_a_key_tied_to_an_unreadable_one_is_unreadable_for_the_criteria_too():
+    """Hiding ``opportunities.lines`` hides the total they make: contacts' action criterion on an opportunity's total
+    must be refused as well (READ_TIES), or the total could be rebuilt by filtering."""
+    from carnet_gateway import records
+
+    modules = {m: {"read"} for m in ("contacts", "accounts", "opportunities", "tasks")}
+    user = principal(modules=modules, fields={"opportunities.lines": {"read": False, "write": False}})
+    keys = records.unreadable_keys(user)
+    assert "opportunities.lines" in keys and "opportunities.total" in keys
+    assert "opportunities.stage_id" not in keys and "opportunities" not in keys
+    everyone = principal(modules=modules)
+    assert records.unreadable_keys(everyone) == []
+    assert records.unreadable_keys(principal(modules={"contacts": {"read"}}))[-3:] == [
+        "accounts", "opportunities", "tasks"]
