@@ -47,7 +47,7 @@ def test_a_user_enrols_then_logs_in_in_two_steps(base_url, org):
     assert started["otpauth_uri"].startswith("otpauth://totp/Carnet:") and started["secret"] in started["otpauth_uri"]
     wrong = client.post(API + "/me/totp/confirm", json={"code": app_code(started["secret"], offset=300)},
                         headers={"Accept-Language": "fr"})
-    assert assert_problem(wrong, 422, code="totp_code_wrong", fields=["code"])["errors"]["code"][0].startswith(
+    assert assert_problem(wrong, 403, code="totp_code_wrong", fields=["code"])["errors"]["code"][0].startswith(
         "Ce code n'est pas valide")
     codes = client.post(API + "/me/totp/confirm", json={"code": app_code(started["secret"])}).json()["recovery_codes"]
     assert len(codes) == 10 and client.get(API + "/me/totp").json()["enabled"] is True

@@ -312,8 +312,8 @@ def confirm_totp_enrolment(session, *, redis, outbox, actor, data, now):
         raise Conflict("totp_enrolment_not_started")
     _count_second_factor_attempt(redis, user["id"])
     step = totp.matching_step(user["totp_pending_secret"], data["code"], now=now)
-    if step is None:
-        raise InvalidInput("totp_code_wrong", errors={"code": ["totp_code_wrong"]})
+    if step is None:  # a code the stored secret refuses: a wrong proof, as a wrong current password (issue 10 §5)
+        raise Forbidden("totp_code_wrong", errors={"code": ["totp_code_wrong"]})
     sessions.forgive_attempt(redis, "second_factor", user["id"])
     return {"recovery_codes": _enable_totp(session, outbox, actor_id=actor["user_id"], user=user,
                                            secret=user["totp_pending_secret"], step=step)}

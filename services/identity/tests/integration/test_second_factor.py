@@ -42,9 +42,9 @@ def test_enrolment_shows_a_secret_once_and_counts_only_once_a_code_confirms_it(s
     assert svc.get_second_factor(actor(user)) == {"enabled": False, "required": False, "recovery_codes_left": 0}
     assert "token" in svc.login(user["username"], PASSWORD)  # not in force until confirmed
 
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Forbidden) as caught:  # a wrong proof, as a wrong current password: 403 (issue 10 §5)
         svc.confirm_totp_enrolment(actor(user), {"code": code(started["secret"], offset=600)})
-    assert caught.value.errors == {"code": ["totp_code_wrong"]}
+    assert caught.value.code == "totp_code_wrong" and caught.value.errors == {"code": ["totp_code_wrong"]}
     codes = svc.confirm_totp_enrolment(actor(user), {"code": code(started["secret"])})["recovery_codes"]
 
     assert len(codes) == 10
