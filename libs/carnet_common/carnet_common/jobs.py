@@ -42,6 +42,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 import sqlalchemy as sa
 from eventlet import tpool
+from eventlet.queue import Empty, Full, LightQueue
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
@@ -69,6 +70,10 @@ QUEUE_FULL_RETRY_SECONDS = 30
 IDENTITY_TIMEOUT = 5
 # What a ``check`` answers for a job it cannot decide on now (identity did not answer): queued again.
 LATER = "later"
+# Of the runner's 1 s tick, how long it waits for the doorbell (``queue_job`` rings it) before it ends and lets the
+# next tick come: a job queued in this process starts at once instead of at the next tick (0-1 s, 0.5 s on average
+# of a 100,000-row export's ~9 s: issue 9 §3).
+DOORBELL_WAIT_S = 0.9
 
 
 def now():
@@ -262,7 +267,41 @@ def queue_job(session, store, *, settings, job_id, actor, kind, params):
                              ("export_jobs_per_org", organization, settings.per_org)):
         if count >= cap:
             raise TooManyRequests(code, params={"limit": cap, "retry_after": QUEUE_FULL_RETRY_SECONDS})
-    return store.create(session, job_id=job_id, actor=actor, kind=kind, params=params)
+    created = store.create(session, job_id=job_id, actor=actor, kind=kind, params=params)
+    db.after_commit(session, lambda: ring_doorbell(store))
+    return created
+
+
+# The doorbells, one per jobs table: a job was queued in this process (its transaction committed), so this process's
+# runner of that table need not wait for its next tick to claim it. One ring is enough however many jobs were queued:
+# the runner claims one job per tick, and the next tick comes at once after a long one.
+_doorbells = {}
+
+
+def _doorbell(store):
+    return _doorbells.setdefault(store.jobs.fullname, LightQueue(maxsize=1))
+
+
+def ring_doorbell(store):
+    try:
+        _doorbell(store).put_nowait(True)
+    except Full:
+        pass
+
+
+def run_or_wait(store, run_once, seconds):
+    """``run_once()`` (claim and run a job of ``store``'s: whether there was one), and while it finds none, again
+    each time ``store``'s doorbell rings, for at most ``seconds`` in all. Whether a job ran."""
+    until = time.monotonic() + seconds
+    while not run_once():
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            return False
+        try:
+            _doorbell(store).get(timeout=remaining)
+        except Empty:
+            return False
+    return True
 
 
 # Reads (the job's owner only) ----------------------------------------------------------------------------
@@ -491,13 +530,16 @@ class JobRpc:
     @timer(interval=1)
     def run_jobs(self):
         """One queued job per tick, claimed here, checked against its owner's authority of now and run in an OS
-        thread; nameko waits for this worker before the next tick. Not on a replica told not to run jobs."""
+        thread; nameko waits for this worker before the next tick. Between ticks it waits for the doorbell
+        (``run_or_wait``), so a job queued by this process starts at once; one queued by another replica waits for
+        a tick. Not on a replica told not to run jobs."""
         if not self.export_settings.run_here:
             return
         engine = self.db.get_bind()
-        run_next_job(engine, self.job_store, work=self.job_work, settings=self.export_settings,
-                     failure=self.job_failure, timed_out=self.job_timed_out, check=self._owner_may_still,
-                     offload=tpool.execute, work_engine=thread_engine(engine))
+        run_or_wait(self.job_store, lambda: run_next_job(
+            engine, self.job_store, work=self.job_work, settings=self.export_settings, failure=self.job_failure,
+            timed_out=self.job_timed_out, check=self._owner_may_still, offload=tpool.execute,
+            work_engine=thread_engine(engine)), DOORBELL_WAIT_S)
 
     def _owner_may_still(self, job):
         """None when the job's owner may still have it done as it was asked; ``LATER`` when identity cannot say now;
