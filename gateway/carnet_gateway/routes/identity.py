@@ -90,8 +90,9 @@ def start_totp_enrolment(call):
 
 
 @api.route("/me/totp/confirm", "POST", body=TotpCode, response=s.RecoveryCodes, tags=AUTH,
-           errors=(401, 409, 422, 429), summary="Confirm the enrolment with a code of the app: the second factor is "
-                                                "on; ten recovery codes, shown once")
+           errors=(401, 403, 409, 422, 429), summary="Confirm the enrolment with a code of the app: the second "
+                                                     "factor is on; ten recovery codes, shown once; 403 "
+                                                     "`totp_code_wrong` for a code that is not its")
 def confirm_totp_enrolment(call):
     return services.identity.call("confirm_totp_enrolment", call.actor(), call.body)
 
