@@ -13,7 +13,7 @@ export PSYCOPG_WAIT_FUNC := wait_select
 # PostgreSQL, RabbitMQ and Redis: each service's integration tests, then the suites that span services.
 UNIT_SUITES := $(wildcard $(addsuffix /tests/unit,$(LIBS) $(SERVICE_DIRS) gateway))
 SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS) gateway)) \
-	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/walkthrough
+	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/walkthrough tests/api_fuzz
 
 .PHONY: install run reset test unit integration lint bench migrate clean fuzz
 
@@ -56,8 +56,10 @@ lint: install
 bench: install
 	$(BIN)/python bench/run.py
 
-# Schemathesis with every check over /api/openapi.json of a fresh system, as an administrator (issue 10 §5); the
-# report goes under .run/fuzz/. FUZZ_ARGS: more options of tests/api_fuzz/fuzz.py (--max-examples, --seed).
+# Schemathesis with every check over /api/openapi.json of a fresh system, as an administrator (issue 10 §5): every
+# phase (stateful included), 200 examples per operation and phase, a new seed each run; the report goes under
+# .run/fuzz/. FUZZ_ARGS: more options of tests/api_fuzz/fuzz.py (--max-examples, --seed, --phases, --workers).
+# `make test` runs a bounded pass of it (tests/api_fuzz/test_conformance.py: fixed seed, 2 examples).
 fuzz: install
 	$(BIN)/python tests/api_fuzz/fuzz.py $(FUZZ_ARGS)
 

@@ -4,13 +4,19 @@ JSON file of the values below).
 JSON Schema says what a request looks like, not which records exist nor which values were used before. So, in a
 request meant to be valid, and in every phase:
 
-- the ids a body or a query names are replaced by records of the run's organization, and the values that name its
-  fields (custom fields, criteria fields, sort keys, layout columns) by ones it has: ``map_case`` for the
-  generated cases (coverage, fuzzing, stateful: positive mode only; a negative case is sent as drawn), and
-  ``before_add_examples`` for the examples phase, which the config file's ``[parameters]`` and ``map_*`` hooks do
-  not reach (schemathesis 4: the examples phase calls only that hook);
+- the ids a body or a query names are replaced by records of the run's organization, the values that name its
+  fields (custom fields, criteria fields, sort keys, layout columns) by ones it has, and ``current_password`` by
+  the caller's (``fuzz.fuzz_values``): ``map_case`` for the generated cases (coverage, fuzzing, stateful: positive
+  mode only; a negative case is sent as drawn), and ``before_add_examples`` for the examples phase, which the
+  config file's ``[parameters]`` and ``map_*`` hooks do not reach (schemathesis 4 calls only that hook there);
 - the ``Idempotency-Key`` a request carries is a fresh one (``before_call``, every phase): a client sends one key
   per request, and the same key with another request is a documented 422 (``idempotency_key_reused``).
+
+And one kind of request is not sent (``filter_case``): one that would change or delete a record those values
+name (a write whose path, or a bulk action whose ``ids``, names one). Schemathesis learns ids from responses and
+sends them back, so the run's own requests would otherwise delete the account or hide the custom field that the
+later valid requests name. Such writes are still sent with every other id: those of records the run created, and
+unknown ones.
 
 Nothing else is changed: what the document allows and the server refuses is a failure of the run.
 """
@@ -20,6 +26,8 @@ import re
 import uuid
 
 import schemathesis
+import schemathesis.transport.asgi  # noqa: F401  imported once here: with several workers, their first imports
+import schemathesis.transport.wsgi  # noqa: F401  of it raced (ImportError of a partly initialised module)
 
 _VALUES = None
 # carnet_gateway.idempotency.VALID_KEY: a key the generator drew valid is replaced by a valid one.
@@ -60,6 +68,17 @@ def _with_real_records(case):
     values = _values()
     _replace(case.body, values["body"])
     _replace(case.query, values["query"])
+
+
+@schemathesis.hook
+def filter_case(context, case):
+    if case.method.upper() in ("GET", "HEAD", "OPTIONS"):
+        return True
+    protected = set(_values()["protected"])
+    named = [value for value in (case.path_parameters or {}).values() if isinstance(value, str)]
+    if isinstance(case.body, dict) and isinstance(case.body.get("ids"), list):
+        named += [value for value in case.body["ids"] if isinstance(value, str)]
+    return not protected.intersection(named)
 
 
 @schemathesis.hook

@@ -6,11 +6,11 @@ fresh storage, signs up an organization, gives it the records a valid request na
 suite (test_conformance.py) runs the same thing with fewer examples.
 
 JSON Schema can say what a request looks like, not which records exist: an id a body names (a rep, a list, an
-account), a custom field key, a criteria field or a sort key is valid only if the organization has it. Those values
-are drawn from dictionaries of the organization's own records (``[parameters]`` of the generated
-schemathesis.toml), so a request the document calls valid can be answered 2xx; everything else comes from the
-document alone. The administrator's token is fetched again if it stops working (``[auth.dynamic]``): the routes
-that check the caller's password end every session of the caller after five wrong ones (S-10), by design.
+account), a custom field key, a criteria field or a sort key is valid only if the organization has it, and a
+``current_password`` only if it is the caller's. Those values, in requests meant to be valid, are the
+organization's own (``fuzz_values``, put there by the hooks of api_fuzz_hooks.py in every phase), and the writes
+that would change or delete the records they name are not sent; everything else comes from the document alone.
+The administrator's token is fetched again if it stops working (``[auth.dynamic]``).
 """
 import argparse
 import contextlib
@@ -77,11 +77,12 @@ class Seeder:
             "username": f"fuzz_rep_{suffix}", "password": PASSWORD, "full_name": "Fuzz Rep",
             "email": f"fuzz_rep_{suffix}@example.com", "role_id": role["id"]})
         shared = self.call("POST", "/lists", 201, json={"name": "Fuzz shared", "access_all_users": True})
+        other_list = self.call("POST", "/lists", 201, json={"name": "Fuzz other", "access_all_users": True})
         for module in ("contacts", "accounts"):
             self.call("POST", f"/custom-fields/{module}", 201,
-                      json={"key": "secteur", "type": "text", "label_fr": "Secteur", "label_en": "Industry"})
+                      json={"key": CUSTOM_KEY, "type": "text", "label_fr": "Secteur", "label_en": "Industry"})
         self.call("POST", "/custom-fields/opportunities", 201,
-                  json={"key": "secteur", "type": "text", "label_fr": "Secteur", "label_en": "Industry"})
+                  json={"key": CUSTOM_KEY, "type": "text", "label_fr": "Secteur", "label_en": "Industry"})
         account = self.call("POST", "/accounts", 201, json={"name": "Fuzz account", "list_ids": [shared["id"]]})
         contact = self.call("POST", f"/accounts/{account['id']}/contacts", 201,
                             json={"last_name": "Fuzz", "list_ids": [shared["id"]]})
@@ -97,7 +98,7 @@ class Seeder:
                                                       "contact_id": contact["id"]})
         return {
             "token": token, "username": username, "admin_id": admin_id,
-            "users": [rep["id"]], "roles": [role["id"]], "lists": [shared["id"]],
+            "users": [rep["id"]], "roles": [role["id"]], "lists": [shared["id"], other_list["id"]],
             "accounts": [account["id"]], "contacts": [contact["id"], other["id"]],
             "opportunities": [opportunity["id"]], "tasks": [task["id"]],
             "stages": [stages[0]["id"]], "substages": [substage["id"]],
@@ -119,6 +120,8 @@ def _toml(value):
 
 
 CRITERIA = {"op": "and", "items": [{"field": "city", "cmp": "contains", "value": "mont"}]}  # contacts and accounts
+CUSTOM_KEY = "secteur"
+SEEDED_KINDS = ("users", "roles", "lists", "accounts", "contacts", "opportunities", "tasks", "stages", "substages")
 
 
 def fuzz_values(seeded):
@@ -128,11 +131,14 @@ def fuzz_values(seeded):
         "body": {
             "rep1_id": user, "rep2_id": other_user, "assignee_id": user, "manager_id": other_user,
             "user_ids": other_user, "role_id": seeded["roles"][0], "list_ids": seeded["lists"][0],
-            "list_id": seeded["lists"][0], "from_list_id": seeded["lists"][0], "account_id": seeded["accounts"][0],
+            # a bulk move goes from one list to another (the same one is a 422 the document states in words)
+            "list_id": seeded["lists"][0], "from_list_id": seeded["lists"][1], "account_id": seeded["accounts"][0],
             "contact_id": seeded["contacts"][0], "other_id": seeded["contacts"][1],
             "opportunity_id": seeded["opportunities"][0], "stage_id": seeded["stages"][0],
-            "substage_id": seeded["substages"][0], "custom": {"secteur": "Bois"}, "criteria": CRITERIA,
+            "substage_id": seeded["substages"][0], "custom": {CUSTOM_KEY: "Bois"}, "criteria": CRITERIA,
             "columns": [["city"]],
+            # the caller's own password (S-10): five wrong ones end the run's session, and each costs an argon2 run
+            "current_password": PASSWORD,
         },
         "query": {
             "account_id": seeded["accounts"][0], "contact_id": seeded["contacts"][0], "assignee_id": user,
@@ -141,14 +147,17 @@ def fuzz_values(seeded):
             # a period ends after it starts: a bound on one field set by the other
             "from": "1900-01-01",
         },
+        # what the values above name: never changed nor deleted by a request of the run (api_fuzz_hooks.filter_case)
+        "protected": sorted({seeded["admin_id"], *(value for kind in SEEDED_KINDS for value in seeded[kind]),
+                             CUSTOM_KEY}),
     }
 
 
-def config_text(base_url, seeded, *, max_examples, seed, phases, report_dir):
+def config_text(base_url, seeded, *, max_examples, seed, phases, report_dir, workers=1):
     """The schemathesis.toml of a run."""
     lines = [
         f"seed = {seed}",
-        "workers = 1",
+        f"workers = {workers}",
         "color = false",
         "warnings = false",
         "[reports]",
@@ -168,12 +177,12 @@ def config_text(base_url, seeded, *, max_examples, seed, phases, report_dir):
     return "\n".join(lines) + "\n"
 
 
-def run_schemathesis(base_url, seeded, *, work_dir, max_examples, seed, phases, extra_args=()):
+def run_schemathesis(base_url, seeded, *, work_dir, max_examples, seed, phases, workers=1, extra_args=()):
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     config = work_dir / "schemathesis.toml"
     config.write_text(config_text(base_url, seeded, max_examples=max_examples, seed=seed, phases=phases,
-                                  report_dir=work_dir / "report"), encoding="utf-8")
+                                  report_dir=work_dir / "report", workers=workers), encoding="utf-8")
     argv = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "run",
             f"{base_url}/api/openapi.json", "--url", base_url, "--checks", "all",
             *[arg for op in EXCLUDED_OPERATIONS for arg in ("--exclude-operation-id", op)],
@@ -202,6 +211,7 @@ def main(argv=None):
     parser.add_argument("--max-examples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000)
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--out", default=str(ROOT / ".run" / "fuzz" / time.strftime("%Y-%m-%dT%H-%M-%S")))
     parser.add_argument("extra", nargs="*", help="more `schemathesis run` arguments (after --)")
     args = parser.parse_args(argv)
@@ -211,7 +221,8 @@ def main(argv=None):
         base_url = args.url or stack.enter_context(system(out / "stack.log")).url
         seeded = Seeder(base_url).seed()
         result, elapsed = run_schemathesis(base_url, seeded, work_dir=out, max_examples=args.max_examples,
-                                           seed=args.seed, phases=args.phases.split(","), extra_args=args.extra)
+                                           seed=args.seed, phases=args.phases.split(","), workers=args.workers,
+                                           extra_args=args.extra)
     print(result.stdout[-6000:])
     print(f"schemathesis exited {result.returncode} after {elapsed:.0f} s; report in {out}")
     return result.returncode
