@@ -1,6 +1,6 @@
 """Rules across fields that the contracts' ``@validates_schema`` methods enforce, in JSON Schema words, merged into
 their components of the OpenAPI document (``openapi.build_spec``), so that a request the document calls valid is
-one the server takes (issue 10 §5; checked by tests/api_fuzz and gateway/tests/unit/test_openapi_rules.py).
+one the server takes (issue 10 §5; checked by tests/api_fuzz and gateway/tests/unit/test_openapi_conformance.py).
 
 Keyed by contract class; a subclass inherits its parent's rules, as it inherits its validators. A rule the server
 enforces that JSON Schema cannot state (one that depends on stored records, or on sums of several fields) is named
