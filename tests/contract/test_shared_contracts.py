@@ -63,6 +63,7 @@ ROUTES = [
     ("POST", "/contacts/{contact_id}/relations", "body", lifecycle.RelationCreate),
     ("POST", "/contacts/{contact_id}/move", "body", lifecycle.ContactMove),
     ("POST", "/contacts/bulk", "body", lifecycle.BulkAction),
+    ("POST", "/accounts/bulk", "body", lifecycle.AccountBulkAction),
     ("POST", "/custom-fields/{module}", "body", CustomizationRpc.create_contract),
     ("PATCH", "/custom-fields/{module}/{key}", "body", CustomizationRpc.update_contract),
     ("POST", "/custom-fields/opportunities", "body", OpportunitiesEntrypoints.create_contract),

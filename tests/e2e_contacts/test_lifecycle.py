@@ -254,6 +254,8 @@ def test_a_delete_with_its_dependents_is_refused_whole_while_opportunities_canno
     for response in (admin.delete(f"/contacts/{contact['id']}", params={"dependents": "delete"}),
                      admin.delete(f"/accounts/{account['id']}", params={"dependents": "delete"}),
                      admin.post("/contacts/bulk", json={"action": "delete", "ids": [contact["id"]],
+                                                        "dependents": "delete"}),
+                     admin.post("/accounts/bulk", json={"action": "delete", "ids": [account["id"]],
                                                         "dependents": "delete"})):
         body = assert_problem(response, 503, code="dependents_unavailable")
         assert response.headers["Retry-After"] and "nothing was deleted" in body["detail"]

@@ -14,6 +14,10 @@ and counts only what the caller sees, and never names an account they cannot see
 and task is shown through the caller's field permissions by the opportunities and tasks routes' own ``readable``
 (S-3), and a role that may not read one of those modules is shown neither the list nor the count (``_readable``).
 
+Accounts have the same bulk actions (``/accounts/bulk``: copy or move to a list, remove from one, delete with their
+contacts), with the permissions of ``DELETE /accounts/{id}`` for a delete (the accounts one, and with
+``dependents=delete`` those of opportunities and tasks; not the contacts one, as there).
+
 ``dependents=delete`` deletes from other modules: it needs their delete permission (opportunities and tasks,
 ``records.DEPENDENTS_NEEDS`` and ``BULK_DEPENDENTS``: 403 naming the one missing), takes only what the caller sees
 and may delete, and answers what it did (``deletes.py``: 200 with a ``DeleteResult`` instead of 204; the bulk
@@ -27,7 +31,7 @@ from carnet_gateway.routes import opportunities, tasks
 from carnet_gateway.schemas import contacts as cs
 from carnet_gateway.schemas import lifecycle as s
 
-TRASH, CONTACTS = ("trash",), ("contacts",)
+TRASH, CONTACTS, ACCOUNTS = ("trash",), ("contacts",), ("accounts",)
 BULK_DELETE = When("`action` is `delete`", lambda call: call.body["action"] == "delete")
 BULK_DELETE_ACCOUNTS = When("`action` is `delete` with `delete_empty_accounts`",
                             lambda call: BULK_DELETE.test(call) and bool(call.body.get("delete_empty_accounts")))
@@ -168,4 +172,19 @@ def bulk_contacts(call):
                                     unreadable_keys(call.principal))
     if "dependents" in result:
         result["dependents"] = deletes.told(result["dependents"], "contact")
+    return result
+
+
+@api.route("/accounts/bulk", "POST", body=s.AccountBulkAction, response=s.BulkResult, tags=ACCOUNTS,
+           permission=[("accounts", "write"), Need("accounts", "delete", BULK_DELETE), *BULK_DEPENDENTS],
+           errors=INPUT_ERRORS,
+           summary="Copy or move accounts to a list, remove them from one, or delete them to the trash with their "
+                   "contacts (as DELETE /accounts/{account_id}), by ids or by q/criteria; at most 10,000 in one call")
+def bulk_accounts(call):
+    result = services.contacts.call("bulk_accounts", call.actor(actors.CONTACTS), call.body,
+                                    unreadable_keys(call.principal))
+    if not permissions.may(call.principal, "contacts", "read"):
+        result.pop("contacts_deleted", None)  # a role that may not read contacts is not told their ids
+    if "dependents" in result:
+        result["dependents"] = deletes.told(result["dependents"], "account")
     return result

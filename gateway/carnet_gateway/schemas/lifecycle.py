@@ -4,6 +4,7 @@ contacts service loads again."""
 from marshmallow import fields
 
 from carnet_common.contracts import Contract
+from carnet_contracts.lifecycle import AccountBulkAction as AccountBulkAction
 from carnet_contracts.lifecycle import BulkAction as BulkAction
 from carnet_contracts.lifecycle import ContactMove as ContactMove
 from carnet_contracts.lifecycle import DeleteAccountQuery as DeleteAccountQuery
@@ -120,12 +121,21 @@ class DeleteResult(Contract):
 
 
 class BulkResult(Contract):
+    """The answer of POST /contacts/bulk and POST /accounts/bulk."""
     action = fields.String()
-    matched = fields.Integer(metadata={"description": "Visible contacts selected."})
-    changed = fields.Integer(metadata={"description": "Contacts actually copied, moved or deleted."})
+    matched = fields.Integer(metadata={"description": "Visible records selected."})
+    changed = fields.Integer(metadata={"description": "Records actually copied, moved, removed or deleted."})
     not_found = fields.List(fields.String(), metadata={"description": "Requested ids absent or not visible."})
-    not_in_source_list = fields.Integer(metadata={"description": "move_to_list: selected but not in from_list_id."})
+    not_in_source_list = fields.Integer(metadata={
+        "description": "move_to_list, remove_from_list: selected but not in from_list_id."})
+    kept_in_last_list = fields.Integer(metadata={
+        "description": "Accounts, remove_from_list: kept in from_list_id, the only one of the caller's lists they "
+                       "are in (move them instead)."})
     accounts_left_empty = fields.List(fields.String(), metadata={
-        "description": "delete: visible accounts left without contacts."})
-    accounts_deleted = fields.List(fields.String())
+        "description": "Contacts, delete: visible accounts left without contacts."})
+    accounts_deleted = fields.List(fields.String(), metadata={
+        "description": "Contacts, delete with delete_empty_accounts: the accounts deleted with them."})
+    contacts_deleted = fields.List(fields.String(), metadata={
+        "description": "Accounts, delete: their contacts the caller sees, deleted with them (the others go too, "
+                       "unnamed; absent for a role that may not read contacts)."})
     dependents = fields.Nested(DependentsOutcome, metadata={"description": "delete with `dependents=delete`."})

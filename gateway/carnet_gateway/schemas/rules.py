@@ -8,7 +8,7 @@ in the field's description instead.
 """
 from carnet_contracts.customization import CHOICE_TYPES, CustomFieldCreate
 from carnet_contracts.identity import UserUpdate
-from carnet_contracts.lifecycle import BulkAction
+from carnet_contracts.lifecycle import AccountBulkAction, BulkAction
 from carnet_contracts.lists import ListCreate
 from carnet_contracts.opportunities import StageUpdate
 from carnet_contracts.records import _NamedContact
@@ -23,6 +23,13 @@ def _when(property_name, values, then):
             "then": then}
 
 
+def _bulk(contract):
+    """_Bulk._selection_and_lists: ids, or q and/or criteria; the lists each action moves between."""
+    return {"allOf": [
+        {"oneOf": [{"required": ["ids"]}, {"anyOf": [{"required": ["q"]}, {"required": ["criteria"]}]}]},
+        *(_when("action", actions, {"required": [field]}) for field, actions in contract.LISTS_NEEDED.items())]}
+
+
 RULES = {
     # _private_is_not_shared
     ListCreate: {"not": _all_true("private", "access_all_users")},
@@ -33,12 +40,8 @@ RULES = {
         {"if": {"required": ["type"], "properties": {"type": {"const": "textarea"}}},
          "else": {"properties": {"height": {"type": "null"}}}},
     ]},
-    # _selection_and_lists: ids, or q and/or criteria; the lists the action moves between
-    BulkAction: {"allOf": [
-        {"oneOf": [{"required": ["ids"]}, {"anyOf": [{"required": ["q"]}, {"required": ["criteria"]}]}]},
-        _when("action", ("copy_to_list", "move_to_list"), {"required": ["list_id"]}),
-        _when("action", ("move_to_list",), {"required": ["from_list_id"]}),
-    ]},
+    BulkAction: _bulk(BulkAction),
+    AccountBulkAction: _bulk(AccountBulkAction),
     # _has_a_name: a new contact has a first name, a last name or an email (null or blank is none)
     _NamedContact: {"anyOf": [
         {"required": ["first_name"], "properties": {"first_name": {"type": "string"}}},

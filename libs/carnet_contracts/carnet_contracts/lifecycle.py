@@ -6,6 +6,7 @@ from carnet_common.contracts import Contract, StrictBoolean, identifier, text
 from carnet_contracts.values import PageQuery
 
 BULK_ACTIONS = ("copy_to_list", "move_to_list", "delete")
+ACCOUNT_BULK_ACTIONS = ("copy_to_list", "move_to_list", "remove_from_list", "delete")
 BULK_MAX = 10_000  # records one bulk action may touch (the contacts service's lifecycle/usecases.py says why)
 DEPENDENTS = ("delete", "reattach")
 
@@ -46,17 +47,43 @@ class TrashQuery(PageQuery):
     """A page of the trash."""
 
 
-class BulkAction(Contract):
-    """One action on contacts chosen by ids, or by a search and/or a filter (C-9)."""
-    action = fields.String(required=True, validate=validate.OneOf(BULK_ACTIONS))
-    ids = fields.List(identifier(), validate=validate.Length(min=1, max=BULK_MAX), metadata={
-        "description": "Contacts to act on (at most 10,000); ids the caller cannot see are reported in "
+def _ids(noun):
+    return fields.List(identifier(), validate=validate.Length(min=1, max=BULK_MAX), metadata={
+        "description": f"{noun.capitalize()} to act on (at most 10,000); ids the caller cannot see are reported in "
                        "not_found, never acted on."})
-    q = fields.String(validate=validate.Length(max=500), metadata={
-        "description": "Instead of ids: the contacts this search selects (as GET /contacts?q=), at most 10,000."})
-    criteria = fields.Dict(metadata={
-        "description": "Instead of ids, alone or with q: a filter (C-12, the criteria JSON of GET /contacts) as "
-                       "an object."})
+
+
+def _q(noun):
+    return fields.String(validate=validate.Length(max=500), metadata={
+        "description": f"Instead of ids: the {noun} this search selects (as GET /{noun}?q=), at most 10,000."})
+
+
+def _criteria(noun):
+    return fields.Dict(metadata={
+        "description": f"Instead of ids, alone or with q: a filter (C-12, the criteria JSON of GET /{noun}) as an "
+                       "object."})
+
+
+class _Bulk(Contract):
+    """What every bulk action shares (C-9): a selection by ids, or by a search and/or a filter, never both; the
+    lists an action moves between, required by the actions of ``LISTS_NEEDED``."""
+    LISTS_NEEDED = {}  # field -> the actions that need it
+
+    @validates_schema
+    def _selection_and_lists(self, data, **kwargs):
+        """Ids, or a search and/or a filter, never both; the lists the action moves between."""
+        if ("ids" in data) == ("q" in data or "criteria" in data):
+            raise ValidationError("bulk_selection_required", "ids")
+        for field, actions in self.LISTS_NEEDED.items():
+            if data.get("action") in actions and field not in data:
+                raise ValidationError("Missing data for required field.", field)
+
+
+class BulkAction(_Bulk):
+    """One action on contacts chosen by ids, or by a search and/or a filter (C-9)."""
+    LISTS_NEEDED = {"list_id": ("copy_to_list", "move_to_list"), "from_list_id": ("move_to_list",)}
+    action = fields.String(required=True, validate=validate.OneOf(BULK_ACTIONS))
+    ids, q, criteria = _ids("contacts"), _q("contacts"), _criteria("contacts")
     list_id = identifier(metadata={"description": "Target list of copy_to_list and move_to_list."})
     from_list_id = identifier(metadata={"description": "Source list of move_to_list."})
     delete_empty_accounts = StrictBoolean(metadata={
@@ -65,12 +92,19 @@ class BulkAction(Contract):
         "delete: the contacts' opportunities and tasks (and those of accounts deleted with them), as "
         "`dependents` of DELETE /contacts/{id}: `reattach` (default) or `delete`.")
 
-    @validates_schema
-    def _selection_and_lists(self, data, **kwargs):
-        """Ids, or a search and/or a filter, never both; the lists the action moves between."""
-        if ("ids" in data) == ("q" in data or "criteria" in data):
-            raise ValidationError("bulk_selection_required", "ids")
-        if data.get("action") in ("copy_to_list", "move_to_list") and "list_id" not in data:
-            raise ValidationError("Missing data for required field.", "list_id")
-        if data.get("action") == "move_to_list" and "from_list_id" not in data:
-            raise ValidationError("Missing data for required field.", "from_list_id")
+
+class AccountBulkAction(_Bulk):
+    """One action on accounts chosen by ids, or by a search and/or a filter (C-9, C-10): copied or moved to a list,
+    removed from one, or deleted to the trash with their contacts as DELETE /accounts/{id} deletes one."""
+    LISTS_NEEDED = {"list_id": ("copy_to_list", "move_to_list"),
+                    "from_list_id": ("move_to_list", "remove_from_list")}
+    action = fields.String(required=True, validate=validate.OneOf(ACCOUNT_BULK_ACTIONS))
+    ids, q, criteria = _ids("accounts"), _q("accounts"), _criteria("accounts")
+    list_id = identifier(metadata={"description": "Target list of copy_to_list and move_to_list."})
+    from_list_id = identifier(metadata={
+        "description": "The list move_to_list and remove_from_list take the accounts out of. remove_from_list "
+                       "keeps an account in it when it is the only one of the caller's lists the account is in "
+                       "(counted in kept_in_last_list: move it instead)."})
+    dependents = _dependents(
+        "delete: the opportunities and tasks of the accounts and of their contacts, as `dependents` of "
+        "DELETE /accounts/{id}: `reattach` (default: they stay on the account, hidden with it) or `delete`.")

@@ -5,6 +5,7 @@ parsed here."""
 from marshmallow import ValidationError
 
 from carnet_contracts import lifecycle
+from carnet_contracts.lifecycle import AccountBulkAction as AccountBulkAction
 from carnet_contracts.lifecycle import BulkAction as BulkAction
 from carnet_contracts.lifecycle import ContactMove as ContactMove
 from carnet_contracts.lifecycle import RelationCreate as RelationCreate

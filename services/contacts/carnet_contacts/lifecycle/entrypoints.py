@@ -106,3 +106,11 @@ class LifecycleRpc:
         with self.db.begin():
             return usecases.bulk_action(self.db, outbox=self.outbox, actor=actor, data=data,
                                         unreadable=names(unreadable), opportunities=self.opportunities)
+
+    @rpc_method
+    def bulk_accounts(self, actor, data, unreadable=()):
+        """As ``bulk_contacts``, on accounts: copy, move, remove from a list, delete with their contacts."""
+        actor, data = actor_of(actor), load_or_raise(contracts.AccountBulkAction(), data)
+        with self.db.begin():
+            return usecases.bulk_accounts(self.db, outbox=self.outbox, actor=actor, data=data,
+                                          unreadable=names(unreadable), opportunities=self.opportunities)

@@ -5,9 +5,9 @@ rule these queries reuse."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from carnet_contacts.models import accounts, contacts, history, list_members, relations, trash
+from carnet_contacts.models import accounts, contacts, history, relations, trash
 from carnet_contacts.records import repository as records
-from carnet_contacts.records.repository.visibility import rep_ids
+from carnet_contacts.records.repository.visibility import id_array, rep_ids
 
 # Deletes and the trash (C-10) -----------------------------------------------------------------------------
 
@@ -21,6 +21,23 @@ def remaining_contacts(session, account_id):
 def insert_trash_entries(session, entries):
     if entries:
         session.execute(trash.insert(), entries)
+
+
+def lock_contacts_of_accounts(session, account_ids):
+    """The live contacts of the accounts (every one, seen or not), locked, by account then id."""
+    if not account_ids:
+        return []
+    return session.execute(sa.select(contacts).where(contacts.c.account_id == sa.any_(id_array("ids", account_ids)),
+                                                     contacts.c.deleted_at.is_(None))
+                           .order_by(contacts.c.account_id, contacts.c.id).with_for_update()).mappings().all()
+
+
+def mark_deleted(session, record_type, record_ids, deleted_at):
+    """The records (locked by the caller) go to the trash in one statement: ``deleted_at`` set, version up."""
+    if record_ids:
+        table = records.TABLES[record_type]
+        session.execute(table.update().where(table.c.id == sa.any_(id_array("ids", record_ids)))
+                        .values(deleted_at=deleted_at, version=table.c.version + 1))
 
 
 def visible_contacts_of_account(session, account_id, *, actor, list_ids):
@@ -51,7 +68,7 @@ def seen_ids(session, record_type, ids, *, actor, list_ids):
         return set()
     table = records.TABLES[record_type]
     members, key = records.MEMBERS[record_type]
-    clauses = [table.c.id.in_(list(ids)), table.c.org_id == actor["org_id"],
+    clauses = [table.c.id == sa.any_(id_array("ids", ids)), table.c.org_id == actor["org_id"],
                sa.exists(sa.select(1).where(members.c[key] == table.c.id, members.c.list_id.in_(list(list_ids))))]
     reps = rep_ids(actor)
     if reps is not None:
@@ -146,18 +163,20 @@ def delete_relation(session, contact_a, contact_b):
 
 # Bulk actions (C-9) ------------------------------------------------------------------------------------------
 
-def lock_contacts(session, predicates, *, limit):
-    """At most ``limit`` contact rows ``predicates`` select, by id, locked."""
-    return session.execute(sa.select(contacts).where(*predicates).order_by(contacts.c.id)
-                           .limit(limit).with_for_update(of=contacts)).mappings().all()
+def lock_records(session, record_type, predicates, *, limit):
+    """At most ``limit`` rows of ``record_type`` (contact, account) ``predicates`` select, by id, locked."""
+    table = records.TABLES[record_type]
+    return session.execute(sa.select(table).where(*predicates).order_by(table.c.id)
+                           .limit(limit).with_for_update(of=table)).mappings().all()
 
 
-def move_memberships(session, contact_ids, *, add, remove=None):
-    """The contacts join list ``add`` (and leave ``remove``); their version goes up."""
+def move_memberships(session, record_type, record_ids, *, add=None, remove=None):
+    """The records join list ``add`` and/or leave list ``remove``; their version goes up."""
+    table = records.TABLES[record_type]
+    members, key = records.MEMBERS[record_type]
     if remove is not None:
-        session.execute(list_members.delete().where(list_members.c.list_id == remove,
-                                                    list_members.c.contact_id.in_(contact_ids)))
-    session.execute(insert(list_members).on_conflict_do_nothing(),
-                    [{"list_id": add, "contact_id": i} for i in contact_ids])
-    session.execute(contacts.update().where(contacts.c.id.in_(contact_ids))
-                    .values(version=contacts.c.version + 1, updated_at=records.now()))
+        session.execute(members.delete().where(members.c.list_id == remove, members.c[key].in_(record_ids)))
+    if add is not None:
+        session.execute(insert(members).on_conflict_do_nothing(), [{"list_id": add, key: i} for i in record_ids])
+    session.execute(table.update().where(table.c.id.in_(record_ids))
+                    .values(version=table.c.version + 1, updated_at=records.now()))

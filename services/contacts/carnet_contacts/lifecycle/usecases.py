@@ -28,13 +28,14 @@ Relations. A relation is one row for an ordered pair (``contact_a < contact_b``)
 construction and a duplicate from either side hits the primary key. Only relations whose other contact the caller
 sees are shown; a deleted contact's relations stay stored, hidden, and come back on restore.
 
-Bulk actions: copy or move to a list, delete to the trash. The selection is either ``ids`` or a search (``q``
-and/or ``criteria``, C-11, C-12) built by the records area's ``record_predicates``, the same predicates as the
-contacts page, so a bulk action touches exactly what the caller sees there. Ids the caller cannot see are reported
-in ``not_found`` and never acted on. At most ``MAX_RECORDS`` per call (``lifecycle/contracts.py``), in one
-transaction: 10,000 rows of updates, history and outbox rows take well under the RPC timeout on this hardware,
-and all-or-nothing keeps a failed call from leaving half a selection moved. A larger selection is refused (422
-naming the field) rather than run as a job.
+Bulk actions, on contacts (``bulk_action``) and on accounts (``bulk_accounts``): copy or move to a list, remove
+accounts from one, delete to the trash (an account with its contacts, as ``delete_account``). The selection is
+either ``ids`` or a search (``q`` and/or ``criteria``, C-11, C-12) built by the records area's
+``record_predicates``, the same predicates as the contacts (accounts) page, so a bulk action touches exactly what
+the caller sees there. Ids the caller cannot see are reported in ``not_found`` and never acted on. At most
+``MAX_RECORDS`` per call (``lifecycle/contracts.py``), in one transaction: 10,000 rows of updates, history and
+outbox rows take well under the RPC timeout on this hardware, and all-or-nothing keeps a failed call from leaving
+half a selection moved. A larger selection is refused (422 naming the field) rather than run as a job.
 """
 import json
 import logging
@@ -67,10 +68,6 @@ def _iso(value):
 def _history(actor, record_type, record_id, field, old=None, new=None):
     return {"org_id": actor["org_id"], "record_type": record_type, "record_id": record_id,
             "user_id": actor["user_id"], "field": field, "old": old, "new": new}
-
-
-def _mark(session, record_type, row, deleted_at):
-    records.update_record(session, record_type, row["id"], {"deleted_at": deleted_at, "version": row["version"] + 1})
 
 
 # Deletes ------------------------------------------------------------------------------------------------
@@ -119,11 +116,8 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
     (``_outcome``) for ``dependents="delete"``.
     """
     deleted_at = records.now()
-    account_ids = []
-    for row in rows:
-        _mark(session, "contact", row, deleted_at)
-        if row["account_id"] and row["account_id"] not in account_ids:
-            account_ids.append(row["account_id"])
+    repository.mark_deleted(session, "contact", [row["id"] for row in rows], deleted_at)
+    account_ids = list(dict.fromkeys(row["account_id"] for row in rows if row["account_id"]))
     records.add_history(session, [_history(actor, "contact", row["id"], "deleted") for row in rows])
     last_of = {}  # account id → the contact whose delete emptied it
     for row in rows:
@@ -144,8 +138,7 @@ def delete_contacts(session, *, outbox, actor, rows, delete_empty_accounts=False
         dependants = []
         account_id = row["account_id"]
         if account_id in deletable and last_of[account_id]["id"] == row["id"]:
-            account = records.get_account(session, account_id)
-            _mark(session, "account", account, deleted_at)
+            repository.mark_deleted(session, "account", [account_id], deleted_at)  # locked by get_visible above
             records.add_history(session, [_history(actor, "account", account_id, "deleted")])
             dependants.append({"type": "account", "id": account_id})
         entries.append({"id": row["id"], "org_id": actor["org_id"], "record_type": "contact",
@@ -191,28 +184,42 @@ def delete_account(session, *, outbox, actor, account_id, dependents="reattach",
     row = records.get_visible(session, "account", account_id, actor=actor, list_ids=list_ids, for_update=True)
     if row is None:
         raise NotFound()
-    contact_rows = records.contacts_of_account(session, account_id)
+    return delete_accounts(session, outbox=outbox, actor=actor, rows=[row], list_ids=list_ids, dependents=dependents,
+                           opportunities=opportunities)
+
+
+def delete_accounts(session, *, outbox, actor, rows, list_ids, dependents="reattach", opportunities=None):
+    """Trash visible account ``rows`` (locked by the caller), each with every contact it holds, one trash entry and
+    one ``account_deleted`` event per account (``delete_account``); ``dependents="delete"`` asks ``opportunities``
+    once for them all what it may take (``dependents_plan``).
+
+    Returns ``{"deleted": [ids], "contacts_deleted": [ids]}`` (every contact, seen or not), with ``dependents`` for
+    ``dependents="delete"``."""
+    contacts_of = {row["id"]: [] for row in rows}
+    for contact in repository.lock_contacts_of_accounts(session, list(contacts_of)):
+        contacts_of[contact["account_id"]].append(contact["id"])
     plan = {"by_record": {}, "left": []}
-    if dependents == "delete":
-        plan = dependents_plan(opportunities, actor=actor, list_ids=list_ids, accounts=[
-            {"id": account_id, "contact_ids": [c["id"] for c in contact_rows]}])
+    if dependents == "delete" and rows:
+        plan = dependents_plan(opportunities, actor=actor, list_ids=list_ids,
+                               accounts=[{"id": i, "contact_ids": ids} for i, ids in contacts_of.items()])
     deleted_at = records.now()
-    _mark(session, "account", row, deleted_at)
-    for contact in contact_rows:
-        _mark(session, "contact", contact, deleted_at)
-    contact_ids = [c["id"] for c in contact_rows]
-    records.add_history(session, [_history(actor, "account", account_id, "deleted")]
-                        + [_history(actor, "contact", i, "deleted") for i in contact_ids])
+    all_contact_ids = [i for ids in contacts_of.values() for i in ids]
+    repository.mark_deleted(session, "account", list(contacts_of), deleted_at)
+    repository.mark_deleted(session, "contact", all_contact_ids, deleted_at)
+    records.add_history(session, [entry for account_id, contact_ids in contacts_of.items() for entry in (
+        [_history(actor, "account", account_id, "deleted")]
+        + [_history(actor, "contact", i, "deleted") for i in contact_ids])])
     repository.insert_trash_entries(session, [{
-        "id": account_id, "org_id": actor["org_id"], "record_type": "account", "name": record_name("account", row),
+        "id": row["id"], "org_id": actor["org_id"], "record_type": "account", "name": record_name("account", row),
         "deleted_at": deleted_at, "deleted_by": actor["user_id"],
-        "dependants": [{"type": "contact", "id": i} for i in contact_ids]}])
-    outbox.add(session, events.ACCOUNT_DELETED, events.account_deleted_payload(
-        account_id, contact_ids, actor, deleted_at, dependents=dependents,
-        dependent_ids=plan["by_record"].get(account_id, NOTHING)))
-    result = {"deleted": [account_id], "contacts_deleted": contact_ids}
+        "dependants": [{"type": "contact", "id": i} for i in contacts_of[row["id"]]]} for row in rows])
+    for account_id, contact_ids in contacts_of.items():
+        outbox.add(session, events.ACCOUNT_DELETED, events.account_deleted_payload(
+            account_id, contact_ids, actor, deleted_at, dependents=dependents,
+            dependent_ids=plan["by_record"].get(account_id, NOTHING)))
+    result = {"deleted": list(contacts_of), "contacts_deleted": all_contact_ids}
     if dependents == "delete":
-        result["dependents"] = _outcome(plan, [account_id])
+        result["dependents"] = _outcome(plan, list(contacts_of))
     return result
 
 
@@ -434,20 +441,20 @@ def move_contact(session, *, outbox, actor, contact_id, data):
 
 # Bulk actions (C-9, C-10) --------------------------------------------------------------------------------
 
-def _select(session, *, actor, scope, data, unreadable):
-    """Locked visible contact rows of the selection, and the requested ids not found among them."""
+def _select(session, *, actor, scope, data, unreadable, record_type="contact"):
+    """Locked visible rows of ``record_type`` the selection holds, and the requested ids not found among them."""
     if "ids" in data:
         ids = list(dict.fromkeys(data["ids"]))
-        predicates = [records.visible("contact", actor=actor, list_ids=scope.selected),
-                      records.with_ids("contact", ids)]
+        predicates = [records.visible(record_type, actor=actor, list_ids=scope.selected),
+                      records.with_ids(record_type, ids)]
     else:
         ids = None
         query = {"q": data.get("q")}
         if "criteria" in data:
             query["criteria"] = json.dumps(data["criteria"])
-        predicates = record_usecases.record_predicates(session, actor=actor, record_type="contact", query=query,
+        predicates = record_usecases.record_predicates(session, actor=actor, record_type=record_type, query=query,
                                                        scope=scope, unreadable=unreadable)
-    rows = repository.lock_contacts(session, predicates, limit=MAX_RECORDS + 1)
+    rows = repository.lock_records(session, record_type, predicates, limit=MAX_RECORDS + 1)
     if len(rows) > MAX_RECORDS:
         field = "q" if data.get("q") is not None else "criteria"
         raise InvalidInput("bulk_too_many", errors={field: ["bulk_too_many"]}, params={"max": MAX_RECORDS})
@@ -455,56 +462,98 @@ def _select(session, *, actor, scope, data, unreadable):
     return rows, [i for i in ids if i not in found] if ids is not None else []
 
 
-def _memberships(session, *, outbox, actor, rows, add, remove=None):
-    """Add every row to list ``add`` (and leave ``remove``); returns the ids whose lists changed."""
-    members = records.member_list_ids(session, "contact", [row["id"] for row in rows])
+def _memberships(session, *, outbox, actor, record_type, rows, members, add=None, remove=None):
+    """Every row joins list ``add`` and/or leaves ``remove`` (``members``: their list ids before); returns the ids
+    whose lists changed, each written in its history and published (``membership_changed``)."""
     changed, history, payloads = [], [], []
     for row in rows:
         before = members[row["id"]]
-        after = sorted((set(before) - {remove}) | {add})
+        after = sorted((set(before) - {remove}) | ({add} if add is not None else set()))
         if after == sorted(before):
             continue
         changed.append(row["id"])
-        history.append(_history(actor, "contact", row["id"], "list_ids", sorted(before), after))
-        payloads.append({"org_id": actor["org_id"], "record_type": "contact", "record_id": row["id"],
+        history.append(_history(actor, record_type, row["id"], "list_ids", sorted(before), after))
+        payloads.append({"org_id": actor["org_id"], "record_type": record_type, "record_id": row["id"],
                          "added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after)),
                          "actor_id": actor["user_id"]})
     if changed:
-        repository.move_memberships(session, changed, add=add, remove=remove)
+        repository.move_memberships(session, record_type, changed, add=add, remove=remove)
         records.add_history(session, history)
         for payload in payloads:
             outbox.add(session, events.MEMBERSHIP_CHANGED, payload)
     return changed
 
 
-def bulk_action(session, *, outbox, actor, data, unreadable=(), opportunities=None):
-    """``{action, matched, changed, not_found, …}`` for one bulk action (see the module docstring); a delete with
-    ``dependents="delete"`` asks ``opportunities`` what it may take and reports it (``dependents``)."""
-    scope = Scope(session, actor)
+def _check_lists(session, scope, data):
+    """The lists of a list action are ones the caller may access (else 422 naming the field, L-2), and a move's
+    two are different."""
     action = data["action"]
-    if action != "delete":
+    if action in ("copy_to_list", "move_to_list"):
         scope.check(session, [data["list_id"]], field="list_id")
-        if action == "move_to_list":
-            scope.check(session, [data["from_list_id"]], field="from_list_id")
-            if data["from_list_id"] == data["list_id"]:
-                raise InvalidInput(errors={"list_id": ["bulk_same_list"]})
-    rows, not_found = _select(session, actor=actor, scope=scope, data=data, unreadable=unreadable)
-    result = {"action": action, "matched": len(rows), "not_found": not_found}
-    if action == "delete":
-        done = delete_contacts(session, outbox=outbox, actor=actor, rows=rows, list_ids=scope.selected,
-                               delete_empty_accounts=data.get("delete_empty_accounts", False),
-                               dependents=data.get("dependents", "reattach"), opportunities=opportunities)
-        result.update(changed=len(done["deleted"]), accounts_left_empty=done["accounts_left_empty"],
-                      accounts_deleted=done["accounts_deleted"])
-        if "dependents" in done:
-            result["dependents"] = done["dependents"]
-        return result
-    if action == "move_to_list":
-        members = records.member_list_ids(session, "contact", [row["id"] for row in rows])
+    if action in ("move_to_list", "remove_from_list"):
+        scope.check(session, [data["from_list_id"]], field="from_list_id")
+    if action == "move_to_list" and data["from_list_id"] == data["list_id"]:
+        raise InvalidInput(errors={"list_id": ["bulk_same_list"]})
+
+
+def _list_action(session, *, outbox, actor, scope, record_type, rows, data, result):
+    """copy_to_list, move_to_list (of the rows in ``from_list_id``) or remove_from_list: ``result`` completed with
+    what changed. A removal never takes a record out of the last of the caller's lists it is in: it would be seen by
+    nobody who sees it now (as ``PUT …/lists``, which needs one list); those are counted in ``kept_in_last_list``."""
+    action = data["action"]
+    members = records.member_list_ids(session, record_type, [row["id"] for row in rows])
+    if action in ("move_to_list", "remove_from_list"):
         in_source = [row for row in rows if data["from_list_id"] in members[row["id"]]]
         result["not_in_source_list"] = len(rows) - len(in_source)
         rows = in_source
-    changed = _memberships(session, outbox=outbox, actor=actor, rows=rows, add=data["list_id"],
-                           remove=data.get("from_list_id") if action == "move_to_list" else None)
+    if action == "remove_from_list":
+        kept = [row for row in rows if not (set(members[row["id"]]) & scope.accessible) - {data["from_list_id"]}]
+        result["kept_in_last_list"] = len(kept)
+        rows = [row for row in rows if row not in kept]
+    changed = _memberships(session, outbox=outbox, actor=actor, record_type=record_type, rows=rows, members=members,
+                           add=data.get("list_id") if action != "remove_from_list" else None,
+                           remove=data.get("from_list_id") if action != "copy_to_list" else None)
     result["changed"] = len(changed)
+    return result
+
+
+def bulk_action(session, *, outbox, actor, data, unreadable=(), opportunities=None):
+    """``{action, matched, changed, not_found, …}`` for one bulk action on contacts (see the module docstring); a
+    delete with ``dependents="delete"`` asks ``opportunities`` what it may take and reports it (``dependents``)."""
+    scope = Scope(session, actor)
+    _check_lists(session, scope, data)
+    rows, not_found = _select(session, actor=actor, scope=scope, data=data, unreadable=unreadable)
+    result = {"action": data["action"], "matched": len(rows), "not_found": not_found}
+    if data["action"] != "delete":
+        return _list_action(session, outbox=outbox, actor=actor, scope=scope, record_type="contact", rows=rows,
+                            data=data, result=result)
+    done = delete_contacts(session, outbox=outbox, actor=actor, rows=rows, list_ids=scope.selected,
+                           delete_empty_accounts=data.get("delete_empty_accounts", False),
+                           dependents=data.get("dependents", "reattach"), opportunities=opportunities)
+    result.update(changed=len(done["deleted"]), accounts_left_empty=done["accounts_left_empty"],
+                  accounts_deleted=done["accounts_deleted"])
+    if "dependents" in done:
+        result["dependents"] = done["dependents"]
+    return result
+
+
+def bulk_accounts(session, *, outbox, actor, data, unreadable=(), opportunities=None):
+    """One bulk action on accounts (issue 10 §6, C-9, C-10): copy or move to a list, remove from one, or delete.
+    The selection is built as ``bulk_action``'s, over accounts (the accounts page's search); a delete takes each
+    account with every contact it holds, as ``delete_account`` (``delete_accounts``), and names in
+    ``contacts_deleted`` only the contacts the caller sees (the others go all the same)."""
+    scope = Scope(session, actor)
+    _check_lists(session, scope, data)
+    rows, not_found = _select(session, actor=actor, scope=scope, data=data, unreadable=unreadable,
+                              record_type="account")
+    result = {"action": data["action"], "matched": len(rows), "not_found": not_found}
+    if data["action"] != "delete":
+        return _list_action(session, outbox=outbox, actor=actor, scope=scope, record_type="account", rows=rows,
+                            data=data, result=result)
+    done = delete_accounts(session, outbox=outbox, actor=actor, rows=rows, list_ids=scope.selected,
+                           dependents=data.get("dependents", "reattach"), opportunities=opportunities)
+    seen = repository.seen_ids(session, "contact", done["contacts_deleted"], actor=actor, list_ids=scope.selected)
+    result.update(changed=len(done["deleted"]), contacts_deleted=[i for i in done["contacts_deleted"] if i in seen])
+    if "dependents" in done:
+        result["dependents"] = done["dependents"]
     return result

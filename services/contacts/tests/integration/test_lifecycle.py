@@ -310,3 +310,49 @@ def test_bulk_by_criteria_uses_the_search_filters(rpc, world):
     with expect(Forbidden, code="field_not_readable"):
         rpc.bulk_contacts(admin, {"action": "delete", "criteria": criteria}, ["contacts.title"])
     assert rpc.get_contact(admin, president["id"])["id"] == president["id"]
+
+
+def test_bulk_accounts_copy_move_and_remove_from_lists_publish_each_change(rpc, world, engine):
+    """Accounts have memberships of their own (C-9): a list action on them writes their history and publishes
+    ``membership_changed`` for the account; a removal keeps an account in the last of the caller's lists."""
+    admin = world["admin"]
+    alpha, bravo = _account(rpc, world, name="Alpha"), _account(rpc, world, name="Bravo")
+    copied = rpc.bulk_accounts(admin, {"action": "copy_to_list", "ids": [alpha["id"], bravo["id"], "nope"],
+                                       "list_id": world["other"]})
+    assert (copied["matched"], copied["changed"], copied["not_found"]) == (2, 2, ["nope"])
+    published = [e for e in _events(engine, "membership_changed") if e["record_id"] == alpha["id"]]
+    assert [(e["record_type"], e["added"], e["removed"]) for e in published] == [("account", [world["other"]], [])]
+    removed = rpc.bulk_accounts(admin, {"action": "remove_from_list", "q": "alpha", "from_list_id": world["shared"]})
+    assert (removed["matched"], removed["changed"], removed["kept_in_last_list"]) == (1, 1, 0)
+    assert rpc.get_account(admin, alpha["id"])["list_ids"] == [world["other"]]
+    kept = rpc.bulk_accounts(admin, {"action": "remove_from_list", "ids": [alpha["id"]],
+                                     "from_list_id": world["other"]})
+    assert (kept["changed"], kept["kept_in_last_list"]) == (0, 1)
+    assert rpc.get_account(admin, alpha["id"])["list_ids"] == [world["other"]]
+    history = [h for h in rpc.get_account_history(admin, alpha["id"]) if h["field"] == "list_ids"]
+    assert [(h["old"], h["new"]) for h in history] == [
+        (sorted([world["shared"], world["other"]]), [world["other"]]),
+        ([world["shared"]], sorted([world["shared"], world["other"]]))]
+
+
+def test_bulk_accounts_delete_takes_every_contact_and_publishes_one_delete_per_account(rpc, world, engine):
+    admin = world["admin"]
+    member = _member(rpc, world)
+    one = rpc.create_account(admin, {"name": "Un", "list_ids": [world["shared"]], "rep1_id": member["user_id"]})
+    two = _account(rpc, world, name="Deux")
+    seen = rpc.create_account_contact(admin, one["id"], {"last_name": "Vu", "rep1_id": member["user_id"]})
+    unseen = rpc.create_account_contact(admin, one["id"], {"last_name": "Caché"})
+    result = rpc.bulk_accounts(member, {"action": "delete", "ids": [one["id"], two["id"]]})
+    assert (result["matched"], result["changed"], result["not_found"]) == (1, 1, [two["id"]])
+    assert result["contacts_deleted"] == [seen["id"]]
+    for record_type, record_id in (("account", one["id"]), ("contact", seen["id"]), ("contact", unseen["id"])):
+        with expect(NotFound):
+            getattr(rpc, f"get_{record_type}")(admin, record_id)
+    [event] = [e for e in _events(engine, "account_deleted") if e["account_id"] == one["id"]]
+    assert sorted(event["contact_ids"]) == sorted([seen["id"], unseen["id"]])
+    entry = next(i for i in rpc.list_trash(admin, BOTH)["items"] if i["id"] == one["id"])
+    assert sorted(d["id"] for d in entry["dependants"]) == sorted([seen["id"], unseen["id"]])
+    rpc.get_account(admin, two["id"])
+    with expect(InvalidInput) as info:
+        rpc.bulk_accounts(admin, {"action": "delete", "ids": ["a"], "delete_empty_accounts": True})
+    assert "delete_empty_accounts" in info.value.errors
