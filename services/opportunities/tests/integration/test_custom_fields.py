@@ -75,7 +75,9 @@ def test_administrators_define_fields_with_labels_choices_hidden_flag_and_produc
     updated = opp_rpc.update_custom_field(admin, "opportunities", "essence",
                                           {"label_en": "Species", "product_type": None})
     assert (updated["label_en"], updated["product_type"]) == ("Species", None)
-    assert "choices" in _invalid(opp_rpc.update_custom_field, admin, "opportunities", "essence", {"choices": ["x"]})
+    with pytest.raises(Conflict) as refused:  # a valid body the stored field's type refuses (issue 10 §5)
+        opp_rpc.update_custom_field(admin, "opportunities", "essence", {"choices": ["x"]})
+    assert refused.value.errors == {"choices": ["custom_field_no_choices"]}
     assert "key" in _invalid(_field, opp_rpc, admin, "Bad Key")
     with pytest.raises(NotFound):  # the opportunities service serves only its own module
         opp_rpc.list_custom_fields(admin, "contacts")
