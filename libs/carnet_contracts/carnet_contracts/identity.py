@@ -1,5 +1,7 @@
 """Organizations, users, roles and permissions (docs/rules/http-api.md, S-3..S-7): what ``/api/v1`` takes and
 the identity service loads again."""
+import zoneinfo
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from carnet_common.contracts import Contract, StrictBoolean, identifier, text
@@ -18,6 +20,8 @@ MAX_USER_IDS = 1000   # the user ids one request may name (``lists.GrantsBody``)
 # S-7: the plans by name (their limits are identity's plans.py).
 PLANS = ("solo", "collaborator", "team", "growth", "professional", "integral")
 LANGUAGES = ("fr", "en")
+# The IANA zones the time zone database knows (N-6): the document lists them (issue 10 §5).
+TIME_ZONES = tuple(sorted(zoneinfo.available_timezones()))
 
 
 def username_field(**kwargs):
@@ -67,7 +71,7 @@ class OrganizationUpdate(Contract):
         "description": "S-7: read-only for clients (403 `plan_change_not_allowed` unless unchanged); the operator "
                        "changes it (`python -m carnet_identity.operator set-plan`)."})
     language = fields.String(validate=validate.OneOf(LANGUAGES))
-    timezone = fields.String(validate=validate.Length(min=1, max=64),
+    timezone = fields.String(validate=validate.OneOf(TIME_ZONES, error="unknown_timezone"),
                              metadata={"example": "America/Toronto"})
     logo_url = fields.Url(allow_none=True, schemes={"https", "http"}, validate=validate.Length(max=2000))
     street = text(allow_none=True)

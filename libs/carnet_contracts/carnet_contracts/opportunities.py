@@ -18,6 +18,9 @@ from carnet_contracts.values import (
 )
 
 MAX_LINES = 500
+# A line's total and an opportunity's are numeric(16, 2): below 10^14. Each amount is below 10^12, not their product
+# nor their sum: those are checked (422) rather than overflowing the column (a 502; issue 10 §5).
+MAX_TOTAL = 10 ** 14
 
 
 class LineIn(Contract):
@@ -32,15 +35,33 @@ class LineIn(Contract):
 
     @validates_schema
     def _total_not_negative(self, data, **kwargs):
-        """A discount larger than the line is refused: its total, as stored, cannot be negative."""
+        """A discount larger than the line is refused: its total, as stored, cannot be negative; nor reach
+        ``MAX_TOTAL``."""
         if not {"quantity", "unit_price"} <= set(data):
             return
         amounts = {"quantity": parse_decimal(data["quantity"], QUANTITY_PLACES),
                    "unit_price": parse_decimal(data["unit_price"], MONEY_PLACES),
                    "shipping": parse_decimal(data.get("shipping", "0"), MONEY_PLACES),
                    "discount": parse_decimal(data.get("discount", "0"), MONEY_PLACES)}
-        if line_total(**amounts) < 0:
+        total = line_total(**amounts)
+        if total < 0:
             raise ValidationError("line_total_negative", "discount")
+        if total >= MAX_TOTAL:
+            raise ValidationError("line_total_too_large", "quantity")
+
+
+class _WithLines(Contract):
+    @validates_schema
+    def _total_fits(self, data, **kwargs):
+        """The opportunity's total, the sum of its lines', below ``MAX_TOTAL`` (each line was checked)."""
+        lines = data.get("lines") or []
+        total = sum(line_total(quantity=parse_decimal(str(line["quantity"]), QUANTITY_PLACES),
+                               unit_price=parse_decimal(str(line["unit_price"]), MONEY_PLACES),
+                               shipping=parse_decimal(str(line.get("shipping", "0")), MONEY_PLACES),
+                               discount=parse_decimal(str(line.get("discount", "0")), MONEY_PLACES))
+                    for line in lines)
+        if total >= MAX_TOTAL:
+            raise ValidationError("opportunity_total_too_large", "lines")
 
 
 def _opportunity_fields():
@@ -53,15 +74,18 @@ def _opportunity_fields():
         "rep1_id": identifier(allow_none=True),
         "rep2_id": identifier(allow_none=True),
         "close_date": DateText(allow_none=True, metadata={"example": "2025-06-30"}),
-        "lines": fields.List(fields.Nested(LineIn), validate=validate.Length(max=MAX_LINES)),
+        "lines": fields.List(fields.Nested(LineIn), validate=validate.Length(max=MAX_LINES),
+                             metadata={"description": "Replaced as a whole. A line's total (quantity × unit price + "
+                                                      "shipping − discount) and their sum stay below 10^14 (else a "
+                                                      "422 naming the line's quantity, or lines)."}),
         "custom": custom_values_field(),
     }
 
 
-OpportunityCreate = type("OpportunityCreate", (Contract,), {
+OpportunityCreate = type("OpportunityCreate", (_WithLines,), {
     "__module__": __name__, **_opportunity_fields(), "title": text(required=True, max_length=200),
     "account_id": identifier(required=True), "stage_id": identifier(required=True)})
-OpportunityUpdate = type("OpportunityUpdate", (Contract,), {
+OpportunityUpdate = type("OpportunityUpdate", (_WithLines,), {
     "__module__": __name__, **_opportunity_fields(),
     "version": fields.Integer(validate=validate.Range(min=1), metadata={
         "description": "The version read; a stale one is refused with 409."})})

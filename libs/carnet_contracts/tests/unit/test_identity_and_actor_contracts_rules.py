@@ -60,3 +60,13 @@ def test_a_task_caller_needs_a_known_time_zone():
 
 def test_the_lists_a_caller_sends_are_bounded():
     assert set(messages(actors.OpportunitiesActor(), {**CALLER, "list_ids": ["l"] * 10_001})) == {"list_ids"}
+
+
+def test_an_organization_time_zone_is_one_the_database_knows():
+    """The document lists them (an enum: issue 10 §5); another is refused by the gateway as by identity."""
+    from carnet_contracts.identity import OrganizationUpdate
+    assert OrganizationUpdate().load({"timezone": "America/Toronto"}) == {"timezone": "America/Toronto"}
+    for name in ("\u008f", "Mars/Olympus_Mons", "", "america/toronto"):
+        with pytest.raises(ValidationError) as refused:
+            OrganizationUpdate().load({"timezone": name})
+        assert refused.value.messages == {"timezone": ["unknown_timezone"]}

@@ -35,6 +35,21 @@ def test_a_bad_opportunity_is_refused_the_same_way_on_both_sides(contract, chang
 
 
 @pytest.mark.parametrize("contract", BOTH_SIDES)
+def test_a_total_that_would_not_fit_its_column_is_refused_naming_the_line_or_the_lines(contract):
+    """numeric(16, 2): each amount is below 10^12, their product and their sum are checked (a 502 before: the
+    insert overflowed; issue 10 §5)."""
+    big = {"quantity": "299157260021", "unit_price": "7381477"}
+    with pytest.raises(ValidationError) as refused:
+        contract().load({**GOOD, "lines": [big]})
+    assert refused.value.messages == {"lines": {0: {"quantity": ["line_total_too_large"]}}}
+    line = {"quantity": "1", "unit_price": "999999999999", "shipping": "999999999999"}  # each below 10^14
+    contract().load({**GOOD, "lines": [line] * 49})
+    with pytest.raises(ValidationError) as refused:
+        contract().load({**GOOD, "lines": [line] * 51})
+    assert refused.value.messages == {"lines": ["opportunity_total_too_large"]}
+
+
+@pytest.mark.parametrize("contract", BOTH_SIDES)
 @pytest.mark.parametrize("custom", [{"k" * 64: 1}, {str(i): i for i in range(71)}, ["not", "a", "dict"]])
 def test_custom_values_are_a_map_of_at_most_70_short_keys(contract, custom):
     assert contract().load({**GOOD, "custom": {"secteur": "Bois", "budget": None}})["custom"] == \
