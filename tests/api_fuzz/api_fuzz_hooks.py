@@ -112,8 +112,10 @@ def before_add_examples(context, examples):
 def before_call(context, case, kwargs):
     """A client sends a new ``Idempotency-Key`` with each new request (the same one only to retry it): JSON Schema
     cannot say a value is unique, so a valid key the generator drew is replaced by a fresh one (an invalid one is
-    sent as drawn). ``case.headers`` is what is sent; ``kwargs`` holds only transport options."""
+    sent as drawn: made valid, a negative case would turn positive, its body never given real values).
+    ``case.headers`` is what is sent; ``kwargs`` holds only transport options."""
     headers = case.headers or {}
     for name in list(headers):
-        if name.lower() == "idempotency-key" and isinstance(headers[name], str) and _VALID_KEY.fullmatch(headers[name]):
+        key = headers[name]
+        if name.lower() == "idempotency-key" and isinstance(key, str) and len(key) <= 255 and _VALID_KEY.fullmatch(key):
             headers[name] = uuid.uuid4().hex
