@@ -90,7 +90,7 @@ def job_service(job_id):
 
 def _job_rpc(call, method, *args):
     job_id = call.path["job_id"]
-    return services.Service(job_service(job_id)).call(method, call.actor(actors.CONTACTS), job_id, *args)
+    return services.Service(job_service(job_id)).call(method, call.actor(actors.JOBS), job_id, *args)
 
 
 @api.route("/jobs/{job_id}", "GET", response=s.JobRead, tags=JOBS, errors=(401, 404),
@@ -118,7 +118,7 @@ def download_job(call):
         raise Conflict("job_not_ready")
     # the body is streamed after the view returns: the request context is kept for it (the RPC client, the
     # request id of the actor)
-    service, caller, job_id = services.Service(job_service(job["id"])), call.actor(actors.CONTACTS), job["id"]
+    service, caller, job_id = services.Service(job_service(job["id"])), call.actor(actors.JOBS), job["id"]
 
     def chunks():
         for seq in range(job["chunks"]):
