@@ -211,7 +211,7 @@ def main(argv=None):
     parser.add_argument("--max-examples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000)
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / ".run" / "fuzz" / time.strftime("%Y-%m-%dT%H-%M-%S")))
     parser.add_argument("extra", nargs="*", help="more `schemathesis run` arguments (after --)")
     args = parser.parse_args(argv)
