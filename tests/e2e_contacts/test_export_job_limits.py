@@ -8,29 +8,16 @@ so that a job stays queued until a test starts the one replica that runs them (`
 - Stale authority: a job whose owner was demoted (an administrator given a role without the export permission) or
   deactivated after asking for it fails with the reason when it is run, and exports nothing.
 """
-import pytest
 import requests
 from conftest import Client, assert_problem, finished_job, login, ok, sign_up, start_stack, unique
-from support.jobs import HELD, job_runner
+from support.jobs import NARROWED, held_stack_fixtures, job_runner
 
 CAPS = {"EXPORT_SYNC_MAX_ROWS": "1", "EXPORT_JOBS_PER_USER": "2", "EXPORT_JOBS_PER_ORG": "3"}
-NARROWED = {"en": "The export was not run: your permissions, visibility or lists changed since you asked for it.",
-            "fr": "L'exportation n'a pas été faite : vos permissions, votre visibilité ou vos listes ont changé"}
 INACTIVE = {"en": "The export was not run: its requester is no longer an active user.",
             "fr": "L'exportation n'a pas été faite : son demandeur n'est plus un utilisateur actif."}
 
 
-@pytest.fixture(scope="module")
-def held_stack(tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "stack.log"
-    with start_stack(log_path, **CAPS, **HELD) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(held_stack):
-    """Overrides the session stack for this module's tests (and the ``org`` fixture)."""
-    return held_stack.url
+held_stack, base_url = held_stack_fixtures(start_stack, CAPS)
 
 
 def _user(org, *, is_admin=False, export=True, language=None):

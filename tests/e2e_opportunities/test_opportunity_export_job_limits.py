@@ -6,28 +6,15 @@ one job queued or running per user and two per organization, and no replica runn
 Stale authority: a job runs with the lists its owner could see when they asked; one whose owner lost a list since
 (the grant removed), or the export permission (an administrator demoted), fails with the reason when it is run.
 """
-import pytest
 from conftest import add_member, assert_problem, finished_job, ok, start_stack, unique
-from support.jobs import HELD, job_runner
+from support.jobs import NARROWED, held_stack_fixtures, job_runner
 
 CAPS = {"EXPORT_SYNC_MAX_ROWS": "1", "EXPORT_JOBS_PER_USER": "1", "EXPORT_JOBS_PER_ORG": "2"}
 EXPORTER = {"contacts": {"read": True}, "accounts": {"read": True},
             "opportunities": {"read": True, "write": True, "export": True}}
-NARROWED = {"en": "The export was not run: your permissions, visibility or lists changed since you asked for it.",
-            "fr": "L'exportation n'a pas été faite : vos permissions, votre visibilité ou vos listes ont changé"}
 
 
-@pytest.fixture(scope="module")
-def held_stack(tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "stack.log"
-    with start_stack(log_path, **CAPS, **HELD) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(held_stack):
-    """Overrides the session stack for this module's tests (and the ``org`` fixture)."""
-    return held_stack.url
+held_stack, base_url = held_stack_fixtures(start_stack, CAPS)
 
 
 def _opportunities(admin, list_id, n=2):

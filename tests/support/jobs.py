@@ -4,6 +4,7 @@ while a job waits, then start ``job_runner`` — one more replica of the service
 and wait for the job's outcome. No sleep: a job is queued until that replica exists."""
 import contextlib
 
+import pytest
 from stack import SERVICES
 
 HELD = {"EXPORT_JOBS_RUN": "false"}
@@ -19,3 +20,21 @@ def job_runner(stack, service_name):
     finally:
         stack.stop_process(process)
         stack.processes.remove(process)
+
+# What a job refused when it was to run says (carnet_gateway/catalogs/exports.py), as both suites check it.
+NARROWED = {"en": "The export was not run: your permissions, visibility or lists changed since you asked for it.",
+            "fr": "L'exportation n'a pas été faite : vos permissions, votre visibilité ou vos listes ont changé"}
+
+
+def held_stack_fixtures(start_stack, caps):
+    """``(held_stack, base_url)`` module fixtures: a system of the module's own whose jobs wait (``HELD``) under
+    ``caps``; ``base_url`` overrides the session stack's for the module (and its ``org`` fixture)."""
+    @pytest.fixture(scope="module")
+    def held_stack(tmp_path_factory):
+        with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", **caps, **HELD) as running:
+            yield running
+
+    @pytest.fixture(scope="module")
+    def base_url(held_stack):
+        return held_stack.url
+    return held_stack, base_url
