@@ -2,26 +2,12 @@
 /accounts/{id}?dependents=delete``, it deletes with the accounts only the opportunities and tasks the caller sees and
 may delete, answers what went and what they see that stayed (with why), and neither touches nor names what they cannot
 see: another rep's opportunity and task stay on the account, hidden with it, and come back with it."""
-import sqlalchemy as sa
 from conftest import add_member, eventually, ok
 from nameko.standalone.rpc import ClusterRpcProxy
-
-from carnet_common.config import sqlalchemy_url
+from support.orgs import stage_id
+from support.system import rows
 
 ALL = {"read": True, "write": True, "delete": True, "export": False}
-
-
-def _rows(stack, sql, **params):
-    engine = sa.create_engine(sqlalchemy_url(stack.env["DATABASE_URL"]))
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql), params).all()
-    finally:
-        engine.dispose()
-
-
-def _stage(client, probability=25):
-    return next(s for s in ok(client.get("/stages")) if s["probability"] == probability)["id"]
 
 
 def test_an_accounts_bulk_delete_takes_only_the_dependents_the_caller_sees_and_may_delete(org, stack):
@@ -33,9 +19,9 @@ def test_an_accounts_bulk_delete_takes_only_the_dependents_the_caller_sees_and_m
     hidden = ok(admin.post("/accounts", json={"name": "Autre inc.", "list_ids": [org["shared"]]}), 201)
     contact = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Lot", "rep1_id": me}), 201)
     on = {"account_id": account["id"], "contact_id": contact["id"]}
-    mine = ok(admin.post("/opportunities", json={"title": "Mienne", "stage_id": _stage(admin), "rep1_id": me, **on}),
+    mine = ok(admin.post("/opportunities", json={"title": "Mienne", "stage_id": stage_id(admin), "rep1_id": me, **on}),
               201)
-    theirs = ok(admin.post("/opportunities", json={"title": "Leur", "stage_id": _stage(admin), **on}), 201)
+    theirs = ok(admin.post("/opportunities", json={"title": "Leur", "stage_id": stage_id(admin), **on}), 201)
     my_task = ok(admin.post("/tasks", json={"type": "call", "title": "Appeler", "assignee_id": me,
                                              "contact_id": contact["id"]}), 201)
     their_task = ok(admin.post("/tasks", json={"type": "todo", "title": "Relancer", "account_id": account["id"]}),
@@ -45,7 +31,7 @@ def test_an_accounts_bulk_delete_takes_only_the_dependents_the_caller_sees_and_m
               "list_ids": [org["shared"]]}
     with ClusterRpcProxy({"AMQP_URI": stack.env["AMQP_URI"], "serializer": "json"}, timeout=20) as proxy:
         accounting = proxy.opportunities.import_opportunity(caller, {
-            "title": "FACT-9", "stage_id": _stage(admin, 100), "rep1_id": me, "source": "quickbooks", **on})
+            "title": "FACT-9", "stage_id": stage_id(admin, 100), "rep1_id": me, "source": "quickbooks", **on})
 
     client.language = "en"
     result = ok(client.post("/accounts/bulk", json={"action": "delete", "ids": [account["id"], hidden["id"]],
@@ -60,14 +46,14 @@ def test_an_accounts_bulk_delete_takes_only_the_dependents_the_caller_sees_and_m
     assert theirs["id"] not in str(result) and their_task["id"] not in str(result)
     ok(admin.get(f"/accounts/{hidden['id']}"))
 
-    eventually(lambda: _rows(stack, "SELECT deleted_with FROM opportunities.tasks WHERE id = :t", t=my_task["id"]),
+    eventually(lambda: rows(stack, "SELECT deleted_with FROM opportunities.tasks WHERE id = :t", t=my_task["id"]),
                lambda rows: rows == [(account["id"],)], what="my task deleted with the account")
-    eventually(lambda: _rows(stack, "SELECT deleted_with FROM opportunities.opportunities WHERE id = :o",
+    eventually(lambda: rows(stack, "SELECT deleted_with FROM opportunities.opportunities WHERE id = :o",
                              o=mine["id"]), lambda rows: rows == [(account["id"],)], what="my opportunity deleted")
     # another rep's and the accounting one stay on the account (hidden with it), never deleted with it
-    assert _rows(stack, "SELECT deleted_at, deleted_with FROM opportunities.opportunities WHERE id IN (:a, :b)",
+    assert rows(stack, "SELECT deleted_at, deleted_with FROM opportunities.opportunities WHERE id IN (:a, :b)",
                  a=theirs["id"], b=accounting["id"]) == [(None, None), (None, None)]
-    assert _rows(stack, "SELECT deleted_at FROM opportunities.tasks WHERE id = :t", t=their_task["id"]) == [(None,)]
+    assert rows(stack, "SELECT deleted_at FROM opportunities.tasks WHERE id = :t", t=their_task["id"]) == [(None,)]
 
     ok(client.post(f"/trash/{account['id']}/restore"))
     for path in (f"/opportunities/{mine['id']}", f"/tasks/{my_task['id']}", f"/opportunities/{theirs['id']}",

@@ -8,11 +8,11 @@ touched nor counted. A task of another rep keeps its invitation: no CANCEL is qu
 This module runs its own system with a real SMTP relay, so that invitations are sent (a CANCEL is queued only for an
 address that may hold the event)."""
 import pytest
-import sqlalchemy as sa
 from conftest import add_member, assert_problem, eventually, ok, start_stack
 from nameko.standalone.rpc import ClusterRpcProxy
+from support.orgs import stage_id
+from support.system import rows
 
-from carnet_common.config import sqlalchemy_url
 from carnet_testing.mail import smtp_relay
 
 ALL = {"read": True, "write": True, "delete": True, "export": False}
@@ -37,19 +37,6 @@ def base_url(system):
     return system.url
 
 
-def _rows(system, sql, **params):
-    engine = sa.create_engine(sqlalchemy_url(system.env["DATABASE_URL"]))
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql), params).all()
-    finally:
-        engine.dispose()
-
-
-def _stage(client, probability=25):
-    return next(s for s in ok(client.get("/stages")) if s["probability"] == probability)["id"]
-
-
 def _deleter(org, *, opportunities=ALL, tasks=ALL, flags=None):
     modules = {"contacts": ALL, "accounts": ALL, "opportunities": opportunities, "tasks": tasks}
     return add_member(org, modules=modules, flags=flags)
@@ -64,7 +51,7 @@ def _scene(system, org, deleter):
                  201)
     contact = ok(admin.post(f"/accounts/{account['id']}/contacts", json={
         "last_name": "Roy", "email": f"roy-{account['id'][:8]}@client.test", "rep1_id": me}), 201)
-    stage = _stage(admin)
+    stage = stage_id(admin)
     on = {"account_id": account["id"], "contact_id": contact["id"]}
     mine = ok(admin.post("/opportunities", json={"title": "Mienne", "stage_id": stage, "rep1_id": me, **on}), 201)
     theirs = ok(admin.post("/opportunities", json={"title": "Leur", "stage_id": stage, **on}), 201)
@@ -80,13 +67,13 @@ def _scene(system, org, deleter):
               "list_ids": [org["shared"]]}
     with ClusterRpcProxy({"AMQP_URI": system.env["AMQP_URI"], "serializer": "json"}, timeout=20) as proxy:
         accounting = proxy.opportunities.import_opportunity(caller, {
-            "title": "FACT-7", "stage_id": _stage(admin, 100), "rep1_id": me, "source": "quickbooks", **on})
+            "title": "FACT-7", "stage_id": stage_id(admin, 100), "rep1_id": me, "source": "quickbooks", **on})
     return {"account": account, "contact": contact, "mine": mine, "theirs": theirs, "accounting": accounting,
             "my_task": my_task, "their_task": their_task}
 
 
 def _cancels(system, task_id):
-    return _rows(system, "SELECT email FROM opportunities.task_invitations WHERE task_id = :t AND method = 'CANCEL'",
+    return rows(system, "SELECT email FROM opportunities.task_invitations WHERE task_id = :t AND method = 'CANCEL'",
                  t=task_id)
 
 
@@ -97,7 +84,7 @@ def test_dependents_delete_needs_the_delete_permission_of_each_module_it_deletes
     client.language = "en"
     account = ok(admin.post("/accounts", json={"name": "Sans droit", "list_ids": [org["shared"]]}), 201)
     contact = ok(admin.post(f"/accounts/{account['id']}/contacts", json={"last_name": "Gagné"}), 201)
-    opportunity = ok(admin.post("/opportunities", json={"title": "Vente", "stage_id": _stage(admin),
+    opportunity = ok(admin.post("/opportunities", json={"title": "Vente", "stage_id": stage_id(admin),
                                                         "account_id": account["id"], "contact_id": contact["id"]}), 201)
     task = ok(admin.post("/tasks", json={"type": "call", "title": "Appeler", "contact_id": contact["id"]}), 201)
 
@@ -154,7 +141,7 @@ def test_a_contacts_delete_takes_only_the_dependents_the_caller_sees_and_may_del
                             lambda t: t["contact_id"] is None, what="their task reattached")
     assert their_task["account_id"] == account["id"]
     assert ok(admin.get(f"/opportunities/{scene['accounting']['id']}"))["read_only"] is True
-    assert _rows(system, "SELECT deleted_with FROM opportunities.opportunities WHERE id IN (:a, :b)",
+    assert rows(system, "SELECT deleted_with FROM opportunities.opportunities WHERE id IN (:a, :b)",
                  a=scene["theirs"]["id"], b=scene["accounting"]["id"]) == [(None,), (None,)]
     # their task's invitee is sent no CANCEL: the task was not deleted
     assert _cancels(system, scene["their_task"]["id"]) == []
@@ -179,12 +166,12 @@ def test_an_accounts_and_a_bulk_delete_take_only_the_dependents_the_caller_sees_
     assert outcome["opportunities_deleted"] == [scene["mine"]["id"]]
     assert outcome["tasks_deleted"] == [scene["my_task"]["id"]]
     assert [(i["id"], i["reason"]) for i in outcome["left"]] == [(scene["accounting"]["id"], "read_only")]
-    eventually(lambda: _rows(system, "SELECT deleted_with FROM opportunities.tasks WHERE id = :t",
+    eventually(lambda: rows(system, "SELECT deleted_with FROM opportunities.tasks WHERE id = :t",
                              t=scene["my_task"]["id"]), lambda rows: rows == [(account["id"],)])
     # another rep's and the accounting one stay on the account (hidden with it), never deleted with it
-    assert _rows(system, "SELECT deleted_at, deleted_with FROM opportunities.opportunities WHERE id IN (:a, :b)",
+    assert rows(system, "SELECT deleted_at, deleted_with FROM opportunities.opportunities WHERE id IN (:a, :b)",
                  a=scene["theirs"]["id"], b=scene["accounting"]["id"]) == [(None, None), (None, None)]
-    assert _rows(system, "SELECT deleted_at FROM opportunities.tasks WHERE id = :t",
+    assert rows(system, "SELECT deleted_at FROM opportunities.tasks WHERE id = :t",
                  t=scene["their_task"]["id"]) == [(None,)]
     assert _cancels(system, scene["their_task"]["id"]) == []
     ok(client.post(f"/trash/{account['id']}/restore"))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from conftest import PASSWORD, add_member, assert_problem, eventually, login, ok, sign_up
 from support.events import held_events
 from support.http import ApiClient
+from support.orgs import stage_id
 
 from carnet_common.config import sqlalchemy_url
 from carnet_opportunities.service import OpportunitiesService
@@ -42,10 +43,6 @@ def _refs(engine, table, ids):
                                 {"ids": list(ids)}).scalars())
 
 
-def _stage(client, probability=25):
-    return next(s["id"] for s in ok(client.get("/stages")) if s["probability"] == probability)
-
-
 def _in_read_model(engine, client, org):
     """An account with a contact, once the read model has them (their events handled)."""
     account = ok(client.post("/accounts", json={"name": "Scierie Roy", "list_ids": [org["shared"]]}), 201)
@@ -66,7 +63,7 @@ def test_records_just_created_are_linked_at_once_under_load(stack, org, engine, 
     """Create an account, then at once an opportunity on it; a contact, then at once a task on it and an
     opportunity naming it: CLIENTS clients, ROUNDS rounds, every answer 201 while no event reaches the read model."""
     username, shared = org["user"]["username"], org["shared"]
-    stage = _stage(org["admin"])
+    stage = stage_id(org["admin"])
     clients = [ApiClient(stack.url, token=login(stack.url, username, PASSWORD)) for _ in range(CLIENTS)]
 
     def one_round(n):
@@ -109,7 +106,7 @@ def test_a_read_through_lets_nobody_link_what_they_may_not_see(stack, org, engin
     member = add_member(org, modules={m: {"read": True, "write": True, "delete": True, "export": False}
                                       for m in ("contacts", "accounts", "opportunities", "tasks")})
     client = member["client"]
-    stage = _stage(admin)
+    stage = stage_id(admin)
     with hold() as held:
         account = ok(admin.post("/accounts", json={"name": "Gagnon inc.", "list_ids": [shared]}), 201)
         contact = ok(admin.post("/contacts", json={"first_name": "Jeanne", "list_ids": [shared],
@@ -135,7 +132,7 @@ def test_a_stale_contact_is_confirmed_before_it_is_refused(org, engine, hold):
     _wait_for_refs(engine, new["id"])
     with hold() as held:
         ok(admin.post(f"/contacts/{contact['id']}/move", json={"account_id": new["id"]}))
-        body = {"title": "Suite", "account_id": new["id"], "contact_id": contact["id"], "stage_id": _stage(admin)}
+        body = {"title": "Suite", "account_id": new["id"], "contact_id": contact["id"], "stage_id": stage_id(admin)}
         ok(admin.post("/opportunities", json=body), 201)
         ok(admin.post("/tasks", json={"type": "call", "title": "Suite", "contact_id": contact["id"],
                                       "account_id": new["id"]}), 201)
@@ -148,13 +145,13 @@ def test_records_in_the_trash_are_refused_before_the_read_model_knows(org, engin
     admin = org["admin"]
     account, contact = _in_read_model(engine, admin, org)
     opportunity = ok(admin.post("/opportunities", json={"title": "Toiture", "account_id": account["id"],
-                                                        "stage_id": _stage(admin)}), 201)
+                                                        "stage_id": stage_id(admin)}), 201)
     with hold() as held:
         ok(admin.delete(f"/contacts/{contact['id']}"), 204)
         assert_problem(admin.post("/tasks", json={"type": "call", "title": "X", "contact_id": contact["id"]}), 404)
         ok(admin.delete(f"/accounts/{account['id']}"), 204)
         assert_problem(admin.post("/opportunities", json={"title": "X", "account_id": account["id"],
-                                                          "stage_id": _stage(admin)}), 404)
+                                                          "stage_id": stage_id(admin)}), 404)
         assert_problem(admin.post("/tasks", json={"type": "call", "title": "X", "account_id": account["id"]}), 404)
         assert_problem(admin.post("/tasks", json={"type": "call", "title": "X",
                                                   "opportunity_id": opportunity["id"]}), 404)

@@ -33,3 +33,8 @@ def member(org):
     """A non-admin user of ``org`` holding a fresh role (read/write contacts and accounts), its shared list
     selected."""
     return add_member(org)
+
+
+def stage_id(client, probability=25):
+    """The id of the caller's organization's stage of ``probability`` (O-3: one per probability)."""
+    return next(s for s in ok(client.get("/stages")) if s["probability"] == probability)["id"]

@@ -29,3 +29,17 @@ def session_stack(start_stack, **settings):
 @pytest.fixture(scope="session")
 def base_url(stack):
     return stack.url
+
+
+def rows(stack, sql, **params):
+    """The rows ``sql`` reads from ``stack``'s database (what a test checks beneath the API: nothing left behind)."""
+    import sqlalchemy as sa
+
+    from carnet_common.config import sqlalchemy_url
+
+    engine = sa.create_engine(sqlalchemy_url(stack.env["DATABASE_URL"]))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql), params).all()
+    finally:
+        engine.dispose()
