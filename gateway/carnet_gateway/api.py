@@ -247,8 +247,7 @@ def _unstorable_paths(data):
     return sorted(found)
 
 
-def _load_query(operation):
-    args = {key: request.args.get(key) for key in request.args}
+def _load_query(operation, args):
     unstorable = [key for key, value in args.items() if UNSTORABLE.search(key + value)]
     if unstorable:
         raise ValidationError({UNSTORABLE.sub("\ufffd", key): ["invalid_characters"] for key in unstorable})
@@ -259,42 +258,69 @@ def _load_query(operation):
     return operation.query_schema.load(args)
 
 
+def prepare(operation, principal, path_params, args, load_body):
+    """The ``Call`` of ``operation`` for ``principal``, after every check the route declares: its level (user or
+    administrator), its module permissions (unconditional ones before the input is read, conditional ones after),
+    its query and body contracts. The one code path of ``/api/v1`` and of the web client's pages (``web/calls.py``):
+    a page never decides a rule of its own. ``load_body()`` gives the body as a dict (or raises an input error)."""
+    if operation.auth != PUBLIC:
+        auth.authorize(principal, operation.auth)
+        for need in operation.needs:
+            if need.when is None:
+                auth.require(principal, need.module, need.action)
+    if any(UNSTORABLE.search(value) for value in path_params.values()):
+        raise NotFound()  # no record has such an id
+    try:
+        query = _load_query(operation, args)
+        body = load_body() if operation.body is not None else None
+    except ValidationError as exc:
+        raise InvalidInput(errors=flatten_messages(exc.messages)) from None
+    call = Call(principal=principal, body=body, query=query, path=path_params)
+    for need in operation.needs:  # conditions read the loaded query and body
+        if need.when is not None and need.when.test is not None and need.when.test(call):
+            auth.require(principal, need.module, need.action)
+    return call
+
+
+def load_data(operation, data):
+    """A body given as data (the web client's forms, already parsed): the same checks as a JSON body's."""
+    if not isinstance(data, dict):
+        raise InvalidInput("json_object_expected", errors={"_schema": ["json_object_expected"]})
+    unstorable = _unstorable_paths(data)
+    if unstorable:
+        raise InvalidInput(errors={path: ["invalid_characters"] for path in unstorable})
+    return operation.body_schema.load(data)
+
+
 def _make_view(operation):
     def view(**path_params):
-        principal = None
-        if operation.auth != PUBLIC:
-            principal = auth.authenticate()
-            auth.authorize(principal, operation.auth)
-            for need in operation.needs:
-                if need.when is None:
-                    auth.require(principal, need.module, need.action)
-        if any(UNSTORABLE.search(value) for value in path_params.values()):
-            raise NotFound()  # no record has such an id
-        try:
-            query = _load_query(operation)
-            body = _load_body(operation) if operation.body is not None else None
-        except ValidationError as exc:
-            raise InvalidInput(errors=flatten_messages(exc.messages)) from None
+        principal = None if operation.auth == PUBLIC else auth.authenticate()
+        args = {key: request.args.get(key) for key in request.args}
+        call = prepare(operation, principal, path_params, args, lambda: _load_body(operation))
         if operation.body is None and operation.method in BODY_METHODS and request.get_data(cache=True):
             raise InvalidInput("json_object_expected", errors={"_schema": ["Unknown field."]})
-        call = Call(principal=principal, body=body, query=query, path=path_params)
-        for need in operation.needs:  # conditions read the loaded query and body
-            if need.when is not None and need.when.test is not None and need.when.test(call):
-                auth.require(principal, need.module, need.action)
         return idempotency.answer(operation, call, lambda: _respond(operation, call))
     view.__name__ = operation.endpoint
     return view
 
 
+def result_of(operation, call):
+    """What the route answers for ``call``, as data: its view's result dumped through its response schema."""
+    result = operation.view(call)
+    if isinstance(result, Response) or operation.status == 204:
+        return result
+    if operation.response is not None:
+        result = operation.response_schema.dump(result)
+    return result
+
+
 def _respond(operation, call):
     """The route's answer: its view's result, dumped through its response schema."""
-    result = operation.view(call)
+    result = result_of(operation, call)
     if isinstance(result, Response):
         return result
     if operation.status == 204:
         return Response(status=204)
-    if operation.response is not None:
-        result = operation.response_schema.dump(result)
     return Response(json.dumps(result, ensure_ascii=False), status=operation.status,
                     mimetype="application/json")
 

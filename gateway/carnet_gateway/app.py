@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from carnet_common import redis_keys
 from carnet_common.context import set_request_id
 from carnet_common.logs import logging_config
-from carnet_gateway import guards, ops, problems
+from carnet_gateway import guards, ops, problems, web
 from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
 
@@ -47,6 +47,7 @@ def create_app(settings=None):
     app.extensions["carnet.rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
     app.url_map.strict_slashes = False
     api.register(app)
+    web.register(app)
     app.register_blueprint(ops.blueprint)
     app.register_blueprint(ops.docs_blueprint())
     app.extensions["carnet.openapi"] = build_spec(api)

@@ -27,10 +27,11 @@ def _bearer_token():
     return token.strip()
 
 
-def authenticate():
-    """The caller's principal, or 401."""
+def authenticate(token=None):
+    """The caller's principal, or 401: from the bearer token of ``/api/v1``, or the ``token`` of the web client's
+    session cookie (``web/session.py``)."""
     redis = current_app.extensions["carnet.redis"]
-    digest = redis_keys.token_digest(_bearer_token())
+    digest = redis_keys.token_digest(token if token is not None else _bearer_token())
     # With the per-user cap on, its script has read all of this already (``limits.count_user_request``).
     read = limits.session_read(digest)
     session = read[0] if read else redis.hgetall(redis_keys.session_key(digest))

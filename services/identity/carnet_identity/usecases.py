@@ -13,6 +13,9 @@ from carnet_identity.models import organizations, roles, users
 
 FLAGS = ("all_contacts", "hierarchy_contacts", "own_records_only")
 AUTHZ_FIELDS = {"active", "is_admin", "role_id", "manager_id", *FLAGS}
+# What the gateway's cached principal shows of the user beside their authority: a change applies at the next
+# request too.
+PRINCIPAL_FIELDS = {"username", "full_name", "email", "language"}
 SELF_SERVICE_FIELDS = {"full_name", "email", "password", "language"}
 # What logs a user in or reaches them: changing one needs the caller's current password (S-10).
 CREDENTIAL_FIELDS = {"username", "email", "password"}
@@ -510,6 +513,8 @@ def update_user(session, *, redis, outbox, actor, user_id, data, keep_session=No
                                                     "user_id": user_id, "role_id": None,
                                                     "changed": sorted(AUTHZ_FIELDS & set(changed))})
         _authz_changed(session, redis, org_id)
+    elif PRINCIPAL_FIELDS & set(changed):
+        _authz_changed(session, redis, org_id)  # /me and the web client's language read the cached principal
     return user_read(updated)
 
 

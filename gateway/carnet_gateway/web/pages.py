@@ -1,0 +1,59 @@
+"""What every page template can use besides ``t`` and the formatters (``i18n.py``): the signed-in user (``me``),
+the navigation the role allows, the CSRF token, and the one-time message of a post/redirect/get (``flash``)."""
+from flask import g, request
+
+from carnet_contracts.permissions import may
+from carnet_gateway.web import i18n, session
+
+FLASH_COOKIE = "carnet_flash"
+# (path, catalogue key, module whose read permission shows it; None: every user; "admin": administrators)
+NAVIGATION = (
+    ("/app/dashboard", "nav.dashboard", "dashboard"),
+    ("/app/contacts", "nav.contacts", "contacts"),
+    ("/app/accounts", "nav.accounts", "accounts"),
+    ("/app/opportunities", "nav.opportunities", "opportunities"),
+    ("/app/tasks", "nav.tasks", "tasks"),
+    ("/app/trash", "nav.trash", None),
+    ("/app/settings", "nav.settings", "admin"),
+)
+
+
+def register(blueprint):
+    blueprint.context_processor(lambda: {"me": session.principal()})
+    blueprint.after_request(_keep_flash)
+
+
+def navigation():
+    principal = session.principal()
+    if principal is None:
+        return []
+    items = []
+    for path, key, module in NAVIGATION:
+        if module == "admin" and not principal["is_admin"]:
+            continue
+        if module not in (None, "admin") and not may(principal, module, "read"):
+            continue
+        items.append({"url": path, "label": i18n.t(key), "current": request.path.startswith(path)})
+    return items
+
+
+def flash(key):
+    """Show the catalogue text ``key`` once, on the page the browser is sent to next."""
+    g.web_flash = key
+
+
+def flashes():
+    if g.get("web_flash_shown") is None:
+        key = request.cookies.get(FLASH_COOKIE, "")
+        from carnet_gateway import messages
+        g.web_flash_shown = [i18n.t(key)] if key in messages.MESSAGES else []
+    return g.web_flash_shown
+
+
+def _keep_flash(response):
+    if g.get("web_flash"):
+        response.set_cookie(FLASH_COOKIE, g.web_flash, path=session.COOKIE_PATH, secure=True, httponly=True,
+                            samesite="Lax", max_age=60)
+    elif g.get("web_flash_shown") is not None and request.cookies.get(FLASH_COOKIE):
+        response.delete_cookie(FLASH_COOKIE, path=session.COOKIE_PATH, secure=True, httponly=True, samesite="Lax")
+    return response

@@ -1,0 +1,58 @@
+"""What every page answer carries (issue 11 "Conventions"), and errors as pages.
+
+- A strict Content-Security-Policy: scripts and styles from ``/app/static`` only, no inline script, style or
+  handler (htmx's ``hx-on`` is therefore inert: behaviour lives in ``static/js``), no framing, forms post to this
+  site only. ``Report-To`` is not used: the browser suite listens for violations itself.
+- No caching of pages (they hold personal data); static files are cached (their names carry versions).
+- A ``CarnetError`` (403, 404, 409, 503...) or an HTTP error becomes a page in the user's language; a session that
+  ended sends the user to the login page (htmx: ``HX-Redirect``).
+"""
+from flask import redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from carnet_common.errors import CarnetError, Unauthorized
+from carnet_gateway import messages
+from carnet_gateway.web import i18n
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def register(blueprint):
+    blueprint.after_request(_headers)
+    blueprint.register_error_handler(CarnetError, _carnet_error)
+    blueprint.register_error_handler(HTTPException, _http_error)
+
+
+def _headers(response):
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.endpoint != "web.static":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = "Cookie, HX-Request"
+    return response
+
+
+def error_page(status, code, params=None, errors=None):
+    lang = i18n.language()
+    return render_template("error.html", status=status, title=messages.title(status, lang),
+                           detail=messages.render(code, lang, params or {}),
+                           errors=errors or {}), status
+
+
+def _carnet_error(exc):
+    if isinstance(exc, Unauthorized):
+        target = url_for("web.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+        if request.headers.get("HX-Request"):
+            return "", 200, {"HX-Redirect": target}
+        return redirect(target, 303)
+    return error_page(exc.status, exc.code, exc.params,
+                      {field: [messages.render(m, i18n.language(), exc.params) for m in msgs]
+                       for field, msgs in (exc.errors or {}).items()})
+
+
+def _http_error(exc):
+    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+        exc.code, "internal_error")
+    return error_page(exc.code or 500, code, {"limit": ""})

@@ -1,0 +1,1 @@
+"""One module per area; each declares its pages on ``carnet_gateway.web.blueprint`` when imported (README.md)."""
