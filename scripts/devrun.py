@@ -238,7 +238,7 @@ def run(env):
         state = ensure_demo(stack.url)
         mail = (f"  Mail:     invitations are written to {mail_dir} (catcher on 127.0.0.1:{catcher.port})\n"
                 if catcher else f"  Mail:     sent through {env['SMTP_HOST']}:{env.get('SMTP_PORT', '25')}\n")
-        print(f"\n  Carnet is running at {stack.url}  (demo organization {state})\n"
+        print(f"\n  Carnet is running at {stack.url}/app/  (demo organization {state})\n"
               f"  API docs: {stack.url}/api/docs\n"
               f"  Login:    {DEMO['admin']['username']} / {DEMO['admin']['password']}\n"
               f"{mail}"

@@ -65,6 +65,7 @@ class WebClient:
         kwargs.setdefault("timeout", 30)
         kwargs.setdefault("allow_redirects", False)
         response = self.session.request(method, self.base_url + path, headers=headers, **kwargs)
+        session_before = self.cookies.get("carnet_session")
         for header in response.raw.headers.getlist("Set-Cookie"):
             parsed = SimpleCookie()
             parsed.load(header)
@@ -74,6 +75,8 @@ class WebClient:
                 else:
                     self.cookies[name] = morsel.value
         page = Page(response)
+        if self.cookies.get("carnet_session") != session_before:
+            self.csrf = None  # a new session has a new token
         if page.csrf:
             self.csrf = page.csrf
         return page
@@ -88,11 +91,12 @@ class WebClient:
         return self.get(location[len(self.base_url):] if location.startswith("http") else location)
 
     def post(self, path, data=None, *, csrf=True, **kwargs):
-        """A form post, with the CSRF token of the last page read (fetching ``path``'s page first if none)."""
+        """A form post, with the CSRF token of the last page read (reading a page first if none since the session
+        began: the trash when signed in, the login page before)."""
         data = dict(data or {})
         if csrf and "csrf_token" not in data:
             if self.csrf is None:
-                self.get("/app/login")
+                self.get("/app/trash" if "carnet_session" in self.cookies else "/app/login")
             data["csrf_token"] = self.csrf
         return self._send("POST", path, data=data, **kwargs)
 
