@@ -3,7 +3,6 @@ switch language (kept in the profile) … session cookie HttpOnly; Secure; SameS
 "a strict Content-Security-Policy")."""
 import requests
 from conftest import PASSWORD, ApiClient, WebClient, login, ok, unique, web_login
-
 from support.http import sign_up
 
 
