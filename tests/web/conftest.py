@@ -12,7 +12,7 @@ from support.http import PASSWORD, ApiClient, create_user, login, ok, unique  # 
 from support.web import WebClient, web_login  # noqa: E402, F401
 
 start_stack = system.stack_starter(LOG_LEVEL="WARNING", SIGNUP_MAX_PER_ADDRESS=100_000,
-                                   SIGNUP_MAX_TOTAL=100_000)
+                                   SIGNUP_MAX_TOTAL=100_000, SIGNUP_PLANS="solo")  # solo: no e-mails module (S-7)
 stack = system.session_stack(start_stack)
 base_url = system.base_url
 org, member = orgs.org, orgs.member
