@@ -22,7 +22,8 @@ def placeholders(text):
 def test_every_message_has_an_english_and_a_french_text_with_the_same_placeholders(code):
     english, french = messages.MESSAGES[code]
     assert english.strip() and french.strip()
-    assert english != french
+    # A page's label or format may be the same in both languages ("Contacts", "{value} %": keys ``area.what``).
+    assert english != french or "." in code
     assert placeholders(english) == placeholders(french)
 
 
