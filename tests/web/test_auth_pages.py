@@ -1,6 +1,8 @@
 """The web client's session, CSRF, headers and sign-in pages (issue 11 "Sign up an organization, log in and out,
 switch language (kept in the profile) … session cookie HttpOnly; Secure; SameSite=Lax, CSRF tokens on every form";
 "a strict Content-Security-Policy")."""
+import time
+
 import requests
 from conftest import PASSWORD, ApiClient, WebClient, login, ok, unique, web_login
 from support.http import sign_up
@@ -119,3 +121,22 @@ def test_a_login_page_never_sends_the_user_to_another_site_after_login(base_url)
     assert page.status == 303 and page.location == "/app/"
     response = requests.get(base_url + "/", allow_redirects=False, timeout=10)
     assert response.status_code == 302 and response.headers["Location"].endswith("/app/")
+
+
+def test_a_users_pages_count_toward_the_per_user_requests_cap_as_api_calls_do(tmp_path):
+    from conftest import start_stack
+    with start_stack(tmp_path / "limited.log", API_REQUESTS_PER_USER_MINUTE=4) as limited:
+        for _ in range(3):  # a burst that straddles two minutes proves nothing: again, with a fresh user
+            client = web_login(limited.url, _admin(limited.url), language="en")
+            minute = int(time.time()) // 60
+            statuses = [client.get("/app/nothing").status for _ in range(5)]
+            refused = client.get("/app/nothing")
+            if int(time.time()) // 60 == minute:
+                break
+        else:
+            raise AssertionError("three bursts straddled a minute")
+        assert statuses[:4] == [404] * 4 and statuses[4] == 429
+        assert refused.status == 429 and refused.one("html").get("lang") == "en"
+        assert "more than 4 requests this minute" in refused.body_text
+        static = requests.get(limited.url + "/app/static/js/app.js", timeout=10)
+        assert static.status_code == 200  # static files are not pages

@@ -37,16 +37,18 @@ def _choose():
     from carnet_gateway.web import session
     principal = session.principal()
     chosen = ((principal or {}).get("user") or {}).get("language")
-    if chosen not in LANGS:
-        chosen = request.cookies.get(LANG_COOKIE)
-    if chosen not in LANGS:
-        chosen = request.accept_languages.best_match(LANGS) or "fr"
-    g.web_language = chosen
-    g.language = chosen  # problem+json details (problems.language) read the same choice
+    g.web_language = chosen if chosen in LANGS else _without_profile()
+    g.language = g.web_language  # problem+json details (problems.language) read the same choice
+
+
+def _without_profile():
+    chosen = request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LANGS else request.accept_languages.best_match(LANGS) or "fr"
 
 
 def language():
-    return g.get("web_language") or "fr"
+    """Chosen before the page runs; a refusal before that (the per-user cap) reads the cookie and the browser's."""
+    return g.get("web_language") or _without_profile()
 
 
 def t(key, **params):
