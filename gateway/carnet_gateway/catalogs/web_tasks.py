@@ -79,7 +79,7 @@ MESSAGES = {
     "tasks.inv.attempts": ("Attempts", "Tentatives"),
     "tasks.inv.created_at": ("Requested", "Demandée le"),
     "tasks.inv.sent_at": ("Sent", "Envoyée le"),
-    "tasks.inv.last_error": ("Last error", "Dernière erreur"),
+    "tasks.inv.last_error": ("Last error: {error}", "Dernière erreur : {error}"),
     "tasks.inv.status.pending": ("Pending", "En attente"),
     "tasks.inv.status.sending": ("Sending", "Envoi en cours"),
     "tasks.inv.status.sent": ("Sent", "Envoyée"),

@@ -14,8 +14,8 @@
 
   class TaskBoard extends HTMLElement {
     connectedCallback() {
-      if (this.ready) return;
-      this.ready = true;
+      if (this.dataset.ready) return;
+      this.dataset.ready = "true";  // also tells the browser journeys the board is live
       this.dragged = null;
       this.addEventListener("dragstart", (event) => this.onDragStart(event));
       this.addEventListener("dragend", () => this.onDragEnd());
