@@ -9,10 +9,10 @@ import re
 import pytest
 import sqlalchemy as sa
 from conftest import add_member, login, ok, start_stack, web_login
+from support.http import ApiClient, sign_up
 
 from carnet_common.config import sqlalchemy_url
 from carnet_testing import eventually
-from support.http import ApiClient, sign_up
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +248,9 @@ def test_the_export_job_page_follows_the_job_to_done_and_the_download_is_an_xlsx
     for name in ("Alpha", "Bêta", "Gamma"):
         _contact(admin, [org["shared"]], last_name=name)
     web = _admin_page(org, "en")
-    started = web.get("/app/contacts/export?q=a")
+    small = web.get("/app/contacts/export?q=alpha")   # one row: the file is the answer, no job
+    assert small.status == 200 and small.response.content[:2] == b"PK"
+    started = web.get("/app/contacts/export")
     assert started.status == 303 and "/app/jobs/" in started.location
     first = web.follow(started)
     assert first.status == 200

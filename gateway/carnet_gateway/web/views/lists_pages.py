@@ -69,6 +69,17 @@ CUSTOM_KINDS = {"number": "number", "decimal": "number", "date": "date", "boolea
                 "multi_choice": "choices", "single_choice": "choice"}
 
 
+def _both(method, pattern):
+    """``pattern`` ("/{module}/bulk") for contacts and accounts, as static paths: a record page's
+    ``/contacts/<contact_id>`` (another area's) would otherwise take ``/contacts/bulk`` for a record id."""
+    def register(view):
+        for name in MODULES:
+            blueprint.add_url_rule("/" + pattern.format(module=name).lstrip("/"), view_func=view, methods=[method],
+                                   defaults={"module_name": name})
+        return view
+    return register
+
+
 # Pages -------------------------------------------------------------------------------------------------
 
 @blueprint.get("/contacts")
@@ -245,7 +256,7 @@ def _filter_fields(principal, module, custom, lists):
 
 # Saved filters (C-12) ------------------------------------------------------------------------------------
 
-@blueprint.post("/<any(contacts, accounts):module_name>/filters")
+@_both("POST", "/{module}/filters")
 @session.login_required
 def save_filter(module_name):
     module = _module(module_name)
@@ -268,7 +279,7 @@ def save_filter(module_name):
     return redirect(url_for(f"web.{module.name}", filter_id=created["id"]), 303)
 
 
-@blueprint.post("/<any(contacts, accounts):module_name>/filters/<filter_id>/delete")
+@_both("POST", "/{module}/filters/<filter_id>/delete")
 @session.login_required
 def delete_filter(module_name, filter_id):
     module = _module(module_name)
@@ -301,7 +312,7 @@ def _error_on_list(module, exc):
 
 # Bulk actions (C-9, C-10) ------------------------------------------------------------------------------------
 
-@blueprint.post("/<any(contacts, accounts):module_name>/bulk")
+@_both("POST", "/{module}/bulk")
 @session.login_required
 def bulk(module_name):
     module = _module(module_name)
@@ -333,7 +344,7 @@ def bulk(module_name):
 
 # Export (C-18) and its job (N-4) --------------------------------------------------------------------------
 
-@blueprint.get("/<any(contacts, accounts):module_name>/export")
+@_both("GET", "/{module}/export")
 @session.login_required
 def export(module_name):
     """Up to the API's synchronous limit the file itself; above, a job whose page follows its progress."""
