@@ -1,7 +1,7 @@
 """The task pages (issue 11 "tasks as a list and as a board (T-2) with drag and drop and its keyboard alternative,
 invitations"): each page shows what the same user's ``/api/v1`` call answers, a move is one ``PATCH`` of
 ``status``, due times are the organization's (N-6), and the API's refusals are pages or messages on the form."""
-from conftest import ApiClient, ok, unique, web_login
+from conftest import PASSWORD, ApiClient, login, ok, unique, web_login
 from support.http import sign_up
 from support.orgs import add_member
 
@@ -218,3 +218,32 @@ def test_an_organization_whose_plan_has_no_emails_is_told_so_on_the_task(base_ur
     assert refused.status == 403
     assert "solo plan does not include the e-mails module" in refused.one(".error-summary").text_content()
     assert ok(admin.get(f"/tasks/{task['id']}/invitations")) == []
+
+
+def test_a_role_that_may_not_read_the_due_time_never_sees_it_on_any_task_page(base_url, org):
+    admin = org["admin"]
+    role = ok(admin.post("/roles", json={"name": unique("role")}), 201)
+    ok(admin.put(f"/roles/{role['id']}/permissions", json={
+        "modules": {"tasks": RIGHTS}, "fields": {"tasks.due_at": {"read": False, "write": False}}}))
+    user = ok(admin.post("/users", json={"username": unique("user"), "password": PASSWORD, "full_name": "Lise",
+                                         "email": f"{unique('lise')}@example.com", "role_id": role["id"]}), 201)
+    task = _task(admin, assignee_id=user["id"], due_at="2026-03-02T09:00:00-05:00")
+    api = ApiClient(base_url, token=login(base_url, user["username"]))
+    assert "due_at" not in ok(api.get(f"/tasks/{task['id']}")) and ok(api.get("/tasks"))["total"] == 1
+    client = web_login(base_url, user["username"], language="en")
+    pages = {path: client.get(path) for path in ("/app/tasks", "/app/tasks/board", f"/app/tasks/{task['id']}",
+                                                 f"/app/tasks/{task['id']}/edit", "/app/tasks/new")}
+    for path, page in pages.items():
+        assert page.status == 200, path
+        assert not page.css("time") or path.endswith(task["id"]), path  # the task's page: created/updated only
+        assert "2026-03-02" not in page.text and "Mar 2, 2026" not in page.text, path
+        assert not page.css("#f-due_at") and not page.css("#f-due_before"), path
+    assert task["id"] in str(_board_on_page(pages["/app/tasks/board"]))
+    assert "Due" not in pages["/app/tasks"].texts("table.task-list th")
+    assert "Due" not in pages[f"/app/tasks/{task['id']}"].texts("dl.fields dt")
+    # Saving the edit form never writes the unreadable field (the API would refuse it: 403 naming it).
+    saved = client.post(f"/app/tasks/{task['id']}/edit", {"title": "Renamed", "type": "call", "status": "todo",
+                                                            "assignee_id": user["id"], "description": "",
+                                                            "contact_id": "", "account_id": ""})
+    assert saved.status == 303
+    assert ok(admin.get(f"/tasks/{task['id']}"))["due_at"] == "2026-03-02T09:00:00-05:00"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import jsonify, redirect, render_template, request, url_for
 
 from carnet_common.errors import CarnetError
-from carnet_contracts.permissions import may
+from carnet_contracts.permissions import may, may_field
 from carnet_contracts.tasks import RECIPIENTS, STATUSES, TYPES
 from carnet_gateway.web import blueprint, calls, forms, session
 from carnet_gateway.web.pages import flash
@@ -134,6 +134,9 @@ def _common(users=None):
     principal = session.principal()
     users = _users() if users is None else users
     return {"can_write": may(principal, "tasks", "write"), "can_delete": may(principal, "tasks", "delete"),
+            # The list's columns: a field the role may not read is absent from every task the API answers.
+            "columns": [name for name in ("type", "status", "due_at", "assignee_id")
+                        if may_field(principal, "tasks", name, "read")],
             "timezone": _timezone().key, "names": _user_names(users),
             "assignees": [(user["id"], user.get("full_name") or user.get("username")) for user in users]}
 
@@ -281,7 +284,12 @@ def _form(task, values, *, message="", errors=None, status=200):
     for key, choices in (("contact_id", contacts), ("account_id", accounts)):
         if values.get(key) and values[key] not in {value for value, _ in choices}:
             choices.append((values[key], values[key]))
-    return render_template("tasks/form.html", task=task, values=values, message=message, errors=errors or {},
+    # The fields the form offers: those the role may write (and, editing, read: the API left the others out).
+    principal = session.principal()
+    shown = [name for name in FORM_FIELDS if may_field(principal, "tasks", name, "write")
+             and (task is None or name in values)]
+    return render_template("tasks/form.html", task=task, values=values, shown=shown, message=message,
+                           errors=errors or {},
                            assignees=assignees, contacts=contacts, accounts=accounts,
                            statuses=_choices("tasks.status", STATUSES), types=_choices("tasks.type", TYPES),
                            **common), status
