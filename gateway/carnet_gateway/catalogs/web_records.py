@@ -154,5 +154,6 @@ MESSAGES = {
     "records.trash_with": ("with {count} other record(s)", "avec {count} autre(s) fiche(s)"),
     "records.trash_empty": ("The trash is empty.", "La corbeille est vide."),
     "records.restore": ("Restore", "Restaurer"),
+    "records.restore_failed": ("Not restored", "Non restauré"),
     "records.restored": ("Restored from the trash.", "Restauré de la corbeille."),
 }

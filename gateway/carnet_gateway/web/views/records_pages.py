@@ -218,7 +218,7 @@ def _history(kind, record, definitions, users, lists_by_id):
     types.update(dict(kind.fields))
     entries = calls.run("GET", kind.item + "/history", **{kind.id_param: record["id"]})
     shown = []
-    for entry in reversed(entries):
+    for entry in entries:  # newest first, as the API answers
         field = entry["field"]
         if field in labels:
             label = labels[field]
