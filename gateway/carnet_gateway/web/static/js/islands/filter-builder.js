@@ -157,44 +157,56 @@
       return path.split(".").slice(1).reduce((node, index) => node.items[+index], this.tree);
     }
 
+    // A criterion: its field select stays in place when it changes (the keyboard's type-ahead goes on working);
+    // only the operator and value that follow it are rebuilt.
     leaf(node, parent, groupPath, path, index) {
       const box = document.createElement("div");
       box.className = "fb-leaf";
       box.setAttribute("role", "group");
       box.setAttribute("aria-label", (this.texts.criterion || "{n}").replace("{n}", String(index + 1)));
-      const spec = this.byField.get(node.field);
-
       const field = this.control("select", this.texts.field, `${path}:field`);
       this.options(field.element, [["", this.texts.choose], ...this.fields.map((f) => [f.field, f.label])],
         node.field);
+      const rest = document.createElement("div");
+      rest.className = "fb-rest";
+      const fill = () => rest.replaceChildren(...this.leafRest(node, parent, groupPath, path, fill));
       field.element.addEventListener("change", () => {
         node.field = field.element.value;
         const kind = this.byField.get(node.field)?.kind;
         const cmps = (this.cmps[kind] || []).map(([cmp]) => cmp);
         if (!cmps.includes(node.cmp)) node.cmp = cmps[0] || "";
         node.value = kind === "boolean" ? true : "";
-        this.render(`${path}:field`);
+        fill();
+        this.sync();
       });
-      box.append(field.wrap);
+      fill();
+      box.append(field.wrap, rest);
+      return box;
+    }
 
+    leafRest(node, parent, groupPath, path, fill) {
+      const parts = [];
+      const spec = this.byField.get(node.field);
       if (spec) {
         const cmp = this.control("select", this.texts.cmp, `${path}:cmp`);
         this.options(cmp.element, this.cmps[spec.kind] || [], node.cmp);
         cmp.element.addEventListener("change", () => {
           const before = NO_VALUE.has(node.cmp);
           node.cmp = cmp.element.value;
-          if (before !== NO_VALUE.has(node.cmp)) this.render(`${path}:cmp`);
-          else this.sync();
+          if (before !== NO_VALUE.has(node.cmp)) {
+            fill();
+            this.root.querySelector(`[data-fb="${path}:cmp"]`)?.focus();
+          }
+          this.sync();
         });
-        box.append(cmp.wrap);
-        if (!NO_VALUE.has(node.cmp)) box.append(this.valueControl(node, spec, `${path}:value`));
+        parts.push(cmp.wrap);
+        if (!NO_VALUE.has(node.cmp)) parts.push(this.valueControl(node, spec, `${path}:value`));
       }
-
-      box.append(this.button(this.texts.remove, `${path}:remove`, () => {
+      parts.push(this.button(this.texts.remove, `${path}:remove`, () => {
         parent.items.splice(parent.items.indexOf(node), 1);
         this.render(`${groupPath}:add`);
       }, "link"));
-      return box;
+      return parts;
     }
 
     valueControl(node, spec, key) {
