@@ -60,6 +60,7 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     page.locator("#f-lines-1-unit_price").fill("0,10")
     expect(page.locator("[data-form-total]")).to_have_text(re.compile(texts["total"]))
     tab.check_page()
+    tab.shoot("opportunity-form")
     page.get_by_role("button", name=texts["save"]).click()
     expect(page.locator("#status")).to_have_text(texts["created"])
     tab.check_page()

@@ -113,3 +113,33 @@ def test_home_sends_a_user_who_may_read_the_dashboard_to_it(base_url, org):
     home = client.get("/app/")
     assert home.status == 303 and home.location.endswith("/app/dashboard")
     assert client.follow(home).one("h1").text_content() in ("Tableau de bord", "Dashboard")
+
+
+def test_an_administrator_narrows_to_one_user_and_a_member_asking_for_another_gets_the_api_s_refusal(base_url, org):
+    admin = org["admin"]
+    account = _setup(org)
+    member = add_member(org, flags={"all_contacts": True})
+    ok(admin.put(f"/roles/{member['role']['id']}/permissions", json={"modules": MODULES, "fields": {}}))
+    ok(admin.post("/opportunities", json={"title": "Sien", "account_id": account["id"], "stage_id": stage_id(admin, 90),
+                                          "rep1_id": member["user"]["id"],
+                                          "lines": [{"quantity": "1", "unit_price": "7.77"}]}), 201)
+    client = web_login(base_url, org["user"]["username"])
+    page = client.get(f"/app/dashboard?user_id={member['user']['id']}")
+    assert page.status == 200
+    options = [option.get("value") for option in page.css("#f-user_id option")]
+    assert member["user"]["id"] in options and page.one("#f-user_id option[selected]").get("value") == \
+        member["user"]["id"]
+    api = ok(admin.get("/dashboard", params={"user_id": member["user"]["id"]}))
+    bars = _bars(page, "pipeline")
+    assert [(key, int(bar.get("data-count")), bar.get("data-total")) for key, bar in bars.items()] == \
+        [(row["stage_id"], row["count"], row["total"]) for row in api["pipeline"]]
+    assert [row["count"] for row in api["pipeline"]] == [0, 0, 0, 0, 0, 1], "only the member's opportunity"
+
+    # A member who may not choose another user is offered no choice; asking anyway is the API's 403, on the field.
+    own = web_login(base_url, member["user"]["username"])
+    assert not own.get("/app/dashboard").css("#f-user_id")
+    assert member["client"].get("/dashboard", params={"user_id": org["user"]["id"]}).status_code == 403
+    refused = own.get(f"/app/dashboard?user_id={org['user']['id']}")
+    assert refused.status == 403
+    assert refused.one(".error-summary").get("role") == "alert" and refused.one(".error-summary p").text_content()
+    assert _bars(refused, "pipeline"), "the member's own figures are still shown"

@@ -215,3 +215,34 @@ def test_the_list_filters_by_stage_and_pages_as_the_api_does(base_url, org):
     listed = [a.get("href").rsplit("/", 1)[1] for a in one_per_page.css("table.opportunities tbody td:first-child a")]
     assert listed == [item["id"] for item in second_page]
     assert one_per_page.css('.pager a[rel="prev"]') and not one_per_page.css('.pager a[rel="next"]')
+
+
+def test_a_member_whose_role_hides_the_stage_sees_no_stage_probability_nor_stage_filter(base_url, org):
+    created = _opportunity(org["admin"], _account(org))
+    member = _limited(org, {"opportunities.stage_id": {"read": False, "write": False}})
+    seen = ok(member["client"].get(f"/opportunities/{created['id']}"))
+    assert not {"stage_id", "probability", "substage_id"} & set(seen) and seen["total"] == "43.98"
+    client = web_login(base_url, member["user"]["username"])
+    listed = client.get("/app/opportunities")
+    assert listed.status == 200 and not listed.css("#f-stage")
+    assert listed.css(f'a[href="/app/opportunities/{created["id"]}"]')
+    assert not listed.css("table.opportunities .badge.stage") and "40 %" not in _plain(listed.body_text)
+    record = client.get(f"/app/opportunities/{created['id']}")
+    assert not record.css(".badge.stage") and "40 %" not in _plain(record.body_text)
+    assert "Soumission envoyée" not in record.body_text and "Quote sent" not in record.body_text
+    assert record.one("[data-total]").get("data-total") == seen["total"]
+    form = client.get(f"/app/opportunities/{created['id']}/edit")
+    assert not form.css("#f-stage_id") and not form.css("#f-substage_id") and form.css("#f-title")
+
+
+def test_the_account_search_of_the_form_offers_the_accounts_it_finds_without_javascript(base_url, org):
+    _account(org, "Quincaillerie Roy")
+    wanted = _account(org, "Boulangerie Côté")
+    client = web_login(base_url, org["user"]["username"])
+    data = {**_form(client.get("/app/opportunities/new")), "title": "Pains", "account_q": "Boulangerie",
+            "find_account": "1"}
+    found = client.post("/app/opportunities/new", data)
+    assert found.status == 200
+    options = {o.get("value"): o.text_content() for o in found.css("#f-account_id option") if o.get("value")}
+    assert options == {wanted["id"]: "Boulangerie Côté"}
+    assert found.one("#f-title").get("value") == "Pains"
