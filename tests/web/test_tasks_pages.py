@@ -3,7 +3,7 @@ invitations"): each page shows what the same user's ``/api/v1`` call answers, a 
 ``status``, due times are the organization's (N-6), and the API's refusals are pages or messages on the form."""
 from conftest import PASSWORD, ApiClient, login, ok, unique, web_login
 from support.http import sign_up
-from support.orgs import add_member
+from support.orgs import add_member, stage_id
 
 RIGHTS = {"read": True, "write": True, "delete": True, "export": False}
 
@@ -247,3 +247,31 @@ def test_a_role_that_may_not_read_the_due_time_never_sees_it_on_any_task_page(ba
                                                             "contact_id": "", "account_id": ""})
     assert saved.status == 303
     assert ok(admin.get(f"/tasks/{task['id']}"))["due_at"] == "2026-03-02T09:00:00-05:00"
+
+
+def test_the_board_pages_its_columns_and_a_new_task_keeps_the_opportunity_it_was_started_from(base_url, org):
+    admin = org["admin"]
+    account = ok(admin.post("/accounts", json={"name": "Toitures Roy", "list_ids": [org["shared"]]}), 201)
+    opportunity = ok(admin.post("/opportunities", json={"title": "Toiture", "stage_id": stage_id(admin),
+                                                        "account_id": account["id"]}), 201)
+    client = web_login(base_url, org["user"]["username"], language="en")
+    form = client.get(f"/app/tasks/new?opportunity_id={opportunity['id']}")
+    assert form.one('input[name="opportunity_id"]').get("value") == opportunity["id"]
+    created = client.post("/app/tasks/new", {"title": "Mesurer", "type": "todo",
+                                             "opportunity_id": opportunity["id"]})
+    assert created.status == 303
+    task = ok(admin.get("/tasks", params={"opportunity_id": opportunity["id"]}))["items"][0]
+    page = client.follow(created)
+    assert page.one(f'a[href="/app/opportunities/{opportunity["id"]}"]').text_content() == "Toiture"
+    # One page of the board holds 100 tasks per column; the next page is linked.
+    for index in range(100):
+        _task(admin, title=f"T{index:03}")
+    board = client.get("/app/tasks/board")
+    assert len(board.css('.task-column[data-status="todo"] .task-card')) == 100
+    assert board.one('.task-column[data-status="todo"] .task-count').text_content().strip() == "101"
+    following = client.get(board.one("nav.pager a[rel=next]").get("href"))
+    assert _board_on_page(following) == [
+        (column["status"], [t["id"] for t in column["items"]])
+        for column in ok(admin.get("/tasks/board", params={"page": 2, "per_page": 100}))["columns"]]
+    assert len(following.css(".task-card")) == 1 and not following.css("nav.pager a[rel=next]")
+    assert task["id"] in str(_board_on_page(board)) + str(_board_on_page(following))

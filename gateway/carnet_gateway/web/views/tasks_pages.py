@@ -21,9 +21,11 @@ from carnet_gateway.web import blueprint, calls, forms, session
 from carnet_gateway.web.pages import flash
 
 ISLAND_HEADER = "X-Carnet-Island"
+BOARD_PER_PAGE = 100  # tasks per column on one page of the board
 DEFAULT_TIMEZONE = "America/Toronto"
 LIST_FILTERS = ("status", "type", "assignee_id", "contact_id", "account_id", "opportunity_id")
-FORM_FIELDS = ("title", "type", "status", "due_at", "assignee_id", "description", "contact_id", "account_id")
+FORM_FIELDS = ("title", "type", "status", "due_at", "assignee_id", "description", "contact_id", "account_id",
+               "opportunity_id")
 # Errors a form shows on the page it was posted from; any other (404 of another organization's task...) is a page.
 SHOWN_ON_FORM = (403, 409, 422, 429)
 
@@ -187,10 +189,16 @@ def tasks_list():
 def tasks_board():
     query = _filters()
     args = {key: request.args[key] for key in (*LIST_FILTERS, "due_before") if request.args.get(key)}
-    query["per_page"] = "100"
+    query["per_page"] = str(BOARD_PER_PAGE)
+    page = request.args.get("page", "1")
+    query["page"] = page
     board = calls.run("GET", "/tasks/board", query=query)
-    return render_template("tasks/board.html", board=board, args=args, statuses=_choices("tasks.status", STATUSES),
-                           types=_choices("tasks.type", TYPES), next_url=request.full_path.rstrip("?"), **_common())
+    number = int(page) if page.isdigit() else 1
+    more = any(column.get("total", 0) > number * BOARD_PER_PAGE for column in board["columns"])
+    pages = {"previous": number - 1 if number > 1 else None, "next": number + 1 if more else None}
+    return render_template("tasks/board.html", board=board, args=args, pages=pages,
+                           statuses=_choices("tasks.status", STATUSES), types=_choices("tasks.type", TYPES),
+                           next_url=request.full_path.rstrip("?"), **_common())
 
 
 def _back_to_board():
@@ -300,7 +308,7 @@ def _form(task, values, *, message="", errors=None, status=200):
 def task_new():
     me = session.principal()
     values = {"type": request.args.get("type", "todo"), "status": "todo", "assignee_id": me["user"]["id"],
-              "contact_id": request.args.get("contact_id", ""), "account_id": request.args.get("account_id", "")}
+              **{key: request.args.get(key, "") for key in ("contact_id", "account_id", "opportunity_id")}}
     return _form(None, values)
 
 
