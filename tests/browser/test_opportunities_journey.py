@@ -90,3 +90,30 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     expect(page.locator('svg[data-chart="pipeline"] rect.bar')).to_have_count(len(dashboard["pipeline"]))
     tab.check_page()
     tab.shoot("dashboard")
+
+
+def test_without_javascript_a_row_is_added_by_the_server_and_the_opportunity_saved(open_tab, org):
+    admin = org["admin"]
+    ok(admin.patch(f"/users/{org['user']['id']}", json={"language": "en"}))
+    account = ok(admin.post("/accounts", json={"name": "Quincaillerie Roy", "list_ids": [org["shared"]]}), 201)
+    tab = open_tab("en", javascript=False)
+    tab.sign_in(org["user"]["username"])
+    page = tab.goto(f"/app/opportunities/new?account_id={account['id']}")
+    page.locator("#f-title").fill("Rampes")
+    page.locator("#f-lines-0-quantity").fill("3")
+    page.locator("#f-lines-0-unit_price").fill("19.99")
+    page.get_by_role("button", name="Add a line").click()
+    expect(page.locator("fieldset.line")).to_have_count(2)
+    expect(page.locator("#f-lines-0-unit_price")).to_have_value("19.99")
+    expect(page.locator("#f-lines-0-total")).to_have_text("$59.97")
+    page.locator("#f-lines-1-quantity").fill("1")
+    page.locator("#f-lines-1-unit_price").fill("0.03")
+    page.get_by_role("button", name="Remove line 1").click()
+    expect(page.locator("fieldset.line")).to_have_count(1)
+    expect(page.locator("#f-lines-0-unit_price")).to_have_value("0.03")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/app/opportunities/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("status")).to_have_text("Opportunity created.")
+    opportunity_id = page.url.rsplit("/", 1)[1]
+    assert ok(admin.get(f"/opportunities/{opportunity_id}"))["total"] == "0.03"
+    expect(page.locator("table.lines td.total")).to_have_text("$0.03")
