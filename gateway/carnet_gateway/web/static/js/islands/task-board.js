@@ -92,8 +92,12 @@
           method: "POST", body: data, credentials: "same-origin",
           headers: { "X-CSRF-Token": csrf(), "X-Carnet-Island": "task-board", Accept: "application/json" },
         });
+        if (response.redirected) {  // the session ended: the login page, and back here after it
+          window.location.assign(response.url);
+          return;
+        }
         answer = await response.json().catch(() => ({}));
-        if (!response.ok) failure = answer.message || String(response.status);
+        if (!response.ok || !answer.status) failure = answer.message || String(response.status);
       } catch (error) {
         failure = this.dataset.network;
       }
