@@ -81,6 +81,24 @@ def test_the_list_shows_the_layout_columns_with_custom_labels_sort_links_and_rec
     assert page.css(f'#results a[href="/app/accounts/{account["id"]}"]')[0].text_content().strip() == "Scierie Roy"
 
 
+def test_pages_follow_the_api_and_reps_are_shown_by_name(org, base_url):
+    admin = org["admin"]
+    ok(admin.put("/layouts/contacts", json={"columns": [["last_name"], ["rep1_id"]]}))
+    for name in ("Asselin", "Bédard", "Caron"):
+        _contact(admin, [org["shared"]], last_name=name)
+    web = _admin_page(org, "fr")
+    first = web.get("/app/contacts?per_page=2")
+    assert first.status == 200
+    assert first.texts("#results tbody tr td:nth-child(2)") == ["Asselin", "Bédard"]
+    assert set(first.texts("#results tbody tr td:nth-child(3)")) == {org["user"]["full_name"]}
+    assert first.texts(".pager span") == ["Page 1 de 2"]
+    second = web.get(first.one(".pager a[rel=next]").get("href"))
+    assert second.texts("#results tbody tr td:nth-child(2)") == ["Caron"]
+    assert second.texts(".pager span") == ["Page 2 de 2"] and second.css(".pager a[rel=prev]")
+    api = ok(admin.get("/contacts", params={"per_page": 2, "page": 2}))
+    assert [f"/app/contacts/{item['id']}" for item in api["items"]] == _row_links(second)
+
+
 def _copies(stack, contact_id, count):
     """``count`` copies of a contact straight in the database (the API creates one at a time), in its lists."""
     engine = sa.create_engine(sqlalchemy_url(stack.env["DATABASE_URL"]))
@@ -218,6 +236,14 @@ def test_bulk_copy_to_a_list_works_and_another_organizations_ids_are_not_touched
                                             "next": "/app/contacts"})
     assert wrong.status in (404, 422) and wrong.one("#results [role=alert]").text_content().strip()
     assert other_list not in ok(admin.get(f"/contacts/{one['id']}"))["list_ids"]
+    # move, then delete to the trash
+    moved = web.post("/app/contacts/bulk", {"action": "move_to_list", "ids": [one["id"]], "list_id": org["closed"],
+                                            "from_list_id": org["shared"], "next": "/app/contacts"})
+    assert moved.status == 303
+    assert ok(admin.get(f"/contacts/{one['id']}"))["list_ids"] == [org["closed"]]
+    deleted = web.post("/app/contacts/bulk", {"action": "delete", "ids": [two["id"]], "next": "/app/contacts"})
+    assert deleted.status == 303 and admin.get(f"/contacts/{two['id']}").status_code == 404
+    assert two["id"] not in web.follow(deleted).text
 
 
 def test_a_saved_filter_is_saved_applied_and_deleted(org, base_url):

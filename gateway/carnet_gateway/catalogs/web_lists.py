@@ -6,6 +6,7 @@ MESSAGES = {
     "lists.new_contact": ("New contact", "Nouveau contact"),
     "lists.new_account": ("New account", "Nouveau compte"),
     "lists.total": ("{total} records", "{total} fiches"),
+    "lists.total_one": ("{total} record", "{total} fiche"),
     "lists.sort_by": ("Sort by {field}", "Trier par {field}"),
     "lists.sorted_ascending": ("sorted ascending", "tri croissant"),
     "lists.sorted_descending": ("sorted descending", "tri décroissant"),

@@ -41,6 +41,8 @@ BULK_LABELS = {"copy_to_list": "lists.bulk_copy", "move_to_list": "lists.bulk_mo
                "remove_from_list": "lists.bulk_remove", "delete": "lists.bulk_delete"}
 SEARCH_PREFIXES = ("t", "p", "r1", "r2", "c", "a", "e", "id", "s")
 QUERY_KEYS = ("q", "criteria", "filter_id", "sort")
+PAGE_KEYS = ("per_page",)
+USER_FIELDS = ("rep1_id", "rep2_id")
 # Comparisons by the kind of value a criterion takes (the API's, docs of RecordQuery.criteria).
 CMPS = {
     "text": ("contains", "eq", "ne", "starts_with", "empty", "not_empty"),
@@ -110,14 +112,14 @@ def _search_args(source=None):
 def _list_page(module, *, error=None, status=200):
     principal = session.principal()
     args = _search_args()
-    page_no = request.args.get("page", "")
+    paging = {key: request.args.get(key) for key in ("page", *PAGE_KEYS) if request.args.get(key)}
     layout = calls.run("GET", "/layouts/{module}", module=module.name)
     custom = calls.run("GET", "/custom-fields/{module}", module=module.name)
     lists = calls.run("GET", "/lists")
     saved = calls.run("GET", "/filters/{module}", module=module.name)
     errors = {}
     try:
-        page = calls.run("GET", f"/{module.name}", query={**args, "page": page_no or None})
+        page = calls.run("GET", f"/{module.name}", query={**args, **paging})
     except CarnetError as exc:
         if exc.status not in (403, 404, 422):
             raise
@@ -128,19 +130,21 @@ def _list_page(module, *, error=None, status=200):
     sort = args.get("sort") or layout.get("sort") or ""
     applied = next((f for f in saved if f["id"] == args.get("filter_id")), None)
     criteria = args.get("criteria") or (json.dumps(applied["criteria"], ensure_ascii=False) if applied else "")
+    users = _user_names(columns, page["items"])
     rows = [{"id": item["id"], "name": _name(module, item),
-             "cells": [[_value(item, name, custom) for name in column["fields"]] for column in columns]}
+             "cells": [[_value(item, name, custom, users) for name in column["fields"]] for column in columns]}
             for item in page["items"]]
     return render_template(
         "lists/list.html", module=module, page=page, columns=columns, rows=rows, sort=sort, args=args,
-        pager_args={k: v for k, v in args.items()}, error=error, errors=errors, lists=lists, saved=saved,
+        pager_args={**args, **{k: v for k, v in paging.items() if k in PAGE_KEYS}}, error=error, errors=errors,
+        lists=lists, saved=saved,
         applied=applied, criteria=criteria, criteria_invalid=any(k.startswith("criteria") for k in errors),
         filter_fields=_filter_fields(principal, module, custom, lists),
         cmps={kind: [(cmp, i18n.t(f"lists.cmp_{cmp}")) for cmp in ops] for kind, ops in CMPS.items()},
         prefixes=SEARCH_PREFIXES, bulk_actions=[(a, BULK_LABELS[a]) for a in module.bulk_actions],
         may_write=may(principal, module.name, "write"), may_export=may(principal, module.name, "export"),
         may_delete=may(principal, module.name, "delete"), sort_link=_sort_link,
-        next_url=request.full_path.rstrip("?")), status
+        next_url=request.full_path.rstrip("?") if request.method == "GET" else url_for(f"web.{module.name}")), status
 
 
 def _custom_labels(custom):
@@ -185,8 +189,25 @@ def _name(module, item):
     return " ".join(parts) or i18n.t("lists.unnamed")
 
 
-def _value(item, name, custom):
+def _user_names(columns, items):
+    """Reps are shown by name: the users the page's reps name, as ``GET /users`` lists them (every user may)."""
+    wanted = {item.get(name) for item in items for column in columns for name in column["fields"]
+              if name in USER_FIELDS} - {None}
+    if not wanted:
+        return {}
+    names, page_no = {}, 1
+    while True:
+        found = calls.run("GET", "/users", query={"page": page_no, "per_page": 200})
+        names.update({user["id"]: user.get("full_name") or user.get("username") for user in found["items"]})
+        if wanted <= names.keys() or page_no * found["per_page"] >= found["total"]:
+            return names
+        page_no += 1
+
+
+def _value(item, name, custom, users=None):
     """A cell's text: the item's value as the page's language reads it ("" when the API did not send it)."""
+    if name in USER_FIELDS and item.get(name):
+        return (users or {}).get(item[name]) or item[name]
     if name.startswith("custom."):
         key = name[len("custom."):]
         value = (item.get("custom") or {}).get(key)
@@ -340,6 +361,18 @@ def bulk(module_name):
     else:
         flash("lists.bulk_done")
     return redirect(target, 303)
+
+
+@_both("GET", "/{module}/bulk")
+@_both("GET", "/{module}/filters")
+def back_to_list(module_name):
+    """A form's address asked again (a reload after a refused post): the list."""
+    return redirect(url_for(f"web.{_module(module_name).name}"), 303)
+
+
+@blueprint.get("/selected-lists")
+def back_to_contacts():
+    return redirect(url_for("web.contacts"), 303)
 
 
 # Export (C-18) and its job (N-4) --------------------------------------------------------------------------
