@@ -111,6 +111,12 @@ def test_in_english_a_card_is_moved_with_the_keyboard_and_a_task_created(open_ta
     page.get_by_role("link", name="New task").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New task")
     tab.check_page()
+    # Without a title: the API's 422 on the field, announced, the focus on it.
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("Some fields are invalid.")
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Title")).to_be_focused()
+    tab.check_page()
     page.get_by_label("Title").fill("Site visit")
     page.get_by_label("Type").select_option("meeting")
     page.get_by_label("Due").fill("2026-07-01T09:30")
