@@ -246,3 +246,26 @@ def test_the_account_search_of_the_form_offers_the_accounts_it_finds_without_jav
     options = {o.get("value"): o.text_content() for o in found.css("#f-account_id option") if o.get("value")}
     assert options == {wanted["id"]: "Boulangerie Côté"}
     assert found.one("#f-title").get("value") == "Pains"
+
+
+def test_a_contact_the_member_cannot_see_shows_no_name_and_an_edit_keeps_it(base_url, org):
+    admin = org["admin"]
+    account = _account(org)
+    hidden = ok(admin.post("/contacts", json={"first_name": "Luc", "last_name": "Émond", "account_id": account["id"],
+                                              "list_ids": [org["closed"]]}), 201)
+    seen = ok(admin.post("/contacts", json={"first_name": "Anne", "last_name": "Roy", "account_id": account["id"],
+                                            "list_ids": [org["shared"]]}), 201)
+    created = _opportunity(admin, account, contact_id=hidden["id"])
+    member = _limited(org, {})
+    assert ok(member["client"].get(f"/opportunities/{created['id']}"))["contact_name"] is None
+    client = web_login(base_url, member["user"]["username"])
+    record = client.get(f"/app/opportunities/{created['id']}")
+    assert "Émond" not in record.body_text and not record.css(f'a[href="/app/contacts/{hidden["id"]}"]')
+    form = client.get(f"/app/opportunities/{created['id']}/edit")
+    contacts = {o.get("value"): o.text_content() for o in form.css("#f-contact_id option") if o.get("value")}
+    assert set(contacts) == {hidden["id"], seen["id"]} and "Émond" not in contacts[hidden["id"]]
+    assert contacts[seen["id"]] == "Anne Roy"
+    saved = client.post(f"/app/opportunities/{created['id']}/edit", {**_form(form), "title": "Plancher de chêne"})
+    assert saved.status == 303
+    stored = ok(admin.get(f"/opportunities/{created['id']}"))
+    assert (stored["title"], stored["contact_id"]) == ("Plancher de chêne", hidden["id"])

@@ -192,6 +192,27 @@ def _contacts(account_id):
     return options
 
 
+def _kept(options, value, label):
+    """``options`` with the chosen ``value`` among them: saving a form never clears a choice the first page of
+    choices did not hold (a contact the user does not see, a rep past the 200 first users)."""
+    if value and value not in {key for key, _ in options}:
+        return [(value, label or value), *options]
+    return options
+
+
+def _user_options(values):
+    users = list(_users().items())
+    for key in ("rep1_id", "rep2_id"):
+        chosen = values.get(key)
+        if chosen and chosen not in {user_id for user_id, _ in users}:
+            try:
+                found = calls.run("GET", "/users/{user_id}", user_id=chosen)
+                users = _kept(users, chosen, found.get("full_name") or found.get("username"))
+            except (NotFound, Forbidden):
+                users = _kept(users, chosen, chosen)
+    return users
+
+
 def _writable(principal):
     """The controls the form shows: fields the role may write (the API refuses the others, 403)."""
     names = set(TOP_FIELDS) | {"lines"}
@@ -212,7 +233,10 @@ def _render_form(*, record, values, lines, errors=None, message="", status=200, 
         errors=errors or {}, message=message, conflict=conflict, writable=writable, stages=stages,
         accounts=_accounts(account_q, values.get("account_id"), (record or {}).get("account_name"))
         if "account_id" in writable else [],
-        account_q=account_q, contacts=_contacts(values.get("account_id")), users=_users(),
+        account_q=account_q, contacts=_kept(_contacts(values.get("account_id")), values.get("contact_id"),
+                                            (record or {}).get("contact_name")
+                                            or i18n.t("opportunities.hidden_contact")),
+        users=_user_options(values),
         action=request.path,
     ), status
 
