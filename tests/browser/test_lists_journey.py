@@ -1,21 +1,37 @@
 """The contacts and accounts lists in Chromium, in French and in English (issue 11, A1): search as you type with a
 prefix, the search help, the filter builder used with the keyboard only, the selected lists of the side panel, and
-the accounts list; every page checked (CSP, console, axe WCAG 2.1 AA) and the main ones photographed."""
+the accounts list, and an export followed on its job page to the download; every page checked (CSP, console, axe
+WCAG 2.1 AA) and the main ones photographed. The module runs its own system with ``EXPORT_SYNC_MAX_ROWS=1``, so an
+export of the two contacts the filter keeps is a job."""
 import re
 
 import pytest
-from conftest import ok
+from conftest import ok, start_stack
 from playwright.sync_api import expect
+
+
+@pytest.fixture(scope="module")
+def export_stack(tmp_path_factory):
+    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", EXPORT_SYNC_MAX_ROWS="1") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def base_url(export_stack):
+    return export_stack.url
+
 
 TEXTS = {
     "fr": {"contacts": "Contacts", "accounts": "Comptes", "search": "Termes de recherche",
            "help": "Préfixes de recherche", "filter": "Filtre", "add": "Ajouter un critère", "field": "Champ",
            "city": "Ville", "value": "Valeur", "apply": "Appliquer le filtre", "show_lists": "Afficher ces listes",
-           "lists_saved": "Vos listes actives sont changées.", "prefix_t": "le titre"},
+           "lists_saved": "Vos listes actives sont changées.", "prefix_t": "le titre",
+           "export": "Exporter vers Excel (.xlsx)", "done": "Terminée", "download": "Télécharger"},
     "en": {"contacts": "Contacts", "accounts": "Accounts", "search": "Search terms",
            "help": "Search prefixes", "filter": "Filter", "add": "Add a criterion", "field": "Field",
            "city": "City", "value": "Value", "apply": "Apply the filter", "show_lists": "Show these lists",
-           "lists_saved": "Your active lists are changed.", "prefix_t": "the title"},
+           "lists_saved": "Your active lists are changed.", "prefix_t": "the title",
+           "export": "Export to Excel (.xlsx)", "done": "Done", "download": "Download"},
 }
 
 
@@ -89,6 +105,15 @@ def test_a_user_searches_filters_with_the_keyboard_and_chooses_their_lists(open_
     expect(page.get_by_role("status")).to_have_text(words["lists_saved"])
     assert set(ok(admin.get("/me/selected-lists"))["list_ids"]) == {org["shared"], org["closed"]}
     tab.check_page()
+
+    # the export of the list as a job (C-18, N-4): its page follows the progress by itself, then offers the file
+    page.get_by_role("link", name=words["export"]).click()
+    page.wait_for_url("**/app/jobs/**")
+    expect(page.locator("#job-progress [data-status]")).to_have_text(words["done"], timeout=30_000)
+    tab.check_page()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(words["download"])).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
 
     # the accounts list
     page.get_by_role("navigation").get_by_role("link", name=words["accounts"]).click()

@@ -4,7 +4,6 @@ N-4), driven as a browser without JavaScript would, each checked against what ``
 
 The module runs its own system with ``EXPORT_SYNC_MAX_ROWS=2``, so an export of three contacts is a job."""
 import json
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -131,9 +130,8 @@ def test_a_capped_total_reads_10_000_plus_as_the_api_says_it_is_capped(org, expo
     assert answer["total_capped"] is True
     page = _admin_page(org, "fr").get("/app/contacts")
     assert page.status == 200
-    total = page.one("#list-total").text_content()
-    assert re.search(r"\+ fiches", total), total
-    assert " ".join(total.split()).startswith(f"{answer['total']:,}".replace(",", " ")[:2])
+    total = " ".join(page.one("#list-total").text_content().split())   # French groups with a no-break space
+    assert total == f"{answer['total']:,}".replace(",", " ") + "+ fiches"
     en = _admin_page(org, "en").get("/app/contacts")
     assert " ".join(en.one("#list-total").text_content().split()) == f"{answer['total']:,}+ records"
 
