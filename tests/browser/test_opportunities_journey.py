@@ -56,8 +56,17 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     expect(page.locator("fieldset.line")).to_have_count(2)
     assert page.url == url, "the row is added in the page, not asked of the server"
     expect(page.locator("#f-lines-1-product_group")).to_be_focused()
-    page.locator("#f-lines-1-quantity").fill("2")
+    page.locator("#f-lines-1-quantity").fill("deux")
     page.locator("#f-lines-1-unit_price").fill("0,10")
+    expect(page.locator("[data-form-total]")).to_have_text("—")
+    # The API's 422 comes back on that line's field (the page swapped by htmx, the focus on the field), nothing saved.
+    page.get_by_role("button", name=texts["save"]).click()
+    expect(page.locator("#f-lines-1-quantity")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-lines-1-quantity")).to_be_focused()
+    expect(page.get_by_role("alert")).not_to_be_empty()
+    tab.check_page()
+    assert ok(admin.get("/opportunities", params={"account_id": account["id"]}))["total"] == 0
+    page.locator("#f-lines-1-quantity").fill("2")
     expect(page.locator("[data-form-total]")).to_have_text(re.compile(texts["total"]))
     tab.check_page()
     tab.shoot("opportunity-form")
