@@ -79,6 +79,13 @@ def test_a_contact_is_created_viewed_edited_deleted_and_restored(open_tab, base_
     expect(page.locator("dd.field-account_id a")).to_have_attribute("href", f"/app/accounts/{account['id']}")
     tab.check_page()
     tab.shoot("contact-record")
+    # Its account's page lists it, with the form for another contact of the account.
+    page.locator("dd.field-account_id a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bois Francs Inc.")
+    expect(page.locator("#contacts tbody")).to_contain_text(last_name)
+    tab.check_page()
+    page.locator("#contacts tbody").get_by_role("link", name=f"Lise {last_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Lise {last_name}")
 
     page.locator(".page-head").get_by_role("link", name=words["edit"]).click()
     expect(_label(page, words["city"])).to_be_visible()

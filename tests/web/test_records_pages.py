@@ -321,3 +321,19 @@ def test_an_account_the_member_cannot_see_shows_its_name_only(base_url, org):
     assert answered["account_name"] == hidden["name"] and api.get(f"/accounts/{hidden['id']}").status_code == 404
     page = web_login(base_url, user["username"]).get(f"/app/contacts/{contact['id']}")
     assert page.texts("dd.field-account_id") == [hidden["name"]] and not page.css("dd.field-account_id a")
+
+
+def test_a_record_s_lists_are_changed_among_those_the_user_may_access(base_url, org):
+    admin = org["admin"]
+    other = ok(admin.post("/lists", json={"name": "Prospects", "access_all_users": True}), 201)
+    account = _account(admin, org["shared"])
+    web = web_login(base_url, org["user"]["username"], language="fr")
+    page = web.get(f"/app/accounts/{account['id']}")
+    offered = {box.get("value"): box.get("checked") is not None for box in page.css("#lists input[name=list_ids]")}
+    assert offered[org["shared"]] and not offered[other["id"]]
+    assert set(offered) == {item["id"] for item in ok(admin.get("/lists"))}
+    refused = web.post(f"/app/accounts/{account['id']}/lists", {})
+    assert refused.status == 422 and refused.texts("#f-record-lists-error li")
+    assert web.post(f"/app/accounts/{account['id']}/lists", {"list_ids": [other["id"]]}).status == 303
+    assert ok(admin.get(f"/accounts/{account['id']}"))["list_ids"] == [other["id"]]
+    assert web.get(f"/app/accounts/{account['id']}").texts("#lists li.badge") == ["Prospects"]

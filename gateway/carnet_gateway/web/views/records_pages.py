@@ -297,6 +297,7 @@ def _record_page(kind, record_id, *, status=200, errors=None, message="", values
         "kind": kind, "record": record, "name": record_name(kind, record),
         "fields": _fields_shown(kind, record, users), "custom": _custom_shown(record, definitions),
         "lists": [lists_by_id[i]["name"] for i in record.get("list_ids") or [] if i in lists_by_id],
+        "all_lists": lists,
         "other_lists": len([i for i in record.get("list_ids") or [] if i not in lists_by_id]),
         "history": _history(kind, record, definitions, users, lists_by_id), "timezone": _timezone(),
         "may_write": may(principal, kind.module, "write"), "may_delete": may(principal, kind.module, "delete"),
@@ -337,7 +338,33 @@ def _relation_candidates(contact_id, q, relations):
                                    if item["id"] != contact_id and item["id"] not in related]}
 
 
-# Relations (C-5) and the account's contacts (C-7) -----------------------------------------------------------
+# Lists (C-9), relations (C-5) and the account's contacts (C-7) ----------------------------------------------
+
+@blueprint.post("/contacts/<contact_id>/lists")
+@session.login_required
+def set_contact_lists(contact_id):
+    return _set_lists(CONTACT, contact_id)
+
+
+@blueprint.post("/accounts/<account_id>/lists")
+@session.login_required
+def set_account_lists(account_id):
+    return _set_lists(ACCOUNT, account_id)
+
+
+def _set_lists(kind, record_id):
+    """The record's lists among those the user may access (``PUT /{module}/{id}/lists``: the others are kept)."""
+    body = {"list_ids": [value for value in request.form.getlist("list_ids") if value]}
+    try:
+        calls.run("PUT", kind.item + "/lists", body=body, **{kind.id_param: record_id})
+    except CarnetError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        return _record_page(kind, record_id, status=exc.status, errors=forms.field_errors(exc),
+                            message=forms.summary(exc), section="lists")
+    flash("records.lists_saved")
+    return redirect(kind.url(record_id) + "#lists", 303)
+
 
 @blueprint.post("/contacts/<contact_id>/relations")
 @session.login_required
