@@ -141,7 +141,9 @@ def _list_page(module, *, error=None, status=200):
         applied=applied, criteria=criteria, criteria_invalid=any(k.startswith("criteria") for k in errors),
         filter_fields=_filter_fields(principal, module, custom, lists),
         cmps={kind: [(cmp, i18n.t(f"lists.cmp_{cmp}")) for cmp in ops] for kind, ops in CMPS.items()},
-        prefixes=SEARCH_PREFIXES, bulk_actions=[(a, BULK_LABELS[a]) for a in module.bulk_actions],
+        prefixes=[(prefix, i18n.t(f"lists.prefix_{prefix}")) for prefix in SEARCH_PREFIXES],
+        sorted_labels={state: i18n.t(f"lists.sorted_{state}") for state in ("ascending", "descending")},
+        bulk_actions=[(a, BULK_LABELS[a]) for a in module.bulk_actions],
         may_write=may(principal, module.name, "write"), may_export=may(principal, module.name, "export"),
         may_delete=may(principal, module.name, "delete"), sort_link=_sort_link,
         next_url=request.full_path.rstrip("?") if request.method == "GET" else url_for(f"web.{module.name}")), status
