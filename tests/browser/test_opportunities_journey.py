@@ -31,6 +31,8 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     ok(admin.patch(f"/users/{org['user']['id']}", json={"language": language}))
     account = ok(admin.post("/accounts", json={"name": "Quincaillerie Roy", "list_ids": [org["shared"]]}), 201)
     stages = _stages(admin)
+    for kind in ("call", "call", "meeting"):
+        ok(admin.post("/tasks", json={"type": kind, "title": "Suivi", "account_id": account["id"]}), 201)
     tab = open_tab(language)
     tab.sign_in(org["user"]["username"])
     page = tab.goto("/app/opportunities")
@@ -97,6 +99,9 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     bar = page.locator(f'svg[data-chart="pipeline"] rect[data-key="{accepted["stage_id"]}"]')
     expect(bar).to_have_attribute("data-total", "60.17")
     expect(page.locator('svg[data-chart="pipeline"] rect.bar')).to_have_count(len(dashboard["pipeline"]))
+    calls = page.locator('svg[data-chart="activities"] rect[data-key="call"]')
+    expect(calls).to_have_attribute("data-count", str(dashboard["activities"]["call"]))
+    assert dashboard["activities"]["call"] == 2
     tab.check_page()
     tab.shoot("dashboard")
 
