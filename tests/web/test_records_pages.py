@@ -167,7 +167,9 @@ def test_custom_fields_show_by_type_and_label_and_are_written_by_the_form(base_u
                  {"key": "visite", "type": "date", "label_fr": "Dernière visite", "label_en": "Last visit"},
                  {"key": "client", "type": "boolean", "label_fr": "Client actif", "label_en": "Active client"},
                  {"key": "secteur", "type": "single_choice", "label_fr": "Secteur", "label_en": "Industry",
-                  "choices": ["Bois", "Métal"]}):
+                  "choices": ["Bois", "Métal"]},
+                 {"key": "marches", "type": "multi_choice", "label_fr": "Marchés", "label_en": "Markets",
+                  "choices": ["Québec", "Ontario", "Maritimes"]}):
         ok(admin.post("/custom-fields/contacts", json=body), 201)
     contact = _contact(admin, org["shared"], custom={"effectif": 12500, "visite": "2026-03-02", "client": True})
     web = web_login(base_url, org["user"]["username"], language="fr")
@@ -187,13 +189,18 @@ def test_custom_fields_show_by_type_and_label_and_are_written_by_the_form(base_u
     values = {"version": str(contact["version"]), "first_name": "Émile", "last_name": contact["last_name"],
               "status": "active", "subscribed": "true", "rep1_id": contact["rep1_id"],
               "custom.effectif": "beaucoup", "custom.visite": "2026-03-02", "custom.client": "true",
-              "custom.secteur": "Bois"}
+              "custom.secteur": "Bois", "custom.marches": ["Québec", "Maritimes"]}
     page = web.post(f"/app/contacts/{contact['id']}/edit", values)
     assert page.status == 422 and page.one("#f-custom-effectif").get("aria-invalid") == "true"
     values["custom.effectif"] = "40"
     assert web.post(f"/app/contacts/{contact['id']}/edit", values).status == 303
     assert ok(admin.get(f"/contacts/{contact['id']}"))["custom"] == {
-        "effectif": 40, "visite": "2026-03-02", "client": True, "secteur": "Bois"}
+        "effectif": 40, "visite": "2026-03-02", "client": True, "secteur": "Bois", "marches": ["Québec", "Maritimes"]}
+    page = web.get(f"/app/contacts/{contact['id']}")
+    shown = dict(zip(page.texts("dl.custom-values dt"), page.texts("dl.custom-values dd"), strict=True))
+    assert shown["Marchés"] == "Québec, Maritimes" and shown["Effectif"] == "40"
+    form = web.get(f"/app/contacts/{contact['id']}/edit")
+    assert [o.get("value") for o in form.css("#f-custom-marches option[selected]")] == ["Québec", "Maritimes"]
 
 
 def test_the_account_shows_its_contacts_and_takes_a_new_one_and_a_contact_links_its_tasks(base_url, org):
@@ -337,3 +344,24 @@ def test_a_record_s_lists_are_changed_among_those_the_user_may_access(base_url, 
     assert web.post(f"/app/accounts/{account['id']}/lists", {"list_ids": [other["id"]]}).status == 303
     assert ok(admin.get(f"/accounts/{account['id']}"))["list_ids"] == [other["id"]]
     assert web.get(f"/app/accounts/{account['id']}").texts("#lists li.badge") == ["Prospects"]
+
+
+def test_a_member_without_the_delete_permission_is_offered_no_delete_nor_restore_and_the_api_refuses_it(
+        base_url, org):
+    admin = org["admin"]
+    contact = _contact(admin, org["shared"])
+    user, api = _member_with(org, {})
+    web = web_login(base_url, user["username"], language="fr")
+    page = web.get(f"/app/contacts/{contact['id']}")
+    assert page.status == 200 and not page.css(f'a[href="/app/contacts/{contact["id"]}/delete"]')
+    assert page.css(f'a[href="/app/contacts/{contact["id"]}/edit"]')
+    refused = web.post(f"/app/contacts/{contact['id']}/delete", {"dependents": "reattach"})
+    assert refused.status == 403 and refused.texts(".error-summary p")
+    assert ok(api.get(f"/contacts/{contact['id']}"))["id"] == contact["id"]
+    ok(admin.delete(f"/contacts/{contact['id']}"), 204)
+    trash = web.get("/app/trash")
+    assert [row for row in trash.texts("table.trash tbody tr") if contact["last_name"] in row]
+    assert not trash.css("table.trash button")
+    refused = web.post(f"/app/trash/{contact['id']}/restore")
+    assert refused.status == 403 and refused.texts(".error-summary p")
+    assert admin.get(f"/contacts/{contact['id']}").status_code == 404
