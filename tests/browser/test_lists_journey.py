@@ -64,8 +64,13 @@ def test_a_user_searches_filters_with_the_keyboard_and_chooses_their_lists(open_
     page.get_by_text(words["help"]).click()
     expect(page.locator("details.help .popover")).to_contain_text(words["prefix_t"])
     tab.check_page()
+    # a wrong prefix value: the API's 422, announced in the alert region, and the list comes back after it
+    page.get_by_label(words["search"]).fill("s:peut-etre")
+    expect(page.locator("#results [role=alert]")).to_be_visible()
+    expect(rows).to_have_count(0)
     page.get_by_label(words["search"]).fill("")
     expect(rows).to_have_count(3)
+    expect(page.locator("#results [role=alert]")).to_be_hidden()
 
     # the filter builder with the keyboard only (C-12): open, add a criterion, choose City, type a value, apply
     summary = page.locator("details.filter-panel > summary")
