@@ -263,6 +263,12 @@ def test_a_saved_filter_is_saved_applied_and_deleted(org, base_url):
     assert applied.texts(".filter-chips a[aria-current]") == ["Gaspésie"]
     bad = web.get("/app/contacts", params={"criteria": '{"op": "and", "items": [{"field": "nope", "cmp": "eq"}]}'})
     assert bad.status == 422 and bad.one("#f-criteria").get("aria-invalid") == "true"
+    # another user's saved filter: neither applied nor deleted (the API's 404)
+    member = add_member(org)
+    member_web = web_login(base_url, member["user"]["username"])
+    assert member_web.get(f"/app/contacts?filter_id={filters[0]['id']}").status == 404
+    assert member_web.post(f"/app/contacts/filters/{filters[0]['id']}/delete", {}).status == 404
+    assert len(ok(admin.get("/filters/contacts"))) == 1
     gone = web.post(f"/app/contacts/filters/{filters[0]['id']}/delete", {})
     assert gone.status == 303 and ok(admin.get("/filters/contacts")) == []
 
@@ -292,3 +298,9 @@ def test_the_export_job_page_follows_the_job_to_done_and_the_download_is_an_xlsx
     assert download.status == 200
     assert download.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert download.response.content[:2] == b"PK"
+    # another organization's user: the job and its file are a 404, as from the API
+    stranger, created = sign_up(base_url, client_class=ApiClient)
+    other_web = web_login(base_url, created["user"]["username"])
+    job_id = job_path.rsplit("/", 1)[1]
+    assert stranger.get(f"/jobs/{job_id}").status_code == 404
+    assert other_web.get(job_path).status == 404 and other_web.get(link).status == 404
