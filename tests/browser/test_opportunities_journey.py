@@ -30,6 +30,8 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     admin, texts = org["admin"], TEXTS[language]
     ok(admin.patch(f"/users/{org['user']['id']}", json={"language": language}))
     account = ok(admin.post("/accounts", json={"name": "Quincaillerie Roy", "list_ids": [org["shared"]]}), 201)
+    contact = ok(admin.post("/contacts", json={"first_name": "Anne", "last_name": "Roy", "account_id": account["id"],
+                                               "list_ids": [org["shared"]]}), 201)
     stages = _stages(admin)
     for kind in ("call", "call", "meeting"):
         ok(admin.post("/tasks", json={"type": kind, "title": "Suivi", "account_id": account["id"]}), 201)
@@ -45,7 +47,12 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     expect(page.locator("#f-lines-0-quantity")).to_be_visible()
     tab.check_page()
     page.locator("#f-title").fill("Rampes d'escalier")
+    page.locator("#f-account_id").focus()
     page.locator("#f-account_id").select_option(account["id"])
+    # The account's contacts come with it (the contact field asked of the server again), the focus left in place.
+    expect(page.locator("#f-contact_id option")).to_have_count(2)
+    expect(page.locator("#f-account_id")).to_be_focused()
+    page.locator("#f-contact_id").select_option(contact["id"])
     page.locator("#f-stage_id").select_option(stages[40]["id"])
     page.locator("#f-lines-0-description").fill("Rampe de chêne")
     page.locator("#f-lines-0-quantity").fill("3")
@@ -79,6 +86,8 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     opportunity_id = page.url.rstrip("/").rsplit("/", 1)[1]
     stored = ok(admin.get(f"/opportunities/{opportunity_id}"))
     assert [line["total"] for line in stored["lines"]] == ["59.97", "0.20"] and stored["total"] == "60.17"
+    assert stored["contact_id"] == contact["id"]
+    expect(page.locator(f'a[href="/app/contacts/{contact["id"]}"]')).to_have_text("Anne Roy")
     expect(page.locator("table.lines td.total")).to_have_text(re.compile(texts["total"]))
     tab.shoot("opportunity")
 
