@@ -23,12 +23,14 @@ def base_url(export_stack):
 
 TEXTS = {
     "fr": {"contacts": "Contacts", "accounts": "Comptes", "search": "Termes de recherche",
-           "help": "Préfixes de recherche", "filter": "Filtre", "add": "Ajouter un critère", "field": "Champ",
+           "help": "Préfixes de recherche", "filter": "Filtre", "add": "Ajouter un critère",
+           "add_group": "Ajouter un groupe", "field": "Champ", "last_name": "Nom",
            "city": "Ville", "value": "Valeur", "apply": "Appliquer le filtre", "show_lists": "Afficher ces listes",
            "lists_saved": "Vos listes actives sont changées.", "prefix_t": "le titre",
            "export": "Exporter vers Excel (.xlsx)", "done": "Terminée", "download": "Télécharger"},
     "en": {"contacts": "Contacts", "accounts": "Accounts", "search": "Search terms",
-           "help": "Search prefixes", "filter": "Filter", "add": "Add a criterion", "field": "Field",
+           "help": "Search prefixes", "filter": "Filter", "add": "Add a criterion",
+           "add_group": "Add a group", "field": "Field", "last_name": "Last",
            "city": "City", "value": "Value", "apply": "Apply the filter", "show_lists": "Show these lists",
            "lists_saved": "Your active lists are changed.", "prefix_t": "the title",
            "export": "Export to Excel (.xlsx)", "done": "Done", "download": "Download"},
@@ -90,13 +92,32 @@ def test_a_user_searches_filters_with_the_keyboard_and_chooses_their_lists(open_
     page.keyboard.type("ga")
     expect(page.locator("filter-builder input[type=hidden][name=criteria]")).to_have_value(
         '{"op":"and","items":[{"field":"city","cmp":"contains","value":"ga"}]}')
+    # a nested OR group of two criteria: (last name contains roy OR last name contains tremb)
+    page.get_by_role("button", name=words["add_group"]).focus()
+    page.keyboard.press("Enter")
+    for position, value in ((0, "roy"), (1, "tremb")):
+        if position:
+            page.locator('[data-fb="r.1:add"]').focus()
+            page.keyboard.press("Enter")
+        expect(page.locator(f'[data-fb="r.1.{position}:field"]')).to_be_focused()
+        page.keyboard.type(words["last_name"])
+        expect(page.locator(f'[data-fb="r.1.{position}:field"]')).to_have_value("last_name")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(page.locator(f'[data-fb="r.1.{position}:value"]')).to_be_focused()
+        page.keyboard.type(value)
+    expect(page.locator("filter-builder input[type=hidden][name=criteria]")).to_have_value(
+        '{"op":"and","items":[{"field":"city","cmp":"contains","value":"ga"},{"op":"or","items":['
+        '{"field":"last_name","cmp":"contains","value":"roy"},'
+        '{"field":"last_name","cmp":"contains","value":"tremb"}]}]}')
     page.get_by_role("button", name=words["apply"]).focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"criteria="))
     expect(rows).to_have_count(2)
     expect(page.locator("#results")).not_to_contain_text("Gagnon")
-    # the new page's builder shows the applied criterion again
-    expect(page.get_by_label(words["value"])).to_have_value("ga")
+    # the new page's builder shows the applied criteria again
+    expect(page.locator('[data-fb="r.0:value"]')).to_have_value("ga")
+    expect(page.locator('[data-fb="r.1.1:value"]')).to_have_value("tremb")
     tab.check_page()
     shoot(tab, "filter-builder")
 
