@@ -67,8 +67,10 @@ MESSAGES = {
     "opportunities.find_account": ("Find an account", "Chercher un compte"),
     "opportunities.find": ("Search", "Chercher"),
     "opportunities.choose": ("Choose…", "Choisir…"),
-    "opportunities.contact_hint": ("A contact of the account (choose the account first, then search again).",
-                                   "Un contact du compte (choisissez d'abord le compte, puis cherchez de nouveau)."),
+    "opportunities.contact_hint": ("A contact of the chosen account (if the list does not follow a new account, "
+                                   "press Search).",
+                                   "Un contact du compte choisi (si la liste ne suit pas un nouveau compte, appuyez "
+                                   "sur Chercher)."),
     "opportunities.invalid": ("Some fields need your attention.", "Certains champs demandent votre attention."),
     "opportunities.conflict": ("Someone else changed this opportunity since you opened it. Your changes are not "
                                "saved.",
