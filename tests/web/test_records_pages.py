@@ -40,6 +40,7 @@ def test_a_limited_member_sees_on_the_record_exactly_the_fields_the_api_answers_
     account = _account(admin, org["shared"], city="Trois-Rivières")
     contact = _contact(admin, org["shared"], title="Directrice secrète", phone="514-222-3333 x444",
                        email="emile@example.com", account_id=account["id"])
+    ok(admin.put(f"/contacts/{contact['id']}/lists", json={"list_ids": [org["shared"], org["closed"]]}))
     user, api = _member_with(org, {"contacts.title": {"read": False, "write": False},
                                    "contacts.phone": {"read": False, "write": False}})
     web = web_login(base_url, user["username"], language="fr")
@@ -53,6 +54,10 @@ def test_a_limited_member_sees_on_the_record_exactly_the_fields_the_api_answers_
     assert _shown_fields(page) == {key for key in answered if key in standard}
     assert "Directrice secrète" not in page.text and "222-3333" not in page.text and "tel:" not in page.text
     assert "emile@example.com" in page.texts("dd.field-email")
+    # Its lists: the names of those the member may access only ("Fermée" is not one of them).
+    member_lists = {item["id"]: item["name"] for item in ok(api.get("/lists"))}
+    assert page.texts("#lists li.badge") == [member_lists[i] for i in answered["list_ids"] if i in member_lists]
+    assert page.texts("#lists li.badge") == ["Partagée"] and "Fermée" not in page.text
     # The account the member sees is a link; the admin (who may read every field) sees the title and the phone.
     assert page.one("dd.field-account_id a").get("href") == f"/app/accounts/{account['id']}"
     full = web_login(base_url, org["user"]["username"]).get(f"/app/contacts/{contact['id']}")
