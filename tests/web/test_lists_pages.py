@@ -242,6 +242,13 @@ def test_bulk_copy_to_a_list_works_and_another_organizations_ids_are_not_touched
     deleted = web.post("/app/contacts/bulk", {"action": "delete", "ids": [two["id"]], "next": "/app/contacts"})
     assert deleted.status == 303 and admin.get(f"/contacts/{two['id']}").status_code == 404
     assert two["id"] not in web.follow(deleted).text
+    # a delete that also deletes the accounts it leaves without contacts (C-10)
+    account = ok(admin.post("/accounts", json={"name": "Seule", "list_ids": [org["shared"]]}), 201)
+    alone = _contact(admin, [org["shared"]], last_name="Seul", account_id=account["id"])
+    assert web.get("/app/contacts").css("input[name=delete_empty_accounts]")
+    deleted = web.post("/app/contacts/bulk", {"action": "delete", "ids": [alone["id"]], "delete_empty_accounts": "true",
+                                              "next": "/app/contacts"})
+    assert deleted.status == 303 and admin.get(f"/accounts/{account['id']}").status_code == 404
 
 
 def test_a_saved_filter_is_saved_applied_and_deleted(org, base_url):

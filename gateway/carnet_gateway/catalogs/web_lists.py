@@ -149,6 +149,8 @@ MESSAGES = {
     "lists.bulk_delete": ("Delete (to the trash)", "Supprimer (vers la corbeille)"),
     "lists.bulk_target": ("Target list", "Liste cible"),
     "lists.bulk_source": ("From list (move, remove)", "Depuis la liste (déplacer, retirer)"),
+    "lists.bulk_delete_empty_accounts": ("Delete: also delete the accounts left without contacts",
+                                         "Supprimer : supprimer aussi les comptes laissés sans contacts"),
     "lists.bulk_run": ("Apply to the checked records", "Appliquer aux fiches cochées"),
     "lists.bulk_confirm": ("Apply this action to the checked records? A delete sends them to the trash.",
                            "Appliquer cette action aux fiches cochées? Une suppression les envoie à la corbeille."),

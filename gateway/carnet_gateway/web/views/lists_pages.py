@@ -146,6 +146,7 @@ def _list_page(module, *, error=None, status=200):
         bulk_actions=[(a, BULK_LABELS[a]) for a in module.bulk_actions],
         may_write=may(principal, module.name, "write"), may_export=may(principal, module.name, "export"),
         may_delete=may(principal, module.name, "delete"), sort_link=_sort_link,
+        may_delete_accounts=module.kind == "contact" and may(principal, "accounts", "delete"),
         next_url=request.full_path.rstrip("?") if request.method == "GET" else url_for(f"web.{module.name}")), status
 
 
@@ -348,6 +349,8 @@ def bulk(module_name):
     for name in ("list_id", "from_list_id"):
         if request.form.get(name):
             body[name] = request.form[name]
+    if action == "delete" and module.kind == "contact" and request.form.get("delete_empty_accounts") == "true":
+        body["delete_empty_accounts"] = True   # C-10: the accounts the delete leaves without contacts go too
     try:
         result = calls.run("POST", f"/{module.name}/bulk", body=body)
     except CarnetError as exc:
