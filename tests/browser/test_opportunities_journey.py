@@ -12,11 +12,13 @@ from playwright.sync_api import expect
 TEXTS = {
     "fr": {"list": "Opportunités", "new": "Nouvelle opportunité", "title": "Titre", "add": "Ajouter une ligne",
            "save": "Enregistrer", "edit": "Modifier", "dashboard": "Tableau de bord", "created": "Opportunité créée.",
-           "saved": "Opportunité enregistrée.", "line_total": r"59,97\s\$", "total": r"60,17\s\$",
+           "saved": "Opportunité enregistrée.", "line_total": r"59,97\s\$", "rounded": r"^10,01\s\$$",
+           "total": r"60,17\s\$",
            "pipeline": "Pipeline des opportunités ouvertes", "stage80": "Acceptée"},
     "en": {"list": "Opportunities", "new": "New opportunity", "title": "Title", "add": "Add a line",
            "save": "Save", "edit": "Edit", "dashboard": "Dashboard", "created": "Opportunity created.",
-           "saved": "Opportunity saved.", "line_total": r"\$59\.97", "total": r"\$60\.17",
+           "saved": "Opportunity saved.", "line_total": r"\$59\.97", "rounded": r"^\$10\.01$",
+           "total": r"\$60\.17",
            "pipeline": "Pipeline of open opportunities", "stage80": "Accepted"},
 }
 
@@ -55,6 +57,11 @@ def test_an_opportunity_with_two_product_lines_its_stage_edited_and_the_dashboar
     page.locator("#f-contact_id").select_option(contact["id"])
     page.locator("#f-stage_id").select_option(stages[40]["id"])
     page.locator("#f-lines-0-description").fill("Rampe de chêne")
+    # Exact decimals, rounded half up to the cent as O-5 stores it: 1.0005 × 10 is 10.005 -> 10.01 (a float reads
+    # 10.004999… and would show 10.00).
+    page.locator("#f-lines-0-quantity").fill("1.0005")
+    page.locator("#f-lines-0-unit_price").fill("10")
+    expect(page.locator("#f-lines-0-total")).to_have_text(re.compile(texts["rounded"]))
     page.locator("#f-lines-0-quantity").fill("3")
     page.locator("#f-lines-0-unit_price").fill("19.99")
     expect(page.locator("#f-lines-0-total")).to_have_text(re.compile(texts["line_total"]))
