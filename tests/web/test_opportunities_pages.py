@@ -269,3 +269,18 @@ def test_a_contact_the_member_cannot_see_shows_no_name_and_an_edit_keeps_it(base
     assert saved.status == 303
     stored = ok(admin.get(f"/opportunities/{created['id']}"))
     assert (stored["title"], stored["contact_id"]) == ("Plancher de chêne", hidden["id"])
+
+
+def test_the_opportunities_of_one_account_as_its_page_links_to_them(base_url, org):
+    admin = org["admin"]
+    account, other = _account(org), _account(org, "Quincaillerie Roy")
+    mine = _opportunity(admin, account)
+    _opportunity(admin, other, title="Ailleurs")
+    client = web_login(base_url, org["user"]["username"])
+    page = client.get(f"/app/opportunities?account_id={account['id']}")
+    assert page.status == 200
+    expected = [item["id"] for item in ok(admin.get("/opportunities", params={"account_id": account["id"]}))["items"]]
+    assert expected == [mine["id"]]
+    assert [a.get("href").rsplit("/", 1)[1] for a in page.css("table.opportunities tbody td:first-child a")] == expected
+    assert page.one('form[role=search] input[name="account_id"]').get("value") == account["id"]
+    assert page.css(f'a[href="/app/opportunities/new?account_id={account["id"]}"]')

@@ -67,7 +67,9 @@ def _stage_maps(stages):
 @blueprint.get("/opportunities")
 @session.login_required
 def opportunities_list():
-    args = {key: request.args.get(key, "").strip() for key in ("q", "stage", "page", "per_page")}
+    # account_id and contact_id: the opportunities of an account or a contact (O-1), as their pages link here.
+    args = {key: request.args.get(key, "").strip() for key in ("q", "stage", "page", "per_page", "account_id",
+                                                               "contact_id")}
     args = {key: value for key, value in args.items() if value}
     errors, message = {}, ""
     try:
