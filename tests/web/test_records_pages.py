@@ -2,7 +2,8 @@
 history, relations, the account's contacts, tasks, opportunities; tel: links that dial, C-23); create and edit
 forms with per-field errors from the API's problem+json; the delete conversation (preview, choices for
 dependents), the trash and restore"). Each page shows what the same user's ``/api/v1`` call answers."""
-from conftest import ApiClient, create_user, login, ok, unique, web_login
+import pytest
+from conftest import ApiClient, create_user, login, ok, start_stack, unique, web_login
 from support.http import sign_up
 
 
@@ -369,4 +370,34 @@ def test_a_member_without_the_delete_permission_is_offered_no_delete_nor_restore
     assert not trash.css("table.trash button")
     refused = web.post(f"/app/trash/{contact['id']}/restore")
     assert refused.status == 403 and refused.texts(".error-summary p")
+    assert admin.get(f"/contacts/{contact['id']}").status_code == 404
+
+
+@pytest.fixture
+def stack_without_opportunities(tmp_path):
+    """A system of its own whose opportunities service (tasks, opportunities) was stopped and is not restarted."""
+    with start_stack(tmp_path / "stack.log") as running:
+        for process in running.processes:
+            if process.carnet_name == "opportunities":
+                process.terminate()
+                process.wait(timeout=30)
+        yield running
+
+
+def test_while_opportunities_cannot_answer_the_record_says_so_and_a_delete_with_dependents_is_refused_on_its_page(
+        stack_without_opportunities):
+    base_url = stack_without_opportunities.url
+    admin, created = sign_up(base_url, client_class=ApiClient)
+    shared = ok(admin.post("/lists", json={"name": "Partagée", "access_all_users": True}), 201)
+    contact = _contact(admin, shared["id"])
+    web = web_login(base_url, created["user"]["username"], language="fr")
+    page = web.get(f"/app/contacts/{contact['id']}")
+    assert page.status == 200 and page.texts("h1") == [f"Émile {contact['last_name']}"]
+    assert len(page.texts("#tasks .warning")) == 1 and len(page.texts("#opportunities .warning")) == 1
+    preview = web.get(f"/app/contacts/{contact['id']}/delete")
+    assert preview.status == 200 and preview.texts(".delete-preview .warning")
+    refused = web.post(f"/app/contacts/{contact['id']}/delete", {"dependents": "delete"})
+    assert refused.status == 503 and refused.texts(".error-summary p")
+    assert ok(admin.get(f"/contacts/{contact['id']}"))["id"] == contact["id"]
+    assert web.post(f"/app/contacts/{contact['id']}/delete", {"dependents": "reattach"}).status == 303
     assert admin.get(f"/contacts/{contact['id']}").status_code == 404

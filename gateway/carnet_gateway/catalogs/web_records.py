@@ -99,6 +99,8 @@ MESSAGES = {
     "records.opportunity_total": ("Total", "Total"),
     "records.opportunity_close": ("Closing", "Clôture"),
     "records.no_opportunities": ("No opportunity.", "Aucune opportunité."),
+    "records.linked_unavailable": ("They cannot be listed right now; try again in a moment.",
+                                   "Impossible de les afficher pour l'instant; réessayez dans un moment."),
     "records.history": ("History", "Historique"),
     "records.history_when": ("When", "Quand"),
     "records.history_who": ("Who", "Qui"),

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from flask import redirect, render_template, request
 from markupsafe import Markup
 
-from carnet_common.errors import CarnetError, Forbidden, NotFound
+from carnet_common.errors import CarnetError, Forbidden, NotFound, ServiceUnavailable
 from carnet_contracts.permissions import may, may_field
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
@@ -269,7 +269,10 @@ def _linked(module, query):
     principal = session.principal()
     if not may(principal, module, "read"):
         return None
-    return calls.run("GET", f"/{module}", query={**query, "per_page": PER_PAGE})
+    try:
+        return calls.run("GET", f"/{module}", query={**query, "per_page": PER_PAGE})
+    except ServiceUnavailable:  # the opportunities service: the record shows without them, and says so
+        return {"items": [], "total": 0, "page": 1, "per_page": PER_PAGE, "unavailable": True}
 
 
 # Record pages -----------------------------------------------------------------------------------------------
@@ -647,7 +650,7 @@ def _delete(kind, record_id):
         try:
             calls.run("DELETE", kind.item, query=query, **{kind.id_param: record_id})
         except CarnetError as exc:
-            if exc.status not in (403, 409, 422):
+            if exc.status not in (403, 409, 422, 503):  # 503: dependents=delete while opportunities cannot answer
                 raise
             return _delete_page(kind, record_id, chosen, message=forms.summary(exc), status=exc.status)
         flash(f"records.{kind.kind}_deleted")
