@@ -284,3 +284,13 @@ def test_the_opportunities_of_one_account_as_its_page_links_to_them(base_url, or
     assert [a.get("href").rsplit("/", 1)[1] for a in page.css("table.opportunities tbody td:first-child a")] == expected
     assert page.one('form[role=search] input[name="account_id"]').get("value") == account["id"]
     assert page.css(f'a[href="/app/opportunities/new?account_id={account["id"]}"]')
+
+
+def test_a_search_the_api_refuses_is_its_problem_on_the_list_page(base_url, org):
+    member = _limited(org, {"opportunities.title": {"read": False}})
+    client = web_login(base_url, member["user"]["username"])
+    assert member["client"].get("/opportunities", params={"q": "Planch"}).status_code == 403
+    refused = client.get("/app/opportunities?q=Planch")
+    assert refused.status == 403
+    assert refused.one(".error-summary").get("role") == "alert" and refused.one(".error-summary p").text_content()
+    assert not refused.css("#f-q"), "no search box is offered for a field the role may not read"

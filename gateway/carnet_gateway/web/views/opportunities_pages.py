@@ -71,13 +71,13 @@ def opportunities_list():
     args = {key: request.args.get(key, "").strip() for key in ("q", "stage", "page", "per_page", "account_id",
                                                                "contact_id")}
     args = {key: value for key, value in args.items() if value}
-    errors, message = {}, ""
+    errors, message, status = {}, "", 200
     try:
         page = calls.run("GET", "/opportunities", query=args)
     except (InvalidInput, Forbidden) as exc:
         if exc.status == 403 and not exc.errors:
             raise
-        errors, message = forms.field_errors(exc), forms.summary(exc)
+        errors, message, status = forms.field_errors(exc), forms.summary(exc), exc.status
         page = {"items": [], "total": 0, "page": 1, "per_page": 50}
     stages = _stages()
     principal = session.principal()
@@ -89,7 +89,7 @@ def opportunities_list():
         filter_stage=may_field(principal, MODULE, "stage_id", "read"),
         filter_q=may_field(principal, MODULE, "title", "read") and may_field(principal, MODULE, "account_name",
                                                                                "read"),
-    ), 422 if errors else 200
+    ), status
 
 
 @blueprint.get("/opportunities/<opportunity_id>")
