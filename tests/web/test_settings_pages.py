@@ -51,7 +51,7 @@ def test_a_non_admin_gets_the_apis_403_on_every_settings_page_and_post(org, memb
         "/app/settings/fields/contacts": {"key": "pirate", "type": "text", "label_fr": "P", "label_en": "P"},
         f"/app/settings/fields/contacts/{custom['key']}": {"label_fr": "Piraté", "label_en": "Hacked"},
         f"/app/settings/fields/contacts/{custom['key']}/delete": {},
-        "/app/settings/fields/contacts/layout": {"column": "city", "action": "add", "add_field": "email"},
+        "/app/settings/layouts/contacts": {"column": "city", "action": "add", "add_field": "email"},
         f"/app/settings/stages/{stage['id']}": {"label_fr": "Piraté", "label_en": "Hacked"},
         f"/app/settings/stages/{stage['id']}/substages": {"label_fr": "Piraté", "label_en": "Hacked"},
         "/app/settings/organization": {"name": "Piratée"},
@@ -331,7 +331,7 @@ def test_custom_fields_are_created_edited_and_deleted_and_the_layout_is_ordered_
     def post(action, **extra):
         current = client.get("/app/settings/fields/contacts")
         columns = [i.get("value") for i in current.css("#layout input[name=column]")]
-        answer = client.post("/app/settings/fields/contacts/layout",
+        answer = client.post("/app/settings/layouts/contacts",
                              {"column": columns, "action": action, **extra})
         assert answer.status == 303, answer.text[:2000]
         return ok(org["admin"].get("/layouts/contacts"))["columns"]
@@ -401,3 +401,17 @@ def test_a_second_admin_is_made_from_the_page_and_sees_the_settings(org, member)
     assert page.status == 303
     assert ok(ApiClient(org["base_url"], token=login(org["base_url"], user["username"])).get("/me"))["is_admin"]
     assert web_login(org["base_url"], user["username"]).get("/app/settings").status == 200
+
+
+def test_a_plan_without_a_seat_left_refuses_the_new_user_on_the_form_and_shows_its_limits(base_url):
+    admin, created = sign_up(base_url, client_class=ApiClient, plan="solo")
+    client = web_login(base_url, created["user"]["username"])
+    username = unique("pas")
+    page = client.post("/app/settings/users/new", {"full_name": "Sans place", "username": username,
+                                                   "email": f"{username}@example.com", "password": PASSWORD})
+    assert page.status == 409
+    assert "n'a plus de place (1 utilisateurs actifs)" in page.one(".error-summary[role=alert]").text_content()
+    assert page.one("#f-username").get("value") == username
+    assert ok(admin.get("/users"))["total"] == 1
+    plan = client.get("/app/settings/organization")
+    assert plan.texts("#h-plan + dl dd")[:2] == ["Solo", "1"]

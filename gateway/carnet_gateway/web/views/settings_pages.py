@@ -571,7 +571,7 @@ def layout_after(columns, action):
     return columns
 
 
-@blueprint.post("/settings/fields/<module>/layout")
+@blueprint.post("/settings/layouts/<module>")
 @admin_page
 def settings_layout(roles, module):
     if module not in LAYOUT_FIELDS:
