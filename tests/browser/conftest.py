@@ -89,6 +89,9 @@ class Tab:
     def shoot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.language}.png"), full_page=True)
+        # A full-page screenshot leaves ``style=""`` on some controls; htmx would carry it onto the next swapped page,
+        # where the CSP refuses style attributes. The page as the user has it has none.
+        self.page.evaluate("() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))")
 
 
 @pytest.fixture

@@ -149,6 +149,8 @@ MESSAGES = {
     "records.delete_confirm": ("Delete to the trash", "Supprimer vers la corbeille"),
     "records.contact_deleted": ("The contact is in the trash.", "Le contact est dans la corbeille."),
     "records.account_deleted": ("The account is in the trash.", "Le compte est dans la corbeille."),
+    "records.dependents_left": ("{count} linked opportunity(ies) or task(s) stayed.",
+                                "{count} opportunité(s) ou tâche(s) liée(s) sont restées."),
     "records.trash_title": ("Trash", "Corbeille"),
     "records.trash_intro": ("Deleted contacts and accounts stay here for 30 days, then are removed for good.",
                             "Les contacts et comptes supprimés restent ici 30 jours, puis sont effacés pour de bon."),

@@ -10,6 +10,8 @@ more than the same user's API call would (issue 11 "one permission code path").
 Errors are the API's (``CarnetError``: 403 naming the permission, 404, 409, 422 with per-field errors); the page
 turns them into HTML (``errors.py``, ``forms.py``).
 """
+from flask import Response
+
 from carnet_gateway import api as api_module
 from carnet_gateway.api import api
 from carnet_gateway.web import session
@@ -24,11 +26,15 @@ def operation(method, path):
 
 
 def run(method, path, *, query=None, body=None, principal=None, **path_params):
-    """The operation's answer as data (None for a 204). ``query`` values are strings, as in a URL."""
+    """The operation's answer as data (None for a 204), or the Response the route built itself (a file, a job's
+    202). ``query`` values are strings, as in a URL."""
     op = operation(method, path)
     who = principal if principal is not None else session.principal()
     args = {key: str(value) for key, value in (query or {}).items() if value is not None}
     call = api_module.prepare(op, who, {k: str(v) for k, v in path_params.items()}, args,
                               lambda: api_module.load_data(op, body if body is not None else {}))
     result = api_module.result_of(op, call)
-    return None if op.status == 204 else result
+    if op.status == 204:
+        # A delete with ``dependents=delete`` answers 200 with what it did instead of its usual 204.
+        return result.get_json() if isinstance(result, Response) and result.is_json else None
+    return result  # data, or a Response the route built (a file, an export's 202 with its job)

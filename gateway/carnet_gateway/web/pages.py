@@ -1,5 +1,8 @@
 """What every page template can use besides ``t`` and the formatters (``i18n.py``): the signed-in user (``me``),
 the navigation the role allows, the CSRF token, and the one-time message of a post/redirect/get (``flash``)."""
+import base64
+import json
+
 from flask import g, request
 
 from carnet_contracts.permissions import may
@@ -37,16 +40,22 @@ def navigation():
     return items
 
 
-def flash(key):
-    """Show the catalogue text ``key`` once, on the page the browser is sent to next."""
-    g.web_flash = key
+def flash(*keys, **params):
+    """Show the catalogue texts ``keys`` (with ``params``) once, on the page the browser is sent to next."""
+    g.web_flash = base64.urlsafe_b64encode(json.dumps([list(keys), params]).encode()).decode()
 
 
 def flashes():
+    """The texts of the last page's ``flash``. Only catalogue keys are shown (a cookie edited by hand shows nothing
+    else), their params escaped where shown as any text."""
     if g.get("web_flash_shown") is None:
-        key = request.cookies.get(FLASH_COOKIE, "")
         from carnet_gateway import messages
-        g.web_flash_shown = [i18n.t(key)] if key in messages.MESSAGES else []
+        try:
+            keys, params = json.loads(base64.urlsafe_b64decode(request.cookies.get(FLASH_COOKIE, "").encode()))
+            params = {str(name): str(value) for name, value in dict(params).items()}
+            g.web_flash_shown = [i18n.t(key, **params) for key in keys if key in messages.MESSAGES]
+        except (ValueError, TypeError):
+            g.web_flash_shown = []
     return g.web_flash_shown
 
 

@@ -648,12 +648,17 @@ def _delete(kind, record_id):
         if kind is CONTACT and chosen["delete_account"]:
             query["delete_account"] = "true"
         try:
-            calls.run("DELETE", kind.item, query=query, **{kind.id_param: record_id})
+            done = calls.run("DELETE", kind.item, query=query, **{kind.id_param: record_id})
         except CarnetError as exc:
             if exc.status not in (403, 409, 422, 503):  # 503: dependents=delete while opportunities cannot answer
                 raise
             return _delete_page(kind, record_id, chosen, message=forms.summary(exc), status=exc.status)
-        flash(f"records.{kind.kind}_deleted")
+        left = (done or {}).get("dependents", {}).get("left_total", 0)
+        if left:  # dependents=delete: what the user may not delete (or cannot see) stayed; say so, and why
+            flash(f"records.{kind.kind}_deleted", "records.dependents_left", f"dependents_left_{kind.kind}",
+                  count=left)
+        else:
+            flash(f"records.{kind.kind}_deleted")
         return redirect(f"/app/{kind.module}", 303)
     return _delete_page(kind, record_id, chosen)
 
