@@ -116,6 +116,15 @@ def test_an_admin_creates_a_role_ticks_its_permissions_creates_a_user_a_custom_f
     assert ok(admin.get("/layouts/contacts"))["columns"] == [*before[:-1], ["custom.secteur"], before[-1]]
     tab.check_page()
 
+    # The other settings pages hold what every page must (axe, CSP, console).
+    shared = ok(admin.post("/lists", json={"name": "Clients Laval"}), 201)
+    for path in ("/app/settings/lists", f"/app/settings/lists/{shared['id']}", "/app/settings/stages",
+                 "/app/settings/organization", "/app/settings/roles", "/app/settings/fields/opportunities",
+                 f"/app/settings/users/{user['id']}"):
+        page = tab.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        tab.check_page()
+
 
 def test_without_javascript_the_permission_matrix_and_the_column_order_are_plain_form_posts(open_tab, base_url):
     admin_username = unique("admin")

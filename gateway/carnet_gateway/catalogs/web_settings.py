@@ -312,6 +312,12 @@ MESSAGES = {
     "settings.plan_emails": ("Emails", "Courriels"),
     "settings.unlimited": ("Unlimited", "Illimité"),
     "settings.gb": ("{size} GB", "{size} Go"),
+    "settings.confirm_user_delete": ("Delete the user {name}?", "Supprimer l'utilisateur {name}?"),
+    "settings.confirm_role_delete": ("Delete the role {name}?", "Supprimer le rôle {name}?"),
+    "settings.confirm_list_delete": ("Delete the list {name}? Its records stay.",
+                                     "Supprimer la liste {name}? Ses fiches restent."),
+    "settings.confirm_field_delete": ("Delete the field {name} and its values on every record?",
+                                      "Supprimer le champ {name} et ses valeurs sur toutes les fiches?"),
     "settings.plan_hint": ("The plan is changed by Carnet's operator, not here.",
                            "Le forfait est changé par l'exploitant de Carnet, pas ici."),
 }
