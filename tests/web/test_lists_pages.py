@@ -221,13 +221,13 @@ def test_bulk_copy_to_a_list_works_and_another_organizations_ids_are_not_touched
     done = web.post("/app/contacts/bulk", {"action": "copy_to_list", "ids": [one["id"], two["id"]],
                                            "list_id": org["closed"], "next": "/app/contacts"})
     assert done.status == 303
-    assert web.follow(done).texts("#status p") == ["Fait : les fiches cochées ont été changées."]
+    assert web.follow(done).texts("#status p") == ["Fait : 2 fiche(s) changée(s)."]
     for made in (one, two):
         assert set(ok(admin.get(f"/contacts/{made['id']}"))["list_ids"]) == {org["shared"], org["closed"]}
     refused = web.post("/app/contacts/bulk", {"action": "copy_to_list", "ids": [foreign["id"]],
                                               "list_id": org["closed"], "next": "/app/contacts"})
     assert refused.status == 303
-    assert web.follow(refused).texts("#status p") == ["Les fiches cochées sont introuvables : rien n'a été fait."]
+    assert web.follow(refused).texts("#status p") == ["Fiches cochées introuvables (1) : rien n'a été fait."]
     assert ok(other.get(f"/contacts/{foreign['id']}"))["list_ids"] == [other_list]
     # another organization's list as the target: the API's refusal, on the page
     wrong = web.post("/app/contacts/bulk", {"action": "copy_to_list", "ids": [one["id"]], "list_id": other_list,

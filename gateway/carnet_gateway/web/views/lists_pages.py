@@ -357,14 +357,15 @@ def bulk(module_name):
         if exc.status not in (403, 404, 409, 422):
             raise
         return _error_on_list(module, exc)
+    counts = {"changed": result.get("changed", 0), "missing": len(result.get("not_found") or ())}
     if result.get("not_found") and not result.get("matched"):
-        flash("lists.bulk_not_found")
+        flash("lists.bulk_not_found", **counts)
     elif result.get("not_found"):
-        flash("lists.bulk_partly")
+        flash("lists.bulk_partly", **counts)
     elif not result.get("changed"):
-        flash("lists.bulk_nothing")
+        flash("lists.bulk_nothing", **counts)
     else:
-        flash("lists.bulk_done")
+        flash("lists.bulk_done", **counts)
     return redirect(target, 303)
 
 
