@@ -187,13 +187,62 @@ class ProcessLogs:
 
 
 def post(url, body):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    return call("POST", url, body)[0]
+
+
+def call(method, url, body=None, token=None):
+    """``(status, JSON answer or None)`` of one API request."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
-            return response.status
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, None
+
+
+def seed_demo(url):
+    """A few records in the new demo organization, so that its web client's pages show something: a list shared
+    with everyone, two accounts with their contacts, an opportunity with two product lines, three tasks."""
+    api = url + "/api/v1"
+    login = {"username": DEMO["admin"]["username"], "password": DEMO["admin"]["password"]}
+    token = call("POST", api + "/auth/login", login)[1]["token"]
+
+    def made(method, path, body):
+        status, answer = call(method, api + path, body, token)
+        if status not in (200, 201):
+            raise SystemExit(f"could not seed the demo organization: {method} {path} answered HTTP {status}")
+        return answer
+
+    clients = made("POST", "/lists", {"name": "Clients", "access_all_users": True})["id"]
+    made("PUT", "/me/selected-lists", {"list_ids": [clients]})
+    accounts = [made("POST", "/accounts", {"name": name, "city": city, "phone": phone, "list_ids": [clients]})
+                for name, city, phone in (("Boulangerie Gagnon", "Montréal", "514-555-0101"),
+                                          ("Ébénisterie Tremblay", "Québec", "418-555-0142 x12"))]
+    people = (("Lise", "Gagnon", "lise@gagnon.example", 0), ("Émile", "Roy", "emile@gagnon.example", 0),
+              ("Sophie", "Tremblay", "sophie@tremblay.example", 1), ("Marc", "Côté", "marc@tremblay.example", 1))
+    contacts = [made("POST", "/contacts", {"first_name": first, "last_name": last, "email": email,
+                                           "account_id": accounts[which]["id"], "list_ids": [clients]})
+                for first, last, email, which in people]
+    stages = sorted(made("GET", "/stages", None), key=lambda found: found["probability"])
+    stage = stages[len(stages) // 2]["id"]  # one of the middle of the pipeline
+    opportunity = made("POST", "/opportunities", {
+        "title": "Comptoir en érable", "account_id": accounts[1]["id"], "contact_id": contacts[2]["id"],
+        "stage_id": stage, "close_date": "2027-06-30",
+        "lines": [{"product_code": "CE-1", "description": "Comptoir", "quantity": "1", "unit_price": "2450.00"},
+                  {"product_code": "IN-2", "description": "Installation", "quantity": "3", "unit_price": "85.50"}]})
+    tasks = (("call", "Rappeler Lise", 0, "todo", None), ("meeting", "Visite de l'atelier", 2, "in_progress",
+             opportunity["id"]), ("email", "Envoyer la soumission", 3, "done", opportunity["id"]))
+    for kind, title, contact, status, opportunity_id in tasks:
+        body = {"type": kind, "title": title, "contact_id": contacts[contact]["id"], "status": status,
+                "due_at": "2027-07-01T09:30:00-04:00"}
+        if opportunity_id:
+            body["opportunity_id"] = opportunity_id
+        made("POST", "/tasks", body)
 
 
 def ensure_demo(url):
@@ -206,7 +255,8 @@ def ensure_demo(url):
         return "existing, but its password was changed"
     if status != 201:
         raise SystemExit(f"could not create the demo organization (HTTP {status})")
-    return "created"
+    seed_demo(url)
+    return "created, with a few contacts, accounts, an opportunity and tasks"
 
 
 def run(env):

@@ -135,3 +135,24 @@ def test_reset_refuses_while_make_run_holds_the_database(stored):
         with pytest.raises(SystemExit, match="stop `make run`"):
             devrun.reset(env)
     assert client.keys(env["CARNET_REDIS_PREFIX"] + "*"), "a refused reset deletes nothing"
+
+
+def test_the_demo_organization_is_created_once_with_records_its_pages_show(stack):
+    from support.http import ApiClient, login, ok
+    from support.web import web_login
+
+    assert devrun.ensure_demo(stack.url).startswith("created")
+    assert devrun.ensure_demo(stack.url) == "existing"  # the second make run logs in to it
+    admin = ApiClient(stack.url, token=login(stack.url, devrun.DEMO["admin"]["username"],
+                                             devrun.DEMO["admin"]["password"]))
+    assert ok(admin.get("/contacts"))["total"] == 4 and ok(admin.get("/accounts"))["total"] == 2
+    [opportunity] = ok(admin.get("/opportunities"))["items"]
+    assert opportunity["total"] == "2706.50"  # 2,450.00 + 3 × 85.50, exact
+    board = ok(admin.get("/tasks/board"))
+    assert sorted(column["total"] for column in board["columns"]) == [1, 1, 1]
+    page = web_login(stack.url, devrun.DEMO["admin"]["username"], devrun.DEMO["admin"]["password"]).get(
+        "/app/contacts")
+    assert page.status == 200, page.text
+    rows = page.texts("#results tbody tr")
+    assert [row[:len(name)] for row, name in zip(rows, ("Côté", "Gagnon", "Roy", "Tremblay"), strict=True)] == [
+        "Côté", "Gagnon", "Roy", "Tremblay"]  # by last name, in French order
