@@ -148,7 +148,8 @@ def fcp_section(results):
              f"{f['browser_version']} (`{f['chromium']}`), headless, 1280×900, no throttling; signed in through the "
              f"login form; {f['runs']} fresh navigations (`page.goto`) in the signed-in context (warm HTTP cache), "
              f"then {f['runs']} in a new context each with the session cookie (cold cache). "
-             f"{f['evaluate_under_csp']}; {f.get('page_eval', '')}.", "",
+             f"{f['evaluate_under_csp']}; an inline `<script>` added to the page: {f.get('inline_script', '—')}; "
+             f"the page's CSP header: `{f.get('csp_header', '—')}`.", "",
              "| cache | HTTP | FCP p50 | FCP max | FCP min | TTFB p50 | DOMContentLoaded p50 | load p50 | target | |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for key in ("warm", "cold"):
