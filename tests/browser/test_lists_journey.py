@@ -1,25 +1,13 @@
 """The contacts and accounts lists in Chromium, in French and in English (issue 11, A1): search as you type with a
 prefix, the search help, the filter builder used with the keyboard only, the selected lists of the side panel, and
 the accounts list, and an export followed on its job page to the download; every page checked (CSP, console, axe
-WCAG 2.1 AA) and the main ones photographed. The module runs its own system with ``EXPORT_SYNC_MAX_ROWS=1``, so an
+WCAG 2.1 AA) and the main ones photographed. The suite's system has ``EXPORT_SYNC_MAX_ROWS=1`` (conftest.py), so an
 export of the two contacts the filter keeps is a job."""
 import re
 
 import pytest
-from conftest import ok, start_stack
+from conftest import ok
 from playwright.sync_api import expect
-
-
-@pytest.fixture(scope="module")
-def export_stack(tmp_path_factory):
-    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", EXPORT_SYNC_MAX_ROWS="1") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(export_stack):
-    return export_stack.url
-
 
 TEXTS = {
     "fr": {"contacts": "Contacts", "accounts": "Comptes", "search": "Termes de recherche",

@@ -2,27 +2,15 @@
 (C-11) and its errors, saved filters (C-12), the selected lists (L-2), bulk actions (C-9) and the export job (C-18,
 N-4), driven as a browser without JavaScript would, each checked against what ``/api/v1`` answers the same user.
 
-The module runs its own system with ``EXPORT_SYNC_MAX_ROWS=2``, so an export of three contacts is a job."""
+The suite's system has ``EXPORT_SYNC_MAX_ROWS=2`` (conftest.py), so an export of three contacts is a job."""
 import json
 
-import pytest
 import sqlalchemy as sa
-from conftest import add_member, login, ok, start_stack, web_login
+from conftest import add_member, login, ok, web_login
 from support.http import ApiClient, sign_up
 
 from carnet_common.config import sqlalchemy_url
 from carnet_testing import eventually
-
-
-@pytest.fixture(scope="module")
-def export_stack(tmp_path_factory):
-    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", EXPORT_SYNC_MAX_ROWS="2") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(export_stack):
-    return export_stack.url
 
 
 def _speak(client, user, language):
@@ -122,10 +110,10 @@ def _copies(stack, contact_id, count):
         engine.dispose()
 
 
-def test_a_capped_total_reads_10_000_plus_as_the_api_says_it_is_capped(org, export_stack):
+def test_a_capped_total_reads_10_000_plus_as_the_api_says_it_is_capped(org, stack):
     admin = org["admin"]
     first = _contact(admin, [org["shared"]], last_name="Nombreux")
-    _copies(export_stack, first["id"], 10_001)
+    _copies(stack, first["id"], 10_001)
     answer = ok(admin.get("/contacts"))
     assert answer["total_capped"] is True
     page = _admin_page(org, "fr").get("/app/contacts")
