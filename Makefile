@@ -16,7 +16,7 @@ SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIR
 	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/walkthrough tests/api_fuzz \
 	tests/web tests/browser
 
-.PHONY: install run reset test unit integration lint bench migrate clean fuzz
+.PHONY: install run reset test unit integration lint bench bench-web migrate clean fuzz
 
 $(STAMP): constraints.txt requirements-dev.txt tests/deploy/requirements.txt services.toml \
 		$(addsuffix /pyproject.toml,$(PACKAGES))
@@ -56,6 +56,12 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The web client's budgets (issue 11; bench/web/README.md): JavaScript per page, the contacts list page's server time
+# on 1,000,000 contacts, first contentful paint in Chromium. STATE=/tmp/carnet_bench_contacts_<id>.json reuses a
+# seeded database (bench/contacts/run.py --keep-db); without it the run seeds one first (~6 min).
+bench-web: install
+	$(BIN)/python bench/web/budgets.py $(if $(STATE),--reuse $(STATE))
 
 # Schemathesis with every check over /api/openapi.json of a fresh system, as an administrator (issue 10 §5): every
 # phase (stateful included), 200 examples per operation and phase, a new seed each run; the report goes under
