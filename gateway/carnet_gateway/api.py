@@ -219,12 +219,7 @@ def _load_body(operation):
         data = json.loads(raw or b"null")
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise MalformedJson("malformed_json") from None
-    if not isinstance(data, dict):
-        raise InvalidInput("json_object_expected", errors={"_schema": ["json_object_expected"]})
-    unstorable = _unstorable_paths(data)
-    if unstorable:
-        raise InvalidInput(errors={path: ["invalid_characters"] for path in unstorable})
-    return operation.body_schema.load(data)
+    return load_data(operation, data)
 
 
 def _unstorable_paths(data):
@@ -283,7 +278,8 @@ def prepare(operation, principal, path_params, args, load_body):
 
 
 def load_data(operation, data):
-    """A body given as data (the web client's forms, already parsed): the same checks as a JSON body's."""
+    """A body as data (parsed from JSON, or built by a web page from its form): an object, with nothing unstorable,
+    loaded by the route's contract."""
     if not isinstance(data, dict):
         raise InvalidInput("json_object_expected", errors={"_schema": ["json_object_expected"]})
     unstorable = _unstorable_paths(data)
