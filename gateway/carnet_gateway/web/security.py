@@ -3,10 +3,12 @@
 - A strict Content-Security-Policy: scripts and styles from ``/app/static`` only, no inline script, style or
   handler (htmx's ``hx-on`` is therefore inert: behaviour lives in ``static/js``), no framing, forms post to this
   site only. ``Report-To`` is not used: the browser suite listens for violations itself.
-- No caching of pages (they hold personal data); static files are cached (their names carry versions).
-- A ``CarnetError`` (403, 404, 409, 503...) or an HTTP error becomes a page in the user's language; a session that
-  ended sends the user to the login page (htmx: ``HX-Redirect``).
+- No caching of pages (they hold personal data); static files get Flask's default (revalidated by the browser).
+- A ``CarnetError`` (403, 404, 409, 503...), an HTTP error or a bug (500, logged) becomes a page in the user's
+  language; a session that ended sends the user to the login page (htmx: ``HX-Redirect``).
 """
+import logging
+
 from flask import redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +16,7 @@ from carnet_common.errors import CarnetError, Unauthorized
 from carnet_gateway import messages
 from carnet_gateway.web import i18n
 
+log = logging.getLogger(__name__)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -22,6 +25,7 @@ def register(blueprint):
     blueprint.after_request(_headers)
     blueprint.register_error_handler(CarnetError, _carnet_error)
     blueprint.register_error_handler(HTTPException, _http_error)
+    blueprint.register_error_handler(Exception, _unexpected)
 
 
 def _headers(response):
@@ -50,6 +54,12 @@ def _carnet_error(exc):
     return error_page(exc.status, exc.code, exc.params,
                       {field: [messages.render(m, i18n.language(), exc.params) for m in msgs]
                        for field, msgs in (exc.errors or {}).items()})
+
+
+def _unexpected(exc):
+    """A bug: logged with its traceback, and a page in the user's language (not the API's problem+json)."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_page(500, "internal_error")
 
 
 def _http_error(exc):
