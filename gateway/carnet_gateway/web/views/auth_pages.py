@@ -41,11 +41,9 @@ def login_second_factor():
     try:
         answer = calls.run("POST", "/auth/login/totp", body={"challenge": challenge, "code": forms.text("code")})
     except CarnetError as exc:
-        if exc.status not in (401, 422):
-            raise
+        errors, message = forms.shown(exc, (401, 422))
         return render_template("auth/second_factor.html", next=target, challenge=challenge,
-                               enrolment=None, errors=forms.field_errors(exc),
-                               message=forms.summary(exc)), exc.status
+                               enrolment=None, errors=errors, message=message), exc.status
     return _signed_in(answer, target)
 
 
@@ -99,11 +97,9 @@ def signup_post():
         answer = calls.run("POST", "/auth/login", body={"username": values["admin.username"],
                                                          "password": values["admin.password"]})
     except CarnetError as exc:
-        if exc.status not in (403, 409, 422, 429):
-            raise
+        errors, message = forms.shown(exc, (403, 409, 422, 429))
         values.pop("admin.password")
-        return render_template("auth/signup.html", values=values, errors=forms.field_errors(exc),
-                               message=forms.summary(exc)), exc.status
+        return render_template("auth/signup.html", values=values, errors=errors, message=message), exc.status
     flash("auth.welcome")
     return _signed_in(answer, "/app/")
 

@@ -121,10 +121,9 @@ def _list_page(module, *, error=None, status=200):
     try:
         page = calls.run("GET", f"/{module.name}", query={**args, **paging})
     except CarnetError as exc:
-        if exc.status not in (403, 404, 422):
-            raise
+        errors, message = forms.shown(exc, (403, 404, 422))
         page = {"items": [], "total": 0, "page": 1, "per_page": 25, "total_capped": False}
-        error, errors, status = forms.summary(exc), forms.field_errors(exc), exc.status
+        error, errors, status = message, errors, exc.status
     labels = _custom_labels(custom)
     columns = _columns(module, layout, page["items"], labels)
     sort = args.get("sort") or layout.get("sort") or ""
@@ -295,10 +294,9 @@ def save_filter(module_name):
         created = calls.run("POST", "/filters/{module}", module=module.name,
                             body={"name": forms.text("name"), "criteria": criteria})
     except CarnetError as exc:
-        if exc.status not in (403, 404, 422):
-            raise
-        detail = "; ".join(f"{field}: {' '.join(texts)}" for field, texts in forms.field_errors(exc).items())
-        return _list_page(module, error=" ".join(filter(None, (forms.summary(exc), detail))), status=exc.status)
+        errors, message = forms.shown(exc, (403, 404, 422))
+        detail = "; ".join(f"{field}: {' '.join(texts)}" for field, texts in errors.items())
+        return _list_page(module, error=" ".join(filter(None, (message, detail))), status=exc.status)
     flash("lists.filter_saved")
     return redirect(url_for(f"web.{module.name}", filter_id=created["id"]), 303)
 
@@ -322,8 +320,7 @@ def selected_lists():
     try:
         calls.run("PUT", "/me/selected-lists", body={"list_ids": request.form.getlist("list_ids")})
     except CarnetError as exc:
-        if exc.status not in (403, 404, 422):
-            raise
+        forms.shown(exc, (403, 404, 422))
         return _error_on_list(module, exc)
     flash("lists.selected_saved")
     return redirect(target, 303)
@@ -354,8 +351,7 @@ def bulk(module_name):
     try:
         result = calls.run("POST", f"/{module.name}/bulk", body=body)
     except CarnetError as exc:
-        if exc.status not in (403, 404, 409, 422):
-            raise
+        forms.shown(exc, (403, 404, 409, 422))
         return _error_on_list(module, exc)
     counts = {"changed": result.get("changed", 0), "missing": len(result.get("not_found") or ())}
     if result.get("not_found") and not result.get("matched"):
@@ -391,8 +387,7 @@ def export(module_name):
     try:
         answer = calls.run("GET", f"/{module.name}/export.xlsx", query=_search_args())
     except CarnetError as exc:
-        if exc.status not in (403, 404, 422, 429):
-            raise
+        forms.shown(exc, (403, 404, 422, 429))
         return _error_on_list(module, exc)
     if answer.status_code == 202:
         return redirect(url_for("web.job", job_id=answer.get_json()["job_id"]), 303)

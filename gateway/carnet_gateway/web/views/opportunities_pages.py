@@ -308,10 +308,9 @@ def opportunity_create():
     try:
         created = calls.run("POST", "/opportunities", body=body)
     except CarnetError as exc:
-        if exc.status not in (403, 404, 409, 422):
-            raise
+        errors, message = forms.shown(exc, (403, 404, 409, 422))
         return _render_form(record=None, values=values, lines=lines or _rows_after(None, None),
-                            errors=forms.field_errors(exc), message=forms.summary(exc), status=exc.status)
+                            errors=errors, message=message, status=exc.status)
     flash("opportunities.created")
     return redirect(f"/app/opportunities/{created['id']}", 303)
 
@@ -348,10 +347,9 @@ def opportunity_update(opportunity_id):
     try:
         calls.run("PATCH", "/opportunities/{opportunity_id}", opportunity_id=opportunity_id, body=body)
     except CarnetError as exc:
-        if exc.status not in (403, 404, 409, 422):
-            raise
-        return _render_form(record=shown, values=values, lines=lines, errors=forms.field_errors(exc),
-                            message=forms.summary(exc), status=exc.status,
+        errors, message = forms.shown(exc, (403, 404, 409, 422))
+        return _render_form(record=shown, values=values, lines=lines, errors=errors,
+                            message=message, status=exc.status,
                             conflict=isinstance(exc, Conflict) and exc.code != "opportunity_read_only")
     flash("opportunities.saved")
     return redirect(f"/app/opportunities/{opportunity_id}", 303)

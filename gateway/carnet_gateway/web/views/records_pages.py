@@ -361,10 +361,9 @@ def _set_lists(kind, record_id):
     try:
         calls.run("PUT", kind.item + "/lists", body=body, **{kind.id_param: record_id})
     except CarnetError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        return _record_page(kind, record_id, status=exc.status, errors=forms.field_errors(exc),
-                            message=forms.summary(exc), section="lists")
+        errors, message = forms.shown(exc)
+        return _record_page(kind, record_id, status=exc.status, errors=errors,
+                            message=message, section="lists")
     flash("records.lists_saved")
     return redirect(kind.url(record_id) + "#lists", 303)
 
@@ -376,10 +375,9 @@ def add_relation(contact_id):
     try:
         calls.run("POST", "/contacts/{contact_id}/relations", contact_id=contact_id, body=body)
     except CarnetError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        return _record_page(CONTACT, contact_id, status=exc.status, errors=forms.field_errors(exc),
-                            message=forms.summary(exc), section="relations")
+        errors, message = forms.shown(exc)
+        return _record_page(CONTACT, contact_id, status=exc.status, errors=errors,
+                            message=message, section="relations")
     flash("records.relation_added")
     return redirect(CONTACT.url(contact_id) + "#relations", 303)
 
@@ -400,10 +398,9 @@ def add_account_contact(account_id):
     try:
         created = calls.run("POST", "/accounts/{account_id}/contacts", account_id=account_id, body=body)
     except CarnetError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        return _record_page(ACCOUNT, account_id, status=exc.status, errors=forms.field_errors(exc),
-                            message=forms.summary(exc), values=values, section="contacts")
+        errors, message = forms.shown(exc)
+        return _record_page(ACCOUNT, account_id, status=exc.status, errors=errors,
+                            message=message, values=values, section="contacts")
     flash("records.contact_created")
     return redirect(CONTACT.url(created["id"]), 303)
 
@@ -541,9 +538,8 @@ def _create(kind):
     try:
         created = calls.run("POST", f"/{kind.module}", body=body)
     except CarnetError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        return _form_page(kind, None, values, errors=forms.field_errors(exc), message=forms.summary(exc),
+        errors, message = forms.shown(exc)
+        return _form_page(kind, None, values, errors=errors, message=message,
                           status=exc.status, definitions=definitions)
     flash(f"records.{kind.kind}_created")
     return redirect(kind.url(created["id"]), 303)
@@ -568,10 +564,9 @@ def _update(kind, record_id):
     try:
         calls.run("PATCH", kind.item, body=body, **{kind.id_param: record_id})
     except CarnetError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
+        errors, message = forms.shown(exc)
         shown = {**record, "version": version}
-        return _form_page(kind, shown, values, errors=forms.field_errors(exc), message=forms.summary(exc),
+        return _form_page(kind, shown, values, errors=errors, message=message,
                           status=exc.status, definitions=definitions, conflict=exc.status == 409)
     flash("records.saved")
     return redirect(kind.url(record_id), 303)
@@ -650,9 +645,8 @@ def _delete(kind, record_id):
         try:
             done = calls.run("DELETE", kind.item, query=query, **{kind.id_param: record_id})
         except CarnetError as exc:
-            if exc.status not in (403, 409, 422, 503):  # 503: dependents=delete while opportunities cannot answer
-                raise
-            return _delete_page(kind, record_id, chosen, message=forms.summary(exc), status=exc.status)
+            _, message = forms.shown(exc, (403, 409, 422, 503))  # 503: dependents=delete, opportunities silent
+            return _delete_page(kind, record_id, chosen, message=message, status=exc.status)
         left = (done or {}).get("dependents", {}).get("left_total", 0)
         if left:  # dependents=delete: what the user may not delete (or cannot see) stayed; say so, and why
             flash(f"records.{kind.kind}_deleted", "records.dependents_left", f"dependents_left_{kind.kind}",
@@ -697,8 +691,7 @@ def restore(trash_id):
     try:
         restored = calls.run("POST", "/trash/{trash_id}/restore", trash_id=trash_id)
     except CarnetError as exc:
-        if exc.status not in (403, 409):
-            raise
-        return _trash_page(message=forms.summary(exc), status=exc.status, failed=trash_id)
+        _, message = forms.shown(exc, (403, 409))
+        return _trash_page(message=message, status=exc.status, failed=trash_id)
     flash("records.restored")
     return redirect(KINDS[f"{restored['record_type']}s"].url(restored["id"]), 303)

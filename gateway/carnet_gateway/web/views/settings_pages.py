@@ -19,7 +19,6 @@ from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
 
 # The API's answers a form shows on itself (everything else is an error page).
-FORM_STATUSES = (403, 409, 422)
 # The standard fields of each module a role's field permissions name (S-3; carnet_contracts' records, opportunities
 # and tasks contracts, with the values an opportunity shows: probability, total, source).
 RECORD_FIELDS = {
@@ -55,12 +54,6 @@ def admin_page(view):
         roles = calls.run("GET", "/roles")
         return view(roles=roles, **kwargs)
     return wrapper
-
-
-def _form_error(exc):
-    if exc.status not in FORM_STATUSES:
-        raise exc
-    return forms.field_errors(exc), forms.summary(exc)
 
 
 def _checked(name):
@@ -163,7 +156,7 @@ def settings_user_create(roles):
     try:
         created = calls.run("POST", "/users", body=body)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         body.pop("password", None)
         return _user_form(body, roles, errors, message, status=exc.status)
     return _done("settings.user_created", url_for("web.settings_user", user_id=created["id"]))
@@ -195,7 +188,7 @@ def settings_user_update(roles, user_id):
         if body:
             calls.run("PATCH", "/users/{user_id}", user_id=user_id, body=body)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _user_form({**user, **after}, roles, errors, message, user=user, status=exc.status)
     return _done("form.saved", url_for("web.settings_user", user_id=user_id))
 
@@ -207,7 +200,7 @@ def settings_user_active(roles, user_id):
     try:
         calls.run("PATCH", "/users/{user_id}", user_id=user_id, body={"active": not user["active"]})
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _user_form(user, roles, errors, message, user=user, status=exc.status)
     return _done("settings.user_deactivated" if user["active"] else "settings.user_activated",
                  url_for("web.settings_user", user_id=user_id))
@@ -220,7 +213,7 @@ def settings_user_delete(roles, user_id):
     try:
         calls.run("DELETE", "/users/{user_id}", user_id=user_id)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _user_form(user, roles, errors, message, user=user, status=exc.status)
     return _done("form.deleted", url_for("web.settings_users"))
 
@@ -233,7 +226,7 @@ def settings_user_totp_reset(roles, user_id):
         calls.run("POST", "/users/{user_id}/totp/reset", user_id=user_id,
                   body={"current_password": request.form.get("current_password", "")})
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _user_form(user, roles, {}, message, user=user, status=exc.status, reset_errors=errors)
     return _done("settings.totp_reset_done", url_for("web.settings_user", user_id=user_id))
 
@@ -253,7 +246,7 @@ def settings_role_create(roles):
     try:
         created = calls.run("POST", "/roles", body={"name": name})
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return render_template("settings/roles.html", roles=roles, errors=errors, message=message,
                                values={"name": name}), exc.status
     return _done("settings.role_created", url_for("web.settings_role", role_id=created["id"]))
@@ -296,7 +289,7 @@ def settings_role_rename(roles, role_id):
     try:
         calls.run("PATCH", "/roles/{role_id}", role_id=role_id, body={"name": forms.text("name")})
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _role_page(roles, role_id, errors=errors, message=message, status=exc.status, form="rename")
     return _done("form.saved", url_for("web.settings_role", role_id=role_id))
 
@@ -307,7 +300,7 @@ def settings_role_delete(roles, role_id):
     try:
         calls.run("DELETE", "/roles/{role_id}", role_id=role_id)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _role_page(roles, role_id, errors=errors, message=message, status=exc.status, form="delete")
     return _done("form.deleted", url_for("web.settings_roles"))
 
@@ -337,7 +330,7 @@ def settings_role_permissions(roles, role_id):
     try:
         calls.run("PUT", "/roles/{role_id}/permissions", role_id=role_id, body=document)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _role_page(roles, role_id, permissions=document, errors=errors, message=message, status=exc.status,
                           form="permissions")
     return _done("settings.permissions_saved", url_for("web.settings_role", role_id=role_id))
@@ -369,7 +362,7 @@ def settings_list_create(roles):
     try:
         created = calls.run("POST", "/lists", body=body)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _lists_page(errors, message, {"name": body["name"], "access": request.form.get("access")},
                            status=exc.status)
     return _done("settings.list_created", url_for("web.settings_list", list_id=created["id"]))
@@ -397,7 +390,7 @@ def settings_list_update(roles, list_id):
     try:
         calls.run("PATCH", "/lists/{list_id}", list_id=list_id, body=body)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _list_page(list_id, errors, message, {"name": body["name"], "access": request.form.get("access")},
                           status=exc.status, form="edit")
     return _done("form.saved", url_for("web.settings_list", list_id=list_id))
@@ -410,7 +403,7 @@ def settings_list_grants(roles, list_id):
     try:
         calls.run("PUT", "/lists/{list_id}/grants", list_id=list_id, body={"user_ids": user_ids})
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _list_page(list_id, errors, message, status=exc.status, form="grants")
     return _done("settings.grants_saved", url_for("web.settings_list", list_id=list_id))
 
@@ -421,7 +414,7 @@ def settings_list_delete(roles, list_id):
     try:
         calls.run("DELETE", "/lists/{list_id}", list_id=list_id)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _list_page(list_id, errors, message, status=exc.status, form="delete")
     return _done("form.deleted", url_for("web.settings_lists"))
 
@@ -498,7 +491,7 @@ def settings_field_create(roles, module):
     try:
         calls.run("POST", path, body=body, **params)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         values = {**body, "choices": request.form.get("choices", "")}
         return _fields_page(module, errors, message, values, status=exc.status, form="create")
     return _done("settings.field_created", url_for("web.settings_fields", module=module))
@@ -535,7 +528,7 @@ def settings_field_update(roles, module, key):
     try:
         calls.run("PATCH", path, body=body, **params)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _field_form(module, field, {**field, **body, "choices": _choices()}, errors, message, exc.status)
     return _done("form.saved", url_for("web.settings_fields", module=module))
 
@@ -581,7 +574,7 @@ def settings_layout(roles, module):
     try:
         calls.run("PUT", "/layouts/{module}", module=module, body={"columns": columns})
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _fields_page(module, errors, message, status=exc.status, form="layout")
     return _done("settings.layout_saved", url_for("web.settings_fields", module=module) + "#layout")
 
@@ -609,7 +602,7 @@ def settings_stage_update(roles, stage_id):
     try:
         calls.run("PATCH", "/stages/{stage_id}", stage_id=stage_id, body=_labels())
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _stages_page(errors, message, form=f"stage-{stage_id}", values=_labels(), status=exc.status)
     return _done("form.saved", url_for("web.settings_stages"))
 
@@ -621,7 +614,7 @@ def settings_substage_create(roles, stage_id):
     try:
         calls.run("POST", "/stages/{stage_id}/substages", stage_id=stage_id, body=body)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _stages_page(errors, message, form=f"new-{stage_id}", values=body, status=exc.status)
     return _done("settings.substage_created", url_for("web.settings_stages"))
 
@@ -632,7 +625,7 @@ def settings_substage_update(roles, substage_id):
     try:
         calls.run("PATCH", "/substages/{substage_id}", substage_id=substage_id, body=_labels())
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _stages_page(errors, message, form=f"sub-{substage_id}", values=_labels(), status=exc.status)
     return _done("form.saved", url_for("web.settings_stages"))
 
@@ -673,7 +666,7 @@ def settings_organization_update(roles):
         if body:
             calls.run("PATCH", "/organization", body=body)
     except CarnetError as exc:
-        errors, message = _form_error(exc)
+        errors, message = forms.shown(exc)
         return _organization_page(organization, {**organization, **after, "require_totp": _checked("require_totp")},
                                   errors, message, exc.status)
     return _done("form.saved", url_for("web.settings_organization"))

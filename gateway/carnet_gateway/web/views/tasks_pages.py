@@ -255,9 +255,8 @@ def task_invite(task_id):
     try:
         answer = calls.run("POST", "/tasks/{task_id}/invite", task_id=task_id, body={"to": forms.text("to")})
     except CarnetError as exc:
-        if exc.status not in SHOWN_ON_FORM:
-            raise
-        return _task_page(task_id, message=forms.summary(exc), errors=forms.field_errors(exc), status=exc.status)
+        errors, message = forms.shown(exc, SHOWN_ON_FORM)
+        return _task_page(task_id, message=message, errors=errors, status=exc.status)
     flash("tasks.invitation_duplicate" if answer.get("duplicate") else "tasks.invitation_requested")
     return redirect(url_for("web.task_page", task_id=task_id), 303)
 
@@ -320,9 +319,8 @@ def task_create():
     try:
         task = calls.run("POST", "/tasks", body=body)
     except CarnetError as exc:
-        if exc.status not in SHOWN_ON_FORM:
-            raise
-        return _form(None, values, message=forms.summary(exc), errors=forms.field_errors(exc), status=exc.status)
+        errors, message = forms.shown(exc, SHOWN_ON_FORM)
+        return _form(None, values, message=message, errors=errors, status=exc.status)
     flash("tasks.created")
     return redirect(url_for("web.task_page", task_id=task["id"]), 303)
 
@@ -344,9 +342,8 @@ def task_update(task_id):
         if body:
             calls.run("PATCH", "/tasks/{task_id}", task_id=task_id, body=body)
     except CarnetError as exc:
-        if exc.status not in SHOWN_ON_FORM:
-            raise
-        return _form(task, values, message=forms.summary(exc), errors=forms.field_errors(exc), status=exc.status)
+        errors, message = forms.shown(exc, SHOWN_ON_FORM)
+        return _form(task, values, message=message, errors=errors, status=exc.status)
     flash("tasks.saved")
     return redirect(url_for("web.task_page", task_id=task_id), 303)
 
