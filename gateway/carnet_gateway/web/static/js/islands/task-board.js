@@ -140,18 +140,16 @@
     }
 
     announce(text) {
-      const region = document.getElementById("status");
-      if (!region) return;
-      region.replaceChildren();
-      if (text) {
-        const line = document.createElement("p");
-        line.textContent = text;
-        region.append(line);
-      }
+      this.say("status", text);
     }
 
     alert(text) {
-      const region = document.getElementById("board-alert");
+      this.say("board-alert", text);
+    }
+
+    // One line in a live region (role=status or role=alert), or none: a screen reader reads it as it changes.
+    say(regionId, text) {
+      const region = document.getElementById(regionId);
       if (!region) return;
       region.replaceChildren();
       if (text) {
