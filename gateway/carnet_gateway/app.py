@@ -16,11 +16,17 @@ from carnet_gateway.openapi import build_spec
 
 # Importing a routes module declares its operations on ``api``.
 from carnet_gateway.routes import (  # noqa: F401
+    automations,
     contacts,
     customization,
+    documents,
+    duplicates,
+    enrichment,
     exports,
     identity,
+    imports,
     lifecycle,
+    merges,
     opportunities,
     tasks,
 )

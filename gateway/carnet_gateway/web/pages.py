@@ -16,6 +16,10 @@ NAVIGATION = (
     ("/app/accounts", "nav.accounts", "accounts"),
     ("/app/opportunities", "nav.opportunities", "opportunities"),
     ("/app/tasks", "nav.tasks", "tasks"),
+    ("/app/imports", "nav.imports", "contacts"),
+    ("/app/duplicates", "nav.duplicates", "contacts"),
+    ("/app/documents", "nav.documents", "documents"),
+    ("/app/automations", "nav.automations", "automations"),
     ("/app/trash", "nav.trash", None),
     ("/app/settings", "nav.settings", "admin"),
 )

@@ -17,10 +17,16 @@ from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
 from carnet_common.rpc import ServiceRpc
 from carnet_contacts import models
+from carnet_contacts.automations.entrypoints import AutomationsRpc
 from carnet_contacts.customization.entrypoints import CustomizationRpc
+from carnet_contacts.documents.entrypoints import DocumentsRpc
+from carnet_contacts.duplicates.entrypoints import DuplicatesRpc
+from carnet_contacts.enrichment.entrypoints import EnrichmentRpc
 from carnet_contacts.exports.entrypoints import ExportRpc
+from carnet_contacts.imports.entrypoints import ImportsRpc
 from carnet_contacts.lifecycle.entrypoints import LifecycleRpc
 from carnet_contacts.lists.entrypoints import ListsRpc
+from carnet_contacts.merges.entrypoints import MergesRpc
 from carnet_contacts.readmodels.entrypoints import ReadModelHandlers
 from carnet_contacts.records.entrypoints import RecordsRpc
 from carnet_contacts.references.entrypoints import ReferencesRpc
@@ -29,9 +35,12 @@ SERVICE = "contacts"
 OPPORTUNITIES_TIMEOUT = 3  # seconds
 
 
-class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, ExportRpc, ReadModelHandlers,
-                      ReferencesRpc, OpsEndpoints):
+class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, ExportRpc, ImportsRpc, DuplicatesRpc,
+                      MergesRpc, EnrichmentRpc, DocumentsRpc, AutomationsRpc, ReadModelHandlers, ReferencesRpc,
+                      OpsEndpoints):
     name = SERVICE
+    # The background jobs of every area (N-4), run by the one runner of ``JobRpc`` (exports/entrypoints.py).
+    job_work = {**ExportRpc.job_work, **ImportsRpc.area_jobs, **AutomationsRpc.area_jobs}
 
     db = Database()
     outbox = Outbox(models.outbox)

@@ -1,0 +1,1 @@
+"""Routes of automations (issue 12): declared on ``api`` when imported by app.py."""

@@ -1,0 +1,1 @@
+"""Routes of duplicates (issue 12): declared on ``api`` when imported by app.py."""

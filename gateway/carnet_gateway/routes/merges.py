@@ -1,0 +1,1 @@
+"""Routes of merges (issue 12): declared on ``api`` when imported by app.py."""

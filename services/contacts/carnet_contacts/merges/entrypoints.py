@@ -1,0 +1,8 @@
+"""RPC entrypoints of merges: parse (contracts) → use case → result."""
+
+
+class MergesRpc:
+    """Mixed into ContactsService (which provides ``db``, ``outbox``, ...)."""
+
+    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
+    area_jobs = {}
