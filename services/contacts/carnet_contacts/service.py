@@ -41,6 +41,7 @@ class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, Expo
     name = SERVICE
     # The background jobs of every area (N-4), run by the one runner of ``JobRpc`` (exports/entrypoints.py).
     job_work = {**ExportRpc.job_work, **ImportsRpc.area_jobs, **AutomationsRpc.area_jobs}
+    job_checks = {**ExportRpc.area_job_checks, **ImportsRpc.area_job_checks, **AutomationsRpc.area_job_checks}
 
     db = Database()
     outbox = Outbox(models.outbox)
