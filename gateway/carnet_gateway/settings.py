@@ -29,6 +29,10 @@ class Settings:
     api_requests_per_user_minute: int = 0
     metrics_port: int = 0
     hsts_max_age: int = 0
+    import_max_bytes: int = 50 * 1024 * 1024   # an import's .xlsx (C-19): a larger upload is a 413
+    # Documents (DOC-2): bytes per "GB" of a plan's ``storage_gb_per_user`` (S-7); tests shrink it to test quotas
+    # without writing gigabytes. The storage itself is configured by ``carnet_common.storage.from_env``.
+    documents_bytes_per_gb: int = 1024 ** 3
 
     @classmethod
     def from_env(cls):
@@ -54,6 +58,8 @@ class Settings:
             api_requests_per_user_minute=config.env_int("API_REQUESTS_PER_USER_MINUTE", 600),
             metrics_port=config.env_int("METRICS_PORT", 0),
             hsts_max_age=config.env_int("HSTS_MAX_AGE", 31_536_000),
+            import_max_bytes=config.env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+            documents_bytes_per_gb=config.env_int("DOCUMENTS_BYTES_PER_GB", 1024 ** 3),
             readiness_services=tuple(
                 s for s in os.environ.get("READINESS_SERVICES", "identity,contacts,opportunities").split(",") if s),
         )
