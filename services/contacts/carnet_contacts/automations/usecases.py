@@ -35,8 +35,8 @@ its progress the share of matching contacts done; its work (``run_job``) copies 
 committed, and records ``{matched, added}`` in the automation's ``last_run``. On a change (``contact_changed``): the
 service handles its own contact events (created, updated, membership changed, moved, restored) through its inbox,
 once per event (N-3); each automation flagged ``on_change`` whose source list holds the contact counts the change
-(``changes_handled``: the proof that the event was handled) and, if the contact matches, copies it, recording the
-outcome in ``last_run``. The copy publishes ``membership_changed``, handled again: the contact is then already in
+(``changes_handled``: the proof that the event was handled) and, if the contact matches, copies it; ``last_run``
+records a copy that added the contact or a run refused, not a contact found in the target list already. The copy publishes ``membership_changed``, handled again: the contact is then already in
 the target list, so chains of automations end (a cycle of two adds nothing the second time).
 """
 import json
@@ -292,6 +292,8 @@ def contact_changed(session, *, outbox, data, principal_of):
                     continue
                 added = _copy(session, outbox=outbox, actor=stored["actor"], row=row, ids=ids,
                               unreadable=stored["unreadable"])
+            if not added:   # already in the target list (the echo of its own copy, or of an earlier run)
+                continue
             repository.set_last_run(session, row["id"], {**run, "status": "done", "matched": 1, "added": added,
                                                          "at": _at()})
         except RunRefused as refused:
