@@ -190,3 +190,17 @@ custom_fields = custom_field_table(metadata, sa.Column("product_type", sa.Text))
 
 # Background jobs (N-4: exports of O-6 above EXPORT_SYNC_MAX_ROWS) and their files: migration 0006_jobs ---------
 jobs, job_files = job_tables(metadata)
+
+# Merges of contacts and accounts (C-20): what each merge moved from the merged-away record to the one that stayed
+# (a task's or an opportunity's contact or account), so that its undo moves exactly those back; an ``undone`` row
+# (item_type) marks a merge undone before its own event arrived, which then moves nothing. Migration 0011.
+merge_moves = sa.Table(
+    "merge_moves", metadata,
+    sa.Column("merge_id", sa.Text, primary_key=True),
+    sa.Column("item_type", sa.Text, primary_key=True),
+    sa.Column("item_id", sa.Text, primary_key=True),
+    sa.Column("link", sa.Text, primary_key=True),
+    sa.Column("org_id", sa.Text, nullable=False),
+    sa.Column("from_id", sa.Text, nullable=False),
+    sa.Column("to_id", sa.Text, nullable=False),
+)

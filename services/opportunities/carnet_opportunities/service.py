@@ -15,6 +15,7 @@ from carnet_common.outbox import Outbox
 from carnet_common.rpc import ServiceRpc
 from carnet_opportunities import models
 from carnet_opportunities.dashboard.entrypoints import DashboardEntrypoints
+from carnet_opportunities.merges.entrypoints import MergesEntrypoints
 from carnet_opportunities.opportunities.entrypoints import OpportunitiesEntrypoints
 from carnet_opportunities.readmodel.entrypoints import ReadModelEntrypoints
 from carnet_opportunities.tasks.entrypoints import TasksEntrypoints
@@ -26,7 +27,7 @@ CONTACTS_TIMEOUT = 3  # seconds
 
 
 class OpportunitiesService(OpportunitiesEntrypoints, TasksEntrypoints, DashboardEntrypoints, ReadModelEntrypoints,
-                           OpsEndpoints):
+                           MergesEntrypoints, OpsEndpoints):
     name = SERVICE
 
     db = Database()
