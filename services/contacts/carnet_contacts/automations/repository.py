@@ -87,9 +87,9 @@ def matching_ids(session, predicates, *, after=None, limit):
 
 
 class SweptOutbox:
-    """The outbox as a job writes it from its OS thread: the row is written in the job's transaction, as
-    ``carnet_common.outbox.OutboxHandle.add`` writes it, but not relayed at its commit (that relay is a thread of the
-    service's hub, which an OS thread must not spawn): the relay's sweep publishes it within ``SWEEP_SECONDS``."""
+    """The outbox as a job writes it from its OS thread: the row is written in the job's transaction, as the outbox
+    provider's handle writes it (carnet_common/outbox.py), but not relayed at its commit (that relay is a thread of
+    the service's hub, which an OS thread must not spawn): the relay's sweep publishes it within ``SWEEP_SECONDS``."""
 
     def add(self, session, event_type, data, *, version=1):
         envelope = make_envelope(data, version=version)

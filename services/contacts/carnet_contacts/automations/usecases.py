@@ -36,8 +36,9 @@ committed, and records ``{matched, added}`` in the automation's ``last_run``. On
 service handles its own contact events (created, updated, membership changed, moved, restored) through its inbox,
 once per event (N-3); each automation flagged ``on_change`` whose source list holds the contact counts the change
 (``changes_handled``: the proof that the event was handled) and, if the contact matches, copies it; ``last_run``
-records a copy that added the contact or a run refused, not a contact found in the target list already. The copy publishes ``membership_changed``, handled again: the contact is then already in
-the target list, so chains of automations end (a cycle of two adds nothing the second time).
+records a copy that added the contact or a run refused, not a contact found in the target list already. The copy
+publishes ``membership_changed``, handled again: the contact is then already in the target list, so chains of
+automations end (a cycle of two adds nothing the second time).
 """
 import json
 import logging
