@@ -276,7 +276,7 @@ def delete_document(call):
 
 
 @api.route("/documents/{document_id}/attachments", "POST", body=s.AttachmentCreate, response=s.DocumentRead,
-           tags=DOCS, errors=WRITE_ERRORS, permission=[
+           status=201, tags=DOCS, errors=WRITE_ERRORS, permission=[
                ("documents", "write"),
                Need("contacts", "write", When("`record_type` is contact",
                                               lambda call: call.body["record_type"] == "contact")),
