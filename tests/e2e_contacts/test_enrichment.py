@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import assert_problem, ok, sign_up, start_stack
 from support.orgs import add_member
+from support.web import web_login
 
 from carnet_common.config import sqlalchemy_url
 
@@ -222,3 +223,29 @@ def test_a_primary_contact_needs_the_primary_contact_permission(org, enrichment_
                    code="primary_contact_permission")
     _role(org, member, special={"primary_contact": {"read": True, "write": True}})
     assert ok(client.post(f"/contacts/{contact['id']}/enrichment/apply", json=body))["title"] == "Présidente"
+
+
+def test_the_proposals_page_offers_a_checkbox_per_writable_field_and_applies_the_chosen_ones(org, base_url):
+    """The web page on this module's system (the web suite's has no site to read): tests/web/test_enrichment_pages.py
+    has the rest of the pages' tests."""
+    member = add_member(org, flags={"all_contacts": True})
+    _role(org, member, fields={"contacts.title": {"read": True, "write": False}},
+          special={"primary_contact": {"read": True}})
+    contact = _contact(org["admin"], org, email="josee@acme.test", first_name="Josee")
+    web = web_login(base_url, member["user"]["username"], language="fr")
+    page = web.get(f"/app/contacts/{contact['id']}/enrichment")
+    assert page.status == 200
+    boxes = {box.get("value") for box in page.css("input[type=checkbox][name=field]")}
+    assert {"first_name", "last_name", "street"} <= boxes and "title" not in boxes   # title: read only
+    assert "Présidente" in page.body_text and "Lecture seule" in page.body_text
+    row = page.one("input[value=first_name]").getparent().getparent()
+    assert "Josee" in row.text_content() and "Josée" in row.text_content()
+    form = {"field": ["first_name", "last_name"], "version": page.one("input[name=version]").get("value"),
+            "source": page.one("input[name=source]").get("value"),
+            **{i.get("name"): i.get("value") for i in page.css("input[type=hidden]")
+               if i.get("name").startswith("value.")}}
+    done = web.post(f"/app/contacts/{contact['id']}/enrichment", form)
+    assert done.status == 303
+    assert "Enrichissement appliqué : 2 champ(s)" in web.follow(done).body_text
+    stored = ok(org["admin"].get(f"/contacts/{contact['id']}"))
+    assert (stored["first_name"], stored["last_name"], stored["street"]) == ("Josée", "Tremblay", None)
