@@ -3,6 +3,24 @@ names, as ``/api/v1`` takes them and the contacts service loads them again."""
 from carnet_common.contracts import Contract, identifier, text
 from carnet_contracts.values import page_field, per_page_field
 
+CONTACT_PHONES = ("phone", "mobile", "fax", "other_phone")
+ACCOUNT_PHONES = ("phone", "fax")
+# The reasons a pair was scored for (the contacts service's ``duplicates/matching.py``), each with the fields whose
+# values it reveals equal or alike: shown only to a caller who may read them all (S-3).
+REASON_FIELDS = {
+    "contact": {"same_email": ("email",), "same_domain": ("email",), "same_phone": CONTACT_PHONES,
+                "same_name": ("first_name", "last_name"), "similar_name": ("first_name", "last_name"),
+                "same_city": ("city",)},
+    "account": {"same_email": ("email",), "same_domain": ("email", "website"), "same_phone": ACCOUNT_PHONES,
+                "same_name": ("name",), "similar_name": ("name",), "same_city": ("city",)},
+}
+REASONS = ("same_name", "similar_name", "same_email", "same_phone", "same_domain", "same_city")
+
+
+def readable_reasons(record_type, reasons, may_read):
+    """The reasons whose fields ``may_read(field)`` allows (S-3: a reason shows that two values are equal)."""
+    return [r for r in reasons if all(may_read(field) for field in REASON_FIELDS[record_type].get(r, ()))]
+
 
 def _value(length, **kwargs):
     return text(allow_none=True, max_length=length, min_length=0, **kwargs)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from carnet_contacts import norms
+from carnet_contracts import duplicates as contract
 
 # Free-mail and Internet-provider domains: a person's address there says nothing about their company. A
 # subdomain of one (``ca.yahoo.com``) is one too.
@@ -35,21 +36,15 @@ eastlink.ca orange.fr free.fr laposte.net sfr.fr wanadoo.fr bluewin.ch web.de
 """.split())
 # Words that say a name is a company's, not which company (accounts: "Acme inc." and "ACME Ltée" match).
 COMPANY_WORDS = frozenset("inc ltd ltee llc corp co cie enr senc sa sas sarl gmbh limited limitee the la le".split())
-CONTACT_PHONES = ("phone", "mobile", "fax", "other_phone")
-ACCOUNT_PHONES = ("phone", "fax")
+CONTACT_PHONES, ACCOUNT_PHONES = contract.CONTACT_PHONES, contract.ACCOUNT_PHONES
 TOKEN = re.compile(r"[a-z0-9]+")
 MIN_PHONE_DIGITS = 7  # shorter numbers (a typo, "0", an extension alone) block nothing
 
 NAME_POINTS, NO_NAME_POINTS = 50, 25
 POINTS = {"same_email": 45, "same_phone": 30, "same_domain": 10, "same_city": 10}
-# What each reason shows of the two records (S-3): a reason is shown only to a caller who may read its fields.
-REASON_FIELDS = {
-    "contact": {"same_email": ("email",), "same_domain": ("email",), "same_phone": CONTACT_PHONES,
-                "same_name": ("first_name", "last_name"), "similar_name": ("first_name", "last_name"),
-                "same_city": ("city",)},
-    "account": {"same_email": ("email",), "same_domain": ("email", "website"), "same_phone": ACCOUNT_PHONES,
-                "same_name": ("name",), "similar_name": ("name",), "same_city": ("city",)},
-}
+# What each reason shows of the two records (S-3), shared with the gateway, which drops the reasons a caller may not
+# read (``carnet_contracts.duplicates``).
+REASON_FIELDS = contract.REASON_FIELDS
 SIMILAR_NAME = 80  # token_sort_ratio from which names count as a reason (``similar_name``)
 
 
@@ -159,6 +154,4 @@ def score(a, b):
     return min(100, round(points)), reasons
 
 
-def readable_reasons(record_type, reasons, may_read):
-    """The reasons whose fields ``may_read(field)`` allows (S-3: a reason shows that two values are equal)."""
-    return [r for r in reasons if all(may_read(field) for field in REASON_FIELDS[record_type].get(r, ()))]
+readable_reasons = contract.readable_reasons
