@@ -371,6 +371,9 @@ def run_next_job(engine, store, *, work, settings, failure, timed_out=None, chec
         job = store.claim(session, kinds=work)
     if job is None:
         return False
+    # A service's areas may fail their kinds with codes of their own (imports' ``import_failed``).
+    failure = failure(job) if callable(failure) else failure
+    timed_out = timed_out(job) if callable(timed_out) else timed_out
     try:
         refusal = check(job) if check is not None else None
     except Exception:  # noqa: BLE001 - a check that breaks is a bug: the job is not run unchecked
@@ -517,9 +520,18 @@ class JobRpc:
 
     @rpc_method
     def get_job(self, actor, job_id):
-        """N-4: the caller's own job (404 for anyone else's)."""
-        return get_job(self.db, self.job_store, actor=load_or_raise(self.job_actor(), actor),
-                       job_id=clean_job_id(job_id))
+        """N-4: the caller's own job (404 for anyone else's), with what its kind's area adds to it (``job_reads``:
+        ``{kind: read(session, job)}``, e.g. an import's counts and first row errors)."""
+        job = get_job(self.db, self.job_store, actor=load_or_raise(self.job_actor(), actor),
+                      job_id=clean_job_id(job_id))
+        read = getattr(self, "job_reads", {}).get(job["kind"])
+        return {**job, **read(self.db, job)} if read is not None else job
+
+    def _job_code(self, name, default):
+        """``code(job)``: the failure code ``name`` of the job's kind (an area's ``job_failures``: ``{kind: code}``
+        for ``failure``; exports keep the ``export_*`` codes)."""
+        codes = getattr(self, "job_failures", {})
+        return lambda job: (codes.get(job["kind"]) if name == "failure" else None) or default
 
     @rpc_method
     def read_job_chunk(self, actor, job_id, seq):
@@ -537,8 +549,9 @@ class JobRpc:
             return
         engine = self.db.get_bind()
         run_or_wait(self.job_store, lambda: run_next_job(
-            engine, self.job_store, work=self.job_work, settings=self.export_settings, failure=self.job_failure,
-            timed_out=self.job_timed_out, check=self._owner_may_still, offload=tpool.execute,
+            engine, self.job_store, work=self.job_work, settings=self.export_settings,
+            failure=self._job_code("failure", self.job_failure), timed_out=self.job_timed_out,
+            check=self._owner_may_still, offload=tpool.execute,
             work_engine=thread_engine(engine)), DOORBELL_WAIT_S)
 
     def _owner_may_still(self, job):
