@@ -1,15 +1,8 @@
 """Free-mail domains (C-6, C-20): an address at one of them says nothing about its owner's company, so enrichment
-never reads their home page and duplicate detection never blocks on them. One list, imported by both areas."""
-
-FREE_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.ca", "hotmail.fr", "hotmail.co.uk", "outlook.com",
-    "outlook.fr", "live.com", "live.ca", "live.fr", "msn.com", "yahoo.com", "yahoo.ca", "yahoo.fr", "yahoo.co.uk",
-    "ymail.com", "rocketmail.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.com", "gmx.net", "gmx.fr",
-    "gmx.de", "web.de", "mail.com", "protonmail.com", "proton.me", "pm.me", "zoho.com", "yandex.com", "yandex.ru",
-    "mail.ru", "free.fr", "orange.fr", "wanadoo.fr", "laposte.net", "sfr.fr", "videotron.ca", "sympatico.ca",
-    "bell.net", "rogers.com", "shaw.ca", "telus.net", "cogeco.ca", "qq.com", "163.com", "126.com", "hey.com",
-    "fastmail.com", "tutanota.com", "tuta.io",
-})
+never reads their home page. The list is the duplicates area's (``duplicates/matching.py``, where a shared domain
+is no sign of a duplicate either): one list for both."""
+from carnet_contacts.duplicates.matching import FREE_MAIL_DOMAINS as FREE_MAIL_DOMAINS
+from carnet_contacts.duplicates.matching import is_free_mail as _is_free_mail
 
 
 def email_domain(email):
@@ -21,4 +14,5 @@ def email_domain(email):
 
 
 def is_free_mail(domain):
-    return (domain or "").lower() in FREE_MAIL_DOMAINS
+    """``gmail.com``, and a subdomain of one (``ca.yahoo.com``)."""
+    return _is_free_mail((domain or "").lower())
