@@ -13,7 +13,8 @@ What the merge does, in one transaction:
 - list memberships: the winner joins every list of the loser (union; C-9);
 - relations (C-5): the loser's are re-pointed to the winner, except one between the two (no self-relation) and
   one whose pair the winner already has (no duplicate);
-- history (C-17): the loser's entries are moved to the winner, whole, and stay readable there;
+- history (C-17): the loser's entries are moved to the winner, whole, and stay readable there; the winner gets a
+  ``merged`` entry (new: the loser's id), the loser a ``merged_into`` one (new: the winner's id);
 - an account's contacts (C-7, C-8): those of the losing account move to the winning one;
 - documents (C-21): the loser's attachments move to the winner (the documents area's ``move_attachments``; one
   attached to both stays once), and come back on undo (``restore_attachments``);
@@ -283,8 +284,8 @@ def merge(session, *, outbox, actor, data, locked=()):
     mark_deleted(session, record_type, [loser_id], now)
     snapshot["winner_version"] = winner["version"] + 1
     records.add_history(session, [
-        _history(actor, record_type, winner_id, "merged", None, {"merge_id": merge_id, "other_id": loser_id}),
-        _history(actor, record_type, loser_id, "merged_into", None, {"merge_id": merge_id, "other_id": winner_id})])
+        _history(actor, record_type, winner_id, "merged", None, loser_id),
+        _history(actor, record_type, loser_id, "merged_into", None, winner_id)])
     row = {"id": merge_id, "org_id": actor["org_id"], "record_type": record_type, "winner_id": winner_id,
            "loser_id": loser_id, "winner_name": record_name(record_type, {**winner, **values}),
            "loser_name": record_name(record_type, loser), "merged_by": actor["user_id"], "merged_at": now,
@@ -360,7 +361,7 @@ def undo(session, *, outbox, actor, merge_id, record_types):
         moved_back = _move_contacts(session, outbox=outbox, actor=actor, scope=scope, from_id=winner_id,
                                     to_id=loser_id, contact_ids=snapshot["contacts_moved"])
     records.add_history(session, [
-        _history(actor, record_type, record_id, "merge_undone", None, {"merge_id": merge_id, "other_id": other})
+        _history(actor, record_type, record_id, "merge_undone", None, other)
         for record_id, other in ((winner_id, loser_id), (loser_id, winner_id))])
     repository.mark_undone(session, merge_id, at=now, by=actor["user_id"])
     payload = {"org_id": actor["org_id"], "actor_id": actor["user_id"], "merge_id": merge_id,
