@@ -145,7 +145,7 @@ UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
 def _quota_problem(exc):
     response = problems.from_carnet_error(exc)
     body = json.loads(response.get_data())
-    body.update({key: exc.params.get(key) for key in ("quota", "usage", "size")})
+    body.update({key: int(exc.params.get(key) or 0) for key in ("quota", "usage", "size")})
     response.set_data(json.dumps(body, ensure_ascii=False))
     return response
 
