@@ -68,6 +68,8 @@ NARROWED = "automation_authority_narrowed"
 LIST_UNAVAILABLE = "automation_list_unavailable"
 CRITERIA_REFUSED = "automation_criteria_refused"
 FAILED = "automation_run_failed"
+# The codes the jobs' runner fails any job with (``carnet_common.jobs.JobRpc``, named after exports) as a run's.
+JOB_ERRORS = {"export_owner_inactive": OWNER_GONE, "export_authority_narrowed": NARROWED}
 
 
 class RunRefused(Exception):
@@ -96,10 +98,13 @@ def _run_read(last_run, job):
     run = {"trigger": last_run.get("trigger"), "status": last_run.get("status"), "job_id": last_run.get("job_id"),
            "contact_id": last_run.get("contact_id"), "matched": last_run.get("matched"),
            "added": last_run.get("added"), "error": last_run.get("error"), "at": last_run.get("at")}
-    if job is not None and run["status"] in ("queued", "running"):
-        run["status"] = job["status"] if job["status"] != "done" else run["status"]
-        if job["status"] == "failed":
-            run["error"] = job["error"]
+    if run["status"] in ("queued", "running") and run["job_id"]:
+        if job is None:     # its job failed before its work ran and expired since (``result_ttl``)
+            run.update(status="failed", error=FAILED)
+        elif job["status"] in ("running", "failed"):
+            run["status"] = job["status"]
+            if job["status"] == "failed":
+                run["error"] = JOB_ERRORS.get(job["error"], FAILED)
     return run
 
 
