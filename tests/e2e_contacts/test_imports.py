@@ -210,3 +210,16 @@ def test_only_the_uploader_sees_an_import_and_field_permissions_apply(org, base_
     assert "title" not in mine["fields_available"]
     assert_problem(limited.post(f"/imports/{mine['id']}/run", json={
         "mapping": {"A": "email", "B": "title"}, "list_ids": [org["shared"]]}), 403, code="field_not_writable")
+
+
+def test_the_upload_is_multipart_as_the_document_says(org, base_url):
+    admin = org["admin"]
+    assert_problem(admin.post("/imports", json={"record_type": "contact"}), 415, code="import_not_multipart")
+    assert_problem(admin.post("/imports", files={"other": ("a.xlsx", GOOD, MIME)}, data={"record_type": "contact"}),
+                   422, code="import_file_missing", fields=["file"])
+    assert_problem(admin.post("/imports", files={"file": ("a.xlsx", GOOD, MIME)}, data={"record_type": "task"}),
+                   422, fields=["record_type"])
+    operation = ok(Client(base_url).send("GET", "/api/openapi.json"))["paths"]["/api/v1/imports"]["post"]
+    body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert body["required"] == ["file", "record_type"]
+    assert {"201", "403", "413", "415", "422"} <= set(operation["responses"])

@@ -29,6 +29,8 @@ MESSAGES = {
                          "La première ligne de la feuille doit contenir les noms des colonnes."),
     "import_too_large": ("The file is larger than {limit} bytes, the most an import takes.",
                          "Le fichier dépasse {limit} octets, le maximum d'une importation."),
+    "import_not_multipart": ("Send the .xlsx file as multipart/form-data (part `file`, with `record_type`).",
+                             "Envoyez le fichier .xlsx en multipart/form-data (partie `file`, avec `record_type`)."),
     "import_file_missing": ("Send the .xlsx file in the `file` part of a multipart/form-data body.",
                             "Envoyez le fichier .xlsx dans la partie `file` d'un corps multipart/form-data."),
     "import_not_uploading": ("This import's file was already received.", "Le fichier de cette importation a déjà été "

@@ -24,3 +24,13 @@ class JobRead(Contract):
     size = fields.Integer(allow_none=True)
     created_at = fields.String()
     updated_at = fields.String()
+    # Jobs of imports (C-19) add their counts and first row errors (schemas/imports.py).
+    import_id = fields.String(metadata={"description": "Jobs of imports only: the import they run."})
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Jobs of imports only: processed, total, created, updated, skipped, failed, duplicates "
+                       "(a revert: trashed, restored, conflicts)."})
+    row_errors = fields.List(fields.Dict(), metadata={
+        "description": "Jobs of imports only: the first 100 row errors {row, field, code, message}; all of them "
+                       "are in the downloadable file."})
+    duplicates = fields.List(fields.Dict(), metadata={
+        "description": "Jobs of imports only: the first 100 probable duplicates {row, record_ids}."})
