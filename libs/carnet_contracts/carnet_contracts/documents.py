@@ -72,7 +72,9 @@ _SCRIPT_TEXT = re.compile(
     rb"(?im)^\s*(?:@echo\s+off|echo\s+off\b|set\s+\w+=|powershell(?:\.exe)?\s+-|invoke-expression\b|iex\s*\(|"
     rb"\$\w+\s*=\s*new-object\b|new-object\s+(?:-typename\s+)?(?:system\.net\.webclient|-comobject)|"
     rb"createobject\s*\(\s*\"wscript\.|wscript\.(?:shell|echo)|set\s+\w+\s*=\s*createobject|"
-    rb"<script\b[^>]*>|<hta:application|on\s+error\s+resume\s+next)")
+    rb"on\s+error\s+resume\s+next)"
+    # anywhere in the text: an HTA application, or a script in markup (an SVG or HTML that runs code)
+    rb"|(?i:<hta:application|<script\b)")
 
 
 def extension(name):
