@@ -57,6 +57,9 @@ class AutomationsRpc:
     # On every change of a contact (AU-1 [beyond]): the service's own events, once each through the inbox (N-3).
     # The method names are part of the queue names the bootstrap declares: keep them.
     def _contact_changed(self, envelope):
+        data = envelope.get("data") if isinstance(envelope, dict) else None
+        if isinstance(data, dict) and not usecases.concerns_any(self.db, data):
+            return   # no automation runs on change in its organization (a malformed envelope goes to the inbox)
         self.inbox.handle(envelope, lambda session, data: usecases.contact_changed(
             session, outbox=self.outbox, data=data, principal_of=self.job_identity.get_principal))
 

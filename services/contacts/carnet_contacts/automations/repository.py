@@ -62,6 +62,12 @@ def on_change_for(session, *, org_id, contact_id):
                            .order_by(automations.c.id).with_for_update()).mappings().all()
 
 
+def any_on_change(session, org_id):
+    """Whether the organization has an automation with ``on_change`` (the partial index answers it)."""
+    return session.execute(sa.select(sa.exists().where(automations.c.org_id == org_id, automations.c.on_change))
+                           ).scalar()
+
+
 def count_handled(session, automation_ids):
     """One more contact change handled by each of ``automation_ids``: what proves a change was looked at."""
     if automation_ids:
