@@ -51,7 +51,7 @@ def test_import_maps_french_headers_dry_runs_imports_and_reverts(org):
         ["Émile", "Nelligan", "emile@example.com", "19790812"],          # 2: good, YYYYMMDD
         ["Bad", "Email", "not-an-email", None],                          # 3: bad email
         ["Amb", "Igu", "amb@example.com", "03/04/2026"],                  # 4: ambiguous date
-        ["Dup", "Licate", "DEJA@example.com", None],                      # 5: probable duplicate (skipped)
+        [None, "Deja", "DEJA@example.com", None],                         # 5: probable duplicate (skipped)
         ["Form", "=CONCAT(\"a\",\"b\")", "form@example.com", None],       # 6: formula without a cached value
         ["Anne", "Hébert", "anne@example.com", "25/12/1916"],             # 7: good, unambiguous D/M/Y
     ])
@@ -122,15 +122,18 @@ def test_update_mode_on_a_customer_number_and_revert_keeps_what_changed_since(or
     assert [h["new"] for h in history if h["field"] == "title"][:2] in (["Avant", "Après"], ["Après", "Avant"])
 
 
-def test_accounts_import_reports_same_name_as_probable_duplicate(org):
+def test_accounts_import_skips_a_probable_duplicate(org):
     admin = org["admin"]
-    ok(admin.post("/accounts", json={"name": "Acme  Inc", "list_ids": [org["shared"]]}), 201)
-    upload = ok(_upload(admin, _xlsx([["Compagnie", "Ville"], ["acme inc", "Laval"], ["Nouvelle", "Québec"]]),
-                        record_type="account"), 201)
-    assert {c["column"]: c["proposed"] for c in upload["columns"]} == {"A": "name", "B": "city"}
-    done = _job(admin, admin.post(f"/imports/{upload['id']}/run",
-                                  json={"mapping": {"A": "name", "B": "city"}, "list_ids": [org["shared"]]}))
+    acme = ok(admin.post("/accounts", json={"name": "Acme  Inc", "city": "Laval", "phone": "514-222-3333",
+                                            "list_ids": [org["shared"]]}), 201)
+    upload = ok(_upload(admin, _xlsx([["Compagnie", "Ville", "Téléphone"], ["ACME inc.", "Laval", "(514) 222-3333"],
+                                      ["Nouvelle", "Québec", None]]), record_type="account"), 201)
+    mapping = {"A": "name", "B": "city", "C": "phone"}
+    assert {c["column"]: c["proposed"] for c in upload["columns"]} == mapping
+    done = _job(admin, admin.post(f"/imports/{upload['id']}/run", json={"mapping": mapping,
+                                                                         "list_ids": [org["shared"]]}))
     assert (done["counts"]["created"], done["counts"]["skipped"], done["counts"]["duplicates"]) == (1, 1, 1)
+    assert done["duplicates"] == [{"row": 2, "record_ids": [acme["id"]]}]
 
 
 def _cfb(stream_name=None):

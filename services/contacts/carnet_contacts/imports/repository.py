@@ -135,26 +135,6 @@ def matches(session, record_type, *, actor, list_ids, key, values):
     return found
 
 
-def fold_name(value):
-    return " ".join(str(value).lower().split())
-
-
-def matches_name(session, *, actor, list_ids, values):
-    """``{folded name: [account ids]}`` of the visible accounts named as one of ``values`` (case and spaces aside)."""
-    folded = sorted({fold_name(v) for v in values if v})
-    if not folded:
-        return {}
-    table = records.TABLES["account"]
-    column = sa.func.lower(sa.func.regexp_replace(sa.func.btrim(table.c.name), r"\s+", " ", "g"))
-    found = {}
-    for value, record_id in session.execute(sa.select(column, table.c.id).where(
-            column.in_(folded), records.visible("account", actor=actor, list_ids=list_ids))):
-        ids = found.setdefault(value, [])
-        if len(ids) < 3:
-            ids.append(record_id)
-    return found
-
-
 def locked_visible(session, record_type, record_id, *, actor, list_ids):
     return records.get_visible(session, record_type, record_id, actor=actor, list_ids=list_ids, for_update=True)
 

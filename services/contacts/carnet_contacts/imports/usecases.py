@@ -12,8 +12,8 @@ An import is an uploaded workbook owned by its uploader (another user, or anothe
    row never aborts the others (N-1). Each error names its sheet row, its field and a reason in the owner's language;
    all of them are the job's downloadable ``.xlsx`` (written by ``carnet_common.xlsx``: formula-like text
    neutralised, C-18), the first ones and the counts are in the run (``import_runs``), read with the job.
-3. Probable duplicates (C-20) are the records the caller sees that share the row's email (contacts) or name
-   (accounts): ``probable_duplicates``, the one place to switch to the duplicates area's scoring. In create mode a
+3. Probable duplicates (C-20) are those the duplicates area scores (``probable_duplicates``: the records the caller
+   sees only). In create mode a
    row with one is skipped unless ``create_duplicates``; in update mode the row's key (``email``, ``id`` or a custom
    field such as a customer number) picks the record to update, and a key matching several is that row's error.
 4. Revert (also a job): every record the import created goes to the trash (the lifecycle area's ``delete_*``), and
@@ -34,6 +34,7 @@ from carnet_common.errors import CarnetError, Conflict, InvalidInput, NotFound
 from carnet_common.events import make_envelope
 from carnet_contacts import models
 from carnet_contacts.customization import repository as customization
+from carnet_contacts.duplicates import usecases as duplicates
 from carnet_contacts.exports import repository as exports_repository
 from carnet_contacts.imports import archive, messages, repository, sheet
 from carnet_contacts.lifecycle import usecases as lifecycle
@@ -48,7 +49,6 @@ KINDS = (DRY_RUN, RUN, REVERT)
 MODULES = {"contact": "contacts", "account": "accounts"}
 CREATE = {"contact": record_contracts.ContactCreate, "account": record_contracts.AccountCreate}
 UPDATE = {"contact": record_contracts.ContactUpdate, "account": record_contracts.AccountUpdate}
-DUPLICATE_KEY = {"contact": "email", "account": "name"}
 SHOWN = 100          # errors and duplicates kept in a run's report (all of them are in its file)
 BATCH = 500          # rows per committed batch (progress, and what a crash loses)
 STORE = exports_repository.STORE
@@ -384,11 +384,10 @@ def _batch(session, row, actor, options, mapping, definitions, batch, result, dr
         prepared.append((number, data))
     keys = repository.matches(session, record_type, actor=actor, list_ids=list_ids, key=key,
                               values=[_key_value(d, key) for _, d in prepared]) if mode == "update" else {}
-    duplicates = probable_duplicates(session, record_type, actor=actor, list_ids=list_ids,
-                                     rows=[d for _, d in prepared])
+    probable = probable_duplicates(session, record_type, actor=actor, rows=[d for _, d in prepared])
     fold = repository.key_column(record_type, key)[1] if mode == "update" else None
     outbox = RowOutbox()
-    for (number, data), found in zip(prepared, duplicates, strict=True):
+    for (number, data), found in zip(prepared, probable, strict=True):
         target = None
         if mode == "update":
             value = _key_value(data, key)
@@ -417,18 +416,13 @@ def _key_value(data, key):
     return data.get(key)
 
 
-def probable_duplicates(session, record_type, *, actor, list_ids, rows):
-    """For each row's data, the ids of the visible records it probably duplicates (C-20): the same email
-    (contacts, folded) or name (accounts). The one place the import asks for duplicates."""
-    key = DUPLICATE_KEY[record_type]
-    if record_type == "account":
-        found = repository.matches_name(session, actor=actor, list_ids=list_ids,
-                                        values=[d.get("name") for d in rows])
-        return [found.get(repository.fold_name(d.get("name")), []) if d.get("name") else [] for d in rows]
-    found = repository.matches(session, record_type, actor=actor, list_ids=list_ids, key=key,
-                               values=[d.get(key) for d in rows])
-    fold = repository.key_column(record_type, key)[1]
-    return [found.get(fold(d.get(key)), []) if d.get(key) else [] for d in rows]
+def probable_duplicates(session, record_type, *, actor, rows):
+    """For each row's data, the ids of the records the caller sees that it probably duplicates (C-20), best first:
+    the duplicates area's scoring (``duplicates.usecases.probable_duplicates``: normalised email, phone digits,
+    folded names and city, at its threshold), limited to what the caller may GET. The one place the import asks."""
+    found = duplicates.probable_duplicates(session, org_id=actor["org_id"], record_type=record_type,
+                                           candidates=rows, visible=actor)
+    return [[match["id"] for match in matches[:3]] for matches in found]
 
 
 def _write_row(session, record_type, actor, options, number, data, target, result, dry_run, outbox):
