@@ -88,23 +88,35 @@ def delete_relations_of(session, contact_id):
         sa.or_(relations.c.contact_a == contact_id, relations.c.contact_b == contact_id)))
 
 
+_INSERT_RELATIONS = sa.text(
+    "INSERT INTO contacts.relations (contact_a, contact_b, org_id, label, created_by, created_at) "
+    "SELECT r.a, r.b, r.org, r.label, r.created_by, r.created_at "
+    "FROM unnest(:a, :b, :org, :label, :created_by, :created_at) AS r(a, b, org, label, created_by, created_at) "
+    "WHERE EXISTS (SELECT 1 FROM contacts.contacts c WHERE c.id = r.a) "
+    "AND EXISTS (SELECT 1 FROM contacts.contacts c WHERE c.id = r.b) "
+    "ON CONFLICT DO NOTHING RETURNING contact_a, contact_b").bindparams(
+    sa.bindparam("a", type_=sa.ARRAY(sa.Text)), sa.bindparam("b", type_=sa.ARRAY(sa.Text)),
+    sa.bindparam("org", type_=sa.ARRAY(sa.Text)), sa.bindparam("label", type_=sa.ARRAY(sa.Text)),
+    sa.bindparam("created_by", type_=sa.ARRAY(sa.Text)),
+    sa.bindparam("created_at", type_=sa.ARRAY(sa.DateTime(timezone=True))))
+
+
 def insert_relations(session, rows):
-    """Inserts the relations whose pair has none yet and whose contacts both still exist; returns those inserted."""
-    inserted = []
-    for row in rows:
-        existing = session.execute(sa.select(sa.func.count()).select_from(contacts).where(
-            contacts.c.id.in_([row["contact_a"], row["contact_b"]]))).scalar_one()
-        if existing < 2:
-            continue
-        if session.execute(insert(relations).values(**row).on_conflict_do_nothing()
-                           .returning(relations.c.contact_a)).first() is not None:
-            inserted.append(row)
-    return inserted
+    """Inserts, in one statement, the relations whose pair has none yet and whose contacts both still exist;
+    returns those inserted."""
+    if not rows:
+        return []
+    columns = ("contact_a", "contact_b", "org_id", "label", "created_by", "created_at")
+    params = dict(zip(("a", "b", "org", "label", "created_by", "created_at"),
+                      ([row[column] for row in rows] for column in columns), strict=True))
+    inserted = {(a, b) for a, b in session.execute(_INSERT_RELATIONS, params)}
+    return [row for row in rows if (row["contact_a"], row["contact_b"]) in inserted]
 
 
 def delete_relation_pairs(session, pairs):
-    for first, second in pairs:
-        session.execute(relations.delete().where(relations.c.contact_a == first, relations.c.contact_b == second))
+    if pairs:
+        session.execute(relations.delete().where(sa.tuple_(relations.c.contact_a, relations.c.contact_b).in_(
+            [tuple(pair) for pair in pairs])))
 
 
 def seen_relations_count(session, contact_id, *, excluding, actor, list_ids):
