@@ -46,7 +46,7 @@ class WebsiteProvider:
 
     def __init__(self, policy, *, offload=None):
         self.policy = policy
-        # Parsing a page at the 1 MB cap takes about half a second of CPU (bench/enrichment): the service runs it in
+        # Parsing a page at the 1 MB cap takes 0.1-0.2 s of CPU (bench/enrichment): the service runs it in
         # ``eventlet.tpool`` so that it never holds the hub (docs/stack-facts.md); called directly elsewhere.
         self.offload = offload or (lambda fn, *args, **kwargs: fn(*args, **kwargs))
 

@@ -8,8 +8,9 @@ each value a short string. Pure logic: no network, no database.
 """
 import json
 import re
-from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 MAX_VALUE = 255
 SOCIAL_HOSTS = {
@@ -30,32 +31,33 @@ OG_ADDRESS = {"street": "og:street-address", "city": "og:locality", "province": 
 SPACES = re.compile(r"\s+")
 
 
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.json_ld, self.meta, self.links = [], {}, []
-        self._in_json_ld = False
-        self._buffer = []
+# No network, no entities from outside, comments and processing instructions dropped; a broken page is read as far
+# as it goes (``recover``).
+PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True)
 
-    def handle_starttag(self, tag, attrs):
-        attrs = {name.lower(): (value or "") for name, value in attrs}
-        if tag == "script" and attrs.get("type", "").split(";")[0].strip().lower() == "application/ld+json":
-            self._in_json_ld, self._buffer = True, []
-        elif tag == "meta":
+
+def _collect(html):
+    """``(json_ld blocks, {meta property or name: content}, [link hrefs])`` of ``html``, parsed by libxml2 (lxml):
+    a page at the 1 MB cap in about 0.1 s, where ``html.parser`` took 0.5-0.7 s (bench/enrichment)."""
+    try:
+        root = etree.fromstring(html, PARSER)
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:
+        return [], {}, []
+    json_ld, meta, links = [], {}, []
+    for element in root.iter("script", "meta", "a"):
+        attrs = {str(name).lower(): value or "" for name, value in element.attrib.items()}
+        if element.tag == "script":
+            if attrs.get("type", "").split(";")[0].strip().lower() == "application/ld+json" and element.text:
+                json_ld.append(element.text)
+        elif element.tag == "meta":
             key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
-            if key and attrs.get("content") and key not in self.meta:
-                self.meta[key] = attrs["content"]
-        elif tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"].strip())
-
-    def handle_data(self, data):
-        if self._in_json_ld:
-            self._buffer.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._in_json_ld:
-            self._in_json_ld = False
-            self.json_ld.append("".join(self._buffer))
+            if key and attrs.get("content") and key not in meta:
+                meta[key] = attrs["content"]
+        elif attrs.get("href"):
+            links.append(attrs["href"].strip())
+    return json_ld, meta, links
 
 
 def _text(value):
@@ -127,21 +129,15 @@ def _address(node):
 def read_page(html, *, email=None):
     """The facts ``html`` gives (see the module's docstring); ``email``: the contact's, to recognise them in a
     ``Person``."""
-    collector = _Collector()
-    try:
-        collector.feed(html)
-        collector.close()
-    except (AssertionError, ValueError):   # html.parser gives up on some broken markup: keep what was read
-        pass
+    json_ld, meta, links = _collect(html)
     found = {}
 
     def put(key, value):
-        value = _text(value)
-        if value and key not in found:
+        if key not in found and (value := _text(value)):
             found[key] = value
 
     nodes = []
-    for block in collector.json_ld:
+    for block in json_ld:
         try:
             nodes.extend(_nodes(json.loads(block)))
         except (ValueError, RecursionError):
@@ -170,15 +166,15 @@ def read_page(html, *, email=None):
         for url in same_as if isinstance(same_as, list) else [same_as]:
             if isinstance(url, str) and (network := _social(url)):
                 put(network, url)
-    meta = collector.meta
     put("company", meta.get("og:site_name"))
     put("phone", meta.get("og:phone_number"))
     put("fax", meta.get("og:fax_number"))
     for key, tag in OG_ADDRESS.items():
         put(key, meta.get(tag))
-    for href in collector.links:
-        if href.lower().startswith("tel:"):
+    for href in links:
+        start = href[:8].lower()
+        if start.startswith("tel:") and "phone" not in found:
             put("phone", unquote(href[4:]).split(";", 1)[0])
-        elif network := _social(href):
+        elif start.startswith(("http://", "https://")) and (network := _social(href)):   # the site's own: relative
             put(network, href)
     return found
