@@ -122,6 +122,9 @@ def test_a_page_of_tags_only_gives_its_tel_link_and_opengraph_address():
             '<a href="https://www.instagram.com/acme">i</a>')
     assert reader.read_page(page) == {"city": "Laval", "phone": "450 555 0123", "instagram": "https://www.instagram.com/acme"}
     assert reader.read_page("<html><body>nothing</body></html>") == {}
+    xhtml = '<?xml version="1.0" encoding="iso-8859-1"?><html><head><meta property="og:site_name" content="Été inc."/>'
+    assert reader.read_page(xhtml) == {"company": "Été inc."}
+    assert reader.read_page("") == reader.read_page('<?xml version="1.0"?>') == {}
     assert reader.read_page("<<<>>>&#xffffff;</notclosed") == {}
 
 
