@@ -41,7 +41,7 @@ class NoProvider:
 
 class WebsiteProvider:
     """Reads the public home page of the email's domain (``https://`` first, then ``http://`` when the secure site
-    cannot be reached), never that of a free-mail domain, through ``safe_fetch``."""
+    cannot be reached, both within one deadline), never that of a free-mail domain, through ``safe_fetch``."""
     name = "website"
 
     def __init__(self, policy, *, offload=None):
@@ -56,10 +56,10 @@ class WebsiteProvider:
             return Finding("nothing_found")
         if is_free_mail(domain):
             return Finding("free_mail")
-        page = None
+        page, deadline = None, safe_fetch.deadline_of(self.policy)   # one deadline for both schemes
         for scheme in ("https", "http"):
             try:
-                page = safe_fetch.fetch(f"{scheme}://{domain}/", policy=self.policy)
+                page = safe_fetch.fetch(f"{scheme}://{domain}/", policy=self.policy, deadline=deadline)
                 break
             except safe_fetch.Failed as exc:
                 if exc.reason not in ("unreachable", "tls", "unresolved"):

@@ -253,10 +253,15 @@ def _get_once(url, target, policy, deadline):
         sock.close()
 
 
-def fetch(url, *, policy):
+def deadline_of(policy):
+    return time.monotonic() + policy.timeout
+
+
+def fetch(url, *, policy, deadline=None):
     """The page at ``url`` after at most ``policy.max_redirects`` redirects, each checked; ``Refused`` when the URL
-    or a redirect's target may not be fetched, ``Failed`` when it could not be read in time or size."""
-    deadline = time.monotonic() + policy.timeout
+    or a redirect's target may not be fetched, ``Failed`` when it could not be read in time or size. ``deadline``
+    (``time.monotonic()``): shared by several fetches of one lookup; ``policy.timeout`` from now by default."""
+    deadline = deadline if deadline is not None else deadline_of(policy)
     for _ in range(policy.max_redirects + 1):
         target = _target(url, policy)
         status, location, content_type, body = _get_once(url, target, policy, deadline)
