@@ -43,6 +43,7 @@ RECORD_MODULES = {"contact": "contacts", "account": "accounts"}
 FORM_MARGIN = 1024 * 1024         # the multipart envelope and form fields beside a 100 MB file
 FORM_FIELDS_MEMORY = 64 * 1024    # the form's text fields, in memory
 UPLOAD_PATH = "/api/v1/documents"
+PAGE_FIELDS = ("csrf_token", "next")
 
 
 class PayloadTooLarge(CarnetError):
@@ -102,7 +103,9 @@ def parse_upload():
     upload = files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput(errors={"file": ["file_missing"]})
-    return upload, {key: value for key, value in form.items() if value != "" and key != "csrf_token"}
+    # A page's own fields (web/views/documents_pages.py) are not the API's: an API client's unknown field is a 422.
+    own = PAGE_FIELDS if request.path.startswith("/app/") else ()
+    return upload, {key: value for key, value in form.items() if value != "" and key not in own}
 
 
 def _streamed_upload(view):
