@@ -98,6 +98,9 @@ def _pair(session, actor, scope, record_type, winner_id, loser_id, *, for_update
         raise InvalidInput("merge_with_itself", errors={"loser_id": ["merge_with_itself"]})
     merged = repository.active_merge_of(session, [winner_id, loser_id], org_id=actor["org_id"])
     if merged is not None:
+        if records.get_visible(session, record_type, merged["winner_id"], actor=actor,
+                               list_ids=scope.selected) is None:
+            raise NotFound()  # told only to who sees where it went (issue 10 §1)
         field = "winner_id" if merged["loser_id"] == winner_id else "loser_id"
         raise Conflict("already_merged", errors={field: ["already_merged"]}, params={"merge_id": merged["id"]})
     rows = []

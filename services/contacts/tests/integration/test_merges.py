@@ -80,6 +80,10 @@ def test_a_merge_keeps_everything_and_its_undo_restores_both_exactly(rpc, world,
     assert event and event[0]["loser_id"] == loser["id"]
     with expect(Conflict, code="already_merged"):
         _merge(rpc, admin, after, loser_before)
+    outsider = make_actor(world["org_id"])  # same organization, sees neither list: not told where it went
+    rpc.set_selected_lists(outsider, {"list_ids": []})
+    with expect(NotFound):
+        _merge(rpc, outsider, friend, loser_before)
     listed = rpc.list_merges(admin, BOTH, {})
     assert listed["items"][0]["id"] == merged["id"] and listed["items"][0]["undo_until"]
 
