@@ -10,6 +10,7 @@ outcome is ``nothing_found``), or ``package.module:factory``, a callable taking 
 provider (a commercial data service, say).
 """
 import importlib
+import logging
 import os
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from nameko.extensions import DependencyProvider
 from carnet_contacts.enrichment import reader, safe_fetch
 from carnet_contacts.enrichment.free_mail import email_domain, is_free_mail
 
+log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -100,6 +102,11 @@ class EnrichmentProvider(DependencyProvider):
 
     def setup(self):
         self.provider = load_provider(offload=tpool.execute)
+        policy = getattr(self.provider, "policy", None)
+        if policy is not None and (policy.allowed_networks or policy.connect_to):
+            log.warning("enrichment: test-only settings are set (ENRICHMENT_TEST_ALLOW_NETWORKS=%s, "
+                        "ENRICHMENT_TEST_CONNECT_TO=%s): never in production",
+                        [str(n) for n in policy.allowed_networks], sorted(policy.connect_to))
 
     def get_dependency(self, worker_ctx):
         return self.provider

@@ -142,3 +142,13 @@ def test_only_readable_differing_fields_are_proposed():
     assert [p["field"] for p in proposals] == ["first_name", "last_name", "phone", "custom.linkedin"]
     assert "city" not in [p["field"] for p in proposals]        # not readable
     assert other == {"company": "Acme", "facebook": "https://facebook.com/acme"}   # no visible field holds them
+
+
+def test_the_service_warns_when_the_test_only_settings_are_set(monkeypatch, caplog):
+    from carnet_contacts.enrichment.providers import EnrichmentProvider
+    monkeypatch.setenv("ENRICHMENT_TEST_ALLOW_NETWORKS", "127.0.0.2/32")
+    dependency = EnrichmentProvider()
+    with caplog.at_level("WARNING"):
+        dependency.setup()
+    assert isinstance(dependency.get_dependency(None), WebsiteProvider)
+    assert "test-only settings are set" in caplog.text and "127.0.0.2/32" in caplog.text
