@@ -18,5 +18,11 @@ MESSAGES = {
     "merge_winner_changed": (
         "The record that was kept changed since the merge ({fields}): undoing would lose those changes.",
         "La fiche conservée a changé depuis la fusion ({fields}) : annuler perdrait ces modifications."),
+    "merge_primary_contact": ("A primary contact (synced with accounting) cannot be merged away: keep it as the "
+                              "record that stays.",
+                              "Un contact primaire (synchronisé avec la comptabilité) ne peut pas disparaître dans "
+                              "une fusion : conservez-le comme fiche gardée."),
+    "merge_two_primary_contacts": ("Both accounts have a primary contact: the merged account would have two.",
+                                   "Les deux comptes ont un contact primaire : le compte fusionné en aurait deux."),
     "changed_since_merge": ("Changed since the merge.", "Modifié depuis la fusion."),
 }

@@ -34,12 +34,17 @@ def _needs(getter, actions):
 
 
 def _locked(principal, module):
-    """The fields of ``module`` the caller may not read or write (S-3), as ``<module>.<field>`` keys."""
+    """The fields of ``module`` the caller may not read or write (S-3), as ``<module>.<field>`` keys, and
+    ``special.primary_contact`` when the role may not write a primary contact (C-13)."""
     names = set(records.BY_MODULE[module].read._declared_fields) - set(records.CONTROL_FIELDS) - {"custom"}
     names |= {key.split(".", 1)[1] for key in principal["permissions"]["fields"] if key.startswith(module + ".")}
-    return sorted(f"{module}.{name}" for name in names
-                  if not (permissions.may_field(principal, module, name, "read")
-                          and permissions.may_field(principal, module, name, "write")))
+    locked = sorted(f"{module}.{name}" for name in names
+                    if not (permissions.may_field(principal, module, name, "read")
+                            and permissions.may_field(principal, module, name, "write")))
+    special = ((principal.get("permissions") or {}).get("special") or {}).get("primary_contact") or {}
+    if not special.get("write"):
+        locked.append("special.primary_contact")  # C-13: a primary contact is edited with that permission only
+    return locked
 
 
 def kinds_merging(principal):

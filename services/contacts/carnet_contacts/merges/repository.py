@@ -165,6 +165,12 @@ def seen_dependents(session, record_type, record_id, *, actor, list_ids):
 
 # An account's contacts (C-7, C-8) ----------------------------------------------------------------------------
 
+def has_primary_contact(session, account_id):
+    return session.execute(sa.select(contacts.c.id).where(
+        contacts.c.account_id == account_id, contacts.c.is_primary, contacts.c.deleted_at.is_(None))
+        .limit(1)).first() is not None
+
+
 def seen_contacts_count(session, account_id, *, actor, list_ids):
     return session.execute(sa.select(sa.func.count()).select_from(contacts).where(
         contacts.c.account_id == account_id, records.visible("contact", actor=actor, list_ids=list_ids))).scalar_one()

@@ -6,7 +6,8 @@ Two records of the caller's organization that the caller sees (else 404, as any 
 *winner* keeps its id, the *loser* leaves. ``merges/fields.py`` proposes the winner's value of each field; the
 caller may pick each one. The ``version`` read of both records guards against a concurrent edit (409 naming
 ``winner_version`` or ``loser_version``). A record merged with itself is 422; a record already merged away (a
-merge not undone names it as loser) is 409 ``already_merged``.
+merge not undone names it as loser) is 409 ``already_merged``. A primary contact (C-13) is never merged away
+(``_check_primary``).
 
 What the merge does, in one transaction:
 - the winner takes the chosen values (C-17: one history entry per changed field, and a ``merged`` entry);
@@ -57,6 +58,7 @@ from carnet_contacts.records import usecases as record_usecases
 from carnet_custom_fields import values as custom_values
 
 UNDO_WINDOW = timedelta(days=30)
+PRIMARY_CONTACT = "special.primary_contact"  # in ``locked``: the caller may not write a primary contact (C-13)
 MODULES = {"contact": "contacts", "account": "accounts"}
 # Events of this area (``contacts.<name>``), read by the opportunities service (carnet_opportunities/merges/):
 # contact_merged        {org_id, actor_id, merge_id, winner_id, loser_id, winner_account_id, loser_account_id}
@@ -235,12 +237,28 @@ def _move_contacts(session, *, outbox, actor, scope, contact_ids, from_id, to_id
     return moved
 
 
+def _check_primary(session, record_type, winner, loser, locked):
+    """C-13: a primary contact (synced with accounting) is edited only with the "primary contact" write permission
+    (the gateway puts ``PRIMARY_CONTACT`` in ``locked`` without it), and never merged away: the accounting system
+    knows it by its id, so it must be the record that stays. Two accounts that each have one are not merged (the
+    account would have two)."""
+    if record_type == "contact":
+        if loser["is_primary"]:
+            raise Conflict("merge_primary_contact", errors={"loser_id": ["merge_primary_contact"]})
+        if winner["is_primary"] and PRIMARY_CONTACT in (locked or ()):
+            raise Forbidden("primary_contact_permission")
+    elif repository.has_primary_contact(session, winner["id"]) and repository.has_primary_contact(session,
+                                                                                                 loser["id"]):
+        raise Conflict("merge_two_primary_contacts", errors={"loser_id": ["merge_two_primary_contacts"]})
+
+
 def merge(session, *, outbox, actor, data, locked=()):
     """Merge ``data["loser_id"]`` into ``data["winner_id"]`` (module docstring); returns the merge as ``read``."""
     record_type, winner_id, loser_id = data["record_type"], data["winner_id"], data["loser_id"]
     scope = Scope(session, actor)
     winner, loser = _pair(session, actor, scope, record_type, winner_id, loser_id, for_update=True)
     _check_versions(winner, loser, data)
+    _check_primary(session, record_type, winner, loser, locked)
     mine, theirs, proposal, locked_names, _ = _values(session, actor, record_type, winner, loser, locked)
     sources, errors = merge_fields.apply_choices(record_type, proposal, data.get("choices"), locked=locked_names)
     if errors:

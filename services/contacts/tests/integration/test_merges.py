@@ -148,6 +148,16 @@ def test_refusals(rpc, world, engine):
     with expect(Conflict, code="merge_winner_changed") as info:
         rpc.undo_merge(admin, merged["id"], BOTH)
     assert "first_name" in info.value.errors
+    # C-13: a primary contact is never merged away, and is edited only with the primary contact permission
+    first, second = _contact(rpc, world, last_name="Primaire"), _contact(rpc, world, last_name="Primaire")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE contacts.contacts SET is_primary = true WHERE id = :id"), {"id": first["id"]})
+    with expect(Conflict, code="merge_primary_contact"):
+        _merge(rpc, admin, second, first)
+    with expect(Forbidden, code="primary_contact_permission"):
+        rpc.merge_records(admin, {"record_type": "contact", "winner_id": first["id"], "loser_id": second["id"],
+                                  "winner_version": first["version"], "loser_version": second["version"]},
+                          ["special.primary_contact"])
     # past 30 days: expired
     again = _merge(rpc, admin, rpc.get_contact(admin, three["id"]), rpc.get_contact(admin, hidden["id"]))
     with engine.begin() as conn:
