@@ -179,3 +179,20 @@ def test_folders_form_a_tree_with_unique_names_and_no_cycles(org):
     names = {f["name"] for f in ok(admin.get("/document-folders"))}
     assert {"Clients", "2027"} <= names
     assert_problem(admin.post("/document-folders", json={"name": ""}), 422, fields=["name"])
+
+
+def test_the_openapi_document_states_the_multipart_upload_and_its_statuses(base_url):
+    import requests
+    document = requests.get(base_url + "/api/openapi.json", timeout=30).json()
+    upload_operation = document["paths"]["/api/v1/documents"]["post"]
+    schema = upload_operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert schema["required"] == ["file"] and schema["properties"]["file"]["format"] == "binary"
+    assert {"401", "403", "413", "415", "422"} <= set(upload_operation["responses"])
+    download = document["paths"]["/api/v1/documents/{document_id}/content"]["get"]
+    assert "application/octet-stream" in download["responses"]["200"]["content"]
+
+
+def test_an_anonymous_upload_is_refused_before_its_body_is_read(base_url):
+    import requests
+    response = requests.post(base_url + "/api/v1/documents", files={"file": ("a.pdf", PDF)}, timeout=30)
+    assert_problem(response, 401)

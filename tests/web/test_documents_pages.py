@@ -50,6 +50,13 @@ def test_the_file_manager_uploads_moves_and_deletes_as_the_api_does(base_url, or
     assert client.post(f"/app/documents/folders/{folder['id']}/delete?folder={folder['id']}").status == 303
 
 
+def test_a_page_uploads_files_larger_than_the_app_s_body_limit(base_url, org):
+    client = web_login(base_url, org["user"]["username"])
+    content = PDF + bytes(3 * 1024 * 1024)  # 3 MB: past MAX_BODY_BYTES (1 MB), which only the upload lifts
+    assert _upload(client, "grand.pdf", content).status == 303
+    assert [d["size"] for d in ok(org["admin"].get("/documents"))] == [len(content)]
+
+
 def test_a_renamed_executable_is_refused_on_the_page(base_url, org):
     client = web_login(base_url, org["user"]["username"], language="en")
     page = _upload(client, "invoice.pdf", b"MZ\x90\x00" + bytes(200))
