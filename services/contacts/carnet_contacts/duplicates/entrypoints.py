@@ -20,7 +20,7 @@ from carnet_contacts.contracts import actor_of
 from carnet_contacts.duplicates import usecases
 from carnet_contracts import duplicates as contracts
 
-SCAN_TICK = 2  # seconds between two passes of the scan timer (a requested full scan, then the incremental checks)
+SCAN_TICK = 1  # seconds between two passes of the scan timer (a requested full scan, then the incremental checks)
 CANDIDATES = {"contact": contracts.ContactCandidate, "account": contracts.AccountCandidate}
 
 
