@@ -35,42 +35,71 @@ def visible(record_type, *, actor, list_ids):
     return records.visible(record_type, actor=actor, list_ids=list_ids)
 
 
-def _key_predicate(record_type, kind, value):
-    table = TABLES[record_type]
-    if kind == "e":
-        return table.c.email_norm == value if record_type == "contact" else table.c.search_norm.contains(
-            value, autoescape=True)
+def _like_escaped(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _pattern(record_type, kind, value):
+    """What the key's records are found by: a value compared with ``=``, or a LIKE pattern (escaped with ``\\``)."""
+    if kind == "e" and record_type == "contact":
+        return value
     if kind == "d":
-        column = table.c.email_norm if record_type == "contact" else table.c.search_norm
-        return column.contains("@" + value, autoescape=True)
+        return "%@" + _like_escaped(value) + ("" if record_type == "contact" else "%")
+    return "%" + _like_escaped(value) + "%"
+
+
+def _kind_column(record_type, kind):
+    table = TABLES[record_type]
     if kind == "p":
-        return table.c.phone_digits.contains(value, autoescape=True)
+        return table.c.phone_digits
+    return table.c.email_norm if record_type == "contact" else table.c.search_norm
+
+
+def _name_predicate(record_type, value):
+    table = TABLES[record_type]
     name, city = value.split("|", 1)
     city_column = table.c.eff_city_norm if record_type == "contact" else table.c.city_norm
     return sa.and_(*(table.c.search_norm.contains(token, autoescape=True) for token in name.split()),
                    city_column == city)
 
 
-def records_sharing_keys(session, record_type, *, org_id, keys, cap, visible_clause=None, exclude=()):
-    """Rows (``PROFILE_COLUMNS``) of the active records of ``org_id`` sharing one of ``keys`` (``matching`` keys),
-    ignoring a key more than ``cap`` records hold (not discriminating, C-20); only those ``visible_clause`` allows.
-    One statement for the keys (each capped at ``cap + 1`` rows), one for the rows."""
+def key_holders(session, record_type, *, org_id, keys, cap):
+    """``{key: [record id, …]}`` of the active records of ``org_id`` holding each of ``keys`` (``matching`` keys),
+    without the keys more than ``cap`` records hold (not discriminating, C-20). One statement per key kind whatever
+    the number of keys: each value of an array is looked up by a LATERAL subquery capped at ``cap + 1`` rows, through
+    the kind's index (``contacts_org_email``, the trigram indexes of ``email_norm``, ``search_norm``,
+    ``phone_digits``); name keys (blocked on only below the default threshold) one subquery each."""
     table = TABLES[record_type]
-    selects = []
-    for key in sorted(keys):
-        kind, value = key.split(":", 1)
-        selects.append(sa.select(sa.literal(key).label("key"), table.c.id)
-                       .where(table.c.org_id == org_id, table.c.deleted_at.is_(None),
-                              _key_predicate(record_type, kind, value))
-                       .limit(cap + 1))
-    if not selects:
-        return []
+    by_kind = {}
+    for key in keys:
+        by_kind.setdefault(key[0], []).append(key)
     hits = {}
-    for key, record_id in session.execute(sa.union_all(*selects) if len(selects) > 1 else selects[0]):
-        hits.setdefault(key, []).append(record_id)
-    ids = {i for held in hits.values() if len(held) <= cap for i in held} - set(exclude)
+    for kind, kind_keys in sorted(by_kind.items()):
+        if kind == "n":
+            statement = sa.union_all(*(
+                sa.select(sa.literal(key).label("key"), table.c.id)
+                .where(table.c.org_id == org_id, table.c.deleted_at.is_(None), _name_predicate(record_type, key[2:]))
+                .limit(cap + 1) for key in kind_keys))
+        else:
+            values = sa.func.unnest(sa.literal(kind_keys, ARRAY(sa.Text)),
+                                    sa.literal([_pattern(record_type, kind, key[2:]) for key in kind_keys],
+                                               ARRAY(sa.Text))).table_valued("key", "pattern").render_derived()
+            column = _kind_column(record_type, kind)
+            matches = (column == values.c.pattern if kind == "e" and record_type == "contact"
+                       else column.like(values.c.pattern, escape="\\"))
+            found = (sa.select(table.c.id).where(table.c.org_id == org_id, table.c.deleted_at.is_(None), matches)
+                     .limit(cap + 1).lateral())
+            statement = sa.select(values.c.key, found.c.id).select_from(values.join(found, sa.true()))
+        for key, record_id in session.execute(statement):
+            hits.setdefault(key, []).append(record_id)
+    return {key: ids for key, ids in hits.items() if len(ids) <= cap}
+
+
+def visible_profile_rows(session, record_type, ids, *, visible_clause=None):
+    """Rows (``PROFILE_COLUMNS``) of the records ``ids`` that ``visible_clause`` allows (all of them without)."""
     if not ids:
         return []
+    table = TABLES[record_type]
     query = sa.select(*_columns(record_type)).where(table.c.id == sa.any_(sa.literal(sorted(ids), ARRAY(sa.Text))))
     if visible_clause is not None:
         query = query.where(visible_clause)

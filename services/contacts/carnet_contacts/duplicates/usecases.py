@@ -20,6 +20,7 @@ from carnet_contacts.lists.usecases import Scope
 from carnet_contacts.records import usecases as records
 
 RECORD_TYPES = ("contact", "account")
+BATCH = 500  # candidates looked up together by ``probable_duplicates`` (an import's dry run sends thousands)
 
 
 class Settings:
@@ -74,7 +75,7 @@ def probable_duplicates(session, *, org_id, record_type, candidates, visible=Non
     - ``exclude``: record ids never returned (a record is not its own duplicate).
     - Returns one list per candidate, in order: ``[{id, score (0..100), reasons: [code, ...]}]``, highest score
       first, only scores ≥ ``settings.min_score``. Reason codes: ``matching.REASON_FIELDS``.
-    Cost: one statement for the keys of a candidate and one for the matching rows, through indexes.
+    Cost: per ``BATCH`` candidates, one statement per key kind and one for the matching rows, through indexes.
     """
     if record_type not in RECORD_TYPES:
         raise InvalidInput(errors={"record_type": ["invalid"]})
@@ -82,11 +83,17 @@ def probable_duplicates(session, *, org_id, record_type, candidates, visible=Non
     if visible is not None:
         clause = repository.visible(record_type, actor=visible, list_ids=Scope(session, visible).selected)
     kinds, results = _kinds(settings), []
-    for candidate in candidates:
-        prof = matching.profile(record_type, candidate)
-        rows = repository.records_sharing_keys(session, record_type, org_id=org_id, keys=_keys(prof, kinds),
-                                               cap=settings.max_key_records, visible_clause=clause, exclude=exclude)
-        results.append(_matches(record_type, prof, rows, min_score=settings.min_score))
+    for start in range(0, len(candidates), BATCH):
+        profiles = [matching.profile(record_type, c) for c in candidates[start:start + BATCH]]
+        keys = [_keys(prof, kinds) for prof in profiles]
+        holders = repository.key_holders(session, record_type, org_id=org_id, keys=set().union(*keys),
+                                         cap=settings.max_key_records)
+        rows = {row["id"]: row for row in repository.visible_profile_rows(
+            session, record_type, {i for ids in holders.values() for i in ids} - set(exclude), visible_clause=clause)}
+        for prof, prof_keys in zip(profiles, keys, strict=True):
+            ids = {i for key in prof_keys for i in holders.get(key, ())}
+            results.append(_matches(record_type, prof, [rows[i] for i in sorted(ids) if i in rows],
+                                    min_score=settings.min_score))
     return results
 
 
