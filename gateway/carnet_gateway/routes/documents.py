@@ -27,10 +27,11 @@ import unicodedata
 from urllib.parse import quote
 
 from flask import Response, current_app, json, request, stream_with_context
+from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from carnet_common import storage
-from carnet_common.errors import CarnetError, InvalidInput, NotFound
+from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
 from carnet_contracts import documents as rules
 from carnet_contracts.permissions import may
 from carnet_gateway import actors, auth, problems, services
@@ -165,7 +166,10 @@ def _quota_problem(exc):
                    "`size` (bytes) in the problem")
 def upload_document(call):
     upload, form = parse_upload()  # already parsed by ``_streamed_upload`` (or a page): cached on the request
-    form = s.UploadForm().load(form)  # a ValidationError is a 422 naming the fields (problems.py)
+    try:
+        form = s.UploadForm().load(form)
+    except ValidationError as exc:  # a 422 naming the fields, for the API and the pages alike
+        raise InvalidInput(errors=flatten_messages(exc.messages)) from None
     for kind, module in RECORD_MODULES.items():
         if form.get(f"{kind}_id"):
             auth.require(call.principal, module, "write")
