@@ -113,19 +113,23 @@ def profile_rows(session, record_type, ids):
         table.c.id == sa.any_(sa.literal(list(ids), ARRAY(sa.Text))), table.c.deleted_at.is_(None))).mappings().all()
 
 
-def changed_since(session, record_type, *, org_id, since, limit):
-    """Up to ``limit`` rows of records of ``org_id`` changed after ``since`` (deleted ones too), oldest first."""
+def changed_since(session, record_type, *, org_id, since, since_id, limit):
+    """Up to ``limit`` rows of records of ``org_id`` changed after ``(since, since_id)`` in ``(updated_at, id)`` order
+    (deleted ones too), oldest first: many records written by one transaction share one ``updated_at``."""
     table = TABLES[record_type]
     query = (sa.select(*_columns(record_type), table.c.deleted_at).where(table.c.org_id == org_id)
              .order_by(table.c.updated_at, table.c.id).limit(limit))
     if since is not None:
-        query = query.where(table.c.updated_at > since)
+        query = query.where(sa.tuple_(table.c.updated_at, table.c.id) > sa.tuple_(since, since_id or ""))
     return session.execute(query).mappings().all()
 
 
 def latest_change(session, record_type, *, org_id):
+    """``(updated_at, id)`` of the organization's last changed record, or ``(None, None)``."""
     table = TABLES[record_type]
-    return session.execute(sa.select(sa.func.max(table.c.updated_at)).where(table.c.org_id == org_id)).scalar()
+    row = session.execute(sa.select(table.c.updated_at, table.c.id).where(table.c.org_id == org_id)
+                          .order_by(table.c.updated_at.desc(), table.c.id.desc()).limit(1)).first()
+    return tuple(row) if row else (None, None)
 
 
 # The full scan's blocking -------------------------------------------------------------------------------------

@@ -35,5 +35,6 @@ duplicate_scans = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("scanned_until", sa.DateTime(timezone=True)),
+    sa.Column("scanned_until_id", sa.Text),
     sa.Column("result", JSONB),
 )

@@ -202,13 +202,13 @@ def full_scan(session, *, org_id, record_type, settings=DEFAULTS, pause=lambda: 
             "seconds": round(done - started, 1), "watermark": watermark}
 
 
-def incremental_scan(session, *, org_id, record_type, since, settings=DEFAULTS):
-    """Check the records changed after ``since`` against the organization: their pairs found are refreshed, their
-    open pairs no longer found dropped. Returns ``(checked, new watermark)``."""
-    rows = repository.changed_since(session, record_type, org_id=org_id, since=since,
+def incremental_scan(session, *, org_id, record_type, since, since_id=None, settings=DEFAULTS):
+    """Check the records changed after ``(since, since_id)`` against the organization: their pairs found are
+    refreshed, their open pairs no longer found dropped. Returns ``(checked, new watermark (updated_at, id))``."""
+    rows = repository.changed_since(session, record_type, org_id=org_id, since=since, since_id=since_id,
                                     limit=settings.incremental_batch)
     if not rows:
-        return 0, since
+        return 0, (since, since_id)
     live = [row for row in rows if row["deleted_at"] is None]
     matches = probable_duplicates(session, org_id=org_id, record_type=record_type, candidates=live,
                                   settings=settings)
@@ -223,7 +223,7 @@ def incremental_scan(session, *, org_id, record_type, since, settings=DEFAULTS):
                             found_at=at, scan_id=None)
     repository.drop_open_pairs(session, org_id=org_id, record_type=record_type, record_ids=[r["id"] for r in live],
                                keep=found)
-    return len(rows), rows[-1]["updated_at"]
+    return len(rows), (rows[-1]["updated_at"], rows[-1]["id"])
 
 
 def scan_waiting(session):
@@ -240,9 +240,9 @@ def run_requested_scan(session, *, settings=DEFAULTS, pause=lambda: None):
     org_id, record_type = state["org_id"], state["record_type"]
     repository.update_scan(session, org_id=org_id, record_type=record_type, started_at=now())
     result = full_scan(session, org_id=org_id, record_type=record_type, settings=settings, pause=pause)
-    watermark = result.pop("watermark")
+    until, until_id = result.pop("watermark")
     repository.update_scan(session, org_id=org_id, record_type=record_type, requested_at=None, finished_at=now(),
-                           scanned_until=watermark, result=result)
+                           scanned_until=until, scanned_until_id=until_id, result=result)
     return result
 
 
@@ -256,9 +256,11 @@ def run_incremental_scans(session_begin, session, *, settings=DEFAULTS):
             state = repository.lock_scan(session, org_id=org_id, record_type=record_type)
             if state is None or state["requested_at"] is not None:
                 continue
-            count, watermark = incremental_scan(session, org_id=org_id, record_type=record_type,
-                                                since=state["scanned_until"], settings=settings)
+            count, (until, until_id) = incremental_scan(
+                session, org_id=org_id, record_type=record_type, since=state["scanned_until"],
+                since_id=state["scanned_until_id"], settings=settings)
             if count:
-                repository.update_scan(session, org_id=org_id, record_type=record_type, scanned_until=watermark)
+                repository.update_scan(session, org_id=org_id, record_type=record_type, scanned_until=until,
+                                       scanned_until_id=until_id)
             checked += count
     return checked

@@ -4,8 +4,9 @@ the indexes the checks and the incremental scan read.
 ``duplicate_pairs``: one row per pair of records of one type (``a_id < b_id``), with its score (0..100), the
 reasons (codes, ``duplicates/matching.py``), ``open`` or ``dismissed`` (a dismissed pair stays dismissed when a
 later scan finds it again), when it was found and by which scan. ``duplicate_scans``: per organization and record
-type, a full scan asked (``requested_at``), the last full scan's times and counts, and ``scanned_until``, the
-``updated_at`` up to which changed records were checked (the incremental scan starts there).
+type, a full scan asked (``requested_at``), the last full scan's times and counts, and ``scanned_until`` /
+``scanned_until_id``, the ``(updated_at, id)`` up to which changed records were checked (the incremental scan starts
+after it: a whole import written in one transaction shares one ``updated_at``).
 Indexes: ``(org_id, updated_at)`` on contacts and accounts (records changed since the last scan, without reading
 1M rows), ``(org_id, email_norm)`` on contacts (the same address, an equality the trigram index serves badly).
 
@@ -55,6 +56,7 @@ def upgrade():
         sa.Column("started_at", sa.DateTime(timezone=True)),
         sa.Column("finished_at", sa.DateTime(timezone=True)),
         sa.Column("scanned_until", sa.DateTime(timezone=True)),
+        sa.Column("scanned_until_id", sa.Text),
         sa.Column("result", JSONB),
         schema=S,
     )

@@ -2,11 +2,14 @@
 imports area calls too), the background scan and its review queue, dismissing a pair; what another user of the
 organization (C-2, L-2, L-3, S-4) and another organization never see."""
 import pytest
+import sqlalchemy as sa
 from contacts_helpers import expect, make_actor
 from sqlalchemy.orm import Session
 
 from carnet_common.errors import InvalidInput, NotFound
 from carnet_contacts.duplicates import usecases
+from carnet_contacts.duplicates.tables import duplicate_pairs
+from carnet_contacts.models import contacts
 from carnet_testing import eventually
 
 
@@ -147,3 +150,28 @@ def test_accounts_have_their_own_queue(rpc, world):
     assert queue["total"] == 1 and {queue["items"][0]["a"]["id"], queue["items"][0]["b"]["id"]} == {
         one["id"], two["id"]}
     assert rpc.list_duplicates(admin, "contact", {})["total"] == 0
+
+
+def test_the_incremental_check_walks_records_sharing_one_timestamp(rpc, world, engine):
+    """An import writes thousands of records in one transaction, all with one ``updated_at``: the watermark is
+    ``(updated_at, id)``, so a batch smaller than them skips none."""
+    made = [contact(rpc, world, "shared", first_name=first, last_name="Gagné", phone="450-555-7777")
+            for first in ("Léa", "Lea", "Noé")]
+    org_id = world["admin"]["org_id"]
+    with engine.begin() as conn:
+        conn.execute(sa.update(contacts).where(contacts.c.org_id == org_id)
+                     .values(updated_at=sa.text("'2026-01-01 00:00+00'::timestamptz")))
+    settings = usecases.Settings({"DUPLICATES_INCREMENTAL_BATCH": 1})
+    checked, watermark = [], (None, None)
+    with Session(engine) as session, session.begin():
+        while True:
+            count, watermark = usecases.incremental_scan(session, org_id=org_id, record_type="contact",
+                                                         since=watermark[0], since_id=watermark[1], settings=settings)
+            if not count:
+                break
+            checked.append(watermark[1])
+    assert checked == sorted(c["id"] for c in made)
+    with Session(engine) as session:
+        pairs = session.execute(sa.select(duplicate_pairs.c.a_id, duplicate_pairs.c.b_id)
+                                .where(duplicate_pairs.c.org_id == org_id)).all()
+    assert {frozenset(p) for p in pairs} == {frozenset((made[0]["id"], made[1]["id"]))}
