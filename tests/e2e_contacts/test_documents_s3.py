@@ -124,3 +124,19 @@ def test_s3_storage_uploads_in_parts_and_aborts_past_its_cap(s3):
     store.delete(key)
     with pytest.raises(storage.Missing):
         store.open(key)
+
+
+def test_a_storage_failure_is_a_503_and_registers_nothing(s3, s3_gateway, stack):
+    _, client = s3
+    admin, _ = sign_up(s3_gateway, client_class=Client)
+    for key in _objects(client):
+        client.delete_object(Bucket=BUCKET, Key=key)
+    client.delete_bucket(Bucket=BUCKET)  # the object store refuses every write
+    try:
+        response = _upload(admin, "offre.pdf", PDF)
+        assert_problem(response, 503)
+        assert response.headers["Retry-After"]
+        assert ok(admin.get("/documents")) == []
+        assert ok(admin.get("/documents/usage"))["usage"] == 0
+    finally:
+        client.create_bucket(Bucket=BUCKET)

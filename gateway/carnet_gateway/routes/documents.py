@@ -31,7 +31,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from carnet_common import storage
-from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
+from carnet_common.errors import CarnetError, InvalidInput, NotFound, ServiceUnavailable, flatten_messages
 from carnet_contracts import documents as rules
 from carnet_contracts.permissions import may
 from carnet_gateway import actors, auth, problems, services
@@ -146,6 +146,13 @@ UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
                    "account_id": {"type": "string", "maxLength": 64}}}}}}
 
 
+def _forget(store, key):
+    try:
+        store.delete(key)
+    except Exception:  # noqa: BLE001 - bytes no row names: logged, never shown
+        log.exception("document bytes %s not deleted", key)
+
+
 def _quota_problem(exc):
     response = problems.from_carnet_error(exc)
     body = json.loads(response.get_data())
@@ -191,6 +198,10 @@ def upload_document(call):
         written = store.put(key, stream, limit=rules.MAX_BYTES)
     except storage.TooLarge:
         raise PayloadTooLarge(params={"limit": rules.MAX_BYTES}, errors={"file": ["document_too_large"]}) from None
+    except Exception:  # noqa: BLE001 - the disk or the object store failed: a 503 worth a retry, nothing kept
+        log.exception("document upload: the storage refused %s", key)
+        _forget(store, key)
+        raise ServiceUnavailable(params={"service": "documents storage"}) from None
     try:
         document = services.contacts.call("create_document", _actor(call), {
             "name": name, "size": written, "content_type": rules.content_type(name), "storage_key": key,
@@ -198,7 +209,7 @@ def upload_document(call):
                                                                                "account_id")}},
             readable(call.principal))
     except BaseException as exc:
-        store.delete(key)  # refused (or unknown outcome): the bytes go; nothing half-written stays
+        _forget(store, key)  # refused (or unknown outcome): the bytes go; nothing half-written stays
         if isinstance(exc, rules.StorageQuotaExceeded):
             return _quota_problem(exc)
         raise
@@ -255,6 +266,9 @@ def download_document(call):
     except storage.Missing:
         log.error("document %s: no bytes under %s", document["id"], document["storage_key"])
         raise NotFound("document_content_missing") from None
+    except Exception:  # noqa: BLE001 - the disk or the object store failed
+        log.exception("document %s: the storage did not answer", document["id"])
+        raise ServiceUnavailable(params={"service": "documents storage"}) from None
     return Response(stream_with_context(chunks), mimetype=document["content_type"], headers={
         "Content-Disposition": content_disposition(document["name"]), "Content-Length": str(document["size"]),
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
@@ -276,10 +290,7 @@ def update_document(call):
 def delete_document(call):
     deleted = services.contacts.call("delete_document", _actor(call), call.path["document_id"],
                                      readable(call.principal))
-    try:
-        document_storage().delete(deleted["storage_key"])
-    except Exception:  # noqa: BLE001 - the row is gone; orphan bytes are logged, never shown
-        log.exception("document bytes %s not deleted", deleted["storage_key"])
+    _forget(document_storage(), deleted["storage_key"])  # the row is gone; orphan bytes are logged, never shown
 
 
 @api.route("/documents/{document_id}/attachments", "POST", body=s.AttachmentCreate, response=s.DocumentRead,
