@@ -16,7 +16,7 @@ from carnet_gateway.web import blueprint, calls, forms, session
 from carnet_gateway.web.pages import flash
 
 # The upload operation's streaming view, installed once the API's routes are registered (routes/documents.py).
-blueprint.record_once(lambda state: routes.install(state.app))
+blueprint.record(lambda state: routes.install(state.app))  # every app the blueprint is registered on
 
 UPLOAD_ENDPOINTS = {"web.documents_upload"}
 
