@@ -157,16 +157,14 @@ def test_a_narrowed_authority_or_a_revoked_list_refuses_the_run(org):
     client, role_id = member["client"], member["role"]["id"]
     ok(admin.put(f"/lists/{org['closed']}/grants", json={"user_ids": [member["user"]["id"]]}))
     target = ok(client.post("/lists", json={"name": "Copies"}), 201)["id"]
-    contact = _contact(admin, org["shared"], first_name="Tôt", rep1_id=member["user"]["id"])["id"]
     on_change = _automation(client, org["shared"], target, on_change=True)
 
     narrowed = {**AUTOMATOR, "automations": {"read": True, "write": False, "delete": False, "export": False}}
     ok(admin.put(f"/roles/{role_id}/permissions", json={"modules": narrowed, "fields": {}}))
-    before = ok(client.get(f"/automations/{on_change['id']}"))["changes_handled"]
-    ok(admin.patch(f"/contacts/{contact}", json={"first_name": "Changé"}))
+    contact = _contact(admin, org["shared"], first_name="Tôt", rep1_id=member["user"]["id"])["id"]
     client.language = "fr"
     refused = eventually(lambda: ok(client.get(f"/automations/{on_change['id']}")),
-                         lambda a: a["changes_handled"] > before, what="the change handled")
+                         lambda a: a["changes_handled"] >= 1, what="the contact's creation handled")
     assert refused["last_run"]["status"] == "failed" and "permissions" in refused["last_run"]["error"]
     assert target not in ok(admin.get(f"/contacts/{contact}"))["list_ids"]
 

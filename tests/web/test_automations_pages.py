@@ -43,14 +43,14 @@ def test_an_automation_is_defined_run_and_deleted_through_its_pages(org):
     bad_json = web.post("/app/automations", {**form, "target_list_id": target, "criteria": "{tout"})
     assert bad_json.status == 422 and bad_json.one("#f-criteria").get("aria-invalid") == "true"
 
-    created = web.post("/app/automations", {**form, "target_list_id": target, "on_change": "true"})
+    created = web.post("/app/automations", {**form, "target_list_id": target})
     assert created.status == 303
     page = web.follow(created)
     automation = ok(admin.get("/automations"))[0]
-    assert automation["on_change"] is True and automation["criteria"] == EVERY_CONTACT
+    assert automation["on_change"] is False and automation["criteria"] == EVERY_CONTACT
     row = page.one(f"tr[data-id='{automation['id']}']")
-    assert "Partagée → Infolettre" in row.text_content() and "Oui" in row.text_content()
-    assert "Jamais exécutée" in row.text_content() or "sur modification" in row.text_content()
+    assert "Partagée → Infolettre" in row.text_content() and "Non" in row.text_content()
+    assert "Jamais exécutée" in row.text_content()
 
     run = web.post(f"/app/automations/{automation['id']}/run")
     assert run.status == 303 and run.location.endswith(f"/app/automations/{automation['id']}")
@@ -61,10 +61,12 @@ def test_an_automation_is_defined_run_and_deleted_through_its_pages(org):
     assert f"{api_run['matched']} retenus" in done.one("#last-run").text_content()
     assert all(target in ok(admin.get(f"/contacts/{c}"))["list_ids"] for c in made)
 
-    edited = web.post(f"/app/automations/{automation['id']}", {**form, "target_list_id": target, "name": "Renommée"})
+    edited = web.post(f"/app/automations/{automation['id']}", {**form, "target_list_id": target, "name": "Renommée",
+                                                                "on_change": "true"})
     assert edited.status == 303
-    assert ok(admin.get(f"/automations/{automation['id']}"))["name"] == "Renommée"
-    assert ok(admin.get(f"/automations/{automation['id']}"))["on_change"] is False   # the box left unchecked
+    changed = ok(admin.get(f"/automations/{automation['id']}"))
+    assert (changed["name"], changed["on_change"], changed["version"]) == ("Renommée", True, 2)
+    assert web.follow(edited).one("#f-on_change").get("checked") is not None
     deleted = web.post(f"/app/automations/{automation['id']}/delete")
     assert deleted.status == 303 and ok(admin.get("/automations")) == []
     assert "Renommée" in web.follow(deleted).body_text

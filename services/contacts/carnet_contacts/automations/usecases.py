@@ -249,11 +249,13 @@ def run_job(session, params, path, report):
         total, matched, added, after = repository.count_matching(session, predicates), 0, 0, None
         while ids := repository.matching_ids(session, predicates, after=after, limit=BATCH):
             added += _copy(session, outbox=outbox, actor=actor, row=row, ids=ids, unreadable=unreadable)
+            outbox.flush(session)
             matched, after = matched + len(ids), ids[-1]
             session.commit()
             report(matched, max(total, matched))
     except RunRefused as refused:
         session.rollback()
+        outbox.pending = []
         repository.set_last_run(session, row["id"], {**run, "status": "failed", "error": refused.code, "at": _at()})
         session.commit()
         return None
