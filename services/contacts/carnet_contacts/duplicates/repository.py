@@ -9,6 +9,7 @@ so it sees a record created a second ago. Every read of a record other than the 
 ``visible`` is the records area's predicate (C-2, L-2, L-3, S-4), None only for the organization-wide scan.
 """
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from carnet_contacts.duplicates.tables import duplicate_pairs, duplicate_scans
@@ -40,8 +41,9 @@ def _like_escaped(text):
 
 
 def _pattern(record_type, kind, value):
-    """What the key's records are found by: a value compared with ``=``, or a LIKE pattern (escaped with ``\\``)."""
-    if kind == "e" and record_type == "contact":
+    """What the key's records are found by: a value compared with ``=`` or contained in ``phone_keys``, or a LIKE
+    pattern (escaped with ``\\``)."""
+    if kind == "p" or (kind == "e" and record_type == "contact"):
         return value
     if kind == "d":
         return "%@" + _like_escaped(value) + ("" if record_type == "contact" else "%")
@@ -67,8 +69,8 @@ def key_holders(session, record_type, *, org_id, keys, cap):
     """``{key: [record id, …]}`` of the active records of ``org_id`` holding each of ``keys`` (``matching`` keys),
     without the keys more than ``cap`` records hold (not discriminating, C-20). One statement per key kind whatever
     the number of keys: each value of an array is looked up by a LATERAL subquery capped at ``cap + 1`` rows, through
-    the kind's index (``contacts_org_email``, the trigram indexes of ``email_norm``, ``search_norm``,
-    ``phone_digits``); name keys (blocked on only below the default threshold) one subquery each."""
+    the kind's index (``contacts_org_email`` or the trigram index of ``email_norm``, ``phone_keys``,
+    the trigram index of ``search_norm``); name keys (blocked on only below the default threshold) one subquery each."""
     table = TABLES[record_type]
     by_kind = {}
     for key in keys:
@@ -85,8 +87,12 @@ def key_holders(session, record_type, *, org_id, keys, cap):
                                     sa.literal([_pattern(record_type, kind, key[2:]) for key in kind_keys],
                                                ARRAY(sa.Text))).table_valued("key", "pattern").render_derived()
             column = _kind_column(record_type, kind)
-            matches = (column == values.c.pattern if kind == "e" and record_type == "contact"
-                       else column.like(values.c.pattern, escape="\\"))
+            if kind == "p":   # the GIN index of migration 0010 (the last 10 digits of each number)
+                matches = sa.func.contacts.phone_keys(column).op("@>")(postgresql.array([values.c.pattern]))
+            elif kind == "e" and record_type == "contact":
+                matches = column == values.c.pattern
+            else:
+                matches = column.like(values.c.pattern, escape="\\")
             found = (sa.select(table.c.id).where(table.c.org_id == org_id, table.c.deleted_at.is_(None), matches)
                      .limit(cap + 1).lateral())
             statement = sa.select(values.c.key, found.c.id).select_from(values.join(found, sa.true()))

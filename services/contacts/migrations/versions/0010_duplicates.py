@@ -8,7 +8,10 @@ type, a full scan asked (``requested_at``), the last full scan's times and count
 ``scanned_until_id``, the ``(updated_at, id)`` up to which changed records were checked (the incremental scan starts
 after it: a whole import written in one transaction shares one ``updated_at``).
 Indexes: ``(org_id, updated_at)`` on contacts and accounts (records changed since the last scan, without reading
-1M rows), ``(org_id, email_norm)`` on contacts (the same address, an equality the trigram index serves badly).
+1M rows), ``(org_id, email_norm)`` on contacts (the same address, an equality the trigram index serves badly), and a
+GIN index of ``phone_keys(phone_digits)`` on both: the last 10 digits of each number a record holds, the phone
+blocking key of ``duplicates/matching.py``, found by array containment in well under a millisecond where a trigram
+``LIKE '%5142223333%'`` took 12-35 ms at 1M contacts.
 
 Revision ID: 0010
 Revises: 0009
@@ -63,9 +66,18 @@ def upgrade():
     op.create_index("contacts_org_updated", "contacts", ["org_id", "updated_at"], schema=S)
     op.create_index("accounts_org_updated", "accounts", ["org_id", "updated_at"], schema=S)
     op.execute(f"CREATE INDEX contacts_org_email ON {S}.contacts (org_id, email_norm) WHERE email_norm <> ''")
+    op.execute(f"""
+        CREATE FUNCTION {S}.phone_keys(text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+            SELECT coalesce(array_agg(right(x, 10)), '{{}}') FROM unnest(string_to_array($1, ' ')) AS x
+            WHERE length(x) >= 7 $$""")
+    op.execute(f"CREATE INDEX contacts_phone_keys ON {S}.contacts USING gin ({S}.phone_keys(phone_digits))")
+    op.execute(f"CREATE INDEX accounts_phone_keys ON {S}.accounts USING gin ({S}.phone_keys(phone_digits))")
 
 
 def downgrade():
+    op.drop_index("accounts_phone_keys", table_name="accounts", schema=S)
+    op.drop_index("contacts_phone_keys", table_name="contacts", schema=S)
+    op.execute(f"DROP FUNCTION {S}.phone_keys(text)")
     op.drop_index("contacts_org_email", table_name="contacts", schema=S)
     op.drop_index("accounts_org_updated", table_name="accounts", schema=S)
     op.drop_index("contacts_org_updated", table_name="contacts", schema=S)
