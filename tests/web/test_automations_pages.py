@@ -89,6 +89,15 @@ def test_another_users_automation_is_a_404_page_and_the_permission_is_the_apis(o
     foreign = web_login(base_url, created["user"]["username"])
     assert foreign.get(f"/app/automations/{mine['id']}").status == 404
 
+    # a criterion on a field the role may not read: the API's 403, shown on the form, nothing saved
+    ok(admin.put(f"/roles/{member['role']['id']}/permissions",
+                 json={"modules": AUTOMATOR, "fields": {"contacts.title": {"read": False, "write": False}}}))
+    theirs = ok(member["client"].post("/lists", json={"name": "Leur cible"}), 201)["id"]
+    refused = web.post("/app/automations", {"name": "x", "source_list_id": org["shared"], "target_list_id": theirs,
+                                            "criteria": json.dumps({"field": "title", "cmp": "eq", "value": "x"})})
+    assert refused.status == 403 and refused.one(".error-summary[role=alert] p").text_content().strip()
+    assert ok(member["client"].get("/automations")) == []
+
     plain = add_member(org)   # the default role: no automations permission
     page = _web(org, plain["user"], "en").get("/app/automations")
     assert page.status == 403 == plain["client"].get("/automations").status_code
