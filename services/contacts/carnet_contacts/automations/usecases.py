@@ -13,14 +13,15 @@ The criteria are compiled when saved, against the fields the creator may read (t
 a criterion on a field they may not read is a 403, as in a search.
 
 Whose visibility a run has: its creator's, as their authority stands when it runs, never more. When saved, the
-automation keeps the authority the gateway verified (``authority``: the creator's actor and unreadable keys).
-Before every run, on demand or on a change, identity is asked for the creator's principal of now
-(``authority_lost``, the same grant-by-grant comparison as queued exports, ``carnet_contracts.authority``): a creator
-no longer an active user of the organization, or who lost administration, a widening flag (S-4), a user below them
-(S-5), a needed module permission, or a readable field the criteria could use, gets the run refused with a reason
-(``automation_owner_inactive``, ``automation_authority_narrowed``) instead of run: saving the automation again
-captures their authority of now. Their lists are read when it runs (``Scope``): a source or target list they no
-longer access refuses the run (``automation_list_unavailable``).
+automation keeps the authority the gateway verified (``authority``: the creator's actor and unreadable keys). Before
+every run, on demand or on a change, identity is asked for the creator's principal of now (on a change, an answer of
+at most a few seconds ago: ``entrypoints.PrincipalCache``) (``authority_lost``, the same grant-by-grant comparison
+as queued exports, ``carnet_contracts.authority``): a creator no longer an active user of the organization, or who
+lost administration, a widening flag (S-4), a user below them (S-5), a needed module permission, or a readable field
+the criteria could use, gets the run refused with a reason (``automation_owner_inactive``,
+``automation_authority_narrowed``) instead of run: saving the automation again captures their authority of now.
+Their lists are read when it runs (``Scope``): a source or target list they no longer access refuses the run
+(``automation_list_unavailable``).
 
 What a run copies: the contacts the creator's contacts page would show for the criteria (the records area's
 ``record_predicates``: visibility in their selected lists L-2, S-4, S-5; inactive contacts left out unless the

@@ -51,3 +51,27 @@ def test_a_manual_run_reads_its_jobs_status_and_failure_as_its_own():
     assert usecases._run_read(done, {"status": "done", "error": None}) == {**done, "contact_id": None, "error": None}
     assert usecases._run_read(queued, None)["status"] == "failed"   # its job expired
     assert usecases._run_read(None, None) is None
+
+
+def test_a_creators_principal_answers_changes_for_a_few_seconds_then_is_asked_again():
+    from carnet_common.errors import Unauthorized
+    from carnet_contacts.automations.entrypoints import PrincipalCache
+    now, asked = [0.0], []
+
+    def ask(user_id):
+        asked.append(user_id)
+        if user_id == "gone":
+            raise Unauthorized()
+        return {"user": user_id, "asked": len(asked)}
+
+    cache = PrincipalCache(ttl=5, clock=lambda: now[0])
+    assert cache.get("u1", ask) == cache.get("u1", ask) == {"user": "u1", "asked": 1}
+    for _ in range(2):
+        try:
+            cache.get("gone", ask)
+            raise AssertionError("Unauthorized expected")
+        except Unauthorized:
+            pass
+    assert asked == ["u1", "gone"]
+    now[0] = 5.0
+    assert cache.get("u1", ask)["asked"] == 3 and set(cache.kept) == {"u1"}
