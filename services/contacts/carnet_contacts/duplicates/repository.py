@@ -90,7 +90,9 @@ def key_holders(session, record_type, *, org_id, keys, cap):
             if kind == "p":   # the GIN index of migration 0010 (the last 10 digits of each number)
                 matches = sa.func.contacts.phone_keys(column).op("@>")(postgresql.array([values.c.pattern]))
             elif kind == "e" and record_type == "contact":
-                matches = column == values.c.pattern
+                # ``<> ''`` lets the partial B-tree ``contacts_org_email`` serve (0.05 ms); without it the planner
+                # took the trigram index, 28 ms per address at 1M contacts
+                matches = sa.and_(column == values.c.pattern, column != "")
             else:
                 matches = column.like(values.c.pattern, escape="\\")
             found = (sa.select(table.c.id).where(table.c.org_id == org_id, table.c.deleted_at.is_(None), matches)
