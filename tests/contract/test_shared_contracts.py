@@ -10,12 +10,17 @@ from marshmallow import fields
 
 import carnet_gateway.app  # noqa: F401 - importing the app declares every route on ``api``
 from carnet_common.contracts import Contract, text
+from carnet_contacts.automations import contracts as automations
 from carnet_contacts.customization import contracts as contact_customization
 from carnet_contacts.customization.entrypoints import CustomizationRpc
+from carnet_contacts.duplicates.entrypoints import CANDIDATES as duplicate_candidates
+from carnet_contacts.enrichment import contracts as enrichment
+from carnet_contacts.imports import contracts as imports
 from carnet_contacts.lifecycle import contracts as lifecycle
 from carnet_contacts.lists import contracts as lists
+from carnet_contacts.merges import contracts as merges
 from carnet_contacts.records import contracts as records
-from carnet_contracts import identity
+from carnet_contracts import documents, duplicates, identity
 from carnet_gateway.api import api
 from carnet_identity import contracts as identity_rpc
 from carnet_identity import plans
@@ -84,6 +89,26 @@ ROUTES = [
     ("PATCH", "/tasks/{task_id}", "body", tasks.TaskUpdate),
     ("POST", "/tasks/{task_id}/invite", "body", tasks.InvitationCreate),
     ("GET", "/dashboard", "query", dashboard.DashboardQuery),
+    # Issue 12's data tools, all served by the contacts service.
+    ("POST", "/imports/{import_id}/dry-run", "body", imports.ImportOptions),
+    ("POST", "/imports/{import_id}/run", "body", imports.ImportOptions),
+    ("GET", "/contacts/duplicates", "query", duplicates.QueueQuery),
+    ("GET", "/accounts/duplicates", "query", duplicates.QueueQuery),
+    ("POST", "/contacts/duplicates/check", "body", duplicate_candidates["contact"]),
+    ("POST", "/accounts/duplicates/check", "body", duplicate_candidates["account"]),
+    ("POST", "/contacts/duplicates/dismiss", "body", duplicates.PairBody),
+    ("POST", "/accounts/duplicates/dismiss", "body", duplicates.PairBody),
+    ("GET", "/merges/preview", "query", merges.MergePreviewQuery),
+    ("POST", "/merges", "body", merges.MergeCreate),
+    ("GET", "/merges", "query", merges.MergeQuery),
+    ("POST", "/contacts/{contact_id}/enrichment/apply", "body", enrichment.EnrichmentApply),
+    ("GET", "/documents", "query", documents.DocumentQuery),
+    ("PATCH", "/documents/{document_id}", "body", documents.DocumentUpdate),
+    ("POST", "/documents/{document_id}/attachments", "body", documents.AttachmentCreate),
+    ("POST", "/document-folders", "body", documents.FolderCreate),
+    ("PATCH", "/document-folders/{folder_id}", "body", documents.FolderUpdate),
+    ("POST", "/automations", "body", automations.AutomationCreate),
+    ("PATCH", "/automations/{automation_id}", "body", automations.AutomationUpdate),
 ]
 # Fields a route redeclares for its documentation only (same rules): the board's page size is per column.
 DOCUMENTED_AGAIN = {("GET", "/tasks/board"): {"per_page"},
