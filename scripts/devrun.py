@@ -269,6 +269,8 @@ def run(env):
         raise SystemExit(explain_busy(busy))
     chosen = settings(env)
     mail_dir, log_dir = chosen["run_dir"] / "mail", chosen["run_dir"] / "logs"
+    # Documents (C-21, DOC-5) on the local disk unless the environment chose S3 or another directory.
+    env.setdefault("DOCUMENTS_DIR", str(chosen["run_dir"] / "documents"))
     catcher = None
     if chosen["mail_catcher"]:
         catcher = mailsink.start(mail_dir, chosen["mail_port"])
@@ -310,7 +312,8 @@ def run(env):
 # make reset ---------------------------------------------------------------------------------------------------
 
 def reset(env):
-    """Forget everything ``make run`` stored: its database, its queues, its Redis keys and the caught mail."""
+    """Forget everything ``make run`` stored: its database, its queues, its Redis keys, the caught mail and the
+    documents' files."""
     missing = missing_servers(env)
     if missing:
         raise SystemExit(explain_missing(missing, command="make reset"))
@@ -319,9 +322,11 @@ def reset(env):
     queues = _delete_queues(chosen["amqp_uri"])
     keys = _delete_redis_keys(chosen["redis_url"], chosen["redis_prefix"])
     shutil.rmtree(chosen["run_dir"] / "mail", ignore_errors=True)
+    shutil.rmtree(chosen["run_dir"] / "documents", ignore_errors=True)
     vhost = urllib.parse.unquote(urllib.parse.urlsplit(chosen["amqp_uri"]).path[1:]) or "/"
     print(f"dropped database {database}; deleted {queues} queues in RabbitMQ vhost {vhost}; deleted {keys} Redis "
-          f"keys under {chosen['redis_prefix']!r}; emptied {chosen['run_dir'] / 'mail'}.\n"
+          f"keys under {chosen['redis_prefix']!r}; emptied {chosen['run_dir'] / 'mail'} and "
+          f"{chosen['run_dir'] / 'documents'}.\n"
           f"The next `make run` migrates again and creates a fresh demo organization.", flush=True)
     return 0
 

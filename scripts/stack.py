@@ -229,3 +229,4 @@ def fresh_stack(log_path, **settings):
                 yield stack
             finally:
                 stack.stop()
+                shutil.rmtree(env["DOCUMENTS_DIR"], ignore_errors=True)  # its documents' files (DOC-5)

@@ -2,6 +2,7 @@
 them. A service is one entry of ``stack.SERVICES`` (read from services.toml): ``name``, ``path`` (module:Class),
 ``config``, ``alembic`` (files), ``http_env`` (the variable naming its operations address)."""
 import contextlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,7 +41,10 @@ def bootstrapped_env(services, *, root, prefix="carnet_t", redis_prefix=None, **
         env = test_env(database_url, amqp_uri, redis_prefix or fresh_redis_prefix(), **{**addresses, **settings})
         for service in services:
             bootstrap(service, env, root=root)
-        yield env
+        try:
+            yield env
+        finally:
+            shutil.rmtree(env["DOCUMENTS_DIR"], ignore_errors=True)  # the documents' files of this system (DOC-5)
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
 import urllib.parse
 import uuid
 
@@ -62,6 +63,8 @@ def test_env(database_url, amqp_uri, redis_prefix, **extra):
         "REDIS_URL": config.redis_url(),
         "CARNET_REDIS_PREFIX": redis_prefix,
         "PSYCOPG_WAIT_FUNC": "wait_select",
+        # Documents' files (DOC-5) of this run's system only, beside nobody else's.
+        "DOCUMENTS_DIR": os.path.join(tempfile.gettempdir(), f"carnet-documents-{redis_prefix.strip(':')}"),
     })
     env.update({key: str(value) for key, value in extra.items()})
     return env

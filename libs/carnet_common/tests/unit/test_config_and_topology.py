@@ -32,6 +32,7 @@ def test_test_env_points_a_process_at_the_runs_own_stores():
     assert env["CARNET_REDIS_PREFIX"] == "t_1:"
     assert env["PSYCOPG_WAIT_FUNC"] == "wait_select"
     assert env["EXTRA"] == "5"
+    assert env["DOCUMENTS_DIR"].endswith("carnet-documents-t_1")
 
 
 class Listener:
