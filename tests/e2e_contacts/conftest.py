@@ -5,6 +5,8 @@ import ``from conftest``.
 """
 import functools
 
+import enrichment_site
+import pytest
 from stack import Stack  # noqa: F401
 from support import orgs, system
 from support.http import PASSWORD, assert_problem, finished_job, login, ok, unique  # noqa: F401
@@ -15,6 +17,15 @@ from carnet_testing import eventually  # noqa: F401
 
 sign_up = functools.partial(_sign_up, client_class=Client)
 start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts", LOG_LEVEL="WARNING")
-stack = system.session_stack(start_stack)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The suite's system, whose contacts service may read the enrichment tests' local site (C-6)."""
+    with enrichment_site.running() as settings, \
+            start_stack(tmp_path_factory.mktemp("logs") / "stack.log", **settings) as running:
+        yield running
+
+
 base_url = system.base_url
 org, member = orgs.org, orgs.member

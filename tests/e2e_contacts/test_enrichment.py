@@ -1,5 +1,6 @@
-"""Enrichment of a contact (C-6) over HTTP, on a system of this module's own whose contacts service reads a local web
-site run by the test (a threaded ``http.server`` on 127.0.0.2) through the test-only settings: the allow-list
+"""Enrichment of a contact (C-6) over HTTP, on the suite's system, whose contacts service reads a local web site run
+by the suite (``enrichment_site.py``: a threaded ``http.server`` on 127.0.0.2) through the test-only settings: the
+allow-list
 ``ENRICHMENT_TEST_ALLOW_NETWORKS=127.0.0.2/32`` and ``ENRICHMENT_TEST_CONNECT_TO``, which maps the email domains of
 these tests to addresses (``acme.test`` to the site; ``inside.test`` to 127.0.0.1 and ``metadata.test`` to
 169.254.169.254, both refused since they are not allow-listed; ``hop.test`` to the site, which redirects to
@@ -14,67 +15,13 @@ these tests to addresses (``acme.test`` to the site; ``inside.test`` to 127.0.0.
   needs the contacts write permission and each field's; an unreadable field is never proposed and an unreadable
   email never looked up; a primary contact needs the primary contact permission.
 """
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 import sqlalchemy as sa
-from conftest import assert_problem, ok, sign_up, start_stack
+from conftest import assert_problem, ok, sign_up
 from support.orgs import add_member
 from support.web import web_login
 
 from carnet_common.config import sqlalchemy_url
-
-SITE = "127.0.0.2"
-ACME = """<html><head><meta property="og:site_name" content="Acme Bois">
-<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
- {"@type": "LocalBusiness", "name": "Acme Bois inc.", "telephone": "514-555-0100", "url": "https://acme.test/",
-  "sameAs": ["https://www.linkedin.com/company/acme-bois"],
-  "address": {"@type": "PostalAddress", "streetAddress": "12 rue du Quai", "addressLocality": "Montréal",
-              "addressRegion": "QC", "postalCode": "H2X 1Y4", "addressCountry": "CA"}},
- {"@type": "Person", "givenName": "Josée", "familyName": "Tremblay", "jobTitle": "Présidente",
-  "email": "josee@acme.test"}]}</script></head><body><a href="https://facebook.com/acmebois">f</a></body></html>"""
-PAGES = {"acme.test": (200, {}, ACME), "empty.test": (200, {}, "<html><body>Bienvenue</body></html>"),
-         "hop.test": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, "")}
-
-
-class Site(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        status, headers, body = PAGES.get((self.headers.get("Host") or "").split(":")[0], (404, {}, "none"))
-        data = body.encode()
-        self.send_response(status)
-        for name, value in {"Content-Type": "text/html; charset=utf-8", "Content-Length": str(len(data)),
-                            **headers}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site():
-    server = ThreadingHTTPServer((SITE, 0), Site)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def enrichment_stack(site, tmp_path_factory):
-    mapped = ",".join([f"acme.test={SITE}:{site}", f"empty.test={SITE}:{site}", f"hop.test={SITE}:{site}",
-                       f"inside.test=127.0.0.1:{site}", "metadata.test=169.254.169.254:80"])
-    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", ENRICHMENT_TEST_ALLOW_NETWORKS=f"{SITE}/32",
-                     ENRICHMENT_TEST_CONNECT_TO=mapped, ENRICHMENT_TIMEOUT_SECONDS="2") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(enrichment_stack):
-    return enrichment_stack.url
 
 
 def _contact(client, org, **fields):
@@ -142,12 +89,12 @@ def test_nothing_found_proposes_nothing_with_a_message_in_both_languages(org, em
 
 @pytest.mark.parametrize("email, address", [("jo@inside.test", "127.0.0.1"), ("jo@metadata.test", "169.254.169.254"),
                                             ("jo@hop.test", "169.254.169.254")])
-def test_a_domain_pointing_inside_is_refused_and_logged(org, enrichment_stack, email, address):
+def test_a_domain_pointing_inside_is_refused_and_logged(org, stack, email, address):
     contact = _contact(org["admin"], org, email=email)
     body = assert_problem(_propose(org["admin"], contact, **{"Accept-Language": "fr"}), 422,
                           code="enrichment_refused", fields=["email"])
     assert "réseau privé" in body["detail"]
-    log = enrichment_stack.log_path.read_text(encoding="utf-8")
+    log = stack.log_path.read_text(encoding="utf-8")
     assert f"resolves to {address}" in log
 
 
@@ -209,11 +156,11 @@ def test_field_permissions_narrow_what_is_proposed_and_applied(org):
     assert ok(org["admin"].get(f"/contacts/{contact['id']}"))["last_name"] is None
 
 
-def test_a_primary_contact_needs_the_primary_contact_permission(org, enrichment_stack):
+def test_a_primary_contact_needs_the_primary_contact_permission(org, stack):
     member = add_member(org, flags={"all_contacts": True})
     client = member["client"]
     contact = _contact(org["admin"], org, email="josee@acme.test")
-    _set_primary(enrichment_stack, contact["id"])
+    _set_primary(stack, contact["id"])
     _role(org, member, special={"primary_contact": {"read": False, "write": False}})
     assert_problem(_propose(client, contact), 403, code="primary_contact_permission")
     _role(org, member, special={"primary_contact": {"read": True, "write": False}})
