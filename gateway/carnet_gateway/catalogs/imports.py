@@ -50,6 +50,16 @@ MESSAGES = {
     "import_chunk_order": ("Chunks must be sent in order.", "Les morceaux doivent être envoyés dans l'ordre."),
     "import_failed": ("The import job failed. Its records written so far can be reverted.",
                       "La tâche d'importation a échoué. Les fiches déjà écrites peuvent être annulées."),
+    "import_timed_out": ("The import took longer than its time limit and was stopped. What it wrote can be "
+                         "reverted.",
+                         "L'importation a dépassé sa durée maximale et a été arrêtée. Ce qu'elle a écrit peut être "
+                         "annulé."),
+    "import_owner_inactive": ("The import was not run: its requester is no longer an active user.",
+                              "L'importation n'a pas été faite : son demandeur n'est plus un utilisateur actif."),
+    "import_authority_narrowed": ("The import was not run: your permissions or visibility changed since you asked "
+                                  "for it. Start it again.",
+                                  "L'importation n'a pas été faite : vos permissions ou votre visibilité ont changé "
+                                  "depuis la demande. Relancez-la."),
     "import_header_empty": ("Column {column} has no name: it is not read unless you map it.",
                             "La colonne {column} n'a pas de nom : elle n'est lue que si vous l'associez."),
     "import_header_duplicate": ("Column {column} has the same name as column {first} ({header}): only {first} is "

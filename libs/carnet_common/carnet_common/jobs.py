@@ -527,11 +527,12 @@ class JobRpc:
         read = getattr(self, "job_reads", {}).get(job["kind"])
         return {**job, **read(self.db, job)} if read is not None else job
 
-    def _job_code(self, name, default):
-        """``code(job)``: the failure code ``name`` of the job's kind (an area's ``job_failures``: ``{kind: code}``
-        for ``failure``; exports keep the ``export_*`` codes)."""
-        codes = getattr(self, "job_failures", {})
-        return lambda job: (codes.get(job["kind"]) if name == "failure" else None) or default
+    def _job_code(self, job, name):
+        """The code ``name`` (``failure``, ``timed_out``, ``owner_gone``, ``narrowed``) a job of this kind fails with:
+        its area's (``job_codes``: ``{kind: {name: code}}``, e.g. imports' ``import_failed``, whose messages speak of
+        an import), else the service's ``job_<name>`` (the export codes)."""
+        own = getattr(self, "job_codes", {}).get(job["kind"]) or {}
+        return own.get(name) or getattr(self, f"job_{name}")
 
     @rpc_method
     def read_job_chunk(self, actor, job_id, seq):
@@ -550,7 +551,7 @@ class JobRpc:
         engine = self.db.get_bind()
         run_or_wait(self.job_store, lambda: run_next_job(
             engine, self.job_store, work=self.job_work, settings=self.export_settings,
-            failure=self._job_code("failure", self.job_failure), timed_out=self.job_timed_out,
+            failure=lambda job: self._job_code(job, "failure"), timed_out=lambda job: self._job_code(job, "timed_out"),
             check=self._owner_may_still, offload=tpool.execute,
             work_engine=thread_engine(engine)), DOORBELL_WAIT_S)
 
@@ -560,16 +561,16 @@ class JobRpc:
         try:
             principal = self.job_identity.get_principal(job["user_id"])
             if (principal.get("organization") or {}).get("id") != job["org_id"]:
-                return self.job_owner_gone
+                return self._job_code(job, "owner_gone")
             lost = self.job_authority_lost(principal, job)
         except Unauthorized:     # deleted or deactivated (S-1)
-            return self.job_owner_gone
+            return self._job_code(job, "owner_gone")
         except (RpcTimeout, UnknownService, ServiceUnavailable) as exc:
             log.warning("job %s waits: its owner's authority cannot be checked now (%s)", job["id"], exc)
             return LATER
         if lost:
             log.info("job %s: its owner no longer has %s", job["id"], ", ".join(lost))
-            return self.job_narrowed
+            return self._job_code(job, "narrowed")
         return None
 
     @timer(interval=300)

@@ -30,7 +30,9 @@ class ImportsRpc:
     area_job_checks = dict.fromkeys(usecases.KINDS, usecases.authority_lost)
     # Read by ``JobRpc``: what a job of these kinds adds to its read (counts, first errors), and its failure codes.
     job_reads = dict.fromkeys(usecases.KINDS, usecases.run_read)
-    job_failures = dict.fromkeys(usecases.KINDS, "import_failed")
+    job_codes = dict.fromkeys(usecases.KINDS, {"failure": "import_failed", "timed_out": "import_timed_out",
+                                              "owner_gone": "import_owner_inactive",
+                                              "narrowed": "import_authority_narrowed"})
 
     @rpc_method
     def start_import(self, actor, request):

@@ -43,6 +43,11 @@ def delete(session, import_id):
     session.execute(imports.delete().where(imports.c.id == import_id))
 
 
+def delete_chunks(session, import_id):
+    """The file of an import that ran (it is read once more by nobody: a new run needs a new upload)."""
+    session.execute(import_chunks.delete().where(import_chunks.c.import_id == import_id))
+
+
 def add_chunk(session, *, import_id, seq, data):
     session.execute(import_chunks.insert().values(import_id=import_id, seq=seq, data=data))
 

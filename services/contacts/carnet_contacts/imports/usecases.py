@@ -339,6 +339,7 @@ def import_job(session, params, path, report, *, dry_run):
     result.counts["total"] = result.counts["processed"]
     if not dry_run:
         repository.update(session, import_id, state="imported")
+        repository.delete_chunks(session, import_id)
     repository.set_counts(session, job_id, result.counts)
     session.commit()
     _write_errors(path, result)
