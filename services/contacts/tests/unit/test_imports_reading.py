@@ -133,3 +133,17 @@ def test_row_reasons_exist_in_both_languages():
     assert messages.text("import_key_ambiguous", "fr", {"count": 2}).startswith("La clé correspond à 2")
     assert messages.text("Not a valid email address.", "en") == "Not a valid email address"
     assert all(len(pair) == 2 and all(pair) for pair in messages.TEXTS.values())
+
+
+def test_a_formula_with_a_cached_value_reads_as_that_value(tmp_path):
+    path = _xlsx(tmp_path, [["Email", "Nom"], ["a@example.com", "=UPPER(\"x\")"]])
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    sheet_part = "xl/worksheets/sheet1.xml"
+    # what Excel saves: the formula and its computed value (openpyxl writes an empty one)
+    parts[sheet_part] = parts[sheet_part].replace(b"</f><v></v></c>", b"</f><v>X</v></c>").replace(
+        b'<c r="B2"', b'<c r="B2" t="str"')
+    cached = _zip(tmp_path, parts, name="cached.xlsx")
+    with sheet.Workbook(cached) as book:
+        assert book.formulas
+        assert [(number, row, missing) for number, row, missing in book.rows()] == [(2, ("a@example.com", "X"), ())]
