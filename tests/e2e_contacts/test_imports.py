@@ -54,25 +54,27 @@ def test_import_maps_french_headers_dry_runs_imports_and_reverts(org):
         [None, "Deja", "DEJA@example.com", None],                         # 5: probable duplicate (skipped)
         ["Form", "=CONCAT(\"a\",\"b\")", "form@example.com", None],       # 6: formula without a cached value
         ["Anne", "Hébert", "anne@example.com", "25/12/1916"],             # 7: good, unambiguous D/M/Y
+        ["Anne", "Hébert bis", "Anne@Example.com", None],                 # 8: the same email as row 7 (skipped)
     ])
     upload = ok(_upload(admin, content), 201)
     proposal = {c["column"]: c["proposed"] for c in upload["columns"]}
     assert proposal == {"A": "first_name", "B": "last_name", "C": "email", "D": "custom.birthday"}
-    assert upload["rows"] == 6 and upload["problems"] == []
+    assert upload["rows"] == 7 and upload["problems"] == []
     options = {"mapping": proposal, "list_ids": [org["shared"]]}
 
     dry = _job(admin, admin.post(f"/imports/{upload['id']}/dry-run", json=options))
-    assert dry["counts"] == {"processed": 6, "total": 6, "created": 2, "updated": 0, "skipped": 1, "failed": 3,
-                             "duplicates": 1}
+    assert dry["counts"] == {"processed": 7, "total": 7, "created": 2, "updated": 0, "skipped": 2, "failed": 3,
+                             "duplicates": 2}
     errors = {(e["row"], e["field"]): e for e in dry["row_errors"]}
     assert set(errors) == {(3, "email"), (4, "custom.birthday"), (6, "last_name")}
     assert "ambiguë" in errors[(4, "custom.birthday")]["message"]
     assert "formule" in errors[(6, "last_name")]["message"]
-    assert dry["duplicates"] == [{"row": 5, "record_ids": [existing["id"]]}]
+    assert dry["duplicates"] == [{"row": 5, "record_ids": [existing["id"]]},
+                                 {"row": 8, "record_ids": [], "same_as_row": 7}]
     assert ok(admin.get("/contacts", params={"q": "nelligan"}))["total"] == 0   # a dry run writes nothing
 
     done = _job(admin, admin.post(f"/imports/{upload['id']}/run", json=options))
-    assert done["counts"]["created"] == 2 and done["counts"]["failed"] == 3 and done["counts"]["skipped"] == 1
+    assert done["counts"]["created"] == 2 and done["counts"]["failed"] == 3 and done["counts"]["skipped"] == 2
     errors_file = admin.get(done["download_url"].removeprefix("/api/v1"))
     assert errors_file.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(errors_file.content)).active

@@ -59,6 +59,7 @@ MESSAGES = {
     "imports.row": ("Row", "Ligne"), "imports.reason": ("Reason", "Raison"),
     "imports.duplicates": ("Probable duplicates", "Doublons probables"),
     "imports.duplicate_of": ("Of the records", "Des fiches"),
+    "imports.same_as_row": ("Row {row} of the file", "Ligne {row} du fichier"),
     "imports.download_errors": ("Download the report ({filename})", "Télécharger le rapport ({filename})"),
     **{f"imports.count.{name}": texts for name, texts in COUNTS.items()},
 }

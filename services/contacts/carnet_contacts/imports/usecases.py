@@ -13,7 +13,7 @@ An import is an uploaded workbook owned by its uploader (another user, or anothe
    all of them are the job's downloadable ``.xlsx`` (written by ``carnet_common.xlsx``: formula-like text
    neutralised, C-18), the first ones and the counts are in the run (``import_runs``), read with the job.
 3. Probable duplicates (C-20) are those the duplicates area scores (``probable_duplicates``: the records the caller
-   sees only). In create mode a
+   sees only), and a row with the email (contacts) or name (accounts) of an earlier row of the file. In create mode a
    row with one is skipped unless ``create_duplicates``; in update mode the row's key (``email``, ``id`` or a custom
    field such as a customer number) picks the record to update, and a key matching several is that row's error.
 4. Revert (also a job): every record the import created goes to the trash (the lifecycle area's ``delete_*``), and
@@ -32,7 +32,7 @@ from carnet_common import config, xlsx
 from carnet_common import jobs as kit
 from carnet_common.errors import CarnetError, Conflict, InvalidInput, NotFound
 from carnet_common.events import make_envelope
-from carnet_contacts import models
+from carnet_contacts import models, norms
 from carnet_contacts.customization import repository as customization
 from carnet_contacts.duplicates import usecases as duplicates
 from carnet_contacts.exports import repository as exports_repository
@@ -295,6 +295,7 @@ class Report:
         self.counts = {"processed": 0, "total": total, "created": 0, "updated": 0, "skipped": 0, "failed": 0,
                        "duplicates": 0, "errors": [], "duplicates_shown": []}
         self.errors = []
+        self.seen = {}   # a new record's identity (folded email, or account name) → the row that had it first
 
     def error(self, number, field, code, params=None):
         message = messages.text(code, self.language, params)
@@ -303,10 +304,13 @@ class Report:
         if len(self.counts["errors"]) < SHOWN:
             self.counts["errors"].append(entry)
 
-    def duplicate(self, number, ids):
+    def duplicate(self, number, ids, same_as_row=None):
         self.counts["duplicates"] += 1
         if len(self.counts["duplicates_shown"]) < SHOWN:
-            self.counts["duplicates_shown"].append({"row": number, "record_ids": ids})
+            entry = {"row": number, "record_ids": ids}
+            if same_as_row is not None:
+                entry["same_as_row"] = same_as_row
+            self.counts["duplicates_shown"].append(entry)
 
 
 def import_job(session, params, path, report, *, dry_run):
@@ -402,12 +406,24 @@ def _batch(session, row, actor, options, mapping, definitions, batch, result, dr
                 result.counts["skipped"] += 1
                 result.error(number, key, "import_key_unmatched")
                 continue
-        if target is None and found:
-            result.duplicate(number, found)
+        earlier = _earlier_row(result, record_type, data, number) if target is None else None
+        if target is None and (found or earlier):
+            result.duplicate(number, found, earlier)
             if not options.get("create_duplicates", False):
                 result.counts["skipped"] += 1
                 continue
         _write_row(session, record_type, actor, options, number, data, target, result, dry_run, outbox)
+
+
+def _earlier_row(result, record_type, data, number):
+    """The row of the file that already has this new record's email (contacts) or name (accounts), folded: two rows
+    of one file are duplicates of each other too (the duplicates area compares with stored records only). None for
+    the first, which is remembered."""
+    identity = norms.fold(data.get("email") if record_type == "contact" else data.get("name"))
+    if not identity:
+        return None
+    first = result.seen.setdefault(identity, number)
+    return first if first != number else None
 
 
 def _key_value(data, key):
