@@ -16,7 +16,10 @@ from support.http import sign_up as _sign_up
 from carnet_testing import eventually  # noqa: F401
 
 sign_up = functools.partial(_sign_up, client_class=Client)
-start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts", LOG_LEVEL="WARNING")
+# The abuse limits (S-10) are tested in tests/e2e; here one address signs up and logs in for every test.
+start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts", LOG_LEVEL="WARNING",
+                                   SIGNUP_MAX_PER_ADDRESS=100_000, SIGNUP_MAX_TOTAL=100_000,
+                                   LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE=100_000)
 
 
 @pytest.fixture(scope="session")

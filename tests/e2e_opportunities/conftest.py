@@ -14,7 +14,10 @@ from support.orgs import add_member  # noqa: F401
 from carnet_testing import eventually  # noqa: F401
 
 sign_up = functools.partial(_sign_up, client_class=Client)
-start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts,opportunities", LOG_LEVEL="WARNING")
+# The abuse limits (S-10) are tested in tests/e2e; here one address signs up and logs in for every test.
+start_stack = system.stack_starter(READINESS_SERVICES="identity,contacts,opportunities", LOG_LEVEL="WARNING",
+                                   SIGNUP_MAX_PER_ADDRESS=100_000, SIGNUP_MAX_TOTAL=100_000,
+                                   LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE=100_000)
 stack = system.session_stack(start_stack)
 base_url = system.base_url
 org, member = orgs.org, orgs.member
