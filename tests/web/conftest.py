@@ -12,8 +12,10 @@ from support.http import PASSWORD, ApiClient, create_user, login, ok, unique  # 
 from support.web import WebClient, web_login  # noqa: E402, F401
 
 # solo: no e-mails module (S-7); EXPORT_SYNC_MAX_ROWS=2: an export of three contacts is a job (test_lists_pages.py)
+# One address logs in for every test: the login limit per address and minute (S-10, tested in tests/e2e) is lifted.
 start_stack = system.stack_starter(LOG_LEVEL="WARNING", SIGNUP_MAX_PER_ADDRESS=100_000,
-                                   SIGNUP_MAX_TOTAL=100_000, SIGNUP_PLANS="solo", EXPORT_SYNC_MAX_ROWS=2)
+                                   SIGNUP_MAX_TOTAL=100_000, SIGNUP_PLANS="solo", EXPORT_SYNC_MAX_ROWS=2,
+                                   LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE=100_000)
 stack = system.session_stack(start_stack)
 base_url = system.base_url
 org, member = orgs.org, orgs.member
