@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from carnet_common import config, xlsx
 from carnet_common import jobs as kit
@@ -39,6 +40,7 @@ from carnet_contacts.exports import repository as exports_repository
 from carnet_contacts.imports import archive, messages, repository, sheet
 from carnet_contacts.lifecycle import usecases as lifecycle
 from carnet_contacts.lists.usecases import Scope
+from carnet_contacts.records import batch as batch_records
 from carnet_contacts.records import contracts as record_contracts
 from carnet_contacts.records import usecases as records
 from carnet_contracts import authority
@@ -286,6 +288,14 @@ class RowOutbox:
                                                       envelope=envelope, headers={}))
         return envelope
 
+    def add_many(self, session, event_type, payloads, *, version=1):
+        """One event per payload, in one multi-row INSERT (a batch's ``contact_created``, ``records/batch.py``)."""
+        envelopes = [make_envelope(data, version=version) for data in payloads]
+        if envelopes:
+            session.execute(models.outbox.insert(), [{"id": e["event_id"], "event_type": event_type, "envelope": e,
+                                                      "headers": {}} for e in envelopes])
+        return envelopes
+
 
 class Report:
     """A run's counts and errors: ``counts`` (stored with the run), ``errors`` (rows of the error file)."""
@@ -392,6 +402,8 @@ def _batch(session, row, actor, options, mapping, definitions, batch, result, dr
     probable = probable_duplicates(session, record_type, actor=actor, rows=[d for _, d in prepared])
     fold = repository.key_column(record_type, key)[1] if mode == "update" else None
     outbox = RowOutbox()
+    schemas = {"create": CREATE[record_type](), "update": UPDATE[record_type]()}
+    creates = []    # (number, body): the new records of the batch, written together (``_write_creates``)
     for (number, data), found in zip(prepared, probable, strict=True):
         target = None
         if mode == "update":
@@ -412,7 +424,17 @@ def _batch(session, row, actor, options, mapping, definitions, batch, result, dr
             if not options.get("create_duplicates", False):
                 result.counts["skipped"] += 1
                 continue
-        _write_row(session, record_type, actor, options, number, data, target, result, dry_run, outbox)
+        body = _load(schemas, options, number, data, target, result)
+        if body is None:
+            continue
+        if dry_run:
+            result.counts["updated" if target else "created"] += 1
+        elif target is None and mode == "create":   # update mode stays one row at a time, in the file's order
+            creates.append((number, body))
+        else:
+            _write_row(session, record_type, actor, options, number, body, target, result, outbox)
+    if creates:
+        _write_creates(session, record_type, actor, options, creates, result, outbox)
 
 
 def _earlier_row(result, record_type, data, number):
@@ -442,23 +464,57 @@ def probable_duplicates(session, record_type, *, actor, rows):
     return [[match["id"] for match in matches[:3]] for matches in found]
 
 
-def _write_row(session, record_type, actor, options, number, data, target, result, dry_run, outbox):
-    """Validate one row with the API's contract, and unless ``dry_run`` write it with the API's use case in a
-    savepoint: any refusal is that row's error, the batch goes on."""
+def _load(schemas, options, number, data, target, result):
+    """The row's body as the API's contract loads it (a create's with the chosen lists), or None when the contract
+    refuses it (each refusal that row's error). ``schemas``: one instance per contract for the batch."""
     fields = {k: v for k, v in data.items() if k != "id"}
     try:
         if target is None:
-            body = CREATE[record_type]().load({**fields, "list_ids": options["list_ids"]})
-        else:
-            body = UPDATE[record_type]().load(fields)
+            return schemas["create"].load({**fields, "list_ids": options["list_ids"]})
+        return schemas["update"].load(fields)
     except ValidationError as exc:
         result.counts["failed"] += 1
         for field, reasons in _flat(exc.messages).items():
             result.error(number, field, reasons[0])
+        return None
+
+
+def _write_creates(session, record_type, actor, options, creates, result, outbox):
+    """The batch's new records written together (``records.batch.create_records``: a few multi-row statements for
+    all of them, the same rows, history, events and versions as the one-row use case) with what the import did, in a
+    savepoint. A row a rule refuses is its error; if the writes themselves fail (a constraint), the savepoint is
+    rolled back and the batch goes one row at a time, each in its own savepoint, so a bad row costs only itself."""
+    savepoint = session.begin_nested()
+    try:
+        outcomes = batch_records.create_records(session, outbox=outbox, actor=actor, record_type=record_type,
+                                                rows=[body for _, body in creates])
+        done = [{"import_id": options["import_id"], "record_id": read["id"], "row_number": number,
+                 "version_after": read["version"], "action": "created", "before": None}
+                for (number, _), read in zip(creates, outcomes, strict=True) if not isinstance(read, CarnetError)]
+        repository.add_done(session, done)
+        savepoint.commit()
+    except DBAPIError:
+        savepoint.rollback()
+        for number, body in creates:
+            _write_row(session, record_type, actor, options, number, body, None, result, outbox)
         return
-    if dry_run:
-        result.counts["updated" if target else "created"] += 1
-        return
+    for (number, _), outcome in zip(creates, outcomes, strict=True):
+        if isinstance(outcome, CarnetError):
+            _refused(result, number, outcome)
+        else:
+            result.counts["created"] += 1
+
+
+def _refused(result, number, exc):
+    result.counts["failed"] += 1
+    reasons = _flat(exc.errors) or {"": [exc.code or "import_row_refused"]}
+    for field, codes in reasons.items():
+        result.error(number, field, codes[0])
+
+
+def _write_row(session, record_type, actor, options, number, body, target, result, outbox):
+    """Write one row's body with the API's use case in a savepoint: any refusal is that row's error, the batch goes
+    on (an update, or a create of a batch whose joint write failed)."""
     savepoint = session.begin_nested()
     try:
         if target is None:
@@ -476,10 +532,12 @@ def _write_row(session, record_type, actor, options, number, data, target, resul
         savepoint.commit()
     except CarnetError as exc:
         savepoint.rollback()
+        _refused(result, number, exc)
+        return
+    except DBAPIError:  # a constraint the row breaks (N-1: that row's error, never the others')
+        savepoint.rollback()
         result.counts["failed"] += 1
-        reasons = _flat(exc.errors) or {"": [exc.code or "import_row_refused"]}
-        for field, codes in reasons.items():
-            result.error(number, field, codes[0])
+        result.error(number, "", "import_row_refused")
         return
     result.counts["updated" if target else "created"] += 1
 
