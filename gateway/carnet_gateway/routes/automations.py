@@ -67,7 +67,7 @@ def delete_automation(call):
            tags=TAGS, errors=(401, 403, 404, 429),
            summary="Run an automation now, as a background job (N-4): poll `GET /jobs/{id}` for its progress; the "
                    "count added is the automation's `last_run.added`. Running it twice adds nothing. 429 past the "
-                   "caps on queued jobs (`export_jobs_per_user`, `export_jobs_per_org`)")
+                   "caps on queued jobs (`automation_jobs_per_user`, `automation_jobs_per_org`)")
 def run_automation(call):
     return job_started(services.contacts.call("run_automation", call.actor(actors.CONTACTS),
                                               call.path["automation_id"])["job_id"])

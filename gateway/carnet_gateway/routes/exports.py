@@ -93,13 +93,21 @@ def _job_rpc(call, method, *args):
     return services.Service(job_service(job_id)).call(method, call.actor(actors.JOBS), job_id, *args)
 
 
+def has_file(job):
+    """Whether the job is done with a file to download: a job whose work names no file (an automation run, whose
+    result is the automation's ``last_run``) has ``filename`` null (``carnet_common.jobs.JobStore.store_file``)."""
+    return job["status"] == "done" and job.get("filename") is not None
+
+
 @api.route("/jobs/{job_id}", "GET", response=s.JobRead, tags=JOBS, errors=(401, 404),
-           summary="A background job of the caller's (N-4): status, progress, errors, download link when done")
+           summary="A background job of the caller's (N-4): status, progress, errors in the words of its kind, "
+                   "download link once done when the job has a file (null for a kind without one: an automation "
+                   "run)")
 def get_job(call):
     job = _job_rpc(call, "get_job")
     language = problems.language()
     job["errors"] = [messages.render(code, language) for code in job["errors"]]
-    job["download_url"] = f"/api/v1/jobs/{job['id']}/download" if job["status"] == "done" else None
+    job["download_url"] = f"/api/v1/jobs/{job['id']}/download" if has_file(job) else None
     return job
 
 
@@ -107,7 +115,8 @@ def get_job(call):
            permission=[Need(module, "export", When(f"the job's kind is `{kind}` (checked once the job is read)"))
                        for kind, module in KIND_MODULES.items()],
            extra_responses={200: {"description": "The .xlsx file", **FILE}},
-           summary="The file a finished job produced (its owner only); 409 until it is done")
+           summary="The file a finished job produced (its owner only); 409 until it is done; 404 `job_no_file` "
+                   "for a job that produces none (an automation run)")
 def download_job(call):
     # The module whose export permission applies is the job's kind, known only once the job is read (a
     # contacts job id names the service, not whether it exports contacts or accounts).
@@ -116,6 +125,8 @@ def download_job(call):
         auth.require(call.principal, KIND_MODULES[job["kind"]], "export")
     if job["status"] != "done":
         raise Conflict("job_not_ready")
+    if not has_file(job):
+        raise NotFound("job_no_file")
     # the body is streamed after the view returns: the request context is kept for it (the RPC client, the
     # request id of the actor)
     service, caller, job_id = services.Service(job_service(job["id"])), call.actor(actors.JOBS), job["id"]

@@ -5,6 +5,10 @@ from marshmallow import fields
 from carnet_common.contracts import Contract
 from carnet_contracts.exports import ExportQuery as ExportQuery
 
+# Every kind of job ``GET /jobs/{id}`` may answer (the services' ``job_work`` keys).
+KINDS = ("export_contacts", "export_accounts", "export_opportunities", "import_dry_run", "import_run",
+         "import_revert", "automation_run")
+
 
 class JobStarted(Contract):
     job_id = fields.String(required=True, metadata={
@@ -14,14 +18,21 @@ class JobStarted(Contract):
 
 class JobRead(Contract):
     id = fields.String()
-    kind = fields.String(metadata={"example": "export_contacts",
-                                   "description": "export_contacts, export_accounts or export_opportunities"})
-    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    kind = fields.String(metadata={"example": "export_contacts", "enum": list(KINDS), "description": (
+        "What the job does: export_contacts, export_accounts (C-18), export_opportunities (O-6); import_dry_run, "
+        "import_run, import_revert (C-19); automation_run (AU-1).")})
+    status = fields.String(metadata={"enum": ["queued", "running", "done", "failed"],
+                                     "description": "queued, running, done or failed"})
     progress = fields.Integer(metadata={"description": "0 to 100"})
-    errors = fields.List(fields.String(), metadata={"description": "Why the job failed, in the caller's language."})
-    download_url = fields.String(allow_none=True, metadata={"description": "Set once the job is done."})
-    filename = fields.String(allow_none=True)
-    size = fields.Integer(allow_none=True)
+    errors = fields.List(fields.String(), metadata={
+        "description": "Why the job failed or was not run, in the caller's language and in the words of its kind "
+                       "(an export's, an import's, an automation's)."})
+    download_url = fields.String(allow_none=True, metadata={
+        "description": "Always present: the file's address once the job is done, null before, after a failure, and "
+                       "always for a job that produces no file (automation_run: its result is the automation's "
+                       "`last_run`)."})
+    filename = fields.String(allow_none=True, metadata={"description": "The file's name once done; null without one."})
+    size = fields.Integer(allow_none=True, metadata={"description": "The file's size in bytes; null without one."})
     created_at = fields.String()
     updated_at = fields.String()
     # Jobs of imports (C-19) add their counts and first row errors (schemas/imports.py).

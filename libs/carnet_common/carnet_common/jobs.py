@@ -24,6 +24,13 @@ have it done is a ``check`` the service passes in.
   over RPC: it works with the gateway and the service in different pods, needs no shared volume, and is
   deleted with its job after ``result_ttl``.
 - Only the job's owner (same organization and user) sees it; anyone else gets NotFound.
+- A job speaks for its kind: every code it can fail or be refused with (``CODE_NAMES``) is its kind's, as the area
+  that runs it names them (``job_codes`` on the area's entrypoints, gathered by ``JobRpc`` when the service class is
+  defined: ``register_codes``); an automation run that is refused says so in the automation's words
+  (``automation_authority_narrowed``), an import that is interrupted never speaks of an export. A kind that names no
+  codes (the exports) keeps the export codes (``EXPORT_CODES``); a name its area left out is the neutral ``JOB_CODES``.
+- A job may have no file (an automation run: its result is the automation's ``last_run``): its work returns no
+  name, nothing is stored, and its read says ``filename`` null, so the gateway offers no download.
 - A job id names the service that owns it (``opportunities:<uuid>``), so the gateway asks that service only.
 - ``JobRpc`` is the entrypoints every service with jobs mixes in: read a job, read its file, run and clean. It runs a
   claimed job (its work, progress and file) in one OS thread of ``eventlet.tpool`` on connections of its own, so
@@ -75,9 +82,44 @@ LATER = "later"
 # of a 100,000-row export's ~9 s: issue 9 §3).
 DOORBELL_WAIT_S = 0.9
 
+# Codes a job fails or is refused with, by name (see the module docstring): ``failure`` (its work raised),
+# ``timed_out`` (past ``time_limit``), ``owner_gone`` and ``narrowed`` (its owner's authority of now, issue 10 §1),
+# ``interrupted`` (its worker died: ``clean_jobs``), ``per_user`` and ``per_org`` (the queue caps, 429: ``queue_job``).
+CODE_NAMES = ("failure", "timed_out", "owner_gone", "narrowed", "interrupted", "per_user", "per_org")
+# The codes of a kind that names none: exports (C-18, O-6), whose messages and tests are these.
+EXPORT_CODES = {"failure": "export_failed", "timed_out": "export_timed_out", "owner_gone": "export_owner_inactive",
+                "narrowed": "export_authority_narrowed", "interrupted": "export_interrupted",
+                "per_user": "export_jobs_per_user", "per_org": "export_jobs_per_org"}
+# What a kind that names some codes gets for a name its area left out: a job, never "an export".
+JOB_CODES = {"failure": "job_failed", "timed_out": "job_timed_out", "owner_gone": "job_owner_inactive",
+             "narrowed": "job_authority_narrowed", "interrupted": "job_interrupted",
+             "per_user": "jobs_per_user", "per_org": "jobs_per_org"}
+# {kind: {name: code}}: the codes each kind's area named (``register_codes``).
+_kind_codes = {}
+
 
 def now():
     return datetime.now(timezone.utc)
+
+
+def register_codes(codes_by_kind):
+    """``{kind: {name: code}}``: the codes of these kinds from now on in this process (``JobRpc`` registers its
+    areas' ``job_codes`` when the service class is defined, before any job is queued or run). A name not in
+    ``CODE_NAMES`` is a bug of the area: ValueError."""
+    for kind, codes in codes_by_kind.items():
+        unknown = set(codes) - set(CODE_NAMES)
+        if unknown:
+            raise ValueError(f"job kind {kind}: unknown code names {sorted(unknown)}")
+        _kind_codes[kind] = dict(codes)
+
+
+def code_of(kind, name):
+    """The code a job of ``kind`` fails or is refused with for ``name`` (one of ``CODE_NAMES``): its area's, else the
+    neutral job code when its area named others, else the export code (a kind that names none is an export's)."""
+    own = _kind_codes.get(kind)
+    if own is None:
+        return EXPORT_CODES[name]
+    return own.get(name) or JOB_CODES[name]
 
 
 # Ids -----------------------------------------------------------------------------------------------------
@@ -230,7 +272,12 @@ class JobStore:
         session.execute(self.jobs.update().where(self.jobs.c.id == job_id).values(**values, updated_at=now()))
 
     def store_file(self, session, job_id, *, path, filename, ttl):
-        """The file at ``path`` in chunks, and the job done (its result kept ``ttl``)."""
+        """The file at ``path`` in chunks, and the job done (its result kept ``ttl``). A work that named no file
+        (``filename`` None: an automation run) has none: no chunk, no size, nothing to download."""
+        if filename is None:
+            self.update(session, job_id, status="done", progress=100, result_name=None, result_size=None,
+                        result_chunks=0, expires_at=now() + ttl)
+            return
         size, seq = os.path.getsize(path), 0
         with open(path, "rb") as file:
             while data := file.read(CHUNK_BYTES):
@@ -243,11 +290,13 @@ class JobStore:
         files = self.files
         return session.execute(sa.select(files.c.data).where(files.c.job_id == job_id, files.c.seq == seq)).scalar()
 
-    def fail_stalled(self, session, *, at, stalled_after, error, ttl):
-        """Running jobs silent for ``stalled_after`` (their worker died): failed, to be cleaned later."""
+    def fail_stalled(self, session, *, at, stalled_after, error, ttl, errors_by_kind=None):
+        """Running jobs silent for ``stalled_after`` (their worker died): failed, to be cleaned later, with
+        ``errors_by_kind[kind]`` (``{kind: code}``), else ``error``."""
         jobs = self.jobs
+        code = sa.case(errors_by_kind, value=jobs.c.kind, else_=error) if errors_by_kind else error
         return session.execute(jobs.update().where(jobs.c.status == "running", jobs.c.updated_at < at - stalled_after)
-                               .values(status="failed", error=error, updated_at=at, expires_at=at + ttl)).rowcount
+                               .values(status="failed", error=code, updated_at=at, expires_at=at + ttl)).rowcount
 
     def delete_expired(self, session, *, at):
         """Jobs past ``expires_at``, their chunks with them (``ON DELETE CASCADE``)."""
@@ -260,11 +309,13 @@ def queue_job(session, store, *, settings, job_id, actor, kind, params):
     """A new queued job of ``actor``'s, within the caps (N-4, issue 10 §2): a 429 naming the cap when the user
     already has ``settings.per_user`` jobs queued or running, or the organization ``settings.per_org``. 429, not
     409: nothing is wrong with the request nor in conflict with a resource; it can be sent again as it is once a
-    job has finished, which ``Retry-After`` says, as the API's per-user cap does."""
+    job has finished, which ``Retry-After`` says, as the API's per-user cap does. The codes are ``kind``'s
+    (``code_of``: ``export_jobs_per_user`` for an export, ``automation_jobs_per_user`` for an automation run); the
+    caps count every kind together (one queue)."""
     store.lock_owner(session, actor["org_id"])
     mine, organization = store.unfinished(session, org_id=actor["org_id"], user_id=actor["user_id"])
-    for code, count, cap in (("export_jobs_per_user", mine, settings.per_user),
-                             ("export_jobs_per_org", organization, settings.per_org)):
+    for code, count, cap in ((code_of(kind, "per_user"), mine, settings.per_user),
+                             (code_of(kind, "per_org"), organization, settings.per_org)):
         if count >= cap:
             raise TooManyRequests(code, params={"limit": cap, "retry_after": QUEUE_FULL_RETRY_SECONDS})
     created = store.create(session, job_id=job_id, actor=actor, kind=kind, params=params)
@@ -360,11 +411,12 @@ def run_next_job(engine, store, *, work, settings, failure, timed_out=None, chec
     ``check(job)``, when given, decides first whether the job may run now: None runs it, ``LATER`` queues it again
     (its answer was not available: identity silent), any other value is the code the job fails with (its owner
     left, or their authority narrowed since the request). ``work[kind](session, params, path, report)`` writes the
-    job's file at ``path`` and returns its name; it calls ``report(done, total)`` after each batch. It runs for at
-    most ``settings.time_limit``: each statement of its session is bounded by it (the request's statement timeout
-    does not apply: a 200,000-row export reads for longer than a request may), and ``report`` stops the work past
-    it; the job then fails with ``timed_out``. The claimed job (its work, progress and file) runs in ``offload(fn)``
-    on ``work_engine`` when given (the service: an OS thread, see ``JobRpc.run_jobs``), else here on ``engine``.
+    job's file at ``path`` and returns its name (None: the job has no file); it calls ``report(done, total)`` after
+    each batch. It runs for at most ``settings.time_limit``: each statement of its session is bounded by it (the
+    request's statement timeout does not apply: a 200,000-row export reads for longer than a request may), and
+    ``report`` stops the work past it; the job then fails with ``timed_out``. The claimed job (its work, progress
+    and file) runs in ``offload(fn)`` on ``work_engine`` when given (the service: an OS thread, see
+    ``JobRpc.run_jobs``), else here on ``engine``.
     Any other exception fails the job with the code ``failure``.
     """
     with Session(engine) as session, session.begin():
@@ -423,7 +475,8 @@ def _here(fn, *args):
 
 
 def _build(engine, store, job, work, settings, path):
-    """The job's file at ``path`` by ``work``, with its progress, then stored: the job done.
+    """The job's file at ``path`` by ``work``, with its progress, then stored: the job done (without a file when
+    ``work`` returns no name).
 
     The bookkeeping (each progress commit, then the file) runs on one connection opened for the job, beside the
     work's own: the service's work engine has no pool (``thread_engine``), and a connection per progress commit
@@ -454,11 +507,12 @@ def _reporter(connection, store, job_id, deadline):
     return report
 
 
-def clean_jobs(session, store, *, settings, interrupted):
-    """Expired results go (their chunks with them); jobs whose worker died are failed with ``interrupted``."""
+def clean_jobs(session, store, *, settings, interrupted, interrupted_by_kind=None):
+    """Expired results go (their chunks with them); jobs whose worker died are failed with their kind's code in
+    ``interrupted_by_kind`` (``{kind: code}``), else ``interrupted``."""
     at = now()
     stalled = store.fail_stalled(session, at=at, stalled_after=settings.stalled_after, error=interrupted,
-                                 ttl=settings.result_ttl)
+                                 ttl=settings.result_ttl, errors_by_kind=interrupted_by_kind)
     return {"stalled": stalled, "deleted": store.delete_expired(session, at=at)}
 
 
@@ -504,19 +558,29 @@ class JobRpc:
 
     Before a job runs, its owner's current principal is asked of identity (``job_identity``, the same
     ``get_principal`` the gateway authorizes requests with): an owner who is no longer an active user of the job's
-    organization, or whose authority narrowed, gets the job failed with ``job_owner_gone`` or ``job_narrowed``
-    (issue 10 §1: the authority is checked when the work runs, not only when it is asked for). Failing rather than
-    running with the narrower authority: a file with fewer rows or columns than was asked for would pass for the
+    organization, or whose authority narrowed, gets the job failed with its kind's ``owner_gone`` or ``narrowed``
+    code (issue 10 §1: the authority is checked when the work runs, not only when it is asked for). Failing rather
+    than running with the narrower authority: a file with fewer rows or columns than was asked for would pass for the
     whole export; the reason tells its owner to ask again, and the new request gets their authority of now.
+
+    Each area mixed into the service may declare, for its kinds, ``job_codes`` (``{kind: {name: code}}``, names of
+    ``CODE_NAMES``: what its jobs fail or are refused with, in its own words) and ``job_reads`` (``{kind: read(session,
+    job)}``: what its jobs add to their read). Every area's are gathered when the service class is defined
+    (``__init_subclass__``: an attribute looked up on the service would find the first area's only) and the codes
+    registered (``register_codes``), so ``queue_job`` in a use case names the caps in the kind's words too.
     """
 
     export_settings = ExportSettingsProvider()
     job_identity = ServiceRpc("identity", timeout=IDENTITY_TIMEOUT)
-    job_failure = "export_failed"
-    job_interrupted = "export_interrupted"
-    job_timed_out = "export_timed_out"
-    job_owner_gone = "export_owner_inactive"
-    job_narrowed = "export_authority_narrowed"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        codes, reads = {}, {}
+        for klass in reversed(cls.__mro__):
+            codes.update(vars(klass).get("job_codes") or {})
+            reads.update(vars(klass).get("job_reads") or {})
+        cls.job_kind_codes, cls.job_kind_reads = codes, reads
+        register_codes(codes)
 
     @rpc_method
     def get_job(self, actor, job_id):
@@ -524,15 +588,13 @@ class JobRpc:
         ``{kind: read(session, job)}``, e.g. an import's counts and first row errors)."""
         job = get_job(self.db, self.job_store, actor=load_or_raise(self.job_actor(), actor),
                       job_id=clean_job_id(job_id))
-        read = getattr(self, "job_reads", {}).get(job["kind"])
+        read = self.job_kind_reads.get(job["kind"])
         return {**job, **read(self.db, job)} if read is not None else job
 
     def _job_code(self, job, name):
-        """The code ``name`` (``failure``, ``timed_out``, ``owner_gone``, ``narrowed``) a job of this kind fails with:
-        its area's (``job_codes``: ``{kind: {name: code}}``, e.g. imports' ``import_failed``, whose messages speak of
-        an import), else the service's ``job_<name>`` (the export codes)."""
-        own = getattr(self, "job_codes", {}).get(job["kind"]) or {}
-        return own.get(name) or getattr(self, f"job_{name}")
+        """The code ``name`` (of ``CODE_NAMES``) a job of this kind fails with (``code_of``): its area's (imports'
+        ``import_failed``, automations' ``automation_authority_narrowed``), else the export code."""
+        return code_of(job["kind"], name)
 
     @rpc_method
     def read_job_chunk(self, actor, job_id, seq):
@@ -576,4 +638,5 @@ class JobRpc:
     @timer(interval=300)
     def clean_expired_jobs(self):
         with self.db.begin():
-            clean_jobs(self.db, self.job_store, settings=self.export_settings, interrupted=self.job_interrupted)
+            clean_jobs(self.db, self.job_store, settings=self.export_settings, interrupted=EXPORT_CODES["interrupted"],
+                       interrupted_by_kind={kind: code_of(kind, "interrupted") for kind in self.job_kind_codes})

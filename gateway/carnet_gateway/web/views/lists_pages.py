@@ -394,13 +394,25 @@ def export(module_name):
     return answer
 
 
+# The job page of each kind (N-4): its title, and where "back" leads with what label. An import's job has a page of
+# its own (imports_pages.imports_job: counts, row errors), to which /app/jobs/<id> leads.
+EXPORT_JOB_PAGE = ("lists.job_title", "/app/contacts", "lists.job_back")
+JOB_PAGES = {"export_contacts": EXPORT_JOB_PAGE,
+             "export_accounts": ("lists.job_title", "/app/accounts", "lists.job_back"),
+             "export_opportunities": ("lists.job_title", "/app/opportunities", "lists.job_back"),
+             "automation_run": ("automations.last_run", "/app/automations", "automations.back")}
+
+
 @blueprint.get("/jobs/<job_id>")
 @session.login_required
 def job(job_id):
+    """A job's status and progress, and its file's download only when the API gives it one (``download_url``: an
+    automation run has none, its result is the automation's last run)."""
     found = calls.run("GET", "/jobs/{job_id}", job_id=job_id)
-    module = {"export_contacts": "contacts", "export_accounts": "accounts",
-              "export_opportunities": "opportunities"}.get(found.get("kind"), "contacts")
-    return render_template("lists/job.html", job=found, back=f"/app/{module}",
+    if found.get("import_id"):
+        return redirect(url_for("web.imports_job", import_id=found["import_id"], job_id=found["id"]), 303)
+    title, back, back_label = JOB_PAGES.get(found.get("kind"), EXPORT_JOB_PAGE)
+    return render_template("lists/job.html", job=found, title=title, back=back, back_label=back_label,
                            finished=found["status"] in ("done", "failed"))
 
 

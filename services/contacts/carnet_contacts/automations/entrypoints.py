@@ -51,6 +51,9 @@ class AutomationsRpc:
     area_jobs = {usecases.KIND: usecases.run_job}
     # {kind: check(principal=, params=)}: what the owner's principal of now no longer grants (exports/entrypoints.py).
     area_job_checks = {usecases.KIND: usecases.authority_lost}
+    # What a run's job fails or is refused with, in the automation's words (``carnet_common.jobs.CODE_NAMES``; the
+    # messages: gateway catalogs/automations.py); ``JobRpc`` gathers them, and ``last_run`` shows the same code.
+    job_codes = {usecases.KIND: usecases.JOB_CODES}
 
     @rpc_method(read_only=True)
     def list_automations(self, actor):

@@ -69,8 +69,14 @@ NARROWED = "automation_authority_narrowed"
 LIST_UNAVAILABLE = "automation_list_unavailable"
 CRITERIA_REFUSED = "automation_criteria_refused"
 FAILED = "automation_run_failed"
-# The codes the jobs' runner fails any job with (``carnet_common.jobs.JobRpc``, named after exports) as a run's.
-JOB_ERRORS = {"export_owner_inactive": OWNER_GONE, "export_authority_narrowed": NARROWED}
+# The codes a run's job fails or is refused with (``carnet_common.jobs``; declared by ``entrypoints.job_codes``).
+JOB_CODES = {"failure": FAILED, "timed_out": "automation_timed_out", "owner_gone": OWNER_GONE, "narrowed": NARROWED,
+             "interrupted": "automation_interrupted", "per_user": "automation_jobs_per_user",
+             "per_org": "automation_jobs_per_org"}
+# A failed job's code as its run's error: its own codes as they are; those of jobs failed before runs had codes of
+# their own (named after exports) as a run's.
+JOB_ERRORS = {"export_owner_inactive": OWNER_GONE, "export_authority_narrowed": NARROWED,
+              **{code: code for code in JOB_CODES.values()}}
 
 
 class RunRefused(Exception):
