@@ -9,13 +9,19 @@ The module permissions a route needs are declared with it (``permission=``: one 
 several, some of them conditional ``Need``s) and listed in its OpenAPI operation (``x-permissions``), so the
 document states exactly what the server checks. Unconditional ones are checked before the input is read;
 conditional ones once the query and body are loaded (their conditions read them), still before the view.
+
+A route takes a JSON body (``body=``, a marshmallow schema) or a multipart upload (``upload=Upload(...)``: one file
+part, text parts loaded by a marshmallow schema, the route's size limit). An upload is authorized before a byte of
+it is read, then streamed by werkzeug's form parser to a temporary file under the route's limit (413 past it), and
+documented from the same declaration (openapi.py ``_upload_body``).
 """
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Response, json, request
+from flask import Response, current_app, json, request
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from carnet_common.contracts import UNSTORABLE  # NUL, lone surrogates: refused as input errors (N-1)
 from carnet_common.errors import CarnetError, InvalidInput, NotFound, flatten_messages
@@ -46,6 +52,83 @@ class MalformedJson(InvalidInput):
 class UnsupportedMediaType(CarnetError):
     status = 415
     slug = "unsupported-media-type"
+
+
+class PayloadTooLarge(CarnetError):
+    status = 413
+    slug = "payload-too-large"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A ``multipart/form-data`` body: the file part ``file`` and the text parts ``form`` loads (a marshmallow
+    schema: 422 naming them; an empty part counts as absent), documented from this declaration.
+
+    ``max_bytes`` is the file's limit (an int, or a function of the app's settings, e.g. ``IMPORT_MAX_BYTES``);
+    the request may be ``margin`` bytes longer (the envelope and the text parts), no more: werkzeug's parser stops
+    there (413 ``too_large`` with ``limit``), and spools the file to a temporary file as it arrives, so the body is
+    never held in memory. ``before(principal)`` refuses a caller before the body is read, beside the route's
+    unconditional permissions (a 403 never costs an upload). ``page_fields`` are the web client's own parts
+    (its CSRF token...), dropped from a page's form (``/app/``), refused as unknown from an API client.
+    The view receives ``call.body``: the loaded text parts, and the ``werkzeug.FileStorage`` under ``file``."""
+    max_bytes: object
+    form: object = None
+    file: str = "file"
+    description: str = ""
+    margin: int = 64 * 1024
+    max_parts: int = 10
+    max_form_memory: int = None
+    before: Callable = None
+    not_multipart: str = "unsupported_media_type"
+    too_large: str = "payload_too_large"
+    file_missing: str = "file_missing"        # the reason under ``file``
+    file_missing_code: str = None             # the problem's code when the file is the only error (None: default)
+    page_fields: tuple = ("csrf_token",)
+
+    def limit(self):
+        """The file's limit in bytes."""
+        return self.max_bytes(current_app.config["CARNET"]) if callable(self.max_bytes) else self.max_bytes
+
+    def content_limit(self):
+        """The request body's limit: the file's and the margin (a web page raises its own to it, web/views)."""
+        return self.limit() + self.margin
+
+    def read(self, form_schema):
+        """The current request's parts, parsed under the limits (the file spooled to disk), then loaded: 415 when
+        it is not multipart, 413 past ``content_limit``, 422 naming the missing file or the bad text parts."""
+        if request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType(self.not_multipart)
+        limit = self.limit()
+        request.max_content_length = limit + self.margin
+        request.max_form_parts = self.max_parts
+        if self.max_form_memory is not None:
+            request.max_form_memory_size = self.max_form_memory
+        try:
+            files, form = request.files, request.form  # parsed once per request (a page's CSRF check may have)
+        except RequestEntityTooLarge:
+            raise PayloadTooLarge(self.too_large, params={"limit": limit}) from None
+        own = self.page_fields if request.path.startswith("/app/") else ()
+        parts = {key: value for key, value in form.items() if value != "" and key not in own}
+        errors = {}
+        upload = files.get(self.file)
+        if upload is None or not upload.filename:
+            errors[self.file] = [self.file_missing]
+        unstorable = [key for key, value in parts.items() if UNSTORABLE.search(key + value)]
+        if unstorable:
+            errors.update({UNSTORABLE.sub("\ufffd", key): ["invalid_characters"] for key in unstorable})
+            raise InvalidInput(errors=errors)
+        loaded = {}
+        if form_schema is not None:
+            try:
+                loaded = form_schema.load(parts)  # a text part named as the file part: an unknown field
+            except ValidationError as exc:
+                errors.update(flatten_messages(exc.messages))
+        elif parts:
+            errors.update({key: ["Unknown field."] for key in parts})
+        if errors:
+            code = self.file_missing_code if set(errors) == {self.file} else None
+            raise InvalidInput(code, errors=errors) if code else InvalidInput(errors=errors)
+        return {**loaded, self.file: upload}
 
 
 @dataclass(frozen=True)
@@ -96,6 +179,7 @@ class Operation:
     body: object = None
     query: object = None
     response: object = None
+    upload: Upload = None
     status: int = 200
     permission: tuple = None
     errors: tuple = ()
@@ -113,6 +197,9 @@ class Operation:
         # Built once: instantiating a nested marshmallow schema deep-copies its fields (about 2 ms for
         # ``Me``, most of a request's CPU); load and dump keep no per-call state, so one instance serves all.
         self.body_schema = _instance(self.body)
+        self.upload_schema = _instance(self.upload.form) if self.upload is not None else None
+        if self.upload is not None and self.body is not None:
+            raise ValueError(f"{self.method} {self.path}: a JSON body or an upload, not both")
         self.query_schema = _instance(self.query)
         self.response_schema = _instance(self.response, many=self.many)
 
@@ -154,15 +241,16 @@ class Api:
         self.operations = []
 
     def route(self, path, method, *, auth=USER, summary, tags, body=None, query=None, response=None,
-              status=200, permission=None, errors=(), many=False, extra_responses=None, name=None, path_params=None):
+              status=200, permission=None, errors=(), many=False, extra_responses=None, name=None, path_params=None,
+              upload=None):
         """``path_params``: JSON Schemas of path parameters the server knows the values of (``PATH_PARAMETERS``
-        holds the common ones)."""
+        holds the common ones). ``upload``: an ``Upload``, the route's multipart body (instead of ``body``)."""
         def decorator(view):
             self.operations.append(Operation(
                 path=path, method=method.upper(), view=view, auth=auth, summary=summary, tags=tuple(tags),
                 body=body, query=query, response=response, status=status, permission=permission,
                 errors=tuple(errors), many=many, extra_responses=extra_responses or {}, name=name,
-                path_params=dict(path_params or {})))
+                path_params=dict(path_params or {}), upload=upload))
             return view
         return decorator
 
@@ -257,17 +345,24 @@ def prepare(operation, principal, path_params, args, load_body):
     """The ``Call`` of ``operation`` for ``principal``, after every check the route declares: its level (user or
     administrator), its module permissions (unconditional ones before the input is read, conditional ones after),
     its query and body contracts. The one code path of ``/api/v1`` and of the web client's pages (``web/calls.py``):
-    a page never decides a rule of its own. ``load_body()`` gives the body as a dict (or raises an input error)."""
+    a page never decides a rule of its own. ``load_body()`` gives the body as a dict (or raises an input error).
+    An upload's body is the current request's multipart form, for the API and a page alike (``Upload.read``), read
+    only once the caller passed the checks that need no input (and the upload's ``before``)."""
     if operation.auth != PUBLIC:
         auth.authorize(principal, operation.auth)
         for need in operation.needs:
             if need.when is None:
                 auth.require(principal, need.module, need.action)
+        if operation.upload is not None and operation.upload.before is not None:
+            operation.upload.before(principal)
     if any(UNSTORABLE.search(value) for value in path_params.values()):
         raise NotFound()  # no record has such an id
     try:
         query = _load_query(operation, args)
-        body = load_body() if operation.body is not None else None
+        if operation.upload is not None:
+            body = operation.upload.read(operation.upload_schema)
+        else:
+            body = load_body() if operation.body is not None else None
     except ValidationError as exc:
         raise InvalidInput(errors=flatten_messages(exc.messages)) from None
     call = Call(principal=principal, body=body, query=query, path=path_params)
@@ -293,7 +388,8 @@ def _make_view(operation):
         principal = None if operation.auth == PUBLIC else auth.authenticate()
         args = {key: request.args.get(key) for key in request.args}
         call = prepare(operation, principal, path_params, args, lambda: _load_body(operation))
-        if operation.body is None and operation.method in BODY_METHODS and request.get_data(cache=True):
+        if operation.body is None and operation.upload is None and operation.method in BODY_METHODS \
+                and request.get_data(cache=True):
             raise InvalidInput("json_object_expected", errors={"_schema": ["Unknown field."]})
         return idempotency.answer(operation, call, lambda: _respond(operation, call))
     view.__name__ = operation.endpoint

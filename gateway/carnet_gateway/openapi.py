@@ -117,6 +117,8 @@ def build_spec(api, *, version="0.1.0"):
         if op.body is not None:
             operation["requestBody"] = {"required": True,
                                         "content": {"application/json": {"schema": op.body}}}
+        elif op.upload is not None:
+            operation["requestBody"] = _upload_body(op, plugin.converter)
         if op.auth != PUBLIC:
             operation["security"] = [{"bearer": []}]
         else:
@@ -145,6 +147,8 @@ def build_spec(api, *, version="0.1.0"):
             statuses |= {405}  # a value that is another route's literal segment: that route's path
         if op.body is not None:
             statuses |= {400, 413, 415}
+        if op.upload is not None:
+            statuses |= {413, 415, 422}  # past its limit, not multipart, the file missing or a bad text part
         if idempotency.applies(op):
             statuses |= {409, 422}   # the key's request still running; the key used for another request
         for status in sorted(statuses):
@@ -157,6 +161,34 @@ def build_spec(api, *, version="0.1.0"):
     document = spec.to_dict()
     rules.apply(document["components"]["schemas"], plugin.converter.refs)
     return document
+
+
+def _upload_body(op, converter):
+    """The multipart body an ``Upload`` declares (api.py): its file part (binary, required, its limit stated) and
+    the text parts its form schema loads, each a string (a multipart part is text; an empty one counts as absent).
+    The form is stated inline, not as a component: it is no JSON object any other operation takes."""
+    upload = op.upload
+    schema = {"type": "object", "properties": {}, "required": [upload.file]}
+    if upload.form is not None:
+        schema = converter.schema2jsonschema(op.upload_schema)
+        schema.setdefault("properties", {})
+        schema["required"] = [upload.file] + [name for name in schema.get("required", []) if name != upload.file]
+    for part in schema["properties"].values():
+        if isinstance(part.get("type"), list):  # ``allow_none``: a part is absent, never null
+            part["type"] = next(kind for kind in part["type"] if kind != "null")
+        if part.get("default", 0) is None:
+            del part["default"]
+        if part.get("minLength") == 1:  # an empty part is taken, as absent
+            del part["minLength"]
+        elif part.get("minLength"):
+            part["anyOf"] = [{"maxLength": 0}, {"minLength": part.pop("minLength")}]
+    limit = upload.max_bytes if isinstance(upload.max_bytes, int) else None
+    described = upload.description or "The file."
+    if limit is not None:
+        described += f" At most {limit:,} bytes (413 past it)."
+    schema["properties"] = {upload.file: {"type": "string", "format": "binary", "description": described},
+                            **schema["properties"]}
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
 
 
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before sending the request again",

@@ -5,11 +5,13 @@ The gateway holds the bytes (``carnet_common.storage``: local disk by default, S
 (carnet_contacts/documents/usecases.py). Each call sends the service ``readable``: the record types the caller's role
 reads (S-3), since a document attached to records is seen only with one of them.
 
-Upload (``POST /documents``, multipart/form-data, part ``file``): the request is streamed by werkzeug's form parser to
-a temporary file (never the whole file in memory), its limit raised from the app's ``MAX_BODY_BYTES`` to 100 MB
-(DOC-3) and a form's margin, for this route only and only once the caller is authenticated and holds
-``documents.write`` (``_streamed_upload``). Then, in order: the name's extensions and the content's first bytes
-(DOC-4: 415 ``executable_extension`` / ``unsupported_extension`` / ``executable_content``), the size (413
+Upload (``POST /documents``, multipart/form-data, part ``file``): declared as the route's ``Upload`` (``UPLOAD``,
+api.py), so the request is streamed by werkzeug's form parser to a temporary file (never the whole file in memory),
+its limit raised from the app's ``MAX_BODY_BYTES`` to 100 MB (DOC-3) and a form's margin, for this route only and
+only once the caller is authenticated and holds ``documents.write`` (``api.prepare``); the text parts are
+``UploadForm``'s, and ``contacts.write``/``accounts.write`` are checked once they are read. Then, in order: the
+name's extensions and the content's first bytes (DOC-4: 415 ``executable_extension`` / ``unsupported_extension`` /
+``executable_content``), the size (413
 ``document_too_large``), the bytes written to storage under a fresh key, and ``create_document``, which checks
 folder, records and the uploader's quota under a row lock (DOC-2, S-7: the plan's ``storage_gb_per_user`` ×
 ``DOCUMENTS_BYTES_PER_GB``; 413 ``storage_quota_exceeded`` with ``quota``, ``usage`` and ``size`` as members of the
@@ -26,16 +28,14 @@ import logging
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, current_app, json, request, stream_with_context
-from marshmallow import ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Response, current_app, json, stream_with_context
 
 from carnet_common import storage
-from carnet_common.errors import CarnetError, InvalidInput, NotFound, ServiceUnavailable, flatten_messages
+from carnet_common.errors import CarnetError, NotFound, ServiceUnavailable
 from carnet_contracts import documents as rules
 from carnet_contracts.permissions import may
-from carnet_gateway import actors, auth, problems, services
-from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, Need, When, api
+from carnet_gateway import actors, problems, services
+from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, Need, Upload, When, api
 from carnet_gateway.schemas import documents as s
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,7 @@ DOCS, FOLDERS = ("documents",), ("document folders",)
 RECORD_MODULES = {"contact": "contacts", "account": "accounts"}
 FORM_MARGIN = 1024 * 1024         # the multipart envelope and form fields beside a 100 MB file
 FORM_FIELDS_MEMORY = 64 * 1024    # the form's text fields, in memory
-UPLOAD_PATH = "/api/v1/documents"
-PAGE_FIELDS = ("csrf_token", "next")
+PAGE_FIELDS = ("csrf_token", "next")  # the web client's own parts (views/documents_pages.py), not the API's
 
 
 class PayloadTooLarge(CarnetError):
@@ -89,61 +88,11 @@ def _read(document):
 
 # Upload ------------------------------------------------------------------------------------------------------------
 
-def parse_upload():
-    """The file part and the form of the current request, parsed with the upload's limits (the file to a temporary
-    file). 415 when it is not multipart, 413 past 100 MB and the margin, 422 naming ``file`` when it is absent."""
-    if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType("multipart_expected")
-    request.max_content_length = rules.MAX_BYTES + FORM_MARGIN
-    request.max_form_memory_size = FORM_FIELDS_MEMORY
-    request.max_form_parts = 20
-    try:
-        files, form = request.files, request.form
-    except RequestEntityTooLarge:
-        raise PayloadTooLarge(params={"limit": rules.MAX_BYTES}) from None
-    upload = files.get("file")
-    if upload is None or not upload.filename:
-        raise InvalidInput(errors={"file": ["file_missing"]})
-    # A page's own fields (web/views/documents_pages.py) are not the API's: an API client's unknown field is a 422.
-    own = PAGE_FIELDS if request.path.startswith("/app/") else ()
-    return upload, {key: value for key, value in form.items() if value != "" and key not in own}
-
-
-def _streamed_upload(view):
-    """The Flask view of ``POST /documents``: authenticate and check ``documents.write`` before reading the body,
-    then parse it with the upload's limits; the operation's own view (``api``) then runs as for any route, and finds
-    the body already read (so its JSON checks see none)."""
-    def upload(**path_params):
-        auth.require(auth.authenticate(), "documents", "write")
-        parse_upload()
-        return view(**path_params)
-    upload.__name__ = view.__name__
-    return upload
-
-
-def install(app):
-    """Put ``_streamed_upload`` in front of the upload operation's view, once ``api`` registered it (called by the
-    web blueprint's set-up, views/documents_pages.py, which runs after ``api.register``), and give the OpenAPI
-    document the upload's multipart body (``api`` documents JSON bodies only; the document is built after this
-    runs, so it is completed before the first request). Both belong in api.py/openapi.py as a multipart body kind;
-    until then they live here."""
-    endpoint = next(op.endpoint for op in api.operations if op.view is upload_document)
-    app.view_functions[endpoint] = _streamed_upload(app.view_functions[endpoint])
-
-    @app.before_request
-    def _document_upload_body():
-        spec = app.extensions.get("carnet.openapi")
-        operation = (spec or {}).get("paths", {}).get(UPLOAD_PATH, {}).get("post")
-        if operation is not None and "requestBody" not in operation:
-            operation["requestBody"] = UPLOAD_BODY
-
-
-UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "At most 100 MB (DOC-3)"},
-                   "name": {"type": "string", "maxLength": 200}, "folder_id": {"type": "string", "maxLength": 64},
-                   "contact_id": {"type": "string", "maxLength": 64},
-                   "account_id": {"type": "string", "maxLength": 64}}}}}}
+UPLOAD = Upload(
+    max_bytes=rules.MAX_BYTES, form=s.UploadForm, margin=FORM_MARGIN, max_parts=20, max_form_memory=FORM_FIELDS_MEMORY,
+    description="The file (DOC-3, DOC-4: no executable or script, by extension or content: 415).",
+    not_multipart="multipart_expected", too_large="document_too_large", file_missing="file_missing",
+    page_fields=PAGE_FIELDS)
 
 
 def _forget(store, key):
@@ -164,22 +113,17 @@ def _quota_problem(exc):
 @api.route("/documents", "POST", response=s.DocumentRead, status=201, tags=DOCS,
            permission=[
                ("documents", "write"),
-               Need("contacts", "write", When("a `contact_id` is given (checked once the form is read)")),
-               Need("accounts", "write", When("an `account_id` is given (checked once the form is read)"))],
-           errors=(401, 403, 413, 415, 422),
+               Need("contacts", "write", When("a `contact_id` is given (checked once the form is read)",
+                                              lambda call: bool(call.body.get("contact_id")))),
+               Need("accounts", "write", When("an `account_id` is given (checked once the form is read)",
+                                              lambda call: bool(call.body.get("account_id"))))],
+           upload=UPLOAD, errors=(401, 403, 413, 415, 422),
            summary="Upload a file (multipart/form-data, part `file`, at most 100 MB: 413) into a folder and/or "
                    "attached to a contact or account; executables and scripts refused by extension and by content "
                    "(415); past the uploader's plan storage, 413 `storage_quota_exceeded` with `quota`, `usage` and "
                    "`size` (bytes) in the problem")
 def upload_document(call):
-    upload, form = parse_upload()  # already parsed by ``_streamed_upload`` (or a page): cached on the request
-    try:
-        form = s.UploadForm().load(form)
-    except ValidationError as exc:  # a 422 naming the fields, for the API and the pages alike
-        raise InvalidInput(errors=flatten_messages(exc.messages)) from None
-    for kind, module in RECORD_MODULES.items():
-        if form.get(f"{kind}_id"):
-            auth.require(call.principal, module, "write")
+    upload, form = call.body["file"], call.body  # read and checked by ``api.prepare`` (``UPLOAD``)
     name = unicodedata.normalize("NFC", (form.get("name") or upload.filename).strip())[:200]
     refusal = rules.refused_extension(name) or rules.refused_extension(upload.filename)
     stream = upload.stream

@@ -1,8 +1,10 @@
 """Imports of contacts or accounts from .xlsx (C-19, N-1, N-4), served by the contacts service
 (``carnet_contacts/imports/``).
 
-- ``POST /imports``: a multipart body with the file (``file``) and what its rows are (``record_type``). The gateway
-  caps the body at ``IMPORT_MAX_BYTES`` (413), spools it to disk as werkzeug parses it, and sends it to the service
+- ``POST /imports``: a multipart body with the file (``file``) and what its rows are (``record_type``), declared as
+  the route's ``Upload`` (``UPLOAD``, api.py): the caller is refused before the body is read unless their role
+  writes contacts or accounts, then the gateway caps the body at ``IMPORT_MAX_BYTES`` (413), spools it to disk as
+  werkzeug parses it, checks the record type's write permission, and sends the file to the service
   in 768 KiB chunks, stored in PostgreSQL, so that any replica serves the next steps; the service then checks the
   archive (415 for an .xls, a CSV or a Numbers file; 422 for a password-protected, corrupt or zip-bomb workbook, or
   too many rows) and answers the columns with a proposed mapping (201).
@@ -16,13 +18,14 @@
 """
 import base64
 
-from flask import Response, current_app, json, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Response, json
+from marshmallow import fields, validate
 
-from carnet_common.errors import CarnetError, InvalidInput
+from carnet_common.contracts import Contract
+from carnet_common.errors import InvalidInput
 from carnet_contracts import permissions
 from carnet_gateway import actors, auth, messages, problems, services
-from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, Need, UnsupportedMediaType, When, api
+from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, Need, UnsupportedMediaType, Upload, When, api
 from carnet_gateway.routes.exports import job_started
 from carnet_gateway.schemas import exports as es
 from carnet_gateway.schemas import imports as s
@@ -31,19 +34,33 @@ TAGS = ("imports",)
 MODULES = {"contact": "contacts", "account": "accounts"}
 CHUNK_BYTES = 768 * 1024   # base64 of it fits an RPC message comfortably
 FORM_MARGIN = 64 * 1024    # the multipart envelope and the record_type field beside the file
-UPLOAD = {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file", "record_type"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "The .xlsx workbook."},
-                   "record_type": {"type": "string", "enum": ["contact", "account"]}}}}}
 # The service's refusals of a file that is no .xlsx at all (archive.py): 415, the others 422.
 UNSUPPORTED = ("import_xls", "import_not_xlsx")
 BY_TYPE = [Need(module, "write", When(f"the import's `record_type` is `{kind}`"))
            for kind, module in MODULES.items()]
 
 
-class TooLarge(CarnetError):
-    status = 413
-    slug = "too-large"
+class UploadParts(Contract):
+    """The text part beside the workbook."""
+    record_type = fields.String(required=True, validate=validate.OneOf(list(MODULES)),
+                                metadata={"description": "What the rows are: contacts or accounts."})
+
+
+def _writes_a_module(principal):
+    """Before the body is read: a role that writes neither contacts nor accounts has nothing to import (403)."""
+    if not any(permissions.may(principal, module, "write") for module in MODULES.values()):
+        auth.require(principal, "contacts", "write")
+
+
+UPLOAD = Upload(
+    max_bytes=lambda settings: settings.import_max_bytes, form=UploadParts, margin=FORM_MARGIN, max_parts=10,
+    before=_writes_a_module, description="The .xlsx workbook, at most IMPORT_MAX_BYTES (413 past it).",
+    not_multipart="import_not_multipart", too_large="import_too_large", file_missing="import_file_missing",
+    file_missing_code="import_file_missing")
+# The record type's write permission, once the form is read (the dry run, run and revert have it from the import).
+UPLOAD_NEEDS = [Need(module, "write", When(f"`record_type` is `{kind}`",
+                                           lambda call, kind=kind: call.body["record_type"] == kind))
+                for kind, module in MODULES.items()]
 
 
 def _import_read(principal, read):
@@ -66,17 +83,12 @@ def _refusal(exc):
 
 
 @api.route("/imports", "POST", response=s.ImportRead, status=201, tags=TAGS, errors=WRITE_ERRORS,
-           permission=BY_TYPE,
+           permission=UPLOAD_NEEDS, upload=UPLOAD,
            summary="Upload an .xlsx of contacts or accounts (C-19): its columns with a proposed mapping; 415 for "
                    "an .xls, CSV or Numbers file, 422 for a password-protected, corrupt or oversized workbook or "
                    "too many rows (IMPORT_MAX_ROWS), 413 above IMPORT_MAX_BYTES")
 def upload(call):
-    file, record_type = request.files.get("file"), request.form.get("record_type")
-    if record_type not in MODULES:
-        raise InvalidInput(errors={"record_type": ["Must be one of: contact, account."]})
-    auth.require(call.principal, MODULES[record_type], "write")
-    if file is None:
-        raise InvalidInput("import_file_missing", errors={"file": ["import_file_missing"]})
+    file, record_type = call.body["file"], call.body["record_type"]  # read and checked by ``api.prepare``
     actor = call.actor(actors.CONTACTS)
     created = services.contacts.call("start_import", actor, {"record_type": record_type,
                                                              "filename": file.filename or "import.xlsx"})
@@ -92,53 +104,6 @@ def upload(call):
     body = s.ImportRead().dump(_import_read(call.principal, read))
     return Response(json.dumps(body, ensure_ascii=False), status=201, mimetype="application/json",
                     headers={"Location": f"/api/v1/imports/{read['id']}"})
-
-
-def _parse_upload():
-    """The multipart body parsed with the import's limits (the file spooled to a temporary file as it arrives): 415
-    when it is not multipart, 413 past ``IMPORT_MAX_BYTES`` (and the form's margin)."""
-    if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType("import_not_multipart")
-    limit = current_app.config["CARNET"].import_max_bytes
-    request.max_content_length = limit + FORM_MARGIN
-    request.max_form_parts = 10
-    try:
-        request.files, request.form  # noqa: B018 - parsing is what is asked for
-    except RequestEntityTooLarge:
-        raise TooLarge("import_too_large", params={"limit": limit}) from None
-
-
-def _streamed_upload(view):
-    """The Flask view of ``POST /imports``: authenticated (and a 403 for a role that may write neither contacts nor
-    accounts) before the body is read, then the body parsed with the
-    import's limits; the operation's own view (``api``) then runs as any route's and finds the body already read
-    (so the JSON checks see none). The pattern of routes/documents.py's upload."""
-    def streamed(**path_params):
-        principal = auth.authenticate()
-        if not any(permissions.may(principal, module, "write") for module in MODULES.values()):
-            auth.require(principal, "contacts", "write")   # 403 before a byte of the body is read
-        _parse_upload()
-        return view(**path_params)
-    streamed.__name__ = view.__name__
-    return streamed
-
-
-def install(app):
-    """Put ``_streamed_upload`` in front of the upload operation's view once ``api`` registered it (called by the
-    web blueprint's set-up, views/imports_pages.py, which runs after ``api.register``), and give the OpenAPI
-    document the upload's multipart body (``api`` documents JSON bodies only). Both belong in api.py/openapi.py as
-    a multipart body kind (documents has the same need); until then they live here."""
-    endpoint = next(op.endpoint for op in api.operations if op.view is upload)
-    app.view_functions[endpoint] = _streamed_upload(app.view_functions[endpoint])
-
-    @app.before_request
-    def _import_upload_body():
-        spec = app.extensions.get("carnet.openapi")
-        operation = (spec or {}).get("paths", {}).get("/api/v1/imports", {}).get("post")
-        if operation is not None and "requestBody" not in operation:
-            operation["requestBody"] = {"required": True, "content": UPLOAD}
-            for status in (413, 415):
-                operation["responses"][str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
 
 
 def _read(call):

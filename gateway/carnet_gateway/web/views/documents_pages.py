@@ -4,7 +4,8 @@ section of contact and account pages (``documents/record_section.html``, loaded 
 
 Every read and write is the ``/api/v1`` operation (``calls.run``), so a page shows exactly what the same user's API
 call would (routes/documents.py has the rules). An upload posted by a page is streamed as the API's is: this module
-raises the request's body limit to the upload's before the CSRF check reads the form, for a signed-in user only.
+raises the request's body limit to the upload's declared one (``routes.UPLOAD``) before the CSRF check reads the
+form, for a signed-in user only.
 """
 from flask import redirect, render_template, request, url_for
 
@@ -14,9 +15,6 @@ from carnet_gateway import auth
 from carnet_gateway.routes import documents as routes
 from carnet_gateway.web import blueprint, calls, forms, session
 from carnet_gateway.web.pages import flash
-
-# The upload operation's streaming view, installed once the API's routes are registered (routes/documents.py).
-blueprint.record(lambda state: routes.install(state.app))  # every app the blueprint is registered on
 
 UPLOAD_ENDPOINTS = {"web.documents_upload"}
 
@@ -32,7 +30,7 @@ def _upload_limit():
                 auth.authenticate(token)
             except Exception:  # noqa: BLE001 - not signed in: the small limit stays, the CSRF check refuses
                 return
-            request.max_content_length = routes.rules.MAX_BYTES + routes.FORM_MARGIN
+            request.max_content_length = routes.UPLOAD.content_limit()
 
 
 # Pages -------------------------------------------------------------------------------------------------------------

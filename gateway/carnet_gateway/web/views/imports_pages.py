@@ -6,16 +6,13 @@ Every step is the ``/api/v1`` operation (``calls.run``): the upload posts this r
 role may write), and a job's page shows ``GET /jobs/{id}`` (status, progress, counts, the first row errors and
 duplicates, the error file). An import is its uploader's only: anyone else gets the API's 404 page.
 """
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from carnet_common.errors import CarnetError, NotFound
 from carnet_gateway import auth
 from carnet_gateway.routes import imports as routes
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
-
-# The upload operation's streaming view, installed once the API's routes are registered (routes/imports.py).
-blueprint.record_once(lambda state: routes.install(state.app))
 
 UPLOAD_ENDPOINTS = {"web.imports_upload"}
 REFUSALS = (403, 409, 413, 415, 422, 429)
@@ -33,7 +30,7 @@ def _upload_limit():
                 auth.authenticate(token)
             except Exception:  # noqa: BLE001 - not signed in: the small limit stays, the CSRF check refuses
                 return
-            request.max_content_length = current_app.config["CARNET"].import_max_bytes + routes.FORM_MARGIN
+            request.max_content_length = routes.UPLOAD.content_limit()  # declared by the route
 
 
 def _field_label(field, custom):
