@@ -3,8 +3,10 @@ file, so its read offers no download (``download_url`` null, the download a 404 
 web client no download link), and a run refused when it was to run says why in the automation's words, in English
 and in French (``automation_authority_narrowed``, never an export's message). Exports keep theirs
 (test_exports.py, test_export_job_limits.py)."""
+import io
 import json
 
+import openpyxl
 from conftest import assert_problem, finished_job, ok
 from support.orgs import add_member
 from support.web import web_login
@@ -14,6 +16,7 @@ from carnet_gateway.catalogs.automations import MESSAGES
 EVERY_CONTACT = {"op": "or", "items": [{"field": "first_name", "cmp": "empty"},
                                        {"field": "first_name", "cmp": "not_empty"}]}
 EVERYTHING = {"read": True, "write": True, "delete": False, "export": False}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUTOMATOR = {"contacts": EVERYTHING, "accounts": EVERYTHING, "automations": EVERYTHING}
 
 
@@ -75,3 +78,26 @@ def test_a_run_refused_when_it_was_to_run_says_why_in_the_automation_s_words(org
     assert (last_run["status"], last_run["error"], last_run["job_id"]) == ("failed", french, job_id)
     in_target = json.dumps({"field": "list", "cmp": "eq", "value": target})
     assert ok(admin.get("/contacts", params={"criteria": in_target}))["items"] == []
+
+
+def test_an_import_s_job_has_its_file_and_the_job_page_leads_to_the_import_s_own(org, base_url):
+    """A dry run (C-19) is a job with a file (its rows' report): ``download_url`` is set; ``/app/jobs/<id>`` leads
+    to the import's job page, which shows its counts and errors."""
+    admin = org["admin"]
+    book = openpyxl.Workbook()
+    book.active.append(["Nom", "Courriel"])
+    book.active.append(["Nelligan", "emile@example.com"])
+    content = io.BytesIO()
+    book.save(content)
+    upload = ok(admin.post("/imports", files={"file": ("import.xlsx", content.getvalue(), XLSX)},
+                           data={"record_type": "contact"}), 201)
+    started = ok(admin.post(f"/imports/{upload['id']}/dry-run",
+                            json={"mapping": {"A": "last_name", "B": "email"}, "list_ids": [org["shared"]]}), 202)
+    job = finished_job(admin, started["job_id"])
+    assert job["status"] == "done" and job["download_url"] == f"/api/v1/jobs/{job['id']}/download"
+    download = admin.get(f"/jobs/{job['id']}/download")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+
+    web = web_login(base_url, org["user"]["username"], language="fr")
+    page = web.get(f"/app/jobs/{job['id']}")
+    assert page.status == 303 and page.location.endswith(f"/app/imports/{upload['id']}/jobs/{job['id']}")
