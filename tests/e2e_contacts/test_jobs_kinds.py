@@ -48,6 +48,7 @@ def test_an_automation_run_s_job_has_no_file_to_download_from_the_api_or_the_job
     page = web.get(f"/app/jobs/{job_id}")
     assert page.status == 200 and page.one("[data-status]").get("data-status") == "done"
     assert page.css("a[download]") == [] and "/download" not in page.text
+    assert "This job produces no file" in page.one("#job-progress").text_content()
     assert page.texts("h1") == ["Last run"] and page.css(".page-head a[href='/app/automations']")
 
 
