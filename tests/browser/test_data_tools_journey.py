@@ -25,31 +25,40 @@ JOB_TIMEOUT = 30_000     # ms: an import job's page refreshes itself every secon
 TEXTS = {
     "fr": {"headers": ["Prénom", "Nom", "Courriel", "Téléphone", "Ville"], "bad_email": "pas-un-courriel",
            "menu": "Menu principal", "nav_import": "Importation", "nav_duplicates": "Doublons",
-           "nav_contacts": "Contacts", "file": "Classeur Excel (.xlsx)", "upload": "Téléverser",
-           "mapping_title": "Colonnes de l'importation", "dry_run": "Essai (vérifier sans importer)",
-           "dry_run_title": "Essai de l'importation", "reason": "Adresse courriel invalide",
-           "back": "Retour à l'importation", "create_duplicates": "Créer les lignes qui doublent probablement",
-           "run": "Importer", "run_title": "Importation", "queue_title": "Doublons probables",
-           "scan": "Analyser maintenant", "scan_requested": "L'analyse a commencé",
-           "types": "Types de fiches", "type_contacts": "Contacts", "merge_link": "Fusionner",
-           "preview_title": "Fusionner deux fiches",
-           "city": "Ville", "loser_source": "Fiche fusionnée", "merge": "Fusionner",
-           "merged": "Les fiches ont été fusionnées.", "result": "{loser} a été fusionnée avec {winner}",
-           "undo": "Annuler la fusion", "undone": "La fusion a été annulée.",
-           "open_loser": "Ouvrir la fiche qui avait été fusionnée", "open_winner": "Ouvrir la fiche conservée"},
+           "nav_contacts": "Contacts",
+           # the import wizard
+           "file": "Classeur Excel (.xlsx)", "upload": "Téléverser", "mapping_title": "Colonnes de l'importation",
+           "dry_run": "Essai (vérifier sans importer)", "dry_run_title": "Essai de l'importation",
+           "reason": "Adresse courriel invalide", "back": "Retour à l'importation",
+           "create_duplicates": "Créer les lignes qui doublent probablement", "run": "Importer",
+           "run_title": "Importation",
+           # the duplicates queue
+           "queue_title": "Doublons probables", "scan": "Analyser maintenant",
+           "scan_requested": "L'analyse a commencé", "types": "Types de fiches", "type_contacts": "Contacts",
+           "merge_link": "Fusionner",
+           # the merge
+           "preview_title": "Fusionner deux fiches", "city": "Ville", "winner_source": "Fiche conservée",
+           "loser_source": "Fiche fusionnée", "merge": "Fusionner", "merged": "Les fiches ont été fusionnées.",
+           "result": "{loser} a été fusionnée avec {winner}", "undo": "Annuler la fusion",
+           "undone": "La fusion a été annulée.", "open_loser": "Ouvrir la fiche qui avait été fusionnée",
+           "open_winner": "Ouvrir la fiche conservée"},
     "en": {"headers": ["First name", "Last name", "Email", "Phone", "City"], "bad_email": "not-an-email",
            "menu": "Main menu", "nav_import": "Import", "nav_duplicates": "Duplicates", "nav_contacts": "Contacts",
+           # the import wizard
            "file": "Excel workbook (.xlsx)", "upload": "Upload", "mapping_title": "Columns of the import",
            "dry_run": "Dry run (check without importing)", "dry_run_title": "Dry run of the import",
            "reason": "Not a valid email address", "back": "Back to the import",
            "create_duplicates": "Create rows that probably duplicate a record", "run": "Import",
-           "run_title": "Import", "queue_title": "Probable duplicates", "scan": "Scan now",
-           "scan_requested": "The scan has started", "types": "Record types",
-           "type_contacts": "Contacts", "merge_link": "Merge",
-           "preview_title": "Merge two records", "city": "City", "loser_source": "Merged record", "merge": "Merge",
-           "merged": "The records were merged.", "result": "{loser} was merged into {winner}",
-           "undo": "Undo the merge", "undone": "The merge was undone.",
-           "open_loser": "Open the record merged away", "open_winner": "Open the kept record"},
+           "run_title": "Import",
+           # the duplicates queue
+           "queue_title": "Probable duplicates", "scan": "Scan now", "scan_requested": "The scan has started",
+           "types": "Record types", "type_contacts": "Contacts", "merge_link": "Merge",
+           # the merge
+           "preview_title": "Merge two records", "city": "City", "winner_source": "Kept record",
+           "loser_source": "Merged record", "merge": "Merge", "merged": "The records were merged.",
+           "result": "{loser} was merged into {winner}", "undo": "Undo the merge",
+           "undone": "The merge was undone.", "open_loser": "Open the record merged away",
+           "open_winner": "Open the kept record"},
 }
 PROPOSED = ["first_name", "last_name", "email", "phone", "city"]
 
@@ -152,7 +161,8 @@ def _import(tab, admin, words, lise):
 
 
 def _queue(tab, admin, words, lise, lyse):
-    """The review queue after the administrator's scan: the pair of Lise and Lyse, then its merge preview."""
+    """The review queue after the administrator's scan (C-20): the pair of Lise and Lyse, then its merge preview;
+    the ids it keeps and merges away."""
     page = tab.page
     page.get_by_role("navigation", name=words["menu"]).get_by_role("link", name=words["nav_duplicates"]).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(words["queue_title"])
@@ -181,40 +191,47 @@ def _queue(tab, admin, words, lise, lyse):
     return winner_id, loser_id
 
 
-def _merge_and_undo(tab, admin, words, records):
+def _merge_and_undo(tab, admin, words, records, winner_id, loser_id):
+    """On the preview (the queue's pair: either record may be the one kept), keep Lise's city rather than the
+    proposed one, merge, check the result, undo, and see both records as they were."""
     page = tab.page
-    winner_id = page.locator("input[name=winner_id]").input_value()
-    loser_id = page.locator("input[name=loser_id]").input_value()
     winner, loser = records[winner_id], records[loser_id]
     preview = ok(admin.get("/merges/preview", params={"record_type": "contact", "winner_id": winner_id,
                                                       "loser_id": loser_id}))
-    city = next(entry for entry in preview["fields"] if entry["field"] == "city")
-    assert (city["winner"], city["loser"], city["proposed"]) == (winner["city"], loser["city"], "winner")
+    proposal = {entry["field"]: entry for entry in preview["fields"]}
+    # Different values: the record updated last (Lyse, imported after Lise was created) is proposed, either side.
+    city = proposal["city"]
+    assert (city["winner"], city["loser"], city["proposed_value"]) == (winner["city"], loser["city"], "Lévis")
     group = page.get_by_role("group", name=words["city"], exact=True)
-    expect(group.get_by_role("radio", checked=True)).to_have_value("winner")
+    expect(group.get_by_role("radio", checked=True)).to_have_value(city["proposed"])
     tab.check_page()
     tab.shoot("merge-preview")
 
-    # Keep the other record's city, merge.
-    group.get_by_label(re.compile(f"^{words['loser_source']}")).check()
+    # Keep the other record's city (Lise's Québec) instead of the proposed one, and merge.
+    other = "loser" if city["proposed"] == "winner" else "winner"
+    group.get_by_label(re.compile(f"^{words[other + '_source']}")).check()
     page.get_by_role("button", name=words["merge"], exact=True).click()
     page.wait_for_url(MERGE_URL)
     expect(page.get_by_role("status")).to_have_text(words["merged"])
-    expect(page.get_by_role("heading", level=2)).to_have_text(
-        words["result"].format(loser=f"{loser['first_name']} Gagnon", winner=f"{winner['first_name']} Gagnon"))
-    tab.check_page()
     merge_id = page.url.rsplit("/", 1)[1]
     merge = ok(admin.get(f"/merges/{merge_id}"))
     assert (merge["winner_id"], merge["loser_id"], merge["undone_at"], merge["can_undo"]) == (
         winner_id, loser_id, None, True)
     kept = ok(admin.get(f"/contacts/{winner_id}"))
-    assert (kept["first_name"], kept["city"]) == (winner["first_name"], loser["city"])
+    assert (kept["first_name"], kept["email"], kept["city"]) == (
+        proposal["first_name"]["proposed_value"], proposal["email"]["proposed_value"], "Québec")
+    assert merge["winner_name"] == f"{kept['first_name']} Gagnon"
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        words["result"].format(loser=merge["loser_name"], winner=merge["winner_name"]))
+    tab.check_page()
     assert admin.get(f"/contacts/{loser_id}").status_code == 404
 
     # Undo: both records back as they were.
     page.get_by_role("button", name=words["undo"]).click()
     expect(page.get_by_role("status")).to_have_text(words["undone"])
     expect(page.get_by_role("button", name=words["undo"])).to_have_count(0)
+    expect(page.get_by_role("link", name=words["open_winner"])).to_have_attribute("href", f"/app/contacts/{winner_id}")
+    expect(page.get_by_role("link", name=words["open_loser"])).to_have_attribute("href", f"/app/contacts/{loser_id}")
     tab.check_page()
     merge = ok(admin.get(f"/merges/{merge_id}"))
     assert merge["undone_at"] is not None and merge["can_undo"] is False
@@ -243,5 +260,5 @@ def test_an_import_brings_a_duplicate_that_is_merged_then_the_merge_undone(open_
     tab = open_tab(language)
     tab.sign_in(user["username"])
     lyse = _import(tab, admin, words, lise)
-    _queue(tab, admin, words, lise, lyse)
-    _merge_and_undo(tab, admin, words, {lise["id"]: lise, lyse["id"]: lyse})
+    winner_id, loser_id = _queue(tab, admin, words, lise, lyse)
+    _merge_and_undo(tab, admin, words, {lise["id"]: lise, lyse["id"]: lyse}, winner_id, loser_id)
