@@ -95,7 +95,8 @@ def _job_rpc(call, method, *args):
 
 def has_file(job):
     """Whether the job is done with a file to download: a job whose work names no file (an automation run, whose
-    result is the automation's ``last_run``) has ``filename`` null (``carnet_common.jobs.JobStore.store_file``)."""
+    result is the automation's ``last_run``) has ``filename`` null (the job store's
+    ``store_file`` in carnet_common/jobs.py)."""
     return job["status"] == "done" and job.get("filename") is not None
 
 
