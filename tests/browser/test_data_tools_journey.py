@@ -132,11 +132,13 @@ def _import(tab, admin, words, lise):
     assert job["duplicates"] == [{"row": 3, "record_ids": [lise["id"]]}]
     errors = page.locator("table.imports-errors tbody tr")
     expect(errors).to_have_count(1)
-    expect(errors.locator("td")).to_have_text(["4", "email", re.compile(words["reason"])])
+    # The field by its label in the page's language (the email column's header is that label).
+    expect(errors.locator("td")).to_have_text(["4", words["headers"][2], re.compile(words["reason"])])
     duplicates = page.locator("table.imports-duplicates tbody tr")
     expect(duplicates).to_have_count(1)
     expect(duplicates.locator("td").first).to_have_text("3")
     expect(duplicates.get_by_role("link")).to_have_attribute("href", f"/app/contacts/{lise['id']}")
+    expect(duplicates.get_by_role("link")).to_have_text("Lise Gagnon")  # the record's name, not its id
     assert ok(admin.get("/contacts", params={"q": "Nelligan"}))["total"] == 0
     tab.check_page()
     tab.shoot("import-dry-run")

@@ -60,6 +60,8 @@ def test_upload_map_dry_run_import_and_revert_in_french(base_url, org):
     assert report.one("[data-count=failed]").text_content().strip() == "1"
     assert [r.text_content().strip() for r in report.css("table.imports-errors tbody td:first-child")] == ["3"]
     assert "Adresse courriel invalide" in report.one("table.imports-errors tbody").text_content()
+    # The field by its label in the page's language, not its key
+    assert report.one("table.imports-errors tbody td:nth-child(2)").text_content().strip() == "Courriel"
     assert ok(admin.get("/contacts", params={"q": "gabrielle"}))["total"] == 0
 
     started = client.post(f"/app/imports/{import_id}/start", {**form, "action": "run"})

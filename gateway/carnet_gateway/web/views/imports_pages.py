@@ -13,6 +13,7 @@ from carnet_gateway import auth
 from carnet_gateway.routes import imports as routes
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
+from carnet_gateway.web.views import records_pages as records
 
 UPLOAD_ENDPOINTS = {"web.imports_upload"}
 REFUSALS = (403, 409, 413, 415, 422, 429)
@@ -125,4 +126,23 @@ def imports_job(import_id, job_id):
     job = calls.run("GET", "/jobs/{job_id}", job_id=job_id)
     if job.get("import_id") != found["id"]:
         raise NotFound()
-    return render_template("imports/job.html", imp=found, job=job, finished=job["status"] in ("done", "failed"))
+    finished = job["status"] in ("done", "failed")
+    labels, names = {}, {}
+    if finished:  # once, not at each refresh of the progress
+        module = MODULES[found["record_type"]]
+        custom = {c["key"]: c for c in calls.run("GET", "/custom-fields/{module}", module=module)}
+        labels = {e["field"]: _field_label(e["field"], custom) for e in job.get("row_errors") or [] if e.get("field")}
+        names = _record_names(records.KINDS[module], [i for d in job.get("duplicates") or [] for i in d["record_ids"]])
+    return render_template("imports/job.html", imp=found, job=job, finished=finished, labels=labels, names=names)
+
+
+def _record_names(kind, record_ids, limit=50):
+    """The names of the records a dry run found duplicated, as their own GET shows them to the caller (the first
+    ``limit``; the others, and any the caller can no longer see, keep their id)."""
+    names = {}
+    for record_id in list(dict.fromkeys(record_ids))[:limit]:
+        try:
+            names[record_id] = records.record_name(kind, calls.run("GET", kind.item, **{kind.id_param: record_id}))
+        except NotFound:
+            continue
+    return names
