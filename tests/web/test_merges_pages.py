@@ -71,3 +71,16 @@ def test_the_api_is_the_judge(base_url, org):
         f"/app/merges/new?type=contact&ids={winner['id']},{loser['id']}")
     assert page.status == 200 and _radios(page, "email") == {} and "deux@example.com" not in page.body_text
     assert ok(org["admin"].get(f"/contacts/{loser['id']}"))["email"] == "deux@example.com"
+
+
+def test_the_preview_names_reps_and_accounts_not_their_ids(base_url, org):
+    account = ok(org["admin"].post("/accounts", json={"name": "Scierie Nord", "list_ids": [org["shared"]]}), 201)
+    user = ok(org["admin"].get(f"/users/{org['user']['id']}"))
+    winner = _contact(org, last_name="Roy", rep1_id=None)
+    loser = _contact(org, last_name="Roy", rep1_id=user["id"], account_id=account["id"])
+    page = web_login(base_url, org["user"]["username"], language="fr").get(
+        f"/app/merges/new?type=contact&ids={winner['id']},{loser['id']}")
+    assert page.status == 200
+    text = page.body_text
+    assert user["full_name"] in text and "Scierie Nord" in text
+    assert user["id"] not in text and account["id"] not in text

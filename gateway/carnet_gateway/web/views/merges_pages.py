@@ -15,7 +15,14 @@ from carnet_common.errors import CarnetError, NotFound
 from carnet_contracts.permissions import may
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
-from carnet_gateway.web.views.records_pages import KINDS, custom_label, shown_value
+from carnet_gateway.web.views.records_pages import (
+    KINDS,
+    custom_label,
+    record_name,
+    shown_value,
+    user_name,
+    users_by_id,
+)
 
 TYPES = {"contact": KINDS["contacts"], "account": KINDS["accounts"]}
 PER_PAGE = 20
@@ -49,10 +56,25 @@ def _source_label(source, labels):
     return i18n.t(f"merges.source.{side}_slot", field=labels.get(slot, slot))
 
 
+def _shown(kind, value, users):
+    """A value of the preview as the record page shows it: a rep by the user's name, an account by its name (as its
+    GET shows it to the user; its id when they may not see it), not their ids."""
+    if kind == "user":
+        return {"text": user_name(users, value) if value else "", "href": None}
+    if kind == "account" and value:
+        try:
+            account = calls.run("GET", KINDS["accounts"].item, account_id=value)
+        except CarnetError:
+            return {"text": str(value), "href": None}
+        return {"text": record_name(KINDS["accounts"], account), "href": KINDS["accounts"].url(value)}
+    return shown_value(kind, value)
+
+
 def _rows(preview, labels, types, chosen):
     """The preview's fields as the page shows them: each source with its value, the chosen (or proposed) one
     checked."""
     rows = []
+    users = users_by_id() if any(types.get(entry["field"]) == "user" for entry in preview["fields"]) else {}
     for entry in preview["fields"]:
         field = entry["field"]
         kind = types.get(field, "text")
@@ -67,7 +89,7 @@ def _rows(preview, labels, types, chosen):
                 value = sides[source]
             checked = chosen.get(field, entry["proposed"]) == source
             options.append({"source": source, "label": _source_label(source, labels),
-                            "value": shown_value(kind, value), "checked": checked})
+                            "value": _shown(kind, value, users), "checked": checked})
         differs = entry["winner"] != entry["loser"] or any(":" in o["source"] for o in options)
         rows.append({"field": field, "label": labels.get(field, field), "options": options,
                      "locked": entry["locked"], "differs": differs})

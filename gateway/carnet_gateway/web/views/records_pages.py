@@ -139,7 +139,7 @@ def shown_value(kind, value):
 
 # What every page of a record reads ---------------------------------------------------------------------------
 
-def _users():
+def users_by_id():
     """Users of the organization by id (every user may list them: reps are chosen among them)."""
     try:
         page = calls.run("GET", "/users", query={"per_page": MANY})
@@ -163,7 +163,7 @@ def _timezone():
     return ((session.principal() or {}).get("organization") or {}).get("timezone")
 
 
-def _user_name(users, user_id):
+def user_name(users, user_id):
     if not user_id:
         return i18n.t("records.nobody")
     user = users.get(user_id)
@@ -185,7 +185,7 @@ def _fields_shown(kind, record, users):
             continue  # S-3: a field the role may not read is absent from the API's answer
         value = record[name]
         if input_kind == "user":
-            entry = {"text": _user_name(users, value) if value else "", "href": None}
+            entry = {"text": user_name(users, value) if value else "", "href": None}
         elif input_kind == "account":
             entry = _account_entry(record)
         else:
@@ -226,7 +226,7 @@ def _history(kind, record, definitions, users, lists_by_id):
             label = i18n.t(f"records.field.{field}")
         else:
             label = i18n.t(f"records.event.{field}") if f"records.event.{field}" in _catalogue() else field
-        shown.append({"at": entry["at"], "who": _user_name(users, entry.get("user_id")), "label": label,
+        shown.append({"at": entry["at"], "who": user_name(users, entry.get("user_id")), "label": label,
                       "old": _history_value(field, types, entry.get("old"), entry.get("old_hidden"), users,
                                             lists_by_id, record),
                       "new": _history_value(field, types, entry.get("new"), entry.get("new_hidden"), users,
@@ -249,7 +249,7 @@ def _history_value(field, types, value, hidden, users, lists_by_id, record):
         return {"text": ", ".join(names), "href": None}
     kind = types.get(field, "text")
     if kind == "user":
-        return {"text": _user_name(users, value) if value else "", "href": None}
+        return {"text": user_name(users, value) if value else "", "href": None}
     if kind == "account":
         if not value:
             return {"text": "", "href": None}
@@ -293,7 +293,7 @@ def _record_page(kind, record_id, *, status=200, errors=None, message="", values
     principal = session.principal()
     record = calls.run("GET", kind.item, **{kind.id_param: record_id})
     definitions = _custom_fields(kind)
-    users = _users()
+    users = users_by_id()
     lists = _lists()
     lists_by_id = {item["id"]: item for item in lists}
     context = {
@@ -575,7 +575,7 @@ def _update(kind, record_id):
 def _form_page(kind, record, values, *, errors=None, message="", status=200, definitions=None, conflict=False):
     definitions = definitions if definitions is not None else _custom_fields(kind)
     principal = session.principal()
-    users = _users()
+    users = users_by_id()
     user_options = [("", "—")] + sorted(((u["id"], u["full_name"]) for u in users.values()
                                          if u.get("active", True) or u["id"] in (values.get("rep1_id"),
                                                                                    values.get("rep2_id"))),
@@ -677,9 +677,9 @@ def trash():
 def _trash_page(*, message="", status=200, failed=None):
     page = calls.run("GET", "/trash", query={"page": _page_arg("page"), "per_page": PER_PAGE})
     principal = session.principal()
-    users = _users()
+    users = users_by_id()
     items = [{**item, "kind": KINDS[f"{item['record_type']}s"],
-              "by": _user_name(users, item.get("deleted_by")),
+              "by": user_name(users, item.get("deleted_by")),
               "may_restore": may(principal, f"{item['record_type']}s", "delete")} for item in page["items"]]
     return render_template("records/trash.html", page=page, items=items, message=message, failed=failed,
                            timezone=_timezone()), status
