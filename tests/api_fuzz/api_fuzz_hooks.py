@@ -6,8 +6,11 @@ request meant to be valid, and in every phase:
 
 - the ids a body or a query names are replaced by records of the run's organization, the values that name its
   fields (custom fields, criteria fields, sort keys, layout columns) by ones it has, and ``current_password`` by
-  the caller's (``fuzz.fuzz_values``): ``map_case`` for the generated cases (coverage, fuzzing, stateful: positive
-  mode only; a negative case is sent as drawn), and ``before_add_examples`` for the examples phase, which the
+  the caller's (``fuzz.fuzz_values``); where the record depends on another value (``OPERATIONS``: a merge's two
+  records of its ``record_type``, an attachment's record, the custom fields enrichment fills, an import's
+  columns, fields and key), by those, and an import's file by a real .xlsx (the server reads no other file: 415):
+  ``map_case`` for the generated cases (coverage, fuzzing, stateful: positive mode only; a negative case is sent
+  as drawn), and ``before_add_examples`` for the examples phase, which the
   config file's ``[parameters]`` and ``map_*`` hooks do not reach (schemathesis 4 calls only that hook there);
 - the ``Idempotency-Key`` a request carries is a fresh one (``before_call``, every phase): a client sends one key
   per request, and the same key with another request is a documented 422 (``idempotency_key_reused``).
@@ -20,6 +23,7 @@ unknown ones.
 
 Nothing else is changed: what the document allows and the server refuses is a failure of the run.
 """
+import base64
 import json
 import os
 import re
@@ -31,6 +35,7 @@ import schemathesis.transport.asgi  # noqa: F401  imported once here: with sever
 import schemathesis.transport.wsgi  # noqa: F401  of it raced (ImportError of a partly initialised module)
 
 _VALUES = None
+API = "/api/v1"
 # carnet_gateway.idempotency.VALID_KEY: a key the generator drew valid is replaced by a valid one.
 _VALID_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 
@@ -77,10 +82,61 @@ def _amount(value):
         return Decimal(0)
 
 
+def _merge_pair(target, values, *, choices):
+    """Merges (C-20): two distinct records of ``record_type``, the pair seeded for it; no choice (each choice
+    names a field of the record, a rule in words)."""
+    pair = values["merge_pairs"].get(target.get("record_type")) if isinstance(target, dict) else None
+    if pair:
+        target["winner_id"], target["loser_id"] = pair
+        if choices and "choices" in target:
+            target["choices"] = {}
+
+
+def _attached_record(body, values):
+    record = values["records"].get(body.get("record_type")) if isinstance(body, dict) else None
+    if record and "record_id" in body:
+        body["record_id"] = record
+
+
+def _enriched(body, values):
+    chosen = body.get("fields") if isinstance(body, dict) else None
+    if isinstance(chosen, dict) and isinstance(chosen.get("custom"), dict) and chosen["custom"]:
+        chosen["custom"] = dict(values["enriched"])
+
+
+def _workbook(body, values):
+    if isinstance(body, dict) and "file" in body:
+        body["file"] = base64.b64decode(values["xlsx"])
+
+
+def _import_options(body, values):
+    """An import's mapping names columns of its sheet and fields of its record type (``fuzz.xlsx_bytes``, and
+    fields both contacts and accounts have), and an update's key is a mapped field."""
+    if isinstance(body, dict) and isinstance(body.get("mapping"), dict):
+        body["mapping"] = dict(values["import_mapping"])
+        if body.get("mode") == "update":
+            body["key"] = values["import_key"]
+
+
+# Values that depend on another value of the request, by operation (method, path):
+OPERATIONS = {
+    ("GET", "/merges/preview"): lambda case, values: _merge_pair(case.query, values, choices=False),
+    ("POST", "/merges"): lambda case, values: _merge_pair(case.body, values, choices=True),
+    ("POST", "/documents/{document_id}/attachments"): lambda case, values: _attached_record(case.body, values),
+    ("POST", "/contacts/{contact_id}/enrichment/apply"): lambda case, values: _enriched(case.body, values),
+    ("POST", "/imports"): lambda case, values: _workbook(case.body, values),
+    ("POST", "/imports/{import_id}/dry-run"): lambda case, values: _import_options(case.body, values),
+    ("POST", "/imports/{import_id}/run"): lambda case, values: _import_options(case.body, values),
+}
+
+
 def _with_real_records(case):
     values = _values()
     _replace(case.body, values["body"])
     _replace(case.query, values["query"])
+    special = OPERATIONS.get((case.method.upper(), case.path.removeprefix(API)))
+    if special is not None:
+        special(case, values)
 
 
 @schemathesis.hook

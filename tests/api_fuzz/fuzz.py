@@ -13,6 +13,7 @@ that would change or delete the records they name are not sent; everything else 
 The administrator's token is fetched again if it stops working (``[auth.dynamic]``).
 """
 import argparse
+import base64
 import contextlib
 import json
 import os
@@ -96,12 +97,26 @@ class Seeder:
             "stage_id": stages[0]["id"]})
         task = self.call("POST", "/tasks", 201, json={"type": "call", "title": "Fuzz task",
                                                       "contact_id": contact["id"]})
+        # the custom field enrichment fills (carnet_contracts.enrichment.CUSTOM_KEYS), and a documents folder
+        self.call("POST", "/custom-fields/contacts", 201,
+                  json={"key": ENRICHED_KEY, "type": "text", "label_fr": "Industrie", "label_en": "Industry"})
+        folder = self.call("POST", "/document-folders", 201, json={"name": "Fuzz folder"})
+        # Two pairs a valid merge names (C-20), left unprotected: the first valid merge of each pair is made (201),
+        # the later ones answer 404 or 409 (the loser is gone, a version changed).
+        merge_pairs = {
+            "contact": [self.call("POST", "/contacts", 201, json={"last_name": f"Merge {side}",
+                                                                  "list_ids": [shared["id"]]})["id"]
+                        for side in ("A", "B")],
+            "account": [self.call("POST", "/accounts", 201, json={"name": f"Merge {side}",
+                                                                  "list_ids": [shared["id"]]})["id"]
+                        for side in ("A", "B")]}
         return {
             "token": token, "username": username, "admin_id": admin_id,
             "users": [rep["id"]], "roles": [role["id"]], "lists": [shared["id"], other_list["id"]],
             "accounts": [account["id"]], "contacts": [contact["id"], other["id"]],
             "opportunities": [opportunity["id"]], "tasks": [task["id"]],
-            "stages": [stages[0]["id"]], "substages": [substage["id"]],
+            "stages": [stages[0]["id"]], "substages": [substage["id"]], "folders": [folder["id"]],
+            "merge_pairs": merge_pairs,
         }
 
 
@@ -121,12 +136,30 @@ def _toml(value):
 
 CRITERIA = {"op": "and", "items": [{"field": "city", "cmp": "contains", "value": "mont"}]}  # contacts and accounts
 CUSTOM_KEY = "secteur"
-SEEDED_KINDS = ("users", "roles", "lists", "accounts", "contacts", "opportunities", "tasks", "stages", "substages")
+ENRICHED_KEY = "industry"  # a custom field of the contacts that enrichment fills
+SEEDED_KINDS = ("users", "roles", "lists", "accounts", "contacts", "opportunities", "tasks", "stages", "substages",
+                "folders")
+
+
+def xlsx_bytes():
+    """A real workbook for ``POST /imports`` (the document says binary; the server reads only .xlsx, 415 else):
+    a header row and two contacts."""
+    import io
+
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (("Prénom", "Nom", "Courriel"), ("Ana", "Fuzz", "ana@example.com"), ("Bo", "Fuzz", None)):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def fuzz_values(seeded):
     """What ``api_fuzz_hooks.map_case`` puts in valid requests: records of the organization, fields it has."""
     user, other_user = seeded["admin_id"], seeded["users"][0]
+    lists = seeded["lists"]
     return {
         "body": {
             "rep1_id": user, "rep2_id": other_user, "assignee_id": user, "manager_id": other_user,
@@ -137,6 +170,9 @@ def fuzz_values(seeded):
             "opportunity_id": seeded["opportunities"][0], "stage_id": seeded["stages"][0],
             "substage_id": seeded["substages"][0], "custom": {CUSTOM_KEY: "Bois"}, "criteria": CRITERIA,
             "columns": [["city"]],
+            # an automation copies from one list into another (the same one is a 422 the document states in words)
+            "source_list_id": lists[1], "target_list_id": lists[0],
+            "folder_id": seeded["folders"][0], "parent_id": seeded["folders"][0],
             # the caller's own password (S-10): five wrong ones end the run's session, and each costs an argon2 run
             "current_password": PASSWORD,
         },
@@ -145,11 +181,17 @@ def fuzz_values(seeded):
             "opportunity_id": seeded["opportunities"][0], "stage": seeded["stages"][0], "user_id": user,
             "criteria": json.dumps(CRITERIA), "sort": "-city",
             # a period ends after it starts: a bound on one field set by the other
-            "from": "1900-01-01",
+            "from": "1900-01-01", "folder_id": seeded["folders"][0],
         },
+        # per operation (api_fuzz_hooks.OPERATIONS): the records a value names depend on another value
+        "records": {"contact": seeded["contacts"][0], "account": seeded["accounts"][0]},
+        "merge_pairs": seeded["merge_pairs"],
+        "enriched": {ENRICHED_KEY: "Bois"},
+        "xlsx": base64.b64encode(xlsx_bytes()).decode("ascii"),
+        "import_mapping": {"A": "city", "B": f"custom.{CUSTOM_KEY}"}, "import_key": f"custom.{CUSTOM_KEY}",
         # what the values above name: never changed nor deleted by a request of the run (api_fuzz_hooks.filter_case)
         "protected": sorted({seeded["admin_id"], *(value for kind in SEEDED_KINDS for value in seeded[kind]),
-                             CUSTOM_KEY}),
+                             CUSTOM_KEY, ENRICHED_KEY}),
     }
 
 

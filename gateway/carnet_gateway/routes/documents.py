@@ -195,8 +195,11 @@ def content_disposition(name):
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-BINARY = {200: {"description": "The file's bytes", "content": {"application/octet-stream": {
-    "schema": {"type": "string", "format": "binary"}}}}}
+# The download answers the type its name's extension gave it on upload (``rules.content_type``: only accepted
+# extensions are stored, DOC-4), as is, without a charset (the bytes are the uploader's, in no known encoding).
+CONTENT_TYPES = sorted(set(rules.ACCEPTED.values()))
+BINARY = {200: {"description": "The file's bytes, as the type of its extension", "content": {
+    content_type: {"schema": {"type": "string", "format": "binary"}} for content_type in CONTENT_TYPES}}}
 
 
 @api.route("/documents/{document_id}/content", "GET", tags=DOCS, permission=("documents", "read"),
@@ -213,7 +216,7 @@ def download_document(call):
     except Exception:  # noqa: BLE001 - the disk or the object store failed
         log.exception("document %s: the storage did not answer", document["id"])
         raise ServiceUnavailable(params={"service": "documents storage"}) from None
-    return Response(stream_with_context(chunks), mimetype=document["content_type"], headers={
+    return Response(stream_with_context(chunks), content_type=document["content_type"], headers={
         "Content-Disposition": content_disposition(document["name"]), "Content-Length": str(document["size"]),
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox"})

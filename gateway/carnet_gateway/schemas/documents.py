@@ -1,22 +1,60 @@
 """HTTP shapes of documents (C-21). The bodies routes load and forward are ``carnet_contracts.documents``' (one
-contract on both sides); the upload is ``multipart/form-data`` (``UploadForm``, documented by hand in
-routes/documents.py since its body is not JSON)."""
+contract on both sides); the upload is ``multipart/form-data`` (``UploadForm``, documented by ``api.Upload``).
+
+A document's name is refused unless its extension is an accepted type and none of its suffixes is an executable's
+(DOC-4, ``carnet_contracts.documents.refused_extension``, checked by the contacts service on a rename and by the
+upload route): ``NAME_PATTERN`` states that rule in JSON Schema words, so that the document calls valid only the
+names the server takes (issue 10 §5; tests/api_fuzz/test_document_rules.py compares both). ``DocumentUpdate``
+here is the contract with that pattern documented; it loads exactly as the contract does.
+"""
 from marshmallow import fields, validate
 
-from carnet_common.contracts import Contract
+from carnet_common.contracts import Contract, text
+from carnet_contracts import documents as contracts
+from carnet_contracts.documents import ACCEPTED, NAME_MAX, REFUSED
 from carnet_contracts.documents import AttachmentCreate as AttachmentCreate
 from carnet_contracts.documents import DocumentQuery as DocumentQuery
-from carnet_contracts.documents import DocumentUpdate as DocumentUpdate
 from carnet_contracts.documents import FolderCreate as FolderCreate
 from carnet_contracts.documents import FolderUpdate as FolderUpdate
 
 ID = {"validate": validate.Length(max=64), "allow_none": True, "load_default": None}
+# What ``str.strip`` removes (carnet_gateway.openapi.WHITE_SPACE, spelled out again: openapi imports this package).
+_WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# ``str.lower`` turns one other character into an ASCII letter: the Kelvin sign into ``k``.
+_ALSO_LOWER = {"k": "\u212a"}
+
+
+def _any_case(word):
+    """``word`` (lower case ASCII) in any case, as ``str.lower`` compares it; no flags exist in JSON Schema."""
+    return "".join(f"[{c}{c.upper()}{_ALSO_LOWER.get(c, '')}]" if c.isalpha() else c for c in word)
+
+
+def _alternatives(words):
+    return "|".join(_any_case(word) for word in sorted(words, key=lambda word: (-len(word), word)))
+
+
+# DOC-4 (``refused_extension``), for the text as sent: white space around it (trimmed), then the base name (after
+# the last ``/`` or ``\``): no suffix (between dots, white space around it aside) that is an executable's or a
+# script's, something other than a dot before its last dot, and a last suffix that is an accepted type.
+NAME_PATTERN = (
+    rf"^[{_WS}]*(?=[^{_WS}])(?:[\s\S]*[/\\])?"
+    rf"(?![^/\\]*\.[{_WS}]*(?:{_alternatives(REFUSED)})[{_WS}]*(?:\.|$))"
+    rf"[^/\\]*[^./\\][^/\\]*\.(?:{_alternatives(ACCEPTED)})[{_WS}]*$")
+NAME_RULE = ("Its extension is an accepted type (office documents, PDF, images, audio, video, text) and none of its "
+             "suffixes is an executable's or a script's (DOC-4: 422 otherwise).")
+
+
+class DocumentUpdate(contracts.DocumentUpdate):
+    name = text(max_length=NAME_MAX, metadata={"description": f"The new name. {NAME_RULE}",
+                                               "allOf": [{"pattern": NAME_PATTERN}]})
 
 
 class UploadForm(Contract):
     """The form fields beside the file part ``file`` (an empty field counts as absent)."""
     name = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "The document's name (default: the file part's filename)."})
+        "description": "The document's name (default: the file part's filename, which must pass the same rule). "
+                       f"{NAME_RULE.replace('422', '415')}",
+        "allOf": [{"pattern": f"^$|{NAME_PATTERN}"}]})
     folder_id = fields.String(**ID)
     contact_id = fields.String(**ID, metadata={"description": "Attach to this contact (needs contacts.write)."})
     account_id = fields.String(**ID, metadata={"description": "Attach to this account (needs accounts.write)."})

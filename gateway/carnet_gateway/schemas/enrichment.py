@@ -1,9 +1,34 @@
 """HTTP shapes of enrichment (C-6). The apply body is ``carnet_contracts.enrichment.EnrichmentApply``, which the
-contacts service loads again."""
-from marshmallow import fields
+contacts service loads again; ``EnrichmentApply`` here loads exactly as it does and documents what the service
+checks beyond it (issue 10 §5): at least one field chosen (422 ``enrichment_nothing_chosen``), and only the custom
+fields enrichment fills (``CUSTOM_KEYS``; 422 ``not_enrichable`` for another key)."""
+from marshmallow import fields, validate
 
 from carnet_common.contracts import Contract
-from carnet_contracts.enrichment import EnrichmentApply as EnrichmentApply
+from carnet_contracts import enrichment as contracts
+from carnet_contracts.customization import custom_values_field
+from carnet_contracts.enrichment import CUSTOM_KEYS, ENRICHABLE
+
+
+def _custom():
+    field = custom_values_field()
+    field.key_field = fields.String(validate=validate.Length(min=1, max=63), metadata={"enum": list(CUSTOM_KEYS)})
+    field.metadata = {**field.metadata, "example": {"industry": "Bois"}, "description": (
+        "Custom fields of the contacts whose key is one enrichment fills (company, industry, social profiles), "
+        "when the organization has them (C-14), typed as the field.")}
+    return field
+
+
+EnrichmentFields = type("EnrichmentFields", (contracts.EnrichmentFields,), {"__module__": __name__,
+                                                                            "custom": _custom()})
+
+
+class EnrichmentApply(contracts.EnrichmentApply):
+    fields_ = fields.Nested(EnrichmentFields, required=True, data_key="fields", attribute="fields", metadata={
+        "description": "The chosen fields and their values (a proposal's `proposed`); custom fields under `custom`. "
+                       "At least one (422 `enrichment_nothing_chosen`).",
+        "anyOf": [*({"required": [name]} for name in ENRICHABLE),
+                  {"required": ["custom"], "properties": {"custom": {"minProperties": 1}}}]})
 
 OUTCOMES = ("found", "nothing_new", "nothing_found", "free_mail", "unreachable")
 

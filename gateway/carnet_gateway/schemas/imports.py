@@ -1,8 +1,37 @@
-"""HTTP shapes of imports (C-19). The options routes load and forward are ``carnet_contracts.imports``'s."""
-from marshmallow import fields
+"""HTTP shapes of imports (C-19). The options routes load and forward are ``carnet_contracts.imports``'s.
+
+``ImportOptions._key`` (update mode needs a key: ``email``, ``id`` or ``custom.<key>``) is a rule across fields:
+``KEY_RULE`` states it in JSON Schema words, registered here with the other contracts' rules (``schemas.rules``,
+merged into the document by ``openapi.build_spec``), so that the document calls valid only options the server takes
+(issue 10 §5; tests/api_fuzz/test_document_rules.py checks both agree)."""
+from marshmallow import fields, validate
 
 from carnet_common.contracts import Contract
-from carnet_contracts.imports import ImportOptions as ImportOptions
+from carnet_contracts import imports as contracts
+from carnet_contracts.imports import KEYS
+from carnet_gateway.schemas import rules
+
+# _key: in update mode, ``key`` is one of KEYS or starts with ``custom.``
+KEY_RULE = {"allOf": [{
+    "if": {"required": ["mode"], "properties": {"mode": {"const": "update"}}},
+    "then": {"required": ["key"], "properties": {"key": {
+        "type": "string", "pattern": "^(?:" + "|".join(KEYS) + r"|custom\.[\s\S]*)$"}}}}]}
+rules.RULES.setdefault(contracts.ImportOptions, KEY_RULE)
+
+
+class ImportOptions(contracts.ImportOptions):
+    """The contract (loaded as it is), its mapping's rules documented: those the service checks against the stored
+    import (carnet_contacts/imports/usecases.py ``_mapping``) in words, at least one field mapped in JSON Schema."""
+    mapping = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[A-Z]{1,3}$")),
+        values=fields.String(allow_none=True, validate=validate.Length(max=80)),
+        required=True, validate=validate.Length(min=1, max=16_384), metadata={
+            "example": {"A": "first_name", "B": "last_name", "C": "email", "D": "custom.number"},
+            "description": "Column letter -> field. Each letter is a column of the import (its `columns`: 422 "
+                           "`import_unknown_column`), each field one of its `fields_available` (422 "
+                           "`import_unknown_field`), filled by one column only (422 `import_field_twice`); null or "
+                           "empty: the column is not read, and at least one column is (422 `import_nothing_mapped`).",
+            "not": {"additionalProperties": {"enum": [None, ""]}}})
 
 
 class ImportColumn(Contract):

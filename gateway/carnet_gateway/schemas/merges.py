@@ -1,12 +1,36 @@
 """HTTP shapes of merges (C-20 merge and undo): what the gateway answers. The bodies and queries routes load and
-forward are ``carnet_contracts.merges``', the contracts the contacts service loads again."""
-from marshmallow import fields
+forward are ``carnet_contracts.merges``', the contracts the contacts service loads again; ``MergePreviewQuery`` and
+``MergeCreate`` here load exactly as they do, and document what the service checks beyond JSON Schema's reach
+(issue 10 §5): the two ids differ (422 ``merge_with_itself``, stated in words as the bulk move's two lists are), and
+each choice is one of the sources a field can take (``carnet_contacts/merges/fields.py``: ``sources_for``)."""
+from marshmallow import fields, validate
 
-from carnet_common.contracts import Contract
-from carnet_contracts.merges import MergeCreate as MergeCreate
-from carnet_contracts.merges import MergePreviewQuery as MergePreviewQuery
+from carnet_common.contracts import Contract, identifier
+from carnet_contracts import merges as contracts
 from carnet_contracts.merges import MergeQuery as MergeQuery
 from carnet_gateway.schemas import page_of
+
+LOSER = "The record merged into it, not the winner (422 `merge_with_itself`): it leaves the active records (its GET " \
+        "answers 404)."
+PHONE_SLOTS = ("phone", "mobile", "other_phone")
+SOURCES = ("winner", "loser", *(f"{side}:{slot}" for side in ("winner", "loser") for slot in PHONE_SLOTS))
+
+
+class MergePreviewQuery(contracts.MergePreviewQuery):
+    loser_id = identifier(required=True, metadata={"description": LOSER})
+
+
+class MergeCreate(contracts.MergeCreate):
+    loser_id = identifier(required=True, metadata={"description": LOSER})
+    choices = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=80)),
+                          values=fields.String(validate=validate.Length(min=1, max=40),
+                                               metadata={"enum": list(SOURCES)}),
+                          load_default=dict,
+                          metadata={"description": "Per field (`title`, `custom.<key>`), where its value comes "
+                                                   "from: one of the field's `sources` in the preview (`winner`, "
+                                                   "`loser`, or for a contact's phone slots `<side>:<slot>`, "
+                                                   "another slot's number; 422 `invalid_source` for another). "
+                                                   "Fields left out take the preview's `proposed` source."})
 
 
 class MergeSide(Contract):
