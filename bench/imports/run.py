@@ -39,8 +39,11 @@ def workbook(path, rows, bad):
     def records():
         for n in range(rows):
             email = "pas-un-courriel" if bad and n % (100 // bad) == 0 else f"personne{n}@example.com"
-            values = [f"Prénom{n}", f"Nom{n}", email, "Directeur", "514-222-3333", "438-555-0000", "514-222-4444",
-                      "450-000-0000", f"{n} rue Principale", "Montréal", "QC", "H2X 1Y4", "Canada",
+            # each row its own numbers, as in a real file: numbers every row shared made each duplicates lookup
+            # scan all the records imported so far (a key held by more than the cap is dropped only after)
+            line = f"{200 + n // 10000:03d}-{n % 10000:04d}"
+            values = [f"Prénom{n}", f"Nom{n}", email, "Directeur", f"514-{line}", f"438-{line}", f"819-{line}",
+                      f"450-{line}", f"{n} rue Principale", "Montréal", "QC", "H2X 1Y4", "Canada",
                       "https://example.com", "fr"] + [f"valeur {n} {i}" for i in range(15)]
             yield dict(zip(headers, values, strict=True))
     rustpy_xlsxwriter.write_worksheet(records(), str(path), sheet_name="Contacts")
