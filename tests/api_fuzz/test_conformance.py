@@ -12,8 +12,9 @@ What is left out, and why (nothing else is):
 - The phases: examples, coverage and fuzzing all run; the stateful phase (chains of calls through the links
   schemathesis infers) runs in ``make fuzz`` only, as it alone takes longer than this suite's budget.
 - Values the document cannot state are given, never skipped (``api_fuzz_hooks``): the ids of the organization's
-  records, its field keys and the caller's ``current_password`` in requests meant to be valid, and a new
-  ``Idempotency-Key`` per request.
+  records (by another value of the request where it decides which: a merge's two records of its ``record_type``,
+  an attachment's record, an import's columns and fields), its field keys, a real .xlsx for an import and the
+  caller's ``current_password`` in requests meant to be valid, and a new ``Idempotency-Key`` per request.
 - Writes (and bulk actions) naming one of those seeded records (``api_fuzz_hooks.filter_case``): they would
   change or delete what the later valid requests name. The same operations run with every other id.
 - Budget (this 2-core box, shared): about 20 s to start the system, 60 to 75 s of schemathesis with 2 workers.

@@ -189,7 +189,9 @@ def test_the_openapi_document_states_the_multipart_upload_and_its_statuses(base_
     assert schema["required"] == ["file"] and schema["properties"]["file"]["format"] == "binary"
     assert {"401", "403", "413", "415", "422"} <= set(upload_operation["responses"])
     download = document["paths"]["/api/v1/documents/{document_id}/content"]["get"]
-    assert "application/octet-stream" in download["responses"]["200"]["content"]
+    # the type its extension gave it on upload (DOC-4's accepted types), never a generic one
+    assert {"application/pdf", "image/png", "text/plain"} <= set(download["responses"]["200"]["content"])
+    assert "application/octet-stream" not in download["responses"]["200"]["content"]
 
 
 def test_an_anonymous_upload_is_refused_before_its_body_is_read(base_url):
