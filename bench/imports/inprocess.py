@@ -4,7 +4,10 @@ and checked (dry run) then written (import) by the imports' ``_batch`` exactly a
 Prints each phase's rows/s and its top functions by cumulative time, and the statements PostgreSQL ran most
 (``pg_stat_statements`` is not installed: seconds per statement shape, timed around the cursor's execute).
 
-    .venv/bin/python bench/imports/inprocess.py [--rows 5000] [--bad 5] [--top 25] (--top 0: timed without the profiler)
+    .venv/bin/python bench/imports/inprocess.py [--rows 5000] [--bad 5] [--top 25] [--explain] [--without-duplicates]
+
+``--top 0``: timed without the profiler. ``--without-duplicates`` is a diagnostic, never a result: the duplicates
+area's lookup (C-20) answers "none", to measure what reading, checking and writing cost without it.
 """
 import argparse
 import collections
@@ -99,7 +102,11 @@ def main():
     parser.add_argument("--bad", type=int, default=5)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest statement at the end")
+    parser.add_argument("--without-duplicates", action="store_true",
+                        help="diagnostic only: the duplicates area's lookup answers 'none' (what the rest costs)")
     args = parser.parse_args()
+    if args.without_duplicates:
+        imports.probable_duplicates = lambda session, record_type, *, actor, rows: [[] for _ in rows]
     with tempfile.TemporaryDirectory() as tmp, bootstrapped_env(CONTACTS, root=STACK_ROOT,
                                                                 LOG_LEVEL="WARNING") as env:
         path = Path(tmp) / "bench.xlsx"

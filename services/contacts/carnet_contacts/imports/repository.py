@@ -87,6 +87,16 @@ def latest_runs(session, import_id):
                            .order_by(import_runs.c.created_at.desc())).mappings().all()
 
 
+def statement_timeout(session):
+    """The transaction's ``statement_timeout`` (as PostgreSQL shows it: ``'0'``, ``'12s'``, ``'1h'`` …)."""
+    return session.execute(sa.text("SHOW statement_timeout")).scalar()
+
+
+def set_statement_timeout(session, value):
+    """``value`` (from ``statement_timeout``) for the current transaction only."""
+    session.execute(sa.text("SELECT set_config('statement_timeout', :value, true)"), {"value": value})
+
+
 # What an import did ------------------------------------------------------------------------------------------
 
 def add_done(session, rows):

@@ -374,8 +374,13 @@ def _job_id(session, import_id, kind):
 
 
 def _progress(session, job_id, result, report):
+    """The counts so far committed (what a crash keeps), and the job's statement timeout set again for the next
+    transaction: the jobs kit sets it ``LOCAL`` to the job's first one, and without it a later batch ran under the
+    service's 12 s RPC timeout (a slow duplicates lookup failed the whole import)."""
+    timeout = repository.statement_timeout(session)
     repository.set_counts(session, job_id, result.counts)
     session.commit()
+    repository.set_statement_timeout(session, timeout)
     report(result.counts["processed"], max(result.counts["total"], result.counts["processed"]))
 
 

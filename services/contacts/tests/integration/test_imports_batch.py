@@ -155,3 +155,16 @@ def test_a_batch_whose_joint_write_fails_goes_one_row_at_a_time(engine, org, mon
                                  .where(models.contacts.c.id.in_(ids))).all()
         assert sorted(stored) == sorted((i, 1) for i in ids)
         session.rollback()
+
+
+def test_the_jobs_statement_timeout_outlives_each_batch_commit(engine):
+    """The jobs kit sets the job's statement timeout ``LOCAL`` once; an import commits after each batch, and its later
+    batches keep that timeout, not the service's 12 s (a slow lookup there failed the whole import)."""
+    told = []
+    with Session(engine) as session:
+        session.execute(sa.text("SET LOCAL statement_timeout = '37min'"))
+        imports._progress(session, "no-such-job", imports.Report("en", 0), lambda done, total: told.append(done))
+        assert session.execute(sa.text("SHOW statement_timeout")).scalar() == "37min"
+        session.commit()
+        assert session.execute(sa.text("SHOW statement_timeout")).scalar() != "37min"
+    assert told == [0]
