@@ -7,9 +7,11 @@ An import is an uploaded workbook owned by its uploader (another user, or anothe
    the job counts again), and proposes a mapping from the header row (``sheet.py``). A refused file is deleted.
 2. Dry run and import are jobs (``carnet_common.jobs``: queued within caps, checked against the owner's authority of
    now, run in an OS thread with progress). Both read every row with the same code (``_rows``): the cells by the
-   mapping, then the records area's contract (the API's rules, not a copy), then, for the import, its use case
-   (``create_contact`` …: lists, custom fields, accounts checked as for the API), each row in a savepoint, so a bad
-   row never aborts the others (N-1). Each error names its sheet row, its field and a reason in the owner's language;
+   mapping, then the records area's contract (the API's rules, not a copy), then, for the import, its use cases:
+   a batch's new records together (``records/batch.py``: the same lists, custom fields and accounts checks, rows,
+   history and events as ``create_contact`` …, in a few multi-row statements, one savepoint), an update (or a batch
+   whose joint write failed) one row at a time, each in a savepoint, so a bad row never aborts the others (N-1).
+   Each error names its sheet row, its field and a reason in the owner's language;
    all of them are the job's downloadable ``.xlsx`` (written by ``carnet_common.xlsx``: formula-like text
    neutralised, C-18), the first ones and the counts are in the run (``import_runs``), read with the job.
 3. Probable duplicates (C-20) are those the duplicates area scores (``probable_duplicates``: the records the caller
