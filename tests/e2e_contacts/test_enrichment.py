@@ -9,7 +9,7 @@ these tests to addresses (``acme.test`` to the site; ``inside.test`` to 127.0.0.
 - Proposals write nothing and hold only readable fields whose values differ; applying goes through the contact's
   update (version, 409) and the history names each change and the source (C-17).
 - Nothing found, a free-mail address: nothing proposed, with a message in the caller's language.
-- A domain pointing inside, directly or through a redirect: 422 ``enrichment_refused`` on ``email``, logged with
+- A domain pointing inside, directly or through a redirect: 409 ``enrichment_refused`` on ``email``, logged with
   the address.
 - Authorization (S-3, C-13): another organization's contact and one outside the caller's lists are 404; applying
   needs the contacts write permission and each field's; an unreadable field is never proposed and an unreadable
@@ -91,7 +91,7 @@ def test_nothing_found_proposes_nothing_with_a_message_in_both_languages(org, em
                                             ("jo@hop.test", "169.254.169.254")])
 def test_a_domain_pointing_inside_is_refused_and_logged(org, stack, email, address):
     contact = _contact(org["admin"], org, email=email)
-    body = assert_problem(_propose(org["admin"], contact, **{"Accept-Language": "fr"}), 422,
+    body = assert_problem(_propose(org["admin"], contact, **{"Accept-Language": "fr"}), 409,
                           code="enrichment_refused", fields=["email"])
     assert "réseau privé" in body["detail"]
     log = stack.log_path.read_text(encoding="utf-8")
@@ -101,7 +101,8 @@ def test_a_domain_pointing_inside_is_refused_and_logged(org, stack, email, addre
 def test_bad_input_is_a_problem_naming_the_field(org):
     admin = org["admin"]
     contact = _contact(admin, org, last_name="Sans courriel")
-    assert_problem(_propose(admin, contact), 422, code="invalid_input", fields=["email"])
+    # a valid request the stored contact refuses: 409 naming the field (docs/rules/http-api.md)
+    assert_problem(_propose(admin, contact), 409, code="enrichment_needs_email", fields=["email"])
     path = f"/contacts/{contact['id']}/enrichment/apply"
     assert_problem(admin.post(path, json={"version": 1, "fields": {"email": "x@y.z"}}), 422, fields=["fields.email"])
     assert_problem(admin.post(path, json={"version": 1, "fields": {}}), 422, fields=["fields"])

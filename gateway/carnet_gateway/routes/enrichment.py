@@ -28,10 +28,11 @@ def _authority(principal, action):
 
 
 @api.route(PATH, "POST", response=s.EnrichmentProposals, tags=TAGS, permission=("contacts", "read"),
-           errors=READ_ERRORS + (422,),
+           errors=READ_ERRORS + (409,),
            summary="Look up public data about a contact from its email's domain and propose the fields that differ "
-                   "(C-6); nothing is written. 422 `enrichment_refused` when the domain points to a private or "
-                   "internal address, `enrichment_needs_email` without an email; 403 for a primary contact (C-13) "
+                   "(C-6); nothing is written. 409 (the stored email refuses it) `enrichment_refused` when the "
+                   "domain points to a private or internal address, `enrichment_needs_email` without an email; 403 "
+                   "for a primary contact (C-13) "
                    "without the primary contact read permission, or when the role may not read the email")
 def propose_contact_enrichment(call):
     found = services.contacts.call("propose_contact_enrichment", call.actor(actors.CONTACTS),

@@ -15,7 +15,7 @@ Records the caller cannot see are ``NotFound``, as everywhere. SQL stays in the 
 """
 import re
 
-from carnet_common.errors import Forbidden, InvalidInput, NotFound
+from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carnet_contacts.customization import repository as customization
 from carnet_contacts.enrichment import safe_fetch
 from carnet_contacts.lists.usecases import Scope
@@ -83,12 +83,13 @@ def propose(session, *, actor, contact_id, readable, primary_allowed, provider):
     _check_primary(row, primary_allowed)
     if "email" not in readable:
         raise Forbidden("field_not_readable", errors={"email": ["field_not_readable"]}, params={"field": "email"})
+    # The request is valid; the stored email refuses it: a 409 naming the field (docs/rules/http-api.md, issue 10 §5)
     if not row["email"]:
-        raise InvalidInput(errors={"email": ["enrichment_needs_email"]})
+        raise Conflict("enrichment_needs_email", errors={"email": ["enrichment_needs_email"]})
     try:
         finding = provider.lookup(email=row["email"])
     except safe_fetch.Refused:   # logged with the address by safe_fetch
-        raise InvalidInput("enrichment_refused", errors={"email": ["enrichment_refused"]}) from None
+        raise Conflict("enrichment_refused", errors={"email": ["enrichment_refused"]}) from None
     definitions = customization.custom_field_rows_by_module(session, org_id=actor["org_id"],
                                                             modules=["contacts"])["contacts"]
     proposals, other = proposals_of(row=row, facts=finding.facts, readable=readable, custom_definitions=definitions)
