@@ -54,6 +54,20 @@ MESSAGES = {
                          "reverted.",
                          "L'importation a dépassé sa durée maximale et a été arrêtée. Ce qu'elle a écrit peut être "
                          "annulé."),
+    "import_interrupted": ("The import was interrupted (the service restarted). What it wrote can be reverted; run "
+                           "it again for the rest.",
+                           "L'importation a été interrompue (redémarrage du service). Ce qu'elle a écrit peut être "
+                           "annulé; relancez-la pour le reste."),
+    "import_jobs_per_user": ("You already have {limit} jobs (imports, runs or exports) waiting or running, your "
+                             "quota; try again in {retry_after} seconds, once one has finished.",
+                             "Vous avez déjà {limit} tâches (importations, exécutions ou exportations) en attente ou "
+                             "en cours, votre quota; réessayez dans {retry_after} secondes, quand l'une sera "
+                             "terminée."),
+    "import_jobs_per_org": ("Your organization already has {limit} jobs (imports, runs or exports) waiting or "
+                            "running, its quota; try again in {retry_after} seconds, once one has finished.",
+                            "Votre organisation a déjà {limit} tâches (importations, exécutions ou exportations) en "
+                            "attente ou en cours, son quota; réessayez dans {retry_after} secondes, quand l'une sera "
+                            "terminée."),
     "import_owner_inactive": ("The import was not run: its requester is no longer an active user.",
                               "L'importation n'a pas été faite : son demandeur n'est plus un utilisateur actif."),
     "import_authority_narrowed": ("The import was not run: your permissions or visibility changed since you asked "

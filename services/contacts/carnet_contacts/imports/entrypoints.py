@@ -32,7 +32,9 @@ class ImportsRpc:
     job_reads = dict.fromkeys(usecases.KINDS, usecases.run_read)
     job_codes = dict.fromkeys(usecases.KINDS, {"failure": "import_failed", "timed_out": "import_timed_out",
                                               "owner_gone": "import_owner_inactive",
-                                              "narrowed": "import_authority_narrowed"})
+                                              "narrowed": "import_authority_narrowed",
+                                              "interrupted": "import_interrupted",
+                                              "per_user": "import_jobs_per_user", "per_org": "import_jobs_per_org"})
 
     @rpc_method
     def start_import(self, actor, request):

@@ -1,4 +1,6 @@
-"""contacts: enrichment (issue 12). Placeholder revision reserved for the enrichment area: it creates nothing yet.
+"""contacts: enrichment (C-6, issue 12) keeps nothing of its own (proposals are computed on request, an applied
+field is the contact's update and its history), so this revision changes nothing; it keeps the chain of issue 12's
+revisions one per area.
 
 Revision ID: 0014
 Revises: 0013

@@ -43,7 +43,7 @@ def contact_bodies(org):
     shared, closed = org["shared"], org["closed"]
     rows = [
         {"first_name": "Élodie", "last_name": "Bélanger", "email": "Elodie@Exemple.CA", "phone": "(514) 222-3333",
-         "city": "Montréal", "custom": {"ref": "A-1", "born": "1990-02-03"}, "list_ids": [shared]},
+         "city": "Montréal", "custom": {"ref": "REF-001", "born": "1990-02-03"}, "list_ids": [shared]},
         {"last_name": "O'Neil", "account_id": org["account"], "title": "Directrice", "subscribed": False,
          "list_ids": [shared]},
         {"email": "sans.nom@exemple.ca", "status": "inactive", "list_ids": [shared, closed]},   # closed: refused
