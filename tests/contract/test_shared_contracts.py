@@ -114,7 +114,15 @@ ROUTES = [
 DOCUMENTED_AGAIN = {("GET", "/tasks/board"): {"per_page"},
                     # S-3: what field permissions make of q (schemas/contacts.py), said on the gateway's copy
                     **dict.fromkeys([("GET", "/contacts"), ("GET", "/accounts"),
-                                     ("GET", "/accounts/{account_id}/contacts")], {"q"})}
+                                     ("GET", "/accounts/{account_id}/contacts")], {"q"}),
+                    # Issue 12: what the document states of rules it can (tests/api_fuzz): a mapping's columns and
+                    # fields, two different records, a merge's sources, the enrichable fields, DOC-4's names.
+                    **dict.fromkeys([("POST", "/imports/{import_id}/dry-run"), ("POST", "/imports/{import_id}/run")],
+                                    {"mapping"}),
+                    ("GET", "/merges/preview"): {"loser_id"},
+                    ("POST", "/merges"): {"loser_id", "choices"},
+                    ("POST", "/contacts/{contact_id}/enrichment/apply"): {"fields_"},
+                    ("PATCH", "/documents/{document_id}"): {"name"}}
 
 
 def _route_contract(method, path, part):
