@@ -7,8 +7,9 @@ whole once it has finished (lanes never interleave their lines), then a table of
 Why lanes: most of an end-to-end suite's time is spent waiting on its system's processes (one client, one request
 at a time), so two suites share this 2-core machine's CPUs well, and the whole run stays well under 15 minutes
 as suites are added. Suites are independent by construction: each makes its own database, vhost and Redis
-prefix (``carnet_testing``). The longest suites start first (times of the last run, ``.run/suite-times.json``,
-else the order given), so the lanes finish close together. ``--jobs 1`` runs them one after the other, in order.
+prefix (``carnet_testing``). The longest suites start first (times of the last run, ``.run/suite-times.json``;
+in a fresh clone, as CI runs, those of a full run kept in ``scripts/suite-times.json``; else the order given), so
+the lanes finish close together. ``--jobs 1`` runs them one after the other, in order.
 """
 import argparse
 import json
@@ -21,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMES = ROOT / ".run" / "suite-times.json"
+KEPT_TIMES = ROOT / "scripts" / "suite-times.json"  # a full run's times, committed (copy .run's after adding suites)
 
 
 def parse_args(argv=None):
@@ -32,10 +34,12 @@ def parse_args(argv=None):
 
 
 def _known_times():
-    try:
-        return json.loads(TIMES.read_text())
-    except (OSError, ValueError):
-        return {}
+    for path in (TIMES, KEPT_TIMES):
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+    return {}
 
 
 def order(suites, known, jobs):
