@@ -3,7 +3,7 @@ each record; and the key lookups over the records the caller sees (the records a
 only module of the area that builds SQL (docs/conventions.md)."""
 import sqlalchemy as sa
 
-from carnet_contacts import norms
+from carnet_contacts import models, norms
 from carnet_contacts.imports.tables import import_chunks, import_records, import_runs, imports
 from carnet_contacts.lists.repository import scope_ids
 from carnet_contacts.records import repository as records
@@ -95,6 +95,14 @@ def statement_timeout(session):
 def set_statement_timeout(session, value):
     """``value`` (from ``statement_timeout``) for the current transaction only."""
     session.execute(sa.text("SELECT set_config('statement_timeout', :value, true)"), {"value": value})
+
+
+def analyze(session, record_type):
+    """Fresh planner statistics of the table an import fills (``ANALYZE``: a sample, not a scan; it blocks no write).
+    The duplicates lookups of the next rows pick their indexes by them: a table the statistics think empty (a new
+    installation, or autovacuum off) is walked row by row per key instead (bench/results/imports-2026-12-06.md)."""
+    table = models.contacts if record_type == "contact" else models.accounts
+    session.execute(sa.text(f"ANALYZE {table.schema}.{table.name}"))
 
 
 # What an import did ------------------------------------------------------------------------------------------

@@ -340,7 +340,7 @@ def import_job(session, params, path, report, *, dry_run):
         repository.write_file(session, import_id, work)
         work.flush()
         with sheet.Workbook(work.name) as book:
-            batch = []
+            batch, written = [], 0
             for number, values, formulas in book.rows():
                 if number - 1 > settings.max_rows:
                     result.error(number, "", "import_too_many_rows", {"limit": settings.max_rows})
@@ -349,7 +349,9 @@ def import_job(session, params, path, report, *, dry_run):
                 if len(batch) >= BATCH:
                     _batch(session, row, actor, options, mapping, definitions, batch, result, dry_run)
                     _progress(session, job_id, result, report)
-                    batch = []
+                    batch, written = [], written + 1
+                    if not dry_run and written & (written - 1) == 0:  # after batches 1, 2, 4, 8…: the table grew
+                        repository.analyze(session, row["record_type"])
             if batch:
                 _batch(session, row, actor, options, mapping, definitions, batch, result, dry_run)
     result.counts["total"] = result.counts["processed"]
