@@ -3,6 +3,7 @@
 nameko-sqlalchemy does not support SQLAlchemy 2, hence this small provider. Services run under eventlet,
 so ``PSYCOPG_WAIT_FUNC=wait_select`` must be in their environment (docs/stack-facts.md).
 """
+import contextlib
 import json
 import threading
 import weakref
@@ -55,6 +56,15 @@ def session_options():
 def no_statement_timeout(session):
     """Lift the statement timeout for the current transaction of ``session`` (background jobs only)."""
     session.execute(text("SET LOCAL statement_timeout = 0"))
+
+
+@contextlib.contextmanager
+def background_transaction(engine):
+    """A session in one transaction on a connection of ``engine``'s, without the statement timeout: work a service
+    runs in an OS thread off its hub (a full duplicates scan), committed when the block ends, rolled back on error."""
+    with Session(engine) as session, session.begin():
+        no_statement_timeout(session)
+        yield session
 
 
 # nameko's default ``max_workers`` (nameko.constants.DEFAULT_MAX_WORKERS), for a container config without one.

@@ -54,6 +54,36 @@ class OutboxHandle:
         return self._provider.relay_if_due(batch=batch)
 
 
+class ThreadOutbox:
+    """The outbox as a background job writes it from its OS thread (``carnet_common.jobs``): rows in the job's
+    transaction like ``OutboxHandle.add``'s, but not relayed at commit (that relay is a thread of the service's hub,
+    which an OS thread must not spawn): the relay's sweep publishes them within ``SWEEP_SECONDS``.
+
+    Written at once (``add``, ``add_many``: inside a savepoint they go with it), or, ``buffered``, kept until
+    ``flush`` writes them in one statement before the job commits (an automation run: a round trip per event was
+    60 % of its time, bench/results/automations-2026-12-06.md)."""
+
+    def __init__(self, table, *, buffered=False):
+        self.table, self.buffered, self.pending = table, buffered, []
+
+    def add(self, session, event_type, data, *, version=1):
+        return self.add_many(session, event_type, [data], version=version)[0]
+
+    def add_many(self, session, event_type, payloads, *, version=1):
+        """One event per payload, in one multi-row INSERT (or kept, ``buffered``); returns their envelopes."""
+        envelopes = [make_envelope(data, version=version) for data in payloads]
+        self.pending += [{"id": e["event_id"], "event_type": event_type, "envelope": e, "headers": {}}
+                         for e in envelopes]
+        if not self.buffered:
+            self.flush(session)
+        return envelopes
+
+    def flush(self, session):
+        if self.pending:
+            session.execute(self.table.insert(), self.pending)
+            self.pending = []
+
+
 class Outbox(DependencyProvider):
     def __init__(self, table):
         self.table = table

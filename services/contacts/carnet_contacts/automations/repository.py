@@ -3,7 +3,7 @@ selection of a run is the records area's predicates (visibility, criteria) and `
 lifecycle area's bulk copy, with its own queries."""
 import sqlalchemy as sa
 
-from carnet_common.events import make_envelope
+from carnet_common.outbox import ThreadOutbox
 from carnet_contacts.automations.tables import automations
 from carnet_contacts.models import contacts, jobs, list_members, outbox
 from carnet_contacts.records.repository import now
@@ -92,23 +92,7 @@ def matching_ids(session, predicates, *, after=None, limit):
     return list(session.scalars(query.order_by(contacts.c.id).limit(limit)))
 
 
-class SweptOutbox:
-    """The outbox as a job writes it from its OS thread: the rows are written in the job's transaction, as the
-    outbox provider's handle writes them (carnet_common/outbox.py), but not relayed at its commit (that relay is a
-    thread of the service's hub, which an OS thread must not spawn): the relay's sweep publishes them within
-    ``SWEEP_SECONDS``. ``add`` keeps the rows, ``flush`` writes them in one statement before the batch commits (a
-    round trip per event was 60 % of a run's time: bench/results/automations-2026-12-06.md)."""
-
-    def __init__(self):
-        self.pending = []
-
-    def add(self, session, event_type, data, *, version=1):
-        envelope = make_envelope(data, version=version)
-        self.pending.append({"id": envelope["event_id"], "event_type": event_type, "envelope": envelope,
-                             "headers": {}})
-        return envelope
-
-    def flush(self, session):
-        if self.pending:
-            session.execute(outbox.insert(), self.pending)
-            self.pending = []
+def swept_outbox():
+    """The outbox of a run's thread: its events kept and written in one statement before each batch commits
+    (``flush``), relayed by the service's sweep (carnet_common.outbox.ThreadOutbox)."""
+    return ThreadOutbox(outbox, buffered=True)

@@ -249,7 +249,7 @@ def run_job(session, params, path, report):
     row = repository.get_owned(session, actor=actor, automation_id=params["automation_id"])
     if row is None:      # deleted since it was queued: nothing to run
         return None
-    outbox = repository.SweptOutbox()
+    outbox = repository.swept_outbox()
     run = {"trigger": "manual", "job_id": params["job_id"]}
     try:
         predicates = _selection(session, actor=actor, row=row, unreadable=unreadable)

@@ -9,10 +9,9 @@ its own (``thread_engine``), without the statement timeout, so the hub keeps ser
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
-from sqlalchemy.orm import Session
 
 from carnet_common.contracts import load_or_raise
-from carnet_common.db import no_statement_timeout
+from carnet_common.db import background_transaction
 from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import InvalidInput
 from carnet_common.jobs import thread_engine
@@ -42,8 +41,7 @@ def record_type_of(value):
 
 def run_full_scan(engine, settings):
     """One requested full scan, in an OS thread on its own connection (see the module's docstring)."""
-    with Session(engine) as session, session.begin():
-        no_statement_timeout(session)
+    with background_transaction(engine) as session:
         return usecases.run_requested_scan(session, settings=settings)
 
 

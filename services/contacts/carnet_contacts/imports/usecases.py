@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from carnet_common import config, xlsx
 from carnet_common import jobs as kit
 from carnet_common.errors import CarnetError, Conflict, InvalidInput, NotFound
-from carnet_common.events import make_envelope
+from carnet_common.outbox import ThreadOutbox
 from carnet_contacts import models, norms
 from carnet_contacts.customization import repository as customization
 from carnet_contacts.duplicates import usecases as duplicates
@@ -280,23 +280,9 @@ def authority_lost(*, principal, params):
 
 # Running -------------------------------------------------------------------------------------------------------
 
-class RowOutbox:
-    """The outbox of a job's thread: event rows written in the job's transaction, relayed by the service's sweep
-    (the worker's ``OutboxHandle`` belongs to an RPC's worker, which a job has not)."""
-
-    def add(self, session, event_type, data, *, version=1):
-        envelope = make_envelope(data, version=version)
-        session.execute(models.outbox.insert().values(id=envelope["event_id"], event_type=event_type,
-                                                      envelope=envelope, headers={}))
-        return envelope
-
-    def add_many(self, session, event_type, payloads, *, version=1):
-        """One event per payload, in one multi-row INSERT (a batch's ``contact_created``, ``records/batch.py``)."""
-        envelopes = [make_envelope(data, version=version) for data in payloads]
-        if envelopes:
-            session.execute(models.outbox.insert(), [{"id": e["event_id"], "event_type": event_type, "envelope": e,
-                                                      "headers": {}} for e in envelopes])
-        return envelopes
+def job_outbox():
+    """The outbox of an import's thread (events written with each row, relayed by the service's sweep)."""
+    return ThreadOutbox(models.outbox)
 
 
 class Report:
@@ -410,7 +396,7 @@ def _batch(session, row, actor, options, mapping, definitions, batch, result, dr
                               values=[_key_value(d, key) for _, d in prepared]) if mode == "update" else {}
     probable = probable_duplicates(session, record_type, actor=actor, rows=[d for _, d in prepared])
     fold = repository.key_column(record_type, key)[1] if mode == "update" else None
-    outbox = RowOutbox()
+    outbox = job_outbox()
     schemas = {"create": CREATE[record_type](), "update": UPDATE[record_type]()}
     creates = []    # (number, body): the new records of the batch, written together (``_write_creates``)
     for (number, data), found in zip(prepared, probable, strict=True):
@@ -591,7 +577,7 @@ def revert_job(session, params, path, report):
     result = Report(params.get("language") or "en", sum(repository.count_done(session, import_id).values()))
     result.counts.update(trashed=0, restored=0, conflicts=0)
     list_ids = repository.selected_lists(session, actor)
-    outbox = RowOutbox()
+    outbox = job_outbox()
     after = None
     while batch := repository.done_records(session, import_id, action="created", after=after):
         after = batch[-1]["record_id"]

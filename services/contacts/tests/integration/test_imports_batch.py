@@ -116,7 +116,7 @@ def test_batched_creation_writes_what_the_one_row_use_case_writes(engine, org, r
     bodies = contact_bodies(org) if record_type == "contact" else account_bodies(org)
     for actor in (org["admin"], org["user"]):
         with Session(engine) as session:
-            outbox = imports.RowOutbox()
+            outbox = imports.job_outbox()
             single = one_by_one(session, record_type, actor, bodies, outbox)
             batched = batch.create_records(session, outbox=outbox, actor=actor, record_type=record_type, rows=bodies)
             assert [outcome(r) for r in batched] == [outcome(r) for r in single]
@@ -144,7 +144,7 @@ def test_a_batch_whose_joint_write_fails_goes_one_row_at_a_time(engine, org, mon
         recorded = []
         monkeypatch.setattr(imports.repository, "add_done", lambda session, rows: recorded.extend(rows))
         imports._write_creates(session, "contact", org["user"], options,
-                               list(enumerate(bodies, start=2)), report, imports.RowOutbox())
+                               list(enumerate(bodies, start=2)), report, imports.job_outbox())
         # the user sees neither the account (row 3) nor the closed list (row 4); row 5's date, row 7's hidden field
         assert report.counts["created"] == 2 and report.counts["failed"] == 4, report.errors
         assert [(e["row"], e["code"]) for e in report.errors] == [
