@@ -110,8 +110,10 @@ def forget(response):
     return response
 
 
-def safe_next(target):
-    """Where to go after login: a path of the web client only (never another site)."""
-    if target and target.startswith("/app/") and not target.startswith("//") and "\\" not in target:
+def safe_next(target, default=None):
+    """Where to go next (after login, after a form): a path of the web client only (never another site, never a
+    scheme-relative URL); else ``default``, the home page when none is given."""
+    if isinstance(target, str) and target.startswith("/app/") and "//" not in target and "\\" not in target \
+            and len(target) <= 500:
         return target
-    return url_for("web.home")
+    return url_for("web.home") if default is None else default

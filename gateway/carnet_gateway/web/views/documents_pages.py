@@ -39,12 +39,6 @@ RECORD_KINDS = {"contact": ("contacts", "/contacts/{contact_id}", "contact_id"),
                 "account": ("accounts", "/accounts/{account_id}", "account_id")}
 
 
-def _safe_next(value, default):
-    """Only a path of the web client (never another site, never a scheme-relative URL)."""
-    return value if isinstance(value, str) and value.startswith("/app/") and "//" not in value and \
-        "\\" not in value and len(value) <= 500 else default
-
-
 def _folders():
     folders = calls.run("GET", "/document-folders")
     by_id = {f["id"]: f for f in folders}
@@ -114,7 +108,7 @@ REFUSALS = (403, 409, 413, 415, 422)
 @session.login_required
 def documents_upload():
     folder_id = _folder_arg(request.form.get("folder_id"))
-    next_url = _safe_next(request.form.get("next"), None)
+    next_url = session.safe_next(request.form.get("next"), "")
     try:
         calls.run("POST", "/documents")  # reads the multipart form of this request (routes/documents.py)
     except CarnetError as exc:
@@ -167,7 +161,7 @@ def documents_update(document_id):
 @session.login_required
 def documents_delete(document_id):
     folder_id = _folder_arg()
-    next_url = _safe_next(request.form.get("next"), None)
+    next_url = session.safe_next(request.form.get("next"), "")
     try:
         calls.run("DELETE", "/documents/{document_id}", document_id=document_id)
     except CarnetError as exc:
