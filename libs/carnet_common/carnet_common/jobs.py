@@ -553,8 +553,9 @@ class JobRpc:
       in an OS thread of ``eventlet.tpool`` on connections of its own (``thread_engine``): CPU-bound reading and
       writing do not stop the hub, and AMQP heartbeats and other workers are served meanwhile;
     - ``job_actor``: the contract of the actor its RPCs receive;
-    - ``job_authority_lost(principal, job)``: what of the authority the job was queued with (its ``params``) the
-      owner's current ``principal`` no longer grants, as names for the log ([] when none: it runs).
+    - ``job_checks``: ``{kind: check(principal=, params=)}``: what of the authority the job was queued with (its
+      ``params``) the owner's current ``principal`` no longer grants, as names for the log ([] when none: it runs);
+      or, for a check that needs more (a proxy), the service's own ``job_authority_lost(principal, job)``.
 
     Before a job runs, its owner's current principal is asked of identity (``job_identity``, the same
     ``get_principal`` the gateway authorizes requests with): an owner who is no longer an active user of the job's
@@ -563,7 +564,8 @@ class JobRpc:
     than running with the narrower authority: a file with fewer rows or columns than was asked for would pass for the
     whole export; the reason tells its owner to ask again, and the new request gets their authority of now.
 
-    Each area mixed into the service may declare, for its kinds, ``job_codes`` (``{kind: {name: code}}``, names of
+    Each area mixed into the service declares ``job_work`` and ``job_checks`` for its own kinds, and may declare
+    ``job_codes`` (``{kind: {name: code}}``, names of
     ``CODE_NAMES``: what its jobs fail or are refused with, in its own words) and ``job_reads`` (``{kind: read(session,
     job)}``: what its jobs add to their read). Every area's are gathered when the service class is defined
     (``__init_subclass__``: an attribute looked up on the service would find the first area's only) and the codes
@@ -575,12 +577,17 @@ class JobRpc:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        codes, reads = {}, {}
+        gathered = {name: {} for name in ("job_work", "job_checks", "job_codes", "job_reads")}
         for klass in reversed(cls.__mro__):
-            codes.update(vars(klass).get("job_codes") or {})
-            reads.update(vars(klass).get("job_reads") or {})
-        cls.job_kind_codes, cls.job_kind_reads = codes, reads
-        register_codes(codes)
+            for name, merged in gathered.items():
+                merged.update(vars(klass).get(name) or {})
+        cls.job_work, cls.job_checks = gathered["job_work"], gathered["job_checks"]
+        cls.job_kind_codes, cls.job_kind_reads = gathered["job_codes"], gathered["job_reads"]
+        register_codes(gathered["job_codes"])
+
+    def job_authority_lost(self, principal, job):
+        """What the owner's ``principal`` of now no longer grants of a queued job (its kind's ``job_checks``)."""
+        return self.job_checks[job["kind"]](principal=principal, params=job["params"])
 
     @rpc_method
     def get_job(self, actor, job_id):

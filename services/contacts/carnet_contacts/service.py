@@ -39,9 +39,8 @@ class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, Expo
                       MergesRpc, EnrichmentRpc, DocumentsRpc, AutomationsRpc, ReadModelHandlers, ReferencesRpc,
                       OpsEndpoints):
     name = SERVICE
-    # The background jobs of every area (N-4), run by the one runner of ``JobRpc`` (exports/entrypoints.py).
-    job_work = {**ExportRpc.job_work, **ImportsRpc.area_jobs, **AutomationsRpc.area_jobs}
-    job_checks = {**ExportRpc.area_job_checks, **ImportsRpc.area_job_checks, **AutomationsRpc.area_job_checks}
+    # The background jobs of every area (N-4: each area's job_work, job_checks, job_codes, job_reads) are gathered by
+    # ``JobRpc`` (carnet_common/jobs.py) and run by its one runner.
 
     db = Database()
     outbox = Outbox(models.outbox)

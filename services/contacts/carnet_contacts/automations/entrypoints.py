@@ -47,10 +47,10 @@ class AutomationsRpc:
     """Mixed into ContactsService (which provides ``db``, ``outbox``, ``inbox``, and, from ``JobRpc``, the jobs'
     settings and ``job_identity``, the proxy to identity with a timeout)."""
 
-    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
-    area_jobs = {usecases.KIND: usecases.run_job}
-    # {kind: check(principal=, params=)}: what the owner's principal of now no longer grants (exports/entrypoints.py).
-    area_job_checks = {usecases.KIND: usecases.authority_lost}
+    # Background jobs of this area (N-4): {kind: work}, gathered by ``JobRpc`` (carnet_common/jobs.py).
+    job_work = {usecases.KIND: usecases.run_job}
+    # {kind: check(principal=, params=)}: what the owner's principal of now no longer grants (JobRpc).
+    job_checks = {usecases.KIND: usecases.authority_lost}
     # What a run's job fails or is refused with, in the automation's words (``carnet_common.jobs.CODE_NAMES``; the
     # messages: gateway catalogs/automations.py); ``JobRpc`` gathers them, and ``last_run`` shows the same code.
     job_codes = {usecases.KIND: usecases.JOB_CODES}

@@ -17,8 +17,6 @@ def _readable(values):
 class DocumentsRpc:
     """Mixed into ContactsService (which provides ``db``, ``outbox``, ...)."""
 
-    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
-    area_jobs = {}
 
     @rpc_method
     def create_document(self, actor, data, readable=()):

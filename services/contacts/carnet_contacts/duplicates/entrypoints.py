@@ -48,8 +48,6 @@ def run_full_scan(engine, settings):
 class DuplicatesRpc:
     """Mixed into ContactsService (which provides ``db``, ``outbox``, ...)."""
 
-    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
-    area_jobs = {}
     duplicates_settings = SettingsProvider()
 
     @rpc_method

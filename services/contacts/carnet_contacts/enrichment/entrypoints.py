@@ -13,8 +13,6 @@ from carnet_contacts.enrichment.providers import EnrichmentProvider
 class EnrichmentRpc:
     """Mixed into ContactsService (which provides ``db``, ``outbox``, ...)."""
 
-    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
-    area_jobs = {}
     enrichment_provider = EnrichmentProvider()
 
     @rpc_method(read_only=True)

@@ -18,12 +18,7 @@ class ExportRpc(JobRpc):
     job_work = dict.fromkeys(usecases.KINDS.values(), usecases.export_job)
     job_actor = Actor
     # {kind: check(principal=, params=)}: what the owner's principal of now no longer grants of a queued job's params.
-    area_job_checks = dict.fromkeys(usecases.KINDS.values(), usecases.authority_lost)
-
-    def job_authority_lost(self, principal, job):
-        """Asked by ``JobRpc`` before a job runs: what its owner's ``principal`` of now no longer grants (the check of
-        the job's kind, from its area's ``area_job_checks``; ContactsService merges them in ``job_checks``)."""
-        return self.job_checks[job["kind"]](principal=principal, params=job["params"])
+    job_checks = dict.fromkeys(usecases.KINDS.values(), usecases.authority_lost)
 
     @rpc_method
     def export_records(self, actor, request):

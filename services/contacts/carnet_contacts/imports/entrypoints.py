@@ -24,10 +24,10 @@ class ImportsRpc:
     """Mixed into ContactsService (which provides ``db``, ``export_settings``: the jobs' caps, ...)."""
 
     import_settings = ImportSettingsProvider()
-    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
-    area_jobs = dict(usecases.WORK)
-    # {kind: check(principal=, params=)}: what the owner's principal of now no longer grants (exports/entrypoints.py).
-    area_job_checks = dict.fromkeys(usecases.KINDS, usecases.authority_lost)
+    # Background jobs of this area (N-4): {kind: work}, gathered by ``JobRpc`` (carnet_common/jobs.py).
+    job_work = dict(usecases.WORK)
+    # {kind: check(principal=, params=)}: what the owner's principal of now no longer grants (JobRpc).
+    job_checks = dict.fromkeys(usecases.KINDS, usecases.authority_lost)
     # Read by ``JobRpc``: what a job of these kinds adds to its read (counts, first errors), and its failure codes.
     job_reads = dict.fromkeys(usecases.KINDS, usecases.run_read)
     job_codes = dict.fromkeys(usecases.KINDS, {"failure": "import_failed", "timed_out": "import_timed_out",

@@ -9,8 +9,6 @@ from carnet_contacts.merges import contracts, usecases
 class MergesRpc:
     """Mixed into ContactsService (which provides ``db`` and ``outbox``)."""
 
-    # Background jobs of this area (N-4): {kind: work}, merged into the service's ``job_work`` (service.py).
-    area_jobs = {}
 
     @rpc_method
     def preview_merge(self, actor, query, locked=()):
