@@ -39,6 +39,8 @@ class Stack:
     def __init__(self, env, *, gateway_port=8000, port_offset=0, log=None, gateway_workers=2):
         self.env = dict(env)
         self.env.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        # The address the links of campaign e-mails point to (E-7, E-9): the gateway's, unless told otherwise.
+        self.env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{gateway_port}")
         self.gateway_port = gateway_port
         self.port_offset = port_offset
         self.gateway_workers = gateway_workers

@@ -187,6 +187,9 @@ class Operation:
     extra_responses: dict = field(default_factory=dict)
     name: str = None
     path_params: dict = field(default_factory=dict)
+    # A feature of the organization's plan the route needs (S-7: ``"emails"`` for the campaigns module, E-1),
+    # checked before the role's permissions: 403 ``plan_feature`` with the plan to upgrade from.
+    feature: str = None
     # Literal segments of other routes that a parameter of this one would also match (``/contacts/bulk`` for
     # ``/contacts/{contact_id}``): set by ``Api.register``; the parameter never takes them (``_segment_converter``):
     # ``/contacts/bulk`` is the bulk route, whose other methods answer 405.
@@ -242,7 +245,7 @@ class Api:
 
     def route(self, path, method, *, auth=USER, summary, tags, body=None, query=None, response=None,
               status=200, permission=None, errors=(), many=False, extra_responses=None, name=None, path_params=None,
-              upload=None):
+              upload=None, feature=None):
         """``path_params``: JSON Schemas of path parameters the server knows the values of (``PATH_PARAMETERS``
         holds the common ones). ``upload``: an ``Upload``, the route's multipart body (instead of ``body``)."""
         def decorator(view):
@@ -250,7 +253,7 @@ class Api:
                 path=path, method=method.upper(), view=view, auth=auth, summary=summary, tags=tuple(tags),
                 body=body, query=query, response=response, status=status, permission=permission,
                 errors=tuple(errors), many=many, extra_responses=extra_responses or {}, name=name,
-                path_params=dict(path_params or {}), upload=upload))
+                path_params=dict(path_params or {}), upload=upload, feature=feature))
             return view
         return decorator
 
@@ -350,6 +353,8 @@ def prepare(operation, principal, path_params, args, load_body):
     only once the caller passed the checks that need no input (and the upload's ``before``)."""
     if operation.auth != PUBLIC:
         auth.authorize(principal, operation.auth)
+        if operation.feature is not None:
+            auth.require_feature(principal, operation.feature)
         for need in operation.needs:
             if need.when is None:
                 auth.require(principal, need.module, need.action)

@@ -10,17 +10,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from carnet_common import redis_keys
 from carnet_common.context import set_request_id
 from carnet_common.logs import logging_config
-from carnet_gateway import guards, ops, problems, web
+from carnet_gateway import guards, ops, problems, public_links, web
 from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
 
 # Importing a routes module declares its operations on ``api``.
 from carnet_gateway.routes import (  # noqa: F401
+    audience,
     automations,
+    campaigns,
     contacts,
     customization,
     documents,
     duplicates,
+    engagement,
     enrichment,
     exports,
     identity,
@@ -28,7 +31,9 @@ from carnet_gateway.routes import (  # noqa: F401
     lifecycle,
     merges,
     opportunities,
+    sending_domains,
     tasks,
+    templates,
 )
 from carnet_gateway.rpc import RpcClient
 from carnet_gateway.settings import Settings
@@ -54,6 +59,7 @@ def create_app(settings=None):
     app.url_map.strict_slashes = False
     api.register(app)
     web.register(app)
+    public_links.register(app)
     app.register_blueprint(ops.blueprint)
     app.register_blueprint(ops.docs_blueprint())
     app.extensions["carnet.openapi"] = build_spec(api)

@@ -65,6 +65,13 @@ def authorize(principal, level):
         raise Forbidden("admin_only")
 
 
+def require_feature(principal, feature):
+    """403 when the organization's plan lacks ``feature`` (S-7; E-1: the emails module needs team or above)."""
+    organization = principal.get("organization") or {}
+    if not (organization.get("limits") or {}).get(feature):
+        raise Forbidden("plan_feature", params={"feature": feature, "plan": organization.get("plan")})
+
+
 def require(principal, module, action):
     """403 naming the module and action the role lacks (S-3)."""
     if not may(principal, module, action):

@@ -68,6 +68,10 @@ MESSAGES = {
     "missing_permission": ("Your role does not allow {action} on {module}.",
                            "Votre rôle ne permet pas « {action} » sur « {module} »."),
     "admin_only": ("Only administrators can do this.", "Seuls les administrateurs peuvent faire ceci."),
+    "plan_feature": ("Your plan ({plan}) does not include the {feature} module: upgrade to the team plan or above "
+                     "to use it.",
+                     "Votre forfait ({plan}) n'inclut pas le module {feature} : passez au forfait Équipe ou "
+                     "supérieur pour l'utiliser."),
     # identity
     "invalid_credentials": ("Wrong username or password.", "Nom d'utilisateur ou mot de passe incorrect."),
     "username_taken": ("This username is already taken.", "Ce nom d'utilisateur est déjà pris."),

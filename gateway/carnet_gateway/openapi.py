@@ -106,6 +106,10 @@ def build_spec(api, *, version="0.1.0"):
         if op.needs:
             operation["description"] = _permissions_text(op.needs)
             operation["x-permissions"] = [need.document() for need in op.needs]
+        if op.feature:
+            operation["x-plan-feature"] = op.feature
+            operation["description"] = (operation.get("description", "") + "\n\nNeeds a plan with the "
+                                        f"`{op.feature}` feature (S-7); otherwise 403 `plan_feature`.").strip()
         parameters = [{"in": "path", "name": name, "required": True, "schema": op.path_schema(name)}
                       for name in op.path_names]
         if op.query is not None:
@@ -139,7 +143,7 @@ def build_spec(api, *, version="0.1.0"):
         statuses = set(op.errors) | {414, 422, 429, 431, 503, 504}
         if op.auth != PUBLIC:
             statuses |= {401}
-        if op.needs or op.auth == ADMIN:
+        if op.needs or op.auth == ADMIN or op.feature:
             statuses |= {403}
         if op.path_names:
             statuses |= {404}

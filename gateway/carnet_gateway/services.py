@@ -20,3 +20,4 @@ class Service:
 identity = Service("identity")
 contacts = Service("contacts")
 opportunities = Service("opportunities")
+campaigns = Service("campaigns")

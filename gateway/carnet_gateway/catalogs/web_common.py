@@ -13,6 +13,8 @@ MESSAGES = {
     "nav.duplicates": ("Duplicates", "Doublons"),
     "nav.documents": ("Documents", "Documents"),
     "nav.automations": ("Automations", "Automatisations"),
+    "nav.campaigns": ("Campaigns", "Campagnes"),
+    "nav.templates": ("E-mail templates", "Modèles de courriels"),
     "nav.trash": ("Trash", "Corbeille"),
     "nav.settings": ("Settings", "Paramètres"),
     "nav.logout": ("Log out", "Se déconnecter"),

@@ -20,6 +20,8 @@ NAVIGATION = (
     ("/app/duplicates", "nav.duplicates", "contacts"),
     ("/app/documents", "nav.documents", "documents"),
     ("/app/automations", "nav.automations", "automations"),
+    ("/app/campaigns", "nav.campaigns", "emails"),
+    ("/app/templates", "nav.templates", "emails"),
     ("/app/trash", "nav.trash", None),
     ("/app/settings", "nav.settings", "admin"),
 )

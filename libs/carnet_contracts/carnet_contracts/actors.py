@@ -66,3 +66,8 @@ class TasksActor(OpportunitiesActor):
     contacts and the dashboard's labels are."""
     timezone = _timezone()
     language = _language("fr")
+
+
+class CampaignsActor(TasksActor):
+    """The caller of the campaigns service: the visibility of opportunities and tasks (its read model of contacts,
+    E-4) with the organization's time zone and the caller's language."""

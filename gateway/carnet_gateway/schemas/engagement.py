@@ -1,0 +1,1 @@
+"""HTTP shapes of what recipients did (E-7, E-9): per-recipient report, a contact's e-mails."""

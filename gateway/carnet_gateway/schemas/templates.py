@@ -1,0 +1,1 @@
+"""HTTP shapes of e-mail templates (E-2, E-8): built-in and own, merge fields, previews."""

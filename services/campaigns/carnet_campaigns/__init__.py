@@ -1,0 +1,1 @@
+"""Carnet campaigns service (SPEC §5: E-1…E-11)."""

@@ -1,0 +1,5 @@
+"""Entrypoints of the audience area: parse (contracts) → use case → dump."""
+
+
+class AudienceEntrypoints:
+    pass

@@ -1,0 +1,5 @@
+"""Entrypoints of the campaigns area: parse (contracts) → use case → dump."""
+
+
+class CampaignsEntrypoints:
+    pass

@@ -1,0 +1,5 @@
+"""Entrypoints of the content area: parse (contracts) → use case → dump."""
+
+
+class ContentEntrypoints:
+    pass

@@ -1,0 +1,5 @@
+"""Entrypoints of the engagement area: parse (contracts) → use case → dump."""
+
+
+class EngagementEntrypoints:
+    pass

@@ -1,0 +1,5 @@
+"""Entrypoints of the sending area: parse (contracts) → use case → dump."""
+
+
+class SendingEntrypoints:
+    pass

@@ -1,0 +1,47 @@
+"""End-to-end fixtures for campaigns (issue 13): every service and the gateway, started as ``scripts/stack.py``
+starts them, on a fresh database, vhost and Redis prefix, with the suite's own real SMTP relay (aiosmtpd: what was
+sent is read from it) and real DNS server (dnslib, queried by the campaigns service as its resolver), driven over
+HTTP only (paths below ``/api/v1``; the public links at the gateway's root). The helpers live in tests/support
+(``support/campaigns.py``: a verified sending domain, contacts in a list); the names below are what this suite's
+modules import ``from conftest``.
+"""
+import functools
+
+import pytest
+from stack import Stack  # noqa: F401
+from support import orgs, system
+from support.http import PASSWORD, assert_problem, finished_job, login, ok, unique  # noqa: F401
+from support.http import ApiClient as Client
+from support.http import sign_up as _sign_up
+
+from carnet_testing import eventually  # noqa: F401
+from carnet_testing.dns import dns_server
+from carnet_testing.mail import smtp_relay
+
+sign_up = functools.partial(_sign_up, client_class=Client)
+start_stack = system.stack_starter(LOG_LEVEL="WARNING", SIGNUP_MAX_PER_ADDRESS=100_000, SIGNUP_MAX_TOTAL=100_000,
+                                   LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE=100_000)
+
+
+@pytest.fixture(scope="session")
+def relay():
+    with smtp_relay() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def dns_zone():
+    with dns_server() as zone:
+        yield zone
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, relay, dns_zone):
+    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log",
+                     CAMPAIGNS_SMTP_HOST="127.0.0.1", CAMPAIGNS_SMTP_PORT=str(relay.port),
+                     CAMPAIGNS_DNS_SERVER="127.0.0.1", CAMPAIGNS_DNS_PORT=str(dns_zone.port)) as running:
+        yield running
+
+
+base_url = system.base_url
+org, member = orgs.org, orgs.member
