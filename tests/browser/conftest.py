@@ -35,7 +35,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 # EXPORT_SYNC_MAX_ROWS=1: the lists journey's export of two contacts is a job it follows to the download.
 start_stack = system.stack_starter(LOG_LEVEL="WARNING", SIGNUP_MAX_PER_ADDRESS=100_000, SIGNUP_MAX_TOTAL=100_000,
                                    EXPORT_SYNC_MAX_ROWS=1)
-stack = system.session_stack(start_stack)
+stack = system.session_stack_with_mail(start_stack)
+relay, dns_zone = system.relay, system.dns_zone  # campaigns (issue 13): what was sent, the domains' records
 base_url = system.base_url
 org, member = orgs.org, orgs.member
 add_member = orgs.add_member

@@ -7,7 +7,6 @@ modules import ``from conftest``.
 """
 import functools
 
-import pytest
 from stack import Stack  # noqa: F401
 from support import orgs, system
 from support.http import PASSWORD, assert_problem, finished_job, login, ok, unique  # noqa: F401
@@ -15,33 +14,14 @@ from support.http import ApiClient as Client
 from support.http import sign_up as _sign_up
 
 from carnet_testing import eventually  # noqa: F401
-from carnet_testing.dns import dns_server
-from carnet_testing.mail import smtp_relay
 
 sign_up = functools.partial(_sign_up, client_class=Client)
 start_stack = system.stack_starter(LOG_LEVEL="WARNING", SIGNUP_MAX_PER_ADDRESS=100_000, SIGNUP_MAX_TOTAL=100_000,
                                    LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE=100_000)
 
 
-@pytest.fixture(scope="session")
-def relay():
-    with smtp_relay() as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def dns_zone():
-    with dns_server() as zone:
-        yield zone
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, relay, dns_zone):
-    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log",
-                     CAMPAIGNS_SMTP_HOST="127.0.0.1", CAMPAIGNS_SMTP_PORT=str(relay.port),
-                     CAMPAIGNS_DNS_SERVER="127.0.0.1", CAMPAIGNS_DNS_PORT=str(dns_zone.port)) as running:
-        yield running
-
+stack = system.session_stack_with_mail(start_stack)
+relay, dns_zone = system.relay, system.dns_zone
 
 base_url = system.base_url
 org, member = orgs.org, orgs.member

@@ -43,3 +43,39 @@ def rows(stack, sql, **params):
             return conn.execute(sa.text(sql), params).all()
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def relay():
+    """The suite's real SMTP relay (aiosmtpd on loopback): what the campaigns service sent is read from it."""
+    from carnet_testing.mail import smtp_relay
+
+    with smtp_relay() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def dns_zone():
+    """The suite's real DNS server (dnslib on loopback, UDP and TCP), the campaigns service's resolver: tests publish
+    sending domains' records in it (E-6)."""
+    from carnet_testing.dns import dns_server
+
+    with dns_server() as zone:
+        yield zone
+
+
+def mail_settings(relay, dns_zone):
+    """The settings that point the campaigns service at the suite's relay and DNS server."""
+    return {"CAMPAIGNS_SMTP_HOST": "127.0.0.1", "CAMPAIGNS_SMTP_PORT": str(relay.port),
+            "CAMPAIGNS_DNS_SERVER": "127.0.0.1", "CAMPAIGNS_DNS_PORT": str(dns_zone.port)}
+
+
+def session_stack_with_mail(start_stack, **settings):
+    """``session_stack`` whose campaigns service sends to the suite's ``relay`` and resolves with its ``dns_zone``
+    (the conftest imports those two fixtures from here too)."""
+    @pytest.fixture(scope="session")
+    def stack(tmp_path_factory, relay, dns_zone):
+        log_path = tmp_path_factory.mktemp("logs") / "stack.log"
+        with start_stack(log_path, **mail_settings(relay, dns_zone), **settings) as running:
+            yield running
+    return stack

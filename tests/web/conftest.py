@@ -16,7 +16,8 @@ from support.web import WebClient, web_login  # noqa: E402, F401
 start_stack = system.stack_starter(LOG_LEVEL="WARNING", SIGNUP_MAX_PER_ADDRESS=100_000,
                                    SIGNUP_MAX_TOTAL=100_000, SIGNUP_PLANS="solo", EXPORT_SYNC_MAX_ROWS=2,
                                    LOGIN_MAX_ATTEMPTS_PER_IP_MINUTE=100_000)
-stack = system.session_stack(start_stack)
+stack = system.session_stack_with_mail(start_stack)
+relay, dns_zone = system.relay, system.dns_zone  # campaigns (issue 13): what was sent, the domains' records
 base_url = system.base_url
 org, member = orgs.org, orgs.member
 add_member = orgs.add_member

@@ -1,2 +1,3 @@
-"""Messages of the audience of campaigns: pre-send counters (E-4), a contact's consent ledger (E-11), the suppression list: ``key: (english, french)``."""
+"""Messages of the audience of campaigns: pre-send counters (E-4), a contact's consent ledger (E-11), the suppression
+list: ``key: (english, french)``."""
 MESSAGES = {}

@@ -1,2 +1,3 @@
-"""Texts of the pages of what recipients did (E-7, E-9): per-recipient report, a contact's e-mails: ``key: (english, french)``."""
+"""Texts of the pages of what recipients did (E-7, E-9): per-recipient report, a contact's e-mails: ``key: (english,
+french)``."""
 MESSAGES = {}

@@ -1,2 +1,3 @@
-"""Texts of the pages of sending domains (E-5, E-6): DNS records to publish, their check, approval: ``key: (english, french)``."""
+"""Texts of the pages of sending domains (E-5, E-6): DNS records to publish, their check, approval: ``key: (english,
+french)``."""
 MESSAGES = {}

@@ -1,1 +1,2 @@
-"""HTTP shapes of the audience of campaigns: pre-send counters (E-4), a contact's consent ledger (E-11), the suppression list."""
+"""HTTP shapes of the audience of campaigns: pre-send counters (E-4), a contact's consent ledger (E-11), the
+suppression list."""

@@ -1,1 +1,2 @@
-"""HTTP shapes of campaigns and one-to-one e-mails (E-2…E-5, E-10): drafts, lists, content, sending, progress; sent e-mails."""
+"""HTTP shapes of campaigns and one-to-one e-mails (E-2…E-5, E-10): drafts, lists, content, sending, progress; sent
+e-mails."""

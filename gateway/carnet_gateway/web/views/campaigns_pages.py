@@ -1,1 +1,2 @@
-"""Pages of campaigns and one-to-one e-mails (E-2…E-5, E-10): drafts, lists, content, sending, progress; sent e-mails (web client conventions: gateway/carnet_gateway/web/README.md)."""
+"""Pages of campaigns and one-to-one e-mails (E-2…E-5, E-10): drafts, lists, content, sending, progress; sent e-mails
+(web client conventions: gateway/carnet_gateway/web/README.md)."""

@@ -1,5 +1,5 @@
-"""The tables of the audience area, on the schema's one ``MetaData`` (``carnet_campaigns.models``); its migration writes the
-same shape out."""
+"""The tables of the audience area, on the schema's one ``MetaData`` (``carnet_campaigns.models``); its migration
+writes the same shape out."""
 import sqlalchemy as sa  # noqa: F401
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB  # noqa: F401
 

@@ -1,1 +1,2 @@
-"""Sending domains (E-5, E-6): the DNS records to publish, their check through a configurable resolver, look-alike refusal, approval, DKIM keys."""
+"""Sending domains (E-5, E-6): the DNS records to publish, their check through a configurable resolver, look-alike
+refusal, approval, DKIM keys."""
