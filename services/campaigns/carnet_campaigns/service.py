@@ -1,5 +1,9 @@
 """The campaigns nameko service: its dependencies, the entrypoints of each area (``<area>/entrypoints.py``: parse →
-use case → dump) and the outbox relay (docs/conventions.md, "Layout of a service")."""
+use case → dump) and the outbox relay (docs/conventions.md, "Layout of a service").
+
+``contacts`` is the proxy to the contacts service whose calls wait at most ``CONTACTS_TIMEOUT`` seconds: a contact
+missing from the read model is confirmed there before a 404 (a record a client was just given exists).
+``redis`` holds the tracking hits the gateway queues (E-9) and the sender's rate limits (E-10)."""
 from nameko.timer import timer
 
 from carnet_campaigns import models
@@ -15,8 +19,11 @@ from carnet_common.entrypoints import OpsEndpoints
 from carnet_common.inbox import Inbox
 from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
+from carnet_common.redis_provider import Redis
+from carnet_common.rpc import ServiceRpc
 
 SERVICE = "campaigns"
+CONTACTS_TIMEOUT = 3  # seconds
 
 
 class CampaignsService(AudienceEntrypoints, ContentEntrypoints, DomainsEntrypoints, CampaignsEntrypoints,
@@ -28,6 +35,8 @@ class CampaignsService(AudienceEntrypoints, ContentEntrypoints, DomainsEntrypoin
     inbox = Inbox(models.inbox, models.inbox_failures)
     call_metrics = Metrics()
     request_context = RequestContext()
+    redis = Redis()
+    contacts = ServiceRpc("contacts", timeout=CONTACTS_TIMEOUT)
 
     @timer(interval=0.25)
     def relay_outbox(self):

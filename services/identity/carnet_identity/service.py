@@ -6,7 +6,6 @@ from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from carnet_common import redis_keys
 from carnet_common.context import RequestContext
 from carnet_common.contracts import load_or_raise
 from carnet_common.db import Database
@@ -14,17 +13,10 @@ from carnet_common.entrypoints import OpsEndpoints, rpc_method
 from carnet_common.inbox import Inbox
 from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
+from carnet_common.redis_provider import Redis
 from carnet_identity import contracts, models, passwords, sessions, usecases
 
 SERVICE = "identity"
-
-
-class Redis(DependencyProvider):
-    def setup(self):
-        self.client = redis_keys.client(self.container.config.get("REDIS_URL"))
-
-    def get_dependency(self, worker_ctx):
-        return self.client
 
 
 class SignupHashing(DependencyProvider):
