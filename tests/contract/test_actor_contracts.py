@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from carnet_common.contracts import load_or_raise
 from carnet_contacts import contracts as contacts
-from carnet_contracts.actors import FLAGS
+from carnet_contracts.actors import FLAGS, CampaignsActor
 from carnet_gateway import actors
 from carnet_gateway.routes.customization import OPPORTUNITY_FIELDS_ACTOR
 from carnet_identity import contracts as identity
@@ -60,6 +60,7 @@ RECEIVERS = [
     ("CONTACTS", actors.CONTACTS, contacts.Actor),
     ("OPPORTUNITIES", actors.OPPORTUNITIES, opportunities.Actor),
     ("TASKS", actors.TASKS, tasks.TaskActor),
+    ("CAMPAIGNS", actors.CAMPAIGNS, CampaignsActor),
     ("opportunity custom fields", OPPORTUNITY_FIELDS_ACTOR, opportunities.Actor),
 ]
 PRINCIPALS = {"complete": principal(), "without optional fields": principal(flags=False, timezone=None, language=None)}
