@@ -275,6 +275,9 @@ def run(env):
     if chosen["mail_catcher"]:
         catcher = mailsink.start(mail_dir, chosen["mail_port"])
         env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(catcher.port))
+        # Campaigns and one-to-one e-mails (E-10) go to the catcher too, unless a relay of their own is named.
+        if not env.get("CAMPAIGNS_SMTP_HOST"):
+            env.update(CAMPAIGNS_SMTP_HOST="127.0.0.1", CAMPAIGNS_SMTP_PORT=str(catcher.port))
     logs = ProcessLogs(log_dir)
     stack = Stack(env, gateway_port=chosen["gateway_port"], port_offset=chosen["ops_port_offset"], log=logs)
 
@@ -288,7 +291,7 @@ def run(env):
         stack.bootstrap()
         stack.start(timeout=90)
         state = ensure_demo(stack.url)
-        mail = (f"  Mail:     invitations are written to {mail_dir} (catcher on 127.0.0.1:{catcher.port})\n"
+        mail = (f"  Mail:     invitations and campaigns go to {mail_dir} (catcher on 127.0.0.1:{catcher.port})\n"
                 if catcher else f"  Mail:     sent through {env['SMTP_HOST']}:{env.get('SMTP_PORT', '25')}\n")
         print(f"\n  Carnet is running at {stack.url}/app/  (demo organization {state})\n"
               f"  API docs: {stack.url}/api/docs\n"
