@@ -1,5 +1,6 @@
 """Campaigns (one row per campaign, draft or sent; a one-to-one e-mail from a record is a campaign of kind
-``single`` with one recipient, so both are sent, tracked and reported alike). Migration 0005_sending writes it out."""
+``single`` with one recipient, so both are sent, tracked and reported alike). Migration 0002_campaigns writes it out;
+0006_campaigns_area adds the campaigns area's index of sent e-mails."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -35,4 +36,6 @@ campaigns = sa.Table(
     sa.Index("campaigns_org", "org_id", "kind", "created_at"),
     sa.Index("campaigns_contact", "org_id", "contact_id", postgresql_where=sa.text("contact_id IS NOT NULL")),
     sa.Index("campaigns_active", "status", postgresql_where=sa.text("status = 'sending'")),
+    # the module's sent e-mails, newest first (GET /sent-emails)
+    sa.Index("campaigns_started", "org_id", "started_at", postgresql_where=sa.text("started_at IS NOT NULL")),
 )

@@ -1,4 +1,4 @@
-"""campaigns: what the campaigns area adds to campaigns (E-2, E-3, E-4)
+"""campaigns: what the campaigns area adds to campaigns (E-2, E-3, E-4): the index of the sent e-mails
 
 Revision ID: 0006
 Revises: 0005
@@ -15,8 +15,9 @@ SCHEMA = "campaigns"
 
 
 def upgrade():
-    pass
+    op.create_index("campaigns_started", "campaigns", ["org_id", "started_at"], schema=SCHEMA,
+                    postgresql_where=sa.text("started_at IS NOT NULL"))
 
 
 def downgrade():
-    pass
+    op.drop_index("campaigns_started", table_name="campaigns", schema=SCHEMA)
