@@ -30,6 +30,7 @@ from carnet_contacts.merges.entrypoints import MergesRpc
 from carnet_contacts.readmodels.entrypoints import ReadModelHandlers
 from carnet_contacts.records.entrypoints import RecordsRpc
 from carnet_contacts.references.entrypoints import ReferencesRpc
+from carnet_contacts.unsubscribes.entrypoints import UnsubscribesHandlers
 
 SERVICE = "contacts"
 OPPORTUNITIES_TIMEOUT = 3  # seconds
@@ -37,7 +38,7 @@ OPPORTUNITIES_TIMEOUT = 3  # seconds
 
 class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, ExportRpc, ImportsRpc, DuplicatesRpc,
                       MergesRpc, EnrichmentRpc, DocumentsRpc, AutomationsRpc, ReadModelHandlers, ReferencesRpc,
-                      OpsEndpoints):
+                      UnsubscribesHandlers, OpsEndpoints):
     name = SERVICE
     # The background jobs of every area (N-4: each area's job_work, job_checks, job_codes, job_reads) are gathered by
     # ``JobRpc`` (carnet_common/jobs.py) and run by its one runner.

@@ -78,6 +78,12 @@ class IdentityService(OpsEndpoints):
     def get_organization(self, actor):
         return usecases.get_organization(self.db, actor=_actor(actor))
 
+    @rpc_method(read_only=True)
+    def get_public_profile(self, org_id):
+        """No actor: the gateway's public unsubscribe page (E-7) shows it to a recipient, by the org of a signed
+        link's recipient."""
+        return usecases.get_public_profile(self.db, org_id=org_id)
+
     @rpc_method
     def update_organization(self, actor, data):
         actor, data = _actor(actor), load_or_raise(contracts.OrganizationUpdate(), data)

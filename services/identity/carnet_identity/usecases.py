@@ -107,6 +107,17 @@ def get_organization(session, *, actor):
     return organization_answer(org)
 
 
+def get_public_profile(session, *, org_id):
+    """What a recipient of the organization's e-mails may see of it, without any user (E-7, S-8: the unsubscribe
+    page): name, logo, sender name (the name by default), legal text, language. NotFound for an unknown id."""
+    org = repository.get_organization(session, org_id) if isinstance(org_id, str) and len(org_id) <= 64 else None
+    if org is None:
+        raise NotFound()
+    return {"id": org["id"], "name": org["name"], "logo_url": org["logo_url"],
+            "sender_name": org["sender_name"] or org["name"], "legal_text": org["legal_text"] or "",
+            "language": org["language"]}
+
+
 # What every principal carries of its organization besides the plan (``get_principal``): a change is seen by the
 # gateway at the next request, not when the cached principal expires.
 PRINCIPAL_ORGANIZATION = ("name", "language", "timezone")
