@@ -23,7 +23,7 @@ ADDRESS = re.compile(r"^[^@\s<>\"(),;:\\\[\]]+@[^@\s<>\"(),;:\\\[\]]+\.[^@\s<>\"
 
 
 def _address(value):
-    if not isinstance(value, str) or len(value) > 254 or not ADDRESS.match(value):
+    if not isinstance(value, str) or len(value) > 254 or not ADDRESS.fullmatch(value):
         raise ValidationError("invalid_email")
 
 

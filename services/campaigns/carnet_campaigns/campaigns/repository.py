@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from carnet_campaigns import models  # noqa: F401  (the schema's tables, every area's, before one of them)
 from carnet_campaigns.campaigns.tables import campaigns
 from carnet_campaigns.sending.tables import recipients
 

@@ -96,25 +96,12 @@ class Areas:
         language), or 422 ``unknown_template`` on ``template_id``."""
         from carnet_campaigns.content import usecases as content
         try:
-            found = content.get_template(session, actor=actor, template_id=template_id)
+            return content.template_content(session, actor=actor, template_id=template_id)
         except NotFound:
             raise InvalidInput(errors={"template_id": ["unknown_template"]}) from None
-        return _template_content(found, actor.get("language") or "en")
 
 
 AREAS = Areas()
-
-
-def _template_content(found, language):
-    """A template's subject, HTML and text; a built-in one's in ``language`` when it holds several languages."""
-    for key in ("languages", "translations", "content"):
-        if isinstance(found.get(key), dict):
-            by_language = found[key]
-            found = by_language.get(language) or by_language.get("en") or next(iter(by_language.values()))
-            break
-    if "subject" not in found and f"subject_{language}" in found:
-        return {part: found.get(f"{part}_{language}") or "" for part in ("subject", "html", "text")}
-    return {part: found.get(part) or "" for part in ("subject", "html", "text")}
 
 
 # Reads -----------------------------------------------------------------------------------------------------------
