@@ -65,8 +65,8 @@ BUILTINS = {
             "html": "<h1>You are invited</h1>"
                     "<p>Hello {{ first_name | \"there\" }},</p>"
                     "<p>{{ sender_name }} is pleased to invite you to our next event.</p>"
-                    "<table role=\"presentation\"><tr><th>Date</th><td>…</td></tr>"
-                    "<tr><th>Place</th><td>…</td></tr></table>"
+                    "<table role=\"presentation\"><tbody><tr><th>Date</th><td>…</td></tr>"
+                    "<tr><th>Place</th><td>…</td></tr></tbody></table>"
                     "<p>We hope to see you there.</p>",
             "text": "Hello {{ first_name | \"there\" }},\n\n{{ sender_name }} is pleased to invite you to our next "
                     "event.\n\nDate: …\nPlace: …\n\nWe hope to see you there.",
@@ -77,8 +77,8 @@ BUILTINS = {
             "html": "<h1>Vous êtes invité·e</h1>"
                     "<p>Bonjour {{ first_name }},</p>"
                     "<p>{{ sender_name }} a le plaisir de vous inviter à son prochain événement.</p>"
-                    "<table role=\"presentation\"><tr><th>Date</th><td>…</td></tr>"
-                    "<tr><th>Lieu</th><td>…</td></tr></table>"
+                    "<table role=\"presentation\"><tbody><tr><th>Date</th><td>…</td></tr>"
+                    "<tr><th>Lieu</th><td>…</td></tr></tbody></table>"
                     "<p>Au plaisir de vous y voir.</p>",
             "text": "Bonjour {{ first_name }},\n\n{{ sender_name }} a le plaisir de vous inviter à son prochain "
                     "événement.\n\nDate : …\nLieu : …\n\nAu plaisir de vous y voir.",
