@@ -32,10 +32,17 @@ recipients = sa.Table(
     sa.Column("click_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("unsubscribed_at", sa.DateTime(timezone=True)),
     sa.Column("bounced_at", sa.DateTime(timezone=True)),
+    # The sender's (migration 0007_sender): when the current SMTP transaction began (set, committed, right before
+    # it; cleared with its outcome: a row left 'sending' with it set is in doubt after a crash), whether the row was
+    # settled in doubt, and the relay's end-of-DATA answer (its queue id) once accepted.
+    sa.Column("in_flight_at", sa.DateTime(timezone=True)),
+    sa.Column("in_doubt", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("smtp_answer", sa.Text),
     sa.CheckConstraint("state IN ('queued', 'sending', 'sent', 'retry', 'failed', 'suppressed', 'cancelled')",
                        name="recipients_state"),
     sa.UniqueConstraint("campaign_id", "email_key", name="recipients_once"),
     sa.Index("recipients_due", "campaign_id", "state", "next_attempt_at",
              postgresql_where=sa.text("state IN ('queued', 'retry', 'sending')")),
     sa.Index("recipients_contact", "org_id", "contact_id"),
+    sa.Index("recipients_leases", "claimed_until", postgresql_where=sa.text("state = 'sending'")),
 )

@@ -1,0 +1,232 @@
+"""One recipient's message (E-7, E-9, E-10), pure: no I/O.
+
+``compose(...)`` renders the campaign's merge fields with the recipient's values (``content.render.render``), rewrites
+the HTML's http(s) links into signed click links (``campaign_links.click_url``; mailto:, tel: and the rest are left as
+they are), appends the open pixel and the unsubscribe link (text and HTML, the sentence in the recipient's language)
+and builds a MIME multipart/alternative (text + HTML, UTF-8, quoted-printable) with From, Reply-To, To, Subject, Date,
+Message-ID (the recipient's, fixed: a resend is recognisable), ``List-Unsubscribe`` and
+``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058). With a signing key it is DKIM-signed (dkimpy's
+canonicalisation and header, the RSA operation by OpenSSL: dkimpy's pure-Python RSA took 6 ms a message, more than
+the rest of the sender), the List-Unsubscribe headers among the signed ones as RFC 8058 requires.
+
+A header value with CR, LF or another control character (header injection), an address that is not one plain
+``local@domain`` or whose local part is not ASCII, is refused with ``Refused("invalid_address")`` before anything is
+built: that recipient is failed, never sent.
+"""
+import base64
+import functools
+import html as html_lib
+import re
+import time
+from email import charset as email_charset
+from email.header import Header
+from email.utils import formataddr, formatdate
+
+import dkim
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+from carnet_campaigns.content import render as content_render
+from carnet_contracts import campaign_links
+
+SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
+                  b"list-unsubscribe-post", b"mime-version", b"content-type")
+
+UNSUBSCRIBE = {
+    "en": ("To stop receiving these e-mails from {sender}, unsubscribe here: {url}",
+           "To stop receiving these e-mails from {sender}, <a href=\"{url}\">unsubscribe here</a>."),
+    "fr": ("Pour ne plus recevoir ces courriels de {sender}, désabonnez-vous ici : {url}",
+           "Pour ne plus recevoir ces courriels de {sender}, <a href=\"{url}\">désabonnez-vous ici</a>."),
+}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[\],;:\"\\]+$")
+_HREF = re.compile(r"(<a\b[^>]*?\bhref=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+
+_UTF8_QP = email_charset.Charset("utf-8")
+_UTF8_QP.body_encoding = email_charset.QP
+
+
+class Refused(ValueError):
+    """The message cannot be sent safely; ``code`` is the recipient's ``last_error``."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def check_header(value):
+    """``value`` unless it holds a line break or a control character (header injection)."""
+    if value is None:
+        return ""
+    if _CONTROL.search(value):
+        raise Refused("invalid_address")
+    return value
+
+
+def check_address(value):
+    """A plain ASCII ``local@domain`` (the domain in IDNA), or ``Refused("invalid_address")``."""
+    value = check_header(value or "").strip()
+    local, _, domain = value.rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii") if domain and not domain.isascii() else domain
+    except UnicodeError:
+        raise Refused("invalid_address") from None
+    address = f"{local}@{domain}"
+    if not local or not _ADDRESS.match(address) or len(address) > 254:
+        raise Refused("invalid_address")
+    return address
+
+
+def domain_of(address):
+    return address.rpartition("@")[2].lower()
+
+
+def rewrite_links(html, click):
+    """``html`` with each ``<a href>`` to an http(s) URL replaced by ``click(url)``."""
+    def replace(match):
+        quoted = match.group(2)
+        url = html_lib.unescape(quoted[1:-1]).strip()
+        if not url.lower().startswith(("http://", "https://")):
+            return match.group(0)
+        return f'{match.group(1)}"{html_lib.escape(click(url), quote=True)}"'
+    return _HREF.sub(replace, html)
+
+
+def _append_html(html, addition):
+    ends = list(_BODY_END.finditer(html))
+    if not ends:
+        return html + addition
+    at = ends[-1].start()
+    return html[:at] + addition + html[at:]
+
+
+def _encoded_header(value):
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode(linesep="\r\n")
+
+
+def _part(content_type, body):
+    encoded = _UTF8_QP.body_encode(body.replace("\r\n", "\n").replace("\n", "\r\n"))
+    return (f"Content-Type: {content_type}; charset=\"utf-8\"\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n").encode() + encoded.encode("ascii")
+
+
+def compose(*, campaign, recipient, base_url, signing=None, now=None):
+    """The message's bytes (CRLF line ends) for ``recipient`` of ``campaign`` (dicts of their rows); ``signing`` is
+    ``(selector, private_key_pem)`` of the From domain, or None (unsigned)."""
+    to_address = check_address(recipient["email"])
+    from_address = check_address(campaign["from_email"])
+    from_name = check_header(campaign.get("from_name") or "")
+    reply_to = check_address(campaign["reply_to"]) if campaign.get("reply_to") else None
+    message_id = check_header(recipient["message_id"])
+    language = "fr" if str(recipient.get("language") or "").lower().startswith("f") else "en"
+    values = dict(recipient.get("merge") or {})
+    values.setdefault("email", to_address)
+    values["sender_name"] = from_name
+    subject, html, text = content_render.render(subject=campaign.get("subject") or "", html=campaign.get("html") or "",
+                                                text=campaign.get("text") or "", values=values, language=language)
+    subject = check_header(subject)
+
+    recipient_id = recipient["id"]
+    unsubscribe = campaign_links.unsubscribe_url(base_url, recipient_id)
+    sender = from_name or domain_of(from_address)
+    text_line, html_line = UNSUBSCRIBE[language]
+    text = f"{text.rstrip()}\n\n-- \n{text_line.format(sender=sender, url=unsubscribe)}\n"
+    if html:
+        html = rewrite_links(html, lambda url: campaign_links.click_url(base_url, recipient_id, url))
+    else:
+        html = "".join(f"<p>{html_lib.escape(line)}</p>" for line in text.split("\n\n")[:-1] if line.strip())
+    html = _append_html(html, (
+        '<p style="font-size:12px;color:#666">'
+        + html_line.format(sender=html_lib.escape(sender), url=html_lib.escape(unsubscribe, quote=True))
+        + f'</p><img src="{html_lib.escape(campaign_links.open_url(base_url, recipient_id), quote=True)}" '
+        'width="1" height="1" alt="" style="display:block;border:0">'))
+
+    boundary = "=_carnet_" + recipient_id
+    headers = [
+        ("From", formataddr((_encoded_header(from_name), from_address)) if from_name else from_address),
+        ("To", to_address),
+        ("Subject", _encoded_header(subject)),
+        ("Date", formatdate(now if now is not None else time.time(), usegmt=True)),
+        ("Message-ID", message_id),
+    ]
+    if reply_to:
+        headers.append(("Reply-To", reply_to))
+    headers += [
+        ("List-Unsubscribe", f"<{unsubscribe}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", f"multipart/alternative; boundary=\"{boundary}\""),
+    ]
+    head = b"".join(_fold(name, value) for name, value in headers)
+    body = b"".join([
+        f"--{boundary}\r\n".encode(), _part("text/plain", text), b"\r\n",
+        f"--{boundary}\r\n".encode(), _part("text/html", html), b"\r\n",
+        f"--{boundary}--\r\n".encode(),
+    ])
+    message = head + b"\r\n" + body
+    if signing:
+        selector, pem = signing
+        message = sign(message, selector=selector, domain=domain_of(from_address), pem=pem) + message
+    return message
+
+
+def _fold(name, value):
+    """``Name: value`` CRLF, a long value folded at its spaces (a value already folded, RFC 2047 encoded words, is
+    kept; a URL has no space: it stays long, within SMTP's 998 octets)."""
+    if "\r\n" in value:
+        return f"{name}: {value}\r\n".encode("ascii")
+    lines, line = [], f"{name}:"
+    for index, word in enumerate(value.split(" ")):
+        if index and len(line) + 1 + len(word) > 76:
+            lines.append(line)
+            line = " " + word
+        else:
+            line = f"{line} {word}"
+    lines.append(line)
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+@functools.lru_cache(maxsize=64)
+def _openssl_key(pem):
+    return serialization.load_pem_private_key(pem, password=None)
+
+
+class _Signer(dkim.DKIM):
+    """dkimpy's DKIM whose RSA signature is computed by OpenSSL (``cryptography``) over the same digest: its
+    ``gen_header`` for rsa-sha256 without ``standardize``, the one line that signs changed."""
+
+    openssl_key = None
+
+    def gen_header(self, fields, include_headers, canon_policy, header_name, pk, standardize=False):
+        if standardize or self.signature_algorithm != b"rsa-sha256" or self.openssl_key is None:
+            return super().gen_header(fields, include_headers, canon_policy, header_name, pk, standardize)
+        header_value = dkim.fold(b"; ".join(b"=".join(x) for x in fields), namelen=len(header_name),
+                                 linesep=b"\r\n")
+        header_value = dkim.RE_BTAG.sub(b"\\1", header_value)
+        header = (header_name, b" " + header_value)
+        h = dkim.HashThrough(self.hasher(), self.debug_content)
+        headers = canon_policy.canonicalize_headers(self.headers)
+        self.signed_headers = dkim.hash_headers(h, canon_policy, headers, include_headers, header, dict(fields))
+        signature = self.openssl_key.sign(h.digest(), padding.PKCS1v15(), Prehashed(hashes.SHA256()))
+        idx = [i for i in range(len(fields)) if fields[i][0] == b"b"][0]
+        fields[idx] = (b"b", base64.b64encode(signature))
+        header_value = b"; ".join(b"=".join(x) for x in fields) + self.linesep
+        return dkim.fold(header_value, namelen=len(header_name), linesep=self.linesep)
+
+
+def sign(message, *, selector, domain, pem):
+    """The ``DKIM-Signature:`` header (bytes, CRLF) of ``message`` (rsa-sha256, relaxed/relaxed)."""
+    pem = pem if isinstance(pem, bytes) else pem.encode()
+    signer = _Signer(message, linesep=b"\r\n")
+    signer.openssl_key = _openssl_key(pem)
+    return signer.sign(selector.encode() if isinstance(selector, str) else selector,
+                       domain.encode("idna") if not domain.isascii() else domain.encode(), pem,
+                       canonicalize=(b"relaxed", b"relaxed"), include_headers=list(SIGNED_HEADERS))
+
+
+__all__ = ["Refused", "compose", "sign", "check_address", "check_header", "rewrite_links"]

@@ -1,0 +1,237 @@
+"""The background sender (E-10): what one tick of ``SendingEntrypoints.send_due`` does.
+
+Design (docs: /work/notes/docs-sending.md, rule E-10):
+- ``settings.concurrency`` senders run in the tick, each with ONE SMTP connection kept for all its batches and its
+  own database connection in autocommit (every state it writes is durable when the statement returns).
+- A sender claims a batch (``FOR UPDATE SKIP LOCKED``: replicas and senders never share a row), state 'sending'
+  under its lease, committed before any SMTP. Then, per recipient: the org's rate token (Redis bucket, shared by
+  all replicas), the message composed (pure; a CR/LF or malformed address → 'failed' ``invalid_address``, never
+  sent), ``start_attempt`` (committed: ``in_flight_at``; refused when the campaign is no longer 'sending' or the
+  claim was lost — pause and cancel take effect before the next message), the suppression list checked (an
+  unsubscribe committed before that moment → 'suppressed', nothing sent), the SMTP transaction, its outcome
+  committed at once.
+- Outcomes: 2xx → sent (with the relay's answer); 4xx or no connection → retry after ``settings.backoff`` (failed
+  after ``max_attempts``); 5xx → failed, and a 5xx at RCPT is a hard bounce: bounced_at + suppression (reason
+  bounce) + event; a connection lost after the message was handed over → in doubt (see ``recover_expired``).
+- Never twice: a row is handed to SMTP only by the sender holding its claim, after ``in_flight_at`` is committed.
+  A crash leaves the claimed rows 'sending'; when their lease expires, rows never handed over go back to the queue
+  and the (at most ``concurrency`` per crashed process) in-flight rows are in doubt: failed with ``in_doubt``
+  (default: at most once) or resent with the same Message-ID (``CAMPAIGNS_IN_DOUBT=resend``, for a relay that
+  drops a Message-ID it already has).
+"""
+import logging
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timezone
+
+from carnet_campaigns.sending import compose, repository, smtp
+
+log = logging.getLogger(__name__)
+
+
+def worker_name():
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Collaborators:
+    """What the sender asks of other areas: ``is_suppressed(session, *, org_id, email)``, ``suppress(session, *,
+    org_id, email, reason, source, contact_id)`` (audience) and ``signing_key(session, *, org_id, domain)`` →
+    ``(selector, pem)`` or None (domains)."""
+
+    def __init__(self, *, is_suppressed, suppress, signing_key):
+        self.is_suppressed, self.suppress, self.signing_key = is_suppressed, suppress, signing_key
+
+
+class TokenBucket:
+    """Messages per second per organization over Redis, shared by every replica: ``wait(org_id)`` is 0 when a
+    token was taken, else the seconds until one is due (nothing taken). ``<prefix>campaigns:rate:<org_id>``, when
+    set, is that organization's own rate (an installation operator's choice)."""
+
+    SCRIPT = """
+local rate = tonumber(redis.call('GET', KEYS[2]) or ARGV[1])
+local burst = math.max(1, tonumber(ARGV[2]))
+if redis.call('EXISTS', KEYS[2]) == 1 then burst = math.max(1, rate) end
+local now = redis.call('TIME')
+now = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or burst
+local ts = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('EXPIRE', KEYS[1], 600)
+return tostring(wait)
+"""
+
+    def __init__(self, redis, *, rate, burst, prefix):
+        self.redis, self.rate, self.burst, self.prefix = redis, rate, burst, prefix
+        self.script = redis.register_script(self.SCRIPT)
+
+    def wait(self, org_id):
+        if self.rate <= 0:
+            return 0.0
+        keys = [f"{self.prefix}campaigns:bucket:{org_id}", f"{self.prefix}campaigns:rate:{org_id}"]
+        return float(self.script(keys=keys, args=[self.rate, self.burst]))
+
+
+def send_tick(*, engine, settings, collaborators, bucket, outbox, sleep, spawn_all, clock=time.monotonic):
+    """One tick: settle expired claims, then ``settings.concurrency`` senders until there is no work or the tick's
+    time is up. Returns ``{outcome: count}``."""
+    with engine.connect() as connection:
+        recovered = repository.recover_expired(connection.execution_options(isolation_level="AUTOCOMMIT"),
+                                               resend_in_doubt=settings.in_doubt == "resend")
+    if recovered:
+        log.warning("sender: expired claims settled %s", recovered)
+    deadline = clock() + settings.tick_seconds
+    keys = {}
+    results = spawn_all([lambda: Sender(engine=engine, settings=settings, collaborators=collaborators,
+                                        bucket=bucket, outbox=outbox, sleep=sleep, clock=clock, keys=keys)
+                         .run(deadline)
+                         for _ in range(settings.concurrency)])
+    totals = {f"recovered_{state}": count for state, count in recovered.items()}
+    for result in results:
+        for key, count in result.items():
+            totals[key] = totals.get(key, 0) + count
+    return totals
+
+
+class Sender:
+    """One sender of a tick: its worker name (the claims' owner), its SMTP connection, its autocommit session."""
+
+    def __init__(self, *, engine, settings, collaborators, bucket, outbox, sleep, clock, keys):
+        from sqlalchemy.orm import Session
+
+        self.engine, self.settings, self.collaborators = engine, settings, collaborators
+        self.bucket, self.outbox, self.sleep, self.clock, self.keys = bucket, outbox, sleep, clock, keys
+        self.session = Session(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        self.worker, self.relay = worker_name(), smtp.Relay(settings)
+        self.counts, self.campaigns, self.stopped = {}, {}, set()
+
+    def run(self, deadline):
+        try:
+            while self.clock() < deadline:
+                batch = repository.claim(self.session, worker=self.worker, batch=self.settings.batch,
+                                         lease_seconds=self.settings.lease_seconds)
+                if not batch:
+                    break
+                self._load_campaigns(batch)
+                renewed = self.clock()
+                for recipient in batch:
+                    if self.clock() >= deadline:
+                        break
+                    if recipient["campaign_id"] in self.stopped:
+                        continue
+                    if self.clock() - renewed > self.settings.lease_seconds / 3:
+                        repository.renew(self.session, worker=self.worker, lease_seconds=self.settings.lease_seconds)
+                        renewed = self.clock()
+                    self._count(self.send_one(recipient, deadline))
+                # what the deadline, a pause or a cancel left claimed goes back (or is cancelled)
+                repository.release(self.session, worker=self.worker)
+                self.stopped.clear()
+        finally:
+            try:
+                repository.release(self.session, worker=self.worker)
+            finally:
+                self.relay.close()
+                self.session.close()
+        return self.counts
+
+    def _count(self, outcome):
+        if outcome:
+            self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    def _load_campaigns(self, batch):
+        missing = {r["campaign_id"] for r in batch} - set(self.campaigns)
+        if missing:
+            self.campaigns.update(repository.campaigns_by_id(self.session, missing))
+
+    def _signing(self, campaign):
+        domain = compose.domain_of(campaign["from_email"] or "")
+        key = (campaign["org_id"], domain)
+        if key not in self.keys:
+            try:
+                self.keys[key] = self.collaborators.signing_key(self.session, org_id=campaign["org_id"], domain=domain)
+            except Exception:  # noqa: BLE001 - no usable key (unknown domain, …): unsigned, as for a user's own address
+                log.exception("sender: no signing key for %s", domain)
+                self.keys[key] = None
+        return self.keys[key]
+
+    def send_one(self, recipient, deadline):
+        """One recipient's attempt; the outcome's name, or None when it was given back (paused, cancelled, time)."""
+        campaign = self.campaigns.get(recipient["campaign_id"])
+        recipient_id = recipient["id"]
+        while (wait := self.bucket.wait(recipient["org_id"])) > 0:
+            if self.clock() + wait >= deadline:
+                return None  # given back at the end of the batch, sent by a later tick
+            self.sleep(wait)
+        try:
+            message = compose.compose(campaign=campaign, recipient=recipient, base_url=self.settings.public_base_url,
+                                      signing=self._signing(campaign))
+            sender_address = compose.check_address(campaign["from_email"])
+            to_address = compose.check_address(recipient["email"])
+        except compose.Refused as exc:
+            repository.mark_failed(self.session, recipient_id=recipient_id, error=exc.code)
+            return "invalid"
+        attempt = repository.start_attempt(self.session, recipient_id=recipient_id, worker=self.worker,
+                                           lease_seconds=self.settings.lease_seconds)
+        if attempt is None:  # paused, cancelled, or our claim lost: nothing more of this campaign in this batch
+            self.stopped.add(recipient["campaign_id"])
+            repository.release(self.session, worker=self.worker, campaign_id=recipient["campaign_id"])
+            return None
+        if self.collaborators.is_suppressed(self.session, org_id=recipient["org_id"], email=recipient["email"]):
+            repository.mark_suppressed(self.session, recipient_id=recipient_id)
+            return "suppressed"
+        outcome = self.relay.send(sender=sender_address, recipient=to_address, message=message)
+        return self.record(recipient, attempt, outcome)
+
+    def record(self, recipient, attempt, outcome):
+        recipient_id = recipient["id"]
+        if outcome.kind == "sent":
+            repository.mark_sent(self.session, recipient_id=recipient_id, answer=f"{outcome.code} {outcome.text}")
+            return "sent"
+        if outcome.kind == "temporary":
+            if attempt >= self.settings.max_attempts:
+                repository.mark_failed(self.session, recipient_id=recipient_id, error=outcome.error)
+                return "failed"
+            repository.mark_retry(self.session, recipient_id=recipient_id, error=outcome.error,
+                                  delay_seconds=self.settings.backoff(attempt))
+            return "retry"
+        if outcome.kind == "in_doubt":
+            if self.settings.in_doubt == "resend":
+                repository.mark_retry(self.session, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
+                                      delay_seconds=self.settings.backoff(attempt))
+                return "retry"
+            repository.mark_failed(self.session, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
+                                   in_doubt=True)
+            return "in_doubt"
+        if outcome.phase == "rcpt":
+            self.bounce(recipient, outcome)
+            return "bounced"
+        repository.mark_failed(self.session, recipient_id=recipient_id, error=outcome.error)
+        return "failed"
+
+    def bounce(self, recipient, outcome):
+        """A hard bounce: the row failed and bounced, the address suppressed, the event: one transaction."""
+        from sqlalchemy.orm import Session
+
+        with Session(self.engine) as session, session.begin():
+            repository.mark_failed(session, recipient_id=recipient["id"], error=outcome.error, bounced=True)
+            self.collaborators.suppress(session, org_id=recipient["org_id"], email=recipient["email"],
+                                        reason="bounce", source="smtp", contact_id=recipient.get("contact_id"))
+            if self.outbox is not None:
+                from carnet_campaigns.sending import events
+                self.outbox.add(session, events.RECIPIENT_BOUNCED, events.recipient_bounced(
+                    recipient, code=outcome.code, at=datetime.now(timezone.utc)))
+
+
+def finish_campaigns(session, *, outbox):
+    """Campaigns with nothing left to send → 'sent' and ``campaign_finished`` (in the caller's transaction)."""
+    from carnet_campaigns.sending import events
+
+    finished = repository.finish_campaigns(session)
+    for row in finished:
+        outbox.add(session, events.CAMPAIGN_FINISHED, events.campaign_finished(row))
+    return [row["id"] for row in finished]
