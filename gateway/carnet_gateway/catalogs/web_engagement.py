@@ -1,3 +1,76 @@
-"""Texts of the pages of what recipients did (E-7, E-9): per-recipient report, a contact's e-mails: ``key: (english,
-french)``."""
-MESSAGES = {}
+"""Texts of the pages of what recipients did (E-7, E-9): per-recipient report, a contact's e-mails, and the public
+pages of campaign e-mails (unsubscribe, a bad link): ``key: (english, french)``."""
+MESSAGES = {
+    # Public pages (public_links.py, templates/public/): the fixed sentence is E-7's, word for word.
+    "engagement.public_title": ("Unsubscribe", "Désabonnement"),
+    "engagement.public_sentence": (
+        "Please complete the form below to unsubscribe from promotional communications from {sender}.",
+        "Veuillez compléter le formulaire ci-dessous pour vous désabonner des communications promotionnelles "
+        "provenant de {sender}."),
+    "engagement.public_email": ("Your e-mail address", "Votre adresse courriel"),
+    "engagement.public_button": ("Unsubscribe", "Me désabonner"),
+    "engagement.public_done": (
+        "You are unsubscribed: you will no longer receive promotional communications from {sender}.",
+        "Vous êtes désabonné : vous ne recevrez plus de communications promotionnelles provenant de {sender}."),
+    "engagement.public_address": ("Address: {email}", "Adresse : {email}"),
+    "engagement.public_other_language": ("Français", "English"),
+    "engagement.public_invalid_title": ("Invalid link", "Lien invalide"),
+    "engagement.public_invalid": (
+        "This link is not valid (it may have been cut or changed). Nothing was changed. Use the whole link of the "
+        "e-mail you received.",
+        "Ce lien n'est pas valide (il a peut-être été coupé ou modifié). Rien n'a été changé. Utilisez le lien "
+        "complet du courriel reçu."),
+    # The campaign report (/app/campaigns/<id>/report)
+    "engagement.report_title": ("Report: {name}", "Rapport : {name}"),
+    "engagement.report_back": ("Back to the campaign", "Retour à la campagne"),
+    "engagement.report_totals": ("Totals", "Totaux"),
+    "engagement.report_scope": (
+        "Counts over the recipients whose contact you can see.",
+        "Décomptes sur les destinataires dont vous voyez le contact."),
+    "engagement.total_recipients": ("Recipients", "Destinataires"),
+    "engagement.total_sent": ("Sent", "Envoyés"),
+    "engagement.total_failed": ("Failed", "Échecs"),
+    "engagement.total_suppressed": ("Not sent (suppressed)", "Non envoyés (exclus)"),
+    "engagement.total_pending": ("Waiting", "En attente"),
+    "engagement.total_opened": ("Opened", "Ouverts"),
+    "engagement.total_clicked": ("Clicked", "Cliqués"),
+    "engagement.total_unsubscribed": ("Unsubscribed", "Désabonnés"),
+    "engagement.total_bounced": ("Bounced", "Rejetés"),
+    "engagement.total_bot_hits": ("Bot hits (not counted)", "Visites de robots (non comptées)"),
+    "engagement.rate_open": ("Open rate", "Taux d'ouverture"),
+    "engagement.rate_click": ("Click rate", "Taux de clics"),
+    "engagement.recipients": ("Recipients", "Destinataires"),
+    "engagement.no_recipients": ("No recipient you can see.", "Aucun destinataire que vous pouvez voir."),
+    "engagement.col_email": ("E-mail", "Courriel"),
+    "engagement.col_state": ("State", "État"),
+    "engagement.col_opened": ("Opened", "Ouvert"),
+    "engagement.col_opens": ("Opens", "Ouvertures"),
+    "engagement.col_clicked": ("Clicked", "Cliqué"),
+    "engagement.col_clicks": ("Clicks", "Clics"),
+    "engagement.col_unsubscribed": ("Unsubscribed", "Désabonné"),
+    "engagement.col_error": ("Error", "Erreur"),
+    "engagement.state.queued": ("Queued", "En file"),
+    "engagement.state.sending": ("Sending", "Envoi en cours"),
+    "engagement.state.sent": ("Sent", "Envoyé"),
+    "engagement.state.retry": ("Will retry", "Nouvel essai prévu"),
+    "engagement.state.failed": ("Failed", "Échec"),
+    "engagement.state.suppressed": ("Suppressed", "Exclu"),
+    "engagement.state.cancelled": ("Cancelled", "Annulé"),
+    "engagement.previous": ("Previous page", "Page précédente"),
+    "engagement.next": ("Next page", "Page suivante"),
+    "engagement.page_of": ("Page {page} of {pages}", "Page {page} sur {pages}"),
+    "engagement.yes": ("Yes", "Oui"),
+    "engagement.no": ("No", "Non"),
+    # The contact's section (records/record.html includes engagement/contact_section.html)
+    "engagement.section_title": ("E-mails", "Courriels"),
+    "engagement.section_open": ("Show the e-mails sent", "Afficher les courriels envoyés"),
+    "engagement.contact_title": ("E-mails sent to the contact", "Courriels envoyés au contact"),
+    "engagement.back_to_record": ("Back to the record", "Retour à la fiche"),
+    "engagement.send_email": ("Send an e-mail", "Envoyer un courriel"),
+    "engagement.no_emails": ("No e-mail sent to this contact.", "Aucun courriel envoyé à ce contact."),
+    "engagement.col_subject": ("Subject", "Objet"),
+    "engagement.col_kind": ("Kind", "Type"),
+    "engagement.col_sent_at": ("Sent", "Envoyé le"),
+    "engagement.kind.campaign": ("Campaign", "Campagne"),
+    "engagement.kind.single": ("One-to-one e-mail", "Courriel individuel"),
+}
