@@ -36,6 +36,7 @@ class RecordCheck(Contract):
     state = fields.String(metadata={"enum": list(STATES)})
     reason = fields.String(metadata={"description": "The reason's code (the gateway adds its sentence)."})
     found = fields.String(allow_none=True, metadata={"description": "What the DNS answered, when it matters."})
+    message = fields.String(metadata={"description": "The reason as a sentence in the caller's language."})
 
 
 class Checks(Contract):
@@ -53,13 +54,13 @@ class DomainRead(Contract):
                                                                           "only)."})
     checks = fields.Nested(Checks, allow_none=True, metadata={"description": "The last check's result per record "
                                                                             "(null before the first check)."})
-    checked_at = fields.DateTime(allow_none=True)
+    checked_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     verified = fields.Boolean(metadata={"description": "All three records were found as published at the last "
                                                        "check."})
-    verified_at = fields.DateTime(allow_none=True)
+    verified_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     approval = fields.String(metadata={"enum": list(APPROVALS), "description": "Carnet's approval (an "
                                                                                "administrator of the installation)."})
-    approved_at = fields.DateTime(allow_none=True)
+    approved_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     refusal_reason = fields.String(allow_none=True)
     usable = fields.Boolean(metadata={"description": "Verified and approved: campaigns may send from it."})
-    created_at = fields.DateTime()
+    created_at = fields.String(metadata={"format": "date-time"})
