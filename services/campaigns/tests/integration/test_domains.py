@@ -6,8 +6,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from camp_domains_helpers import new_domain, publish, ready_domain
-
 from carnet_campaigns.domains import keys, usecases
+
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
