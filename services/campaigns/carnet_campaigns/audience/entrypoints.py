@@ -1,5 +1,136 @@
-"""Entrypoints of the audience area: parse (contracts) → use case → dump."""
+"""Entrypoints of the audience area: parse (contracts) → use case → dump.
+
+RPCs (the gateway's caller is ``carnet_contracts.actors.CampaignsActor``): ``audience_counters`` (E-4), the consent
+ledger of a contact (``contact_consents``, ``record_consent``, ``withdraw_consent``: E-11) and the suppression list
+(``list_suppressions``, ``add_suppression``, ``remove_suppression``). Handlers: the contacts events feeding the
+read model of contacts, and the opportunities' events (a won opportunity is a purchase: implied consent), each
+applied once through the Inbox (``audience/usecases.py`` says what each does)."""
+from nameko.events import event_handler
+
+from carnet_campaigns.audience import usecases
+from carnet_common.contracts import load_or_raise
+from carnet_common.entrypoints import rpc_method
+from carnet_common.errors import NotFound
+from carnet_contracts import audience as contracts
+from carnet_contracts.actors import CampaignsActor
+
+CONTACTS = "contacts"
+OPPORTUNITIES = "opportunities"
+
+
+def _actor(actor):
+    return load_or_raise(CampaignsActor(), actor)
+
+
+def _id(value, max_length=64):
+    """A path's id: anything else names nothing (404)."""
+    if not isinstance(value, str) or not 0 < len(value) <= max_length:
+        raise NotFound()
+    return value
 
 
 class AudienceEntrypoints:
-    pass
+    """Mixed into CampaignsService (which provides ``db``, ``inbox``, ``outbox`` and ``contacts``)."""
+
+    # E-4 ---------------------------------------------------------------------------------------------------
+    @rpc_method(read_only=True)
+    def audience_counters(self, actor, query):
+        """The pre-send counters of the contacts of ``query["list_ids"]`` the caller sees."""
+        actor, query = _actor(actor), load_or_raise(contracts.CountersQuery(), query)
+        return usecases.audience_counters(self.db, actor=actor, **query)
+
+    # E-11 --------------------------------------------------------------------------------------------------
+    @rpc_method
+    def contact_consents(self, actor, contact_id):
+        actor = _actor(actor)
+        with self.db.begin():
+            return usecases.ledger(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id))
+
+    @rpc_method
+    def record_consent(self, actor, contact_id, data):
+        actor, data = _actor(actor), load_or_raise(contracts.ParsedConsentCreate(), data)
+        with self.db.begin():
+            return usecases.record_consent(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id),
+                                           data=data)
+
+    @rpc_method
+    def withdraw_consent(self, actor, contact_id, consent_id):
+        actor = _actor(actor)
+        with self.db.begin():
+            return usecases.withdraw_consent(self.db, contacts=self.contacts, actor=actor,
+                                             contact_id=_id(contact_id), consent_id=_id(consent_id))
+
+    # The suppression list ------------------------------------------------------------------------------------
+    @rpc_method(read_only=True)
+    def list_suppressions(self, actor, query=None):
+        actor, query = _actor(actor), load_or_raise(contracts.SuppressionQuery(), query or {})
+        return usecases.list_suppressions(self.db, actor=actor, **query)
+
+    @rpc_method
+    def add_suppression(self, actor, data):
+        actor, data = _actor(actor), load_or_raise(contracts.SuppressionCreate(), data)
+        with self.db.begin():
+            return usecases.add_suppression(self.db, actor=actor, email=data["email"])
+
+    @rpc_method
+    def remove_suppression(self, actor, email):
+        actor = _actor(actor)
+        with self.db.begin():
+            usecases.remove_suppression(self.db, actor=actor, email=_id(email, 254))
+
+    # The read model of contacts (contacts events) --------------------------------------------------------------
+    def _apply(self, envelope, function, **kwargs):
+        self.inbox.handle(envelope, lambda session, data: function(session, data=data, **kwargs))
+
+    @event_handler(CONTACTS, "contact_created", requeue_on_error=True)
+    def audience_on_contact_created(self, envelope):
+        self._apply(envelope, usecases.save_contact, created=True)
+
+    @event_handler(CONTACTS, "contact_updated", requeue_on_error=True)
+    def audience_on_contact_updated(self, envelope):
+        self._apply(envelope, usecases.save_contact, created=False)
+
+    @event_handler(CONTACTS, "membership_changed", requeue_on_error=True)
+    def audience_on_membership_changed(self, envelope):
+        self._apply(envelope, usecases.change_membership)
+
+    @event_handler(CONTACTS, "list_deleted", requeue_on_error=True)
+    def audience_on_list_deleted(self, envelope):
+        self._apply(envelope, usecases.remove_list)
+
+    @event_handler(CONTACTS, "contact_deleted", requeue_on_error=True)
+    def audience_on_contact_deleted(self, envelope):
+        self._apply(envelope, usecases.delete_contact, occurred_at=envelope.get("occurred_at"))
+
+    @event_handler(CONTACTS, "contact_restored", requeue_on_error=True)
+    def audience_on_contact_restored(self, envelope):
+        self._apply(envelope, usecases.restore_contact, occurred_at=envelope.get("occurred_at"))
+
+    @event_handler(CONTACTS, "account_deleted", requeue_on_error=True)
+    def audience_on_account_deleted(self, envelope):
+        self._apply(envelope, usecases.delete_account, occurred_at=envelope.get("occurred_at"))
+
+    @event_handler(CONTACTS, "account_restored", requeue_on_error=True)
+    def audience_on_account_restored(self, envelope):
+        self._apply(envelope, usecases.restore_account, occurred_at=envelope.get("occurred_at"))
+
+    @event_handler(CONTACTS, "contact_purged", requeue_on_error=True)
+    def audience_on_contact_purged(self, envelope):
+        self._apply(envelope, usecases.purge_contact)
+
+    @event_handler(CONTACTS, "contact_merged", requeue_on_error=True)
+    def audience_on_contact_merged(self, envelope):
+        self._apply(envelope, usecases.merge_contact, occurred_at=envelope.get("occurred_at"))
+
+    @event_handler(CONTACTS, "contact_merge_undone", requeue_on_error=True)
+    def audience_on_contact_merge_undone(self, envelope):
+        self._apply(envelope, usecases.unmerge_contact, occurred_at=envelope.get("occurred_at"))
+
+    # A won opportunity is a purchase (E-11: implied consent) ----------------------------------------------------
+    @event_handler(OPPORTUNITIES, "opportunity_created", requeue_on_error=True)
+    def audience_on_opportunity_created(self, envelope):
+        self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"))
+
+    @event_handler(OPPORTUNITIES, "opportunity_updated", requeue_on_error=True)
+    def audience_on_opportunity_updated(self, envelope):
+        self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"))

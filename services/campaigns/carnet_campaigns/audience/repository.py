@@ -177,7 +177,7 @@ def counters(session, *, actor, list_ids, require_express, now):
     c = per_address.c
     eligible = c.category == "eligible"
     at = sa.bindparam("now", now, type_=sa.DateTime(timezone=True))
-    in_effect = sa.or_(c.express, c.implied_until > at)
+    in_effect = sa.or_(c.express, sa.func.coalesce(c.implied_until > at, sa.false()))
     query = sa.select(
         sa.func.coalesce(sa.func.sum(c.n), 0).label("total"),
         sa.func.coalesce(sa.func.sum(c.n).filter(c.category == "invalid"), 0).label("invalid"),
