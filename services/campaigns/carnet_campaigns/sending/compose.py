@@ -110,7 +110,8 @@ def _encoded_header(value):
 
 
 def _part(content_type, body):
-    encoded = _UTF8_QP.body_encode(body.replace("\r\n", "\n").replace("\n", "\r\n"))
+    encoded = _UTF8_QP.body_encode(body.replace("\r\n", "\n").replace("\r", "\n"))
+    encoded = encoded.replace("\r\n", "\n").replace("\n", "\r\n")  # soft breaks too: as signed, so sent
     return (f"Content-Type: {content_type}; charset=\"utf-8\"\r\n"
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n").encode() + encoded.encode("ascii")
 
