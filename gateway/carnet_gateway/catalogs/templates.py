@@ -1,15 +1,20 @@
-"""Messages of e-mail templates (E-2, E-8): built-in and own, merge fields, previews: ``key: (english, french)``.
-The merge-field codes are ``carnet_campaigns.content.render.check``'s, reported for templates and campaigns alike."""
+"""Messages of e-mail templates (E-2, E-8): built-in and own, merge fields, previews: ``key: (english, french)``
+(braces doubled: the texts are ``str.format`` templates). The merge-field codes are
+``carnet_campaigns.content.render.check``'s, reported for templates and campaigns alike."""
+_FIELDS = "{{{{ first_name }}}}, {{{{ last_name }}}}, {{{{ full_name }}}}, {{{{ email }}}}"
+_SENDER = "{{{{ sender_name }}}}"
+_DEFAULT = "{{{{ first_name | \"client\" }}}}"
+
 MESSAGES = {
     "merge_field_unknown": (
-        "Unknown merge field. Use {{ first_name }}, {{ last_name }}, {{ full_name }}, {{ email }} or "
-        "{{ sender_name }}, optionally with a default: {{ first_name | \"client\" }}.",
-        "Champ de fusion inconnu. Utilisez {{ first_name }}, {{ last_name }}, {{ full_name }}, {{ email }} ou "
-        "{{ sender_name }}, avec une valeur par défaut au besoin : {{ first_name | \"client\" }}."),
+        f"Unknown merge field. Use {_FIELDS} or {_SENDER}, optionally with a default: {_DEFAULT}.",
+        f"Champ de fusion inconnu. Utilisez {_FIELDS} ou {_SENDER}, avec une valeur par défaut au besoin : "
+        f"{_DEFAULT}."),
     "merge_field_broken": (
-        "A merge field is badly written: each one is {{ name }} or {{ name | \"default\" }}, with both braces.",
-        "Un champ de fusion est mal écrit : chacun s'écrit {{ nom }} ou {{ nom | \"défaut\" }}, avec les deux "
-        "accolades."),
+        "A merge field is badly written: each one is {{{{ name }}}} or {{{{ name | \"default\" }}}}, with both "
+        "braces.",
+        "Un champ de fusion est mal écrit : chacun s'écrit {{{{ nom }}}} ou {{{{ nom | \"défaut\" }}}}, avec les "
+        "deux accolades."),
     "template_builtin_read_only": (
         "Built-in templates cannot be changed or deleted; create your own template from it instead.",
         "Les modèles intégrés ne peuvent être ni modifiés ni supprimés; créez plutôt votre propre modèle à partir "

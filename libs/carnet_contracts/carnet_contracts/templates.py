@@ -94,7 +94,10 @@ class TemplateRead(Contract):
 class Preview(Contract):
     language = fields.String()
     subject = fields.String()
-    html = fields.String(metadata={"description": "Rendered and sanitised HTML."})
+    html = fields.String(metadata={"description": "Rendered and sanitised HTML, as it would be sent."})
+    html_shown = fields.String(metadata={
+        "description": "The same for showing inside the CRM (E-8): also without style attributes nor image "
+                       "sources (the CRM's Content-Security-Policy refuses them)."})
     text = fields.String()
 
 

@@ -184,6 +184,28 @@ def sanitize(html: str) -> str:
     return _CLEANER.clean(html)
 
 
+_SHOWN_ATTRIBUTES = {tag: names - {"style"} for tag, names in _ATTRIBUTES.items()}
+_SHOWN_ATTRIBUTES["img"] = {"alt", "width", "height"}
+_SHOWN_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
+    attributes=_SHOWN_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto", "tel"},
+    tag_attribute_values={"a": {"target": {"_blank"}}},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def sanitize_for_display(html: str) -> str:
+    """``sanitize`` for showing inside the CRM's pages (E-8), whose CSP refuses inline styles and remote images:
+    without ``style`` attributes, and images without their source (their alt text stays; no tracking pixel loads
+    in the CRM). The pages put it in a sandboxed ``<iframe srcdoc>`` (escaped as an attribute, never ``|safe``)."""
+    if not html:
+        return ""
+    return _SHOWN_CLEANER.clean(html)
+
+
 # -------------------------------------------------------------------------------------------------------- text part
 _BLOCKS = {"p", "div", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "hr",
            "center", "caption"}

@@ -149,6 +149,7 @@ def preview_template(session, *, actor, template_id, language=None):
         item = get_template(session, actor=actor, template_id=template_id, language=lang)
         subject, html, text = render.render(subject=item["subject"], html=item["html"], text=item["text"],
                                             values=render.SAMPLE_VALUES[lang], language=lang)
-        previews.append({"language": lang, "subject": subject, "html": html, "text": text})
+        previews.append({"language": lang, "subject": subject, "html": html,
+                         "html_shown": render.sanitize_for_display(html), "text": text})
     return {"template_id": template_id, "merge_values": {lang: render.SAMPLE_VALUES[lang] for lang in languages},
             "previews": previews}

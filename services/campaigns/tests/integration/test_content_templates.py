@@ -75,7 +75,7 @@ def test_preview_in_each_language(camp_rpc):
                                         "html": "<p>{{ email }}</p>"})
     only = camp_rpc.preview_template(me, own["id"], {"language": "fr"})["previews"]
     assert only == [{"language": "fr", "subject": "Sophie Tremblay", "html": "<p>sophie.tremblay@example.com</p>",
-                     "text": "sophie.tremblay@example.com"}]
+                     "html_shown": "<p>sophie.tremblay@example.com</p>", "text": "sophie.tremblay@example.com"}]
     with pytest.raises(InvalidInput):
         camp_rpc.preview_template(me, own["id"], {"language": "de"})
 
