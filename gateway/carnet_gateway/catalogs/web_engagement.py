@@ -56,6 +56,7 @@ MESSAGES = {
     "engagement.state.failed": ("Failed", "Échec"),
     "engagement.state.suppressed": ("Suppressed", "Exclu"),
     "engagement.state.cancelled": ("Cancelled", "Annulé"),
+    "engagement.filter": ("Filter", "Filtrer"),
     "engagement.previous": ("Previous page", "Page précédente"),
     "engagement.next": ("Next page", "Page suivante"),
     "engagement.page_of": ("Page {page} of {pages}", "Page {page} sur {pages}"),
