@@ -6,9 +6,13 @@ list, read and preview, write to create, change, delete and make one from a sent
 Built-in templates (``builtin:<key>``) are listed first, in the caller's language, and are read-only (409
 ``template_builtin_read_only``). Own templates are the organization's: another organization's is a 404. Merge fields
 are checked (422 ``merge_field_unknown`` / ``merge_field_broken`` naming subject, html or text) and the HTML is
-sanitised when saved (E-8)."""
-from carnet_gateway import actors, services
+sanitised when saved (E-8).
+
+File links (E-8): ``POST /email-templates/file-links`` answers a public, signed, expiring link to a document the
+caller may read (carnet_gateway/public_files.py serves it at ``/files/<token>``)."""
+from carnet_gateway import actors, public_files, services
 from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, api
+from carnet_gateway.routes.documents import readable
 from carnet_gateway.schemas import templates as s
 
 TAGS = ("email-templates",)
@@ -71,3 +75,13 @@ def delete_template(call):
 def preview_template(call):
     return services.campaigns.call("preview_template", call.actor(actors.CAMPAIGNS), call.path["template_id"],
                                    call.query)
+
+
+@api.route("/email-templates/file-links", "POST", feature=FEATURE, permission=[WRITE, ("documents", "read")],
+           body=s.FileLinkCreate, response=s.FileLinkRead, status=201, tags=TAGS, errors=(401, 403, 404, 422),
+           summary="A public link to a file of the file manager for an e-mail (E-8): signed, expiring "
+                   "(`CAMPAIGNS_FILE_LINK_DAYS`), for a document the caller may read (404 otherwise)")
+def create_file_link(call):
+    document = services.contacts.call("get_document", call.actor(actors.CONTACTS), call.body["document_id"],
+                                      readable(call.principal))
+    return public_files.mint(document, org_id=call.principal["organization"]["id"])

@@ -106,3 +106,16 @@ class TemplatePreview(Contract):
     merge_values = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata={
         "description": "The sample values used, by language."})
     previews = fields.List(fields.Nested(Preview))
+
+
+class FileLinkCreate(Contract):
+    document_id = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "A document of the file manager (C-21) the caller may read (404 otherwise)."})
+
+
+class FileLinkRead(Contract):
+    document_id = fields.String()
+    name = fields.String(metadata={"description": "The file's name."})
+    url = fields.String(metadata={"description": "The public link to put in an e-mail: it downloads the file, "
+                                                 "without login, until `expires_at` (E-8)."})
+    expires_at = fields.String(metadata={"description": "When the link stops working (UTC)."})
