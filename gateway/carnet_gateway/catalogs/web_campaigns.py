@@ -44,6 +44,8 @@ MESSAGES = {
     "campaigns.counters_hint": ("Tick lists and press Count to see who would receive this campaign.",
                                 "Cochez des listes et appuyez sur Compter pour voir qui recevrait cette campagne."),
     "campaigns.count": ("Count", "Compter"),
+    "campaigns.counters_unavailable": ("The counters cannot be computed right now.",
+                                       "Les compteurs ne peuvent pas être calculés pour le moment."),
     "campaigns.counter.total": ("Contacts in these lists", "Contacts de ces listes"),
     "campaigns.counter.valid": ("Valid", "Valides"),
     "campaigns.counter.selected": ("Selected (will receive it)", "Sélectionnés (le recevront)"),

@@ -194,6 +194,8 @@ def _counted(values):
     try:
         return calls.run("POST", "/campaigns/audience", body={"list_ids": values["list_ids"],
                                                                "require_express": values["require_express"]}), {}
+    except KeyError:   # the audience area's counters route is not there (an installation without it)
+        return None, {"list_ids": [i18n.t("campaigns.counters_unavailable")]}
     except CarnetError as exc:
         errors, _ = forms.shown(exc, (403, 422))
         return None, errors
