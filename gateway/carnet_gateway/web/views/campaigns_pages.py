@@ -148,7 +148,7 @@ def _counters_of(campaign):
     return _optional("GET", "/campaigns/{campaign_id}/counters", None, campaign_id=campaign["id"])
 
 
-def _builder(*, campaign=None, values=None, errors=None, message="", counters=None, status=200):
+def _builder(*, campaign=None, values=None, errors=None, message="", counters=None, count_errors=(), status=200):
     values = values if values is not None else _values(campaign)
     domains = _domains()
     if values["from_domain"] and values["from_domain"] not in domains:
@@ -157,6 +157,7 @@ def _builder(*, campaign=None, values=None, errors=None, message="", counters=No
         "campaigns/builder.html", campaign=campaign, values=values, errors=errors or {}, message=message,
         lists=_lists(), templates=_templates(), domain_options=[("", i18n.t("campaigns.choose_domain"))]
         + [(domain, domain) for domain in domains], counters=counters, counter_keys=COUNTERS,
+        count_errors=list(count_errors),
         may_write=_may("write"), may_delete=_may("delete")), status
 
 
@@ -201,12 +202,17 @@ def _counted(values):
         return None, errors
 
 
+def _messages(errors):
+    """Errors of a count, shown in the counters block (the part of the page "Count" replaces)."""
+    return [text for texts in errors.values() for text in texts]
+
+
 @blueprint.post("/campaigns/count")
 @session.login_required
 def campaign_count_new():
     values = _posted()
     counters, errors = _counted(values)
-    return _builder(values=values, errors=errors, counters=counters)
+    return _builder(values=values, counters=counters, count_errors=_messages(errors))
 
 
 @blueprint.post("/campaigns/<campaign_id>/count")
@@ -215,7 +221,7 @@ def campaign_count(campaign_id):
     found = calls.run("GET", "/campaigns/{campaign_id}", campaign_id=campaign_id)
     values = _posted()
     counters, errors = _counted(values)
-    return _builder(campaign=found, values=values, errors=errors, counters=counters)
+    return _builder(campaign=found, values=values, counters=counters, count_errors=_messages(errors))
 
 
 @blueprint.get("/campaigns/<campaign_id>")
