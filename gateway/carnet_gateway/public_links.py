@@ -10,13 +10,16 @@ open pixel and click redirect (E-9), all behind tokens signed by the campaigns s
   of text; the page's form answers 303 back to the page, which then says it is done. No CSRF token: the signed token
   IS the proof, and the only effect a forged POST could have is the one the link's owner asked for.
 - ``GET|HEAD /t/o/<token>.gif``: a 43-byte transparent GIF; ``GET|HEAD /t/c/<token>``: 302 to the signed target
-  (http/https only). Each hit is queued on a Redis list (carnet_contracts.engagement) that the campaigns service
-  drains in batches: no RPC per hit. If Redis is down, the hit is lost and the pixel or redirect still answers.
+  (http/https only). Each hit is queued on a Redis list (carnet_contracts.engagement; a process's hits go in one
+  RPUSH every 0.2 s or 64 hits, ``HitBuffer``) that the campaigns service drains in batches: no RPC per hit. If
+  Redis is down, the hits are lost and the pixel or redirect still answers.
 - A token that is not ours, changed, or of another kind: 400, a page in both languages (nothing changed); a genuine
   token whose recipient no longer exists: 404, the same page.
 """
 import base64
 import logging
+import os
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -121,17 +124,56 @@ def _text(text, status):
 
 # Tracking (E-9) ----------------------------------------------------------------------------------------------------
 
+class HitBuffer:
+    """The hits of this gateway process, sent to Redis in one RPUSH per ``FLUSH_AT`` hits or every ``FLUSH_EVERY_S``
+    seconds (a thread of the process, started at its first hit: after gunicorn's fork), not one round trip per hit:
+    the pixel's cost is then the request's, not Redis's (bench/campaigns/pixel.py). What a process holds when it dies
+    (at most ``FLUSH_EVERY_S`` of hits) is lost with it: tracking is best effort."""
+
+    FLUSH_AT = 64
+    FLUSH_EVERY_S = 0.2
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = []
+        self.pid = None
+
+    def add(self, client, hit):
+        with self.lock:
+            if self.pid != os.getpid():  # first hit of this process: its flusher
+                self.pid, self.pending = os.getpid(), []
+                threading.Thread(target=self._flush_forever, args=(client,), daemon=True,
+                                 name="tracking-hits").start()
+            self.pending.append(hit)
+            full = len(self.pending) >= self.FLUSH_AT
+        if full:
+            self.flush(client)
+
+    def flush(self, client):
+        with self.lock:
+            hits, self.pending = self.pending, []
+        if not hits:
+            return
+        try:
+            if client.rpush(engagement.hits_key(), *hits) > engagement.QUEUE_MAX:
+                client.ltrim(engagement.hits_key(), 0, engagement.QUEUE_MAX - 1)
+        except redis.RedisError as exc:
+            log.warning("%d tracking hits lost: %s", len(hits), exc)
+
+    def _flush_forever(self, client):
+        while True:
+            time.sleep(self.FLUSH_EVERY_S)
+            self.flush(client)
+
+
+HITS = HitBuffer()
+
+
 def _queue(kind, recipient_id, url=None):
-    """Queue the hit for the campaigns service; tracking is best effort: a Redis failure loses it, nothing more."""
-    hit = engagement.encode_hit(kind, recipient_id, at=time.time(), method=request.method,
-                                user_agent=request.headers.get("User-Agent", ""), address=request.remote_addr,
-                                url=url)
-    try:
-        client = current_app.extensions["carnet.redis"]
-        if client.rpush(engagement.hits_key(), hit) > engagement.QUEUE_MAX:
-            client.ltrim(engagement.hits_key(), 0, engagement.QUEUE_MAX - 1)
-    except redis.RedisError as exc:
-        log.warning("tracking hit lost: %s", exc)
+    """Queue the hit for the campaigns service (through this process's buffer)."""
+    HITS.add(current_app.extensions["carnet.redis"], engagement.encode_hit(
+        kind, recipient_id, at=time.time(), method=request.method, user_agent=request.headers.get("User-Agent", ""),
+        address=request.remote_addr, url=url))
 
 
 def pixel(token):
