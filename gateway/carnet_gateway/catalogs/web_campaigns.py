@@ -60,10 +60,11 @@ MESSAGES = {
                                 "(the template itself is unchanged).",
                                 "Choisir un autre modèle remplace l'objet, le HTML et le texte à l'enregistrement "
                                 "(le modèle lui-même reste inchangé)."),
-    "campaigns.merge_hint": ("Merge fields: {{ first_name }}, {{ last_name }}, {{ full_name }}, {{ email }}, "
-                             "{{ sender_name }}.",
-                             "Champs de fusion : {{ first_name }}, {{ last_name }}, {{ full_name }}, {{ email }}, "
-                             "{{ sender_name }}."),
+    # messages are formatted (str.format): doubled braces show the merge fields' own braces
+    "campaigns.merge_hint": ("Merge fields: {{{{ first_name }}}}, {{{{ last_name }}}}, {{{{ full_name }}}}, "
+                             "{{{{ email }}}}, {{{{ sender_name }}}}.",
+                             "Champs de fusion : {{{{ first_name }}}}, {{{{ last_name }}}}, {{{{ full_name }}}}, "
+                             "{{{{ email }}}}, {{{{ sender_name }}}}."),
     "campaigns.html": ("HTML content", "Contenu HTML"),
     "campaigns.text": ("Text content", "Contenu texte"),
     "campaigns.sender": ("Sender", "Expéditeur"),
