@@ -49,6 +49,15 @@ def test_templates_through_the_gateway(org, base_url):
     assert_problem(admin.get("/email-templates/builtin:blank/preview", params={"language": "de"}), 422,
                    fields=("language",))
 
+    # a preview with a contact's values: one the caller sees (404 otherwise), with the contacts read permission
+    contact = ok(admin.post("/contacts", json={"first_name": "Émile", "last_name": "Roy", "email": "emile@roy.example",
+                                               "list_ids": [org["shared"]]}), 201)
+    hidden = ok(admin.post("/contacts", json={"first_name": "Caché", "list_ids": [org["closed"]]}), 201)
+    with_contact = ok(admin.get(f"/email-templates/{created['id']}/preview",
+                                params={"contact_id": contact["id"], "language": "fr"}))
+    assert with_contact["previews"][0]["subject"] == "Bonjour Émile"
+    assert with_contact["merge_values"]["fr"]["email"] == "emile@roy.example"
+
     # another organization: 404 for every route naming the template
     other, _ = sign_up(base_url)
     for method, body in (("get", None), ("patch", {"version": 2, "name": "x"}), ("delete", None)):
@@ -65,6 +74,13 @@ def test_templates_through_the_gateway(org, base_url):
     assert_problem(reader.post("/email-templates", json={"name": "x"}), 403)
     assert_problem(reader.patch(f"/email-templates/{created['id']}", json={"version": 2, "name": "x"}), 403)
     assert_problem(reader.delete(f"/email-templates/{created['id']}"), 403)
+    assert_problem(reader.get(f"/email-templates/{created['id']}/preview", params={"contact_id": contact["id"]}),
+                   403)   # no contacts read permission
+    seer = add_member(org, modules={"emails": {"read": True}, "contacts": {"read": True}},
+                      flags={"all_contacts": True})["client"]
+    assert ok(seer.get(f"/email-templates/{created['id']}/preview", params={"contact_id": contact["id"]}))
+    assert_problem(seer.get(f"/email-templates/{created['id']}/preview", params={"contact_id": hidden["id"]}), 404)
+    assert_problem(other.get("/email-templates/builtin:blank/preview", params={"contact_id": contact["id"]}), 404)
     writer = add_member(org, modules={"emails": {"read": True, "write": True}})["client"]
     ok(writer.delete(f"/email-templates/{created['id']}"), 204)
     assert_problem(admin.get(f"/email-templates/{created['id']}"), 404)

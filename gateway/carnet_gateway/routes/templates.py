@@ -11,7 +11,7 @@ sanitised when saved (E-8).
 File links (E-8): ``POST /email-templates/file-links`` answers a public, signed, expiring link to a document the
 caller may read (carnet_gateway/public_files.py serves it at ``/files/<token>``)."""
 from carnet_gateway import actors, public_files, services
-from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, api
+from carnet_gateway.api import READ_ERRORS, WRITE_ERRORS, Need, When, api
 from carnet_gateway.routes.documents import readable
 from carnet_gateway.schemas import templates as s
 
@@ -68,10 +68,16 @@ def delete_template(call):
     services.campaigns.call("delete_template", call.actor(actors.CAMPAIGNS), call.path["template_id"])
 
 
-@api.route("/email-templates/{template_id}/preview", "GET", feature=FEATURE, permission=READ, query=s.PreviewQuery,
+# A preview with a contact's values shows its names and address: the contacts module's read permission too (S-3).
+PREVIEW = [READ, Need("contacts", "read", When("a `contact_id` is given",
+                                               lambda call: bool(call.query.get("contact_id"))))]
+
+
+@api.route("/email-templates/{template_id}/preview", "GET", feature=FEATURE, permission=PREVIEW,
+           query=s.PreviewQuery,
            response=s.TemplatePreview, tags=TAGS, errors=READ_ERRORS + (422,),
-           summary="The template rendered with sample values, in English and French (or `language`); the HTML "
-                   "sanitised")
+           summary="The template rendered with sample values (or those of `contact_id`, a contact the caller sees: "
+                   "404 otherwise), in English and French (or `language`); the HTML sanitised")
 def preview_template(call):
     return services.campaigns.call("preview_template", call.actor(actors.CAMPAIGNS), call.path["template_id"],
                                    call.query)

@@ -70,6 +70,9 @@ class TemplateFromCampaign(Contract):
 class PreviewQuery(Contract):
     language = fields.String(validate=validate.OneOf(LANGUAGES), metadata={
         "description": "One language (both, English then French, when absent)."})
+    contact_id = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "Render with this contact's first name, last name and e-mail instead of the sample values "
+                       "(a contact the caller sees: 404 otherwise)."})
 
 
 class TemplateRead(Contract):

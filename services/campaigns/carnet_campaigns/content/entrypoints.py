@@ -17,7 +17,7 @@ def path_id(value):
 
 
 class ContentEntrypoints:
-    """Mixed into CampaignsService (which provides ``db``)."""
+    """Mixed into CampaignsService (which provides ``db`` and ``contacts``, the proxy to the contacts service)."""
 
     @rpc_method(read_only=True)
     def list_templates(self, actor):
@@ -55,4 +55,5 @@ class ContentEntrypoints:
     def preview_template(self, actor, template_id, query=None):
         actor, query = actor_of(actor), load_or_raise(contracts.PreviewQuery(), query or {})
         return usecases.preview_template(self.db, actor=actor, template_id=path_id(template_id),
-                                         language=query.get("language"))
+                                         language=query.get("language"), contact_id=query.get("contact_id"),
+                                         contacts=self.contacts)

@@ -21,11 +21,14 @@ organization that is no longer a draft (a draft is a 409 ``template_source_not_s
 contact may be one they cannot see).
 
 Previews. The template rendered (``render.render``) with sample values (``render.SAMPLE_VALUES``) in each language,
-a built-in template with its texts of that language; the HTML sanitised again after the values are in.
+a built-in template with its texts of that language; the HTML sanitised again after the values are in. Given a
+``contact_id``, the contact's names and address replace the samples: a contact the caller sees (the audience area's
+``confirm_contact``: its read model, a miss confirmed at the contacts service), else 404.
 """
 import uuid
 from datetime import datetime
 
+from carnet_campaigns.audience import usecases as audience
 from carnet_campaigns.content import builtins, render, repository
 from carnet_common.errors import Conflict, InvalidInput, NotFound
 
@@ -141,15 +144,30 @@ def template_from_campaign(session, *, actor, campaign_id, data):
                                  "text": found["text"]})
 
 
-def preview_template(session, *, actor, template_id, language=None):
-    """The template rendered with sample values in ``language``, or in English and French."""
+def _values(contact, language):
+    """The merge values of a preview: the sample ones, or ``contact``'s names and address (the sender's name stays
+    the sample one: a template has no sender yet)."""
+    values = dict(render.SAMPLE_VALUES[language])
+    if contact is not None:
+        first, last = contact.get("first_name") or "", contact.get("last_name") or ""
+        values.update(first_name=first, last_name=last, full_name=" ".join(p for p in (first, last) if p),
+                      email=contact.get("email") or "")
+    return values
+
+
+def preview_template(session, *, actor, template_id, language=None, contact_id=None, contacts=None):
+    """The template rendered in ``language``, or in English and French, with sample values or, given
+    ``contact_id``, with that contact's (one the caller sees: ``audience.usecases.confirm_contact``, else 404)."""
     languages = [language] if language else list(render.LANGUAGES)
-    previews = []
-    for lang in languages:
-        item = get_template(session, actor=actor, template_id=template_id, language=lang)
+    items = {lang: get_template(session, actor=actor, template_id=template_id, language=lang) for lang in languages}
+    contact = None
+    if contact_id is not None:
+        contact = audience.confirm_contact(session, contacts=contacts, actor=actor, contact_id=contact_id)
+    previews, merge_values = [], {}
+    for lang, item in items.items():
+        merge_values[lang] = values = _values(contact, lang)
         subject, html, text = render.render(subject=item["subject"], html=item["html"], text=item["text"],
-                                            values=render.SAMPLE_VALUES[lang], language=lang)
+                                            values=values, language=lang)
         previews.append({"language": lang, "subject": subject, "html": html,
                          "html_shown": render.sanitize_for_display(html), "text": text})
-    return {"template_id": template_id, "merge_values": {lang: render.SAMPLE_VALUES[lang] for lang in languages},
-            "previews": previews}
+    return {"template_id": template_id, "merge_values": merge_values, "previews": previews}
