@@ -214,3 +214,47 @@ def test_authorization(base_url, stack, org, engine):
     with operator_rpc(stack) as rpc:
         rpc.identity.set_plan(created["organization"]["id"], "solo")
     assert_problem(solo.get(f"/campaigns/{campaign_id}/report"), 403, code="plan_feature")
+
+
+# The whole trip: a real send, the links read from the message the relay received ------------------------------------
+
+def test_links_of_a_sent_message_unsubscribe_and_track(stack, base_url, org, relay, dns_zone):
+    from support.campaigns import ready_domain
+
+    admin = org["admin"]
+    domain = ready_domain(stack, admin, dns_zone)
+    people = contacts_in_list(admin, org["shared"], 2)
+    body = {"name": "Offres", "list_ids": [org["shared"]], "subject": "Offres", "from_name": "Acme",
+            "html": '<p>Bonjour <a href="https://example.com/offre">l\'offre</a></p>', "text": "Bonjour",
+            "from_email": f"nouvelles@{domain}"}
+
+    def send():
+        draft = ok(admin.post("/campaigns", json=body), 201)
+        ok(admin.post(f"/campaigns/{draft['id']}/send", json={"version": 1}), 202)
+        eventually(lambda: ok(admin.get(f"/campaigns/{draft['id']}/progress")), lambda p: p["status"] == "sent",
+                   timeout=30, what="campaign sent")
+        return draft["id"]
+
+    campaign_id = send()
+    message = relay.to(people[0]["email"])[0]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = str(message["List-Unsubscribe"]).strip("<>")
+    html = message.get_body(("html",)).get_content()
+    pixel = re.search(r'src="([^"]+/t/o/[^"]+\.gif)"', html).group(1).replace("&amp;", "&")
+    click = re.search(r'href="([^"]+/t/c/[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert unsubscribe.startswith(base_url) and pixel.startswith(base_url) and click.startswith(base_url)
+
+    assert requests.get(pixel, headers={"User-Agent": BROWSER}, timeout=30).status_code == 200
+    followed = requests.get(click, headers={"User-Agent": BROWSER}, timeout=30, allow_redirects=False)
+    assert followed.status_code == 302 and followed.headers["Location"] == "https://example.com/offre"
+    assert requests.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}, timeout=30).status_code == 200
+    eventually(lambda: ok(admin.get(f"/contacts/{people[0]['id']}"))["subscribed"], lambda s: s is False,
+               what="the contact unsubscribed")
+    report = eventually(lambda: ok(admin.get(f"/campaigns/{campaign_id}/report"))["totals"],
+                        lambda t: t["opened"] == 1, what="the open recorded")
+    assert (report["unsubscribed"], report["sent"]) == (1, 2)  # the click ≤ 5 s after sending: a scanner's
+    emails = ok(admin.get(f"/contacts/{people[0]['id']}/emails"))["items"]
+    assert [(e["campaign_id"], e["opened"]) for e in emails] == [(campaign_id, True)]
+
+    send()  # never mailed again: the next campaign reaches only the other contact
+    assert len(relay.to(people[0]["email"])) == 1 and len(relay.to(people[1]["email"])) == 2
