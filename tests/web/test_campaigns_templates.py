@@ -5,7 +5,7 @@ sanitised HTML in a sandboxed iframe: a script never comes back as a script), th
 template and a user without the emails permission get the API's 404 and 403 pages."""
 import lxml.html
 from conftest import add_member, ok, web_login
-from support.http import sign_up
+from support.http import ApiClient, sign_up
 
 XSS = "<p onclick=\"alert(1)\" style=\"color: red\">Bonjour {{ first_name }}</p><script>alert('x')</script>" \
       "<img src=\"https://tracker.example/p.png\" onerror=\"alert(2)\" alt=\"logo\">"
@@ -75,3 +75,22 @@ def test_templates_pages(org, base_url):
     deleted = web.post(f"/app/templates/{template['id']}/delete")
     assert deleted.status == 303
     assert web.get(f"/app/templates/{template['id']}").status == 404
+
+
+def test_a_file_link_is_made_from_its_page(org, base_url):
+    admin = org["admin"]
+    document = ok(admin.post("/documents", files={"file": ("Offre.pdf", b"%PDF-1.7\n%%EOF\n",
+                                                           "application/octet-stream")}), 201)
+    web = _web(org, org["user"], "en")
+    page = web.get("/app/templates/file-links")
+    assert page.status == 200 and document["id"] in {o.get("value") for o in page.css("#f-document_id option")}
+    refused = web.post("/app/templates/file-links", {"document_id": ""})
+    assert refused.status == 422 and refused.one("#f-document_id").get("aria-invalid") == "true"
+    stranger, _ = sign_up(base_url, client_class=ApiClient)
+    theirs = ok(stranger.post("/documents", files={"file": ("x.pdf", b"%PDF-1.7\n%%EOF\n",
+                                                            "application/octet-stream")}), 201)
+    assert web.post("/app/templates/file-links", {"document_id": theirs["id"]}).status == 404
+    made = web.post("/app/templates/file-links", {"document_id": document["id"]})
+    assert made.status == 200
+    url = made.one("#f-link-url").get("value")
+    assert "/files/" in url and f'<a href="{url}">Offre.pdf</a>' == made.one("#f-link-snippet").text_content()

@@ -61,4 +61,23 @@ MESSAGES = {
     "templates.created": ("Template {name} created.", "Modèle {name} créé."),
     "templates.saved": ("Template saved.", "Modèle enregistré."),
     "templates.deleted": ("Template {name} deleted.", "Modèle {name} supprimé."),
+    "templates.file_links": ("Link a file", "Lier un fichier"),
+    "templates.file_links_intro": ("Put a file of the file manager in an e-mail as a link: anyone with the link can "
+                                   "download the file, without logging in, until it expires or the file is deleted.",
+                                   "Mettez un fichier du gestionnaire de fichiers dans un courriel sous forme de "
+                                   "lien : quiconque a le lien peut télécharger le fichier, sans se connecter, "
+                                   "jusqu'à son expiration ou la suppression du fichier."),
+    "templates.pick_file": ("Choose a file", "Choisir un fichier"),
+    "templates.folder": ("Folder", "Dossier"),
+    "templates.root_folder": ("(All files outside folders)", "(Fichiers hors dossier)"),
+    "templates.show_folder": ("Show this folder", "Afficher ce dossier"),
+    "templates.document": ("File", "Fichier"),
+    "templates.choose_document": ("Choose a file…", "Choisissez un fichier…"),
+    "templates.document_required": ("Choose a file.", "Choisissez un fichier."),
+    "templates.no_link": ("No link was made.", "Aucun lien n'a été créé."),
+    "templates.make_link": ("Make the link", "Créer le lien"),
+    "templates.link_ready": ("Link to {name}", "Lien vers {name}"),
+    "templates.link_url": ("Link", "Lien"),
+    "templates.link_expires": ("Works until {when}.", "Valide jusqu'au {when}."),
+    "templates.link_snippet": ("HTML to paste into a template", "HTML à coller dans un modèle"),
 }

@@ -8,6 +8,9 @@ Every read and write is the ``/api/v1`` operation (``calls.run``), so the rules 
 stale version (409 on the form), built-ins read-only (their page has no form, only "Use as a start", which opens
 the editor of a new template with their texts).
 
+File links (E-8): ``/app/templates/file-links`` picks a document of the file manager (by folder) and answers its
+public, expiring link and an HTML snippet to paste into a template (``POST /api/v1/email-templates/file-links``).
+
 Previews (E-8). The HTML a user wrote is never put in the page as markup: each language's preview is the API's
 ``html_shown`` (sanitised by the service, without style attributes nor image sources, which the page's CSP refuses)
 inside a whole document given to ``<iframe sandbox srcdoc="…">``: Jinja escapes it as an attribute's value (no
@@ -126,3 +129,43 @@ def template_delete(template_id):
     calls.run("DELETE", "/email-templates/{template_id}", template_id=template_id)
     flash("templates.deleted", name=found["name"])
     return redirect(url_for("web.templates"), 303)
+
+
+@blueprint.get("/templates/file-links")
+@session.login_required
+def template_file_links():
+    return _file_links_page()
+
+
+def _file_links_page(*, link=None, errors=None, message="", status=200):
+    calls.run("GET", "/email-templates")   # the plan and the emails permission, as the API decides them
+    folders = calls.run("GET", "/document-folders")
+    folder = request.values.get("folder") or ""
+    if folder and folder not in {item["id"] for item in folders}:
+        folder = ""
+    documents = calls.run("GET", "/documents", query={"folder_id": folder} if folder else {})
+    snippet = f'<a href="{escape(link["url"])}">{escape(link["name"])}</a>' if link else ""
+    expires = i18n.date(link["expires_at"]) if link else ""
+    return render_template(
+        "templates/file_links.html", link=link, snippet=snippet, expires=expires, errors=errors or {}, message=message,
+        folder=folder, folder_options=[("", i18n.t("templates.root_folder"))]
+        + sorted(((item["id"], item["name"]) for item in folders), key=lambda pair: pair[1].lower()),
+        document_options=[("", i18n.t("templates.choose_document"))] + [(item["id"], item["name"])
+                                                                        for item in documents],
+        may_write=_may_write()), status
+
+
+@blueprint.post("/templates/file-links")
+@session.login_required
+def template_file_link_create():
+    document_id = forms.text("document_id")
+    if not document_id:
+        return _file_links_page(errors={"document_id": [i18n.t("templates.document_required")]},
+                                message=i18n.t("templates.no_link"), status=422)
+    try:
+        link = calls.run("POST", "/email-templates/file-links", body={"document_id": document_id})
+    except CarnetError as exc:
+        errors, message = forms.shown(exc, (403, 404, 422))
+        return _file_links_page(errors={"document_id": [message]} if exc.status == 404 else errors,
+                                message=message, status=exc.status)
+    return _file_links_page(link=link)
