@@ -12,6 +12,11 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 SCHEMA = "campaigns"
+EMAIL_KEY = "lower(email) COLLATE \"C\""
+EMAIL_HASH = "hashtextextended(lower(email), 0)"
+MAILABLE = ("email IS NOT NULL AND strpos(email, '@') > 0 AND right(email, 1) <> '@' AND strpos(email, '.') > 0 "
+            "AND right(email, 1) <> '.' AND language IS NOT NULL AND language ~* '^(an|en|f|es|d)' "
+            "AND status = 'active'")
 
 
 def upgrade():
@@ -33,6 +38,9 @@ def upgrade():
         sa.Column("version", sa.BigInteger, nullable=False),
         sa.Column("consent_express", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("consent_implied_until", sa.DateTime(timezone=True)),
+        sa.Column("email_key", sa.Text(collation="C"), sa.Computed(EMAIL_KEY, persisted=True)),
+        sa.Column("email_hash", sa.BigInteger, sa.Computed(EMAIL_HASH, persisted=True)),
+        sa.Column("mailable", sa.Boolean, sa.Computed(MAILABLE, persisted=True)),
         schema=SCHEMA,
     )
     op.create_index("audience_contact_refs_lists", "contact_refs", ["list_ids"], postgresql_using="gin",
@@ -64,7 +72,7 @@ def upgrade():
     op.create_table(
         "suppressions",
         sa.Column("org_id", sa.Text, primary_key=True),
-        sa.Column("email_key", sa.Text, primary_key=True),
+        sa.Column("email_key", sa.Text(collation="C"), primary_key=True),
         sa.Column("email", sa.Text, nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("source", sa.Text, nullable=False, server_default=""),

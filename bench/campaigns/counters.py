@@ -1,0 +1,159 @@
+"""Benchmark of the pre-send counters (E-4, E-11; target ≤ 2 s for 1M contacts in one organization): the audience
+area's ``repository.counters`` (ONE statement) over a real session, on a fresh database built by the campaigns
+migrations, with ``--contacts`` contacts of one organization seeded with SQL in the read model (``contact_refs``)
+plus ``--noise`` contacts of another organization, a realistic mix:
+
+- three lists: A holds 60 % of the contacts, B 30 %, C 20 % (they overlap);
+- 3 % without a valid address, 2 % with another language, 1 % inactive, 5 % unsubscribed, 1 % of the addresses on
+  the suppression list, 5 % sharing another contact's address (case changed);
+- consent: 20 % express, 30 % implied (half of them lapsed), the rest none.
+
+Each run is timed 5 times (after one warm-up) for: the administrator over lists A+B+C, A alone, A+B with
+``require_express``, and a rep (S-4: only their contacts, a tenth) over A+B+C. Also ``audience_select`` (the
+INSERT … FROM SELECT a send starts with) into a temporary table, once.
+
+    .venv/bin/python bench/campaigns/counters.py [--contacts 1000000] [--noise 200000] [--out bench/results/...]
+
+Writes a Markdown report (``bench/results/campaigns-counters-<date>.md`` unless ``--out``) and prints it.
+"""
+import argparse
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import sqlalchemy as sa  # noqa: E402
+import sysinfo  # noqa: E402
+from carnet_campaigns.audience import repository  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from carnet_common.bootstrap import migrate  # noqa: E402
+from carnet_common.config import sqlalchemy_url  # noqa: E402
+from carnet_testing import fresh_database  # noqa: E402
+
+RUNS = 5
+COLUMNS = ("contact_id", "email", "email_key", "language", "first_name", "last_name")
+SEED = """
+INSERT INTO campaigns.contact_refs (id, org_id, email, language, subscribed, status, first_name, last_name, rep1_id,
+                                    rep2_id, list_ids, version, consent_express, consent_implied_until)
+SELECT :org || '-' || g, :org,
+       CASE WHEN g % 100 < 1 THEN NULL
+            WHEN g % 100 < 2 THEN 'broken' || g || '@nowhere'
+            WHEN g % 100 < 3 THEN 'broken' || g || '.example.'
+            WHEN g % 100 BETWEEN 50 AND 54 THEN 'Person' || (g - 7) || '@Example.COM'
+            ELSE 'person' || g || '@example.com' END,
+       CASE WHEN g % 100 BETWEEN 3 AND 4 THEN 'it' WHEN g % 3 = 0 THEN 'en' ELSE 'fr' END,
+       g % 20 <> 7, CASE WHEN g % 100 = 5 THEN 'inactive' ELSE 'active' END,
+       'Prénom' || g, 'Nom' || g, 'rep' || (g % 10), NULL,
+       array_remove(ARRAY[CASE WHEN g % 10 < 6 THEN :la END, CASE WHEN g % 10 >= 7 THEN :lb END,
+                          CASE WHEN g % 5 = 0 THEN :lc END], NULL),
+       1, g % 10 < 2,
+       CASE WHEN g % 10 BETWEEN 2 AND 3 THEN now() + interval '300 days'
+            WHEN g % 10 = 4 THEN now() - interval '30 days' END
+FROM generate_series(1, :n) g
+"""
+SUPPRESS = """
+INSERT INTO campaigns.suppressions (org_id, email_key, email, reason, source)
+SELECT :org, 'person' || g || '@example.com', 'person' || g || '@example.com', 'unsubscribe', 'bench'
+FROM generate_series(1, :n) g WHERE g % 100 = 77
+"""
+
+
+def _actor(org, lists, *, user_id="admin", is_admin=True):
+    return {"org_id": org, "user_id": user_id, "is_admin": is_admin, "subordinate_ids": [], "list_ids": lists,
+            "flags": {"all_contacts": False, "hierarchy_contacts": False, "own_records_only": False}}
+
+
+def _seed(engine, *, contacts, noise):
+    org, other = str(uuid.uuid4()), str(uuid.uuid4())
+    lists = {name: f"{name}-{uuid.uuid4().hex[:8]}" for name in ("A", "B", "C")}
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(sa.text(SEED), {"org": org, "n": contacts, "la": lists["A"], "lb": lists["B"],
+                                     "lc": lists["C"]})
+        conn.execute(sa.text(SUPPRESS), {"org": org, "n": contacts})
+        if noise:
+            conn.execute(sa.text(SEED), {"org": other, "n": noise, "la": "X1", "lb": "X2", "lc": "X3"})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE campaigns.contact_refs"))
+        conn.execute(sa.text("VACUUM ANALYZE campaigns.suppressions"))
+    return org, lists, time.perf_counter() - started
+
+
+def _machine():
+    box = sysinfo.machine()
+    return (f"Machine: {box['nproc']} CPU ({box['cpu_model']}), {box['memory_gib']} GiB, load average before "
+            f"{' '.join(box['loadavg_before'])} (a box shared with other work).")
+
+
+def _time(engine, function):
+    times, result = [], None
+    with Session(engine) as session:
+        function(session)  # warm-up (caches, plan)
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            result = function(session)
+            times.append(time.perf_counter() - started)
+            session.rollback()
+    return times, result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--noise", type=int, default=200_000)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    now = datetime.now(timezone.utc)
+    rows = []
+    with fresh_database() as url:
+        url = sqlalchemy_url(url)
+        migrate(str(ROOT / "services/campaigns/alembic.ini"), url)
+        engine = sa.create_engine(url)
+        org, lists, seeded = _seed(engine, contacts=args.contacts, noise=args.noise)
+        every = [lists["A"], lists["B"], lists["C"]]
+        admin = _actor(org, every)
+        rep = _actor(org, every, user_id="rep3", is_admin=False)
+        cases = [("admin, lists A+B+C", admin, every, False), ("admin, list A", admin, [lists["A"]], False),
+                 ("admin, A+B, require_express", admin, [lists["A"], lists["B"]], True),
+                 ("rep (S-4: a tenth), A+B+C", rep, every, False)]
+        for name, who, list_ids, express in cases:
+            times, result = _time(engine, lambda s, who=who, list_ids=list_ids, express=express: repository.counters(
+                s, actor=who, list_ids=list_ids, require_express=express, now=now))
+            rows.append((name, times, result))
+        with Session(engine) as session:
+            select = repository.audience_select(actor=admin, list_ids=every, require_express=False, now=now)
+            session.execute(sa.text("CREATE TEMP TABLE audience_out (contact_id text, email text, email_key text, "
+                                    "language text, first_name text, last_name text)"))
+            target = sa.table("audience_out", *(sa.column(c) for c in COLUMNS))
+            started = time.perf_counter()
+            inserted = session.execute(sa.insert(target).from_select(list(COLUMNS), select)).rowcount
+            select_time = time.perf_counter() - started
+            session.rollback()
+        engine.dispose()
+    lines = [f"# Campaigns: pre-send counters (E-4, E-11), {date.today().isoformat()}", "",
+             f"`bench/campaigns/counters.py --contacts {args.contacts} --noise {args.noise}`: one organization of "
+             f"{args.contacts:,} contacts in the read model (plus {args.noise:,} of another), seeded in "
+             f"{seeded:.1f} s; `repository.counters` over a real session, {RUNS} runs after a warm-up. "
+             "Target: ≤ 2 s.", "", _machine(), "",
+             "| case | median s | min s | max s | total | valid | selected | duplicates | unsubscribed | invalid | "
+             "no consent | expired |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, times, r in rows:
+        lines.append(f"| {name} | {statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} | "
+                     f"{r['total']:,} | {r['valid']:,} | {r['selected']:,} | {r['duplicates']:,} | "
+                     f"{r['unsubscribed']:,} | {r['invalid']:,} | {r['no_consent']:,} | {r['consent_expired']:,} |")
+    lines += ["", f"`audience_select` (INSERT … FROM SELECT of the admin's A+B+C audience): {inserted:,} rows in "
+              f"{select_time:.2f} s.", ""]
+    report = "\n".join(lines)
+    out = args.out or ROOT / f"bench/results/campaigns-counters-{date.today().isoformat()}.md"
+    out.write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
