@@ -62,8 +62,9 @@ def test_templates_pages(org, base_url):
                                                           "html": "<p>x</p>", "text": ""})
     assert saved.status == 303 and ok(admin.get(f"/email-templates/{template['id']}"))["name"] == "Accueil 2"
 
-    builtin = web.get("/app/templates/builtin:blank")
+    builtin = web.get("/app/templates/builtin:newsletter")
     assert builtin.status == 200 and not builtin.css("form button.primary") and builtin.css("a.button.primary")
+    assert "{{ sender_name }}" in builtin.css("pre.template-source")[0].text_content()
 
     # another organization: the 404 page; no emails permission: the 403 page
     stranger, created_org = sign_up(base_url)
