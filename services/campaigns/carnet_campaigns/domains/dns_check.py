@@ -11,11 +11,15 @@ Each record's result is ``{"state": ok|missing|wrong|dns_error, "reason": <messa
 the reasons are plain sentences in French and English (gateway catalogs/sending_domains.py). DKIM keys longer than
 255 bytes come as several strings of one TXT record: they are joined before the tags are read."""
 import os
+import time
 
 import dns.exception
 import dns.resolver
 
 LIFETIME = 3.0  # seconds per query
+# seconds for the three queries together: a DNS that does not answer gives three dns_error within the gateway's RPC
+# timeout (RPC_TIMEOUT_SECONDS, 10 s), not a 504
+BUDGET = 7.0
 FOUND_MAX = 600  # characters of what was found kept in the result
 RECORDS = ("spf", "dkim", "tracking")
 
@@ -69,10 +73,16 @@ def _result(state, reason, found=None):
     return {"state": state, "reason": reason, "found": found}
 
 
-def _txt(res, name):
+def _lifetime(deadline):
+    if deadline is None:
+        return LIFETIME
+    return max(0.2, min(LIFETIME, deadline - time.monotonic()))
+
+
+def _txt(res, name, deadline=None):
     """The TXT records of ``name``, each its strings joined (None when the name or the type does not exist)."""
     try:
-        answer = res.resolve(name, "TXT", lifetime=LIFETIME)
+        answer = res.resolve(name, "TXT", lifetime=_lifetime(deadline))
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return None
     return [b"".join(r.strings).decode("utf-8", "replace") for r in answer]
@@ -88,8 +98,8 @@ def dkim_tags(text):
     return tags
 
 
-def check_spf(res, domain):
-    found = _txt(res, domain)
+def check_spf(res, domain, deadline=None):
+    found = _txt(res, domain, deadline)
     spf = [text for text in found or () if text.strip().lower().startswith("v=spf1")]
     if not spf:
         return _result("missing", "spf_missing", "\n".join(found) if found else None)
@@ -102,8 +112,8 @@ def check_spf(res, domain):
     return _result("ok", "spf_ok", spf[0])
 
 
-def check_dkim(res, domain, selector, public_key):
-    found = _txt(res, dkim_name(selector, domain))
+def check_dkim(res, domain, selector, public_key, deadline=None):
+    found = _txt(res, dkim_name(selector, domain), deadline)
     if not found:
         return _result("missing", "dkim_missing")
     keys = [dkim_tags(text) for text in found]
@@ -112,10 +122,10 @@ def check_dkim(res, domain, selector, public_key):
     return _result("wrong", "dkim_wrong_key", "\n".join(found))
 
 
-def check_tracking(res, domain):
+def check_tracking(res, domain, deadline=None):
     name = f"{tracking_label()}.{domain}"
     try:
-        answer = res.resolve(name, "CNAME", lifetime=LIFETIME)
+        answer = res.resolve(name, "CNAME", lifetime=_lifetime(deadline))
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return _result("missing", "tracking_missing")
     targets = [str(r.target).rstrip(".").lower() for r in answer]
@@ -126,9 +136,10 @@ def check_tracking(res, domain):
 
 def check(*, domain, selector, public_key, res=None):
     """``{"spf": result, "dkim": result, "tracking": result}``; a resolver failure is that record's ``dns_error``."""
-    res = res or resolver()
-    checks = {"spf": lambda: check_spf(res, domain), "dkim": lambda: check_dkim(res, domain, selector, public_key),
-              "tracking": lambda: check_tracking(res, domain)}
+    res, deadline = res or resolver(), time.monotonic() + BUDGET
+    checks = {"spf": lambda: check_spf(res, domain, deadline),
+              "dkim": lambda: check_dkim(res, domain, selector, public_key, deadline),
+              "tracking": lambda: check_tracking(res, domain, deadline)}
     results = {}
     for record, run in checks.items():
         try:

@@ -139,3 +139,22 @@ def test_adding_refuses_lookalikes_taken_domains_and_non_admins(camp_rpc):
     camp_rpc.delete_sending_domain(owner, mine["id"])
     with pytest.raises(NotFound):
         camp_rpc.get_sending_domain(owner, mine["id"])
+
+
+def test_a_dns_that_does_not_answer_is_a_dns_error_within_the_budget(monkeypatch):
+    """Nothing listens on the port: each record is ``dns_error`` (not missing), and the three queries together end
+    within the budget (shortened here: 7 s in service, below the gateway's RPC timeout)."""
+    import time
+
+    import dns.resolver
+    from carnet_campaigns.domains import dns_check
+
+    from carnet_testing.processes import free_port
+
+    monkeypatch.setattr(dns_check, "BUDGET", 0.6)
+    res = dns.resolver.Resolver(configure=False)
+    res.nameservers, res.port = ["127.0.0.1"], free_port()
+    started = time.monotonic()
+    results = dns_check.check(domain="acme.test", selector="carnet1", public_key="KEY", res=res)
+    assert {r["state"] for r in results.values()} == {"dns_error"}
+    assert time.monotonic() - started < 1.5
