@@ -76,8 +76,6 @@ def main():
         result = loadgen.run_python(stack.url, spec, duration=args.duration, warmup=args.warmup,
                                     connections=args.connections)
         load_done = time.monotonic()
-        baseline = loadgen.run_python(stack.url, [("GET", "/healthz", {"User-Agent": BROWSER}, None)],
-                                      duration=args.duration, warmup=args.warmup, connections=args.connections)
         queue = redis.Redis.from_url(stack.env["REDIS_URL"])
         key_name = stack.env["CARNET_REDIS_PREFIX"] + "campaigns:hits"
         waiting_at_end = queue.llen(key_name)
@@ -85,6 +83,8 @@ def main():
             time.sleep(0.2)
         drained_s = time.monotonic() - load_done
         recorded = count_events(engine) - before
+        baseline = loadgen.run_python(stack.url, [("GET", "/healthz", {"User-Agent": BROWSER}, None)],
+                                      duration=args.duration, warmup=args.warmup, connections=args.connections)
         engine.dispose()
     lines = [
         f"# Campaigns: open pixel through the gateway — {datetime.date.today().isoformat()}",
