@@ -19,7 +19,6 @@ import html as html_lib
 import re
 import time
 from email import charset as email_charset
-from email.header import Header
 from email.utils import formataddr, formatdate
 
 import dkim
@@ -104,9 +103,19 @@ def _append_html(html, addition):
 
 
 def _encoded_header(value):
+    """``value`` as RFC 2047 encoded words (base64, at most 45 octets of UTF-8 each, never splitting a character),
+    folded with CRLF; ASCII as it is. (email.header.Header took 0.3 ms a subject.)"""
     if value.isascii():
         return value
-    return Header(value, "utf-8").encode(linesep="\r\n")
+    words, chunk = [], b""
+    for char in value:
+        raw = char.encode("utf-8")
+        if len(chunk) + len(raw) > 45:
+            words.append(chunk)
+            chunk = b""
+        chunk += raw
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words)
 
 
 def _part(content_type, body):
@@ -203,6 +212,22 @@ class _Signer(dkim.DKIM):
 
     openssl_key = None
 
+    def sign_fast(self, selector, domain):
+        """``DKIM.sign`` for rsa-sha256, relaxed/relaxed, ``SIGNED_HEADERS``, without parsing the PEM again for
+        each message (dkimpy's ASN.1 parser in Python: 0.9 ms): the key is ``openssl_key``."""
+        canon_policy = dkim.CanonicalizationPolicy.from_c_value(b"relaxed/relaxed")
+        self.include_headers = SIGNED_HEADERS
+        body = canon_policy.canonicalize_body(self.body)
+        self.hasher = dkim.HASH_ALGORITHMS[self.signature_algorithm]
+        bodyhash = base64.b64encode(self.hasher(body).digest())
+        fields = [(b"v", b"1"), (b"a", self.signature_algorithm), (b"c", canon_policy.to_c_value()),
+                  (b"d", domain), (b"i", b"@" + domain), (b"q", b"dns/txt"), (b"s", selector),
+                  (b"t", str(int(time.time())).encode("ascii")), (b"h", b" : ".join(SIGNED_HEADERS)),
+                  (b"bh", bodyhash), (b"b", b"0" * 60)]
+        result = self.gen_header(fields, SIGNED_HEADERS, canon_policy, b"DKIM-Signature", None)
+        self.domain, self.selector, self.signature_fields = domain, selector, dict(fields)
+        return b"DKIM-Signature: " + result
+
     def gen_header(self, fields, include_headers, canon_policy, header_name, pk, standardize=False):
         if standardize or self.signature_algorithm != b"rsa-sha256" or self.openssl_key is None:
             return super().gen_header(fields, include_headers, canon_policy, header_name, pk, standardize)
@@ -225,9 +250,5 @@ def sign(message, *, selector, domain, pem):
     pem = pem if isinstance(pem, bytes) else pem.encode()
     signer = _Signer(message, linesep=b"\r\n")
     signer.openssl_key = _openssl_key(pem)
-    return signer.sign(selector.encode() if isinstance(selector, str) else selector,
-                       domain.encode("idna") if not domain.isascii() else domain.encode(), pem,
-                       canonicalize=(b"relaxed", b"relaxed"), include_headers=list(SIGNED_HEADERS))
-
-
-__all__ = ["Refused", "compose", "sign", "check_address", "check_header", "rewrite_links"]
+    return signer.sign_fast(selector.encode() if isinstance(selector, str) else selector,
+                            domain.encode("idna") if not domain.isascii() else domain.encode())

@@ -2,11 +2,12 @@
 import logging
 
 import eventlet
+import sqlalchemy as sa
 from nameko.timer import timer
 
 from carnet_campaigns.sending import usecases
 from carnet_campaigns.sending.settings import Settings
-from carnet_common import redis_keys
+from carnet_common import config, db, redis_keys
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class SendingEntrypoints:
 
     _sending_settings = None
     _sending_bucket = None
+    _sending_engine = None
 
     def _sender_settings(self):
         cls = type(self)
@@ -65,7 +67,11 @@ class SendingEntrypoints:
         if cls._sending_bucket is None:
             cls._sending_bucket = usecases.TokenBucket(self.redis, rate=settings.rate_per_org,
                                                        burst=settings.rate_burst, prefix=redis_keys.prefix())
-        usecases.send_tick(engine=self.db.get_bind(), settings=settings, collaborators=COLLABORATORS,
+        if cls._sending_engine is None:  # the senders' own pool: two connections each, beside the workers' pool
+            cls._sending_engine = sa.create_engine(
+                config.database_url(), pool_size=2 * settings.concurrency + 1, max_overflow=2, pool_timeout=10,
+                connect_args={"options": db.session_options()})
+        usecases.send_tick(engine=cls._sending_engine, settings=settings, collaborators=COLLABORATORS,
                            bucket=cls._sending_bucket, outbox=self.outbox, sleep=eventlet.sleep,
                            spawn_all=_spawn_all)
         with self.db.begin():

@@ -10,6 +10,7 @@ failed | suppressed | cancelled. Within 'sending', ``in_flight_at`` is set right
 """
 import sqlalchemy as sa
 
+from carnet_campaigns import models  # noqa: F401 - first: the area tables import each other through it
 from carnet_campaigns.campaigns.tables import campaigns
 from carnet_campaigns.sending.tables import recipients
 
@@ -77,26 +78,44 @@ def campaigns_by_id(session, campaign_ids):
     return {row.id: dict(row._mapping) for row in rows}
 
 
+def _prepared():
+    """The statements of the per-message path, built once (building a statement cost more CPU than running it)."""
+    r, c = recipients, campaigns
+    lease = sa.func.now() + _interval(sa.bindparam("p_lease"))
+    unclaimed = {"claimed_by": None, "claimed_until": None, "in_flight_at": None}
+    by_id = r.update().where(r.c.id == sa.bindparam("p_id"))
+    return {
+        "renew": r.update().where(r.c.claimed_by == sa.bindparam("p_worker"), r.c.state == "sending")
+        .values(claimed_until=lease),
+        "start": r.update().where(r.c.id == sa.bindparam("p_id"), r.c.claimed_by == sa.bindparam("p_worker"),
+                                  r.c.state == "sending", c.c.id == r.c.campaign_id, c.c.status == "sending")
+        .values(in_flight_at=sa.func.now(), attempts=r.c.attempts + 1, claimed_until=lease)
+        .returning(r.c.attempts),
+        "sent": by_id.values(state="sent", sent_at=sa.func.now(), smtp_answer=sa.bindparam("p_answer"),
+                             last_error=None, **unclaimed),
+        "retry": by_id.values(state="retry", last_error=sa.bindparam("p_error"),
+                              next_attempt_at=sa.func.now() + _interval(sa.bindparam("p_delay")), **unclaimed),
+        "failed": by_id.values(
+            state="failed", last_error=sa.bindparam("p_error"),
+            bounced_at=sa.case((sa.bindparam("p_bounced", type_=sa.Boolean), sa.func.now()), else_=r.c.bounced_at),
+            in_doubt=r.c.in_doubt | sa.bindparam("p_in_doubt", type_=sa.Boolean), **unclaimed),
+        "suppressed": by_id.values(state="suppressed", last_error="suppressed", **unclaimed),
+    }
+
+
+_STATEMENTS = _prepared()
+
+
 def renew(session, *, worker, lease_seconds):
     """Extend the lease of every row ``worker`` holds."""
-    r = recipients
-    session.execute(r.update().where(r.c.claimed_by == worker, r.c.state == "sending")
-                    .values(claimed_until=sa.func.now() + _interval(lease_seconds)))
+    session.execute(_STATEMENTS["renew"], {"p_worker": worker, "p_lease": lease_seconds})
 
 
 def start_attempt(session, *, recipient_id, worker, lease_seconds):
     """Mark the attempt begun (``in_flight_at``, attempts + 1) if ``worker`` still holds the row and its campaign is
     still being sent; the attempt's number, or None (paused, cancelled, or the claim lost)."""
-    r, c = recipients, campaigns
-    statement = (
-        r.update()
-        .where(r.c.id == recipient_id, r.c.claimed_by == worker, r.c.state == "sending",
-               c.c.id == r.c.campaign_id, c.c.status == "sending")
-        .values(in_flight_at=sa.func.now(), attempts=r.c.attempts + 1,
-                claimed_until=sa.func.now() + _interval(lease_seconds))
-        .returning(r.c.attempts)
-    )
-    return session.execute(statement).scalar()
+    return session.execute(_STATEMENTS["start"], {"p_id": recipient_id, "p_worker": worker,
+                                                  "p_lease": lease_seconds}).scalar()
 
 
 def release(session, *, worker, campaign_id=None):
@@ -115,33 +134,22 @@ def release(session, *, worker, campaign_id=None):
     return session.execute(statement).rowcount
 
 
-def _settle(session, recipient_id, **values):
-    r = recipients
-    session.execute(r.update().where(r.c.id == recipient_id)
-                    .values(claimed_by=None, claimed_until=None, in_flight_at=None, **values))
-
-
 def mark_sent(session, *, recipient_id, answer):
     """The relay accepted the message (its end-of-DATA answer): whatever else happened to the row meanwhile."""
-    _settle(session, recipient_id, state="sent", sent_at=sa.func.now(), smtp_answer=answer[:500], last_error=None)
+    session.execute(_STATEMENTS["sent"], {"p_id": recipient_id, "p_answer": answer[:500]})
 
 
 def mark_retry(session, *, recipient_id, error, delay_seconds):
-    _settle(session, recipient_id, state="retry", last_error=error[:500],
-            next_attempt_at=sa.func.now() + _interval(delay_seconds))
+    session.execute(_STATEMENTS["retry"], {"p_id": recipient_id, "p_error": error[:500], "p_delay": delay_seconds})
 
 
 def mark_failed(session, *, recipient_id, error, bounced=False, in_doubt=False):
-    values = {"state": "failed", "last_error": error[:500]}
-    if bounced:
-        values["bounced_at"] = sa.func.now()
-    if in_doubt:
-        values["in_doubt"] = True
-    _settle(session, recipient_id, **values)
+    session.execute(_STATEMENTS["failed"], {"p_id": recipient_id, "p_error": error[:500], "p_bounced": bounced,
+                                            "p_in_doubt": in_doubt})
 
 
 def mark_suppressed(session, *, recipient_id):
-    _settle(session, recipient_id, state="suppressed", last_error="suppressed")
+    session.execute(_STATEMENTS["suppressed"], {"p_id": recipient_id})
 
 
 def finish_campaigns(session):

@@ -85,7 +85,10 @@ class Relay:
         connection = self.connection
         for phase in ("mail", "rcpt"):
             try:
-                code, text = connection.mail(sender) if phase == "mail" else connection.rcpt(recipient)
+                # the addresses were checked (compose.check_address: plain ASCII local@domain, no CR/LF): quoted
+                # here rather than by smtplib's mail()/rcpt(), whose parseaddr was a tenth of a message's CPU
+                code, text = connection.docmd(*(("mail", f"FROM:<{sender}>") if phase == "mail"
+                                                else ("rcpt", f"TO:<{recipient}>")))
             except (smtplib.SMTPException, OSError) as exc:
                 self._drop()
                 return Outcome("temporary", phase, 0, f"{type(exc).__name__}: {exc}")

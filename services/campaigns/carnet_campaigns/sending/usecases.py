@@ -26,6 +26,9 @@ import time
 import uuid
 from datetime import datetime, timezone
 
+import sqlalchemy as sa
+
+from carnet_campaigns.content import render as content_render
 from carnet_campaigns.sending import compose, repository, smtp
 
 log = logging.getLogger(__name__)
@@ -106,7 +109,13 @@ class Sender:
 
         self.engine, self.settings, self.collaborators = engine, settings, collaborators
         self.bucket, self.outbox, self.sleep, self.clock, self.keys = bucket, outbox, sleep, clock, keys
-        self.session = Session(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Two connections: ``session`` commits durably (claims, and ``in_flight_at`` before each SMTP transaction:
+        # never twice rests on it); ``outcomes`` commits without waiting for the WAL flush (synchronous_commit
+        # off): an outcome a database crash loses leaves its row in flight, i.e. in doubt, never sent again.
+        self.session, self.outcomes = Session(autocommit), Session(autocommit)
+        self.session.execute(sa.text("SET synchronous_commit = on"))
+        self.outcomes.execute(sa.text("SET synchronous_commit = off"))
         self.worker, self.relay = worker_name(), smtp.Relay(settings)
         self.counts, self.campaigns, self.stopped = {}, {}, set()
 
@@ -137,6 +146,7 @@ class Sender:
             finally:
                 self.relay.close()
                 self.session.close()
+                self.outcomes.close()
         return self.counts
 
     def _count(self, outcome):
@@ -146,7 +156,12 @@ class Sender:
     def _load_campaigns(self, batch):
         missing = {r["campaign_id"] for r in batch} - set(self.campaigns)
         if missing:
-            self.campaigns.update(repository.campaigns_by_id(self.session, missing))
+            for campaign_id, campaign in repository.campaigns_by_id(self.session, missing).items():
+                if campaign["html"] and not (campaign["text"] or "").strip():
+                    # the text part made from the HTML once, its merge fields rendered per recipient (made from
+                    # each recipient's HTML, it was a third of a message's CPU)
+                    campaign["text"] = content_render.text_from_html(content_render.sanitize(campaign["html"]))
+                self.campaigns[campaign_id] = campaign
 
     def _signing(self, campaign):
         domain = compose.domain_of(campaign["from_email"] or "")
@@ -173,7 +188,7 @@ class Sender:
             sender_address = compose.check_address(campaign["from_email"])
             to_address = compose.check_address(recipient["email"])
         except compose.Refused as exc:
-            repository.mark_failed(self.session, recipient_id=recipient_id, error=exc.code)
+            repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=exc.code)
             return "invalid"
         attempt = repository.start_attempt(self.session, recipient_id=recipient_id, worker=self.worker,
                                            lease_seconds=self.settings.lease_seconds)
@@ -182,7 +197,7 @@ class Sender:
             repository.release(self.session, worker=self.worker, campaign_id=recipient["campaign_id"])
             return None
         if self.collaborators.is_suppressed(self.session, org_id=recipient["org_id"], email=recipient["email"]):
-            repository.mark_suppressed(self.session, recipient_id=recipient_id)
+            repository.mark_suppressed(self.outcomes, recipient_id=recipient_id)
             return "suppressed"
         outcome = self.relay.send(sender=sender_address, recipient=to_address, message=message)
         return self.record(recipient, attempt, outcome)
@@ -190,27 +205,27 @@ class Sender:
     def record(self, recipient, attempt, outcome):
         recipient_id = recipient["id"]
         if outcome.kind == "sent":
-            repository.mark_sent(self.session, recipient_id=recipient_id, answer=f"{outcome.code} {outcome.text}")
+            repository.mark_sent(self.outcomes, recipient_id=recipient_id, answer=f"{outcome.code} {outcome.text}")
             return "sent"
         if outcome.kind == "temporary":
             if attempt >= self.settings.max_attempts:
-                repository.mark_failed(self.session, recipient_id=recipient_id, error=outcome.error)
+                repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=outcome.error)
                 return "failed"
-            repository.mark_retry(self.session, recipient_id=recipient_id, error=outcome.error,
+            repository.mark_retry(self.outcomes, recipient_id=recipient_id, error=outcome.error,
                                   delay_seconds=self.settings.backoff(attempt))
             return "retry"
         if outcome.kind == "in_doubt":
             if self.settings.in_doubt == "resend":
-                repository.mark_retry(self.session, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
+                repository.mark_retry(self.outcomes, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
                                       delay_seconds=self.settings.backoff(attempt))
                 return "retry"
-            repository.mark_failed(self.session, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
+            repository.mark_failed(self.outcomes, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
                                    in_doubt=True)
             return "in_doubt"
         if outcome.phase == "rcpt":
             self.bounce(recipient, outcome)
             return "bounced"
-        repository.mark_failed(self.session, recipient_id=recipient_id, error=outcome.error)
+        repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=outcome.error)
         return "failed"
 
     def bounce(self, recipient, outcome):

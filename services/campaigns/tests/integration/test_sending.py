@@ -322,7 +322,7 @@ def test_a_crash_mid_campaign_sends_no_message_twice(camp_engine, camp_relay, ca
                                    "WHERE campaign_id = :id AND state = 'sending'"), {"id": campaign["id"]})
     camp_processes.start("campaigns")
     camp_processes.wait_answering("campaigns")
-    finished(camp_engine, campaign["id"], timeout=30)
+    finished(camp_engine, campaign["id"], timeout=60)
     final = states(camp_engine, campaign["id"])
     counts = received_by(camp_relay, campaign["emails"])
     assert max(counts.values()) == 1  # nobody got two
