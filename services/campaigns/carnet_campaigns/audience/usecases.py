@@ -185,8 +185,9 @@ def confirm_contact(session, *, contacts, actor, contact_id):
 def check_lists(actor, list_ids):
     """Each list must be one the caller may access (their selected accessible lists): else 422 ``unknown_list``."""
     allowed = set(actor.get("list_ids") or ())
-    if any(list_id not in allowed for list_id in list_ids):
-        raise InvalidInput("unknown_list", errors={"list_ids": ["unknown_list"]})
+    outside = [list_id for list_id in list_ids if list_id not in allowed]
+    if outside:
+        raise InvalidInput(errors={"list_ids": ["unknown_list"]}, params={"ids": ", ".join(outside)})
     return list(dict.fromkeys(list_ids))
 
 
