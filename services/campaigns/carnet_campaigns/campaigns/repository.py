@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from carnet_campaigns import models  # noqa: F401  (the schema's tables, every area's, before one of them)
+from carnet_campaigns.audience import repository as audience
+from carnet_campaigns.audience.tables import contact_refs
 from carnet_campaigns.campaigns.tables import campaigns
 from carnet_campaigns.sending.tables import recipients
 
@@ -76,10 +78,16 @@ def insert_recipient(session, row):
     session.execute(sa.insert(recipients).values(**row))
 
 
-def states(session, campaign_id):
-    """``{state: count}`` of the campaign's recipients."""
+def seen(actor):
+    """Predicate: the recipient's contact is one ``actor`` sees now (the audience area's ``ref_visible``, the one
+    rule of who sees a contact in this service); a recipient without a contact is counted for nobody."""
+    return sa.exists(sa.select(1).where(contact_refs.c.id == recipients.c.contact_id, audience.ref_visible(actor)))
+
+
+def states(session, campaign_id, *, actor):
+    """``{state: count}`` of the campaign's recipients whose contact ``actor`` sees."""
     rows = session.execute(sa.select(recipients.c.state, sa.func.count())
-                           .where(recipients.c.campaign_id == campaign_id)
+                           .where(recipients.c.campaign_id == campaign_id, seen(actor))
                            .group_by(recipients.c.state)).all()
     return {state: count for state, count in rows}
 
@@ -93,10 +101,10 @@ def cancel_pending(session, campaign_id):
     return result.rowcount
 
 
-def sent_page(session, *, org_id, kind, page, per_page):
+def sent_page(session, *, actor, kind, page, per_page):
     """``(rows, total)``: the organization's campaigns and one-to-one e-mails whose sending started, newest first,
-    each with its recipients counted: all, sent, opened, clicked."""
-    where = [campaigns.c.org_id == org_id, campaigns.c.started_at.isnot(None)]
+    each with its recipients whose contact ``actor`` sees counted: all, sent, opened, clicked."""
+    where = [campaigns.c.org_id == actor["org_id"], campaigns.c.started_at.isnot(None)]
     if kind is not None:
         where.append(campaigns.c.kind == kind)
     total = session.execute(sa.select(sa.func.count()).select_from(campaigns).where(*where)).scalar_one()
@@ -108,7 +116,7 @@ def sent_page(session, *, org_id, kind, page, per_page):
         sa.func.count().filter(recipients.c.state == "sent").label("sent"),
         sa.func.count().filter(recipients.c.opened_at.isnot(None)).label("opened"),
         sa.func.count().filter(recipients.c.clicked_at.isnot(None)).label("clicked"))
-        .where(recipients.c.campaign_id == chosen.c.id)).lateral("stats")
+        .where(recipients.c.campaign_id == chosen.c.id, seen(actor))).lateral("stats")
     rows = session.execute(sa.select(chosen, stats.c.recipients, stats.c.sent, stats.c.opened, stats.c.clicked)
                            .select_from(chosen.join(stats, sa.true()))
                            .order_by(chosen.c.started_at.desc(), chosen.c.id)).mappings().all()

@@ -3,7 +3,10 @@ SQL is built by ``campaigns/repository.py`` and the audience area's repository o
 
 Who sees what. A campaign belongs to its organization: every user of it with the ``emails`` read permission lists
 and reads every campaign and sent e-mail of the organization (the gateway checks the permissions and the plan's
-``emails`` feature, E-1); another organization's is a 404, as one that does not exist. What a campaign reaches is
+``emails`` feature, E-1); another organization's is a 404, as one that does not exist. Its recipients are counted
+(progress, the sent e-mails' statistics) only as the caller sees their contacts now, as the engagement area's
+report shows them (``repository.seen``): a rep-limited member reads another user's campaign with the counts of
+their own contacts only. What a campaign reaches is
 narrower: its lists must be lists the caller may access (``actor.list_ids``, else 422 ``unknown_list``), its
 counters are counted with the caller's visibility, and sending it inserts only the recipients the sender sees (the
 audience area's selection with the caller's actor, S-4/S-5): a rep-limited member's campaign reaches only their
@@ -125,7 +128,7 @@ def list_campaigns(session, *, actor, query):
 
 
 def list_sent(session, *, actor, query):
-    rows, total = repository.sent_page(session, org_id=actor["org_id"], kind=query.get("kind"),
+    rows, total = repository.sent_page(session, actor=actor, kind=query.get("kind"),
                                        page=query["page"], per_page=query["per_page"])
     items = [{"id": row["id"], "kind": row["kind"], "name": row["name"], "subject": row["subject"],
               "status": row["status"], "contact_id": row["contact_id"], "from_email": row["from_email"],
@@ -137,7 +140,7 @@ def list_sent(session, *, actor, query):
 
 def progress(session, *, actor, campaign_id):
     row = _found(session, actor, campaign_id)
-    counts = repository.states(session, campaign_id)
+    counts = repository.states(session, campaign_id, actor=actor)
     states = {state: counts.get(state, 0) for state in STATES}
     return {"id": row["id"], "status": row["status"], "total": sum(states.values()),
             "done": sum(states[state] for state in FINAL), "states": states,

@@ -31,7 +31,9 @@ def seed(engine, org_id, rows):
     """Contacts straight into the read model (as their events would write them); their ids."""
     rows = [{"id": uid("con"), "org_id": org_id, "version": 1, "status": "active", "subscribed": True,
              "language": "fr", "rep1_id": "u1", "rep2_id": None, "list_ids": ["L1"], "first_name": "Marie",
-             "last_name": "Roy", **row}  for row in rows]
+             "last_name": "Roy", **row} for row in rows]
+    if not rows:
+        return []
     with engine.begin() as conn:
         conn.execute(contact_refs.insert(), rows)
     return [row["id"] for row in rows]
@@ -192,9 +194,12 @@ def test_a_rep_limited_senders_campaign_reaches_only_their_contacts(camp_rpc, ca
 
 
 def _sending_campaign(engine, org_id, status, count=3):
-    """A campaign in ``status`` with ``count`` queued recipients, written as sending left it (the sender claims
-    recipients of campaigns in status ``sending`` only, so a paused one stays as it is)."""
+    """A campaign in ``status`` with ``count`` queued recipients (contacts of reps u0 and u1 alternately), written as
+    sending left it (the sender claims recipients of campaigns in status ``sending`` only, so a paused one stays as it
+    is)."""
     campaign_id = uid("cmp")
+    contact_ids = seed(engine, org_id, [{"email": f"{i}-{campaign_id}@held.test", "rep1_id": f"u{i % 2}"}
+                                        for i in range(count)])
     with engine.begin() as conn:
         conn.execute(campaigns.insert().values(id=campaign_id, org_id=org_id, kind="campaign", name="Held",
                                                status=status, list_ids=["L1"], created_by="u1", version=2,
@@ -203,9 +208,9 @@ def _sending_campaign(engine, org_id, status, count=3):
         if not count:
             return campaign_id
         conn.execute(recipients.insert(), [
-            {"id": uuid.uuid4().hex, "org_id": org_id, "campaign_id": campaign_id, "email": f"{i}@held.test",
-             "email_key": f"{i}@held.test", "language": "en", "state": "queued",
-             "message_id": f"<{uuid.uuid4().hex}@nowhere.test>"} for i in range(count)])
+            {"id": uuid.uuid4().hex, "org_id": org_id, "campaign_id": campaign_id, "contact_id": contact_ids[i],
+             "email": f"{i}-{campaign_id}@held.test", "email_key": f"{i}-{campaign_id}@held.test", "language": "en",
+             "state": "queued", "message_id": f"<{uuid.uuid4().hex}@nowhere.test>"} for i in range(count)])
     return campaign_id
 
 
@@ -217,6 +222,9 @@ def test_pause_resume_and_cancel_move_the_status_and_cancel_what_is_left(camp_rp
     assert caught.value.code == "campaign_cannot_pause"
     with pytest.raises(NotFound):
         camp_rpc.cancel_campaign(make_actor(uid("org")), campaign_id)
+    # its recipients are counted as the reader sees their contacts: rep u1 represents one of the three
+    rep = make_actor(actor["org_id"], "u1", is_admin=False)
+    assert camp_rpc.campaign_progress(rep, campaign_id)["total"] == 1
     cancelled = camp_rpc.cancel_campaign(actor, campaign_id)
     assert cancelled["status"] == "cancelled" and cancelled["states"]["cancelled"] == 3 and cancelled["done"] == 3
     for call in (camp_rpc.resume_campaign, camp_rpc.cancel_campaign, camp_rpc.pause_campaign):
