@@ -19,7 +19,7 @@ def _id(value):
 
 
 class DomainsEntrypoints:
-    """Mixed into CampaignsService (which provides ``db`` and ``outbox``)."""
+    """Mixed into CampaignsService (which provides ``db``)."""
 
     @rpc_method(read_only=True)
     def list_sending_domains(self, actor):
@@ -38,19 +38,19 @@ class DomainsEntrypoints:
     def add_sending_domain(self, actor, data):
         actor, data = _actor(actor), load_or_raise(contracts.DomainCreate(), data)
         with self.db.begin():
-            return usecases.add_domain(self.db, outbox=self.outbox, actor=actor, data=data)
+            return usecases.add_domain(self.db, actor=actor, data=data)
 
     @rpc_method
     def check_sending_domain(self, actor, domain_id):
         actor = _actor(actor)
         with self.db.begin():
-            return usecases.check_domain(self.db, outbox=self.outbox, actor=actor, domain_id=_id(domain_id))
+            return usecases.check_domain(self.db, actor=actor, domain_id=_id(domain_id))
 
     @rpc_method
     def delete_sending_domain(self, actor, domain_id):
         actor = _actor(actor)
         with self.db.begin():
-            usecases.delete_domain(self.db, outbox=self.outbox, actor=actor, domain_id=_id(domain_id))
+            usecases.delete_domain(self.db, actor=actor, domain_id=_id(domain_id))
 
     # The installation's administrator (operator CLI); no actor.
     @rpc_method(read_only=True)
@@ -60,9 +60,9 @@ class DomainsEntrypoints:
     @rpc_method
     def approve_domain(self, domain):
         with self.db.begin():
-            return usecases.approve_domain(self.db, outbox=self.outbox, domain=domain)
+            return usecases.approve_domain(self.db, domain=domain)
 
     @rpc_method
     def refuse_domain(self, domain, reason):
         with self.db.begin():
-            return usecases.refuse_domain(self.db, outbox=self.outbox, domain=domain, reason=reason)
+            return usecases.refuse_domain(self.db, domain=domain, reason=reason)

@@ -1,8 +1,9 @@
 """Events of the domains area (merged into carnet_campaigns/events.py by the lead).
 
-``campaigns.sending_domain_changed`` — a sending domain was added, checked, approved, refused or deleted. Consumers:
-none inside the service yet (the builder reads ``usable_domains`` when it needs them); published so a later reader
-(notifications, audit) learns when a domain becomes usable or stops being. Payload: ``org_id``, ``domain_id``,
+``campaigns.sending_domain_changed`` — a sending domain was added, checked, approved, refused or deleted. NOT
+PUBLISHED yet: nobody consumes it (the other areas call ``usecases.usable_domains``/``check_sender`` in the same
+service), and the outbox counts an event without a bound queue as unroutable. When a reader appears (notifications,
+audit), the use cases add it to the outbox with this payload. Payload: ``org_id``, ``domain_id``,
 ``domain``, ``change`` (added | checked | approved | refused | deleted), ``verified``, ``approval``, ``usable``."""
 SENDING_DOMAIN_CHANGED = "sending_domain_changed"
 

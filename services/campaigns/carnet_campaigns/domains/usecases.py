@@ -12,7 +12,8 @@ The check (``check_domain``) resolves the three records through the configured r
 of the installation (not of the organization) approves or refuses the domain through the operator CLI
 (``carnet_campaigns.operator``: RPCs without actor, never exposed by the gateway). A domain is usable for sending
 when it is verified AND approved: ``check_sender``, ``signing_key`` and ``usable_domains`` are what the other areas
-ask. Anyone else's domain (another organization's) is a 404.
+ask. Anyone else's domain (another organization's) is a 404. No event is published (``events.py`` has the payload
+for when a consumer needs one: an event nobody subscribes to is counted unroutable by the outbox).
 
 Who: reading the organization's domains needs the ``emails`` read permission (the builder's select of senders);
 adding, checking and deleting are the organization's administrators' (the gateway's ``auth=ADMIN``; checked here
@@ -20,7 +21,7 @@ too)."""
 import re
 import uuid
 
-from carnet_campaigns.domains import dns_check, events, keys, lookalike, repository
+from carnet_campaigns.domains import dns_check, keys, lookalike, repository
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 SELECTOR = "carnet1"
@@ -77,7 +78,7 @@ def get_domain(session, *, actor, domain_id):
     return dump(_owned(session, actor, domain_id))
 
 
-def add_domain(session, *, outbox, actor, data):
+def add_domain(session, *, actor, data):
     _require_admin(actor)
     domain = _normalized(data.get("domain"))
     existing = repository.by_domain(session, domain)
@@ -95,11 +96,10 @@ def add_domain(session, *, outbox, actor, data):
               "created_at": repository.now()}
     repository.insert(session, values)
     row = repository.by_domain(session, domain)
-    outbox.add(session, events.SENDING_DOMAIN_CHANGED, events.sending_domain_changed(row, "added"))
     return dump(row)
 
 
-def check_domain(session, *, outbox, actor, domain_id, res=None):
+def check_domain(session, *, actor, domain_id, res=None):
     """Resolve the three records now and keep the results (``res``: a dnspython resolver, the configured one when
     None). The DNS queries run inside the transaction holding the row: two checks of one domain run one after the
     other."""
@@ -110,15 +110,13 @@ def check_domain(session, *, outbox, actor, domain_id, res=None):
     verified_at = (row["verified_at"] or checked_at) if dns_check.verified(results) else None
     repository.update(session, row["id"], {"checks": results, "checked_at": checked_at, "verified_at": verified_at})
     row = repository.owned(session, org_id=actor["org_id"], domain_id=domain_id)
-    outbox.add(session, events.SENDING_DOMAIN_CHANGED, events.sending_domain_changed(row, "checked"))
     return dump(row)
 
 
-def delete_domain(session, *, outbox, actor, domain_id):
+def delete_domain(session, *, actor, domain_id):
     _require_admin(actor)
     row = _owned(session, actor, domain_id, for_update=True)
     repository.delete(session, row["id"])
-    outbox.add(session, events.SENDING_DOMAIN_CHANGED, events.sending_domain_changed(row, "deleted"))
 
 
 # The installation's administrator (operator CLI; no actor, never exposed by the gateway).
@@ -126,28 +124,27 @@ def list_pending_domains(session):
     return [{**dump(row, with_records=False), "org_id": row["org_id"]} for row in repository.pending(session)]
 
 
-def _decide(session, outbox, domain, values, change):
+def _decide(session, domain, values):
     name = _normalized(domain)
     row = repository.by_domain(session, name, for_update=True)
     if row is None:
         raise NotFound("sending_domain_not_found")
     repository.update(session, row["id"], values)
     row = repository.by_domain(session, name)
-    outbox.add(session, events.SENDING_DOMAIN_CHANGED, events.sending_domain_changed(row, change))
     return {**dump(row, with_records=False), "org_id": row["org_id"]}
 
 
-def approve_domain(session, *, outbox, domain, by="operator"):
-    return _decide(session, outbox, domain, {"approval": "approved", "approved_at": repository.now(),
-                                             "approved_by": by, "refusal_reason": None}, "approved")
+def approve_domain(session, *, domain, by="operator"):
+    return _decide(session, domain, {"approval": "approved", "approved_at": repository.now(), "approved_by": by,
+                                     "refusal_reason": None})
 
 
-def refuse_domain(session, *, outbox, domain, reason, by="operator"):
+def refuse_domain(session, *, domain, reason, by="operator"):
     reason = (reason or "").strip()
     if not reason or len(reason) > 1000:
         raise InvalidInput(errors={"reason": ["refusal_reason_required"]})
-    return _decide(session, outbox, domain, {"approval": "refused", "approved_at": repository.now(),
-                                             "approved_by": by, "refusal_reason": reason}, "refused")
+    return _decide(session, domain, {"approval": "refused", "approved_at": repository.now(), "approved_by": by,
+                                     "refusal_reason": reason})
 
 
 # What the other areas ask (exact names: campaigns, sending, content use them).
