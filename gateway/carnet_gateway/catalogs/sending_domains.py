@@ -17,6 +17,9 @@ MESSAGES = {
                      "Ce domaine est déjà utilisé par une autre organisation."),
     "domain_exists": ("Your organization has already added this domain.",
                       "Votre organisation a déjà ajouté ce domaine."),
+    "domain_limit": ("Your organization already has {limit} sending domains, the most allowed; delete one first.",
+                     "Votre organisation a déjà {limit} domaines d'envoi, le maximum permis; supprimez-en un "
+                     "d'abord."),
     "sending_domain_not_found": ("This sending domain does not exist.", "Ce domaine d'envoi n'existe pas."),
     "sender_domain_unverified": ("Send from an address of one of your verified and approved sending domains.",
                                  "Envoyez depuis une adresse d'un de vos domaines d'envoi vérifiés et approuvés."),

@@ -33,6 +33,10 @@ def of_org(session, org_id):
     return session.execute(sa.select(t).where(t.c.org_id == org_id).order_by(t.c.domain)).mappings().all()
 
 
+def count_of_org(session, org_id):
+    return session.execute(sa.select(sa.func.count()).select_from(t).where(t.c.org_id == org_id)).scalar_one()
+
+
 def other_orgs_domains(session, org_id):
     """The domains of every other organization (the look-alike check compares with them)."""
     return session.execute(sa.select(t.c.domain).where(t.c.org_id != org_id)).scalars().all()

@@ -22,9 +22,11 @@ import re
 import uuid
 
 from carnet_campaigns.domains import dns_check, keys, lookalike, repository
+from carnet_common.config import env_int
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 SELECTOR = "carnet1"
+MAX_DOMAINS_DEFAULT = 20  # per organization (CAMPAIGNS_MAX_DOMAINS): each add makes an RSA key
 LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 
 
@@ -86,6 +88,9 @@ def add_domain(session, *, actor, data):
         raise Conflict("domain_exists" if existing["org_id"] == actor["org_id"] else "domain_taken",
                        errors={"domain": ["domain_exists" if existing["org_id"] == actor["org_id"]
                                           else "domain_taken"]})
+    limit = env_int("CAMPAIGNS_MAX_DOMAINS", MAX_DOMAINS_DEFAULT)
+    if repository.count_of_org(session, actor["org_id"]) >= limit:
+        raise Conflict("domain_limit", params={"limit": limit})
     refusal = lookalike.verdict(domain, repository.other_orgs_domains(session, actor["org_id"]))
     if refusal is not None:
         code, resembled = refusal

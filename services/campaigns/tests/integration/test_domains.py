@@ -158,3 +158,12 @@ def test_a_dns_that_does_not_answer_is_a_dns_error_within_the_budget(monkeypatch
     results = dns_check.check(domain="acme.test", selector="carnet1", public_key="KEY", res=res)
     assert {r["state"] for r in results.values()} == {"dns_error"}
     assert time.monotonic() - started < 1.5
+
+
+def test_an_organization_has_at_most_the_configured_number_of_domains(camp_rpc, camp_engine, monkeypatch):
+    admin = actor()
+    camp_rpc.add_sending_domain(admin, {"domain": new_domain()})
+    monkeypatch.setenv("CAMPAIGNS_MAX_DOMAINS", "1")  # the use case in this process, on the service's database
+    with camp_engine.connect() as conn, pytest.raises(Conflict) as refused:
+        usecases.add_domain(conn, actor=admin, data={"domain": new_domain()})
+    assert refused.value.code == "domain_limit" and refused.value.params == {"limit": 1}
