@@ -45,7 +45,7 @@ def list_sending_domains(call):
            summary="Add a sending domain (administrators): answers the three DNS records to publish (SPF include, "
                    "DKIM key, tracking CNAME). 422 `domain_lookalike` (naming what it resembles), "
                    "`domain_free_mail`, `domain_mixed_script` or `invalid_domain` on `domain`; 409 `domain_taken` "
-                   "(another organization's) or `domain_exists`")
+                   "(another organization's), `domain_exists` or `domain_limit` (CAMPAIGNS_MAX_DOMAINS)")
 def add_sending_domain(call):
     return shown(services.campaigns.call("add_sending_domain", _actor(call), call.body))
 
