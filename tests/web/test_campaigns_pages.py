@@ -5,7 +5,7 @@ page's progress as the API answers it, the list and its sent e-mails tab, the on
 role without the e-mails module the 403 page."""
 from conftest import ok, web_login
 from support.campaigns import contacts_in_list, ready_domain
-from support.http import sign_up
+from support.http import ApiClient, sign_up
 from support.orgs import add_member
 
 from carnet_testing import eventually
@@ -60,7 +60,7 @@ def test_build_count_send_and_follow_a_campaign_in_the_pages(stack, base_url, or
     row = listed.one(f'table.sent-emails tr[data-id="{campaign_id}"]')
     assert row.cssselect('[data-count="sent"]')[0].text_content().strip() == "2"
 
-    stranger, _ = sign_up(base_url)
+    stranger, _ = sign_up(base_url, client_class=ApiClient)
     other = web_login(base_url, ok(stranger.get("/me"))["user"]["username"])
     assert other.get(f"/app/campaigns/{campaign_id}").status == 404
     nobody = add_member(org, modules={"contacts": {"read": True, "write": True}})
