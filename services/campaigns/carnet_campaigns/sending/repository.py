@@ -84,6 +84,9 @@ def _prepared():
     lease = sa.func.now() + _interval(sa.bindparam("p_lease"))
     unclaimed = {"claimed_by": None, "claimed_until": None, "in_flight_at": None}
     by_id = r.update().where(r.c.id == sa.bindparam("p_id"))
+    # an outcome other than 'sent' is written only by the sender still holding the row (a lost claim is another's)
+    held = by_id.where(r.c.claimed_by == sa.bindparam("p_worker"), r.c.state == "sending")
+    counted = r.c.attempts + sa.bindparam("p_count", type_=sa.Integer)  # a failure before DATA counts here
     return {
         "renew": r.update().where(r.c.claimed_by == sa.bindparam("p_worker"), r.c.state == "sending")
         .values(claimed_until=lease),
@@ -93,13 +96,13 @@ def _prepared():
         .returning(r.c.attempts),
         "sent": by_id.values(state="sent", sent_at=sa.func.now(), smtp_answer=sa.bindparam("p_answer"),
                              last_error=None, **unclaimed),
-        "retry": by_id.values(state="retry", last_error=sa.bindparam("p_error"),
+        "retry": held.values(state="retry", last_error=sa.bindparam("p_error"), attempts=counted,
                               next_attempt_at=sa.func.now() + _interval(sa.bindparam("p_delay")), **unclaimed),
-        "failed": by_id.values(
-            state="failed", last_error=sa.bindparam("p_error"),
+        "failed": held.values(
+            state="failed", last_error=sa.bindparam("p_error"), attempts=counted,
             bounced_at=sa.case((sa.bindparam("p_bounced", type_=sa.Boolean), sa.func.now()), else_=r.c.bounced_at),
             in_doubt=r.c.in_doubt | sa.bindparam("p_in_doubt", type_=sa.Boolean), **unclaimed),
-        "suppressed": by_id.values(state="suppressed", last_error="suppressed", **unclaimed),
+        "suppressed": held.values(state="suppressed", last_error="suppressed", **unclaimed),
     }
 
 
@@ -139,17 +142,20 @@ def mark_sent(session, *, recipient_id, answer):
     session.execute(_STATEMENTS["sent"], {"p_id": recipient_id, "p_answer": answer[:500]})
 
 
-def mark_retry(session, *, recipient_id, error, delay_seconds):
-    session.execute(_STATEMENTS["retry"], {"p_id": recipient_id, "p_error": error[:500], "p_delay": delay_seconds})
+def mark_retry(session, *, recipient_id, worker, error, delay_seconds, count_attempt=False):
+    """Due again in ``delay_seconds``; ``count_attempt``: the attempt failed before ``start_attempt`` counted it."""
+    session.execute(_STATEMENTS["retry"], {"p_id": recipient_id, "p_worker": worker, "p_error": error[:500],
+                                           "p_delay": delay_seconds, "p_count": int(count_attempt)})
 
 
-def mark_failed(session, *, recipient_id, error, bounced=False, in_doubt=False):
-    session.execute(_STATEMENTS["failed"], {"p_id": recipient_id, "p_error": error[:500], "p_bounced": bounced,
-                                            "p_in_doubt": in_doubt})
+def mark_failed(session, *, recipient_id, worker, error, bounced=False, in_doubt=False, count_attempt=False):
+    session.execute(_STATEMENTS["failed"], {"p_id": recipient_id, "p_worker": worker, "p_error": error[:500],
+                                            "p_bounced": bounced, "p_in_doubt": in_doubt,
+                                            "p_count": int(count_attempt)})
 
 
-def mark_suppressed(session, *, recipient_id):
-    session.execute(_STATEMENTS["suppressed"], {"p_id": recipient_id})
+def mark_suppressed(session, *, recipient_id, worker):
+    session.execute(_STATEMENTS["suppressed"], {"p_id": recipient_id, "p_worker": worker})
 
 
 def finish_campaigns(session):

@@ -29,7 +29,7 @@ class Outcome:
 def classify(code, phase, text=""):
     text = text.decode(errors="replace") if isinstance(text, bytes) else str(text or "")
     if 200 <= code < 300:
-        return Outcome("sent" if phase == "data" else "ok", phase, code, text)
+        return Outcome("sent" if phase == "data" else "ok", phase, code, text)  # ok: MAIL/RCPT taken
     if 500 <= code < 600:
         return Outcome("permanent", phase, code, text)
     return Outcome("temporary", phase, code, text)  # 4xx, and anything odd: never lost, retried
@@ -72,7 +72,13 @@ class Relay:
             self.connection = None
 
     def send(self, *, sender, recipient, message):
-        """One transaction: ``message`` (bytes, CRLF) from ``sender`` to ``recipient``; an ``Outcome``."""
+        """One whole transaction (``envelope`` then ``data``); an ``Outcome``."""
+        outcome = self.envelope(sender=sender, recipient=recipient)
+        return outcome if outcome.kind != "ok" else self.data(message)
+
+    def envelope(self, *, sender, recipient):
+        """MAIL and RCPT (connecting first when needed): ``Outcome("ok", "rcpt", …)`` when the relay takes the
+        recipient, else the failure (nothing of the message was handed over)."""
         try:
             if self.connection is None:
                 self._open()
@@ -83,6 +89,7 @@ class Relay:
             self._drop()
             return Outcome("temporary", "connect", 0, f"{type(exc).__name__}: {exc}")
         connection = self.connection
+        code, text = 0, ""
         for phase in ("mail", "rcpt"):
             try:
                 # the addresses were checked (compose.check_address: plain ASCII local@domain, no CR/LF): quoted
@@ -95,17 +102,27 @@ class Relay:
             if not 200 <= code < 300:
                 self._reset(code)
                 return classify(code, phase, text)
+        return classify(code, "rcpt", text)
+
+    def data(self, message):
+        """DATA, the message, the relay's answer: the transaction ``envelope`` began."""
+        connection = self.connection
         try:
             code, text = connection.data(message)
         except smtplib.SMTPDataError as exc:  # DATA itself refused (no 354): nothing handed over
             self._reset(exc.smtp_code)
             return classify(exc.smtp_code, "data", exc.smtp_error)
-        except (smtplib.SMTPException, OSError) as exc:  # handed over, no answer: the relay may have it
+        except (smtplib.SMTPException, OSError, AttributeError) as exc:  # handed over, no answer: it may have it
             self._drop()
             return Outcome("in_doubt", "data", 0, f"{type(exc).__name__}: {exc}")
         if code == 421:
             self._drop()
         return classify(code, "data", text)
+
+    def reset(self):
+        """Abandon the transaction ``envelope`` began (RSET)."""
+        if self.connection is not None:
+            self._reset(250)
 
     def _reset(self, code):
         if code == 421:  # the relay is closing the connection

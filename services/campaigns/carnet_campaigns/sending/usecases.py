@@ -5,19 +5,21 @@ Design (docs: /work/notes/docs-sending.md, rule E-10):
   own database connection in autocommit (every state it writes is durable when the statement returns).
 - A sender claims a batch (``FOR UPDATE SKIP LOCKED``: replicas and senders never share a row), state 'sending'
   under its lease, committed before any SMTP. Then, per recipient: the org's rate token (Redis bucket, shared by
-  all replicas), the message composed (pure; a CR/LF or malformed address → 'failed' ``invalid_address``, never
-  sent), ``start_attempt`` (committed: ``in_flight_at``; refused when the campaign is no longer 'sending' or the
-  claim was lost — pause and cancel take effect before the next message), the suppression list checked (an
-  unsubscribe committed before that moment → 'suppressed', nothing sent), the SMTP transaction, its outcome
-  committed at once.
+  all replicas); the message composed (pure; a CR/LF or malformed address → 'failed' ``invalid_address``, never
+  sent); the suppression list checked (an unsubscribe committed before that moment → 'suppressed', nothing sent);
+  MAIL and RCPT; then ``start_attempt``, committed durably (``in_flight_at``, attempts + 1), refused when the
+  campaign is no longer 'sending' or the claim was lost (pause and cancel take effect before the next message:
+  RSET, the rest of the batch given back); then DATA and the message; its outcome committed at once.
 - Outcomes: 2xx → sent (with the relay's answer); 4xx or no connection → retry after ``settings.backoff`` (failed
   after ``max_attempts``); 5xx → failed, and a 5xx at RCPT is a hard bounce: bounced_at + suppression (reason
-  bounce) + event; a connection lost after the message was handed over → in doubt (see ``recover_expired``).
-- Never twice: a row is handed to SMTP only by the sender holding its claim, after ``in_flight_at`` is committed.
-  A crash leaves the claimed rows 'sending'; when their lease expires, rows never handed over go back to the queue
-  and the (at most ``concurrency`` per crashed process) in-flight rows are in doubt: failed with ``in_doubt``
-  (default: at most once) or resent with the same Message-ID (``CAMPAIGNS_IN_DOUBT=resend``, for a relay that
-  drops a Message-ID it already has).
+  bounce) + event; a connection lost after DATA began → in doubt (below).
+- Never twice: message content reaches the relay only from the sender holding the row's claim, after
+  ``in_flight_at`` was committed. A crash leaves the claimed rows 'sending'; when their lease expires, rows without
+  ``in_flight_at`` go back to the queue (nothing of theirs reached the relay), and the rows with it — at most one
+  per sender of the dead process, caught between DATA and the commit of the answer — are in doubt: failed with
+  ``in_doubt`` (default: at most once), or resent with the same Message-ID (``CAMPAIGNS_IN_DOUBT=resend``, for a
+  relay that drops a Message-ID it already has). The outcome commits without waiting for the WAL flush: a database
+  crash that loses one leaves its row in flight, so in doubt as well, never sent again.
 """
 import logging
 import os
@@ -188,52 +190,57 @@ class Sender:
             sender_address = compose.check_address(campaign["from_email"])
             to_address = compose.check_address(recipient["email"])
         except compose.Refused as exc:
-            repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=exc.code)
+            repository.mark_failed(self.outcomes, recipient_id=recipient_id, worker=self.worker, error=exc.code)
             return "invalid"
+        if self.collaborators.is_suppressed(self.session, org_id=recipient["org_id"], email=recipient["email"]):
+            repository.mark_suppressed(self.outcomes, recipient_id=recipient_id, worker=self.worker)
+            return "suppressed"
+        envelope = self.relay.envelope(sender=sender_address, recipient=to_address)
+        if envelope.kind != "ok":  # nothing handed over: this attempt is counted with its outcome
+            return self.record(recipient, recipient["attempts"] + 1, envelope, counted=False)
         attempt = repository.start_attempt(self.session, recipient_id=recipient_id, worker=self.worker,
                                            lease_seconds=self.settings.lease_seconds)
         if attempt is None:  # paused, cancelled, or our claim lost: nothing more of this campaign in this batch
+            self.relay.reset()
             self.stopped.add(recipient["campaign_id"])
             repository.release(self.session, worker=self.worker, campaign_id=recipient["campaign_id"])
             return None
-        if self.collaborators.is_suppressed(self.session, org_id=recipient["org_id"], email=recipient["email"]):
-            repository.mark_suppressed(self.outcomes, recipient_id=recipient_id)
-            return "suppressed"
-        outcome = self.relay.send(sender=sender_address, recipient=to_address, message=message)
-        return self.record(recipient, attempt, outcome)
+        return self.record(recipient, attempt, self.relay.data(message), counted=True)
 
-    def record(self, recipient, attempt, outcome):
-        recipient_id = recipient["id"]
+    def record(self, recipient, attempt, outcome, *, counted):
+        """Commit ``outcome`` of the ``attempt``-th attempt (``counted``: ``start_attempt`` counted it already)."""
+        recipient_id, mine = recipient["id"], {"worker": self.worker, "count_attempt": not counted}
         if outcome.kind == "sent":
             repository.mark_sent(self.outcomes, recipient_id=recipient_id, answer=f"{outcome.code} {outcome.text}")
             return "sent"
         if outcome.kind == "temporary":
             if attempt >= self.settings.max_attempts:
-                repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=outcome.error)
+                repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=outcome.error, **mine)
                 return "failed"
             repository.mark_retry(self.outcomes, recipient_id=recipient_id, error=outcome.error,
-                                  delay_seconds=self.settings.backoff(attempt))
+                                  delay_seconds=self.settings.backoff(attempt), **mine)
             return "retry"
         if outcome.kind == "in_doubt":
             if self.settings.in_doubt == "resend":
                 repository.mark_retry(self.outcomes, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
-                                      delay_seconds=self.settings.backoff(attempt))
+                                      delay_seconds=self.settings.backoff(attempt), **mine)
                 return "retry"
             repository.mark_failed(self.outcomes, recipient_id=recipient_id, error="in_doubt: " + outcome.error,
-                                   in_doubt=True)
+                                   in_doubt=True, **mine)
             return "in_doubt"
         if outcome.phase == "rcpt":
-            self.bounce(recipient, outcome)
+            self.bounce(recipient, outcome, **mine)
             return "bounced"
-        repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=outcome.error)
+        repository.mark_failed(self.outcomes, recipient_id=recipient_id, error=outcome.error, **mine)
         return "failed"
 
-    def bounce(self, recipient, outcome):
+    def bounce(self, recipient, outcome, *, worker, count_attempt):
         """A hard bounce: the row failed and bounced, the address suppressed, the event: one transaction."""
         from sqlalchemy.orm import Session
 
         with Session(self.engine) as session, session.begin():
-            repository.mark_failed(session, recipient_id=recipient["id"], error=outcome.error, bounced=True)
+            repository.mark_failed(session, recipient_id=recipient["id"], worker=worker, error=outcome.error,
+                                   bounced=True, count_attempt=count_attempt)
             self.collaborators.suppress(session, org_id=recipient["org_id"], email=recipient["email"],
                                         reason="bounce", source="smtp", contact_id=recipient.get("contact_id"))
             if self.outbox is not None:
