@@ -133,17 +133,20 @@ class HitBuffer:
     FLUSH_AT = 64
     FLUSH_EVERY_S = 0.2
 
-    def __init__(self):
+    def __init__(self, background=True):
         self.lock = threading.Lock()
         self.pending = []
         self.pid = None
+        self.background = background  # False: flushed only when full or when asked (unit tests)
+        self.client = None
 
     def add(self, client, hit):
         with self.lock:
+            self.client = client
             if self.pid != os.getpid():  # first hit of this process: its flusher
                 self.pid, self.pending = os.getpid(), []
-                threading.Thread(target=self._flush_forever, args=(client,), daemon=True,
-                                 name="tracking-hits").start()
+                if self.background:
+                    threading.Thread(target=self._flush_forever, daemon=True, name="tracking-hits").start()
             self.pending.append(hit)
             full = len(self.pending) >= self.FLUSH_AT
         if full:
@@ -160,10 +163,10 @@ class HitBuffer:
         except redis.RedisError as exc:
             log.warning("%d tracking hits lost: %s", len(hits), exc)
 
-    def _flush_forever(self, client):
+    def _flush_forever(self):
         while True:
             time.sleep(self.FLUSH_EVERY_S)
-            self.flush(client)
+            self.flush(self.client)
 
 
 HITS = HitBuffer()
