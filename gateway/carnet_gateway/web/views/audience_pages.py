@@ -9,7 +9,7 @@ the plan's ``emails`` feature the API's 403, bad input a 422 shown on its field.
 from flask import redirect, render_template, request, url_for
 
 from carnet_common.errors import CarnetError
-from carnet_contracts.audience import BASES, KINDS
+from carnet_contracts.audience import BASES, KINDS, REASONS, STATES
 from carnet_contracts.permissions import may
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
@@ -30,9 +30,18 @@ def _consent_page(contact_id, *, values=None, errors=None, message="", status=20
         values=values or {"kind": "express", "basis": "", "source": "manual", "proof": "", "expires_at": ""},
         errors=errors or {}, message=message,
         may_write=may(principal, "emails", "write") and may(principal, "contacts", "read"),
-        kinds=[(kind, i18n.t(f"audience.kind_{kind}")) for kind in KINDS],
+        labels=_labels(), kinds=[(kind, i18n.t(f"audience.kind_{kind}")) for kind in KINDS],
         bases=[("", i18n.t("audience.basis_none"))] + [(basis, i18n.t(f"audience.basis_{basis}")) for basis in BASES],
         sources=[(source, i18n.t(f"audience.source_{source}")) for source in SOURCES]), status
+
+
+def _labels():
+    """The texts of the values a page shows (state, kind, basis, source, reason), by value."""
+    return {"state": {state: i18n.t(f"audience.state_{state}") for state in STATES},
+            "kind": {kind: i18n.t(f"audience.kind_{kind}") for kind in KINDS},
+            "basis": {basis: i18n.t(f"audience.basis_{basis}") for basis in BASES},
+            "source": {source: i18n.t(f"audience.source_{source}") for source in SOURCES},
+            "reason": {reason: i18n.t(f"audience.reason_{reason}") for reason in REASONS}}
 
 
 @blueprint.get("/audience/contact/<contact_id>")
@@ -102,6 +111,7 @@ def _suppressions_page(*, values=None, errors=None, message="", status=200):
     q = (request.args.get("q") or "").strip()[:254]
     page = calls.run("GET", "/suppressions", query={"page": _page_number(), "per_page": PER_PAGE, "q": q or None})
     return render_template("audience/suppressions.html", page=page, q=q, values=values or {"email": ""},
+                           labels=_labels(),
                            errors=errors or {}, message=message, may_write=may(principal, "emails", "write")), status
 
 
