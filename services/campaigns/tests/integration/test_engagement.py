@@ -11,13 +11,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import redis
 import sqlalchemy as sa
-from nameko.exceptions import RemoteError
-
 from carnet_campaigns.audience.tables import contact_refs, suppressions
 from carnet_campaigns.campaigns.tables import campaigns
 from carnet_campaigns.engagement.tables import recipient_events
 from carnet_campaigns.models import outbox
 from carnet_campaigns.sending.tables import recipients
+from nameko.exceptions import RemoteError
+
 from carnet_contracts import engagement
 from carnet_testing import eventually
 

@@ -2,8 +2,9 @@
 address on its suppression list): the contact's ``subscribed`` becomes false the way any change of a contact is made
 (C-17 history, version + 1, ``contact_updated`` through the outbox, so every read model follows, the campaigns one
 included) — but by nobody: the history entry has no user (``user_id`` null) and a second entry
-``unsubscribed_by_recipient`` says why (its ``new``: the source, ``one_click`` or ``page``). Once per event (the inbox); a contact already
-unsubscribed, gone (purged, the loser of a merge) or of another organization is left alone."""
+``unsubscribed_by_recipient`` says why (its ``new``: the source, ``one_click`` or ``page``). Once per event (the
+inbox); a contact already unsubscribed, gone (purged, the loser of a merge) or of another organization is left
+alone."""
 from carnet_contacts import events
 from carnet_contacts.customization import repository as customization
 from carnet_contacts.records import repository as records
