@@ -15,6 +15,7 @@ MESSAGES = {
     "nav.automations": ("Automations", "Automatisations"),
     "nav.campaigns": ("Campaigns", "Campagnes"),
     "nav.templates": ("E-mail templates", "Modèles de courriels"),
+    "nav.sending_domains": ("Sending domains", "Domaines d'envoi"),
     "nav.trash": ("Trash", "Corbeille"),
     "nav.settings": ("Settings", "Paramètres"),
     "nav.logout": ("Log out", "Se déconnecter"),

@@ -22,6 +22,7 @@ NAVIGATION = (
     ("/app/automations", "nav.automations", "automations"),
     ("/app/campaigns", "nav.campaigns", "emails"),
     ("/app/templates", "nav.templates", "emails"),
+    ("/app/sending-domains", "nav.sending_domains", "emails"),
     ("/app/trash", "nav.trash", None),
     ("/app/settings", "nav.settings", "admin"),
 )
