@@ -2,19 +2,22 @@
 
 ``make run`` (``python devrun.py``): check that PostgreSQL, RabbitMQ and Redis answer and that the ports are free
 (naming what is missing and how to start it, instead of a traceback), start the local mail catcher unless
-``SMTP_HOST`` names a relay, migrate, start every service and the gateway, create the demo organization, print
+``SMTP_HOST`` names a relay, and the local DNS server (``devdns.py``: sending domains, E-6) unless
+``CAMPAIGNS_DNS_SERVER`` names one, migrate, start every service and the gateway, create the demo organization, print
 the URL and login, then stream the interleaved logs (each process's also in ``.run/logs/<process>.log``);
 Ctrl-C stops everything.
 
 ``make reset`` (``python devrun.py --reset``): with ``make run`` stopped, drop the database of ``DATABASE_URL``,
 delete the services' queues in the vhost of ``AMQP_URI``, delete the Redis keys under ``CARNET_REDIS_PREFIX``
-and empty ``.run/mail``, so that the next ``make run`` starts from nothing. ``CARNET_RUN_DIR`` moves ``.run``.
+and empty ``.run/mail`` and the local DNS records, so that the next ``make run`` starts from nothing.
+``CARNET_RUN_DIR`` moves ``.run``.
 """
 import json
 import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import time
 import urllib.error
@@ -23,6 +26,7 @@ import urllib.request
 import warnings
 from pathlib import Path
 
+import devdns
 import mailsink
 from stack import SERVICES, Stack
 
@@ -57,6 +61,8 @@ def settings(env):
             "ops_port_offset": int(env.get("CARNET_OPS_PORT_OFFSET") or 0),
             "mail_port": int(env.get("CARNET_MAIL_PORT") or mailsink.DEFAULT_PORT),
             "mail_catcher": not env.get("SMTP_HOST"),
+            "dns_port": int(env.get("CARNET_DNS_PORT") or devdns.DEFAULT_PORT),
+            "dns_server": not env.get("CAMPAIGNS_DNS_SERVER"),
             "run_dir": Path(env.get("CARNET_RUN_DIR") or ROOT / ".run")}
 
 
@@ -130,6 +136,8 @@ def ports(env):
               "CARNET_OPS_PORT_OFFSET") for service in SERVICES]
     if chosen["mail_catcher"]:
         used.append((chosen["mail_port"], "the mail catcher", "CARNET_MAIL_PORT"))
+    if chosen["dns_server"]:
+        used.append((chosen["dns_port"], "the local DNS server", "CARNET_DNS_PORT"))
     return used
 
 
@@ -205,7 +213,7 @@ def call(method, url, body=None, token=None):
         return exc.code, None
 
 
-def seed_demo(url):
+def seed_demo(url, env):
     """A few records in the new demo organization, so that its web client's pages show something: a list shared
     with everyone, two accounts with their contacts, an opportunity with two product lines, three tasks."""
     api = url + "/api/v1"
@@ -220,6 +228,7 @@ def seed_demo(url):
 
     clients = made("POST", "/lists", {"name": "Clients", "access_all_users": True})["id"]
     made("PUT", "/me/selected-lists", {"list_ids": [clients]})
+    demo_sending_domain(made, env)
     accounts = [made("POST", "/accounts", {"name": name, "city": city, "phone": phone, "list_ids": [clients]})
                 for name, city, phone in (("Boulangerie Gagnon", "Montréal", "514-555-0101"),
                                           ("Ébénisterie Tremblay", "Québec", "418-555-0142 x12"))]
@@ -245,7 +254,24 @@ def seed_demo(url):
         made("POST", "/tasks", body)
 
 
-def ensure_demo(url):
+DEMO_DOMAIN = "nouvelles.carnet-demo.example"
+
+
+def demo_sending_domain(made, env):
+    """The demo organization's sending domain (E-6), usable at once when ``make run`` answers DNS itself
+    (``CARNET_DNS_FILE`` in ``env``): its records are published in the local DNS server, checked, and approved as the
+    installation's operator would (its command, in ``env``)."""
+    if not env.get("CARNET_DNS_FILE"):
+        return
+    domain = made("POST", "/sending-domains", {"domain": DEMO_DOMAIN})
+    for record in domain["records"]:
+        devdns.publish(env["CARNET_DNS_FILE"], record["name"], record["type"], record["value"])
+    made("POST", f"/sending-domains/{domain['id']}/check", None)
+    subprocess.run([sys.executable, "-m", "carnet_campaigns.operator", "approve-domain", DEMO_DOMAIN], check=True,
+                   stdout=subprocess.DEVNULL, env=env)
+
+
+def ensure_demo(url, env=None):
     """Create the demo organization once; a second ``make run`` logs in to the existing one."""
     login = {"username": DEMO["admin"]["username"], "password": DEMO["admin"]["password"]}
     if post(url + "/api/v1/auth/login", login) == 200:
@@ -255,7 +281,7 @@ def ensure_demo(url):
         return "existing, but its password was changed"
     if status != 201:
         raise SystemExit(f"could not create the demo organization (HTTP {status})")
-    seed_demo(url)
+    seed_demo(url, dict(os.environ) if env is None else env)
     return "created, with a few contacts, accounts, an opportunity and tasks"
 
 
@@ -278,6 +304,11 @@ def run(env):
         # Campaigns and one-to-one e-mails (E-10) go to the catcher too, unless a relay of their own is named.
         if not env.get("CAMPAIGNS_SMTP_HOST"):
             env.update(CAMPAIGNS_SMTP_HOST="127.0.0.1", CAMPAIGNS_SMTP_PORT=str(catcher.port))
+    dns = None
+    if chosen["dns_server"]:
+        env.setdefault("CARNET_DNS_FILE", str(chosen["run_dir"] / "dns.json"))
+        dns = devdns.start(env["CARNET_DNS_FILE"], chosen["dns_port"])
+        env.update(CAMPAIGNS_DNS_SERVER="127.0.0.1", CAMPAIGNS_DNS_PORT=str(dns.port))
     logs = ProcessLogs(log_dir)
     stack = Stack(env, gateway_port=chosen["gateway_port"], port_offset=chosen["ops_port_offset"], log=logs)
 
@@ -290,14 +321,16 @@ def run(env):
     try:
         stack.bootstrap()
         stack.start(timeout=90)
-        state = ensure_demo(stack.url)
+        state = ensure_demo(stack.url, env)
         mail = (f"  Mail:     invitations and campaigns go to {mail_dir} (catcher on 127.0.0.1:{catcher.port})\n"
                 if catcher else f"  Mail:     sent through {env['SMTP_HOST']}:{env.get('SMTP_PORT', '25')}\n")
         print(f"\n  Carnet is running at {stack.url}/app/  (demo organization {state})\n"
               f"  API docs: {stack.url}/api/docs\n"
               f"  Login:    {DEMO['admin']['username']} / {DEMO['admin']['password']}\n"
               f"{mail}"
-              f"  Logs:     below, and each process's in {log_dir}\n"
+              + (f"  DNS:      127.0.0.1:{dns.port}, records in {env['CARNET_DNS_FILE']} (scripts/devdns.py set …); "
+                 f"the demo sends from @{DEMO_DOMAIN}\n" if dns else "")
+              + f"  Logs:     below, and each process's in {log_dir}\n"
               f"  Ctrl-C stops everything.\n", flush=True)
         while True:  # a process that exits is restarted, as Kubernetes would (its log says why it exited)
             stack.supervise()
@@ -309,6 +342,8 @@ def run(env):
         logs.close()
         if catcher is not None:
             catcher.stop()
+        if dns is not None:
+            dns.stop()
     return 0
 
 
@@ -326,6 +361,7 @@ def reset(env):
     keys = _delete_redis_keys(chosen["redis_url"], chosen["redis_prefix"])
     shutil.rmtree(chosen["run_dir"] / "mail", ignore_errors=True)
     shutil.rmtree(chosen["run_dir"] / "documents", ignore_errors=True)
+    (chosen["run_dir"] / "dns.json").unlink(missing_ok=True)
     vhost = urllib.parse.unquote(urllib.parse.urlsplit(chosen["amqp_uri"]).path[1:]) or "/"
     print(f"dropped database {database}; deleted {queues} queues in RabbitMQ vhost {vhost}; deleted {keys} Redis "
           f"keys under {chosen['redis_prefix']!r}; emptied {chosen['run_dir'] / 'mail'} and "

@@ -16,7 +16,8 @@ import readme_script
 
 from carnet_testing import eventually
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
 
 
 def readme_blocks():
@@ -37,15 +38,20 @@ def test_blocks_left_out_of_the_walkthrough_never_call_the_api():
             assert block.curl_calls() == 0 and not any("$API" in line for line in block.lines), block
 
 
-def test_every_readme_example_runs_in_order_against_the_system(stack, mail_folder, tmp_path):
+def test_every_readme_example_runs_in_order_against_the_system(stack, mail_folder, dns_file, tmp_path):
     blocks = readme_blocks()
     calls_log = tmp_path / "calls.log"
     script = tmp_path / "readme.sh"
     script.write_text(readme_script.script(blocks, calls_log), encoding="utf-8")
     work = tmp_path / "cwd"
     work.mkdir()
+    for name in (".venv", "scripts"):  # the README's commands run from the project's folder
+        (work / name).symlink_to(ROOT / name)
+    # make run's settings a reader has: its port, its local DNS server's records, its RabbitMQ (the operator's
+    # commands), here those of the walkthrough's system
     env = {"PATH": os.environ["PATH"], "HOME": str(work), "LANG": "C.UTF-8",
-           "CARNET_PORT": str(stack.gateway_port)}
+           "CARNET_PORT": str(stack.gateway_port), "CARNET_DNS_FILE": str(dns_file[0]),
+           "AMQP_URI": stack.env["AMQP_URI"], "PSYCOPG_WAIT_FUNC": "wait_select"}
 
     result = subprocess.run(["bash", str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=300)
 

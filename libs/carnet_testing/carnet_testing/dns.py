@@ -17,7 +17,7 @@ from dnslib.server import BaseResolver, DNSLogger, DNSServer
 from carnet_testing.processes import free_port
 
 
-def _name(name):
+def fqdn(name):
     return name.rstrip(".").lower() + "."
 
 
@@ -30,15 +30,15 @@ class Zone(BaseResolver):
     def set(self, name, rtype, *values):
         """Replace the ``rtype`` records of ``name`` with ``values`` (TXT values longer than 255 bytes are split)."""
         with self.lock:
-            self.records[(_name(name), rtype.upper())] = list(values)
+            self.records[(fqdn(name), rtype.upper())] = list(values)
 
     def add(self, name, rtype, value):
         with self.lock:
-            self.records.setdefault((_name(name), rtype.upper()), []).append(value)
+            self.records.setdefault((fqdn(name), rtype.upper()), []).append(value)
 
     def remove(self, name, rtype=None):
         with self.lock:
-            for key in [k for k in self.records if k[0] == _name(name) and rtype in (None, k[1])]:
+            for key in [k for k in self.records if k[0] == fqdn(name) and rtype in (None, k[1])]:
                 del self.records[key]
 
     def resolve(self, request, handler):
@@ -54,7 +54,7 @@ class Zone(BaseResolver):
                 raw = value.encode()
                 rdata = TXT([raw[i:i + 255] for i in range(0, len(raw), 255)] or [b""])
             elif rtype == "CNAME":
-                rdata = CNAME(_name(value))
+                rdata = CNAME(fqdn(value))
             elif rtype == "A":
                 rdata = A(value)
             else:
