@@ -3,9 +3,9 @@ unsubscribe page: pure functions."""
 import json
 
 import pytest
+
 from carnet_campaigns.engagement import bots
 from carnet_campaigns.engagement.usecases import mask_email
-
 from carnet_contracts import engagement
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
