@@ -129,12 +129,18 @@ def status(engine, campaign_id):
                                   {"id": campaign_id}).scalar()
 
 
-def wait_sent(engine, campaign_id, *, timeout):
+def wait_sent(engine, campaign_id, *, timeout, smtp=None, every=5.0):
+    """Until the campaign is 'sent'; with ``smtp``, the messages accepted in each ``every`` seconds (a list)."""
     deadline = time.monotonic() + timeout
+    windows, mark, seen = [], time.monotonic(), len(smtp.accepted) if smtp else 0
     while status(engine, campaign_id) != "sent":
         if time.monotonic() > deadline:
             raise TimeoutError(f"not sent after {timeout} s: {states(engine, campaign_id)}")
         time.sleep(0.1)
+        if smtp and time.monotonic() - mark >= every:
+            windows.append(len(smtp.accepted) - seen)
+            mark, seen = time.monotonic(), len(smtp.accepted)
+    return windows
 
 
 def exactly_once(smtp, campaign_emails_count):
@@ -159,7 +165,7 @@ def main():
         probe = sysinfo.CpuProbe({"other Carnet services": lambda: [pid]},
                                  database=sa.engine.make_url(str(engine.url)).database).start()
         started = time.monotonic()
-        wait_sent(engine, campaign_id, timeout=max(120, args.recipients / 20))
+        windows = wait_sent(engine, campaign_id, timeout=max(120, args.recipients / 20), smtp=smtp)
         elapsed = time.monotonic() - started
         cpu = probe.stop()
         per_message = sysinfo.per_request_ms(cpu, args.recipients)
@@ -179,6 +185,7 @@ def main():
         "|---|---|---|---|---|---|---|",
         f"| {args.recipients} | {'yes' if not args.no_dkim else 'no'} ({signed} signed) | {elapsed:.1f} | {rate:.0f} | "
         f"{relay_span:.1f} | {final} | {once['messages']} / {once['addresses']} / {once['twice']} |", "",
+        f"Messages accepted by the relay in each 5 s: {windows}", "",
         f"CPU ms per message (the campaigns process is 'other Carnet services'): {per_message}", "",
         f"Box: {cpu['box_busy_pct']} % busy, {cpu['foreign_pct']} % of it by processes outside the bench", "",
         "Settings: defaults (CAMPAIGNS_SENDER_CONCURRENCY=4, CAMPAIGNS_SEND_BATCH=50, CAMPAIGNS_RATE_PER_ORG=300).",
