@@ -13,12 +13,19 @@ FINAL = ("sent", "failed", "suppressed", "cancelled")
 PENDING = ("queued", "retry")
 
 
+def readable(actor):
+    """Predicate: a campaign of ``actor``'s organization they may read: any campaign on lists; a one-to-one e-mail
+    only when they sent it or are an administrator (it is their correspondence with one contact)."""
+    own = sa.or_(campaigns.c.kind == "campaign", campaigns.c.created_by == actor["user_id"])
+    return sa.and_(campaigns.c.org_id == actor["org_id"], sa.true() if actor.get("is_admin") else own)
+
+
 def insert(session, row):
     session.execute(sa.insert(campaigns).values(**row))
 
 
-def get(session, *, org_id, campaign_id, for_update=False):
-    query = sa.select(campaigns).where(campaigns.c.org_id == org_id, campaigns.c.id == campaign_id)
+def get(session, *, actor, campaign_id, for_update=False):
+    query = sa.select(campaigns).where(readable(actor), campaigns.c.id == campaign_id)
     if for_update:
         query = query.with_for_update()
     found = session.execute(query).mappings().first()
@@ -34,9 +41,9 @@ def delete(session, campaign_id):
     session.execute(sa.delete(campaigns).where(campaigns.c.id == campaign_id))
 
 
-def page(session, *, org_id, kind, status, page, per_page):
-    """``(rows, total)``: the organization's campaigns of ``kind`` (and ``status``), newest first."""
-    where = [campaigns.c.org_id == org_id, campaigns.c.kind == kind]
+def page(session, *, actor, kind, status, page, per_page):
+    """``(rows, total)``: the campaigns of ``kind`` (and ``status``) the actor may read, newest first."""
+    where = [readable(actor), campaigns.c.kind == kind]
     if status is not None:
         where.append(campaigns.c.status == status)
     total = session.execute(sa.select(sa.func.count()).select_from(campaigns).where(*where)).scalar_one()
@@ -104,7 +111,7 @@ def cancel_pending(session, campaign_id):
 def sent_page(session, *, actor, kind, page, per_page):
     """``(rows, total)``: the organization's campaigns and one-to-one e-mails whose sending started, newest first,
     each with its recipients whose contact ``actor`` sees counted: all, sent, opened, clicked."""
-    where = [campaigns.c.org_id == actor["org_id"], campaigns.c.started_at.isnot(None)]
+    where = [readable(actor), campaigns.c.started_at.isnot(None)]
     if kind is not None:
         where.append(campaigns.c.kind == kind)
     total = session.execute(sa.select(sa.func.count()).select_from(campaigns).where(*where)).scalar_one()

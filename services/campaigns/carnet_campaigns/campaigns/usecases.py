@@ -2,8 +2,10 @@
 SQL is built by ``campaigns/repository.py`` and the audience area's repository only.
 
 Who sees what. A campaign belongs to its organization: every user of it with the ``emails`` read permission lists
-and reads every campaign and sent e-mail of the organization (the gateway checks the permissions and the plan's
-``emails`` feature, E-1); another organization's is a 404, as one that does not exist. Its recipients are counted
+and reads every campaign on lists of the organization (the gateway checks the permissions and the plan's ``emails``
+feature, E-1); a one-to-one e-mail only its sender and the administrators (it is their correspondence with one
+contact: as the content area's "template from a sent e-mail" decides). Anything else, another organization's
+campaign included, is a 404, as one that does not exist. Its recipients are counted
 (progress, the sent e-mails' statistics) only as the caller sees their contacts now, as the engagement area's
 report shows them (``repository.seen``): a rep-limited member reads another user's campaign with the counts of
 their own contacts only. What a campaign reaches is
@@ -110,7 +112,7 @@ AREAS = Areas()
 # Reads -----------------------------------------------------------------------------------------------------------
 
 def _found(session, actor, campaign_id, *, for_update=False):
-    row = repository.get(session, org_id=actor["org_id"], campaign_id=campaign_id, for_update=for_update)
+    row = repository.get(session, actor=actor, campaign_id=campaign_id, for_update=for_update)
     if row is None:
         raise NotFound()
     return row
@@ -121,7 +123,7 @@ def get_campaign(session, *, actor, campaign_id):
 
 
 def list_campaigns(session, *, actor, query):
-    rows, total = repository.page(session, org_id=actor["org_id"], kind=query.get("kind", "campaign"),
+    rows, total = repository.page(session, actor=actor, kind=query.get("kind", "campaign"),
                                   status=query.get("status"), page=query["page"], per_page=query["per_page"])
     return {"items": [read(row) for row in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}

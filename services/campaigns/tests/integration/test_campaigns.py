@@ -274,3 +274,9 @@ def test_a_one_to_one_email_goes_from_the_callers_address_to_a_visible_contact(c
     assert "Léa" in message["Subject"]
     listed = camp_rpc.list_sent_emails(actor, {"kind": "single"})
     assert [item["id"] for item in listed["items"]] == [sent["id"]]
+    # the sender's correspondence: another user of the organization does not read it; an administrator does
+    colleague = make_actor(actor["org_id"], "u8", is_admin=False, all_contacts=True)
+    with pytest.raises(NotFound):
+        camp_rpc.get_campaign(colleague, sent["id"])
+    assert camp_rpc.list_sent_emails(colleague, {})["total"] == 0
+    assert camp_rpc.get_campaign(make_actor(actor["org_id"], "u9"), sent["id"])["id"] == sent["id"]
