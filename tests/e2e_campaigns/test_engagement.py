@@ -127,6 +127,13 @@ def test_unsubscribe_page_then_one_click(base_url, org, engine, key):
     eventually(lambda: ok(admin.get(f"/contacts/{fr['id']}"))["subscribed"], lambda s: s is False,
                what="the contact unsubscribed by contacts")
     assert ok(admin.get(f"/contacts/{en['id']}"))["subscribed"] is True
+
+    def in_campaigns_read_model():
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT subscribed FROM campaigns.contact_refs WHERE id = :id"),
+                                {"id": fr["id"]}).scalar()
+    eventually(in_campaigns_read_model, lambda subscribed: subscribed is False,
+               what="contact_updated back in the campaigns read model")
     done = public(base_url, f"/u/{token_fr}")
     assert "Vous êtes désabonné" in done.text and "<form" not in done.text
 
