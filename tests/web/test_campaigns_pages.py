@@ -60,6 +60,12 @@ def test_build_count_send_and_follow_a_campaign_in_the_pages(stack, base_url, or
     row = listed.one(f'table.sent-emails tr[data-id="{campaign_id}"]')
     assert row.cssselect('[data-count="sent"]')[0].text_content().strip() == "2"
 
+    made = client.post(f"/app/campaigns/{campaign_id}/template", {})
+    assert made.status == 303 and "/app/templates/" in made.location
+    copied = client.post(f"/app/campaigns/{campaign_id}/copy", {})
+    assert copied.status == 303
+    assert client.follow(copied).one('input[name="name"]').get("value") == "Infolettre"   # a new draft, in the builder
+
     stranger, _ = sign_up(base_url, client_class=ApiClient)
     other = web_login(base_url, ok(stranger.get("/me"))["user"]["username"])
     assert other.get(f"/app/campaigns/{campaign_id}").status == 404

@@ -114,6 +114,8 @@ MESSAGES = {
     "campaigns.contact": ("Contact", "Contact"),
     "campaigns.open_contact": ("Open the contact", "Ouvrir le contact"),
     "campaigns.copy": ("Copy into a new draft", "Copier dans un nouveau brouillon"),
+    "campaigns.make_template": ("Make a template of it", "En faire un modèle"),
+    "campaigns.template_made": ("Template “{name}” created.", "Modèle « {name} » créé."),
     "campaigns.compose_title": ("New e-mail", "Nouveau courriel"),
     "campaigns.compose_to": ("E-mail to {name}", "Courriel à {name}"),
     "campaigns.compose": ("Message", "Message"),

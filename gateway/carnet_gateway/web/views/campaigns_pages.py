@@ -304,6 +304,21 @@ def campaign_copy(campaign_id):
     return redirect(url_for("web.campaign", campaign_id=copied["id"]), 303)
 
 
+@blueprint.post("/campaigns/<campaign_id>/template")
+@session.login_required
+def campaign_template(campaign_id):
+    """A template made of a sent e-mail (E-2, the content area's route), opened in the templates' editor."""
+    try:
+        made = calls.run("POST", "/email-templates/from-campaign/{campaign_id}", campaign_id=campaign_id, body={})
+    except CarnetError as exc:
+        if exc.status != 409:
+            raise
+        flash(exc.code)
+        return redirect(url_for("web.campaign", campaign_id=campaign_id), 303)
+    flash("campaigns.template_made", name=made["name"])
+    return redirect(f"/app/templates/{made['id']}", 303)
+
+
 @blueprint.post("/campaigns/<campaign_id>/delete")
 @session.login_required
 def campaign_delete(campaign_id):
@@ -325,6 +340,7 @@ def campaign_delete(campaign_id):
 @blueprint.get("/campaigns/<campaign_id>/cancel")
 @blueprint.get("/campaigns/<campaign_id>/copy")
 @blueprint.get("/campaigns/<campaign_id>/delete")
+@blueprint.get("/campaigns/<campaign_id>/template")
 @blueprint.get("/campaigns/<campaign_id>/count")
 def campaign_back(campaign_id):
     """A form's address asked again (a reload after a post): the campaign."""
