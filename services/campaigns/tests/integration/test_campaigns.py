@@ -9,10 +9,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from camp_domains_helpers import ready_domain
+
 from carnet_campaigns.audience.tables import contact_refs
 from carnet_campaigns.campaigns.tables import campaigns
 from carnet_campaigns.sending.tables import recipients
-
 from carnet_common.errors import Conflict, InvalidInput, NotFound
 from carnet_testing import eventually
 

@@ -1,9 +1,9 @@
 """Pure rules of the campaigns area: what a draft's body accepts (no header injection, E-5), which lists a caller may
 target, the Message-ID's domain, and the one-to-one e-mail's sender (never the body's)."""
 import pytest
-from carnet_campaigns.campaigns import usecases
 from marshmallow import ValidationError
 
+from carnet_campaigns.campaigns import usecases
 from carnet_common.errors import InvalidInput
 from carnet_contracts import campaigns as contracts
 
