@@ -2,7 +2,6 @@
 link (``POST /api/v1/email-templates/file-links``); another organization's document is a 404, the permissions and
 plan are checked; the link downloads the file without login as an attachment (nosniff, no-store); a changed token is
 a 400 page and an expired one a 404 page, in both languages; a deleted file's link a 404."""
-import pytest
 import requests
 from conftest import assert_problem, ok, sign_up
 from support.orgs import add_member
@@ -37,7 +36,6 @@ def test_file_links_are_minted_for_readable_documents_only(org, base_url):
     assert_problem(no_documents.post("/email-templates/file-links", json={"document_id": document["id"]}), 403)
 
 
-@pytest.mark.xfail(strict=False, reason="GET /files/<token> is served once app.py calls public_files.register(app)")
 def test_a_file_link_downloads_until_it_is_changed_or_the_file_deleted(org, base_url):
     admin = org["admin"]
     document = _upload(admin, "Offre signée.pdf")
