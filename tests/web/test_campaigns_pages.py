@@ -3,11 +3,15 @@ the counters by "Count" without JavaScript, the API's 422 on its field), sending
 page's progress as the API answers it, the list and its sent e-mails tab, the one-to-one composer on a contact
 (sent from the user's own address, counted at the relay); another organization's campaign is the 404 page and a
 role without the e-mails module the 403 page."""
+import uuid
+
+import sqlalchemy as sa
 from conftest import ok, web_login
 from support.campaigns import contacts_in_list, ready_domain
 from support.http import ApiClient, sign_up
 from support.orgs import add_member
 
+from carnet_common.config import sqlalchemy_url
 from carnet_testing import eventually
 
 
@@ -88,3 +92,34 @@ def test_the_composer_sends_one_email_from_the_users_own_address(base_url, org, 
     message = eventually(lambda: relay.to(person["email"]), timeout=30, what="one-to-one e-mail")[0]
     assert message["Subject"] == "Hello Léa"
     assert message["From"].addresses[0].addr_spec == org["user"]["email"]
+
+
+def test_a_paused_campaign_is_resumed_or_cancelled_from_its_page(stack, base_url, org):
+    """A campaign left paused (written as the send and a pause leave it: the sender never claims a paused one)."""
+    org_id = ok(org["admin"].get("/organization"))["id"]
+    campaign_id = uuid.uuid4().hex
+    engine = sa.create_engine(sqlalchemy_url(stack.env["DATABASE_URL"]))
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO campaigns.campaigns (id, org_id, kind, name, status, subject, text, "
+                             "from_email, created_by, started_at, version) VALUES (:id, :org, 'campaign', 'En pause', "
+                             "'paused', 'Objet', 'Texte', 'a@x.test', 'u', now(), 3)"),
+                     {"id": campaign_id, "org": org_id})
+        conn.execute(sa.text("INSERT INTO campaigns.recipients (id, org_id, campaign_id, email, email_key, language, "
+                             "state, message_id) VALUES (:id, :org, :campaign, 'q@x.test', 'q@x.test', 'fr', 'queued', "
+                             ":mid)"), {"id": uuid.uuid4().hex, "org": org_id, "campaign": campaign_id,
+                                        "mid": f"<{uuid.uuid4().hex}@x.test>"})
+    engine.dispose()
+    client = web_login(base_url, org["user"]["username"], language="en")
+    page = client.get(f"/app/campaigns/{campaign_id}")
+    assert page.one("#progress [data-status]").get("data-status") == "paused"
+    assert page.css(f'form[action="/app/campaigns/{campaign_id}/resume"]')
+    assert not page.css(f'form[action="/app/campaigns/{campaign_id}/pause"]')
+    assert page.one(f'form[action="/app/campaigns/{campaign_id}/cancel"]').get("data-confirm")
+    done = client.follow(client.post(f"/app/campaigns/{campaign_id}/cancel", {}))
+    assert done.one("#progress [data-status]").get("data-status") == "cancelled"
+    assert not done.css(f'form[action="/app/campaigns/{campaign_id}/resume"]')
+    refused = client.follow(client.post(f"/app/campaigns/{campaign_id}/pause", {}))
+    assert "Only a campaign that is sending can be paused." in refused.one("#status").text_content()
+    reader = add_member(org, modules={"contacts": {"read": True}, "emails": {"read": True}})
+    shown = web_login(base_url, reader["user"]["username"]).get(f"/app/campaigns/{campaign_id}")
+    assert shown.status == 200 and not shown.css("#progress form") and not shown.css("main form button")
