@@ -50,36 +50,43 @@ class Collaborators:
 
 
 class TokenBucket:
-    """Messages per second per organization over Redis, shared by every replica: ``wait(org_id)`` is 0 when a
-    token was taken, else the seconds until one is due (nothing taken). ``<prefix>campaigns:rate:<org_id>``, when
-    set, is that organization's own rate (an installation operator's choice)."""
+    """Messages per second per organization over Redis, shared by every replica. ``take(org_id, want)`` takes up to
+    ``want`` tokens at once (a sender asks for a few of its batch's messages in one round trip): ``(granted, wait)``,
+    ``wait`` the seconds until one is due when none was granted. ``<prefix>campaigns:rate:<org_id>``, when set, is
+    that organization's own rate (an installation operator's choice; its bucket then holds one second of it)."""
 
     SCRIPT = """
 local rate = tonumber(redis.call('GET', KEYS[2]) or ARGV[1])
 local burst = math.max(1, tonumber(ARGV[2]))
 if redis.call('EXISTS', KEYS[2]) == 1 then burst = math.max(1, rate) end
+local want = math.max(1, tonumber(ARGV[3]))
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or burst
 local ts = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
+local granted = math.min(want, math.floor(tokens))
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+if granted >= 1 then tokens = tokens - granted else wait = (1 - tokens) / rate end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('EXPIRE', KEYS[1], 600)
-return tostring(wait)
+return {granted, tostring(wait)}
 """
 
     def __init__(self, redis, *, rate, burst, prefix):
         self.redis, self.rate, self.burst, self.prefix = redis, rate, burst, prefix
         self.script = redis.register_script(self.SCRIPT)
 
-    def wait(self, org_id):
+    def take(self, org_id, want=1):
         if self.rate <= 0:
-            return 0.0
+            return want, 0.0
         keys = [f"{self.prefix}campaigns:bucket:{org_id}", f"{self.prefix}campaigns:rate:{org_id}"]
-        return float(self.script(keys=keys, args=[self.rate, self.burst]))
+        granted, wait = self.script(keys=keys, args=[self.rate, self.burst, want])
+        return int(granted), float(wait)
+
+
+TOKENS_AT_ONCE = 8  # tokens a sender takes in one round trip (unused ones lapse with the tick)
 
 
 def send_tick(*, engine, settings, collaborators, bucket, outbox, sleep, spawn_all, clock=time.monotonic):
@@ -118,7 +125,7 @@ class Sender:
         self.session.execute(sa.text("SET synchronous_commit = on"))
         self.outcomes.execute(sa.text("SET synchronous_commit = off"))
         self.worker, self.relay = worker_name(), smtp.Relay(settings)
-        self.counts, self.campaigns, self.stopped = {}, {}, set()
+        self.counts, self.campaigns, self.stopped, self.tokens = {}, {}, set(), {}
 
     def run(self, deadline):
         try:
@@ -179,10 +186,16 @@ class Sender:
         """One recipient's attempt; the outcome's name, or None when it was given back (paused, cancelled, time)."""
         campaign = self.campaigns.get(recipient["campaign_id"])
         recipient_id = recipient["id"]
-        while (wait := self.bucket.wait(recipient["org_id"])) > 0:
-            if self.clock() + wait >= deadline:
+        org_id = recipient["org_id"]
+        while self.tokens.get(org_id, 0) < 1:
+            granted, wait = self.bucket.take(org_id, TOKENS_AT_ONCE)
+            if granted:
+                self.tokens[org_id] = granted
+            elif self.clock() + wait >= deadline:
                 return None  # given back at the end of the batch, sent by a later tick
-            self.sleep(wait)
+            else:
+                self.sleep(wait)
+        self.tokens[org_id] -= 1
         try:
             message = compose.compose(campaign=campaign, recipient=recipient, base_url=self.settings.public_base_url,
                                       signing=self._signing(campaign))
