@@ -31,6 +31,8 @@ EVENTS = {
     "list_ids": ("Lists", "Listes"),
     "relation_added": ("Relation added", "Relation ajoutée"),
     "relation_removed": ("Relation removed", "Relation retirée"),
+    "unsubscribed_by_recipient": ("Unsubscribed by the recipient (e-mail link)",
+                                  "Désabonné par le destinataire (lien du courriel)"),
 }
 TASK_TYPES = {"call": ("Call", "Appel"), "email": ("Email", "Courriel"), "meeting": ("Meeting", "Rencontre"),
               "note": ("Note", "Note"), "todo": ("To do", "À faire")}
