@@ -20,7 +20,16 @@ from carnet_contacts.lifecycle import contracts as lifecycle
 from carnet_contacts.lists import contracts as lists
 from carnet_contacts.merges import contracts as merges
 from carnet_contacts.records import contracts as records
-from carnet_contracts import documents, duplicates, identity
+from carnet_contracts import (
+    audience,
+    campaigns,
+    documents,
+    duplicates,
+    engagement,
+    identity,
+    sending_domains,
+    templates,
+)
 from carnet_gateway.api import api
 from carnet_identity import contracts as identity_rpc
 from carnet_identity import plans
@@ -31,6 +40,25 @@ from carnet_opportunities.tasks import contracts as tasks
 
 # (method, path of the route, what it forwards, the contract the receiving entrypoint loads it with)
 ROUTES = [
+    # Campaigns (issue 13): the service loads the carnet_contracts declarations themselves.
+    ("GET", "/campaigns", "query", campaigns.CampaignQuery),
+    ("POST", "/campaigns", "body", campaigns.CampaignCreate),
+    ("PATCH", "/campaigns/{campaign_id}", "body", campaigns.CampaignUpdate),
+    ("POST", "/campaigns/{campaign_id}/send", "body", campaigns.CampaignVersion),
+    ("POST", "/contacts/{contact_id}/emails", "body", campaigns.SingleEmailCreate),
+    ("GET", "/sent-emails", "query", campaigns.SentEmailQuery),
+    ("POST", "/campaigns/audience", "body", audience.CountersQuery),
+    ("POST", "/contacts/{contact_id}/consents", "body", audience.ParsedConsentCreate),
+    ("GET", "/suppressions", "query", audience.SuppressionQuery),
+    ("POST", "/suppressions", "body", audience.SuppressionCreate),
+    ("GET", "/campaigns/{campaign_id}/recipients", "query", engagement.RecipientQuery),
+    ("GET", "/contacts/{contact_id}/emails", "query", engagement.ContactEmailQuery),
+    ("POST", "/email-templates", "body", templates.TemplateCreate),
+    ("PATCH", "/email-templates/{template_id}", "body", templates.TemplateUpdate),
+    ("POST", "/email-templates/from-campaign/{campaign_id}", "body", templates.TemplateFromCampaign),
+    ("GET", "/email-templates/{template_id}/preview", "query", templates.PreviewQuery),
+    ("POST", "/email-templates/file-links", "body", templates.FileLinkCreate),
+    ("POST", "/sending-domains", "body", sending_domains.DomainCreate),
     ("POST", "/organizations", "body", identity_rpc.OrganizationCreate),
     ("PATCH", "/organization", "body", identity_rpc.OrganizationUpdate),
     ("GET", "/users", "query", identity_rpc.ListQuery),

@@ -144,7 +144,9 @@ def _operations(module):
     for op in api.operations:
         if op.path.startswith(f"/{module}") and op.path != f"/{module}/bulk" and "/relations" not in op.path \
                 and "/move" not in op.path and "/contacts" not in op.path.removeprefix(f"/{module}") \
-                and "/enrichment" not in op.path:  # C-6 enriches contacts only
+                and "/enrichment" not in op.path \
+                and not op.path.endswith(("/emails", "/consents")) and "/consents/" not in op.path:
+            # C-6 enriches contacts only; e-mails (E-3) and consent (E-11) are a contact's, never an account's
             generic = op.path.replace(f"/{module}", "/{module}").replace(f"{{{record.id_param}}}", "{id}")
             shared[(op.method, generic)] = tuple((need.module == module, need.action) for need in op.needs
                                                  if need.when is None)
