@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
 import sysinfo  # noqa: E402
-from carnet_campaigns.audience import repository  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from carnet_campaigns.audience import repository  # noqa: E402
 from carnet_common.bootstrap import migrate  # noqa: E402
 from carnet_common.config import sqlalchemy_url  # noqa: E402
 from carnet_testing import fresh_database  # noqa: E402

@@ -4,7 +4,8 @@ RPCs (the gateway's caller is ``carnet_contracts.actors.CampaignsActor``): ``aud
 ledger of a contact (``contact_consents``, ``record_consent``, ``withdraw_consent``: E-11) and the suppression list
 (``list_suppressions``, ``add_suppression``, ``remove_suppression``). Handlers: the contacts events feeding the
 read model of contacts, and the opportunities' events (a won opportunity is a purchase: implied consent), each
-applied once through the Inbox (``audience/usecases.py`` says what each does)."""
+applied once through the Inbox (``audience/usecases.py`` says what each does). A consent recorded or withdrawn
+publishes ``campaigns.consent_changed`` (``audience/events.py``) in the same transaction."""
 from nameko.events import event_handler
 
 from carnet_campaigns.audience import usecases
@@ -51,14 +52,15 @@ class AudienceEntrypoints:
         actor, data = _actor(actor), load_or_raise(contracts.ParsedConsentCreate(), data)
         with self.db.begin():
             return usecases.record_consent(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id),
-                                           data=data)
+                                           data=data, outbox=self.outbox)
 
     @rpc_method
     def withdraw_consent(self, actor, contact_id, consent_id):
         actor = _actor(actor)
         with self.db.begin():
             return usecases.withdraw_consent(self.db, contacts=self.contacts, actor=actor,
-                                             contact_id=_id(contact_id), consent_id=_id(consent_id))
+                                             contact_id=_id(contact_id), consent_id=_id(consent_id),
+                                             outbox=self.outbox)
 
     # The suppression list ------------------------------------------------------------------------------------
     @rpc_method(read_only=True)
@@ -129,8 +131,8 @@ class AudienceEntrypoints:
     # A won opportunity is a purchase (E-11: implied consent) ----------------------------------------------------
     @event_handler(OPPORTUNITIES, "opportunity_created", requeue_on_error=True)
     def audience_on_opportunity_created(self, envelope):
-        self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"))
+        self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"), outbox=self.outbox)
 
     @event_handler(OPPORTUNITIES, "opportunity_updated", requeue_on_error=True)
     def audience_on_opportunity_updated(self, envelope):
-        self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"))
+        self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"), outbox=self.outbox)

@@ -276,13 +276,16 @@ def consent_exists(session, *, org_id, contact_id, consent_id):
 
 
 def refresh_consent_summary(session, *, org_id, contact_id):
-    """The contact's summary from its ledger (consents not withdrawn): an express one; the latest implied expiry."""
+    """The contact's summary from its ledger (consents not withdrawn): an express one; the latest implied expiry.
+    Returns ``(consent_express, consent_implied_until)``."""
     placeholder(session, contact_id, org_id)
     live = sa.and_(consents.c.org_id == org_id, consents.c.contact_id == contact_id, consents.c.withdrawn_at.is_(None))
     express = sa.exists(sa.select(1).where(live, consents.c.kind == "express"))
     until = sa.select(sa.func.max(consents.c.expires_at)).where(live, consents.c.kind == "implied").scalar_subquery()
-    session.execute(contact_refs.update().where(contact_refs.c.id == contact_id, contact_refs.c.org_id == org_id)
-                    .values(consent_express=express, consent_implied_until=until))
+    return session.execute(contact_refs.update().where(contact_refs.c.id == contact_id,
+                                                       contact_refs.c.org_id == org_id)
+                           .values(consent_express=express, consent_implied_until=until)
+                           .returning(contact_refs.c.consent_express, contact_refs.c.consent_implied_until)).one()
 
 
 def contact_ref(session, *, org_id, contact_id):

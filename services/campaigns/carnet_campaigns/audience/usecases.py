@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from nameko.exceptions import UnknownService
 
-from carnet_campaigns.audience import repository
+from carnet_campaigns.audience import events, repository
 from carnet_common.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from carnet_common.rpc import RpcTimeout
 
@@ -207,6 +207,17 @@ def consent_read(row, at):
             "in_effect": consent_in_effect(row, at)}
 
 
+def _summary_changed(session, *, outbox, org_id, contact_id, actor_id, at):
+    """The contact's consent summary from its ledger, written; ``consent_changed`` published (when an outbox is
+    given) in the same transaction."""
+    express, until = repository.refresh_consent_summary(session, org_id=org_id, contact_id=contact_id)
+    if outbox is not None:
+        state = "express" if express else "none" if until is None else "implied" if until > at else "expired"
+        outbox.add(session, events.CONSENT_CHANGED, events.consent_changed(
+            org_id=org_id, contact_id=contact_id, actor_id=actor_id, state=state, express=express,
+            implied_until=until))
+
+
 def ledger(session, *, contacts, actor, contact_id, at=None):
     """The contact's consents (newest first) and its state now, with its address's subscription and suppression."""
     contact = confirm_contact(session, contacts=contacts, actor=actor, contact_id=contact_id)
@@ -222,7 +233,7 @@ def ledger(session, *, contacts, actor, contact_id, at=None):
             "consents": [consent_read(r, at) for r in rows]}
 
 
-def record_consent(session, *, contacts, actor, contact_id, data, at=None):
+def record_consent(session, *, contacts, actor, contact_id, data, at=None, outbox=None):
     """Record a consent the contact gave (the caller must see the contact): the consent read."""
     confirm_contact(session, contacts=contacts, actor=actor, contact_id=contact_id)
     at = at or now()
@@ -238,11 +249,12 @@ def record_consent(session, *, contacts, actor, contact_id, data, at=None):
         "id": uuid.uuid4().hex, "org_id": actor["org_id"], "contact_id": contact_id, "kind": kind, "basis": basis,
         "source": data.get("source") or "manual", "given_at": given_at, "proof": data.get("proof") or "",
         "recorded_by": actor["user_id"], "expires_at": expires_at})
-    repository.refresh_consent_summary(session, org_id=actor["org_id"], contact_id=contact_id)
+    _summary_changed(session, outbox=outbox, org_id=actor["org_id"], contact_id=contact_id,
+                     actor_id=actor["user_id"], at=at)
     return consent_read(row, at)
 
 
-def withdraw_consent(session, *, contacts, actor, contact_id, consent_id, at=None):
+def withdraw_consent(session, *, contacts, actor, contact_id, consent_id, at=None, outbox=None):
     """Withdraw a consent (the contact said so, or it was recorded by mistake): 404 unknown, 409 already withdrawn."""
     confirm_contact(session, contacts=contacts, actor=actor, contact_id=contact_id)
     at = at or now()
@@ -252,11 +264,12 @@ def withdraw_consent(session, *, contacts, actor, contact_id, consent_id, at=Non
         if repository.consent_exists(session, org_id=actor["org_id"], contact_id=contact_id, consent_id=consent_id):
             raise Conflict("consent_withdrawn")
         raise NotFound()
-    repository.refresh_consent_summary(session, org_id=actor["org_id"], contact_id=contact_id)
+    _summary_changed(session, outbox=outbox, org_id=actor["org_id"], contact_id=contact_id,
+                     actor_id=actor["user_id"], at=at)
     return consent_read(row, at)
 
 
-def purchase_consent(session, *, data, occurred_at):
+def purchase_consent(session, *, data, occurred_at, outbox=None):
     """An opportunity won (``opportunity_created``/``updated`` at 100 %) naming a contact is a purchase: an implied
     consent (basis purchase, source purchase) for 2 years from its close date (else when the event occurred),
     recorded once per opportunity."""
@@ -279,7 +292,8 @@ def purchase_consent(session, *, data, occurred_at):
         "expires_at": consent_expiry(kind="implied", basis="purchase", given_at=given_at),
         "opportunity_id": opportunity.get("id")})
     if row is not None:
-        repository.refresh_consent_summary(session, org_id=data["org_id"], contact_id=contact_id)
+        _summary_changed(session, outbox=outbox, org_id=data["org_id"], contact_id=contact_id, actor_id=None,
+                         at=now())
     return row
 
 

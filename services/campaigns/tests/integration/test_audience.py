@@ -9,10 +9,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from carnet_campaigns.audience import repository, usecases
-from carnet_campaigns.audience.tables import contact_refs
 from sqlalchemy.orm import Session
 
+from carnet_campaigns.audience import repository, usecases
+from carnet_campaigns.audience.tables import contact_refs
+from carnet_campaigns.models import outbox
 from carnet_common.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from carnet_common.events import make_envelope
 from carnet_common.rpc import RpcTimeout
@@ -210,7 +211,7 @@ def test_counters_keep_to_what_the_caller_sees(camp_rpc, rules):
 
 # E-11 consent ledger ----------------------------------------------------------------------------------------------
 
-def test_consent_ledger_states_and_withdrawal(camp_rpc, rules):
+def test_consent_ledger_states_and_withdrawal(camp_rpc, camp_engine, rules):
     admin, contact_id = rules["admin"], rules["ids"]["ok_an"]
     assert camp_rpc.contact_consents(admin, contact_id)["state"] == "none"
     given = camp_rpc.record_consent(admin, contact_id, {"kind": "implied", "basis": "inquiry", "proof": "call"})
@@ -223,6 +224,13 @@ def test_consent_ledger_states_and_withdrawal(camp_rpc, rules):
     withdrawn = camp_rpc.withdraw_consent(admin, contact_id, express["id"])
     assert withdrawn["withdrawn_at"] and not withdrawn["in_effect"]
     assert camp_rpc.contact_consents(admin, contact_id)["state"] == "implied"
+    # each change is published for the contacts' consent column (campaigns.consent_changed, in the outbox)
+    with camp_engine.connect() as conn:
+        published = conn.execute(sa.select(outbox.c.envelope).where(
+            outbox.c.event_type == "consent_changed",
+            outbox.c.envelope["data"]["contact_id"].astext == contact_id).order_by(outbox.c.created_at)).scalars().all()
+    assert [(e["data"]["state"], e["data"]["express"]) for e in published] == [
+        ("implied", False), ("express", True), ("implied", False)]
     with pytest.raises(Conflict):
         camp_rpc.withdraw_consent(admin, contact_id, express["id"])
     for bad, field in (({"kind": "implied"}, "basis"), ({"kind": "maybe"}, "kind"),

@@ -5,8 +5,8 @@ as the read model's computed column states it. Pure functions, no database."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from carnet_campaigns.audience import tables, usecases
 
+from carnet_campaigns.audience import tables, usecases
 from carnet_contracts.audience import ConsentCreate, ParsedConsentCreate
 
 UTC = timezone.utc
@@ -69,7 +69,7 @@ def test_only_a_won_opportunity_naming_a_contact_is_a_purchase(monkeypatch):
     monkeypatch.setattr(usecases.repository, "add_consent", lambda session, values: ledger.added.append(values) or
                         values)
     monkeypatch.setattr(usecases.repository, "refresh_consent_summary",
-                        lambda session, **kw: ledger.refreshed.append(kw))
+                        lambda session, **kw: ledger.refreshed.append(kw) or (False, at(2027, 5, 2)))
     base = {"id": "o1", "contact_id": "c1", "probability": 100, "close_date": "2025-05-02"}
     occurred = "2025-06-01T12:00:00+00:00"
     for opportunity in ({**base, "probability": 60}, {**base, "contact_id": None}):
