@@ -1,5 +1,6 @@
 """Entrypoints of the sending area: the background sender's timer (E-10). usecases.py has the design."""
 import logging
+import time
 
 import eventlet
 import sqlalchemy as sa
@@ -10,6 +11,9 @@ from carnet_campaigns.sending.settings import Settings
 from carnet_common import config, db, redis_keys
 
 log = logging.getLogger(__name__)
+# Expired claims are settled, and campaigns finished without a tick having sent anything, this often (seconds): the
+# safety nets of an idle replica (a lease is a minute; a tick that sent finishes its campaigns at once).
+SWEEP_SECONDS = 10.0
 
 
 def _is_suppressed(session, **kwargs):
@@ -49,6 +53,7 @@ class SendingEntrypoints:
     _sending_settings = None
     _sending_bucket = None
     _sending_engine = None
+    _swept_at = float("-inf")
 
     def _sender_settings(self):
         cls = type(self)
@@ -71,8 +76,12 @@ class SendingEntrypoints:
             cls._sending_engine = sa.create_engine(
                 config.database_url(), pool_size=2 * settings.concurrency + 1, max_overflow=2, pool_timeout=10,
                 connect_args={"options": db.session_options()})
-        usecases.send_tick(engine=cls._sending_engine, settings=settings, collaborators=COLLABORATORS,
-                           bucket=cls._sending_bucket, outbox=self.outbox, sleep=eventlet.sleep,
-                           spawn_all=_spawn_all)
-        with self.db.begin():
-            usecases.finish_campaigns(self.db, outbox=self.outbox)
+        sweep = time.monotonic() - cls._swept_at >= SWEEP_SECONDS
+        if sweep:
+            cls._swept_at = time.monotonic()
+        done = usecases.send_tick(engine=cls._sending_engine, settings=settings, collaborators=COLLABORATORS,
+                                  bucket=cls._sending_bucket, outbox=self.outbox, sleep=eventlet.sleep,
+                                  spawn_all=_spawn_all, recover=sweep)
+        if done or sweep:
+            with self.db.begin():
+                usecases.finish_campaigns(self.db, outbox=self.outbox)

@@ -49,15 +49,26 @@ def recover_expired(session, *, resend_in_doubt):
     return counts
 
 
+def _due(r, c):
+    return sa.select(r.c.id).join(c, c.c.id == r.c.campaign_id).where(
+        c.c.status == "sending",
+        sa.or_(r.c.state == "queued", sa.and_(r.c.state == "retry", r.c.next_attempt_at <= sa.func.now())))
+
+
+_HAS_DUE = sa.select(_due(recipients, campaigns).limit(1).exists())
+
+
+def has_due(session):
+    """Whether any recipient of a campaign being sent is due (an idle tick stops here)."""
+    return bool(session.execute(_HAS_DUE).scalar())
+
+
 def claim(session, *, worker, batch, lease_seconds):
     """Up to ``batch`` due recipients of campaigns being sent, now 'sending' under ``worker``'s lease (committed
     before the caller talks SMTP: autocommit)."""
     r, c = recipients, campaigns
     due = (
-        sa.select(r.c.id)
-        .join(c, c.c.id == r.c.campaign_id)
-        .where(c.c.status == "sending",
-               sa.or_(r.c.state == "queued", sa.and_(r.c.state == "retry", r.c.next_attempt_at <= sa.func.now())))
+        _due(r, c)
         .limit(batch)
         .with_for_update(of=r, skip_locked=True)
         .cte("due")

@@ -89,21 +89,26 @@ return {granted, tostring(wait)}
 TOKENS_AT_ONCE = 8  # tokens a sender takes in one round trip (unused ones lapse with the tick)
 
 
-def send_tick(*, engine, settings, collaborators, bucket, outbox, sleep, spawn_all, clock=time.monotonic):
-    """One tick: settle expired claims, then ``settings.concurrency`` senders until there is no work or the tick's
-    time is up. Returns ``{outcome: count}``."""
+def send_tick(*, engine, settings, collaborators, bucket, outbox, sleep, spawn_all, clock=time.monotonic,
+              recover=True):
+    """One tick: settle expired claims (``recover``), then, when anything is due, ``settings.concurrency`` senders
+    until there is no work or the tick's time is up. Returns ``{outcome: count}`` (empty: nothing happened)."""
     with engine.connect() as connection:
-        recovered = repository.recover_expired(connection.execution_options(isolation_level="AUTOCOMMIT"),
-                                               resend_in_doubt=settings.in_doubt == "resend")
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        recovered = repository.recover_expired(connection, resend_in_doubt=settings.in_doubt == "resend") \
+            if recover else {}
+        due = repository.has_due(connection)
+    totals = {f"recovered_{state}": count for state, count in recovered.items()}
     if recovered:
         log.warning("sender: expired claims settled %s", recovered)
+    if not due:  # an idle tick: two statements at most, no sender started
+        return totals
     deadline = clock() + settings.tick_seconds
     keys = {}
     results = spawn_all([lambda: Sender(engine=engine, settings=settings, collaborators=collaborators,
                                         bucket=bucket, outbox=outbox, sleep=sleep, clock=clock, keys=keys)
                          .run(deadline)
                          for _ in range(settings.concurrency)])
-    totals = {f"recovered_{state}": count for state, count in recovered.items()}
     for result in results:
         for key, count in result.items():
             totals[key] = totals.get(key, 0) + count
