@@ -200,6 +200,11 @@ def test_audience_select_sends_each_address_once(camp_engine, rules):
 def test_counters_keep_to_what_the_caller_sees(camp_rpc, rules):
     rep = actor(rules["org"], "u2", list_ids=[rules["la"]], is_admin=False)
     assert camp_rpc.audience_counters(rep, {"list_ids": [rules["la"]]})["total"] == 1  # only other_rep's contact
+    manager = {**actor(rules["org"], "u9", list_ids=[rules["la"]], is_admin=False, hierarchy_contacts=True),
+               "subordinate_ids": ["u2"]}  # S-5: the contacts of the users below them
+    assert camp_rpc.audience_counters(manager, {"list_ids": [rules["la"]]})["total"] == 1
+    everyone = actor(rules["org"], "u9", list_ids=[rules["la"]], is_admin=False, all_contacts=True)
+    assert camp_rpc.audience_counters(everyone, {"list_ids": [rules["la"]]})["total"] == 20
     # a list the caller may not access, or another organization's: 422 unknown_list on list_ids
     for list_ids in ([rules["lb"]], [rules["la"], "L-of-another-org"]):
         with pytest.raises(InvalidInput) as exc:
