@@ -12,14 +12,19 @@ Each run is timed 5 times (after one warm-up) for: the administrator over lists 
 ``require_express``, and a rep (S-4: only their contacts, a tenth) over A+B+C. Also ``audience_select`` (the
 INSERT … FROM SELECT a send starts with) into a temporary table, once.
 
-    .venv/bin/python bench/campaigns/counters.py [--contacts 1000000] [--noise 200000] [--out bench/results/...]
+    .venv/bin/python bench/campaigns/counters.py [--contacts 1000000] [--noise 200000] [--no-rpc] [--out ...]
+
+Unless ``--no-rpc``, the campaigns service is started on that database too and the admin's counters are timed
+once more through RPC (``audience_counters``, as the gateway calls it).
 
 Writes a Markdown report (``bench/results/campaigns-counters-<date>.md`` unless ``--out``) and prints it.
 """
 import argparse
+import contextlib
 import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from datetime import date, datetime, timezone
@@ -30,12 +35,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
 import sysinfo  # noqa: E402
+from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from carnet_campaigns.audience import repository  # noqa: E402
 from carnet_common.bootstrap import migrate  # noqa: E402
 from carnet_common.config import sqlalchemy_url  # noqa: E402
-from carnet_testing import fresh_database  # noqa: E402
+from carnet_testing import bootstrapped_env, fresh_database, rpc_config, running_services  # noqa: E402
 
 RUNS = 5
 COLUMNS = ("contact_id", "email", "email_key", "language", "first_name", "last_name")
@@ -122,17 +128,51 @@ def _time(engine, function):
     return times, cpu, result
 
 
+@contextlib.contextmanager
+def _system(*, rpc):
+    """``(database url, env, log dir)``: with ``rpc``, the campaigns service bootstrapped (a fresh database and vhost,
+    as the test suites start it), else a fresh database built by the migrations (env None)."""
+    if not rpc:
+        with fresh_database() as url:
+            url = sqlalchemy_url(url)
+            migrate(str(ROOT / "services/campaigns/alembic.ini"), url)
+            yield url, None, None
+        return
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from stack import SERVICES
+    services = [service for service in SERVICES if service["name"] == "campaigns"]
+    with bootstrapped_env(services, root=ROOT, LOG_LEVEL="WARNING") as env, \
+            tempfile.TemporaryDirectory() as log_dir:
+        yield sqlalchemy_url(env["DATABASE_URL"]), env, log_dir
+
+
+def _rpc_times(env, log_dir, actor, list_ids):
+    """Wall seconds of ``audience_counters`` called over RPC as the gateway calls it, the service running."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from stack import SERVICES
+    services = [service for service in SERVICES if service["name"] == "campaigns"]
+    times = []
+    with running_services(services, root=ROOT, env=env, log_dir=Path(log_dir)), \
+            ClusterRpcProxy(rpc_config(env), timeout=60) as proxy:
+        query = {"list_ids": list_ids, "require_express": False}
+        proxy.campaigns.audience_counters(actor, query)
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            proxy.campaigns.audience_counters(actor, query)
+            times.append(time.perf_counter() - started)
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--noise", type=int, default=200_000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--no-rpc", action="store_true", help="skip the timing through the running service")
     args = parser.parse_args()
     now = datetime.now(timezone.utc)
-    rows = []
-    with fresh_database() as url:
-        url = sqlalchemy_url(url)
-        migrate(str(ROOT / "services/campaigns/alembic.ini"), url)
+    rows, rpc_times = [], []
+    with _system(rpc=not args.no_rpc) as (url, env, log_dir):
         engine = sa.create_engine(url)
         org, lists, seeded = _seed(engine, contacts=args.contacts, noise=args.noise)
         every = [lists["A"], lists["B"], lists["C"]]
@@ -156,6 +196,8 @@ def main():
             inserted = session.execute(sa.text("SELECT count(*) FROM audience_out")).scalar()
             session.rollback()
         engine.dispose()
+        if env is not None:
+            rpc_times = _rpc_times(env, log_dir, admin, every)
     lines = [f"# Campaigns: pre-send counters (E-4, E-11), {date.today().isoformat()}", "",
              f"`bench/campaigns/counters.py --contacts {args.contacts} --noise {args.noise}`: one organization of "
              f"{args.contacts:,} contacts in the read model (plus {args.noise:,} of another), seeded in "
@@ -172,6 +214,10 @@ def main():
                      f"{r['unsubscribed']:,} | {r['invalid']:,} | {r['no_consent']:,} | {r['consent_expired']:,} |")
     lines += ["", f"`audience_select` (INSERT … FROM SELECT of the admin's A+B+C audience): {inserted:,} rows in "
               f"{select_time:.2f} s.", ""]
+    if rpc_times:
+        lines += [f"Through the running campaigns service (RPC `audience_counters`, the admin over A+B+C, {RUNS} "
+                  f"calls after a warm-up): median {statistics.median(rpc_times):.3f} s, min {min(rpc_times):.3f} s, "
+                  f"max {max(rpc_times):.3f} s.", ""]
     report = "\n".join(lines)
     out = args.out or ROOT / f"bench/results/campaigns-counters-{date.today().isoformat()}.md"
     out.write_text(report)
