@@ -4,6 +4,7 @@
 |---|---|---|
 | CAMPAIGNS_SMTP_HOST / CAMPAIGNS_SMTP_PORT | 127.0.0.1 / 25 | the relay (the nameko config has them too) |
 | CAMPAIGNS_SMTP_TLS | none | ``starttls`` (required: a relay without it is an error) or ``none`` |
+| CAMPAIGNS_SMTP_CA_FILE | unset | the CA bundle the relay's STARTTLS certificate must chain to (else the system's) |
 | CAMPAIGNS_SMTP_USER / CAMPAIGNS_SMTP_PASSWORD | unset | AUTH when the user is set |
 | CAMPAIGNS_SMTP_TIMEOUT | 30 | seconds, each SMTP command |
 | CAMPAIGNS_SMTP_HELO | unset | the name given in EHLO (the host's FQDN when unset) |
@@ -40,6 +41,7 @@ class Settings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_tls: str = "none"
+    smtp_ca_file: str = ""
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_timeout: float = 30.0
@@ -71,6 +73,7 @@ class Settings:
             smtp_host=os.environ.get("CAMPAIGNS_SMTP_HOST") or str(config.get("CAMPAIGNS_SMTP_HOST") or cls.smtp_host),
             smtp_port=env_int("CAMPAIGNS_SMTP_PORT", int(config.get("CAMPAIGNS_SMTP_PORT") or cls.smtp_port)),
             smtp_tls=tls,
+            smtp_ca_file=os.environ.get("CAMPAIGNS_SMTP_CA_FILE", ""),
             smtp_user=os.environ.get("CAMPAIGNS_SMTP_USER", ""),
             smtp_password=os.environ.get("CAMPAIGNS_SMTP_PASSWORD", ""),
             smtp_timeout=_env_float("CAMPAIGNS_SMTP_TIMEOUT", cls.smtp_timeout),

@@ -48,7 +48,7 @@ class Relay:
         try:
             connection.ehlo()
             if s.smtp_tls == "starttls":
-                connection.starttls(context=ssl.create_default_context())
+                connection.starttls(context=ssl.create_default_context(cafile=s.smtp_ca_file or None))
                 connection.ehlo()
             if s.smtp_user:
                 connection.login(s.smtp_user, s.smtp_password)
