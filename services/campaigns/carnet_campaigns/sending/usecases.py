@@ -209,6 +209,11 @@ class Sender:
         except compose.Refused as exc:
             repository.mark_failed(self.outcomes, recipient_id=recipient_id, worker=self.worker, error=exc.code)
             return "invalid"
+        except Exception as exc:  # noqa: BLE001 - a message that cannot be built fails alone, never loops the batch
+            log.exception("sender: the message of recipient %s could not be composed", recipient_id)
+            repository.mark_failed(self.outcomes, recipient_id=recipient_id, worker=self.worker,
+                                   error=f"compose_error: {type(exc).__name__}")
+            return "failed"
         if self.collaborators.is_suppressed(self.session, org_id=recipient["org_id"], email=recipient["email"]):
             repository.mark_suppressed(self.outcomes, recipient_id=recipient_id, worker=self.worker)
             return "suppressed"
