@@ -12,14 +12,20 @@ import pytest
 import redis
 import sqlalchemy as sa
 from camp_domains_helpers import ready_domain
-from carnet_campaigns.audience import repository as audience
 
+from carnet_campaigns.audience import repository as audience
 from carnet_testing import eventually
 
 
 def actor(org_id=None):
     return {"org_id": org_id or f"org-{uuid.uuid4().hex[:8]}", "user_id": f"user-{uuid.uuid4().hex[:8]}",
             "is_admin": True, "request_id": None, "list_ids": [], "language": "fr"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def running(camp_processes):
+    """The services run (the sender is the campaigns service's timer), whichever test of the module runs alone."""
+    return camp_processes
 
 
 @pytest.fixture(scope="module")
@@ -337,3 +343,15 @@ def test_a_crash_mid_campaign_sends_no_message_twice(camp_engine, camp_relay, ca
     print(f"\ncrash: at kill {at_crash}; final {final}; in doubt {len(in_doubt)} "
           f"(received {sum(counts.get(e.lower(), 0) for e in in_doubt)})")
 
+
+
+def test_a_message_that_cannot_be_built_fails_alone(camp_engine, camp_relay):
+    campaign = new_campaign(camp_engine, count=3)
+    with camp_engine.begin() as connection:  # merge values that are not an object: compose raises
+        connection.execute(sa.text("UPDATE campaigns.recipients SET merge = '[1, 2]'::jsonb WHERE campaign_id = :id "
+                                   "AND email = :email"), {"id": campaign["id"], "email": campaign["emails"][1]})
+    finished(camp_engine, campaign["id"])
+    row = recipient(camp_engine, campaign["id"], campaign["emails"][1])
+    assert row["state"] == "failed" and row["last_error"].startswith("compose_error")
+    others = [campaign["emails"][0], campaign["emails"][2]]
+    assert received_by(camp_relay, others) == {e: 1 for e in others}

@@ -5,11 +5,11 @@ from email import message_from_bytes, policy
 
 import dkim
 import pytest
-from carnet_campaigns.sending import compose, smtp
-from carnet_campaigns.sending.settings import Settings
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from carnet_campaigns.sending import compose, smtp
+from carnet_campaigns.sending.settings import Settings
 from carnet_contracts import campaign_links
 
 BASE = "https://crm.example"
