@@ -355,3 +355,30 @@ def test_a_message_that_cannot_be_built_fails_alone(camp_engine, camp_relay):
     assert row["state"] == "failed" and row["last_error"].startswith("compose_error")
     others = [campaign["emails"][0], campaign["emails"][2]]
     assert received_by(camp_relay, others) == {e: 1 for e in others}
+
+
+@pytest.mark.parametrize("resend", [False, True])
+def test_expired_claims_are_settled_by_what_reached_the_relay(camp_engine, resend):
+    """What a dead sender left: rows never handed over go back (or are cancelled with their campaign), rows in flight
+    are in doubt: failed (at most once) or, ``CAMPAIGNS_IN_DOUBT=resend``, due again with their Message-ID."""
+    from carnet_campaigns.sending import repository
+
+    paused = new_campaign(camp_engine, count=3, status="paused")  # paused: the running sender leaves them alone
+    cancelled = new_campaign(camp_engine, count=1, status="cancelled")
+    with camp_engine.begin() as connection:  # one transaction: the service's own sweep never sees them expired
+        connection.execute(sa.text(
+            "UPDATE campaigns.recipients SET state = 'sending', claimed_by = 'dead', claimed_until = now() - "
+            "interval '1 second', attempts = CASE WHEN email = :flight THEN 1 ELSE 0 END, in_flight_at = CASE WHEN "
+            "email = :flight THEN now() END WHERE campaign_id IN (:a, :b)"),
+            {"a": paused["id"], "b": cancelled["id"], "flight": paused["emails"][0]})
+        counts = repository.recover_expired(connection, resend_in_doubt=resend)
+        rows = {row.email: row for row in connection.execute(sa.text(
+            "SELECT email, state, in_doubt, last_error, claimed_by, in_flight_at FROM campaigns.recipients "
+            "WHERE campaign_id IN (:a, :b)"), {"a": paused["id"], "b": cancelled["id"]})}
+    in_flight = rows[paused["emails"][0]]
+    assert in_flight.in_doubt and in_flight.last_error == "in_doubt" and in_flight.in_flight_at is None
+    assert in_flight.state == ("retry" if resend else "failed")
+    assert [rows[e].state for e in paused["emails"][1:]] == ["queued", "queued"]
+    assert rows[cancelled["emails"][0]].state == "cancelled"
+    assert all(row.claimed_by is None for row in rows.values())
+    assert sum(counts.values()) == 4
