@@ -115,6 +115,9 @@ def remove_list(session, org_id, list_id):
 
 
 def purge(session, contact_id, org_id):
+    """The contact gone for good: its ref and its consent ledger (Law 25: nothing of the person is kept but, when it
+    unsubscribed, its address on the suppression list, so that it is never mailed again)."""
+    session.execute(consents.delete().where(consents.c.contact_id == contact_id, consents.c.org_id == org_id))
     session.execute(contact_refs.delete().where(contact_refs.c.id == contact_id, contact_refs.c.org_id == org_id))
 
 

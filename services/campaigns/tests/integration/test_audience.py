@@ -109,8 +109,13 @@ def test_read_model_converges_whatever_the_order(camp_publish, camp_engine):
     pub("contact_deleted", {"org_id": org, "actor_id": "u1", "contact_id": contact_id, "account_id": None,
                             "deleted_at": t3.isoformat()}, occurred_at=t3)
     assert ref(camp_engine, contact_id)["deleted_at"] is not None
+    with Session(camp_engine) as session, session.begin():  # a consent recorded before, erased with the contact
+        repository.add_consent(session, {"org_id": org, "contact_id": contact_id, "kind": "express",
+                                         "source": "form", "given_at": t0})
     pub("contact_purged", {"org_id": org, "actor_id": None, "contact_id": contact_id, "account_id": None})
     assert ref(camp_engine, contact_id) is None
+    with Session(camp_engine) as session:
+        assert repository.consents_of(session, org_id=org, contact_id=contact_id) == []
 
 
 def test_merged_loser_leaves_and_comes_back_on_undo(camp_publish, camp_engine):
