@@ -122,11 +122,11 @@ class AudienceEntrypoints:
 
     @event_handler(CONTACTS, "contact_merged", requeue_on_error=True)
     def audience_on_contact_merged(self, envelope):
-        self._apply(envelope, usecases.merge_contact, occurred_at=envelope.get("occurred_at"))
+        self._apply(envelope, usecases.merge_contact, occurred_at=envelope.get("occurred_at"), outbox=self.outbox)
 
     @event_handler(CONTACTS, "contact_merge_undone", requeue_on_error=True)
     def audience_on_contact_merge_undone(self, envelope):
-        self._apply(envelope, usecases.unmerge_contact, occurred_at=envelope.get("occurred_at"))
+        self._apply(envelope, usecases.unmerge_contact, occurred_at=envelope.get("occurred_at"), outbox=self.outbox)
 
     # A won opportunity is a purchase (E-11: implied consent) ----------------------------------------------------
     @event_handler(OPPORTUNITIES, "opportunity_created", requeue_on_error=True)

@@ -259,6 +259,19 @@ def add_consent(session, values):
     return session.execute(stmt.returning(*consents.c)).mappings().first()
 
 
+def move_consents(session, *, org_id, from_id, to_id):
+    """A merge: the loser's consents are the winner's now (``merged_from`` remembers whose they were)."""
+    session.execute(consents.update().where(consents.c.org_id == org_id, consents.c.contact_id == from_id)
+                    .values(contact_id=to_id, merged_from=sa.func.coalesce(consents.c.merged_from, from_id)))
+
+
+def move_consents_back(session, *, org_id, winner_id, loser_id):
+    """A merge undone: the consents moved from the loser go back to it."""
+    session.execute(consents.update().where(consents.c.org_id == org_id, consents.c.contact_id == winner_id,
+                                            consents.c.merged_from == loser_id)
+                    .values(contact_id=loser_id, merged_from=None))
+
+
 def consents_of(session, *, org_id, contact_id):
     return session.execute(sa.select(consents).where(consents.c.org_id == org_id, consents.c.contact_id == contact_id)
                            .order_by(consents.c.given_at.desc(), consents.c.created_at.desc())).mappings().all()

@@ -64,6 +64,7 @@ consents = sa.Table(
     sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
     sa.Column("withdrawn_by", sa.Text),
     sa.Column("opportunity_id", sa.Text),  # an implied consent recorded from a won opportunity (once per opportunity)
+    sa.Column("merged_from", sa.Text),  # the merged-away contact it was recorded for (back to it on undo)
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     sa.CheckConstraint("kind IN ('express', 'implied')", name="consents_kind"),
     sa.CheckConstraint("basis IS NULL OR basis IN ('purchase', 'inquiry', 'other')", name="consents_basis"),

@@ -120,15 +120,27 @@ def restore_account(session, *, data, occurred_at):
                            occurred_at=timestamp(occurred_at))
 
 
-def merge_contact(session, *, data, occurred_at):
-    """``contact_merged``: the loser leaves (its lists went to the winner, whose events say so)."""
+def merge_contact(session, *, data, occurred_at, outbox=None):
+    """``contact_merged``: the loser leaves (its lists went to the winner, whose events say so) and its consents
+    are the winner's (the same person's: E-11)."""
     at = timestamp(occurred_at)
-    repository.set_deleted(session, [data["loser_id"]], data["org_id"], deleted_at=at or now(), occurred_at=at)
+    org_id, winner_id, loser_id = data["org_id"], data["winner_id"], data["loser_id"]
+    repository.set_deleted(session, [loser_id], org_id, deleted_at=at or now(), occurred_at=at)
+    repository.move_consents(session, org_id=org_id, from_id=loser_id, to_id=winner_id)
+    for contact_id in (winner_id, loser_id):
+        _summary_changed(session, outbox=outbox, org_id=org_id, contact_id=contact_id,
+                         actor_id=data.get("actor_id"), at=now())
 
 
-def unmerge_contact(session, *, data, occurred_at):
-    repository.set_deleted(session, [data["loser_id"]], data["org_id"], deleted_at=None,
-                           occurred_at=timestamp(occurred_at))
+def unmerge_contact(session, *, data, occurred_at, outbox=None):
+    """``contact_merge_undone``: the loser is back with the consents the merge moved (an undo handled before its
+    merge moves nothing: the merge's event then moves them, a case left as is)."""
+    org_id, winner_id, loser_id = data["org_id"], data["winner_id"], data["loser_id"]
+    repository.set_deleted(session, [loser_id], org_id, deleted_at=None, occurred_at=timestamp(occurred_at))
+    repository.move_consents_back(session, org_id=org_id, winner_id=winner_id, loser_id=loser_id)
+    for contact_id in (winner_id, loser_id):
+        _summary_changed(session, outbox=outbox, org_id=org_id, contact_id=contact_id,
+                         actor_id=data.get("actor_id"), at=now())
 
 
 def change_membership(session, *, data):

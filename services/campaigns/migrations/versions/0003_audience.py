@@ -61,6 +61,7 @@ def upgrade():
         sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
         sa.Column("withdrawn_by", sa.Text),
         sa.Column("opportunity_id", sa.Text),
+        sa.Column("merged_from", sa.Text),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.CheckConstraint("kind IN ('express', 'implied')", name="consents_kind"),
         sa.CheckConstraint("basis IS NULL OR basis IN ('purchase', 'inquiry', 'other')", name="consents_basis"),

@@ -122,14 +122,21 @@ def test_merged_loser_leaves_and_comes_back_on_undo(camp_publish, camp_engine):
     org, winner, loser = uid("org"), uid("con"), uid("con")
     pub = lambda *a, **k: published(camp_publish, camp_engine, *a, **k)  # noqa: E731
     pub(*contact_event(org, loser))
+    pub(*contact_event(org, winner))
+    with Session(camp_engine) as session, session.begin():  # the loser's express consent
+        repository.add_consent(session, {"org_id": org, "contact_id": loser, "kind": "express", "source": "form",
+                                         "given_at": NOW})
+        repository.refresh_consent_summary(session, org_id=org, contact_id=loser)
     t0 = datetime.now(timezone.utc)
     data = {"org_id": org, "actor_id": "u1", "merge_id": uid("m"), "winner_id": winner, "loser_id": loser,
             "winner_account_id": None, "loser_account_id": None}
     pub("contact_merged", data, occurred_at=t0)
     assert ref(camp_engine, loser)["deleted_at"] is not None
+    assert (ref(camp_engine, winner)["consent_express"], ref(camp_engine, loser)["consent_express"]) == (True, False)
     pub("contact_merge_undone", {k: data[k] for k in ("org_id", "actor_id", "merge_id", "winner_id", "loser_id")},
         occurred_at=t0 + timedelta(seconds=1))
     assert ref(camp_engine, loser)["deleted_at"] is None
+    assert (ref(camp_engine, winner)["consent_express"], ref(camp_engine, loser)["consent_express"]) == (False, True)
 
 
 # E-4 counters: one contact per rule -----------------------------------------------------------------------------
