@@ -6,28 +6,9 @@ from urllib.parse import urlsplit
 
 import dkim
 import dns.resolver
-import pytest
 import requests
 from conftest import eventually, ok
 from support.campaigns import contacts_in_list, ready_domain
-
-
-@pytest.fixture(scope="module")
-def raw(relay):
-    """The bytes the relay accepted (DKIM is checked on the bytes sent), by recipient."""
-    received = {}
-    original = relay.handle_DATA
-
-    async def handle_data(server, session, envelope):
-        answer = await original(server, session, envelope)
-        if answer.startswith("250"):
-            for address in envelope.rcpt_tos:
-                received.setdefault(address.lower(), []).append(envelope.content)
-        return answer
-
-    relay.handle_DATA = handle_data  # aiosmtpd reads a handler's hooks per connection
-    yield received
-    del relay.handle_DATA
 
 
 def send(admin, list_id, domain):
@@ -40,13 +21,13 @@ def send(admin, list_id, domain):
                       lambda progress: progress["status"] == "sent", timeout=30, what="campaign sent")
 
 
-def test_signed_sent_once_and_one_click_unsubscribe(stack, org, relay, dns_zone, base_url, raw):
+def test_signed_sent_once_and_one_click_unsubscribe(stack, org, relay, dns_zone, base_url):
     admin = org["admin"]
     domain = ready_domain(stack, admin, dns_zone)
     people = contacts_in_list(admin, org["shared"], 2)
     emails = [person["email"].lower() for person in people]
     send(admin, org["shared"], domain)
-    assert {e: len(raw.get(e, [])) for e in emails} == {e: 1 for e in emails}
+    assert {e: len(relay.raw_to(e)) for e in emails} == {e: 1 for e in emails}
 
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers, resolver.port = ["127.0.0.1"], dns_zone.port
@@ -55,7 +36,7 @@ def test_signed_sent_once_and_one_click_unsubscribe(stack, org, relay, dns_zone,
         answer = resolver.resolve(name.decode().rstrip("."), "TXT", tcp=True)
         return b"".join(b"".join(record.strings) for record in answer)
 
-    signer = dkim.DKIM(raw[emails[0]][0])
+    signer = dkim.DKIM(relay.raw_to(emails[0])[0])
     assert signer.verify(dnsfunc=dnsfunc) and signer.domain == domain.encode()
     assert {b"list-unsubscribe", b"list-unsubscribe-post"} <= set(signer.include_headers)
 
@@ -68,4 +49,4 @@ def test_signed_sent_once_and_one_click_unsubscribe(stack, org, relay, dns_zone,
 
     second = send(admin, org["shared"], domain)
     assert second["states"].get("sent") == 1
-    assert {e: len(raw.get(e, [])) for e in emails} == {emails[0]: 1, emails[1]: 2}
+    assert {e: len(relay.raw_to(e)) for e in emails} == {emails[0]: 1, emails[1]: 2}

@@ -2,6 +2,7 @@
 the test reads what it received, or has it refuse the next messages (a 4xx or 5xx at RCPT or at the end of DATA)."""
 import contextlib
 import threading
+import time
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -11,10 +12,12 @@ from carnet_testing.processes import free_port
 
 class SmtpRelay:
     """Accepts every message, unless told to answer the next ones at RCPT (``rcpt_answers``) or at the end of DATA
-    (``data_answers``) with a code such as ``"451 try later"``; ``messages`` are what it accepted, parsed."""
+    (``data_answers``) with a code such as ``"451 try later"``; ``messages`` are what it accepted, parsed, and
+    ``raw`` the same as ``(monotonic time of arrival, envelope recipients, bytes)`` (a DKIM signature is checked on
+    the bytes sent, never on a re-serialised parse)."""
 
     def __init__(self):
-        self.messages, self.lock = [], threading.Lock()
+        self.messages, self.raw, self.lock = [], [], threading.Lock()
         self.rcpt_answers, self.data_answers, self.refused = [], [], 0
         self.port = None
 
@@ -38,12 +41,19 @@ class SmtpRelay:
             return answer
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.raw.append((time.monotonic(), tuple(envelope.rcpt_tos), envelope.content))
         return "250 OK"
 
     def received(self, predicate=lambda message: True):
         """The accepted messages ``predicate`` selects, oldest first."""
         with self.lock:
             return [message for message in self.messages if predicate(message)]
+
+    def raw_to(self, address):
+        """The bytes of the accepted messages whose envelope named ``address`` (case-insensitive), oldest first."""
+        with self.lock:
+            return [content for _, rcpt_tos, content in self.raw
+                    if address.lower() in (rcpt.lower() for rcpt in rcpt_tos)]
 
     def to(self, address):
         """The accepted messages addressed to ``address``."""
