@@ -14,7 +14,7 @@ import uuid
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from carnet_testing import rpc_config
+from carnet_testing import eventually, rpc_config
 from support.http import ok, unique
 
 
@@ -50,11 +50,18 @@ def ready_domain(stack, admin_client, dns_zone, domain=None):
 def contacts_in_list(client, list_id, count, **fields):
     """``count`` contacts created by ``client`` (an ``ApiClient``) in ``list_id``: e-mails
     ``<unique>-<i>@example.test``, language "fr" for even ``i`` and "en" for odd ones, subscribed; ``fields``
-    complete or replace those (same for all). Returns the created contacts, in order."""
+    complete or replace those (same for all). Returns the created contacts, in order, once the campaigns service's
+    read model has them (the list's audience counts them): a campaign sent at once reaches them all, as one sent a
+    moment after a user created them does (its counters show what it will reach)."""
+    def audience():
+        return ok(client.post("/campaigns/audience", json={"list_ids": [list_id]}))["total"]
+
+    before = audience()  # every earlier call waited for its own contacts
     stem = unique("c").lower()
     created = []
     for i in range(count):
         body = {"last_name": f"Contact {i}", "email": f"{stem}-{i}@example.test", "language": "fr" if i % 2 == 0
                 else "en", "subscribed": True, "list_ids": [list_id], **fields}
         created.append(ok(client.post("/contacts", json=body), 201))
+    eventually(audience, lambda total: total >= before + count, what=f"{count} contacts in the campaigns' read model")
     return created

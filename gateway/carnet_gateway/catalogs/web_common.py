@@ -16,6 +16,7 @@ MESSAGES = {
     "nav.campaigns": ("Campaigns", "Campagnes"),
     "nav.templates": ("E-mail templates", "Modèles de courriels"),
     "nav.sending_domains": ("Sending domains", "Domaines d'envoi"),
+    "nav.suppressions": ("Suppression list", "Liste d'exclusion"),
     "nav.trash": ("Trash", "Corbeille"),
     "nav.settings": ("Settings", "Paramètres"),
     "nav.logout": ("Log out", "Se déconnecter"),

@@ -23,6 +23,7 @@ NAVIGATION = (
     ("/app/campaigns", "nav.campaigns", "emails"),
     ("/app/templates", "nav.templates", "emails"),
     ("/app/sending-domains", "nav.sending_domains", "emails"),
+    ("/app/suppressions", "nav.suppressions", "emails"),
     ("/app/trash", "nav.trash", None),
     ("/app/settings", "nav.settings", "admin"),
 )

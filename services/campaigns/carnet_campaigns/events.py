@@ -6,8 +6,11 @@ through the outbox in the transaction of its change.
   to false (services/contacts/carnet_contacts/unsubscribes/).
 - ``campaign_started``, ``campaign_paused``, ``campaign_resumed``, ``campaign_cancelled`` (campaigns) and
   ``campaign_finished``, ``recipient_bounced`` (sending): no consumer yet (auditing, a contact's timeline).
+- ``consent_changed`` (audience): a consent recorded or withdrawn (E-11); no consumer yet (a consent column on the
+  contacts' list).
 - ``sending_domain_changed`` (domains): declared, not published until a consumer exists.
 """
+from carnet_campaigns.audience.events import CONSENT_CHANGED  # noqa: F401
 from carnet_campaigns.campaigns.events import (  # noqa: F401
     CAMPAIGN_CANCELLED,
     CAMPAIGN_PAUSED,
