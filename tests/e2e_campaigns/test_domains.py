@@ -4,10 +4,11 @@ organization's is a 404; a plan without e-mails is a 403)."""
 import subprocess
 import sys
 
-from carnet_campaigns import operator
 from conftest import assert_problem, ok, sign_up
 from support.campaigns import contacts_in_list, new_domain, operator_rpc, publish, ready_domain
 from support.orgs import add_member
+
+from carnet_campaigns import operator
 
 EMAILS = {"read": True, "write": True, "delete": False, "export": False}
 CONTACTS = {"read": True, "write": True, "delete": True, "export": False}

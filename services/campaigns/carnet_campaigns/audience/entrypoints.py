@@ -8,19 +8,16 @@ applied once through the Inbox (``audience/usecases.py`` says what each does). A
 publishes ``campaigns.consent_changed`` (``audience/events.py``) in the same transaction."""
 from nameko.events import event_handler
 
+from carnet_campaigns.arguments import actor_of
 from carnet_campaigns.audience import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_common.errors import NotFound
 from carnet_contracts import audience as contracts
-from carnet_contracts.actors import CampaignsActor
 
 CONTACTS = "contacts"
 OPPORTUNITIES = "opportunities"
 
-
-def _actor(actor):
-    return load_or_raise(CampaignsActor(), actor)
 
 
 def _id(value, max_length=64):
@@ -37,26 +34,26 @@ class AudienceEntrypoints:
     @rpc_method(read_only=True)
     def audience_counters(self, actor, query):
         """The pre-send counters of the contacts of ``query["list_ids"]`` the caller sees."""
-        actor, query = _actor(actor), load_or_raise(contracts.CountersQuery(), query)
+        actor, query = actor_of(actor), load_or_raise(contracts.CountersQuery(), query)
         return usecases.audience_counters(self.db, actor=actor, **query)
 
     # E-11 --------------------------------------------------------------------------------------------------
     @rpc_method
     def contact_consents(self, actor, contact_id):
-        actor = _actor(actor)
+        actor = actor_of(actor)
         with self.db.begin():
             return usecases.ledger(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id))
 
     @rpc_method
     def record_consent(self, actor, contact_id, data):
-        actor, data = _actor(actor), load_or_raise(contracts.ParsedConsentCreate(), data)
+        actor, data = actor_of(actor), load_or_raise(contracts.ParsedConsentCreate(), data)
         with self.db.begin():
             return usecases.record_consent(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id),
                                            data=data, outbox=self.outbox)
 
     @rpc_method
     def withdraw_consent(self, actor, contact_id, consent_id):
-        actor = _actor(actor)
+        actor = actor_of(actor)
         with self.db.begin():
             return usecases.withdraw_consent(self.db, contacts=self.contacts, actor=actor,
                                              contact_id=_id(contact_id), consent_id=_id(consent_id),
@@ -65,18 +62,18 @@ class AudienceEntrypoints:
     # The suppression list ------------------------------------------------------------------------------------
     @rpc_method(read_only=True)
     def list_suppressions(self, actor, query=None):
-        actor, query = _actor(actor), load_or_raise(contracts.SuppressionQuery(), query or {})
+        actor, query = actor_of(actor), load_or_raise(contracts.SuppressionQuery(), query or {})
         return usecases.list_suppressions(self.db, actor=actor, **query)
 
     @rpc_method
     def add_suppression(self, actor, data):
-        actor, data = _actor(actor), load_or_raise(contracts.SuppressionCreate(), data)
+        actor, data = actor_of(actor), load_or_raise(contracts.SuppressionCreate(), data)
         with self.db.begin():
             return usecases.add_suppression(self.db, actor=actor, email=data["email"])
 
     @rpc_method
     def remove_suppression(self, actor, email):
-        actor = _actor(actor)
+        actor = actor_of(actor)
         with self.db.begin():
             usecases.remove_suppression(self.db, actor=actor, email=_id(email, 254))
 

@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on, insert
 
 from carnet_campaigns.audience.tables import consents, contact_refs, suppressions
 
@@ -197,7 +197,7 @@ def audience_select(*, actor, list_ids, require_express, now):
     return (sa.select(contact_refs.c.id.label("contact_id"), contact_refs.c.email.label("email"),
                       key.label("email_key"), language.label("language"),
                       contact_refs.c.first_name.label("first_name"), contact_refs.c.last_name.label("last_name"))
-            .where(*clauses).distinct(key).order_by(key, contact_refs.c.id))
+            .where(*clauses).ext(distinct_on(key)).order_by(key, contact_refs.c.id))
 
 
 # The suppression list ---------------------------------------------------------------------------------------

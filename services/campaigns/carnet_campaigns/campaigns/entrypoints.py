@@ -1,21 +1,9 @@
 """Entrypoints of the campaigns area: parse (contracts) → use case → dump. ``usecases.py`` has the rules."""
+from carnet_campaigns.arguments import actor_of, path_id
 from carnet_campaigns.campaigns import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
-from carnet_common.errors import NotFound
 from carnet_contracts import campaigns as contracts
-from carnet_contracts.actors import CampaignsActor
-
-
-def actor_of(actor):
-    return load_or_raise(CampaignsActor(), actor)
-
-
-def path_id(value):
-    """An id from a path: anything that cannot name a row is a 404, as an unknown id."""
-    if not isinstance(value, str) or not 0 < len(value) <= 64:
-        raise NotFound()
-    return value
 
 
 class CampaignsEntrypoints:

@@ -1,19 +1,9 @@
 """Entrypoints of the content area (E-2, E-8): parse (contracts) → use case → dump. usecases.py has the rules."""
+from carnet_campaigns.arguments import actor_of, path_id
 from carnet_campaigns.content import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_contracts import templates as contracts
-from carnet_contracts.actors import CampaignsActor
-
-
-def actor_of(value):
-    """The caller as the gateway sent it, checked (``InvalidInput`` otherwise)."""
-    return load_or_raise(CampaignsActor(), value)
-
-
-def path_id(value):
-    """Path ids arrive as text; anything else cannot name a record."""
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
 class ContentEntrypoints:

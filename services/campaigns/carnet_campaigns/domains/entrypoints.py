@@ -3,15 +3,11 @@
 The approval RPCs (``list_pending_domains``, ``approve_domain``, ``refuse_domain``) take no actor: they are the
 installation's administrator's, called by ``python -m carnet_campaigns.operator`` over the message bus; the gateway
 never exposes them."""
+from carnet_campaigns.arguments import actor_of
 from carnet_campaigns.domains import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_contracts import sending_domains as contracts
-from carnet_contracts.actors import CampaignsActor
-
-
-def _actor(value):
-    return load_or_raise(CampaignsActor(), value)
 
 
 def _id(value):
@@ -23,32 +19,32 @@ class DomainsEntrypoints:
 
     @rpc_method(read_only=True)
     def list_sending_domains(self, actor):
-        return usecases.list_domains(self.db, actor=_actor(actor))
+        return usecases.list_domains(self.db, actor=actor_of(actor))
 
     @rpc_method(read_only=True)
     def get_sending_domain(self, actor, domain_id):
-        return usecases.get_domain(self.db, actor=_actor(actor), domain_id=_id(domain_id))
+        return usecases.get_domain(self.db, actor=actor_of(actor), domain_id=_id(domain_id))
 
     @rpc_method(read_only=True)
     def usable_sending_domains(self, actor):
         """The domains the caller's organization may send from (the builder's select)."""
-        return usecases.usable_domains(self.db, org_id=_actor(actor)["org_id"])
+        return usecases.usable_domains(self.db, org_id=actor_of(actor)["org_id"])
 
     @rpc_method
     def add_sending_domain(self, actor, data):
-        actor, data = _actor(actor), load_or_raise(contracts.DomainCreate(), data)
+        actor, data = actor_of(actor), load_or_raise(contracts.DomainCreate(), data)
         with self.db.begin():
             return usecases.add_domain(self.db, actor=actor, data=data)
 
     @rpc_method
     def check_sending_domain(self, actor, domain_id):
-        actor = _actor(actor)
+        actor = actor_of(actor)
         with self.db.begin():
             return usecases.check_domain(self.db, actor=actor, domain_id=_id(domain_id))
 
     @rpc_method
     def delete_sending_domain(self, actor, domain_id):
-        actor = _actor(actor)
+        actor = actor_of(actor)
         with self.db.begin():
             usecases.delete_domain(self.db, actor=actor, domain_id=_id(domain_id))
 

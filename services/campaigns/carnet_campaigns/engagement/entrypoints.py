@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 from nameko.timer import timer
 
+from carnet_campaigns.arguments import actor_of
 from carnet_campaigns.engagement import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_contracts import engagement as contracts
-from carnet_contracts.actors import CampaignsActor
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +23,6 @@ def _id(value):
     """Ids arrive as text; anything else names nothing."""
     return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
-
-def _actor(actor):
-    return load_or_raise(CampaignsActor(), actor)
 
 
 def drain_batch():
@@ -52,19 +49,19 @@ class EngagementEntrypoints:
 
     @rpc_method
     def get_campaign_report(self, actor, campaign_id):
-        actor = _actor(actor)
+        actor = actor_of(actor)
         with self.db.begin():
             return usecases.campaign_report(self.db, actor=actor, campaign_id=_id(campaign_id))
 
     @rpc_method
     def list_campaign_recipients(self, actor, campaign_id, query):
-        actor, query = _actor(actor), load_or_raise(contracts.RecipientQuery(), query)
+        actor, query = actor_of(actor), load_or_raise(contracts.RecipientQuery(), query)
         with self.db.begin():
             return usecases.campaign_recipients(self.db, actor=actor, campaign_id=_id(campaign_id), query=query)
 
     @rpc_method
     def list_contact_emails(self, actor, contact_id, query):
-        actor, query = _actor(actor), load_or_raise(contracts.ContactEmailQuery(), query)
+        actor, query = actor_of(actor), load_or_raise(contracts.ContactEmailQuery(), query)
         with self.db.begin():
             return usecases.contact_emails(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id),
                                            query=query)

@@ -6,8 +6,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from camp_domains_helpers import new_domain, publish, ready_domain
-from carnet_campaigns.domains import keys, usecases
 
+from carnet_campaigns.domains import keys, usecases
 from carnet_common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
@@ -147,8 +147,8 @@ def test_a_dns_that_does_not_answer_is_a_dns_error_within_the_budget(monkeypatch
     import time
 
     import dns.resolver
-    from carnet_campaigns.domains import dns_check
 
+    from carnet_campaigns.domains import dns_check
     from carnet_testing.processes import free_port
 
     monkeypatch.setattr(dns_check, "BUDGET", 0.6)

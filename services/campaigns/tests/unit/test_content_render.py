@@ -1,6 +1,7 @@
 """content/render.py: merge fields (check, render), the sanitiser against XSS vectors, the text part from HTML, and
 the built-in templates (valid merge fields, already sanitised)."""
 import pytest
+
 from carnet_campaigns.content import builtins, render
 
 VALUES = {"first_name": "Ana", "last_name": "Roy", "email": "ana@example.com", "sender_name": "Acme"}

@@ -3,8 +3,9 @@ domains area); the check against a real DNS server is in the integration tests."
 import base64
 
 import pytest
-from carnet_campaigns.domains import dns_check, keys
 from cryptography.hazmat.primitives import serialization
+
+from carnet_campaigns.domains import dns_check, keys
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Look-alike sending domains (E-6), pure: the table the brief names, and the pieces (normalize, skeleton,
 distance, mixed scripts)."""
 import pytest
+
 from carnet_campaigns.domains import lookalike
 from carnet_campaigns.domains.lookalike import BadDomain, distance, normalize, skeleton, verdict
 

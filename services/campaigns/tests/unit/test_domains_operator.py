@@ -5,7 +5,6 @@ import io
 import json
 
 from carnet_campaigns import operator
-
 from carnet_common.errors import NotFound
 
 
