@@ -47,6 +47,8 @@ def test_every_readme_example_runs_in_order_against_the_system(stack, mail_folde
     work.mkdir()
     for name in (".venv", "scripts"):  # the README's commands run from the project's folder
         (work / name).symlink_to(ROOT / name)
+    (work / ".run").mkdir()
+    (work / ".run" / "mail").symlink_to(mail_folder[0])  # make run's mail catcher writes there
     # make run's settings a reader has: its port, its local DNS server's records, its RabbitMQ (the operator's
     # commands), here those of the walkthrough's system
     env = {"PATH": os.environ["PATH"], "HOME": str(work), "LANG": "C.UTF-8",
