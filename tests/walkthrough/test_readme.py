@@ -7,6 +7,7 @@ command and what curl got.
 """
 import os
 import subprocess
+import sys
 import zipfile
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -45,8 +46,9 @@ def test_every_readme_example_runs_in_order_against_the_system(stack, mail_folde
     script.write_text(readme_script.script(blocks, calls_log), encoding="utf-8")
     work = tmp_path / "cwd"
     work.mkdir()
-    for name in (".venv", "scripts"):  # the README's commands run from the project's folder
-        (work / name).symlink_to(ROOT / name)
+    # the README's commands run from the project's folder: its scripts and its .venv (the one running the tests)
+    (work / "scripts").symlink_to(ROOT / "scripts")
+    (work / ".venv").symlink_to(sys.prefix)
     (work / ".run").mkdir()
     (work / ".run" / "mail").symlink_to(mail_folder[0])  # make run's mail catcher writes there
     # make run's settings a reader has: its port, its local DNS server's records, its RabbitMQ (the operator's
