@@ -118,6 +118,24 @@ def _import_options(body, values):
             body["key"] = values["import_key"]
 
 
+def _consent(body, values):
+    """A consent's rules between its values (E-11, ``ConsentCreate``'s description): an implied consent has a basis,
+    only an implied one of basis ``other`` an expiry (then required); it was given in the past."""
+    if not isinstance(body, dict):
+        return
+    if body.get("kind") == "implied":
+        if body.get("basis") not in ("purchase", "inquiry", "other"):
+            body["basis"] = "purchase"
+        if body["basis"] == "other":
+            body["expires_at"] = "2099-01-01T00:00:00Z"
+        else:
+            body.pop("expires_at", None)
+    else:
+        body.pop("expires_at", None)
+    if "given_at" in body:
+        body["given_at"] = "2020-01-01T00:00:00Z"
+
+
 # Values that depend on another value of the request, by operation (method, path):
 OPERATIONS = {
     ("GET", "/merges/preview"): lambda case, values: _merge_pair(case.query, values, choices=False),
@@ -127,6 +145,7 @@ OPERATIONS = {
     ("POST", "/imports"): lambda case, values: _workbook(case.body, values),
     ("POST", "/imports/{import_id}/dry-run"): lambda case, values: _import_options(case.body, values),
     ("POST", "/imports/{import_id}/run"): lambda case, values: _import_options(case.body, values),
+    ("POST", "/contacts/{contact_id}/consents"): lambda case, values: _consent(case.body, values),
 }
 
 

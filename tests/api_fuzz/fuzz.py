@@ -55,8 +55,9 @@ def _ok(response, status=200):
 
 
 class Seeder:
-    def __init__(self, base_url):
-        self.base_url = base_url
+    def __init__(self, base_url, system=None):
+        """``system``: the one ``system()`` started, whose DNS server and operator make a sending domain usable."""
+        self.base_url, self.system = base_url, system
         self.http = requests.Session()
 
     def call(self, method, path, status=200, **kwargs):
@@ -111,6 +112,7 @@ class Seeder:
                                                                   "list_ids": [shared["id"]]})["id"]
                         for side in ("A", "B")]}
         return {
+            "sender_domain": self.sending_domain(suffix),
             "token": token, "username": username, "admin_id": admin_id,
             "users": [rep["id"]], "roles": [role["id"]], "lists": [shared["id"], other_list["id"]],
             "accounts": [account["id"]], "contacts": [contact["id"], other["id"]],
@@ -118,6 +120,22 @@ class Seeder:
             "stages": [stages[0]["id"]], "substages": [substage["id"]], "folders": [folder["id"]],
             "merge_pairs": merge_pairs,
         }
+
+
+    def sending_domain(self, suffix):
+        """A usable sending domain of the organization (E-6): added, its records published in the system's DNS
+        server, checked, and approved as the installation's operator does; None against a system of another's."""
+        if self.system is None:
+            return None
+        import devdns
+        name = f"news-{suffix}.fuzz.example"
+        domain = self.call("POST", "/sending-domains", 201, json={"domain": name})
+        for record in domain["records"]:
+            devdns.publish(self.system.dns.path, record["name"], record["type"], record["value"])
+        self.call("POST", f"/sending-domains/{domain['id']}/check")
+        subprocess.run([sys.executable, "-m", "carnet_campaigns.operator", "approve-domain", name], check=True,
+                       stdout=subprocess.DEVNULL, env={**os.environ, "AMQP_URI": self.system.env["AMQP_URI"]})
+        return name
 
 
 def _toml(value):
@@ -175,6 +193,10 @@ def fuzz_values(seeded):
             "folder_id": seeded["folders"][0], "parent_id": seeded["folders"][0],
             # the caller's own password (S-10): five wrong ones end the run's session, and each costs an argon2 run
             "current_password": PASSWORD,
+            # campaigns (issue 13): a template that exists, a sender of the organization's usable domain (E-5), a
+            # domain to add that is no look-alike (E-6)
+            "template_id": "builtin:blank", "domain": "letters.fuzz.example",
+            **({"from_email": f"news@{seeded['sender_domain']}"} if seeded.get("sender_domain") else {}),
         },
         "query": {
             "account_id": seeded["accounts"][0], "contact_id": seeded["contacts"][0], "assignee_id": user,
@@ -242,9 +264,18 @@ def run_schemathesis(base_url, seeded, *, work_dir, max_examples, seed, phases, 
 
 @contextlib.contextmanager
 def system(log_path):
+    """A fresh system, with make run's DNS server (scripts/devdns.py) as its campaigns' resolver: the seeder
+    publishes a sending domain there, so a campaign's sender may be one of a usable domain (E-5, E-6)."""
+    import devdns
     from stack import fresh_stack
-    with fresh_stack(log_path, **SETTINGS) as running:
-        yield running
+    dns = devdns.start(Path(log_path).with_name("dns.json"), port=0)
+    try:
+        with fresh_stack(log_path, CAMPAIGNS_DNS_SERVER="127.0.0.1", CAMPAIGNS_DNS_PORT=dns.port,
+                         **SETTINGS) as running:
+            running.dns = dns
+            yield running
+    finally:
+        dns.stop()
 
 
 def main(argv=None):
@@ -260,8 +291,9 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
-        base_url = args.url or stack.enter_context(system(out / "stack.log")).url
-        seeded = Seeder(base_url).seed()
+        running = None if args.url else stack.enter_context(system(out / "stack.log"))
+        base_url = args.url or running.url
+        seeded = Seeder(base_url, system=running).seed()
         result, elapsed = run_schemathesis(base_url, seeded, work_dir=out, max_examples=args.max_examples,
                                            seed=args.seed, phases=args.phases.split(","), workers=args.workers,
                                            extra_args=args.extra)

@@ -47,7 +47,7 @@ def system(run_dir):
 
 @pytest.fixture(scope="module")
 def seeded(system):
-    return fuzz.Seeder(system.url).seed()
+    return fuzz.Seeder(system.url, system=system).seed()
 
 
 def _failures(output):

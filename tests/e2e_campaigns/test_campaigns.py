@@ -43,10 +43,11 @@ def test_build_count_send_and_follow_a_campaign(stack, org, relay, dns_zone):
     assert_problem(admin.post("/campaigns", json=body_of(["not-a-list"], domain)), 422, fields=("list_ids",))
 
     no_list = ok(admin.post("/campaigns", json=body_of([], domain)), 201)
-    assert_problem(admin.post(f"/campaigns/{no_list['id']}/send", json={"version": 1}), 422, fields=("list_ids",))
+    # the draft, not the request, stops the send: 409 naming the draft's fields
+    assert_problem(admin.post(f"/campaigns/{no_list['id']}/send", json={"version": 1}), 409, fields=("list_ids",))
     broken = ok(admin.post("/campaigns", json=body_of([org["shared"]], domain, subject="{{ prenom }}",
                                                       html="<p>{{ first_name </p>")), 201)
-    problem = assert_problem(admin.post(f"/campaigns/{broken['id']}/send", json={"version": 1}), 422,
+    problem = assert_problem(admin.post(f"/campaigns/{broken['id']}/send", json={"version": 1}), 409,
                              fields=("subject", "html"))
     assert set(problem["errors"]) == {"subject", "html"}
     assert not recipients_at(relay, stem)

@@ -6,6 +6,9 @@ MESSAGES = {
     "unknown_template": ("No such template.", "Ce modèle n'existe pas."),
     "campaign_not_draft": ("Only a draft can be changed or deleted; this campaign is no longer one.",
                            "Seul un brouillon peut être modifié ou supprimé; cette campagne n'en est plus un."),
+    "campaign_not_ready": ("This draft cannot be sent yet: correct the fields named below, then send it again.",
+                           "Ce brouillon ne peut pas encore être envoyé : corrigez les champs indiqués ci-dessous, "
+                           "puis envoyez-le de nouveau."),
     "campaign_already_sent": ("This campaign was already sent; copy it into a new draft to send it again.",
                               "Cette campagne a déjà été envoyée; copiez-la dans un nouveau brouillon pour "
                               "l'envoyer de nouveau."),

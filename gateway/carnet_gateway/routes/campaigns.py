@@ -76,8 +76,9 @@ def campaign_counters(call):
 @api.route("/campaigns/{campaign_id}/send", "POST", permission=WRITE, feature=FEATURE, body=s.CampaignVersion,
            response=s.Progress, status=202, tags=TAGS, errors=WRITE_ERRORS,
            summary="Send a draft: its recipients (the selected contacts the caller sees, one per address) are "
-                   "chosen now and the sender sends them in the background. 422 without a list "
-                   "(`campaign_no_list`), with merge-field errors, an unverified sender or nobody selected "
+                   "chosen now and the sender sends them in the background. 409 `campaign_not_ready` naming the "
+                   "draft's fields while the draft cannot be sent: no list (`campaign_no_list`), merge-field "
+                   "errors, no subject, body or sender, a sender no longer usable, nobody selected "
                    "(`campaign_empty`); 409 `campaign_already_sent`")
 def send_campaign(call):
     return services.campaigns.call("send_campaign", _actor(call), call.path["campaign_id"], call.body)

@@ -10,6 +10,7 @@ import re
 from marshmallow import ValidationError, fields, validate
 
 from carnet_common.contracts import Contract, StrictBoolean, TrimmedString, identifier, text
+from carnet_contracts.audience import Counters  # noqa: F401 - the E-4 counters, one declaration
 from carnet_contracts.values import PageQuery
 
 KINDS = ("campaign", "single")
@@ -18,13 +19,10 @@ RECIPIENT_STATES = ("queued", "sending", "sent", "retry", "failed", "suppressed"
 MAX_LISTS = 50
 MAX_HTML = 200_000
 MAX_TEXT = 100_000
-# One address, as a mail header may hold it: a local part, "@", a domain with a dot; no white space (CR/LF included).
-ADDRESS = re.compile(r"^[^@\s<>\"(),;:\\\[\]]+@[^@\s<>\"(),;:\\\[\]]+\.[^@\s<>\"(),;:\\\[\]]+$")
-
-
-def _address(value):
-    if not isinstance(value, str) or len(value) > 254 or not ADDRESS.fullmatch(value):
-        raise ValidationError("invalid_email")
+# One address, as a mail header holds it without encoding (the relay takes no SMTPUTF8): an ASCII local part of
+# RFC 5322's atext and dots, "@", a domain of ASCII labels (IDNA's xn-- form) with a dot; so no white space, CR/LF
+# included. The same pattern in Python and in the OpenAPI document (ECMA-262).
+ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 
 def _one_line(value):
@@ -43,7 +41,15 @@ class HeaderText(TrimmedString):
 
 def address_field(**kwargs):
     """An e-mail address taken as sent (not trimmed: a trailing CR/LF is refused, never cut off)."""
-    return fields.String(validate=_address, **kwargs)
+    return fields.String(validate=[validate.Length(max=254, error="invalid_email"),
+                                   validate.Regexp(ADDRESS, error="invalid_email"), _whole], **kwargs)
+
+
+def _whole(value):
+    """``Regexp`` (which states the pattern in the document) matches with ``re.match``, whose ``$`` also matches
+    before a final line break: the whole value must match, a trailing LF included."""
+    if not ADDRESS.fullmatch(value):
+        raise ValidationError("invalid_email")
 
 
 class _Body(Contract):
@@ -93,18 +99,6 @@ class CampaignQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "Only campaigns in it."})
     kind = fields.String(validate=validate.OneOf(KINDS), load_default="campaign", metadata={
         "description": "`campaign` (the default) or `single` (one-to-one e-mails)."})
-
-
-class Counters(Contract):
-    """The E-4 counters (and E-11's) as the audience area defines them."""
-    total = fields.Integer()
-    valid = fields.Integer()
-    selected = fields.Integer()
-    duplicates = fields.Integer()
-    unsubscribed = fields.Integer()
-    invalid = fields.Integer()
-    no_consent = fields.Integer()
-    consent_expired = fields.Integer()
 
 
 class CampaignRead(Contract):

@@ -252,13 +252,19 @@ def _domain(email):
         return domain
 
 
+def _not_ready(errors):
+    """The draft, not the send's request, is what stops it: a 409 ``campaign_not_ready`` naming the draft's fields
+    (the request was valid; the draft must change first)."""
+    return Conflict("campaign_not_ready", errors=errors)
+
+
 def send_campaign(session, *, outbox, actor, campaign_id, version, areas=AREAS):
     row = _found(session, actor, campaign_id, for_update=True)
     if row["kind"] != "campaign" or row["status"] != "draft":
         raise Conflict("campaign_already_sent", params={"status": row["status"]})
     _fresh(row, version)
     if not row["list_ids"]:
-        raise InvalidInput(errors={"list_ids": ["campaign_no_list"]})
+        raise _not_ready({"list_ids": ["campaign_no_list"]})
     list_ids = _lists(actor, row["list_ids"])
     problems = areas.check_merge(subject=row["subject"], html=row["html"], text=row["text"])
     if not row["subject"].strip():
@@ -268,17 +274,20 @@ def send_campaign(session, *, outbox, actor, campaign_id, version, areas=AREAS):
     if not row["from_email"]:
         problems.setdefault("from_email", []).append("campaign_no_sender")
     if problems:
-        raise InvalidInput(errors=problems)
-    areas.check_sender(session, org_id=actor["org_id"], email=row["from_email"])
+        raise _not_ready(problems)
+    try:
+        areas.check_sender(session, org_id=actor["org_id"], email=row["from_email"])
+    except InvalidInput as exc:  # the domain stopped being usable since the draft was written
+        raise _not_ready(exc.errors) from None
     at = now()
     counted = areas.counters(session, actor=actor, list_ids=list_ids, require_express=row["require_express"], at=at)
     if not counted.get("selected"):
-        raise InvalidInput(errors={"list_ids": ["campaign_empty"]})
+        raise _not_ready({"list_ids": ["campaign_empty"]})
     selection = areas.selection(actor=actor, list_ids=list_ids, require_express=row["require_express"], at=at)
     inserted = repository.insert_recipients(session, org_id=actor["org_id"], campaign_id=campaign_id,
                                             selection=selection, domain=_domain(row["from_email"]))
     if not inserted:
-        raise InvalidInput(errors={"list_ids": ["campaign_empty"]})
+        raise _not_ready({"list_ids": ["campaign_empty"]})
     repository.update(session, campaign_id, {"status": "sending", "started_at": at, "counters": dict(counted),
                                              "version": row["version"] + 1})
     outbox.add(session, events.CAMPAIGN_STARTED, events.campaign_started(

@@ -108,17 +108,17 @@ def test_a_send_is_refused_before_it_starts(camp_rpc, camp_engine, org):
     actor, domain = org["actor"], org["domain"]
     seed(camp_engine, actor["org_id"], [{"email": "nobody-valid@", "list_ids": ["L2"]}])
     no_list = draft(camp_rpc, actor, domain, list_ids=[])
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         camp_rpc.send_campaign(actor, no_list["id"], {"version": 1})
     assert caught.value.errors == {"list_ids": ["campaign_no_list"]}
 
     broken = draft(camp_rpc, actor, domain, subject="Hi {{ frist_name }}", text="Hi {{ first_name")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         camp_rpc.send_campaign(actor, broken["id"], {"version": 1})
     assert caught.value.errors == {"subject": ["merge_field_unknown"], "text": ["merge_field_broken"]}
 
     empty = draft(camp_rpc, actor, domain, list_ids=["L2"])
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         camp_rpc.send_campaign(actor, empty["id"], {"version": 1})
     assert caught.value.errors == {"list_ids": ["campaign_empty"]}
 
