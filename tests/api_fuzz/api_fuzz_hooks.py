@@ -136,6 +136,13 @@ def _consent(body, values):
         body["given_at"] = "2020-01-01T00:00:00Z"
 
 
+def _selection(body, values):
+    """The caller's active lists stay the seeded ones: an empty selection, valid, would hide every record the later
+    valid requests name (their lists, accounts and contacts answer as unknown: L-2)."""
+    if isinstance(body, dict) and "list_ids" in body:
+        body["list_ids"] = list(values["selected_lists"])
+
+
 # Values that depend on another value of the request, by operation (method, path):
 OPERATIONS = {
     ("GET", "/merges/preview"): lambda case, values: _merge_pair(case.query, values, choices=False),
@@ -146,6 +153,7 @@ OPERATIONS = {
     ("POST", "/imports/{import_id}/dry-run"): lambda case, values: _import_options(case.body, values),
     ("POST", "/imports/{import_id}/run"): lambda case, values: _import_options(case.body, values),
     ("POST", "/contacts/{contact_id}/consents"): lambda case, values: _consent(case.body, values),
+    ("PUT", "/me/selected-lists"): lambda case, values: _selection(case.body, values),
 }
 
 

@@ -208,6 +208,7 @@ def fuzz_values(seeded):
         # per operation (api_fuzz_hooks.OPERATIONS): the records a value names depend on another value
         "records": {"contact": seeded["contacts"][0], "account": seeded["accounts"][0]},
         "merge_pairs": seeded["merge_pairs"],
+        "selected_lists": seeded["lists"],
         "enriched": {ENRICHED_KEY: "Bois"},
         "xlsx": base64.b64encode(xlsx_bytes()).decode("ascii"),
         "import_mapping": {"A": "city", "B": f"custom.{CUSTOM_KEY}"}, "import_key": f"custom.{CUSTOM_KEY}",

@@ -40,15 +40,15 @@ class HeaderText(TrimmedString):
 
 
 def address_field(**kwargs):
-    """An e-mail address taken as sent (not trimmed: a trailing CR/LF is refused, never cut off)."""
-    return fields.String(validate=[validate.Length(max=254, error="invalid_email"),
-                                   validate.Regexp(ADDRESS, error="invalid_email"), _whole], **kwargs)
+    """An e-mail address taken as sent (not trimmed: a trailing CR/LF is refused, never cut off); the document states
+    its pattern and length."""
+    metadata = {"pattern": ADDRESS.pattern, "maxLength": 254, **kwargs.pop("metadata", {})}
+    return fields.String(validate=_address, metadata=metadata, **kwargs)
 
 
-def _whole(value):
-    """``Regexp`` (which states the pattern in the document) matches with ``re.match``, whose ``$`` also matches
-    before a final line break: the whole value must match, a trailing LF included."""
-    if not ADDRESS.fullmatch(value):
+def _address(value):
+    """The whole value matches (``re.match``'s ``$`` would also match before a final line break)."""
+    if not isinstance(value, str) or len(value) > 254 or not ADDRESS.fullmatch(value):
         raise ValidationError("invalid_email")
 
 
