@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on, insert
 
 from carnet_campaigns.audience.tables import consents, contact_refs, suppressions
+from carnet_contracts.visibility import rep_ids  # noqa: F401 - S-4, S-5: the one rule
 
 REASONS = ("unsubscribe", "bounce", "complaint", "manual")
 
@@ -38,15 +39,6 @@ def email_key(email):
 
 # Visibility (C-2, S-4, S-5) -----------------------------------------------------------------------------------
 
-def rep_ids(actor):
-    """The reps whose contacts ``actor`` sees, or None when they see every rep's (S-4, S-5)."""
-    flags = actor.get("flags") or {}
-    if actor.get("is_admin") or flags.get("all_contacts"):
-        return None
-    ids = [actor["user_id"]]
-    if flags.get("hierarchy_contacts"):
-        ids.extend(i for i in actor.get("subordinate_ids") or () if i not in ids)
-    return ids
 
 
 def ref_visible(actor, table=contact_refs, *, list_ids=None):

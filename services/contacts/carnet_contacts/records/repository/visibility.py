@@ -13,16 +13,7 @@ see shows that account's name and id only (C-8, issue 10 §1), so nothing else o
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-
-def rep_ids(actor):
-    """The reps whose records ``actor`` sees, or None when they see every rep's (S-4, S-5)."""
-    flags = actor.get("flags") or {}
-    if actor.get("is_admin") or flags.get("all_contacts"):
-        return None
-    ids = [actor["user_id"]]
-    if flags.get("hierarchy_contacts"):
-        ids.extend(i for i in actor.get("subordinate_ids") or () if i not in ids)
-    return ids
+from carnet_contracts.visibility import rep_ids  # noqa: F401 - S-4, S-5: the one rule
 
 
 def id_array(name, values=None):
