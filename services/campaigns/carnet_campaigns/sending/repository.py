@@ -63,6 +63,18 @@ def has_due(session):
     return bool(session.execute(_HAS_DUE).scalar())
 
 
+def sender_connections(engine):
+    """A sender's two autocommit connections (Core: an ORM session's bookkeeping was a tenth of a message's CPU):
+    the first commits durably (claims, and ``in_flight_at`` before DATA: never twice rests on it); the second commits
+    without waiting for the WAL flush (``synchronous_commit`` off): an outcome a database crash loses leaves its row
+    in flight, i.e. in doubt, never sent again."""
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    durable, outcomes = autocommit.connect(), autocommit.connect()
+    durable.execute(sa.text("SET synchronous_commit = on"))
+    outcomes.execute(sa.text("SET synchronous_commit = off"))
+    return durable, outcomes
+
+
 def claim(session, *, worker, batch, lease_seconds):
     """Up to ``batch`` due recipients of campaigns being sent, now 'sending' under ``worker``'s lease (committed
     before the caller talks SMTP: autocommit)."""

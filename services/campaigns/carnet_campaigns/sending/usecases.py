@@ -28,8 +28,6 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-import sqlalchemy as sa
-
 from carnet_campaigns.content import render as content_render
 from carnet_campaigns.sending import compose, repository, smtp
 
@@ -121,14 +119,7 @@ class Sender:
     def __init__(self, *, engine, settings, collaborators, bucket, outbox, sleep, clock, keys):
         self.engine, self.settings, self.collaborators = engine, settings, collaborators
         self.bucket, self.outbox, self.sleep, self.clock, self.keys = bucket, outbox, sleep, clock, keys
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        # Two connections (Core: an ORM session's bookkeeping was a tenth of a message's CPU): ``session`` commits
-        # durably (claims, and ``in_flight_at`` before DATA: never twice rests on it); ``outcomes`` commits without
-        # waiting for the WAL flush (synchronous_commit off): an outcome a database crash loses leaves its row in
-        # flight, i.e. in doubt, never sent again.
-        self.session, self.outcomes = autocommit.connect(), autocommit.connect()
-        self.session.execute(sa.text("SET synchronous_commit = on"))
-        self.outcomes.execute(sa.text("SET synchronous_commit = off"))
+        self.session, self.outcomes = repository.sender_connections(engine)  # durable claims, fast outcomes
         self.worker, self.relay = worker_name(), smtp.Relay(settings)
         self.counts, self.campaigns, self.stopped, self.tokens = {}, {}, set(), {}
 
