@@ -67,6 +67,39 @@ def background_transaction(engine):
         yield session
 
 
+class StatementRefused(Exception):
+    """The database refused a write of a ``savepoint`` block (a constraint it breaks); the savepoint is rolled back
+    and the enclosing transaction goes on."""
+
+
+@contextlib.contextmanager
+def savepoint(session):
+    """The block's writes in a savepoint of ``session``'s transaction: released when the block ends, rolled back if
+    it raises, so one item's failure never aborts the others' (N-1: an import's rows, an automation's contacts). A
+    refusal of the database itself comes out as ``StatementRefused``; an outage (``is_outage``) or any other
+    exception as itself."""
+    nested = session.begin_nested()
+    try:
+        yield
+    except DBAPIError as exc:
+        nested.rollback()
+        if is_outage(exc):
+            raise
+        raise StatementRefused(str(exc.orig or exc)) from exc
+    except BaseException:
+        nested.rollback()
+        raise
+    nested.commit()
+
+
+@contextlib.contextmanager
+def autocommit_connection(engine):
+    """A connection of ``engine``'s in autocommit (each statement its own transaction: a background loop's
+    bookkeeping that must not hold locks between statements)."""
+    with engine.connect() as connection:
+        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
 # nameko's default ``max_workers`` (nameko.constants.DEFAULT_MAX_WORKERS), for a container config without one.
 DEFAULT_MAX_WORKERS = 10
 # Connections beyond one per worker: a worker handling an event holds the inbox's session and may open its

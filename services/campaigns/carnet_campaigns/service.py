@@ -13,6 +13,7 @@ from carnet_campaigns.content.entrypoints import ContentEntrypoints
 from carnet_campaigns.domains.entrypoints import DomainsEntrypoints
 from carnet_campaigns.engagement.entrypoints import EngagementEntrypoints
 from carnet_campaigns.sending.entrypoints import SendingEntrypoints
+from carnet_campaigns.sending.provider import Sender
 from carnet_common.context import RequestContext
 from carnet_common.db import Database
 from carnet_common.entrypoints import OpsEndpoints
@@ -37,6 +38,7 @@ class CampaignsService(AudienceEntrypoints, ContentEntrypoints, DomainsEntrypoin
     request_context = RequestContext()
     redis = Redis()
     contacts = ServiceRpc("contacts", timeout=CONTACTS_TIMEOUT)
+    sender = Sender()
 
     @timer(interval=0.25)
     def relay_outbox(self):

@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 
 from carnet_campaigns.content import render as content_render
 from carnet_campaigns.sending import compose, repository, smtp
+from carnet_common.db import autocommit_connection, background_transaction
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,7 @@ def send_tick(*, engine, settings, collaborators, bucket, outbox, sleep, spawn_a
               recover=True):
     """One tick: settle expired claims (``recover``), then, when anything is due, ``settings.concurrency`` senders
     until there is no work or the tick's time is up. Returns ``{outcome: count}`` (empty: nothing happened)."""
-    with engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit_connection(engine) as connection:
         recovered = repository.recover_expired(connection, resend_in_doubt=settings.in_doubt == "resend") \
             if recover else {}
         due = repository.has_due(connection)
@@ -249,9 +249,7 @@ class Sender:
 
     def bounce(self, recipient, outcome, *, worker, count_attempt):
         """A hard bounce: the row failed and bounced, the address suppressed, the event: one transaction."""
-        from sqlalchemy.orm import Session
-
-        with Session(self.engine) as session, session.begin():
+        with background_transaction(self.engine) as session:
             repository.mark_failed(session, recipient_id=recipient["id"], worker=worker, error=outcome.error,
                                    bounced=True, count_attempt=count_attempt)
             self.collaborators.suppress(session, org_id=recipient["org_id"], email=recipient["email"],

@@ -29,10 +29,10 @@ import uuid
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError
 
 from carnet_common import config, xlsx
 from carnet_common import jobs as kit
+from carnet_common.db import StatementRefused, savepoint
 from carnet_common.errors import CarnetError, Conflict, InvalidInput, NotFound
 from carnet_common.outbox import ThreadOutbox
 from carnet_contacts import models, norms
@@ -479,17 +479,16 @@ def _write_creates(session, record_type, actor, options, creates, result, outbox
     all of them, the same rows, history, events and versions as the one-row use case) with what the import did, in a
     savepoint. A row a rule refuses is its error; if the writes themselves fail (a constraint), the savepoint is
     rolled back and the batch goes one row at a time, each in its own savepoint, so a bad row costs only itself."""
-    savepoint = session.begin_nested()
     try:
-        outcomes = batch_records.create_records(session, outbox=outbox, actor=actor, record_type=record_type,
-                                                rows=[body for _, body in creates])
-        done = [{"import_id": options["import_id"], "record_id": read["id"], "row_number": number,
-                 "version_after": read["version"], "action": "created", "before": None}
-                for (number, _), read in zip(creates, outcomes, strict=True) if not isinstance(read, CarnetError)]
-        repository.add_done(session, done)
-        savepoint.commit()
-    except DBAPIError:
-        savepoint.rollback()
+        with savepoint(session):
+            outcomes = batch_records.create_records(session, outbox=outbox, actor=actor, record_type=record_type,
+                                                    rows=[body for _, body in creates])
+            done = [{"import_id": options["import_id"], "record_id": read["id"], "row_number": number,
+                     "version_after": read["version"], "action": "created", "before": None}
+                    for (number, _), read in zip(creates, outcomes, strict=True)
+                    if not isinstance(read, CarnetError)]
+            repository.add_done(session, done)
+    except StatementRefused:
         for number, body in creates:
             _write_row(session, record_type, actor, options, number, body, None, result, outbox)
         return
@@ -510,27 +509,24 @@ def _refused(result, number, exc):
 def _write_row(session, record_type, actor, options, number, body, target, result, outbox):
     """Write one row's body with the API's use case in a savepoint: any refusal is that row's error, the batch goes
     on (an update, or a create of a batch whose joint write failed)."""
-    savepoint = session.begin_nested()
     try:
-        if target is None:
-            create = records.create_contact if record_type == "contact" else records.create_account
-            read = create(session, outbox=outbox, actor=actor, data=body)
-            done = {"action": "created", "before": None}
-        else:
-            before = repository.current(session, record_type, target)
-            update = records.update_contact if record_type == "contact" else records.update_account
-            key = "contact_id" if record_type == "contact" else "account_id"
-            read = update(session, outbox=outbox, actor=actor, data=body, **{key: target})
-            done = {"action": "updated", "before": _before(before, body)}
-        repository.add_done(session, [{"import_id": options["import_id"], "record_id": read["id"],
-                                       "row_number": number, "version_after": read["version"], **done}])
-        savepoint.commit()
+        with savepoint(session):
+            if target is None:
+                create = records.create_contact if record_type == "contact" else records.create_account
+                read = create(session, outbox=outbox, actor=actor, data=body)
+                done = {"action": "created", "before": None}
+            else:
+                before = repository.current(session, record_type, target)
+                update = records.update_contact if record_type == "contact" else records.update_account
+                key = "contact_id" if record_type == "contact" else "account_id"
+                read = update(session, outbox=outbox, actor=actor, data=body, **{key: target})
+                done = {"action": "updated", "before": _before(before, body)}
+            repository.add_done(session, [{"import_id": options["import_id"], "record_id": read["id"],
+                                           "row_number": number, "version_after": read["version"], **done}])
     except CarnetError as exc:
-        savepoint.rollback()
         _refused(result, number, exc)
         return
-    except DBAPIError:  # a constraint the row breaks (N-1: that row's error, never the others')
-        savepoint.rollback()
+    except StatementRefused:  # a constraint the row breaks (N-1: that row's error, never the others')
         result.counts["failed"] += 1
         result.error(number, "", "import_row_refused")
         return
@@ -607,14 +603,12 @@ def revert_job(session, params, path, report):
                 continue
             update = records.update_contact if record_type == "contact" else records.update_account
             key = "contact_id" if record_type == "contact" else "account_id"
-            savepoint = session.begin_nested()
             try:
-                update(session, outbox=outbox, actor=actor, data=dict(done["before"]),
-                       **{key: done["record_id"]})
-                savepoint.commit()
+                with savepoint(session):
+                    update(session, outbox=outbox, actor=actor, data=dict(done["before"]),
+                           **{key: done["record_id"]})
                 result.counts["restored"] += 1
             except CarnetError as exc:
-                savepoint.rollback()
                 result.counts["conflicts"] += 1
                 result.error(done["row_number"], "id", exc.code or "import_row_refused")
         _progress(session, job_id, result, report)
