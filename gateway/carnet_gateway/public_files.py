@@ -14,11 +14,6 @@ bytes are gone, 404 — each a page in both languages (French first), since a li
 is streamed as an attachment (``Content-Disposition`` with its exact name, RFC 6266/8187), ``nosniff``, never cached
 (``no-store``), under a sandboxing CSP, no referrer: no file ever renders as a page of ours.
 """
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 import logging
 import os
 import time
@@ -26,6 +21,7 @@ import time
 from flask import Response, g, render_template, request, stream_with_context
 
 from carnet_common import storage
+from carnet_contracts import campaign_links
 from carnet_gateway import messages
 
 log = logging.getLogger(__name__)
@@ -41,8 +37,7 @@ PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "
                 "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"}
 
 
-class BadToken(ValueError):
-    """Not made by us, changed, or malformed."""
+BadToken = campaign_links.BadToken  # not made by us, changed, or malformed
 
 
 class Expired(ValueError):
@@ -61,37 +56,18 @@ def link_days():
     return min(max(days, 1), MAX_DAYS)
 
 
-def _b64(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _signature(payload, key):
-    return _b64(hmac.new(key, KIND.encode() + b"." + payload.encode(), hashlib.sha256).digest())
-
-
 def sign(document, *, org_id, expires_at, key=None):
-    """A token for ``document`` (the contacts service's ``get_document`` answer, with ``storage_key``)."""
-    data = {"k": KIND, "o": org_id, "d": document["id"], "s": document["storage_key"], "n": document["name"],
-            "t": document["content_type"], "z": int(document["size"]), "e": int(expires_at)}
-    payload = _b64(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
-    return f"{payload}.{_signature(payload, key or secret())}"
+    """A token for ``document`` (the contacts service's ``get_document`` answer, with ``storage_key``): sealed as
+    the campaign links are (``campaign_links.seal``), under this secret."""
+    return campaign_links.seal(KIND, {"o": org_id, "d": document["id"], "s": document["storage_key"],
+                                      "n": document["name"], "t": document["content_type"],
+                                      "z": int(document["size"]), "e": int(expires_at)}, key=key or secret())
 
 
 def verify(token, *, now=None, key=None):
     """The token's data (``BadToken``, ``Expired`` otherwise)."""
-    try:
-        payload, signature = str(token).split(".")
-        if not hmac.compare_digest(signature, _signature(payload, key or secret())):
-            raise BadToken("signature")
-        data = json.loads(_unb64(payload))
-    except (ValueError, binascii.Error, UnicodeError):
-        raise BadToken("malformed") from None
-    if not isinstance(data, dict) or data.get("k") != KIND or not all(
-            isinstance(data.get(name), str) for name in ("o", "d", "s", "n", "t")) \
+    data = campaign_links.unseal(KIND, token, key=key or secret())
+    if not all(isinstance(data.get(name), str) for name in ("o", "d", "s", "n", "t")) \
             or not isinstance(data.get("e"), int) or not isinstance(data.get("z"), int):
         raise BadToken("shape")
     if data["e"] <= (time.time() if now is None else now):

@@ -38,27 +38,42 @@ def _signature(kind, payload, key):
     return _b64(hmac.new(key, kind.encode() + b"." + payload.encode(), hashlib.sha256).digest())
 
 
-def sign(kind, recipient_id, *, url=None, key=None):
-    """A token of ``kind`` for ``recipient_id`` (and the click's target ``url``)."""
-    if kind not in KINDS:
-        raise ValueError(kind)
-    data = {"k": kind, "r": recipient_id}
-    if url is not None:
-        data["u"] = url
-    payload = _b64(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
-    return f"{payload}.{_signature(kind, payload, key or secret())}"
+def seal(kind, data, *, key):
+    """``data`` (a dict of JSON values) as a token of ``kind`` signed with ``key``: base64url JSON, a dot, the
+    signature over the kind and the payload (so a token of one kind never passes for another). Also the file links
+    of e-mails (gateway/carnet_gateway/public_files.py), under a key of their own."""
+    payload = _b64(json.dumps({"k": kind, **data}, separators=(",", ":"), ensure_ascii=False).encode())
+    return f"{payload}.{_signature(kind, payload, key)}"
 
 
-def verify(kind, token, *, key=None):
-    """The token's data (``recipient_id`` and, for a click, ``url``), or ``BadToken``."""
+def unseal(kind, token, *, key):
+    """The data ``seal`` signed (its ``k`` included), or ``BadToken``: not ours, changed, malformed, another kind."""
     try:
         payload, signature = str(token).split(".")
-        if not hmac.compare_digest(signature, _signature(kind, payload, key or secret())):
+        if not hmac.compare_digest(signature, _signature(kind, payload, key)):
             raise BadToken("signature")
         data = json.loads(_unb64(payload))
     except (ValueError, binascii.Error, UnicodeError):
         raise BadToken("malformed") from None
-    if not isinstance(data, dict) or data.get("k") != kind or not isinstance(data.get("r"), str):
+    if not isinstance(data, dict) or data.get("k") != kind:
+        raise BadToken("kind")
+    return data
+
+
+def sign(kind, recipient_id, *, url=None, key=None):
+    """A token of ``kind`` for ``recipient_id`` (and the click's target ``url``)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    data = {"r": recipient_id}
+    if url is not None:
+        data["u"] = url
+    return seal(kind, data, key=key or secret())
+
+
+def verify(kind, token, *, key=None):
+    """The token's data (``recipient_id`` and, for a click, ``url``), or ``BadToken``."""
+    data = unseal(kind, token, key=key or secret())
+    if not isinstance(data.get("r"), str):
         raise BadToken("kind")
     result = {"recipient_id": data["r"]}
     if kind == "click":

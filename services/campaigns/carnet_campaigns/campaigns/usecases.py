@@ -84,6 +84,11 @@ class Areas:
         from carnet_campaigns.domains import usecases as domains
         domains.check_sender(session, org_id=org_id, email=email, field=field)
 
+    def sender_domain(self, email):
+        """The normalized (IDNA) domain of a sender's address: its Message-IDs are of that domain."""
+        from carnet_campaigns.domains import usecases as domains
+        return domains.sender_domain(email)
+
     def counters(self, session, *, actor, list_ids, require_express, at):
         from carnet_campaigns.audience import repository as audience
         return audience.counters(session, actor=actor, list_ids=list_ids, require_express=require_express, now=at)
@@ -244,14 +249,6 @@ def copy_campaign(session, *, actor, campaign_id, areas=AREAS):
 
 # Sending ---------------------------------------------------------------------------------------------------------
 
-def _domain(email):
-    domain = email.rsplit("@", 1)[-1].strip().lower()
-    try:
-        return domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        return domain
-
-
 def _not_ready(errors):
     """The draft, not the send's request, is what stops it: a 409 ``campaign_not_ready`` naming the draft's fields
     (the request was valid; the draft must change first)."""
@@ -285,7 +282,7 @@ def send_campaign(session, *, outbox, actor, campaign_id, version, areas=AREAS):
         raise _not_ready({"list_ids": ["campaign_empty"]})
     selection = areas.selection(actor=actor, list_ids=list_ids, require_express=row["require_express"], at=at)
     inserted = repository.insert_recipients(session, org_id=actor["org_id"], campaign_id=campaign_id,
-                                            selection=selection, domain=_domain(row["from_email"]))
+                                            selection=selection, domain=areas.sender_domain(row["from_email"]))
     if not inserted:
         raise _not_ready({"list_ids": ["campaign_empty"]})
     repository.update(session, campaign_id, {"status": "sending", "started_at": at, "counters": dict(counted),
@@ -349,7 +346,7 @@ def send_single(session, *, outbox, contacts, actor, contact_id, sender, data, a
         "id": recipient_id, "org_id": actor["org_id"], "campaign_id": campaign_id, "contact_id": contact_id,
         "email": email, "email_key": email.lower(), "language": language,
         "merge": {"first_name": first, "last_name": last, "full_name": f"{first} {last}".strip(), "email": email},
-        "state": "queued", "message_id": f"<{recipient_id}@{_domain(from_email)}>"})
+        "state": "queued", "message_id": f"<{recipient_id}@{areas.sender_domain(from_email)}>"})
     outbox.add(session, events.CAMPAIGN_STARTED, events.campaign_started(
         org_id=actor["org_id"], campaign_id=campaign_id, kind="single", recipients=1, user_id=actor["user_id"],
         contact_id=contact_id))

@@ -52,8 +52,8 @@ def test_lists_must_be_among_the_callers():
 
 
 def test_message_id_domain_is_the_senders_in_ascii():
-    assert usecases._domain("News@Acme.Example") == "acme.example"
-    assert usecases._domain("info@café.example") == "xn--caf-dma.example"
+    assert usecases.AREAS.sender_domain("News@Acme.Example") == "acme.example"
+    assert usecases.AREAS.sender_domain("info@café.example") == "xn--caf-dma.example"
 
 
 @pytest.mark.parametrize("action,status,allowed", [
