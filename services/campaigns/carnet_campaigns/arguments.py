@@ -11,8 +11,9 @@ def actor_of(value):
     return load_or_raise(CampaignsActor(), value)
 
 
-def path_id(value):
-    """An id from a path: anything that cannot name a row is a 404, as an unknown id."""
-    if not isinstance(value, str) or not 0 < len(value) <= 64:
+def path_id(value, max_length=64):
+    """An id from a path (or an address, ``max_length`` 254): anything that cannot name a row is a 404, as an unknown
+    id."""
+    if not isinstance(value, str) or not 0 < len(value) <= max_length:
         raise NotFound()
     return value

@@ -8,23 +8,16 @@ applied once through the Inbox (``audience/usecases.py`` says what each does). A
 publishes ``campaigns.consent_changed`` (``audience/events.py``) in the same transaction."""
 from nameko.events import event_handler
 
-from carnet_campaigns.arguments import actor_of
+from carnet_campaigns.arguments import actor_of, path_id
 from carnet_campaigns.audience import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
-from carnet_common.errors import NotFound
 from carnet_contracts import audience as contracts
 
 CONTACTS = "contacts"
 OPPORTUNITIES = "opportunities"
 
 
-
-def _id(value, max_length=64):
-    """A path's id: anything else names nothing (404)."""
-    if not isinstance(value, str) or not 0 < len(value) <= max_length:
-        raise NotFound()
-    return value
 
 
 class AudienceEntrypoints:
@@ -42,13 +35,13 @@ class AudienceEntrypoints:
     def contact_consents(self, actor, contact_id):
         actor = actor_of(actor)
         with self.db.begin():
-            return usecases.ledger(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id))
+            return usecases.ledger(self.db, contacts=self.contacts, actor=actor, contact_id=path_id(contact_id))
 
     @rpc_method
     def record_consent(self, actor, contact_id, data):
         actor, data = actor_of(actor), load_or_raise(contracts.ParsedConsentCreate(), data)
         with self.db.begin():
-            return usecases.record_consent(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id),
+            return usecases.record_consent(self.db, contacts=self.contacts, actor=actor, contact_id=path_id(contact_id),
                                            data=data, outbox=self.outbox)
 
     @rpc_method
@@ -56,7 +49,7 @@ class AudienceEntrypoints:
         actor = actor_of(actor)
         with self.db.begin():
             return usecases.withdraw_consent(self.db, contacts=self.contacts, actor=actor,
-                                             contact_id=_id(contact_id), consent_id=_id(consent_id),
+                                             contact_id=path_id(contact_id), consent_id=path_id(consent_id),
                                              outbox=self.outbox)
 
     # The suppression list ------------------------------------------------------------------------------------
@@ -75,7 +68,7 @@ class AudienceEntrypoints:
     def remove_suppression(self, actor, email):
         actor = actor_of(actor)
         with self.db.begin():
-            usecases.remove_suppression(self.db, actor=actor, email=_id(email, 254))
+            usecases.remove_suppression(self.db, actor=actor, email=path_id(email, 254))
 
     # The read model of contacts (contacts events) --------------------------------------------------------------
     def _apply(self, envelope, function, **kwargs):

@@ -3,15 +3,11 @@
 The approval RPCs (``list_pending_domains``, ``approve_domain``, ``refuse_domain``) take no actor: they are the
 installation's administrator's, called by ``python -m carnet_campaigns.operator`` over the message bus; the gateway
 never exposes them."""
-from carnet_campaigns.arguments import actor_of
+from carnet_campaigns.arguments import actor_of, path_id
 from carnet_campaigns.domains import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
 from carnet_contracts import sending_domains as contracts
-
-
-def _id(value):
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
 class DomainsEntrypoints:
@@ -23,7 +19,7 @@ class DomainsEntrypoints:
 
     @rpc_method(read_only=True)
     def get_sending_domain(self, actor, domain_id):
-        return usecases.get_domain(self.db, actor=actor_of(actor), domain_id=_id(domain_id))
+        return usecases.get_domain(self.db, actor=actor_of(actor), domain_id=path_id(domain_id))
 
     @rpc_method(read_only=True)
     def usable_sending_domains(self, actor):
@@ -40,13 +36,13 @@ class DomainsEntrypoints:
     def check_sending_domain(self, actor, domain_id):
         actor = actor_of(actor)
         with self.db.begin():
-            return usecases.check_domain(self.db, actor=actor, domain_id=_id(domain_id))
+            return usecases.check_domain(self.db, actor=actor, domain_id=path_id(domain_id))
 
     @rpc_method
     def delete_sending_domain(self, actor, domain_id):
         actor = actor_of(actor)
         with self.db.begin():
-            usecases.delete_domain(self.db, actor=actor, domain_id=_id(domain_id))
+            usecases.delete_domain(self.db, actor=actor, domain_id=path_id(domain_id))
 
     # The installation's administrator (operator CLI); no actor.
     @rpc_method(read_only=True)

@@ -5,12 +5,11 @@ the link's signature (carnet_contracts.campaign_links), checked by the gateway b
 empties the Redis list the gateway queues hits on (carnet_contracts.engagement) in batches."""
 import logging
 import os
-import time
 from datetime import datetime, timezone
 
 from nameko.timer import timer
 
-from carnet_campaigns.arguments import actor_of
+from carnet_campaigns.arguments import actor_of, path_id
 from carnet_campaigns.engagement import usecases
 from carnet_common.contracts import load_or_raise
 from carnet_common.entrypoints import rpc_method
@@ -18,10 +17,6 @@ from carnet_contracts import engagement as contracts
 
 log = logging.getLogger(__name__)
 
-
-def _id(value):
-    """Ids arrive as text; anything else names nothing."""
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else ""
 
 
 
@@ -39,31 +34,31 @@ class EngagementEntrypoints:
     @rpc_method
     def get_unsubscribe_target(self, recipient_id):
         with self.db.begin():
-            return usecases.unsubscribe_target(self.db, recipient_id=_id(recipient_id))
+            return usecases.unsubscribe_target(self.db, recipient_id=path_id(recipient_id))
 
     @rpc_method
     def unsubscribe(self, recipient_id, source):
         with self.db.begin():
-            return usecases.unsubscribe(self.db, outbox=self.outbox, recipient_id=_id(recipient_id),
+            return usecases.unsubscribe(self.db, outbox=self.outbox, recipient_id=path_id(recipient_id),
                                         source=source, now=datetime.now(timezone.utc))
 
     @rpc_method
     def get_campaign_report(self, actor, campaign_id):
         actor = actor_of(actor)
         with self.db.begin():
-            return usecases.campaign_report(self.db, actor=actor, campaign_id=_id(campaign_id))
+            return usecases.campaign_report(self.db, actor=actor, campaign_id=path_id(campaign_id))
 
     @rpc_method
     def list_campaign_recipients(self, actor, campaign_id, query):
         actor, query = actor_of(actor), load_or_raise(contracts.RecipientQuery(), query)
         with self.db.begin():
-            return usecases.campaign_recipients(self.db, actor=actor, campaign_id=_id(campaign_id), query=query)
+            return usecases.campaign_recipients(self.db, actor=actor, campaign_id=path_id(campaign_id), query=query)
 
     @rpc_method
     def list_contact_emails(self, actor, contact_id, query):
         actor, query = actor_of(actor), load_or_raise(contracts.ContactEmailQuery(), query)
         with self.db.begin():
-            return usecases.contact_emails(self.db, contacts=self.contacts, actor=actor, contact_id=_id(contact_id),
+            return usecases.contact_emails(self.db, contacts=self.contacts, actor=actor, contact_id=path_id(contact_id),
                                            query=query)
 
     @timer(interval=0.5)
@@ -71,18 +66,5 @@ class EngagementEntrypoints:
         """Moves queued hits into ``recipient_events`` and the counters, a batch per transaction, for up to
         ``DRAIN_BUDGET_S``. A batch whose transaction fails is pushed back to the head of the list (retried next
         tick); several replicas drain the same list safely (LPOP is atomic)."""
-        key, batch, started = contracts.hits_key(), drain_batch(), time.monotonic()
-        while time.monotonic() - started < DRAIN_BUDGET_S:
-            raw = self.redis.lpop(key, batch)
-            if not raw:
-                return
-            hits = [hit for hit in map(contracts.decode_hit, raw) if hit is not None]
-            try:
-                with self.db.begin():
-                    usecases.record_hits(self.db, hits=hits)
-            except Exception:
-                self.redis.lpush(key, *reversed(raw))
-                log.exception("tracking hits pushed back after a failed batch")
-                return
-            if len(raw) < batch:
-                return
+        usecases.drain_hits(self.db, redis=self.redis, key=contracts.hits_key(), batch=drain_batch(),
+                            budget=DRAIN_BUDGET_S)

@@ -9,13 +9,18 @@ changes nothing. No actor: the caller (the gateway) checked the link's signature
 Tracking (E-9): the gateway queues hits in Redis; ``record_hits`` writes a drained batch (``recipient_events``, bots
 flagged by bots.py) and adds the people's hits to the recipients' counters, in one transaction.
 """
+import logging
+import time
 from datetime import datetime, timezone
 
 from carnet_campaigns.audience import repository as audience
 from carnet_campaigns.audience import usecases as audience_usecases
 from carnet_campaigns.engagement import bots, events, repository
 from carnet_common.errors import InvalidInput, NotFound
+from carnet_contracts import engagement as contracts
 from carnet_contracts.engagement import UNSUBSCRIBE_SOURCES
+
+log = logging.getLogger(__name__)
 
 
 def _iso(value):
@@ -148,3 +153,24 @@ def contact_emails(session, *, contacts, actor, contact_id, query):
     items = [{**{key: _iso(value) for key, value in row.items()}, "opened": row["opened_at"] is not None,
               "clicked": row["clicked_at"] is not None} for row in rows]
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def drain_hits(session, *, redis, key, batch, budget, clock=time.monotonic):
+    """The hits the gateway queued on ``key`` (carnet_contracts.engagement) recorded, ``batch`` per transaction, for
+    up to ``budget`` seconds. A batch whose transaction fails goes back to the head of the list (retried at the next
+    tick); several replicas drain the same list safely (LPOP is atomic)."""
+    started = clock()
+    while clock() - started < budget:
+        raw = redis.lpop(key, batch)
+        if not raw:
+            return
+        hits = [hit for hit in map(contracts.decode_hit, raw) if hit is not None]
+        try:
+            with session.begin():
+                record_hits(session, hits=hits)
+        except Exception:
+            redis.lpush(key, *reversed(raw))
+            log.exception("tracking hits pushed back after a failed batch")
+            return
+        if len(raw) < batch:
+            return
