@@ -97,3 +97,18 @@ def test_bad_organization_input_is_reported_per_field(svc):
             "username": "a b", "password": "short", "full_name": "X", "email": "nope"}})
 
     assert set(caught.value.errors) == {"name", "plan", "admin.username", "admin.password", "admin.email"}
+
+
+def test_the_public_profile_shows_what_a_recipient_may_see(svc, make_org):
+    """E-7, S-8: the unsubscribe page's organization, asked without a user: its sender name defaults to its name."""
+    plain, named = make_org(name="Boulangerie Roy"), make_org(name="Ébénisterie Côté")
+    svc.update_organization(named.admin, {"sender_name": "Les nouvelles Côté", "legal_text": "123 rue Principale"})
+
+    assert svc.get_public_profile(plain.id) == {
+        "id": plain.id, "name": "Boulangerie Roy", "logo_url": None, "sender_name": "Boulangerie Roy",
+        "legal_text": "", "language": plain.org["language"]}
+    profile = svc.get_public_profile(named.id)
+    assert (profile["sender_name"], profile["legal_text"]) == ("Les nouvelles Côté", "123 rue Principale")
+    for unknown in ("00000000-0000-0000-0000-000000000000", "x" * 65, None):
+        with pytest.raises(NotFound):
+            svc.get_public_profile(unknown)
