@@ -211,24 +211,48 @@ def free_port_offset():
     raise RuntimeError("no free ports for the services")
 
 
+PORT_ATTEMPTS = 3  # starts of a fresh stack when a port it chose was taken before its process bound it
+
+
 @contextlib.contextmanager
 def fresh_stack(log_path, **settings):
     """Every service and the gateway, started as ``make run`` starts them, on free ports and fresh storage;
-    stopped, and the storage dropped, on exit. ``settings`` are extra environment variables."""
+    stopped, and the storage dropped, on exit. ``settings`` are extra environment variables.
+
+    The ports are free when chosen, but another suite's connection can take one (as its source port) before the
+    process binds it; a start that failed so ("Address already in use" in its processes' log) is tried again on other
+    ports, up to ``PORT_ATTEMPTS`` times. Any other failure is raised at once."""
     from carnet_testing import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
 
     with fresh_database() as database_url, fresh_vhost() as amqp_uri:
         env = test_env(database_url, amqp_uri, fresh_redis_prefix(), **settings)
         with open(log_path, "a", encoding="utf-8") as log:
-            stack = Stack(env, gateway_port=free_port(), port_offset=free_port_offset(), log=log)
-            stack.log_path = log_path
+            stack = None
             try:
-                try:
-                    stack.bootstrap()
-                    stack.start(timeout=90)
-                except Exception as exc:
-                    raise RuntimeError(f"the stack did not start; its processes logged to {log_path}") from exc
+                for attempt in range(1, PORT_ATTEMPTS + 1):
+                    stack = Stack(env, gateway_port=free_port(), port_offset=free_port_offset(), log=log)
+                    stack.log_path = log_path
+                    logged_before = log.tell()
+                    try:
+                        if attempt == 1:
+                            stack.bootstrap()
+                        stack.start(timeout=90)
+                        break
+                    except Exception as exc:
+                        stack.stop()
+                        log.flush()
+                        if attempt < PORT_ATTEMPTS and _port_taken(log_path, logged_before):
+                            continue
+                        raise RuntimeError(f"the stack did not start; its processes logged to {log_path}") from exc
                 yield stack
             finally:
-                stack.stop()
+                if stack is not None:
+                    stack.stop()
                 shutil.rmtree(env["DOCUMENTS_DIR"], ignore_errors=True)  # its documents' files (DOC-5)
+
+
+def _port_taken(log_path, since):
+    """Whether a process said, in the log written after offset ``since``, that its address was in use."""
+    with open(log_path, "rb") as log:
+        log.seek(since)
+        return b"Address already in use" in log.read()
