@@ -3,11 +3,11 @@
 Used by ``make run`` (scripts/devrun.py), the end-to-end tests and the benchmarks, so the three start the
 system the same way. The services are those of services.toml (``services.py``).
 """
+import collections
 import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 SERVICES = services.load()
+TAIL_LINES = 40   # of a process's output, quoted when it exits before the stack is ready
 
 
 def bootstrap(service, env):
@@ -90,8 +91,10 @@ class Stack:
                                    start_new_session=True)
         process.carnet_name, process.carnet_argv, process.carnet_env = name, argv, env
         process.carnet_started = time.monotonic()
+        process.carnet_tail = collections.deque(maxlen=TAIL_LINES)
         self.processes.append(process)
-        threading.Thread(target=self._pump, args=(name, process), daemon=True).start()
+        process.carnet_pump = threading.Thread(target=self._pump, args=(name, process), daemon=True)
+        process.carnet_pump.start()
         return process
 
     def supervise(self, now=None):
@@ -129,8 +132,10 @@ class Stack:
     def _pump(self, name, process):
         width = self._width()
         for line in iter(process.stdout.readline, b""):
+            text = line.decode(errors="replace")
+            process.carnet_tail.append(text)
             with self._lock:
-                self.log.write(f"{name:<{width}} | {line.decode(errors='replace')}")
+                self.log.write(f"{name:<{width}} | {text}")
                 self.log.flush()
 
     def wait_ready(self, timeout=60):
@@ -138,7 +143,9 @@ class Stack:
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
-                    raise RuntimeError(f"{process.carnet_name} exited with {process.returncode}")
+                    process.carnet_pump.join(timeout=5)   # its last lines, read to the end of its output
+                    raise RuntimeError(f"{process.carnet_name} exited with {process.returncode}; its last lines:\n"
+                                       + "".join(process.carnet_tail))
             try:
                 with urllib.request.urlopen(self.url + "/readyz", timeout=3) as response:
                     if response.status == 200:
@@ -187,26 +194,19 @@ class Stack:
 # For tests and benchmarks: a whole system on free ports, in a fresh database, vhost and Redis prefix. ------
 
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _is_free(port):
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
+    """A free loopback port outside the ephemeral range (``carnet_testing.processes.free_port`` says why)."""
+    from carnet_testing.processes import free_port as carnet_free_port
+    return carnet_free_port()
 
 
 def free_port_offset():
-    """A ``Stack`` port offset under which every service's operations port is free."""
+    """A ``Stack`` port offset under which every service's operations port is free (and outside the ephemeral
+    range, as ``free_port`` chooses)."""
+    from carnet_testing.processes import port_is_free
     base = min(service["http_port"] for service in SERVICES)
     for _ in range(50):
         offset = free_port() - base
-        if all(0 < s["http_port"] + offset < 65536 and _is_free(s["http_port"] + offset) for s in SERVICES):
+        if all(0 < s["http_port"] + offset < 65536 and port_is_free(s["http_port"] + offset) for s in SERVICES):
             return offset
     raise RuntimeError("no free ports for the services")
 

@@ -2,6 +2,7 @@
 them. A service is one entry of ``stack.SERVICES`` (read from services.toml): ``name``, ``path`` (module:Class),
 ``config``, ``alembic`` (files), ``http_env`` (the variable naming its operations address)."""
 import contextlib
+import random
 import shutil
 import socket
 import subprocess
@@ -13,12 +14,51 @@ from pathlib import Path
 
 from carnet_testing.storage import fresh_database, fresh_redis_prefix, fresh_vhost, test_env
 
+LISTEN_PORTS = (10000, 65535)   # where free_port looks, less the kernel's ephemeral range
+
+
+def _ephemeral_range():
+    """The ports the kernel picks outgoing connections' source ports from (Linux's default if unreadable)."""
+    try:
+        low, high = (int(part) for part in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return low, high
+
+
+def _listen_candidates():
+    low, high = _ephemeral_range()
+    below = range(LISTEN_PORTS[0], min(low, LISTEN_PORTS[1] + 1))
+    above = range(max(high + 1, LISTEN_PORTS[0]), LISTEN_PORTS[1] + 1)
+    return [port for part in (below, above) for port in part]
+
+
+def port_is_free(port, host="127.0.0.1"):
+    """Whether ``port`` can be listened on now and lies outside the ephemeral range (see ``free_port``)."""
+    low, high = _ephemeral_range()
+    if low <= port <= high:
+        return False
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
 
 def free_port():
-    """A loopback TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback TCP port nobody listens on now, chosen at random outside the kernel's ephemeral range.
+
+    A port from ``bind(("127.0.0.1", 0))`` comes from that range, the one outgoing connections take their source
+    port from: between the moment it is chosen and the moment the server binds it, any connection of another test
+    (to PostgreSQL, RabbitMQ, Redis...) can take it, and the server exits with "Address already in use". Outside the
+    range only another listener can take it, and listeners here choose at random among ~20,000 ports."""
+    candidates = _listen_candidates()
+    for _ in range(200):
+        port = random.choice(candidates)
+        if port_is_free(port):
+            return port
+    raise RuntimeError("no free port outside the ephemeral range")
 
 
 def rpc_config(env):
