@@ -13,7 +13,7 @@ export PSYCOPG_WAIT_FUNC := wait_select
 # PostgreSQL, RabbitMQ and Redis: each service's integration tests, then the suites that span services.
 UNIT_SUITES := $(wildcard $(addsuffix /tests/unit,$(LIBS) $(SERVICE_DIRS) gateway))
 SERVER_SUITES := $(wildcard $(addsuffix /tests/integration,$(LIBS) $(SERVICE_DIRS) gateway)) \
-	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/e2e_campaigns tests/walkthrough tests/api_fuzz \
+	tests/contract tests/deploy tests/e2e tests/e2e_contacts tests/e2e_opportunities tests/e2e_campaigns tests/e2e_forms tests/walkthrough tests/api_fuzz \
 	tests/web tests/browser
 
 .PHONY: install run reset test unit integration lint bench bench-web migrate clean fuzz

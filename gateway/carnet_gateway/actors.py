@@ -55,6 +55,8 @@ TASKS = Shape(visibility=True, lists=True, timezone=True, language=True)
 # Campaigns read contacts through their own read model, with the visibility of tasks (E-4: a campaign never reaches a
 # contact its sender could not GET).
 CAMPAIGNS = Shape(visibility=True, lists=True, timezone=True, language=True)
+# Forms (F-1): the builder's caller; what a submission shows is filtered at the gateway by the field permissions.
+FORMS = Shape(timezone=True, language=True)
 # The job RPCs of every service (``carnet_common.jobs.JobRpc``): whose job it is; what it may see was fixed when it
 # was queued and is checked again when it runs.
 JOBS = Shape(visibility=True)

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from carnet_common import redis_keys
 from carnet_common.context import set_request_id
 from carnet_common.logs import logging_config
-from carnet_gateway import guards, ops, problems, public_files, public_links, web
+from carnet_gateway import guards, ops, problems, public_files, public_forms, public_links, web
 from carnet_gateway.api import api
 from carnet_gateway.openapi import build_spec
 
@@ -26,6 +26,7 @@ from carnet_gateway.routes import (  # noqa: F401
     engagement,
     enrichment,
     exports,
+    forms,
     identity,
     imports,
     lifecycle,
@@ -61,6 +62,7 @@ def create_app(settings=None):
     web.register(app)
     public_links.register(app)
     public_files.register(app)
+    public_forms.register(app)
     app.register_blueprint(ops.blueprint)
     app.register_blueprint(ops.docs_blueprint())
     app.extensions["carnet.openapi"] = build_spec(api)

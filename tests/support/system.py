@@ -70,12 +70,14 @@ def mail_settings(relay, dns_zone):
             "CAMPAIGNS_DNS_SERVER": "127.0.0.1", "CAMPAIGNS_DNS_PORT": str(dns_zone.port)}
 
 
-def session_stack_with_mail(start_stack, **settings):
+def session_stack_with_mail(start_stack, *, forms_relay=False, **settings):
     """``session_stack`` whose campaigns service sends to the suite's ``relay`` and resolves with its ``dns_zone``
-    (the conftest imports those two fixtures from here too)."""
+    (the conftest imports those two fixtures from here too); with ``forms_relay``, the installation's relay
+    (``SMTP_HOST``: double opt-in confirmations, task invitations) is that ``relay`` too."""
     @pytest.fixture(scope="session")
     def stack(tmp_path_factory, relay, dns_zone):
         log_path = tmp_path_factory.mktemp("logs") / "stack.log"
-        with start_stack(log_path, **mail_settings(relay, dns_zone), **settings) as running:
+        extra = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(relay.port)} if forms_relay else {}
+        with start_stack(log_path, **mail_settings(relay, dns_zone), **extra, **settings) as running:
             yield running
     return stack

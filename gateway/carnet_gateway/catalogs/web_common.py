@@ -17,6 +17,7 @@ MESSAGES = {
     "nav.templates": ("E-mail templates", "Modèles de courriels"),
     "nav.sending_domains": ("Sending domains", "Domaines d'envoi"),
     "nav.suppressions": ("Suppression list", "Liste d'exclusion"),
+    "nav.forms": ("Forms", "Formulaires"),
     "nav.trash": ("Trash", "Corbeille"),
     "nav.settings": ("Settings", "Paramètres"),
     "nav.logout": ("Log out", "Se déconnecter"),

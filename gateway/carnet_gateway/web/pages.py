@@ -24,6 +24,7 @@ NAVIGATION = (
     ("/app/templates", "nav.templates", "emails"),
     ("/app/sending-domains", "nav.sending_domains", "emails"),
     ("/app/suppressions", "nav.suppressions", "emails"),
+    ("/app/forms", "nav.forms", "forms"),
     ("/app/trash", "nav.trash", None),
     ("/app/settings", "nav.settings", "admin"),
 )

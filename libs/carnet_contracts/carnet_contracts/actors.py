@@ -71,3 +71,10 @@ class TasksActor(OpportunitiesActor):
 class CampaignsActor(TasksActor):
     """The caller of the campaigns service: the visibility of opportunities and tasks (its read model of contacts,
     E-4) with the organization's time zone and the caller's language."""
+
+
+class FormsActor(Actor):
+    """The caller of the forms service (F-1): the organization's time zone (statistics by day) and the caller's
+    language (labels of the field catalogue)."""
+    timezone = _timezone()
+    language = _language("en")

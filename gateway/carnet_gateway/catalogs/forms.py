@@ -1,0 +1,2 @@
+"""Messages of the forms operations, in French and English."""
+MESSAGES = {}

@@ -1,0 +1,2 @@
+"""Messages of the forms pages, in French and English."""
+MESSAGES = {}

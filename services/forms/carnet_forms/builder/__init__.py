@@ -1,0 +1,1 @@
+"""The builder area of the forms service: forms and their immutable published versions (F-1, F-2)."""

@@ -1,0 +1,1 @@
+"""The effects area's SQL (the only code of the area that builds SQL)."""

@@ -1,0 +1,5 @@
+"""Tables of the effects area (on carnet_forms.models.metadata; migration 0004)."""
+import sqlalchemy as sa  # noqa: F401
+from sqlalchemy.dialects.postgresql import JSONB, UUID  # noqa: F401
+
+from carnet_forms.models import metadata  # noqa: F401

@@ -1,0 +1,1 @@
+"""The intake area's SQL (the only code of the area that builds SQL)."""
