@@ -61,6 +61,6 @@ class Settings:
             import_max_bytes=config.env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024),
             documents_bytes_per_gb=config.env_int("DOCUMENTS_BYTES_PER_GB", 1024 ** 3),
             readiness_services=tuple(
-                s for s in os.environ.get("READINESS_SERVICES", "identity,contacts,opportunities,campaigns").split(",")
+                s for s in os.environ.get("READINESS_SERVICES", "identity,contacts,opportunities,campaigns,forms").split(",")
                 if s),
         )
