@@ -3,6 +3,9 @@ from dataclasses import dataclass
 
 from carnet_common import config
 
+# What /readyz asks (READINESS_SERVICES overrides): every service behind the gateway.
+DEFAULT_READINESS_SERVICES = "identity,contacts,opportunities,campaigns,forms"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -61,6 +64,5 @@ class Settings:
             import_max_bytes=config.env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024),
             documents_bytes_per_gb=config.env_int("DOCUMENTS_BYTES_PER_GB", 1024 ** 3),
             readiness_services=tuple(
-                s for s in os.environ.get("READINESS_SERVICES", "identity,contacts,opportunities,campaigns,forms").split(",")
-                if s),
+                s for s in os.environ.get("READINESS_SERVICES", DEFAULT_READINESS_SERVICES).split(",") if s),
         )
