@@ -119,8 +119,8 @@ def index_problems(root):
     return missing
 
 
-MODULE_CITED = re.compile(r"(?<![/\w])carnet_(?:contacts|opportunities|identity|campaigns|forms|common|gateway|custom_fields|testing)"
-                          r"(?:[/.][A-Za-z_][A-Za-z0-9_]*)+")
+MODULE_CITED = re.compile(r"(?<![/\w])carnet_(?:contacts|opportunities|identity|campaigns|forms|common|gateway"
+                          r"|custom_fields|testing)(?:[/.][A-Za-z_][A-Za-z0-9_]*)+")
 PACKAGE_DIRS = {"carnet_contacts": "services/contacts", "carnet_opportunities": "services/opportunities",
                 "carnet_campaigns": "services/campaigns", "carnet_forms": "services/forms",
                 "carnet_identity": "services/identity", "carnet_gateway": "gateway"}
