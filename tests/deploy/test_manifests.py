@@ -470,31 +470,31 @@ def test_compose_file_follows_our_rules():
 
 def test_add_service_produces_a_deployment_that_passes_every_check(tmp_path):
     shutil.copytree(DEPLOY, tmp_path / "deploy")
-    (tmp_path / "services/forms/migrations").mkdir(parents=True)
-    (tmp_path / "services/forms/carnet_forms").mkdir()
+    (tmp_path / "services/mailsync/migrations").mkdir(parents=True)
+    (tmp_path / "services/mailsync/carnet_mailsync").mkdir()
     for stub in ("pyproject.toml", "config.yml", "alembic.ini"):  # the layout of docs/conventions.md
-        (tmp_path / "services/forms" / stub).touch()
+        (tmp_path / "services/mailsync" / stub).touch()
     services = [f"services/{path.name}" for path in (ROOT / "services").iterdir()]
     for source in ("constraints.txt", "libs", "gateway", *services):
         (tmp_path / source).symlink_to(ROOT / source)
     (tmp_path / "services.toml").write_text((ROOT / "services.toml").read_text()
-                                            + '\n[forms]\nclass = "FormsService"\nops_port = 8107\n')
+                                            + '\n[mailsync]\nclass = "MailsyncService"\nops_port = 8107\n')
     deploy, k8s = tmp_path / "deploy", tmp_path / "deploy/k8s"
 
-    subprocess.run([sys.executable, str(deploy / "add_service.py"), "forms", "--deploy-dir", str(deploy)],
+    subprocess.run([sys.executable, str(deploy / "add_service.py"), "mailsync", "--deploy-dir", str(deploy)],
                    check=True, capture_output=True)
 
     docs = k8s_docs(k8s)
-    assert find(docs, "Deployment", "forms") and find(docs, "Job", "forms-migrate")
-    assert "carnet_forms.service:FormsService" in (deploy / "docker/forms.Dockerfile").read_text()
+    assert find(docs, "Deployment", "mailsync") and find(docs, "Job", "mailsync-migrate")
+    assert "carnet_mailsync.service:MailsyncService" in (deploy / "docker/mailsync.Dockerfile").read_text()
     assert schema_problems(docs, K8S_VERSIONS[0]) == []
     assert k8s_rule_problems(docs) + kustomization_problems(k8s) + image_problems(docs, deploy) == []
     assert [p for f in dockerfiles(deploy) for p in dockerfile_problems(f, tmp_path)] == []
     assert compose_spec_problems(deploy / "compose.yml") == []
     compose_doc = load_compose(deploy / "compose.yml")
     assert compose_rule_problems(compose_doc, deploy) == []
-    assert "forms-migrate" in compose_doc["services"]["gateway"]["depends_on"]
-    again = subprocess.run([sys.executable, str(deploy / "add_service.py"), "forms", "--deploy-dir", str(deploy)],
+    assert "mailsync-migrate" in compose_doc["services"]["gateway"]["depends_on"]
+    again = subprocess.run([sys.executable, str(deploy / "add_service.py"), "mailsync", "--deploy-dir", str(deploy)],
                            capture_output=True, text=True)
     assert again.returncode != 0 and "already deployed" in again.stderr
     unlisted = subprocess.run([sys.executable, str(deploy / "add_service.py"), "billing", "--deploy-dir", str(deploy)],
