@@ -23,6 +23,7 @@ from carnet_contacts.documents.entrypoints import DocumentsRpc
 from carnet_contacts.duplicates.entrypoints import DuplicatesRpc
 from carnet_contacts.enrichment.entrypoints import EnrichmentRpc
 from carnet_contacts.exports.entrypoints import ExportRpc
+from carnet_contacts.form_submissions.entrypoints import FormSubmissionsHandlers
 from carnet_contacts.imports.entrypoints import ImportsRpc
 from carnet_contacts.lifecycle.entrypoints import LifecycleRpc
 from carnet_contacts.lists.entrypoints import ListsRpc
@@ -38,7 +39,7 @@ OPPORTUNITIES_TIMEOUT = 3  # seconds
 
 class ContactsService(ListsRpc, RecordsRpc, CustomizationRpc, LifecycleRpc, ExportRpc, ImportsRpc, DuplicatesRpc,
                       MergesRpc, EnrichmentRpc, DocumentsRpc, AutomationsRpc, ReadModelHandlers, ReferencesRpc,
-                      UnsubscribesHandlers, OpsEndpoints):
+                      UnsubscribesHandlers, FormSubmissionsHandlers, OpsEndpoints):
     name = SERVICE
     # The background jobs of every area (N-4: each area's job_work, job_checks, job_codes, job_reads) are gathered by
     # ``JobRpc`` (carnet_common/jobs.py) and run by its one runner.
