@@ -3,9 +3,10 @@
 RPCs (the gateway's caller is ``carnet_contracts.actors.CampaignsActor``): ``audience_counters`` (E-4), the consent
 ledger of a contact (``contact_consents``, ``record_consent``, ``withdraw_consent``: E-11) and the suppression list
 (``list_suppressions``, ``add_suppression``, ``remove_suppression``). Handlers: the contacts events feeding the
-read model of contacts, and the opportunities' events (a won opportunity is a purchase: implied consent), each
-applied once through the Inbox (``audience/usecases.py`` says what each does). A consent recorded or withdrawn
-publishes ``campaigns.consent_changed`` (``audience/events.py``) in the same transaction."""
+read model of contacts, the opportunities' events (a won opportunity is a purchase: implied consent) and the forms
+service's (a consent given on a form, its double opt-in confirmed: F-3), each applied once through the Inbox
+(``audience/usecases.py`` says what each does). A consent recorded or withdrawn publishes
+``campaigns.consent_changed`` (``audience/events.py``) in the same transaction."""
 from nameko.events import event_handler
 
 from carnet_campaigns.arguments import actor_of, path_id
@@ -16,6 +17,7 @@ from carnet_contracts import audience as contracts
 
 CONTACTS = "contacts"
 OPPORTUNITIES = "opportunities"
+FORMS = "forms"
 
 
 
@@ -126,3 +128,14 @@ class AudienceEntrypoints:
     @event_handler(OPPORTUNITIES, "opportunity_updated", requeue_on_error=True)
     def audience_on_opportunity_updated(self, envelope):
         self._apply(envelope, usecases.purchase_consent, occurred_at=envelope.get("occurred_at"), outbox=self.outbox)
+
+    # Consent given on a form (F-3, F-4: E-11's source "form") ----------------------------------------------------
+    @event_handler(FORMS, "submission_applied", requeue_on_error=True)
+    def audience_on_form_submission_applied(self, envelope):
+        self._apply(envelope, usecases.submission_consent, occurred_at=envelope.get("occurred_at"),
+                    outbox=self.outbox)
+
+    @event_handler(FORMS, "consent_confirmed", requeue_on_error=True)
+    def audience_on_form_consent_confirmed(self, envelope):
+        self._apply(envelope, usecases.confirmed_consent, occurred_at=envelope.get("occurred_at"),
+                    outbox=self.outbox)

@@ -251,6 +251,13 @@ def add_consent(session, values):
     return session.execute(stmt.returning(*consents.c)).mappings().first()
 
 
+def add_consent_once(session, values):
+    """Insert a consent whose ``id`` is derived from what it records (a form submission, F-3); None when it was
+    recorded before (a redelivered event)."""
+    stmt = insert(consents).values(**values).on_conflict_do_nothing(index_elements=[consents.c.id])
+    return session.execute(stmt.returning(*consents.c)).mappings().first()
+
+
 def move_consents(session, *, org_id, from_id, to_id):
     """A merge: the loser's consents are the winner's now (``merged_from`` remembers whose they were)."""
     session.execute(consents.update().where(consents.c.org_id == org_id, consents.c.contact_id == from_id)

@@ -14,6 +14,7 @@ contact's state: ``express`` (an express consent in effect), ``implied`` (an imp
 (implied ones, all lapsed), ``none``.
 """
 import calendar
+import json
 import uuid
 from datetime import datetime, timezone
 
@@ -307,6 +308,64 @@ def purchase_consent(session, *, data, occurred_at, outbox=None):
         _summary_changed(session, outbox=outbox, org_id=data["org_id"], contact_id=contact_id, actor_id=None,
                          at=now())
     return row
+
+
+# Consent given on a form (F-3, F-4) -------------------------------------------------------------------------------
+# The forms service says what the visitor gave (``forms.submission_applied``'s ``consent``): the ticked box without
+# double opt-in is express; otherwise an inquiry, implied for 6 months (E-11, CASL s. 10(10)) — "pending", a double
+# opt-in not confirmed yet, is that inquiry too. The confirmation link followed (``forms.consent_confirmed``) is
+# express (source ``double_opt_in``). Each is recorded once per submission: its id derives from the submission's
+# (``form_consent_id``).
+FORM_CONSENT = uuid.UUID("6f1d3c1e-5b0a-4d55-9a57-0c2f6d0b7a41")  # the namespace of form consents' ids
+
+
+def form_consent_id(submission_id, step):
+    """The consent's id for ``step`` (``given``, ``confirmed``) of a submission: the same at every redelivery."""
+    return uuid.uuid5(FORM_CONSENT, f"{step}:{submission_id}").hex
+
+
+def form_proof(data):
+    """What proves it (E-11): the form, its version, the page, the text shown, the address it came from."""
+    return json.dumps({key: data.get(key) for key in ("form_id", "version", "page_url", "text", "ip")
+                       if data.get(key) is not None}, ensure_ascii=False, sort_keys=True)
+
+
+def _form_consent(session, *, org_id, contact_id, consent_id, kind, source, given_at, proof, outbox):
+    given_at = min(given_at, now())
+    basis = None if kind == "express" else "inquiry"
+    row = repository.add_consent_once(session, {
+        "id": consent_id, "org_id": org_id, "contact_id": contact_id, "kind": kind, "basis": basis,
+        "source": source, "given_at": given_at, "proof": proof, "recorded_by": None,
+        "expires_at": consent_expiry(kind=kind, basis=basis, given_at=given_at)})
+    if row is not None:
+        _summary_changed(session, outbox=outbox, org_id=org_id, contact_id=contact_id, actor_id=None, at=now())
+    return row
+
+
+def submission_consent(session, *, data, occurred_at, outbox=None):
+    """``forms.submission_applied``: the consent the submission carries (none: nothing), once per submission."""
+    consent = data.get("consent")
+    org_id, contact_id, submission_id = data.get("org_id"), data.get("contact_id"), data.get("submission_id")
+    if not isinstance(consent, dict) or not all(isinstance(v, str) for v in (org_id, contact_id, submission_id)):
+        return None
+    kind = "express" if consent.get("kind") == "express" else "implied"
+    return _form_consent(session, org_id=org_id, contact_id=contact_id,
+                         consent_id=form_consent_id(submission_id, "given"), kind=kind, source="form",
+                         given_at=timestamp(consent.get("at")) or timestamp(occurred_at) or now(),
+                         proof=form_proof(consent), outbox=outbox)
+
+
+def confirmed_consent(session, *, data, occurred_at, outbox=None):
+    """``forms.consent_confirmed``: the double opt-in link followed, express consent, once per submission."""
+    org_id, contact_id, submission_id = data.get("org_id"), data.get("contact_id"), data.get("submission_id")
+    if not all(isinstance(v, str) for v in (org_id, contact_id, submission_id)):
+        return None
+    proof = {**(data.get("proof") or {}), "confirmed": True}
+    return _form_consent(session, org_id=org_id, contact_id=contact_id,
+                         consent_id=form_consent_id(submission_id, "confirmed"), kind="express",
+                         source="double_opt_in",
+                         given_at=timestamp(data.get("at")) or timestamp(occurred_at) or now(),
+                         proof=json.dumps(proof, ensure_ascii=False, sort_keys=True), outbox=outbox)
 
 
 # The suppression list -------------------------------------------------------------------------------------------
