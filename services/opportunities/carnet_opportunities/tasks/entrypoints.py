@@ -1,6 +1,8 @@
 """Entrypoints of tasks and the board (T-1, T-2, C-22) and their invitations (T-3): the RPCs, and the timer of the
-job that emails the invitations (``usecases.send_due_invitations``: at most once each, retried while refused).
+job that emails the invitations (``usecases.send_due_invitations``: at most once each, retried while refused), and
+the handler of the forms service's ``submission_applied`` (the follow-up task a form asks for, F-3).
 What becomes of tasks when their contact or account is deleted (C-10) is the read model's (``readmodel``)."""
+from nameko.events import event_handler
 from nameko.timer import timer
 
 from carnet_common.contracts import load_or_raise
@@ -19,7 +21,7 @@ def _id(value):
 
 
 class TasksEntrypoints:
-    """Mixed into OpportunitiesService (which provides ``db``, ``outbox``, ``contacts``, ``mailer`` and
+    """Mixed into OpportunitiesService (which provides ``db``, ``outbox``, ``inbox``, ``contacts``, ``mailer`` and
     ``invitation_settings``)."""
 
     @rpc_method
@@ -65,3 +67,9 @@ class TasksEntrypoints:
     def send_invitations(self):
         usecases.send_due_invitations(self.db, mailer=self.mailer, settings=self.invitation_settings,
                                       clock=invitations.utc_now)
+
+    @event_handler("forms", "submission_applied", requeue_on_error=True)
+    def tasks_on_form_submission_applied(self, envelope):
+        """F-3: the follow-up task a form asks for, once per submission (the inbox, and the task's derived id)."""
+        self.inbox.handle(envelope, lambda session, data: usecases.form_submission_task(
+            session, outbox=self.outbox, data=data))

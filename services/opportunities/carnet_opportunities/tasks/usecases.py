@@ -26,6 +26,7 @@ REQUEST's. Invitations still waiting when the task is deleted are never sent (``
 import logging
 import math
 import uuid
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from carnet_common.errors import Conflict, InvalidInput, NotFound, TooManyRequests
@@ -101,6 +102,45 @@ def create_task(session, *, outbox, contacts, actor, data):
     repository.insert_task(session, values)
     outbox.add(session, events.TASK_CREATED, events.task_payload(values, actor["user_id"]))
     return task_read(values, actor)
+
+
+# A task asked for by a form (F-3): ``forms.submission_applied`` with a ``task`` -----------------------------------
+FORM_TASK = uuid.UUID("0b7f8e0e-2a57-4d8e-8d0c-6a0f3f6d51c2")  # the namespace of form tasks' ids
+FORM_TASK_HOUR = 17  # a form's task is due at the end of its day's working hours, in the default time zone
+FORM_TASK_ZONE = "America/Toronto"
+
+
+def form_task_id(submission_id):
+    """The task of a submission: the same id at every redelivery, so it is made once."""
+    return str(uuid.uuid5(FORM_TASK, f"task:{submission_id}"))
+
+
+def form_task_due(due_on):
+    """``due_on`` (YYYY-MM-DD) at ``FORM_TASK_HOUR`` in ``FORM_TASK_ZONE``; None when it is not a date."""
+    try:
+        day = date.fromisoformat(due_on) if isinstance(due_on, str) else None
+    except ValueError:
+        return None
+    return None if day is None else datetime.combine(day, time(FORM_TASK_HOUR), ZoneInfo(FORM_TASK_ZONE))
+
+
+def form_submission_task(session, *, outbox, data):
+    """The follow-up task a form asks for (``task``: rep_user_id, title, due_on), for that rep, linked to the contact
+    the submission became, once per submission; none when the form asks for none or names no rep."""
+    task = data.get("task")
+    org_id, contact_id, submission_id = data.get("org_id"), data.get("contact_id"), data.get("submission_id")
+    if not isinstance(task, dict) or not all(isinstance(v, str) and v for v in (
+            org_id, contact_id, submission_id, task.get("rep_user_id"), task.get("title"))):
+        return None
+    now = invitations.utc_now()
+    values = {"id": form_task_id(submission_id), "org_id": org_id, "type": "todo", "status": "todo",
+              "title": task["title"][:200], "description": None, "due_at": form_task_due(task.get("due_on")),
+              "assignee_id": task["rep_user_id"], "created_by": task["rep_user_id"], "contact_id": contact_id,
+              "account_id": None, "opportunity_id": None, "version": 1, "created_at": now, "updated_at": now}
+    if not repository.insert_task_once(session, values):
+        return None
+    outbox.add(session, events.TASK_CREATED, events.task_payload(values, None))
+    return values["id"]
 
 
 def get_task(session, *, actor, task_id):

@@ -1,6 +1,7 @@
 """The queries of tasks, their list and their board (SQLAlchemy Core over ``models``); beside them, who sees which
 task (``visibility``) and the queries of their invitations (``invitations``)."""
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 
 from carnet_opportunities.models import tasks
 from carnet_opportunities.tasks.repository.visibility import task_visible
@@ -20,6 +21,12 @@ def visible_task(session, actor, task_id, *, for_update=False):
 
 def insert_task(session, values):
     session.execute(sa.insert(tasks).values(**values))
+
+
+def insert_task_once(session, values):
+    """Insert a task whose ``id`` derives from what asked for it (a form submission, F-3): False when it exists."""
+    stmt = insert(tasks).values(**values).on_conflict_do_nothing(index_elements=[tasks.c.id])
+    return session.execute(stmt.returning(tasks.c.id)).first() is not None
 
 
 def update_task(session, task_id, changes):
