@@ -16,6 +16,7 @@ from carnet_common.rpc import ServiceRpc
 from carnet_forms import models
 from carnet_forms.builder.entrypoints import BuilderEntrypoints
 from carnet_forms.effects.entrypoints import EffectsEntrypoints
+from carnet_forms.intake.captcha import Captcha
 from carnet_forms.intake.entrypoints import IntakeEntrypoints
 
 SERVICE = "forms"
@@ -32,6 +33,7 @@ class FormsService(BuilderEntrypoints, IntakeEntrypoints, EffectsEntrypoints, Op
     request_context = RequestContext()
     redis = Redis()
     contacts = ServiceRpc("contacts", timeout=CONTACTS_TIMEOUT)
+    captcha = Captcha()
 
     @timer(interval=0.25)
     def relay_outbox(self):
