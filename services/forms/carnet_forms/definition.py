@@ -11,7 +11,7 @@ import copy
 import re
 from datetime import date
 
-from carnet_common.errors import InvalidInput
+from carnet_common.errors import Conflict, InvalidInput
 from carnet_custom_fields import values as custom_values
 
 LANGUAGES = ("fr", "en")
@@ -20,7 +20,7 @@ FIELD_TYPES = ("text", "email", "phone", "textarea", "number", "decimal", "date"
 CHOICE_TYPES = ("select", "multi")
 CAPTCHA_PROVIDERS = ("none", "turnstile", "hcaptcha")
 MAX_TEXT, MAX_TEXTAREA = 2_000, 10_000          # F-2: per field, whatever the contact's column allows beyond
-MAX_FIELDS, MAX_OPTIONS, MAX_ORIGINS = 100, 200, 50
+MAX_FIELDS, MAX_OPTIONS, MAX_ORIGINS = 60, 200, 50   # carnet_contracts.forms
 MAX_MINIMUM_FILL, MAX_DUE_IN_DAYS = 600, 365
 DEFAULT_MIN_FILL_SECONDS = 3
 
@@ -81,6 +81,7 @@ VALUE_ERRORS = ("required", "invalid_email", "too_long", "invalid_text", "invali
                 "invalid_number", "invalid_decimal", "invalid_date", "invalid_boolean", "invalid_multi",
                 "invalid_option")
 # check_draft's and check_publishable's codes, under ``draft.<path>`` (the gateway's FR/EN messages).
+NOT_PUBLISHABLE = "form_not_publishable"
 DRAFT_ERRORS = ("required", "invalid_type", "too_long", "unknown_key", "unknown_field", "reserved_field",
                 "duplicate_field", "field_type_mismatch", "invalid_option", "options_not_allowed", "invalid_url",
                 "invalid_origin", "out_of_range", "too_many", "email_field_required", "unknown_custom_field")
@@ -97,7 +98,7 @@ ORIGIN = re.compile(r"^https?://[a-z0-9]([a-z0-9.\-]*[a-z0-9])?(:[0-9]{1,5})?$")
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")   # PostgreSQL text cannot hold them (carnet_common.contracts)
 INTEGER = re.compile(r"^-?[0-9]{1,16}$")
 TRUE_TEXTS, FALSE_TEXTS = ("true", "on", "1", "yes", "oui"), ("false", "off", "0", "no", "non")
-TEXT_LIMITS = {"title": 200, "intro": 5_000, "submit_label": 60, "label": 200, "thank_you": 2_000, "consent": 2_000,
+TEXT_LIMITS = {"title": 200, "intro": 2_000, "submit_label": 100, "label": 200, "thank_you": 2_000, "consent": 2_000,
                "task": 200, "option": 200, "name": 200}
 
 
@@ -222,8 +223,8 @@ def _field(check, value, index):
         if kind is not None and kind != standard["type"]:
             check.fail(f"{path}.type", "field_type_mismatch")
         kind = standard["type"]
-    elif kind not in FIELD_TYPES:
-        check.fail(f"{path}.type", "required" if kind is None else "invalid_option")
+    elif kind is not None and kind not in FIELD_TYPES:
+        check.fail(f"{path}.type", "invalid_option")
         return None
     field = {"name": name, "type": kind, "required": check.boolean(value.get("required"), f"{path}.required"),
              "label": check.texts(value.get("label"), f"{path}.label", TEXT_LIMITS["label"],
@@ -232,7 +233,7 @@ def _field(check, value, index):
         field["required"] = True   # F-3: the contact is found by it
     custom_type = value.get("custom_type")
     if custom_type is not None:
-        if standard is not None or FORM_TYPE_OF_CUSTOM.get(custom_type) != kind:
+        if standard is not None or (kind is not None and FORM_TYPE_OF_CUSTOM.get(custom_type) != kind):
             check.fail(f"{path}.custom_type", "field_type_mismatch")
         else:
             field["custom_type"] = custom_type
@@ -245,6 +246,8 @@ def _field(check, value, index):
                 check.fail(f"{path}.options", "invalid_option")
         else:
             field["options"] = _options(check, options, f"{path}.options")
+    elif kind is None and options is not None:
+        field["options"] = _options(check, options, f"{path}.options")   # the catalogue types it (builder)
     elif options is not None:
         check.fail(f"{path}.options", "options_not_allowed")
     return field
@@ -320,7 +323,8 @@ def _port_ok(origin):
 def check_draft(definition):
     """F-1: a draft's structure, every key optional (a draft may be incomplete), unknown keys refused; the cleaned
     draft (defaults filled in, standard fields typed, texts trimmed) or ``InvalidInput`` naming each
-    ``draft.<path>``. Completeness is ``check_publishable``'s."""
+    ``draft.<path>``. A custom field's type may be absent (the builder takes it, its custom type and its choices
+    from the organization's catalogue); completeness is ``check_publishable``'s."""
     check = _Checker()
     base = default_draft()
     value = check.mapping(definition, "", tuple(base))
@@ -375,7 +379,8 @@ def check_publishable(definition):
     """F-2: what a published version needs, beyond a valid structure (``check_draft`` first): the e-mail field,
     required; a target list; every text a visitor reads in each of the form's languages; options for choices;
     a thank-you (a URL or a message); the consent's text and the task's user and title when they are on.
-    ``InvalidInput("form_not_publishable")`` naming each ``draft.<path>``; the definition otherwise."""
+    ``Conflict("form_not_publishable")`` naming each ``draft.<path>`` (a valid request the draft's state refuses:
+    409, as carnet_contracts.forms states it); the definition otherwise."""
     definition = check_draft(definition)
     errors = {}
 
@@ -401,12 +406,14 @@ def check_publishable(definition):
         if definition["task"]["enabled"] and not definition["task"]["title"][language]:
             missing(f"task.title.{language}")
     for index, field in enumerate(definition["fields"]):
+        if field["type"] is None:
+            missing(f"fields.{index}.type")
         if field["type"] in CHOICE_TYPES and not field.get("options"):
             missing(f"fields.{index}.options")
     if definition["task"]["enabled"] and not definition["task"]["rep_user_id"]:
         missing("task.rep_user_id")
     if errors:
-        raise InvalidInput("form_not_publishable", errors=errors)
+        raise Conflict(NOT_PUBLISHABLE, errors=errors)
     return definition
 
 
