@@ -27,14 +27,20 @@ MAX_ORIGINS = 50
 MAX_PAGE = 200
 
 
+_LOCALIZED = {}
+
+
 def _localized(max_length, description):
-    """``{fr, en}``: the text in each language the form shows (either may be absent or empty in a draft)."""
-    schema = type(f"Text{max_length}", (Contract,), {
-        "__module__": __name__,
-        "fr": text(min_length=0, max_length=max_length, metadata={"example": "Bonjour"}),
-        "en": text(min_length=0, max_length=max_length, metadata={"example": "Hello"}),
-    })
-    return fields.Nested(schema, metadata={"description": description})
+    """``{fr, en}``: the text in each language the form shows (either may be absent or empty in a draft); one
+    schema per length (one component of the OpenAPI document each)."""
+    if max_length not in _LOCALIZED:
+        _LOCALIZED[max_length] = type(f"Text{max_length}", (Contract,), {
+            "__module__": __name__,
+            "__doc__": f"A text in French and in English, each of at most {max_length} characters.",
+            "fr": text(min_length=0, max_length=max_length, metadata={"example": "Bonjour"}),
+            "en": text(min_length=0, max_length=max_length, metadata={"example": "Hello"}),
+        })
+    return fields.Nested(_LOCALIZED[max_length], metadata={"description": description})
 
 
 class FormField(Contract):
@@ -116,10 +122,14 @@ class SubmissionQuery(Contract):
     limit = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE), metadata={"description": "Default 50."})
 
 
-class StatsQuery(Contract):
-    from_ = DateText(data_key="from", attribute="from", metadata={
-        "description": "The first day counted (the organization's time zone; default: 29 days before `to`)."})
-    to = DateText(metadata={"description": "The last day counted (default: today)."})
+# ``from`` is a Python keyword: the class is made by ``type`` so that its field is named as its query parameter.
+StatsQuery = type("StatsQuery", (Contract,), {
+    "__module__": __name__,
+    "__doc__": "The days a form's statistics count.",
+    "from": DateText(metadata={
+        "description": "The first day counted (the organization's time zone; default: 29 days before `to`)."}),
+    "to": DateText(metadata={"description": "The last day counted (default: today)."}),
+})
 
 
 class FormStats(Contract):
