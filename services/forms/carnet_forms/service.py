@@ -9,6 +9,7 @@ from carnet_common.context import RequestContext
 from carnet_common.db import Database
 from carnet_common.entrypoints import OpsEndpoints
 from carnet_common.inbox import Inbox
+from carnet_common.mailer import Mailer
 from carnet_common.metrics import Metrics
 from carnet_common.outbox import Outbox
 from carnet_common.redis_provider import Redis
@@ -32,6 +33,7 @@ class FormsService(BuilderEntrypoints, IntakeEntrypoints, EffectsEntrypoints, Op
     call_metrics = Metrics()
     request_context = RequestContext()
     redis = Redis()
+    mailer = Mailer()
     contacts = ServiceRpc("contacts", timeout=CONTACTS_TIMEOUT)
     captcha = Captcha()
 
