@@ -1,0 +1,205 @@
+"""The forms pages (F-1…F-5), driven as a browser without JavaScript would, each checked against what ``/api/v1``
+answers the same user: every page in French and in English; the builder's round trip (a catalogue field added and
+moved by its submit buttons, the API's refusal to publish an incomplete draft shown on its fields, then published);
+the embed snippet (unchanged by a publish) and the webhook secret's rotation; the quarantine (reasons in the page's
+language, a visitor's ``<script>`` shown as text, Release and Discard); another organization's form is the 404 page
+on every page and post, a role without the forms permission gets the 403 page and no navigation entry, a reader
+no write button and the API's 403 on a write."""
+import requests
+from conftest import add_member, ok, web_login
+from support.http import sign_up
+
+PAGES = ("", "/embed", "/submissions", "/stats")
+HEADINGS = {"fr": ("Formulaire : {}", "Intégration : {}", "Soumissions : {}", "Statistiques : {}"),
+            "en": ("Form: {}", "Embed: {}", "Submissions: {}", "Statistics: {}")}
+SCRIPT = "<script>alert('x')</script>"
+
+
+def _web(org, user, language):
+    ok(org["admin"].patch(f"/users/{user['id']}", json={"language": language}))
+    return web_login(org["base_url"], user["username"])
+
+
+def _values(page, selector="#builder-form"):
+    """What the browser would post for the form ``selector`` of ``page`` (its fields, no button)."""
+    return dict(page.one(selector).form_values())
+
+
+def _published(admin, list_id, name="Contact", **draft):
+    """A form published through the API (French only, no minimum fill time) with first_name after the e-mail."""
+    body = {"language": "fr", "title": {"fr": "Écrivez-nous", "en": ""}, "submit_label": {"fr": "Envoyer", "en": ""},
+            "fields": [{"name": "email", "type": "email", "required": True, "label": {"fr": "Courriel", "en": ""}},
+                       {"name": "first_name", "type": "text", "required": False, "label": {"fr": "Prénom", "en": ""}}],
+            "list_id": list_id, "thank_you": {"url": None, "message": {"fr": "Merci!", "en": ""}},
+            "min_fill_seconds": 0, **draft}
+    form = ok(admin.post("/forms", json={"name": name, "draft": body}), 201)
+    return ok(admin.post(f"/forms/{form['id']}/publish"))
+
+
+def _post_publicly(base_url, key, values):
+    """A hand-written HTML form's post to the public address (F-2, channel html): the visitor is sent on."""
+    answer = requests.post(f"{base_url}/f/{key}", data=values, allow_redirects=False, timeout=30)
+    assert answer.status_code == 303, answer.text[:500]
+
+
+def test_a_form_is_built_published_and_embedded_through_its_pages(org):
+    admin = org["admin"]
+    web = _web(org, org["user"], "fr")
+    listed = web.get("/app/forms")
+    assert listed.status == 200 and listed.one("h1").text_content().strip() == "Formulaires"
+    assert listed.css('nav a[href="/app/forms"]')
+
+    refused = web.post("/app/forms", {"name": ""})
+    assert refused.status == 422 and refused.one("#f-name").get("aria-invalid") == "true"
+    assert ok(admin.get("/forms")) == []
+    created = web.post("/app/forms", {"name": "Infolettre"})
+    assert created.status == 303
+    form = ok(admin.get("/forms"))[0]
+    assert created.location.endswith(f"/app/forms/{form['id']}")
+    builder = web.follow(created)
+    assert builder.one("h1").text_content().strip() == "Formulaire : Infolettre"
+    assert [row.get("data-field") for row in builder.css("tr[data-field]")] == ["email"]
+    assert "first_name" in {option.get("value") for option in builder.css("#f-add_field option")}
+
+    # a field of the catalogue added, then moved up, by the builder's submit buttons (each saves the draft)
+    added = web.post(f"/app/forms/{form['id']}", {**_values(builder), "add_field": "first_name", "op": "add"})
+    assert added.status == 303
+    fields = ok(admin.get(f"/forms/{form['id']}"))["draft"]["fields"]
+    assert [field["name"] for field in fields] == ["email", "first_name"]
+    builder = web.follow(added)
+    moved = web.post(f"/app/forms/{form['id']}", {**_values(builder), "op": "up:1"})
+    assert moved.status == 303
+    assert [f["name"] for f in ok(admin.get(f"/forms/{form['id']}"))["draft"]["fields"]] == ["first_name", "email"]
+    builder = web.follow(moved)
+    assert [row.get("data-field") for row in builder.css("tr[data-field]")] == ["first_name", "email"]
+
+    # publishing an incomplete draft: the API's refusal on the builder's fields, nothing published
+    incomplete = web.post(f"/app/forms/{form['id']}", {**_values(builder), "language": "fr", "list_id": "",
+                                                       "op": "publish"})
+    assert incomplete.status in (409, 422), incomplete.text[:500]
+    assert incomplete.one("#f-list_id").get("aria-invalid") == "true"
+    assert incomplete.css(".error-summary p")
+    assert ok(admin.get(f"/forms/{form['id']}"))["current_version"] is None
+
+    ready = {**_values(builder), "language": "fr", "title.fr": "Abonnez-vous", "submit_label.fr": "S'abonner",
+             "list_id": org["shared"], "thank_you.message.fr": "Merci!", "fields.0.label.fr": "Prénom",
+             "fields.1.label.fr": "Courriel", "min_fill_seconds": "0", "op": "publish"}
+    published = web.post(f"/app/forms/{form['id']}", ready)
+    assert published.status == 303, published.text[:2000]
+    saved = ok(admin.get(f"/forms/{form['id']}"))
+    assert saved["status"] == "published" and saved["current_version"] == 1
+    assert saved["draft"]["list_id"] == org["shared"] and saved["draft"]["title"]["fr"] == "Abonnez-vous"
+    page = web.follow(published)
+    assert "Formulaire publié (version 1)." in page.texts("#status p")
+    assert [row.get("data-version") for row in page.css("tr[data-version]")] == ["1"]
+    assert page.one("[data-status]").get("data-status") == "published"
+
+    # the embed page: the snippet names the key; a second publish leaves it as it was; the secret is rotated
+    embed = web.get(f"/app/forms/{form['id']}/embed")
+    snippet = embed.one("#f-snippet").text_content()
+    assert saved["key"] in snippet and snippet == ok(admin.get(f"/forms/{form['id']}/embed"))["snippet_html"]
+    assert embed.one("#f-webhook-secret").text_content() == saved["webhook_secret"]
+    assert 'name="_hp"' in embed.one("#f-example").text_content()
+    assert web.post(f"/app/forms/{form['id']}", {**_values(web.get(f"/app/forms/{form['id']}")),
+                                                 "op": "publish"}).status == 303
+    assert ok(admin.get(f"/forms/{form['id']}"))["current_version"] == 2
+    again = web.get(f"/app/forms/{form['id']}/embed")
+    assert again.one("#f-snippet").text_content() == snippet
+    rotated = web.post(f"/app/forms/{form['id']}/webhook-secret")
+    assert rotated.status == 303
+    secret = ok(admin.get(f"/forms/{form['id']}"))["webhook_secret"]
+    assert secret != saved["webhook_secret"]
+    assert web.follow(rotated).one("#f-webhook-secret").text_content() == secret
+
+    # every page of the form, in French then in English
+    for language in ("fr", "en"):
+        web = _web(org, org["user"], language)
+        assert web.get("/app/forms").one("h1").text_content().strip() == ("Formulaires" if language == "fr"
+                                                                          else "Forms")
+        for path, heading in zip(PAGES, HEADINGS[language], strict=True):
+            shown = web.get(f"/app/forms/{form['id']}{path}")
+            assert shown.status == 200 and shown.html.get("lang") == language
+            assert shown.one("h1").text_content().strip() == heading.format("Infolettre")
+    stats = web.get(f"/app/forms/{form['id']}/stats")
+    api_stats = ok(admin.get(f"/forms/{form['id']}/stats"))
+    assert stats.one("[data-count=views]").text_content() == str(api_stats["views"])
+    assert stats.one("[data-count=submissions]").text_content() == str(api_stats["submissions"])
+
+
+def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discards(org, base_url):
+    admin = org["admin"]
+    form = _published(admin, org["shared"])
+    for index in range(2):   # the hidden field filled: a robot (F-4), quarantined while the visitor sees "thanks"
+        _post_publicly(base_url, form["key"], {"email": f"robot{index}@example.com", "first_name": SCRIPT,
+                                               "_hp": "http://spam.example"})
+    _post_publicly(base_url, form["key"], {"email": "ana@example.com", "first_name": "Ana"})
+    web = _web(org, org["user"], "fr")
+    page = web.get(f"/app/forms/{form['id']}/submissions?status=quarantined")   # stored before the answer (F-5)
+    assert len(page.css("tr[data-id]")) == 2
+    quarantined = ok(admin.get(f"/forms/{form['id']}/submissions", params={"status": "quarantined"}))["items"]
+    assert [row.get("data-id") for row in page.css("tr[data-id]")] == [item["id"] for item in quarantined]
+    first = page.one(f"tr[data-id='{quarantined[0]['id']}']")
+    assert "Champ caché rempli (un robot)" in first.text_content()
+    assert SCRIPT in [dd.text_content() for dd in first.cssselect("dd")]   # the visitor's text, as text
+    assert not [s for s in page.css("main script") if "alert" in (s.text or "")]
+    assert "&lt;script&gt;alert" in page.text
+    assert len(first.cssselect("form button")) == 2
+
+    released = web.post(f"/app/forms/{form['id']}/submissions/{quarantined[0]['id']}/release",
+                        {"status": "quarantined"})
+    assert released.status == 303 and released.location.endswith("/submissions?status=quarantined")
+    assert ok(admin.get(f"/forms/{form['id']}/submissions/{quarantined[0]['id']}"))["status"] == "accepted"
+    discarded = web.post(f"/app/forms/{form['id']}/submissions/{quarantined[1]['id']}/discard",
+                         {"status": "quarantined"})
+    assert discarded.status == 303
+    assert ok(admin.get(f"/forms/{form['id']}/submissions/{quarantined[1]['id']}"))["status"] == "discarded"
+    after = web.follow(discarded)
+    assert after.css("tr[data-id]") == [] and "Soumission rejetée." in after.texts("#status p")
+    again = web.post(f"/app/forms/{form['id']}/submissions/{quarantined[1]['id']}/discard")
+    assert again.status == 303   # no longer quarantined: the API's 409, said on the list
+    assert web.follow(again).texts("#status p")
+
+    # in English: every submission, statuses and the channel in the page's language
+    web = _web(org, org["user"], "en")
+    every = web.get(f"/app/forms/{form['id']}/submissions")
+    assert len(every.css("tr[data-id]")) == 3
+    assert {row.get("data-status") for row in every.css("tr[data-id]")} == {"accepted", "discarded"}
+    assert "HTML post" in every.body_text and "Hidden field filled (a robot)" in every.body_text
+
+
+def test_forms_pages_refuse_other_organizations_and_roles_without_the_permission(org, base_url):
+    admin = org["admin"]
+    form = _published(admin, org["shared"], name="Privé")
+    _post_publicly(base_url, form["key"], {"email": "robot@example.com", "_hp": "x"})
+    [submission] = ok(admin.get(f"/forms/{form['id']}/submissions"))["items"]
+
+    # another organization's administrator: the 404 page on every page and post of the form
+    _, other_org = sign_up(base_url)
+    stranger = web_login(base_url, other_org["user"]["username"])
+    for path in PAGES:
+        assert stranger.get(f"/app/forms/{form['id']}{path}").status == 404
+    for path in ("", "/unpublish", "/webhook-secret", f"/submissions/{submission['id']}/release",
+                 f"/submissions/{submission['id']}/discard"):
+        assert stranger.post(f"/app/forms/{form['id']}{path}", {"name": "x", "op": "save"}).status == 404
+    assert form["id"] not in stranger.get("/app/forms").text
+
+    # a role without the forms permission: no navigation entry, the 403 page everywhere
+    nobody = web_login(base_url, add_member(org)["user"]["username"])
+    assert not nobody.get("/app/trash").css('nav a[href="/app/forms"]')
+    assert nobody.get("/app/forms").status == 403
+    for path in PAGES:
+        assert nobody.get(f"/app/forms/{form['id']}{path}").status == 403
+    assert nobody.post(f"/app/forms/{form['id']}/submissions/{submission['id']}/release").status == 403
+
+    # a reader: the pages, no write button, no webhook secret; a write by hand is the API's 403
+    reader = web_login(base_url, add_member(org, modules={"forms": {"read": True, "write": False, "delete": False,
+                                                                    "export": False}})["user"]["username"])
+    builder = reader.get(f"/app/forms/{form['id']}")
+    assert builder.status == 200 and reader.get("/app/trash").css('nav a[href="/app/forms"]')
+    assert not builder.css("#builder-form button") and not builder.css("#h-delete")
+    assert not reader.get(f"/app/forms/{form['id']}/embed").css("#f-webhook-secret")
+    quarantine = reader.get(f"/app/forms/{form['id']}/submissions?status=quarantined")
+    assert quarantine.css("tr[data-id]") and not quarantine.css("tr[data-id] form")
+    assert reader.post(f"/app/forms/{form['id']}", {**_values(builder), "op": "save"}).status == 403
+    assert reader.post(f"/app/forms/{form['id']}/submissions/{submission['id']}/release").status == 403
+    assert ok(admin.get(f"/forms/{form['id']}/submissions/{submission['id']}"))["status"] == "quarantined"
