@@ -67,8 +67,8 @@ def test_the_contacts_deleted_with_the_accounts_are_named_only_to_a_role_that_ma
     assert as_role(accounts=ALL, contacts={"read"}).post(PATH, json=body).json == DELETED
 
 
-def test_the_document_lists_the_permissions_of_the_route(app):
-    operation = app.extensions["carnet.openapi"]["paths"][PREFIX + "/accounts/bulk"]["post"]
+def test_the_document_lists_the_permissions_of_the_route(served_document):
+    operation = served_document["paths"][PREFIX + "/accounts/bulk"]["post"]
     assert [(p["module"], p["action"], p.get("when")) for p in operation["x-permissions"]] == [
         ("accounts", "write", None), ("accounts", "delete", "`action` is `delete`"),
         ("opportunities", "delete", "`action` is `delete` with `dependents` `delete`"),
@@ -86,9 +86,8 @@ def test_the_document_lists_the_permissions_of_the_route(app):
     {"action": "delete"},
     {"action": "delete", "ids": ["a"], "delete_empty_accounts": True},
 ])
-def test_the_document_and_the_contract_agree_on_an_accounts_bulk_body(app, body):
-    document = app.extensions["carnet.openapi"]
-    schema = {"$ref": "#/components/schemas/AccountBulkAction", "components": document["components"]}
+def test_the_document_and_the_contract_agree_on_an_accounts_bulk_body(served_document, body):
+    schema = {"$ref": "#/components/schemas/AccountBulkAction", "components": served_document["components"]}
     documented = jsonschema.Draft202012Validator(schema).is_valid(body)
     try:
         AccountBulkAction().load(body)

@@ -19,8 +19,8 @@ from carnet_gateway.api import PREFIX
 
 
 @pytest.fixture
-def document(app):
-    return app.extensions["carnet.openapi"]
+def document(served_document):
+    return served_document
 
 
 def _valid_in_document(document, name, value):
