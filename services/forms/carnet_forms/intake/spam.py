@@ -17,6 +17,7 @@ HONEYPOT_FIELD = "_hp"
 MAX_LINKS = 2               # more URLs than this across the text fields: ``too_many_links``
 CHARSET_MIN_LETTERS = 6     # fewer letters than this say nothing about the script
 CHARSET_MAX_FOREIGN = 0.5   # share of letters outside the Latin script above which a fr/en form's answer is suspect
+NAMES_SHOWN, NAME_SHOWN = 20, 64   # unknown names in a reason's detail (a bot may post hundreds, or long ones)
 TOKEN_REASONS = ("token_missing", "token_invalid", "token_reused", "token_expired", "too_fast")
 CAPTCHA_REASONS = ("captcha_missing", "captcha_failed", "captcha_unavailable")
 CODES = ("honeypot", *TOKEN_REASONS, "origin_not_allowed", *CAPTCHA_REASONS, "too_many_links", "charset_mismatch",
@@ -95,5 +96,7 @@ def assess(*, channel, honeypot=None, token_reason=None, origin_allowed=None, ca
     if letters >= CHARSET_MIN_LETTERS and share > CHARSET_MAX_FOREIGN:
         found.append(reason("charset_mismatch", f"{share:.0%}"))
     if unknown:
-        found.append(reason("unknown_fields", ", ".join(sorted(unknown))))
+        names = [name[:NAME_SHOWN] for name in sorted(unknown)]
+        more = len(names) - NAMES_SHOWN
+        found.append(reason("unknown_fields", ", ".join(names[:NAMES_SHOWN]) + (f" (+{more})" if more > 0 else "")))
     return found

@@ -96,6 +96,13 @@ def test_unknown_fields_are_named(channel):
     assert reason == {"code": "unknown_fields", "detail": "aa, zz"}
 
 
+def test_many_or_long_unknown_names_are_cut_in_the_detail():
+    [reason] = spam.assess(channel="embed", unknown=[f"n{i:02d}" for i in range(25)] + ["z" * 500])
+    assert reason["detail"] == ", ".join(f"n{i:02d}" for i in range(20)) + " (+6)"
+    [reason] = spam.assess(channel="embed", unknown=["z" * 500])
+    assert reason["detail"] == "z" * spam.NAME_SHOWN
+
+
 def test_every_reason_at_once_in_a_stable_order():
     found = codes(honeypot="x", token_reason="too_fast", token_age=0.5, origin_allowed=False,
                   captcha_reason="captcha_failed", posted={"a": "http://1 http://2 http://3"},
