@@ -133,3 +133,9 @@ def mark_applied(session, submission_id, contact_id, at):
     """The contact a submission became (the effects area, on ``contacts.form_submission_applied``); the submission's
     row after it (None for an unknown id). Applying again sets the same values."""
     return update_submission(session, submission_id, contact_id=contact_id, applied_at=at)
+
+
+def delete_views(session, form_id):
+    """Forgets the views of a form being deleted (the builder's ``delete_form``: a form with submissions is never
+    deleted, so its views are all that intake keeps of it)."""
+    session.execute(form_views.delete().where(form_views.c.form_id == form_id))
