@@ -9,7 +9,8 @@ the embed snippet names only it).
 Drafts and versions (F-2). The draft is saved as it is, incomplete or not (``definition.check_draft``: its
 structure, 422 naming ``draft.<path>``); the custom fields it names are the organization's visible custom fields of
 module contacts (C-14: asked of the contacts service, typed from them: a hidden or unknown one is 422
-``unknown_custom_field``), and its target list one the caller may access (422 ``unknown_list``). Publishing copies
+``unknown_custom_field``), and its target list one the caller may access when it is newly chosen, one of the
+organization's when it was already the form's (422 ``unknown_list``). Publishing copies
 the draft into a new immutable version (number + 1) that becomes current; an incomplete draft is a 409
 ``form_not_publishable`` naming each missing part (``definition.check_publishable``), and the custom fields and the
 list are checked again then (one may have gone since the draft was saved). Changing the draft after a publish never
@@ -95,8 +96,13 @@ def custom_fields(contacts, actor):
     return {row["key"]: row for row in rows if not row.get("hidden")}
 
 
-def _list_ids(contacts, actor):
-    return {row["id"] for row in _ask(contacts.list_lists, contacts_actor(actor))}
+def _list_ids(contacts, actor, *, org_wide=False):
+    """The ids of the lists the caller may access (L-1, S-6), or with ``org_wide`` of every list of the organization
+    (read as its administrator would: ids only, never shown; the list a form already names must still exist)."""
+    caller = contacts_actor(actor)
+    if org_wide:
+        caller = {**caller, "is_admin": True}
+    return {row["id"] for row in _ask(contacts.list_lists, caller)}
 
 
 def _typed_custom(field, row, index, errors):
@@ -120,9 +126,12 @@ def _typed_custom(field, row, index, errors):
     return typed
 
 
-def resolve(draft, *, contacts, actor, error=InvalidInput, code=None):
+def resolve(draft, *, contacts, actor, kept_list_id=None, error=InvalidInput, code=None):
     """The draft with its custom fields typed from the organization's definitions and its list checked; ``error``
-    (422 while editing, 409 at publish) naming each field or list that is not the organization's."""
+    (422 while editing, 409 at publish) naming each field or list that is not the organization's.
+
+    A list newly named must be one the caller may access (a user routes contacts only into a list they see); the
+    list the form already names (``kept_list_id``: another user may have chosen it) must only still exist."""
     errors = {}
     names = [f["name"] for f in draft["fields"] if f["name"].startswith(definitions.CUSTOM_PREFIX)]
     known = custom_fields(contacts, actor) if names else {}
@@ -136,7 +145,8 @@ def resolve(draft, *, contacts, actor, error=InvalidInput, code=None):
             errors.setdefault(f"draft.fields.{index}.name", []).append(UNKNOWN_CUSTOM_FIELD)
             continue
         fields.append(_typed_custom(field, row, index, errors))
-    if draft["list_id"] and draft["list_id"] not in _list_ids(contacts, actor):
+    list_id = draft["list_id"]
+    if list_id and list_id not in _list_ids(contacts, actor, org_wide=list_id == kept_list_id):
         errors.setdefault("draft.list_id", []).append(UNKNOWN_LIST)
     if errors:
         raise error(code, errors=errors)
@@ -169,10 +179,11 @@ def create_form(session, *, actor, data, contacts):
 
 def update_form(session, *, actor, form_id, data, contacts):
     """The name and/or the whole draft (replacing the previous one); versions never change (F-2)."""
-    form_uuid = _own(session, actor, form_id)["id"]   # another organization's: 404 before anything else
-    draft = None
+    stored = _own(session, actor, form_id)   # another organization's: 404 before anything else
+    form_uuid, draft = stored["id"], None
     if "draft" in data:
-        draft = resolve(definitions.check_draft(data["draft"]), contacts=contacts, actor=actor)
+        draft = resolve(definitions.check_draft(data["draft"]), contacts=contacts, actor=actor,
+                        kept_list_id=stored["draft"].get("list_id"))
     row = _own(session, actor, form_uuid, for_update=True)
     values = {"updated_at": repository.now()}
     if data.get("name") is not None:
@@ -187,8 +198,8 @@ def publish_form(session, *, actor, form_id, contacts):
     """F-2: the draft, complete, becomes version number + 1, the one the public side serves."""
     row = _own(session, actor, form_id, for_update=True)
     publishable = definitions.check_publishable(row["draft"])
-    publishable = resolve(publishable, contacts=contacts, actor=actor, error=Conflict,
-                          code=definitions.NOT_PUBLISHABLE)
+    publishable = resolve(publishable, contacts=contacts, actor=actor, kept_list_id=publishable["list_id"],
+                          error=Conflict, code=definitions.NOT_PUBLISHABLE)
     number, at = repository.last_version_number(session, row["id"]) + 1, repository.now()
     repository.insert_version(session, {"form_id": row["id"], "number": number, "definition": publishable,
                                         "published_at": at, "published_by": actor["user_id"]})
