@@ -74,7 +74,8 @@ JSON_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"
 def register(app):
     app.add_url_rule("/f/<key>.js", "public_form_script", script, methods=["GET"])
     app.add_url_rule("/f/<key>/definition.json", "public_form_definition", definition, methods=["GET", "OPTIONS"])
-    app.add_url_rule("/f/<key>", "public_form_page", page, methods=["GET"])
+    app.add_url_rule("/f/<key>", "public_form_page", page, methods=["GET"],
+                     provide_automatic_options=False)  # OPTIONS is the submission's preflight
     app.add_url_rule("/f/<key>", "public_form_submit", submit, methods=["POST", "OPTIONS"])
     app.add_url_rule("/f/<key>/thanks", "public_form_thanks", thanks, methods=["GET"])
     app.add_url_rule("/f/<key>/webhook", "public_form_webhook", webhook, methods=["POST"])
@@ -219,7 +220,7 @@ def _submit_json(key):
     try:
         body = _read_json()
     except RequestEntityTooLarge:
-        return _json_problem(413, "body_too_large", params={"limit": MAX_BODY})
+        return _too_large(json_answer=True)
     except ValueError:
         return _json_problem(400, "malformed_json")
     if not isinstance(body, dict):
@@ -231,7 +232,7 @@ def _submit_json(key):
     except NotFound:
         return _json_problem(404, "public_form_not_found")
     except InvalidInput as exc:
-        return _with_cors(_json_problem(422, exc.code, errors=exc.errors, params=exc.params), cors)
+        return _with_cors(_refused(exc), cors)
     return _with_cors(_json_answer(answer), cors)
 
 
@@ -242,7 +243,7 @@ def _submit_html(key):
             raise RequestEntityTooLarge()
         posted = request.form
     except RequestEntityTooLarge:
-        return _message_page(413, "too_large", limit=MAX_BODY)
+        return _too_large(json_answer=False)
     fields = {}
     for name in posted.keys():
         chosen = posted.getlist(name)
@@ -309,7 +310,7 @@ def webhook(key):
     try:
         body = _read_body().decode("utf-8")
     except RequestEntityTooLarge:
-        return _json_problem(413, "body_too_large", params={"limit": MAX_BODY})
+        return _too_large(json_answer=True)
     except UnicodeDecodeError:
         return _json_problem(400, "public_form_encoding")
     timestamp = request.headers.get("X-Carnet-Timestamp", "")
@@ -326,7 +327,7 @@ def webhook(key):
     except NotFound:
         return _json_problem(404, "public_form_not_found")
     except InvalidInput as exc:
-        return _json_problem(422, exc.code, errors=exc.errors, params=exc.params)
+        return _refused(exc)
     return _json_answer(answer)
 
 
@@ -471,8 +472,33 @@ def _read_body():
     return request.get_data(cache=True)
 
 
+def _too_large(*, json_answer):
+    """413 over ``MAX_BODY``. The body is read first (up to the app's own limit, then the connection is closed):
+    a client still sending when the server answers gets a reset instead of the answer."""
+    length = request.content_length
+    if length is not None and length <= (current_app.config.get("MAX_CONTENT_LENGTH") or 0):
+        stream, remaining = request.environ["wsgi.input"], length
+        while remaining > 0:
+            chunk = stream.read(min(remaining, 65536))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    if json_answer:
+        response = _json_problem(413, "body_too_large", params={"limit": MAX_BODY})
+    else:
+        response = _message_page(413, "too_large", limit=MAX_BODY)
+    response.headers["Connection"] = "close"
+    return response
+
+
 def _read_json():
     return json.loads(_read_body().decode("utf-8"))
+
+
+def _refused(exc):
+    """The service's refusal of the post as a whole (not JSON, not an object, too many names), in its codes' words."""
+    errors = {name: [_error_key(code) for code in codes] for name, codes in (exc.errors or {}).items()}
+    return _json_problem(422, "public_form_invalid", errors=errors)
 
 
 def _error_key(code):

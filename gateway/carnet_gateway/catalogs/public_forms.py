@@ -34,6 +34,11 @@ MESSAGES = {
     "public_forms.error.invalid_select": ("Choose one of the options.", "Choisissez l'une des options."),
     "public_forms.error.invalid_multi": ("Choose among the options.", "Choisissez parmi les options."),
     "public_forms.error.invalid_option": ("Choose among the options.", "Choisissez parmi les options."),
+    "public_forms.error.invalid_url": ("Enter a web address (https://…).", "Entrez une adresse web (https://…)."),
+    "public_forms.error.invalid_json": ("The body is not JSON.", "Le corps n'est pas du JSON."),
+    "public_forms.error.invalid_type": ("Send a JSON object of the form's fields.",
+                                        "Envoyez un objet JSON des champs du formulaire."),
+    "public_forms.error.too_many": ("Too many fields.", "Trop de champs."),
     "public_forms.error.invalid": ("This answer is not valid.", "Cette réponse n'est pas valide."),
     # the hosted pages and the embed script
     "public_forms.required_note": ("Fields marked * are required.", "Les champs marqués * sont obligatoires."),
