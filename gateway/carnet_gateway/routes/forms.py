@@ -135,7 +135,7 @@ def unpublish_form(call):
 
 
 @api.route("/forms/{form_id}/versions", "GET", permission=READ, response=s.VersionSummary, many=True, tags=TAGS,
-           errors=READ_ERRORS, summary="The published versions of a form (F-2), oldest first")
+           errors=READ_ERRORS, summary="The published versions of a form (F-2), newest first")
 def list_form_versions(call):
     return services.forms.call("list_form_versions", _actor(call), _form_id(call))
 
