@@ -31,8 +31,8 @@ def language_of(submission):
 
 
 def consent_ticked(value):
-    """Whether the submission's stored ``consent`` says the box was ticked: ``True``, or a mapping whose ``given``
-    (``ticked``, ``checked``) is true. Anything else (None, False, unticked) is not."""
+    """Whether the submission's stored ``consent`` says the box was ticked: ``True``, or a mapping whose ``checked``
+    (as intake stores it: ``{checked, text, language}``; ``given``, ``ticked``) is true. Anything else is not."""
     if isinstance(value, bool):
         return value
     if isinstance(value, dict):
@@ -58,9 +58,12 @@ def consent_of(definition, submission):
     ticked = bool(box.get("enabled")) and consent_ticked(submission.get("consent"))
     meta = submission.get("meta") or {}
     kind = "express" if ticked and not definition.get("double_opt_in") else "implied"
+    stored = submission.get("consent")
+    shown = stored.get("text") if isinstance(stored, dict) and isinstance(stored.get("text"), str) else None
+    text = (shown if shown is not None else _text(box.get("text"), language)) if box.get("enabled") else ""
     return {"kind": kind, "source": "form", "form_id": submission["form_id"], "version": submission["version"],
-            "page_url": meta.get("page_url"), "text": _text(box.get("text"), language) if box.get("enabled") else "",
-            "at": _iso(submission["received_at"]), "ip": meta.get("ip")}
+            "page_url": meta.get("page_url"), "text": text, "at": _iso(submission["received_at"]),
+            "ip": meta.get("ip")}
 
 
 def wants_confirmation(definition, submission):

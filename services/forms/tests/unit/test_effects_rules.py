@@ -39,10 +39,14 @@ def test_the_consents_proof_is_what_was_shown_in_the_language_shown():
                        "page_url": "https://www.example.com/contact", "text": "J'accepte vos courriels",
                        "at": RECEIVED.isoformat(), "ip": "203.0.113.9"}
     assert rules.consent_of(definition(box=False), submission())["text"] == ""
+    # the text intake stored with the submission is the one shown (a later version may reword the box)
+    stored = {"checked": True, "text": "Oui, écrivez-moi", "language": "fr"}
+    assert rules.consent_of(definition(), submission(consent=stored, language="fr"))["text"] == "Oui, écrivez-moi"
 
 
 @pytest.mark.parametrize("stored, ticked", [
-    (True, True), (False, False), (None, False), ({"given": True}, True), ({"given": False}, False),
+    (True, True), (False, False), (None, False), ({"checked": True, "text": "…", "language": "fr"}, True),
+    ({"checked": False, "text": "…"}, False), ({"given": True}, True), ({"given": False}, False),
     ({"ticked": True, "text": "…"}, True), ("true", False), ({}, False)])
 def test_what_a_stored_consent_says(stored, ticked):
     assert rules.consent_ticked(stored) is ticked
