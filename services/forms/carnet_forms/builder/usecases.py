@@ -222,6 +222,7 @@ def delete_form(session, *, actor, form_id):
     row = _own(session, actor, form_id, for_update=True)
     if intake.submission_count(session, row["id"]) > 0:
         raise Conflict(FORM_HAS_SUBMISSIONS, errors={"id": [FORM_HAS_SUBMISSIONS]})
+    intake.delete_views(session, row["id"])   # all the intake area keeps of a form without submissions
     repository.delete_form(session, row["id"])
 
 

@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from carnet_common.errors import Conflict, InvalidInput, NotFound
@@ -197,11 +198,17 @@ def test_another_organization_cannot_reach_a_form(forms_rpc, org):
     assert after["webhook_secret"] == form["webhook_secret"]
 
 
-def test_a_form_without_submissions_is_deleted_one_with_some_is_kept(forms_rpc, org):
+def test_a_form_without_submissions_is_deleted_one_with_some_is_kept(forms_rpc, forms_engine, org):
     me = forms_actor(org["id"])
     empty = forms_rpc.create_form(me, {"name": "Vide", "draft": complete_draft(org["list_id"])})
     forms_rpc.publish_form(me, empty["id"])
+    assert forms_rpc.render_form(empty["key"], "fr")["form"]["title"] == "Infolettre"   # a view counted
+    assert {f["id"]: f["stats"] for f in forms_rpc.list_forms(me)}[empty["id"]] == {
+        "views": 1, "submissions": 0, "quarantined": 0}
     assert forms_rpc.delete_form(me, empty["id"]) is None
+    with forms_engine.connect() as connection:   # its views went with it
+        assert connection.execute(sa.text("SELECT count(*) FROM forms.form_views WHERE form_id = :id"),
+                                  {"id": empty["id"]}).scalar() == 0
     with pytest.raises(NotFound):
         forms_rpc.get_form(me, empty["id"])
     with pytest.raises(NotFound):
