@@ -301,3 +301,14 @@ def test_the_standard_fields_are_the_contact_contract_s():
         limits = [v.max for v in contact[name].validators if hasattr(v, "max") and v.max]
         if limits:
             assert spec["max_length"] == limits[0], name
+
+
+def test_the_definition_agrees_with_the_api_s_contract():
+    from carnet_contracts import forms as contract
+    assert tuple(d.STANDARD_FIELDS) == contract.STANDARD_FIELDS
+    assert d.FIELD_TYPES == contract.FIELD_TYPES and d.CAPTCHA_PROVIDERS == contract.CAPTCHA_PROVIDERS
+    assert (d.MAX_FIELDS, d.MAX_OPTIONS, d.MAX_ORIGINS) == (contract.MAX_FIELDS, contract.MAX_OPTIONS,
+                                                           contract.MAX_ORIGINS)
+    loaded = contract.FormUpdate().load({"draft": {"fields": [{"name": "email"}, {"name": "custom.secteur"}],
+                                                   "title": {"fr": " Titre "}}})
+    assert d.check_draft(loaded["draft"])["title"] == {"fr": "Titre", "en": ""}
