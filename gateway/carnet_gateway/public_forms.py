@@ -341,7 +341,7 @@ def confirm_page(token):
 
 def confirm(token):
     try:
-        answer = services.forms.call("confirm_subscription", token)
+        answer = services.forms.call("confirm_subscription", token, {"ip": limits.client_address()})
     except (NotFound, InvalidInput):
         return _both_languages(400, "bad_link")
     language = _use_language(answer.get("language"))
