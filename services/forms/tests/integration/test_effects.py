@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from nameko.standalone.events import event_dispatcher
 
 from carnet_common.errors import InvalidInput, NotFound
+from carnet_common.events import make_envelope
 from carnet_forms.effects import rules
 from carnet_forms.intake import tokens
 from carnet_testing import eventually, handled, rpc_config
@@ -73,13 +74,13 @@ def org(forms_rpc, forms_contacts_rpc):
             "campaigns": {**actors["contacts"], "list_ids": [list_id], "language": "fr"}}
 
 
-def submit(forms_rpc, form, values, *, language="fr"):
+def submit(forms_rpc, form, values, *, language="fr", outcome="accepted"):
     rendered = forms_rpc.render_form(form["key"], language)
     answer = forms_rpc.submit_form(form["key"], values, {
         "channel": "embed", "render_token": rendered["render_token"], "origin": "https://www.example.com",
         "referer": PAGE, "page_url": PAGE, "ip": "203.0.113.9", "user_agent": "pytest", "language": language,
         "origin_allowed": True, "captcha_token": None})
-    assert answer["outcome"] == "accepted", answer
+    assert answer["outcome"] == outcome, answer
     return answer["submission_id"]
 
 
@@ -230,3 +231,41 @@ def test_submissions_acknowledged_while_contacts_is_down_each_become_one_contact
     for email, contact_id in zip(emails, contact_ids, strict=False):
         assert contacts_with(forms_engine, org["forms"]["org_id"], email) == [contact_id]
     assert len(set(contact_ids)) == 3
+
+
+def test_what_another_organization_or_a_quarantined_submission_names_changes_nothing(
+        org, forms_rpc, forms_proxy, forms_env, forms_engine):
+    dispatch = event_dispatcher(rpc_config(forms_env))
+    # contacts: another organization's list is no list of this one; a value the definitions refuse is left out,
+    # and what a form may not write (the reps, the subscription) is ignored
+    foreign_list = forms_proxy.contacts.create_list(_org()["contacts"], {"name": "Autre"})["id"]
+    email = f"forged.{uuid.uuid4().hex[:8]}@example.test"
+    accepted = make_envelope({
+        "org_id": org["forms"]["org_id"], "submission_id": str(uuid.uuid4()), "form_id": org["plain"]["id"],
+        "version": 1, "list_id": foreign_list, "email": email,
+        "values": {"last_name": "Autre", "rep1_id": org["forms"]["user_id"], "subscribed": False,
+                   "language": "klingon"},
+        "custom": {"secteur": 12, "inconnu": "x"}, "language": "en", "at": "2026-12-07T05:00:00+00:00"})
+    dispatch("forms", "submission_accepted", accepted)
+    handled(forms_engine, "contacts", [accepted["event_id"]], handler="contacts.on_form_submission_accepted")
+    (contact_id,) = contacts_with(forms_engine, org["forms"]["org_id"], email)
+    with forms_engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT last_name, rep1_id, subscribed, language, custom FROM contacts.contacts "
+                                   "WHERE id = :id"), {"id": contact_id}).mappings().one()
+        lists = conn.execute(sa.text("SELECT list_id FROM contacts.list_members WHERE contact_id = :id"),
+                             {"id": contact_id}).scalars().all()
+    assert dict(row) == {"last_name": "Autre", "rep1_id": None, "subscribed": True, "language": "en", "custom": {}}
+    assert lists == []
+    (answer,) = outbox_event(forms_engine, "contacts", "form_submission_applied", "submission_id",
+                             accepted["data"]["submission_id"])
+    assert answer["data"]["list_missing"] is True and answer["data"]["created"] is True
+    assert sorted(answer["data"]["rejected"]) == ["custom.inconnu", "custom.secteur", "language"]
+
+    # forms: a quarantined submission is never applied, whatever an event says
+    held = submit(forms_rpc, org["plain"], {"email": email, "_hp": "http://spam.example"}, outcome="quarantined")
+    forged = make_envelope({"org_id": org["forms"]["org_id"], "submission_id": held, "form_id": org["plain"]["id"],
+                            "contact_id": contact_id, "created": False, "list_missing": False, "rejected": []})
+    dispatch("contacts", "form_submission_applied", forged)
+    handled(forms_engine, "forms", [forged["event_id"]], handler="forms.on_form_submission_applied")
+    assert forms_rpc.get_submission(org["forms"], org["plain"]["id"], held)["contact_id"] is None
+    assert outbox_event(forms_engine, "forms", "submission_applied", "submission_id", held) == []
