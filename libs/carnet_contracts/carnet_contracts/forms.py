@@ -6,7 +6,7 @@ naming ``draft.<path>``). Field names are a contact's standard fields or ``custo
 custom fields of module contacts (an unknown key: 422 naming it), as ``GET /forms/fields`` lists them."""
 from marshmallow import fields, validate
 
-from carnet_common.contracts import Contract, StrictBoolean, identifier, text
+from carnet_common.contracts import Contract, StrictBoolean, text
 from carnet_contracts.values import DateText
 
 LANGUAGES = ("fr", "en")
@@ -20,7 +20,14 @@ CAPTCHA_PROVIDERS = ("none", "turnstile", "hcaptcha")
 STANDARD_FIELDS = ("email", "first_name", "last_name", "title", "phone", "mobile", "other_phone", "fax", "website",
                    "street", "city", "province", "postal_code", "country", "language")
 FIELD_NAME = r"^(?:" + "|".join(STANDARD_FIELDS) + r"|custom\.[a-z][a-z0-9_]{0,62})$"
-ORIGIN = r"^https?://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?$"
+# The type each standard field has (a form shows ``language`` as a choice of fr or en).
+STANDARD_TYPES = {"email": "email", "phone": "phone", "mobile": "phone", "other_phone": "phone", "fax": "phone",
+                  "language": "select"}
+LANGUAGE_OPTIONS = ("fr", "en")
+CHOICE_TYPES = ("select", "multi")
+# scheme://host[:port], the host's labels of letters, digits, dots and hyphens, a port of 1 to 65535.
+ORIGIN = (r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
+          r"(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$")
 MAX_FIELDS = 60
 MAX_OPTIONS = 200
 MAX_ORIGINS = 50
@@ -41,6 +48,28 @@ def _localized(max_length, description):
             "en": text(min_length=0, max_length=max_length, metadata={"example": "Hello"}),
         })
     return fields.Nested(_LOCALIZED[max_length], metadata={"description": description})
+
+
+def _type_of(name):
+    return STANDARD_TYPES.get(name, "text")
+
+
+def _field_rules():
+    """What the service checks across a field's keys (``carnet_forms.definition``), in JSON Schema words for the
+    OpenAPI document: a standard field has its own type (``GET /forms/fields``); only choice fields have options,
+    ``language``'s among fr and en. (A custom field's type and options are its definition's: 422 otherwise.)"""
+    rules = []
+    for kind in sorted({_type_of(name) for name in STANDARD_FIELDS}):
+        names = [name for name in STANDARD_FIELDS if _type_of(name) == kind]
+        then = {"properties": {"type": {"const": kind}}}
+        if kind in CHOICE_TYPES:
+            then["properties"]["options"] = {"items": {"enum": list(LANGUAGE_OPTIONS)}}
+        else:
+            then["not"] = {"required": ["options"]}
+        rules.append({"if": {"required": ["name"], "properties": {"name": {"enum": names}}}, "then": then})
+    rules.append({"if": {"required": ["type"], "properties": {"type": {"not": {"enum": list(CHOICE_TYPES)}}}},
+                  "then": {"not": {"required": ["options"]}}})
+    return {"allOf": rules}
 
 
 class FormField(Contract):
@@ -68,7 +97,7 @@ class Consent(Contract):
 
 class FormTask(Contract):
     enabled = StrictBoolean()
-    rep_user_id = identifier(allow_none=True, metadata={
+    rep_user_id = text(max_length=64, allow_none=True, metadata={
         "description": "The user who gets a task per accepted submission: an active user of the organization "
                        "(422 `unknown_user` / `user_inactive` naming `draft.task.rep_user_id`)."})
     title = _localized(200, "The task's title.")
@@ -86,10 +115,10 @@ class Definition(Contract):
     title = _localized(200, "The form's title.")
     intro = _localized(2000, "A paragraph above the fields.")
     submit_label = _localized(100, "The button's text.")
-    fields_ = fields.List(fields.Nested(FormField), validate=validate.Length(max=MAX_FIELDS), data_key="fields",
-                          attribute="fields", metadata={
-        "description": "The fields in their order; a name at most once."})
-    list_id = identifier(allow_none=True, metadata={
+    fields_ = fields.List(fields.Nested(FormField, metadata={"anyOf": [_field_rules()]}),
+                          validate=validate.Length(max=MAX_FIELDS), data_key="fields", attribute="fields", metadata={
+        "description": "The fields in their order; a name at most once (422 `duplicate_field`)."})
+    list_id = text(max_length=64, allow_none=True, metadata={
         "description": "The list contacts are added to (a list of the organization: 422 otherwise); needed to "
                        "publish."})
     thank_you = fields.Nested(ThankYou)
