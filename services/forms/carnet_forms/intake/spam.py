@@ -13,6 +13,8 @@ and English by the gateway (catalogs/forms.py). By channel:
 import re
 import unicodedata
 
+from carnet_common.contracts import UNSTORABLE
+
 HONEYPOT_FIELD = "_hp"
 MAX_LINKS = 2               # more URLs than this across the text fields: ``too_many_links``
 CHARSET_MIN_LETTERS = 6     # fewer letters than this say nothing about the script
@@ -27,7 +29,8 @@ _URL = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)")
 
 
 def reason(code, detail=None):
-    return {"code": code, "detail": None if detail is None else str(detail)}
+    """A reason; its detail as text PostgreSQL can store (a bot's field names may hold NUL)."""
+    return {"code": code, "detail": None if detail is None else UNSTORABLE.sub("", str(detail))}
 
 
 def honeypot_filled(value):

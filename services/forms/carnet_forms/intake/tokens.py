@@ -7,8 +7,11 @@ installation) over ``{f: form key, v: version, t: issued at (epoch seconds), n: 
 it, deploy/). A token is single-use: the first submission stored with it claims its nonce in Redis (SET NX, one
 day), a second one is quarantined as ``token_reused``.
 """
+import logging
 import os
 import secrets as _secrets
+
+import redis as _redis
 
 from carnet_common import redis_keys
 from carnet_contracts.campaign_links import BadToken, seal, unseal
@@ -18,6 +21,8 @@ DEV_SECRET = "carnet-dev-forms-secret"  # only when FORMS_SIGNING_SECRET is unse
 MAX_AGE_S = 86_400        # a token older than a day is ``token_expired``
 CLOCK_SKEW_S = 60         # a token issued further in the future than this was not issued by us: ``token_invalid``
 MAX_TOKEN_LENGTH = 1_000  # far above a real token (~150 characters)
+
+log = logging.getLogger(__name__)
 
 
 def secret():
@@ -62,5 +67,19 @@ def nonce_key(nonce):
 
 
 def claim(redis, nonce):
-    """Whether this is the first use of ``nonce`` (Redis SET NX for a day: shared by every replica)."""
-    return bool(redis.set(nonce_key(nonce), "1", nx=True, ex=MAX_AGE_S))
+    """Whether this is the first use of ``nonce`` (Redis SET NX for a day: shared by every replica). Redis
+    unreachable: True (logged) — the token's signature and age still hold, and a visitor's submission is stored
+    rather than refused (F-5)."""
+    try:
+        return bool(redis.set(nonce_key(nonce), "1", nx=True, ex=MAX_AGE_S))
+    except _redis.RedisError as exc:
+        log.warning("render token nonce not checked, Redis unreachable: %s", exc)
+        return True
+
+
+def release(redis, nonce):
+    """Forget a claim whose submission was not stored (its transaction failed): the visitor's retry is no reuse."""
+    try:
+        redis.delete(nonce_key(nonce))
+    except _redis.RedisError as exc:
+        log.warning("render token nonce stays claimed, Redis unreachable: %s", exc)

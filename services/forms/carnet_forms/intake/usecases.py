@@ -21,8 +21,11 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from redis import RedisError
+
 from carnet_common import redis_keys
-from carnet_common.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from carnet_common.contracts import UNSTORABLE
+from carnet_common.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, Unauthorized
 from carnet_forms import definition as definitions
 from carnet_forms.builder import repository as builder
 from carnet_forms.intake import captcha as captchas
@@ -105,10 +108,14 @@ def _captcha_reason(verifier, provider, token, ip):
 
 
 def _token_reason(redis, form, token, min_fill_seconds, now):
+    """``(reason, data, claimed)``: ``tokens.check``'s verdict, ``token_reused`` when its nonce was claimed before;
+    ``claimed`` the nonce this submission claimed (released if it is not stored)."""
     reason, data = tokens.check(token, form["key"], now=now.timestamp(), min_fill_seconds=min_fill_seconds)
-    if data is not None and reason in (None, "too_fast") and not tokens.claim(redis, data["nonce"]):
-        return "token_reused", data
-    return reason, data
+    if data is None or reason not in (None, "too_fast"):
+        return reason, data, None
+    if not tokens.claim(redis, data["nonce"]):
+        return "token_reused", data, None
+    return reason, data, data["nonce"]
 
 
 def _intake(session, *, redis, captcha, outbox, form, values, meta, now):
@@ -124,9 +131,9 @@ def _intake(session, *, redis, captcha, outbox, form, values, meta, now):
     answer = {"language": language, "thank_you": _thank_you(definition, language)}
     if errors:
         return {"outcome": "invalid", "submission_id": None, "errors": errors, **answer}
-    token_reason = token_data = captcha_reason = None
+    token_reason = token_data = captcha_reason = claimed = None
     if channel != "webhook":
-        token_reason, token_data = _token_reason(
+        token_reason, token_data, claimed = _token_reason(
             redis, form, meta["render_token"] or _text(values.get("_token")),
             definition.get("min_fill_seconds", definitions.DEFAULT_MIN_FILL_SECONDS), now)
         captcha_reason = _captcha_reason(captcha, (definition.get("captcha") or {}).get("provider", "none"),
@@ -146,16 +153,23 @@ def _intake(session, *, redis, captcha, outbox, form, values, meta, now):
            "consent": ({"checked": _checked(values.get("_consent")),
                         "text": (consent.get("text") or {}).get(language, ""), "language": language}
                        if consent.get("enabled") else None)}
-    with session.begin():
-        repository.insert_submission(session, row)
-        if row["status"] == "accepted":
-            outbox.add(session, events.SUBMISSION_ACCEPTED,
-                       events.submission_accepted_payload(row, list_id=definition.get("list_id")))
+    try:
+        with session.begin():
+            repository.insert_submission(session, row)
+            if row["status"] == "accepted":
+                outbox.add(session, events.SUBMISSION_ACCEPTED,
+                           events.submission_accepted_payload(row, list_id=definition.get("list_id")))
+    except BaseException:
+        if claimed is not None:
+            tokens.release(redis, claimed)   # not stored: the visitor's retry is no reuse
+        raise
     return {"outcome": row["status"], "submission_id": row["id"], "errors": {}, **answer}
 
 
 def _text(value, limit=2000):
-    return value[:limit] if isinstance(value, str) and value else None
+    """A reserved field's text (``_page_url``, ``_token``…), cut and storable, or None."""
+    value = UNSTORABLE.sub("", value)[:limit] if isinstance(value, str) else None
+    return value or None
 
 
 def submit(session, *, redis, captcha, outbox, form_key, values, meta, now):
@@ -198,7 +212,11 @@ def submit_webhook(session, *, redis, captcha, outbox, form_key, body, signature
         form = _published(session, form_key)
     if not webhook_signature_ok(form.get("webhook_secret"), body, signature, timestamp, now=now):
         raise Unauthorized("webhook_signature")
-    if not redis.set(webhook_replay_key(form["form_id"], signature), "1", nx=True, ex=2 * WEBHOOK_TOLERANCE_S):
+    try:
+        first = redis.set(webhook_replay_key(form["form_id"], signature), "1", nx=True, ex=2 * WEBHOOK_TOLERANCE_S)
+    except RedisError:
+        raise ServiceUnavailable("service_unavailable") from None   # replays unknowable: the sender retries
+    if not first:
         raise Unauthorized("webhook_signature")
     if len(body) > MAX_WEBHOOK_BODY:
         raise InvalidInput(errors={"body": ["too_long"]})

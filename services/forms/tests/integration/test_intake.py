@@ -231,6 +231,17 @@ def test_bot_signals_quarantine_silently(forms_rpc, forms_engine, form, case, va
         assert row["reasons"][0]["detail"] == "aa_other, zz_extra"
 
 
+def test_what_postgresql_cannot_store_is_dropped_not_a_failure(forms_rpc, forms_engine, form):
+    result = render_then_submit(forms_rpc, form, {"email": "nul@example.com", "bad\x00name": "x",
+                                                  "_page_url": "https://www.example.com/\x00p"}, page_url=None,
+                                user_agent="agent\x00" + "x" * 5000)
+    row = row_of(forms_engine, result["submission_id"])
+    assert row["reasons"] == [{"code": "unknown_fields", "detail": "badname"}]
+    assert row["meta"]["page_url"] == "https://www.example.com/p" and row["meta"]["user_agent"] == "agent" + "x" * 995
+    invalid = render_then_submit(forms_rpc, form, {"email": "nul@example.com", "first_name": "a\x00b"})
+    assert invalid["errors"] == {"first_name": "invalid_text"}
+
+
 def test_tokens_too_fast_reused_missing_and_forged_are_quarantined(forms_rpc, forms_engine, org, form):
     slow = org.form(min_fill_seconds=600)
     fast = render_then_submit(forms_rpc, slow, {"email": "fast@example.com"})

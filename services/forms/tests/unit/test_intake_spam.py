@@ -96,6 +96,11 @@ def test_unknown_fields_are_named(channel):
     assert reason == {"code": "unknown_fields", "detail": "aa, zz"}
 
 
+def test_a_detail_holds_only_what_postgresql_can_store():
+    [reason] = spam.assess(channel="embed", unknown=["a\x00b", "c\ud800"])
+    assert reason["detail"] == "ab, c"
+
+
 def test_many_or_long_unknown_names_are_cut_in_the_detail():
     [reason] = spam.assess(channel="embed", unknown=[f"n{i:02d}" for i in range(25)] + ["z" * 500])
     assert reason["detail"] == ", ".join(f"n{i:02d}" for i in range(20)) + " (+6)"

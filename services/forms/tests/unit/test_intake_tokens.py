@@ -1,6 +1,11 @@
 """Render tokens (F-4): a good token passes; every other one says why (missing, not ours, another form's, expired,
 too fast, from the future); single use is Redis's (integration)."""
+import socket
+
 import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from carnet_forms.intake import tokens
 
@@ -70,3 +75,13 @@ def test_nonces_differ_between_renders():
     first, second = tokens.issue("abc", 1, now=NOW, key=KEY), tokens.issue("abc", 1, now=NOW, key=KEY)
     nonce = [tokens.check(t, "abc", now=NOW + 5, min_fill_seconds=0, key=KEY)[1]["nonce"] for t in (first, second)]
     assert nonce[0] != nonce[1]
+
+
+def test_an_unreachable_redis_lets_the_token_pass_rather_than_lose_the_submission():
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5, socket_timeout=0.5,
+                         retry=Retry(NoBackoff(), 0))
+    assert tokens.claim(client, "n1") is True
+    tokens.release(client, "n1")     # logged, never raised
