@@ -145,9 +145,20 @@ class ServiceProcesses:
         self.start(name)
         self.wait_answering(name)
 
-    def stop_all(self):
-        for name in reversed(list(self.running)):
-            self.stop(name)
+    def stop_all(self, timeout=15):
+        """SIGTERM to every process at once, then SIGKILL to those still running ``timeout`` later: a nameko
+        process takes 3–4 s to stop gracefully even when idle, so the services stop in the time of the slowest,
+        not the sum of all (as ``Stack.stop`` does)."""
+        processes = [self.running[name] for name in reversed(list(self.running))]
+        for process in processes:
+            process.terminate()
+        deadline = time.monotonic() + timeout
+        for process in processes:
+            try:
+                process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def wait_answering(self, name, timeout=60):
         """Until ``name`` answers /readyz over HTTP and ``ping`` over RPC; its log in the error if it exits."""
