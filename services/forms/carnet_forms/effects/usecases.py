@@ -89,8 +89,8 @@ def confirmation_message(row, *, sender, base_url, key, now):
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Date"] = format_datetime(now)
-    message["Content-Language"] = language
     message.set_content(body)
+    message["Content-Language"] = language  # after set_content, which clears the Content-* headers
     return message
 
 
