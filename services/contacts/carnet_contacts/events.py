@@ -14,11 +14,12 @@ ACCOUNT_CREATED = "account_created"
 ACCOUNT_UPDATED = "account_updated"
 ACCOUNT_DELETED = "account_deleted"
 MEMBERSHIP_CHANGED = "membership_changed"
-# form_submission_applied {org_id, submission_id, form_id, contact_id, created, list_missing, rejected}: a form
-#                  submission (forms.submission_accepted, F-3) became ``contact_id`` (``created``: a new contact);
-#                  ``list_missing``: the form's list was deleted, the contact joined none; ``rejected``: the submitted
-#                  fields its contract or custom field definitions refused (``custom.<key>``), left out. Once per
-#                  submission; a redelivery answers the same contact again (form_submissions/usecases.py).
+# form_submission_applied {org_id, actor_id (null), submission_id, form_id, contact_id, created, list_missing,
+#                  rejected}: a form submission (forms.submission_accepted, F-3) became ``contact_id`` (``created``:
+#                  a new contact); ``list_missing``: the form's list is gone (or not the organization's), the contact
+#                  joined none; ``rejected``: the submitted fields its contract or custom field definitions refused
+#                  (``custom.<key>``), left out. Once per submission; a redelivery answers the same contact again
+#                  (form_submissions/usecases.py).
 FORM_SUBMISSION_APPLIED = "form_submission_applied"
 
 

@@ -110,8 +110,9 @@ def apply_submission(session, *, outbox, data):
 
 
 def _applied_payload(data, *, contact_id, created, list_missing, rejected):
-    return {"org_id": data["org_id"], "submission_id": data["submission_id"], "form_id": data.get("form_id"),
-            "contact_id": contact_id, "created": created, "list_missing": list_missing, "rejected": rejected}
+    return {"org_id": data["org_id"], "actor_id": None, "submission_id": data["submission_id"],
+            "form_id": data.get("form_id"), "contact_id": contact_id, "created": created,
+            "list_missing": list_missing, "rejected": rejected}
 
 
 def _history(org_id, contact_id, field, old, new):
