@@ -1,7 +1,8 @@
 """A form in Chromium, in French (F-1…F-5): created from the forms list, built in the builder (a catalogue field added
 by its button, the texts, the target list, no minimum fill time), published, its snippet copied by the copy button
 (the clipboard holds it), its hosted page opened and filled as a visitor would, and the submission seen in the
-form's list; every page of the web client checked (CSP, console, axe WCAG 2.1 AA) and photographed."""
+form's list and counted in its statistics; every page of the web client checked (CSP, console, axe WCAG 2.1 AA)
+and photographed."""
 import re
 
 from conftest import ok
@@ -65,3 +66,7 @@ def test_a_user_builds_publishes_and_embeds_a_form_then_sees_its_submission(open
     expect(row).to_contain_text("Léa")
     tab.check_page()
     tab.shoot("form-submissions")
+
+    page.get_by_role("link", name="Statistiques").click()
+    expect(page.locator("[data-count=submissions]")).to_have_text("1")
+    tab.check_page()

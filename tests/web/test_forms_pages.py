@@ -4,7 +4,8 @@ moved by its submit buttons, the API's refusal to publish an incomplete draft sh
 the embed snippet (unchanged by a publish) and the webhook secret's rotation; the quarantine (reasons in the page's
 language, a visitor's ``<script>`` shown as text, Release and Discard); another organization's form is the 404 page
 on every page and post, a role without the forms permission gets the 403 page and no navigation entry, a reader
-no write button and the API's 403 on a write."""
+no write button, no webhook secret, no value of a contact field their role may not read, and the API's 403 on a
+write."""
 import requests
 from conftest import add_member, ok, web_login
 from support.http import sign_up
@@ -13,6 +14,7 @@ PAGES = ("", "/embed", "/submissions", "/stats")
 HEADINGS = {"fr": ("Formulaire : {}", "Intégration : {}", "Soumissions : {}", "Statistiques : {}"),
             "en": ("Form: {}", "Embed: {}", "Submissions: {}", "Statistics: {}")}
 SCRIPT = "<script>alert('x')</script>"
+READ_ONLY = {"read": True, "write": False, "delete": False, "export": False}
 
 
 def _web(org, user, language):
@@ -170,7 +172,7 @@ def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discard
 def test_forms_pages_refuse_other_organizations_and_roles_without_the_permission(org, base_url):
     admin = org["admin"]
     form = _published(admin, org["shared"], name="Privé")
-    _post_publicly(base_url, form["key"], {"email": "robot@example.com", "_hp": "x"})
+    _post_publicly(base_url, form["key"], {"email": "robot@example.com", "first_name": "Prénom-caché", "_hp": "x"})
     [submission] = ok(admin.get(f"/forms/{form['id']}/submissions"))["items"]
 
     # another organization's administrator: the 404 page on every page and post of the form
@@ -191,15 +193,23 @@ def test_forms_pages_refuse_other_organizations_and_roles_without_the_permission
         assert nobody.get(f"/app/forms/{form['id']}{path}").status == 403
     assert nobody.post(f"/app/forms/{form['id']}/submissions/{submission['id']}/release").status == 403
 
-    # a reader: the pages, no write button, no webhook secret; a write by hand is the API's 403
-    reader = web_login(base_url, add_member(org, modules={"forms": {"read": True, "write": False, "delete": False,
-                                                                    "export": False}})["user"]["username"])
+    # a reader of forms who may not read a contact's first name: the pages without it (as the API answers them), no
+    # write button, no webhook secret; a write by hand is the API's 403
+    modules = {"forms": READ_ONLY, "contacts": READ_ONLY}
+    member = add_member(org, modules=modules)
+    ok(admin.put(f"/roles/{member['role']['id']}/permissions", json={
+        "modules": modules, "fields": {"contacts.first_name": {"read": False, "write": False}}}))
+    reader = web_login(base_url, member["user"]["username"])
     builder = reader.get(f"/app/forms/{form['id']}")
     assert builder.status == 200 and reader.get("/app/trash").css('nav a[href="/app/forms"]')
     assert not builder.css("#builder-form button") and not builder.css("#h-delete")
     assert not reader.get(f"/app/forms/{form['id']}/embed").css("#f-webhook-secret")
     quarantine = reader.get(f"/app/forms/{form['id']}/submissions?status=quarantined")
     assert quarantine.css("tr[data-id]") and not quarantine.css("tr[data-id] form")
+    assert "robot@example.com" in quarantine.text and "Prénom-caché" not in quarantine.text
+    assert "first_name" not in ok(member["client"].get(f"/forms/{form['id']}/submissions"))["items"][0]["data"]
+    assert "Prénom-caché" in web_login(base_url, org["user"]["username"]).get(
+        f"/app/forms/{form['id']}/submissions").text   # the administrator reads it
     assert reader.post(f"/app/forms/{form['id']}", {**_values(builder), "op": "save"}).status == 403
     assert reader.post(f"/app/forms/{form['id']}/submissions/{submission['id']}/release").status == 403
     assert ok(admin.get(f"/forms/{form['id']}/submissions/{submission['id']}"))["status"] == "quarantined"

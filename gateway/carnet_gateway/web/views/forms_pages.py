@@ -369,7 +369,9 @@ def _example(post_url, definition):
     """A hand-written ``<form>`` posting to the form's address (F-2 "plain HTML post"), in the form's first
     language: the fields, the hidden honeypot and the consent box. Shown as text (escaped) for the user to copy."""
     lang = _form_languages(definition)[0]
-    esc = html.escape
+
+    def esc(value):   # in a double-quoted attribute or as text: &, <, > and " are enough (an apostrophe reads as is)
+        return html.escape(value, quote=False).replace('"', "&quot;")
     lines = [f'<form method="post" action="{esc(post_url)}" accept-charset="utf-8">']
     for field in definition.get("fields") or []:
         fid = "carnet-" + field["name"].replace(".", "-")
@@ -487,7 +489,7 @@ def forms_submissions(form_id):
         if more else None,
         first_url=url_for("web.forms_submissions", form_id=form_id, **args) if cursor else None,
         statuses=[("", i18n.t("web_forms.all_submissions"))]
-        + [(value, i18n.t(f"web_forms.submission.{value}")) for value in SUBMISSION_STATUSES],
+        + [(value, i18n.t(f"web_forms.filter.{value}")) for value in SUBMISSION_STATUSES],
         may_write=_may("write"), tab="submissions")
 
 
