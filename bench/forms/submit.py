@@ -1,0 +1,206 @@
+"""Benchmark of form submissions (F-2, F-5): ``--rate`` submissions a second (default 200) for ``--duration`` seconds
+(default 60) through the gateway, as the embed script posts them (``POST /f/<key>``, JSON, a render token each), on
+a fresh stack (every service and the gateway as ``make run`` starts them: gunicorn gthread, 2 workers ×
+``GATEWAY_THREADS``).
+
+Open loop: request ``i`` is due at ``start + i / rate`` whatever the previous ones did, so a slow answer delays no
+later send (no coordinated omission); the acknowledgment's latency is measured from the moment it was due to the
+end of the 201, and also from the moment it was sent. The render tokens (single-use, one per submission) are minted
+before the load with the stack's secret, and the form asks no minimum fill time, so every submission is accepted; the rate limits of the public side are raised for the bench (``FORMS_MAX_PER_*``: a
+deployment expecting this rate on one form raises ``FORMS_MAX_PER_FORM_MINUTE`` the same way).
+
+After the load: every 201 must name a stored submission (F-5: stored before the answer) — counted in the forms
+schema — and the bench waits until contacts has applied them all (``applied_at``), reporting how long after the
+load that took.
+
+    .venv/bin/python bench/forms/submit.py [--rate 200] [--duration 60] [--warmup 5] [--threads 8]
+
+The generator (2 processes of ``--clients`` threads, http.client keep-alive) shares the 2 cores with the stack: the
+figures are a lower bound. Writes bench/results/forms-submit.json (``--out`` elsewhere).
+"""
+import argparse
+import datetime
+import http.client
+import json
+import multiprocessing
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+for extra in ("scripts", "bench", "tests"):
+    sys.path.insert(0, str(ROOT / extra))
+
+import loadgen  # noqa: E402  (bench/loadgen.py: the summary's shape)
+import sqlalchemy as sa  # noqa: E402
+import sysinfo  # noqa: E402
+from stack import fresh_stack  # noqa: E402  (scripts/stack.py)
+from support.forms import published_form  # noqa: E402  (tests/support/forms.py)
+from support.http import ApiClient, ok, sign_up  # noqa: E402
+
+from carnet_common.config import sqlalchemy_url  # noqa: E402
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+UNLIMITED = "1000000"
+
+
+def tokens(form_key, version, count, secret):
+    """``count`` render tokens of the form (single-use), minted as ``render_form`` mints them (its module, the
+    stack's secret): the renders are not what this bench measures, and 12,000 of them through the gateway first
+    would take minutes on 2 cores."""
+    from carnet_forms.intake import tokens as render_tokens
+    now = time.time()
+    return [render_tokens.issue(form_key, version, now=now, key=secret) for _ in range(count)]
+
+
+def bodies(render_tokens, run):
+    return [json.dumps({"email": f"v{n}.{run}@bench.test", "first_name": "Banc", "_token": token,
+                        "_page_url": "https://www.example.com/contact", "_lang": "fr", "_hp": ""}).encode()
+            for n, token in enumerate(render_tokens)]
+
+
+def _send(conn, parts, path, body, headers):
+    """``(connection, status, payload)``; a kept-alive connection the server closed meanwhile is opened again once
+    (the request never reached it)."""
+    for attempt in (1, 2):
+        fresh = conn is None
+        if fresh:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            return conn, response.status, response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            conn = None
+            if fresh or attempt == 2 or not isinstance(exc, (BrokenPipeError, ConnectionResetError,
+                                                              http.client.RemoteDisconnected)):
+                return None, type(exc).__name__, b""
+    return None, "unreachable", b""
+
+
+def _client(url, path, slots, lock, next_slot, start, rate, warm_until_slot, results):
+    parts = urllib.parse.urlsplit(url)
+    conn = None
+    headers = {"Content-Type": "application/json", "User-Agent": BROWSER, "Accept": "application/json"}
+    while True:
+        with lock:
+            index = next_slot[0]
+            next_slot[0] += 1
+        if index >= len(slots):
+            break
+        slot, body = slots[index]
+        due = start + slot / rate
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        sent = time.perf_counter()
+        conn, status, payload = _send(conn, parts, path, body, headers)
+        done = time.perf_counter()
+        if slot >= warm_until_slot:
+            submission = json.loads(payload).get("submission_id") if status == 201 else None
+            results.append(((done - due) * 1000, (done - sent) * 1000, status, submission))
+    if conn is not None:
+        conn.close()
+
+
+def _process(url, path, slots, rate, warm_until_slot, clients, start, queue):
+    lock, next_slot, results = threading.Lock(), [0], []
+    workers = [threading.Thread(target=_client, args=(url, path, slots, lock, next_slot, start, rate,
+                                                      warm_until_slot, results)) for _ in range(clients)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    queue.put(results)
+
+
+def open_loop(url, path, payloads, *, rate, warmup_slots, clients, processes=2):
+    """Send ``payloads[i]`` at ``start + i / rate``; the measured slots' ``(from due ms, from sent ms, status,
+    submission id)``. Process ``p`` sends the slots ``i ≡ p (mod processes)``, in order."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    start = time.perf_counter() + 1.0   # every process forked and waiting before the first slot is due
+    procs = [ctx.Process(target=_process, args=(url, path, [(i, payloads[i]) for i in range(p, len(payloads),
+                                                                                           processes)],
+                                                rate, warmup_slots, clients, start, queue))
+             for p in range(processes)]
+    for proc in procs:
+        proc.start()
+    results = [row for _ in procs for row in queue.get(timeout=len(payloads) / rate + 600)]
+    for proc in procs:
+        proc.join()
+    return results
+
+
+def stored(engine, ids):
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT count(*), count(applied_at) FROM forms.submissions WHERE id = ANY(:ids)"),
+                            {"ids": ids}).one()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--clients", type=int, default=24, help="threads per generator process (2 processes)")
+    parser.add_argument("--threads", type=int, default=8, help="GATEWAY_THREADS")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "forms-submit.json"))
+    args = parser.parse_args()
+    machine = sysinfo.machine()
+    log = Path(tempfile.mkdtemp()) / "stack.log"
+    warmup_slots, total = int(args.rate * args.warmup), int(args.rate * (args.warmup + args.duration))
+    with fresh_stack(log, LOG_LEVEL="WARNING", GATEWAY_THREADS=str(args.threads), FORMS_MAX_PER_IP_MINUTE=UNLIMITED,
+                     FORMS_MAX_PER_FORM_MINUTE=UNLIMITED, SIGNUP_MAX_PER_ADDRESS=UNLIMITED) as stack:
+        admin, _ = sign_up(stack.url, client_class=ApiClient)
+        target = ok(admin.post("/lists", json={"name": "Banc", "access_all_users": True}), 201)
+        form = published_form(admin, target["id"], name="Banc d'essai", language="fr")
+        secret = (stack.env.get("FORMS_SIGNING_SECRET") or "carnet-dev-forms-secret").encode()
+        render_tokens = tokens(form["key"], form["current_version"], total, secret)
+        results = open_loop(stack.url, f"/f/{form['key']}", bodies(render_tokens, uuid.uuid4().hex[:8]),
+                            rate=args.rate, warmup_slots=warmup_slots, clients=args.clients)
+        load_done = time.monotonic()
+        engine = sa.create_engine(sqlalchemy_url(stack.env["DATABASE_URL"]))
+        acknowledged = [submission for *_, status, submission in results if status == 201 and submission]
+        rows, applied = stored(engine, acknowledged)
+        while applied < rows and time.monotonic() - load_done < 600:
+            time.sleep(0.5)
+            rows, applied = stored(engine, acknowledged)
+        applied_after_s = time.monotonic() - load_done
+        engine.dispose()
+    statuses = {}
+    for *_, status, _submission in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    answered = {s: n for s, n in statuses.items() if isinstance(s, int)}  # transport errors have no latency
+    from_due = loadgen.summarise([row[0] for row in results if isinstance(row[2], int)], duration_s=args.duration,
+                                 transport_errors={}, statuses=answered)
+    from_sent = loadgen.summarise([row[1] for row in results if isinstance(row[2], int)], duration_s=args.duration,
+                                  transport_errors={}, statuses=answered)
+    report = {
+        "bench": "forms-submit", "date": datetime.date.today().isoformat(), "machine": machine,
+        "setup": {"rate_per_s": args.rate, "duration_s": args.duration, "warmup_s": args.warmup,
+                  "generator": f"open loop, 2 processes x {args.clients} http.client keep-alive threads, same machine",
+                  "gateway": f"gunicorn gthread 2 workers x {args.threads} threads (scripts/stack.py)",
+                  "request": "POST /f/<key> JSON with a fresh render token (the embed script's post)",
+                  "render_tokens": f"{total} minted with the stack's FORMS_SIGNING_SECRET before the load"},
+        "measured_requests": len(results),
+        "statuses": {str(status): n for status, n in sorted(statuses.items(), key=str)},
+        "acknowledged_per_s": round(len(acknowledged) / args.duration, 1),
+        "ack_latency_ms_from_due": from_due["latency_ms"],
+        "ack_latency_ms_from_sent": from_sent["latency_ms"],
+        "stored_of_acknowledged": {"acknowledged": len(acknowledged), "stored": rows},
+        "applied": {"applied": applied, "seconds_after_load": round(applied_after_s, 1)},
+        "target": {"rate_per_s": args.rate,
+                   "met": len(acknowledged) >= 0.99 * args.rate * args.duration and rows == len(acknowledged)},
+    }
+    Path(args.out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
