@@ -18,6 +18,7 @@ from test_identity_event_snapshots import RecordingOutbox, _shape
 from carnet_common.bootstrap import migrate
 from carnet_common.config import sqlalchemy_url
 from carnet_contacts import events
+from carnet_contacts.form_submissions import usecases as form_submissions
 from carnet_contacts.lifecycle import usecases as lifecycle
 from carnet_contacts.lists import usecases as lists
 from carnet_contacts.records import usecases
@@ -56,6 +57,10 @@ def produced_events():
                                       record_id=contact["id"], data={"list_ids": [first["id"], second["id"]]})
             lifecycle.move_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"],
                                    data={"account_id": other["id"]})
+            form_submissions.apply_submission(session, outbox=outbox, data={
+                "org_id": ACTOR["org_id"], "submission_id": "sub-snap", "form_id": "form-snap", "version": 1,
+                "list_id": first["id"], "email": "form@example.com", "values": {"first_name": "Léa"}, "custom": {},
+                "language": "fr", "at": "2026-12-07T00:00:00+00:00"})
             lifecycle.delete_contact(session, outbox=outbox, actor=ACTOR, contact_id=contact["id"])
             lifecycle.restore(session, outbox=outbox, actor=ACTOR, trash_id=contact["id"],
                               record_types=("contact", "account"))

@@ -241,5 +241,6 @@ task_summaries = sa.Table(
 from carnet_contacts.automations import tables as _automations  # noqa: E402,F401
 from carnet_contacts.documents import tables as _documents  # noqa: E402,F401
 from carnet_contacts.duplicates import tables as _duplicates  # noqa: E402,F401
+from carnet_contacts.form_submissions import tables as _form_submissions  # noqa: E402,F401
 from carnet_contacts.imports import tables as _imports  # noqa: E402,F401
 from carnet_contacts.merges import tables as _merges  # noqa: E402,F401
