@@ -75,6 +75,16 @@ def test_a_form_is_built_published_and_embedded_through_its_pages(org):
     builder = web.follow(moved)
     assert [row.get("data-field") for row in builder.css("tr[data-field]")] == ["first_name", "email"]
 
+    # values the API refuses: its 422 on each field of the builder, nothing saved
+    bad = web.post(f"/app/forms/{form['id']}", {
+        **_values(builder), "allowed_origins": "https://ok.example\npas un site", "thank_you.url": "http://merci.example",
+        "task.due_in_days": "bientôt", "op": "save"})
+    assert bad.status == 422
+    for control in ("#f-allowed_origins", "#f-thank_you-url", "#f-task-due_in_days"):
+        assert bad.one(control).get("aria-invalid") == "true", control
+    assert bad.one("#f-allowed_origins").text_content() == "https://ok.example\npas un site"
+    assert ok(admin.get(f"/forms/{form['id']}"))["draft"]["allowed_origins"] == []
+
     # publishing an incomplete draft: the API's refusal on the builder's fields, nothing published
     incomplete = web.post(f"/app/forms/{form['id']}", {**_values(builder), "language": "fr", "list_id": "",
                                                        "op": "publish"})
@@ -107,6 +117,12 @@ def test_a_form_is_built_published_and_embedded_through_its_pages(org):
     assert ok(admin.get(f"/forms/{form['id']}"))["current_version"] == 2
     again = web.get(f"/app/forms/{form['id']}/embed")
     assert again.one("#f-snippet").text_content() == snippet
+    unpublished = web.post(f"/app/forms/{form['id']}/unpublish")
+    assert unpublished.status == 303 and ok(admin.get(f"/forms/{form['id']}"))["status"] == "unpublished"
+    assert web.follow(unpublished).one("[data-status]").get("data-status") == "unpublished"
+    assert web.post(f"/app/forms/{form['id']}", {**_values(web.get(f"/app/forms/{form['id']}")),
+                                                 "op": "publish"}).status == 303
+    assert ok(admin.get(f"/forms/{form['id']}"))["status"] == "published"
     rotated = web.post(f"/app/forms/{form['id']}/webhook-secret")
     assert rotated.status == 303
     secret = ok(admin.get(f"/forms/{form['id']}"))["webhook_secret"]
@@ -126,6 +142,13 @@ def test_a_form_is_built_published_and_embedded_through_its_pages(org):
     api_stats = ok(admin.get(f"/forms/{form['id']}/stats"))
     assert stats.one("[data-count=views]").text_content() == str(api_stats["views"])
     assert stats.one("[data-count=submissions]").text_content() == str(api_stats["submissions"])
+    wrong = web.get(f"/app/forms/{form['id']}/stats?from=hier")
+    assert wrong.status == 422 and wrong.one("#f-from").get("aria-invalid") == "true"
+
+    # a form without submissions is deleted from its page
+    deleted = web.post(f"/app/forms/{form['id']}/delete")
+    assert deleted.status == 303 and deleted.location.endswith("/app/forms")
+    assert web.get(f"/app/forms/{form['id']}").status == 404 and ok(admin.get("/forms")) == []
 
 
 def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discards(org, base_url):
@@ -213,3 +236,8 @@ def test_forms_pages_refuse_other_organizations_and_roles_without_the_permission
     assert reader.post(f"/app/forms/{form['id']}", {**_values(builder), "op": "save"}).status == 403
     assert reader.post(f"/app/forms/{form['id']}/submissions/{submission['id']}/release").status == 403
     assert ok(admin.get(f"/forms/{form['id']}/submissions/{submission['id']}"))["status"] == "quarantined"
+
+    # a form that received a submission is kept: the API's 409, said on its page
+    kept = web_login(base_url, org["user"]["username"]).post(f"/app/forms/{form['id']}/delete")
+    assert kept.status == 303 and kept.location.endswith(f"/app/forms/{form['id']}")
+    assert ok(admin.get(f"/forms/{form['id']}"))["id"] == form["id"]
