@@ -2,8 +2,9 @@
 started the way ``make run`` starts it (``scripts/stack.py``), on free ports, in a fresh database, vhost
 and Redis prefix, and driven over HTTP only (paths from the base URL: ``/api/v1/...``).
 
-One stack serves the whole session. Tests that need other settings, or that stop a process, start their
-own short-lived stack (``start_stack``) so they never disturb the shared one. The helpers live in
+One stack serves the whole session. Tests that need other settings, or that stop a process and leave it stopped
+for a while, start their own short-lived stack (``start_stack``) so they never disturb the shared one; the supervisor's
+``kill -9`` test uses the shared one, as it ends only once the killed service answers again. The helpers live in
 tests/support; the names below are what this suite's modules import ``from conftest``.
 """
 import contextlib

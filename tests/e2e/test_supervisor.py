@@ -1,11 +1,11 @@
 """``make run`` restarts a process that dies, as Kubernetes restarts a crashed pod (issue 10 §4): the back-off,
-and a real ``kill -9`` of the contacts service on a short-lived stack of its own."""
+and a real ``kill -9`` of the contacts service of the suite's stack, which the test leaves answering again (a stack
+of its own cost 25-35 s of start and stop for one test)."""
 import io
 import os
 import signal
 
-import pytest
-from conftest import Stack, assert_problem, sign_up, start_stack
+from conftest import Stack, assert_problem, sign_up
 
 from carnet_testing import eventually
 
@@ -42,16 +42,10 @@ def test_a_crashing_process_is_restarted_after_a_back_off_that_doubles_up_to_30_
     assert "| supervisor: restarted (restart 7)" in log.getvalue()
 
 
-@pytest.fixture(scope="module")
-def supervised(tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "supervised-stack.log"
-    with start_stack(log_path, LOG_LEVEL="WARNING") as running:
-        yield running
-
-
-def test_a_killed_service_comes_back_and_the_api_answers_again(supervised):
+def test_a_killed_service_comes_back_and_the_api_answers_again(stack):
+    supervised = stack
     admin, _ = sign_up(supervised.url)
-    contacts = next(p for p in supervised.processes if p.carnet_name == "contacts")
+    contacts = next(p for p in supervised.processes if p.carnet_name == "contacts" and p.poll() is None)
     os.killpg(contacts.pid, signal.SIGKILL)
     contacts.wait()
     assert_problem(admin.get("/api/v1/contacts"), 503)   # nobody consumes contacts' RPC queue any more
