@@ -573,8 +573,10 @@ def _use_language(language):
 
 
 def _language_asked():
+    """The visitor's language for a form of both (F-4): ``?lang=`` (the embed script's, a link's), else the
+    browser's; None when neither names French or English (the service then chooses)."""
     asked = request.args.get("lang")
-    return asked if asked in LANGS else None
+    return asked if asked in LANGS else request.accept_languages.best_match(LANGS)
 
 
 def _browser_language(default="fr"):

@@ -85,12 +85,24 @@ def test_the_hosted_page_and_a_hand_written_post_answer_303_to_the_thank_you_pag
     hand_written = requests.post(f"{base_url}/f/{form['key']}", data={"email": f"{unique('hand')}@example.com"},
                                  headers={"Origin": SITE}, allow_redirects=False, timeout=10)
     assert hand_written.status_code == 303
-    assert sorted(item["status"] for item in submissions(site, form)) == ["accepted", "accepted"]
+    multipart = requests.post(f"{base_url}/f/{form['key']}", files={"email": (None, f"{unique('mp')}@example.com")},
+                              allow_redirects=False, timeout=10)
+    assert multipart.status_code == 303
+    assert sorted(item["status"] for item in submissions(site, form)) == ["accepted"] * 3
     # To the form's thank-you URL when it has one.
     away = new_form(site, thank_you={"url": "https://merci.example/ok", "message": {"fr": "", "en": ""}})
     answer = requests.post(f"{base_url}/f/{away['key']}", data={"email": f"{unique('away')}@example.com"},
                            allow_redirects=False, timeout=10)
     assert answer.status_code == 303 and answer.headers["Location"] == "https://merci.example/ok"
+
+
+def test_the_hosted_page_of_a_form_of_both_languages_speaks_the_browsers(site, base_url):
+    form = new_form(site)
+    english = requests.get(f"{base_url}/f/{form['key']}", headers={"Accept-Language": "en-CA,en;q=0.9"}, timeout=10)
+    assert '<html lang="en">' in english.text and "<h1>Newsletter</h1>" in english.text
+    french = requests.get(f"{base_url}/f/{form['key']}", params={"lang": "fr"}, headers={"Accept-Language": "en"},
+                          timeout=10)
+    assert '<html lang="fr">' in french.text and "<h1>Infolettre</h1>" in french.text
 
 
 def test_an_invalid_html_post_shows_the_form_again_with_its_errors_and_markup_as_text(site, base_url):
@@ -136,8 +148,11 @@ def test_only_the_allowed_origins_get_cors_and_another_origins_post_is_quarantin
     assert good.status_code == 201 and good.headers["Access-Control-Allow-Origin"] == SITE
     bad = public_submit(base_url, form["key"], {"email": f"{unique('no')}@example.com"}, headers={"Origin": ELSEWHERE})
     assert bad.status_code == 201 and "Access-Control-Allow-Origin" not in bad.headers
+    own = requests.post(url, data={"email": f"{unique('own')}@example.com"}, headers={"Origin": base_url},
+                        allow_redirects=False, timeout=10)  # the hosted page: this site is always allowed
+    assert own.status_code == 303
     assert reasons(site, form) == [["origin_not_allowed"]]
-    assert len(submissions(site, form, "accepted")) == 1
+    assert len(submissions(site, form, "accepted")) == 2
 
 
 def test_bodies_over_64_kb_are_refused(site, base_url):
