@@ -29,6 +29,9 @@ def test_a_form_from_an_incomplete_draft_to_versions_unpublished_and_deleted(org
                        "current_version": None, "updated_at": created["updated_at"],
                        "stats": {"views": 0, "submissions": 0, "quarantined": 0}}]
 
+    never = assert_problem(_in(admin, "fr").post(f"/forms/{form_id}/unpublish"), 409, code="form_not_published")
+    assert never["detail"] == "Ce formulaire n'a jamais été publié : il n'y a rien à dépublier."
+
     # F-1: a draft is saved incomplete; publishing names what it lacks, in the caller's language (409)
     english = assert_problem(admin.post(f"/forms/{form_id}/publish"), 409, code="form_not_publishable",
                              fields=("draft.list_id", "draft.title.fr"))

@@ -56,6 +56,8 @@ def test_submissions_listed_released_discarded_and_counted(org, posted):
     for params, field in (({"status": "new"}, "status"), ({"limit": 0}, "limit"), ({"limit": 201}, "limit"),
                           ({"cursor": "nope"}, "cursor")):
         assert_problem(admin.get(f"/forms/{form_id}/submissions", params=params), 422, fields=(field,))
+    bad_cursor = assert_problem(admin.get(f"/forms/{form_id}/submissions", params={"cursor": "nope"}), 422)
+    assert bad_cursor["errors"] == {"cursor": ["Send back the next_cursor of the previous page, as it was."]}
 
     # F-4: release applies it as any accepted one; discard keeps it for audit; either once only (409)
     released = ok(admin.post(f"/forms/{form_id}/submissions/{posted['bots'][0]}/release"))
@@ -79,6 +81,12 @@ def test_submissions_listed_released_discarded_and_counted(org, posted):
     assert ok(admin.get(f"/forms/{form_id}/stats", params={"from": "2000-01-01", "to": "2000-01-31"}))[
         "submissions"] == 0
     assert_problem(admin.get(f"/forms/{form_id}/stats", params={"from": "hier"}), 422, fields=("from",))
+    reversed_days = assert_problem(french.get(f"/forms/{form_id}/stats", params={"from": "2026-02-01",
+                                                                                "to": "2026-01-31"}), 422)
+    assert reversed_days["errors"] == {"from": ["Le premier jour ne doit pas suivre le dernier (to)."]}
+    too_long = assert_problem(admin.get(f"/forms/{form_id}/stats", params={"from": "2025-01-01",
+                                                                           "to": "2026-01-31"}), 422)
+    assert too_long["errors"] == {"from": ["Ask for at most 366 days at once."]}
     listed = next(item for item in ok(admin.get("/forms")) if item["id"] == form_id)
     assert listed["stats"] == {"views": 3, "submissions": 3, "quarantined": 0}
 

@@ -9,8 +9,16 @@ MESSAGES = {
                              "it again.",
                              "Ce brouillon ne peut pas encore être publié : complétez les champs indiqués "
                              "ci-dessous, puis publiez-le de nouveau."),
+    "form_not_published": ("This form was never published: there is nothing to unpublish.",
+                           "Ce formulaire n'a jamais été publié : il n'y a rien à dépublier."),
     "submission_not_quarantined": ("Only a submission in quarantine can be released or discarded.",
                                    "Seule une soumission en quarantaine peut être libérée ou rejetée."),
+    # the submissions' pages and the statistics' days
+    "invalid_cursor": ("Send back the next_cursor of the previous page, as it was.",
+                       "Renvoyez le next_cursor de la page précédente, tel quel."),
+    "after_to": ("The first day must not be after the last one (to).",
+                 "Le premier jour ne doit pas suivre le dernier (to)."),
+    "range_too_long": ("Ask for at most 366 days at once.", "Demandez au plus 366 jours à la fois."),
     # a draft's fields (check_draft, check_publishable)
     "required": ("Required.", "Obligatoire."),
     "invalid_type": ("Not the expected type of value.", "Ce n'est pas le type de valeur attendu."),

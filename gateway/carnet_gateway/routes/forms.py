@@ -129,7 +129,8 @@ def publish_form(call):
 
 @api.route("/forms/{form_id}/unpublish", "POST", permission=WRITE, response=s.FormRead, tags=TAGS,
            errors=STATE_ERRORS,
-           summary="Unpublish a form (F-2): the public side answers 404 until it is published again")
+           summary="Unpublish a form (F-2): the public side answers 404 until it is published again (409 "
+                   "`form_not_published` for a form never published)")
 def unpublish_form(call):
     return services.forms.call("unpublish_form", _actor(call), _form_id(call))
 
@@ -207,6 +208,7 @@ def discard_submission(call):
 @api.route("/forms/{form_id}/stats", "GET", permission=READ, query=s.StatsQuery, response=s.StatsRead, tags=TAGS,
            errors=INPUT_ERRORS,
            summary="A form's views, submissions by status and conversion (F-3), in all and by day of the "
-                   "organization's time zone, between `from` and `to`")
+                   "organization's time zone, between `from` and `to` (at most 366 days, `from` not after `to`: "
+                   "422 naming `from`)")
 def form_stats(call):
     return services.forms.call("form_stats", _actor(call), _form_id(call), call.query)

@@ -147,7 +147,7 @@ class FormUpdate(Contract):
 class SubmissionQuery(Contract):
     status = fields.String(validate=validate.OneOf(SUBMISSION_STATUSES))
     cursor = fields.String(validate=validate.Length(min=1, max=500), metadata={
-        "description": "The `next_cursor` of the previous page."})
+        "description": "The `next_cursor` of the previous page, as it was (422 `invalid_cursor` otherwise)."})
     limit = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE), metadata={"description": "Default 50."})
 
 
@@ -156,7 +156,8 @@ StatsQuery = type("StatsQuery", (Contract,), {
     "__module__": __name__,
     "__doc__": "The days a form's statistics count.",
     "from": DateText(metadata={
-        "description": "The first day counted (the organization's time zone; default: 29 days before `to`)."}),
+        "description": "The first day counted (the organization's time zone; default: 29 days before `to`); not "
+                       "after `to`, at most 366 days before it (422 `after_to`, `range_too_long`)."}),
     "to": DateText(metadata={"description": "The last day counted (default: today)."}),
 })
 
