@@ -1,14 +1,16 @@
 """The forms pages (F-1…F-5), driven as a browser without JavaScript would, each checked against what ``/api/v1``
 answers the same user: every page in French and in English; the builder's round trip (a catalogue field added and
-moved by its submit buttons, the API's refusal to publish an incomplete draft shown on its fields, then published);
-the embed snippet (unchanged by a publish) and the webhook secret's rotation; the quarantine (reasons in the page's
-language, a visitor's ``<script>`` shown as text, Release and Discard); another organization's form is the 404 page
-on every page and post, a role without the forms permission gets the 403 page and no navigation entry, a reader
-no write button, no webhook secret, no value of a contact field their role may not read, and the API's 403 on a
-write."""
+moved by its submit buttons, the API's 422 and its refusal to publish an incomplete draft shown on their fields,
+then published, unpublished, published again, deleted); the embed snippet (unchanged by a publish) and the webhook
+secret's rotation; the quarantine (reasons in the page's language, a visitor's ``<script>`` shown as text, Release
+-- then applied to a contact, linked -- and Discard); another organization's form is the 404 page on every page and
+post, a role without the forms permission gets the 403 page and no navigation entry, a reader no write button, no
+webhook secret, no value of a contact field their role may not read, and the API's 403 on a write."""
 import requests
 from conftest import add_member, ok, web_login
 from support.http import sign_up
+
+from carnet_testing import eventually
 
 PAGES = ("", "/embed", "/submissions", "/stats")
 HEADINGS = {"fr": ("Formulaire : {}", "Intégration : {}", "Soumissions : {}", "Statistiques : {}"),
@@ -174,6 +176,8 @@ def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discard
                         {"status": "quarantined"})
     assert released.status == 303 and released.location.endswith("/submissions?status=quarantined")
     assert ok(admin.get(f"/forms/{form['id']}/submissions/{quarantined[0]['id']}"))["status"] == "accepted"
+    applied = eventually(lambda: ok(admin.get(f"/forms/{form['id']}/submissions/{quarantined[0]['id']}")),
+                         lambda item: item["contact_id"], what="the released submission applied to a contact (F-3)")
     discarded = web.post(f"/app/forms/{form['id']}/submissions/{quarantined[1]['id']}/discard",
                          {"status": "quarantined"})
     assert discarded.status == 303
@@ -189,6 +193,8 @@ def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discard
     every = web.get(f"/app/forms/{form['id']}/submissions")
     assert len(every.css("tr[data-id]")) == 3
     assert {row.get("data-status") for row in every.css("tr[data-id]")} == {"accepted", "discarded"}
+    link = every.one(f"tr[data-id='{applied['id']}'] a")
+    assert link.get("href") == f"/app/contacts/{applied['contact_id']}" and link.text_content() == "Open the contact"
     assert "HTML post" in every.body_text and "Hidden field filled (a robot)" in every.body_text
 
 
