@@ -5,12 +5,19 @@ Two counters per attempt, each a minute's window from its first count: the calle
 Both are checked and counted in one atomic step (``limits._reserve``'s script): an attempt refused by its address's
 cap counts nowhere, so a flooding address never uses up the form's minute for the others — one address's limit never
 slows another's. Every attempt counts (a 422 too): guessing field values is an attempt like any other.
+
+Redis out of reach: the post goes through uncounted (logged). A visitor's submission matters more than the count of
+one minute, and the service still checks the post itself (F-4, F-5).
 """
 import functools
+import logging
+
+import redis
 
 from carnet_common import config, redis_keys
 from carnet_gateway import limits
 
+log = logging.getLogger(__name__)
 WINDOW_S = 60
 
 
@@ -26,6 +33,9 @@ def count_submission(form_key):
     ``retry_after``) when the caller's address or the form has used up its minute; else the attempt is counted."""
     per_address, per_form = caps()
     address = limits.client_address()
-    limits._reserve("form_rate_limited", [
-        (redis_keys.rate_key("form_ip", f"{form_key}@{address}"), per_address, WINDOW_S),
-        (redis_keys.rate_key("form", form_key), per_form, WINDOW_S)])
+    try:
+        limits._reserve("form_rate_limited", [
+            (redis_keys.rate_key("form_ip", f"{form_key}@{address}"), per_address, WINDOW_S),
+            (redis_keys.rate_key("form", form_key), per_form, WINDOW_S)])
+    except redis.RedisError as exc:
+        log.warning("form %s: a post not counted (Redis: %s)", form_key, exc)

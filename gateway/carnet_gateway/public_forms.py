@@ -46,6 +46,7 @@ from carnet_gateway import form_limits, limits, messages, problems, services
 log = logging.getLogger(__name__)
 
 KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16): the form's public key
+HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
 LANGS = ("fr", "en")
 MAX_BODY = 64 * 1024
 SCRIPT_MAX_AGE = 60     # seconds browsers and proxies keep the embed script (F-2: a publish reaches every site)
@@ -172,8 +173,8 @@ def _page_csp(provider=None, thank_you_url=None):
     origin is allowed too."""
     targets = "'self'"
     if thank_you_url and _safe_target(thank_you_url):
-        parts = urlsplit(thank_you_url)
-        targets += f" {parts.scheme}://{parts.netloc}"
+        origin = _normal_origin(thank_you_url)
+        targets += f" {origin}" if origin else ""
     csp = (f"default-src 'none'; style-src 'self'; img-src 'self'; form-action {targets}; frame-ancestors 'none'; "
            "base-uri 'none'")
     if provider:
@@ -368,6 +369,8 @@ def _normal_origin(value):
     scheme, host = parts.scheme.lower(), parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
+    if not HOST.fullmatch(host):  # it goes into CSP and CORS headers: a name or an address, nothing else
+        return None
     default = 443 if scheme == "https" else 80
     return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
 
