@@ -1,7 +1,8 @@
 """A published form embedded in another site, in Chromium, in French and in English (F-2, F-4, F-5): a page served
 from another origin (a small HTTP server on loopback, another port: another origin) holds only the snippet; the
 embed script renders the form in the visitor's language (a "both" form, the browser's locale), checks a missing
-required field on its own (the server's words), posts with CORS to the gateway and shows the thank-you. The site's
+required field on its own (the server's words), shows the server's 422 on its field, posts with CORS to the gateway
+and shows the thank-you. The site's
 page passes what every page must (no console error, axe WCAG 2.1 AA) with the form in it, and the submission is
 accepted, not quarantined: the honeypot stayed empty, the origin is one the form allows."""
 import http.server
@@ -16,9 +17,11 @@ from carnet_testing import eventually
 
 WORDS = {
     "fr": {"email": "Courriel", "first_name": "Prénom", "consent": "J'accepte de recevoir l'infolettre.",
-           "send": "Envoyer", "required": "Ce champ est obligatoire.", "thanks": "Merci!"},
+           "send": "Envoyer", "required": "Ce champ est obligatoire.", "thanks": "Merci!", "phone": "Téléphone",
+           "bad_phone": "Entrez un numéro de téléphone valide."},
     "en": {"email": "Email", "first_name": "First name", "consent": "I agree to receive the newsletter.",
-           "send": "Send", "required": "This field is required.", "thanks": "Thank you!"},
+           "send": "Send", "required": "This field is required.", "thanks": "Thank you!", "phone": "Phone",
+           "bad_phone": "Enter a valid phone number."},
 }
 
 
@@ -89,7 +92,14 @@ def test_a_visitor_fills_the_embedded_form_on_another_site(open_tab, org, anothe
     tab.check_page()
     address = f"{unique('embed')}@example.com"
     email.fill(address)
-    page.get_by_label(words["first_name"]).fill("Camille")
+    page.get_by_label(words["first_name"]).fill("<b>Camille</b>")
+    phone = page.get_by_label(words["phone"])
+    phone.fill("pas un numéro")  # the server's check (422), shown on its field in the form's language
+    page.get_by_role("button", name=words["send"]).click()
+    expect(page.get_by_text(words["bad_phone"])).to_be_visible()
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+    phone.fill("514 555-0199")
     consent.check()
     page.get_by_role("button", name=words["send"]).click()
     expect(page.get_by_role("status").filter(has_text=words["thanks"])).to_be_visible()
@@ -97,4 +107,5 @@ def test_a_visitor_fills_the_embedded_form_on_another_site(open_tab, org, anothe
     items = eventually(lambda: ok(admin.get(f"/forms/{form['id']}/submissions"))["items"], what="the submission")
     assert [(item["status"], item["channel"], item["data"]["email"]) for item in items] == [
         ("accepted", "embed", address)]
+    assert items[0]["data"]["first_name"] == "<b>Camille</b>" and items[0]["consent"]["checked"] is True
     assert items[0]["meta"]["origin"] == another_site.url
