@@ -5,36 +5,21 @@ sees and may delete (not another rep's that ``own_records_only`` hides, not a re
 its answer lists those deleted and those the caller sees that stay, with why; what the caller cannot see is neither
 touched nor counted. A task of another rep keeps its invitation: no CANCEL is queued for it.
 
-This module runs its own system with a real SMTP relay, so that invitations are sent (a CANCEL is queued only for an
-address that may hold the event)."""
+The suite's system sends to a real SMTP relay (conftest.py), so that invitations are sent (a CANCEL is queued only
+for an address that may hold the event)."""
 import pytest
-from conftest import add_member, assert_problem, eventually, ok, start_stack
+from conftest import add_member, assert_problem, eventually, ok
 from nameko.standalone.rpc import ClusterRpcProxy
 from support.orgs import stage_id
 from support.system import rows
-
-from carnet_testing.mail import smtp_relay
 
 ALL = {"read": True, "write": True, "delete": True, "export": False}
 NO_DELETE = {"read": True, "write": True, "delete": False, "export": False}
 
 
-@pytest.fixture(scope="module")
-def relay():
-    with smtp_relay() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory, relay):
-    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", SMTP_HOST="127.0.0.1", SMTP_PORT=str(relay.port),
-                     SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS="200") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(system):
-    return system.url
+@pytest.fixture
+def system(stack):
+    return stack
 
 
 def _deleter(org, *, opportunities=ALL, tasks=ALL, flags=None):

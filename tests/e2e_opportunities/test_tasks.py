@@ -1,27 +1,10 @@
 """Tasks (T-1, T-2), invitations (T-3) and the dashboard (D-1) end to end: identity + contacts + opportunities +
 gateway started as ``scripts/stack.py`` starts them, with a real SMTP server (``carnet_testing.mail``) as the relay
-of this module's own system, driven over HTTP only."""
-import pytest
-from conftest import add_member, assert_problem, eventually, ok, sign_up, start_stack
+of the suite's system (conftest.py), driven over HTTP only."""
+from conftest import add_member, assert_problem, eventually, ok, sign_up
 from icalendar import Calendar
 
-from carnet_testing.mail import smtp_relay
-
 MODULE_RIGHTS = {"read": True, "write": True, "delete": True, "export": False}
-
-
-@pytest.fixture(scope="module")
-def relay():
-    with smtp_relay() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory, relay):
-    """This module's own system, whose invitations go to ``relay`` (the org fixtures use it)."""
-    with start_stack(tmp_path_factory.mktemp("logs") / "stack.log", SMTP_HOST="127.0.0.1", SMTP_PORT=str(relay.port),
-                     SMTP_FROM="crm@carnet.test", INVITATION_RETRY_BASE_MS="200") as running:
-        yield running.url
 
 
 def problem(response, status, fields=()):
