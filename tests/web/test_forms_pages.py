@@ -155,11 +155,11 @@ def test_a_form_is_built_published_and_embedded_through_its_pages(org):
 
 def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discards(org, base_url):
     admin = org["admin"]
-    form = _published(admin, org["shared"])
+    form = _published(admin, org["shared"], consent={"enabled": True, "text": {"fr": "J'accepte", "en": ""}})
     for index in range(2):   # the hidden field filled: a robot (F-4), quarantined while the visitor sees "thanks"
         _post_publicly(base_url, form["key"], {"email": f"robot{index}@example.com", "first_name": SCRIPT,
                                                "_hp": "http://spam.example"})
-    _post_publicly(base_url, form["key"], {"email": "ana@example.com", "first_name": "Ana"})
+    _post_publicly(base_url, form["key"], {"email": "ana@example.com", "first_name": "Ana", "_consent": "true"})
     web = _web(org, org["user"], "fr")
     page = web.get(f"/app/forms/{form['id']}/submissions?status=quarantined")   # stored before the answer (F-5)
     assert len(page.css("tr[data-id]")) == 2
@@ -193,6 +193,9 @@ def test_the_quarantine_shows_reasons_and_escaped_values_and_releases_or_discard
     every = web.get(f"/app/forms/{form['id']}/submissions")
     assert len(every.css("tr[data-id]")) == 3
     assert {row.get("data-status") for row in every.css("tr[data-id]")} == {"accepted", "discarded"}
+    [ana] = [row for row in every.css("tr[data-id]") if "ana@example.com" in row.text_content()]
+    shown = {dt.text_content(): dt.getnext().text_content() for dt in ana.cssselect("dt")}
+    assert shown == {"Courriel": "ana@example.com", "Prénom": "Ana", "Consent box ticked": "Yes"}   # a French form
     link = every.one(f"tr[data-id='{applied['id']}'] a")
     assert link.get("href") == f"/app/contacts/{applied['contact_id']}" and link.text_content() == "Open the contact"
     assert "HTML post" in every.body_text and "Hidden field filled (a robot)" in every.body_text

@@ -178,6 +178,7 @@ MESSAGES = {
     "web_forms.channel.webhook": ("Webhook", "Webhook"),
     "web_forms.open_contact": ("Open the contact", "Ouvrir le contact"),
     "web_forms.from_page": ("From:", "Depuis :"),
+    "web_forms.consent_given": ("Consent box ticked", "Case de consentement cochée"),
     "web_forms.yes": ("Yes", "Oui"),
     "web_forms.no": ("No", "Non"),
     "web_forms.release": ("Release", "Libérer"),

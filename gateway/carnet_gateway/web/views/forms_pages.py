@@ -399,7 +399,10 @@ def _example(post_url, definition):
         lines.append(f'  <p><input id="carnet-consent" name="_consent" type="checkbox" value="true"> '
                      f'<label for="carnet-consent">{text}</label></p>')
     lines.append(f'  <input type="hidden" name="_lang" value="{lang}">')
-    lines.append('  <input type="text" name="_hp" value="" tabindex="-1" autocomplete="off" hidden>')
+    # The honeypot (F-4): off-screen and out of the tab order, hidden from assistive technology; a robot fills it.
+    lines.append('  <div aria-hidden="true" style="position: absolute; left: -10000px;">')
+    lines.append('    <input type="text" name="_hp" value="" tabindex="-1" autocomplete="off">')
+    lines.append("  </div>")
     submit = esc((definition.get("submit_label") or {}).get(lang) or ("Envoyer" if lang == "fr" else "Send"))
     lines.append(f'  <button type="submit">{submit}</button>')
     lines.append("</form>")
@@ -479,8 +482,12 @@ def forms_submissions(form_id):
         custom = data.pop("custom", None)
         if isinstance(custom, dict):   # custom values as their own object: shown as ``custom.<key>`` fields
             data.update({f"custom.{key}": value for key, value in custom.items()})
+        values = [(labels.get(key) or key, _shown_value(value)) for key, value in data.items()]
+        consent = item.get("consent")
+        if isinstance(consent, dict):   # the consent box as the visitor left it, with its text as shown (E-11)
+            values.append((i18n.t("web_forms.consent_given"), _shown_value(bool(consent.get("checked")))))
         items.append({**item, "reasons": [_reason(reason) for reason in item.get("reasons") or []],
-                      "values": [(labels.get(key) or key, _shown_value(value)) for key, value in data.items()]})
+                      "values": values})
     args = {"status": status} if status else {}
     more = found.get("next_cursor") if isinstance(found, dict) else None
     return render_template(
