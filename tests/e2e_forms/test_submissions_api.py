@@ -3,13 +3,16 @@ list and its pages, the quarantine (release applies a submission as any accepted
 409 for one not in quarantine, FR/EN), the statistics, a form with submissions kept (409 on delete); what a
 submission shows is the contact fields the caller may read (S-3, custom ones too); another organization's ids and
 a form's submission named under another form are 404s."""
+import jsonschema
 import pytest
+import requests
 from conftest import assert_problem, eventually, ok, sign_up
 from support.forms import published_form, submitted
 from support.http import ApiClient
 from support.orgs import add_member
 
 NO_ID = "00000000-0000-0000-0000-000000000000"
+API = "/api/v1"
 FORMS_READ = {"forms": {"read": True}}
 
 
@@ -159,3 +162,32 @@ def test_submissions_of_another_organization_or_form_are_not_found(org, base_url
         assert_problem(admin.get(f"/forms/{form_id}/submissions/{bad}"), 404)
     # none of it touched the quarantined submission
     assert ok(admin.get(f"/forms/{form_id}/submissions/{submission_id}"))["status"] == "quarantined"
+
+
+def test_the_answers_are_what_the_document_states(org, base_url, posted):
+    """Each answer of the forms API validates against its operation's response schema in /api/openapi.json (no key
+    the document does not name: additionalProperties false)."""
+    document = requests.get(base_url + "/api/openapi.json", timeout=30).json()
+    admin = org["admin"]
+    form_id, submission_id = posted["form"]["id"], posted["bots"][0]
+
+    def conforms(method, path, response, status=200):
+        schema = document["paths"][API + path][method]["responses"][str(status)]["content"]["application/json"]
+        jsonschema.Draft202012Validator({**schema["schema"], "components": document["components"]}).validate(
+            ok(response, status))
+
+    form_path = "/forms/{form_id}"
+    conforms("get", "/forms", admin.get("/forms"))
+    conforms("get", "/forms/fields", admin.get("/forms/fields"))
+    conforms("get", form_path, admin.get(f"/forms/{form_id}"))
+    conforms("get", form_path + "/versions", admin.get(f"/forms/{form_id}/versions"))
+    conforms("get", form_path + "/versions/{number}", admin.get(f"/forms/{form_id}/versions/1"))
+    conforms("get", form_path + "/embed", admin.get(f"/forms/{form_id}/embed"))
+    conforms("get", form_path + "/submissions", admin.get(f"/forms/{form_id}/submissions"))
+    conforms("get", form_path + "/submissions/{submission_id}",
+             admin.get(f"/forms/{form_id}/submissions/{submission_id}"))
+    conforms("post", form_path + "/submissions/{submission_id}/release",
+             admin.post(f"/forms/{form_id}/submissions/{submission_id}/release"))
+    conforms("get", form_path + "/stats", admin.get(f"/forms/{form_id}/stats"))
+    conforms("post", form_path + "/webhook-secret", admin.post(f"/forms/{form_id}/webhook-secret"))
+    conforms("post", "/forms", admin.post("/forms", json={"name": "Vide"}), 201)
