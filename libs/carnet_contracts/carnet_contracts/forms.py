@@ -236,7 +236,8 @@ class SubmissionRead(Contract):
     status = fields.String(metadata={"enum": list(SUBMISSION_STATUSES)})
     reasons = fields.List(fields.Nested(Reason))
     data = fields.Dict(keys=fields.String(), metadata={
-        "description": "The values submitted, only the contact fields the caller may read (S-3)."})
+        "description": "The values submitted by field name (`email`, `custom.<key>`…), typed as the contact takes "
+                       "them; only the contact fields the caller may read (S-3: never more than the contact's GET)."})
     meta = fields.Nested(SubmissionMeta)
     contact_id = fields.String(allow_none=True)
     applied_at = fields.String(allow_none=True)
