@@ -26,6 +26,7 @@ from carnet_contracts import (
     documents,
     duplicates,
     engagement,
+    forms,
     identity,
     sending_domains,
     templates,
@@ -41,6 +42,10 @@ from carnet_opportunities.tasks import contracts as tasks
 # (method, path of the route, what it forwards, the contract the receiving entrypoint loads it with)
 ROUTES = [
     # Campaigns (issue 13): the service loads the carnet_contracts declarations themselves.
+    ("POST", "/forms", "body", forms.FormCreate),
+    ("PATCH", "/forms/{form_id}", "body", forms.FormUpdate),
+    ("GET", "/forms/{form_id}/submissions", "query", forms.SubmissionQuery),
+    ("GET", "/forms/{form_id}/stats", "query", forms.StatsQuery),
     ("GET", "/campaigns", "query", campaigns.CampaignQuery),
     ("POST", "/campaigns", "body", campaigns.CampaignCreate),
     ("PATCH", "/campaigns/{campaign_id}", "body", campaigns.CampaignUpdate),
