@@ -143,8 +143,58 @@ def _selection(body, values):
         body["list_ids"] = list(values["selected_lists"])
 
 
+def _form_draft(body, values):
+    """A form's draft (issue 14): its target list and its task's user the organization's, its custom fields the
+    organization's text field (typed text, no options), each field at most once (the document says it in words:
+    422 ``duplicate_field``)."""
+    draft = body.get("draft") if isinstance(body, dict) else None
+    if not isinstance(draft, dict):
+        return
+    if draft.get("list_id") is not None:
+        draft["list_id"] = values["body"]["list_id"]
+    task = draft.get("task")
+    if isinstance(task, dict) and task.get("rep_user_id") is not None:
+        task["rep_user_id"] = values["body"]["rep1_id"]
+    if not isinstance(draft.get("fields"), list):
+        return
+    custom_key = next(iter(values["body"]["custom"]))
+    kept, seen = [], set()
+    for field in draft["fields"]:
+        if isinstance(field, dict) and str(field.get("name", "")).startswith("custom."):
+            field["name"] = f"custom.{custom_key}"
+            field.pop("options", None)
+            if "type" in field:
+                field["type"] = "text"
+        name = field.get("name") if isinstance(field, dict) else None
+        if name not in seen:
+            seen.add(name)
+            kept.append(field)
+    draft["fields"] = kept
+
+
+def _no_cursor(query):
+    """A page's cursor is one an answer gave (``next_cursor``), which JSON Schema cannot say: a drawn one is left
+    out."""
+    if isinstance(query, dict):
+        query.pop("cursor", None)
+
+
+def _stats_days(query):
+    """A form's statistics cover at most 366 days (the document says it in words): the drawn ``from`` replaced by
+    ``to`` (one day), or left out (the default: the 30 days to ``to``)."""
+    if isinstance(query, dict) and "from" in query:
+        if query.get("to"):
+            query["from"] = query["to"]
+        else:
+            query.pop("from")
+
+
 # Values that depend on another value of the request, by operation (method, path):
 OPERATIONS = {
+    ("GET", "/forms/{form_id}/stats"): lambda case, values: _stats_days(case.query),
+    ("POST", "/forms"): lambda case, values: _form_draft(case.body, values),
+    ("PATCH", "/forms/{form_id}"): lambda case, values: _form_draft(case.body, values),
+    ("GET", "/forms/{form_id}/submissions"): lambda case, values: _no_cursor(case.query),
     ("GET", "/merges/preview"): lambda case, values: _merge_pair(case.query, values, choices=False),
     ("POST", "/merges"): lambda case, values: _merge_pair(case.body, values, choices=True),
     ("POST", "/documents/{document_id}/attachments"): lambda case, values: _attached_record(case.body, values),
