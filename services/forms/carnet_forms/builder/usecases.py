@@ -145,11 +145,12 @@ def resolve(draft, *, contacts, actor, kept_list_id=None, error=InvalidInput, co
             errors.setdefault(f"draft.fields.{index}.name", []).append(UNKNOWN_CUSTOM_FIELD)
             continue
         fields.append(_typed_custom(field, row, index, errors))
-    list_id = draft["list_id"]
+    list_id, params = draft["list_id"], {}
     if list_id and list_id not in _list_ids(contacts, actor, org_wide=list_id == kept_list_id):
         errors.setdefault("draft.list_id", []).append(UNKNOWN_LIST)
+        params["ids"] = list_id   # the message names it, as contacts' ``unknown_list`` does
     if errors:
-        raise error(code, errors=errors)
+        raise error(code, errors=errors, params=params)
     return {**draft, "fields": fields}
 
 
