@@ -123,20 +123,24 @@ def test_a_login_page_never_sends_the_user_to_another_site_after_login(base_url)
     assert response.status_code == 302 and response.headers["Location"].endswith("/app/")
 
 
-def test_a_users_pages_count_toward_the_per_user_requests_cap_as_api_calls_do(tmp_path):
-    from conftest import start_stack
-    with start_stack(tmp_path / "limited.log", API_REQUESTS_PER_USER_MINUTE=4) as limited:
-        for _ in range(3):  # a burst that straddles two minutes proves nothing: again, with a fresh user
-            client = web_login(limited.url, _admin(limited.url), language="en")
-            minute = int(time.time()) // 60
-            statuses = [client.get("/app/nothing").status for _ in range(5)]
-            refused = client.get("/app/nothing")
-            if int(time.time()) // 60 == minute:
-                break
-        else:
-            raise AssertionError("three bursts straddled a minute")
-        assert statuses[:4] == [404] * 4 and statuses[4] == 429
-        assert refused.status == 429 and refused.one("html").get("lang") == "en"
-        assert "more than 4 requests this minute" in refused.body_text
-        static = requests.get(limited.url + "/app/static/js/app.js", timeout=10)
-        assert static.status_code == 200  # static files are not pages
+# The suite's system keeps the gateway's default cap of requests per user and minute (S-10, settings.py).
+USER_CAP = 600
+
+
+def test_a_users_pages_count_toward_the_per_user_requests_cap_as_api_calls_do(base_url):
+    """On the suite's system, at its cap: 601 light requests take a few seconds, where a system of this test's own
+    with a cap of 4 cost a whole stack's start and stop (50 s on a loaded 2-core box)."""
+    for _ in range(3):  # a burst that straddles two minutes proves nothing: again, with a fresh user
+        client = web_login(base_url, _admin(base_url), language="en")
+        minute = int(time.time()) // 60
+        statuses = [client.get("/app/nothing").status for _ in range(USER_CAP + 1)]
+        refused = client.get("/app/nothing")
+        if int(time.time()) // 60 == minute:
+            break
+    else:
+        raise AssertionError("three bursts straddled a minute")
+    assert statuses[:USER_CAP] == [404] * USER_CAP and statuses[USER_CAP] == 429
+    assert refused.status == 429 and refused.one("html").get("lang") == "en"
+    assert f"more than {USER_CAP} requests this minute" in refused.body_text
+    static = requests.get(base_url + "/app/static/js/app.js", timeout=10)
+    assert static.status_code == 200  # static files are not pages
