@@ -250,3 +250,25 @@ def test_forms_pages_refuse_other_organizations_and_roles_without_the_permission
     kept = web_login(base_url, org["user"]["username"]).post(f"/app/forms/{form['id']}/delete")
     assert kept.status == 303 and kept.location.endswith(f"/app/forms/{form['id']}")
     assert ok(admin.get(f"/forms/{form['id']}"))["id"] == form["id"]
+
+
+def test_junk_on_a_real_forms_pages_is_a_page_naming_the_problem_never_a_500(org):
+    """tests/web/test_bad_input_pages.py reaches these pages with ids that do not exist; here the junk reaches a real
+    form's builder, its operations and the API's contracts."""
+    form = _published(org["admin"], org["shared"])
+    web = _web(org, org["user"], "fr")
+    builder = web.get(f"/app/forms/{form['id']}")
+    junk = {"fields.abc.name": "x", "fields.99999999999999999999.name": "custom.nope", "fields.7.name": "\u0000",
+            "language": "xx", "captcha.provider": "weird", "min_fill_seconds": "1e999", "task.due_in_days": "-1",
+            "task.rep_user_id": "nobody", "list_id": "x" * 80, "thank_you.url": "javascript:alert(1)",
+            "allowed_origins": "\u0000\n" + "y" * 5000, "title.fr": "t" * 5000, "add_field": "custom.nope"}
+    for op in ("save", "publish", "add", "up:abc", "down:-1", "remove:99", "explode"):
+        page = web.post(f"/app/forms/{form['id']}", {**_values(builder), **junk, "op": op})
+        assert 400 <= page.status < 500 and page.css(".error-summary p"), (op, page.status, page.body_text[:300])
+    assert ok(org["admin"].get(f"/forms/{form['id']}"))["draft"]["title"]["fr"] == "Écrivez-nous"
+    for query in ("status=weird&cursor=zzz", "cursor=" + "c" * 600, "limit=abc"):
+        assert web.get(f"/app/forms/{form['id']}/submissions?{query}").status < 500, query
+    for query in ("from=2026-13-45&to=yesterday", "from=2026-12-31&to=2026-01-01", "from=" + "9" * 40):
+        assert web.get(f"/app/forms/{form['id']}/stats?{query}").status < 500, query
+    for path in ("/submissions/missing/release", "/submissions/" + "x" * 70 + "/discard"):
+        assert web.post(f"/app/forms/{form['id']}{path}").status == 404, path
