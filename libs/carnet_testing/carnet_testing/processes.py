@@ -66,10 +66,25 @@ def rpc_config(env):
     return {"AMQP_URI": env["AMQP_URI"], "serializer": "json"}
 
 
+def _bootstrap_argv(service):
+    return [sys.executable, "-m", "carnet_common.bootstrap", "--config", service["config"],
+            "--alembic", service["alembic"], "--service", service["path"]]
+
+
 def bootstrap(service, env, *, root):
     """The release step (``carnet_common.bootstrap``): migrations and event queues, before any replica runs."""
-    subprocess.run([sys.executable, "-m", "carnet_common.bootstrap", "--config", service["config"],
-                    "--alembic", service["alembic"], "--service", service["path"]], env=env, cwd=root, check=True)
+    subprocess.run(_bootstrap_argv(service), env=env, cwd=root, check=True)
+
+
+def bootstrap_all(services, env, *, root):
+    """``bootstrap`` of each of ``services``, run at once: each process spends most of its time importing and
+    waiting on PostgreSQL, and the migrations take turns anyway (``carnet_common.bootstrap.MIGRATION_LOCK``);
+    every one has finished, and succeeded, before this returns (their queues exist before any service runs)."""
+    started = [(service, subprocess.Popen(_bootstrap_argv(service), env=env, cwd=root)) for service in services]
+    codes = [(service, process.wait()) for service, process in started]
+    for service, code in codes:
+        if code != 0:
+            raise subprocess.CalledProcessError(code, _bootstrap_argv(service))
 
 
 @contextlib.contextmanager
@@ -79,8 +94,7 @@ def bootstrapped_env(services, *, root, prefix="carnet_t", redis_prefix=None, **
     with fresh_database(prefix) as database_url, fresh_vhost(prefix) as amqp_uri:
         addresses = {service["http_env"]: f"127.0.0.1:{free_port()}" for service in services}
         env = test_env(database_url, amqp_uri, redis_prefix or fresh_redis_prefix(), **{**addresses, **settings})
-        for service in services:
-            bootstrap(service, env, root=root)
+        bootstrap_all(services, env, root=root)
         try:
             yield env
         finally:
