@@ -24,17 +24,13 @@ from babel import numbers as babel_numbers
 from flask import redirect, render_template, request, url_for
 
 from carnet_common.errors import CarnetError
+from carnet_contracts.forms import CAPTCHA_PROVIDERS as CAPTCHAS
+from carnet_contracts.forms import CHOICE_TYPES, FORM_LANGUAGES, LANGUAGES, SUBMISSION_STATUSES
 from carnet_contracts.permissions import may
 from carnet_gateway import messages
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
 from carnet_gateway.web.pages import flash
 
-LANGS = ("fr", "en")
-FORM_LANGUAGES = ("fr", "en", "both")
-STATUSES = ("draft", "published", "unpublished")
-SUBMISSION_STATUSES = ("accepted", "quarantined", "discarded")
-CAPTCHAS = ("none", "turnstile", "hcaptcha")
-CHOICE_TYPES = ("select", "multi")
 PER_PAGE = 25
 TEXTS = ("title", "intro", "submit_label")   # the form's texts, one per language
 
@@ -64,7 +60,7 @@ def _form(form_id):
 
 def _form_languages(definition):
     chosen = definition.get("language")
-    return list(LANGS) if chosen == "both" else [chosen if chosen in LANGS else "fr"]
+    return list(LANGUAGES) if chosen == "both" else [chosen if chosen in LANGUAGES else "fr"]
 
 
 def _label(texts, fallback=""):
@@ -104,7 +100,7 @@ def forms_create():
 # The builder -----------------------------------------------------------------------------------------------------
 
 def _texts():
-    return {lang: "" for lang in LANGS}
+    return {lang: "" for lang in LANGUAGES}
 
 
 def _blank():
@@ -150,7 +146,7 @@ def _draft_of(form, catalog):
 
 
 def _posted_texts(prefix):
-    return {lang: forms.text(f"{prefix}.{lang}") for lang in LANGS}
+    return {lang: forms.text(f"{prefix}.{lang}") for lang in LANGUAGES}
 
 
 def _int_or_text(name, default):
