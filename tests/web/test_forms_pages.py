@@ -231,10 +231,12 @@ def test_forms_pages_refuse_other_organizations_and_roles_without_the_permission
     member = add_member(org, modules=modules)
     ok(admin.put(f"/roles/{member['role']['id']}/permissions", json={
         "modules": modules, "fields": {"contacts.first_name": {"read": False, "write": False}}}))
-    reader = web_login(base_url, member["user"]["username"])
+    reader = _web(org, member["user"], "fr")
     builder = reader.get(f"/app/forms/{form['id']}")
     assert builder.status == 200 and reader.get("/app/trash").css('nav a[href="/app/forms"]')
     assert not builder.css("#builder-form button") and not builder.css("#h-delete")
+    assert builder.one("#builder-form p[role=note]").text_content() == "Vous pouvez consulter ce formulaire, mais " \
+                                                                      "pas le modifier."
     assert not reader.get(f"/app/forms/{form['id']}/embed").css("#f-webhook-secret")
     quarantine = reader.get(f"/app/forms/{form['id']}/submissions?status=quarantined")
     assert quarantine.css("tr[data-id]") and not quarantine.css("tr[data-id] form")

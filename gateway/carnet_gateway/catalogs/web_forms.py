@@ -28,9 +28,12 @@ MESSAGES = {
     "web_forms.edit_title": ("Form: {name}", "Formulaire : {name}"),
     "web_forms.general": ("General", "Général"),
     "web_forms.language": ("Language of the form", "Langue du formulaire"),
-    "web_forms.language_hint": ("“Both”: each visitor sees the form in their browser's language (French or English).",
+    "web_forms.language_hint": ("“Both”: each visitor sees the form in their browser's language (French or English). "
+                                "Save to get the texts of the languages chosen.",
                                 "« Les deux » : chaque visiteur voit le formulaire dans la langue de son navigateur "
-                                "(français ou anglais)."),
+                                "(français ou anglais). Enregistrez pour obtenir les textes des langues choisies."),
+    "web_forms.read_only": ("You may read this form, not change it.",
+                            "Vous pouvez consulter ce formulaire, mais pas le modifier."),
     "web_forms.language.fr": ("French", "Français"),
     "web_forms.language.en": ("English", "Anglais"),
     "web_forms.language.both": ("Both", "Les deux"),

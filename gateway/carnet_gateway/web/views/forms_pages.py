@@ -25,7 +25,7 @@ from flask import redirect, render_template, request, url_for
 
 from carnet_common.errors import CarnetError
 from carnet_contracts.forms import CAPTCHA_PROVIDERS as CAPTCHAS
-from carnet_contracts.forms import CHOICE_TYPES, FORM_LANGUAGES, LANGUAGES, SUBMISSION_STATUSES
+from carnet_contracts.forms import CHANNELS, CHOICE_TYPES, FIELD_TYPES, FORM_LANGUAGES, LANGUAGES, SUBMISSION_STATUSES
 from carnet_contracts.permissions import may
 from carnet_gateway import messages
 from carnet_gateway.web import blueprint, calls, forms, i18n, session
@@ -287,8 +287,8 @@ def _builder(form, *, catalog, name=None, draft=None, errors=None, message="", s
         languages=[(value, i18n.t(f"web_forms.language.{value}")) for value in FORM_LANGUAGES],
         captchas=[(value, i18n.t(f"web_forms.captcha.{value}")) for value in CAPTCHAS],
         versions=sorted(versions, key=lambda item: item.get("number") or 0, reverse=True),
-        errors=errors or {}, message=message, may_write=_may("write"), may_delete=_may("delete"),
-        tab="builder"), status
+        field_types=FIELD_TYPES, errors=errors or {}, message=message, may_write=_may("write"),
+        may_delete=_may("delete"), tab="builder"), status
 
 
 @blueprint.get("/forms/<form_id>")
@@ -487,7 +487,8 @@ def forms_submissions(form_id):
     args = {"status": status} if status else {}
     more = found.get("next_cursor") if isinstance(found, dict) else None
     return render_template(
-        "forms/submissions.html", form=form, items=items, status=status, args=args,
+        "forms/submissions.html", form=form, items=items, status=status, args=args, channels=CHANNELS,
+        submission_statuses=SUBMISSION_STATUSES,
         next_url=(url_for("web.forms_submissions", form_id=form_id) + "?" + urlencode({**args, "cursor": more}))
         if more else None,
         first_url=url_for("web.forms_submissions", form_id=form_id, **args) if cursor else None,
