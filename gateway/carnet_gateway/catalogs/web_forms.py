@@ -32,6 +32,7 @@ MESSAGES = {
                                 "Save to get the texts of the languages chosen.",
                                 "« Les deux » : chaque visiteur voit le formulaire dans la langue de son navigateur "
                                 "(français ou anglais). Enregistrez pour obtenir les textes des langues choisies."),
+    "web_forms.error_at": ("{where}: {text}", "{where} : {text}"),
     "web_forms.read_only": ("You may read this form, not change it.",
                             "Vous pouvez consulter ce formulaire, mais pas le modifier."),
     "web_forms.language.fr": ("French", "Français"),

@@ -243,8 +243,8 @@ def _on_form(errors, draft):
         if name in names:
             shown.setdefault(name, []).extend(texts)
         else:
-            rest.extend(f"{where} : {text}" if where else text for text in texts
-                        for where in [_where(name, draft)])
+            where = _where(name, draft)
+            rest.extend(i18n.t("web_forms.error_at", where=where, text=text) if where else text for text in texts)
     if rest:
         shown["_schema"] = rest
     return shown
