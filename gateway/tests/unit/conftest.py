@@ -170,12 +170,25 @@ def rpc():
     return FakeRpc()
 
 
-@pytest.fixture
-def app(redis, rpc):
+@pytest.fixture(scope="session")
+def _made_app():
+    """One ``create_app`` for the session, with its configuration and extensions as made: creating an app per test
+    (werkzeug compiles 400 rules, 0.1-0.2 s) was most of this suite's time."""
     app = create_app(make_settings())
-    app.extensions["carnet.redis"] = redis
-    app.extensions["carnet.rpc"] = rpc
     app.config["TESTING"] = True
+    return app, dict(app.config), dict(app.extensions)
+
+
+@pytest.fixture
+def app(_made_app, redis, rpc):
+    """The gateway's app with this test's fakes, its configuration and extensions as ``create_app`` made them
+    (whatever an earlier test changed is put back). Its routes and hooks are fixed once it has served a request:
+    Flask refuses a route or hook added after that, so no test can change them for the next one."""
+    app, config, extensions = _made_app
+    app.config.clear()
+    app.config.update(config)
+    app.extensions.clear()
+    app.extensions.update(extensions, **{"carnet.redis": redis, "carnet.rpc": rpc})
     return app
 
 

@@ -48,13 +48,12 @@ def test_link_days_are_bounded(monkeypatch):
 
 
 def test_the_link_is_served_as_an_attachment_and_refusals_are_pages(app, tmp_path):
-    """``GET /files/<token>`` on the app (registered here as app.py will), on real local-disk storage."""
+    """``GET /files/<token>`` on the app (as ``create_app`` registers it), on real local-disk storage."""
     import io
     import time
 
     from carnet_common import storage
 
-    pf.register(app)
     store = storage.LocalDiskStorage(str(tmp_path))
     store.put("org1/key00001", io.BytesIO(b"%PDF-1.7 x"), limit=100)
     app.extensions["carnet.documents"] = store
