@@ -203,6 +203,7 @@ MESSAGES = {
     "web_forms.reason.origin_not_allowed": ("Sent from a site not allowed", "Envoyée depuis un site non permis"),
     "web_forms.reason.captcha_failed": ("CAPTCHA failed", "CAPTCHA échoué"),
     "web_forms.reason.captcha_missing": ("CAPTCHA missing", "CAPTCHA absent"),
+    "web_forms.reason.captcha_unavailable": ("CAPTCHA verifier unreachable", "Vérificateur CAPTCHA injoignable"),
     "web_forms.reason.too_many_links": ("Too many links", "Trop de liens"),
     "web_forms.reason.charset_mismatch": ("Text mostly outside the form's alphabet",
                                           "Texte surtout hors de l'alphabet du formulaire"),
