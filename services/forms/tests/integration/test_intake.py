@@ -4,34 +4,24 @@ event, stored before the answer) or invalid (per-field codes, nothing stored) or
 same event, discard), statistics, the signed webhook, and the organization boundary of every admin RPC.
 
 Forms are made and published through the builder's RPCs; the target list is a contacts list of the test's own
-organization. The captcha's ``siteverify`` is a stand-in HTTP server on loopback, whose address the forms process
-reads when it starts (FORMS_CAPTCHA_VERIFY_URL)."""
+organization. The captcha's ``siteverify`` is the conftest's stand-in HTTP server on loopback, whose address the forms
+process reads when it starts (FORMS_CAPTCHA_VERIFY_URL)."""
 import hashlib
 import hmac
 import json
-import os
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from conftest import CAPTCHA_SITE_KEY
 
 from carnet_common.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from carnet_testing import eventually, free_port
+from carnet_testing import eventually
 
 TIMEZONE = "America/Toronto"
-SITE_KEY = "site-key-1"
-# The captcha's stand-in verifier listens here (``site_verify``). Named while the module is collected, before the
-# session's stack starts: the conftest's environment copies ``os.environ``, so the forms process is started with
-# this address and needs no second start (10 s) to read it.
-VERIFY_PORT = free_port()
-os.environ.setdefault("FORMS_CAPTCHA_VERIFY_URL", f"http://127.0.0.1:{VERIFY_PORT}/siteverify")
-os.environ.setdefault("FORMS_CAPTCHA_SITE_KEY", SITE_KEY)
 
 
 def forms_actor(org_id, user_id="u-admin"):
@@ -430,45 +420,11 @@ def test_another_organizations_form_and_submissions_are_not_found(forms_rpc, org
 
 # The captcha (F-4) ----------------------------------------------------------------------------------------------------
 
-class SiteVerify(BaseHTTPRequestHandler):
-    """Turnstile's and hCaptcha's ``siteverify``: ``{"success": true}`` for the token "good", a 500 for "down"."""
-
-    def do_POST(self):
-        token = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).get("response", [""])[0]
-        status, body = (500, b"{}") if token == "down" else (200, json.dumps({"success": token == "good"}).encode())
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_verify(forms_processes):
-    """The stand-in verifier on the port named at collection (``VERIFY_PORT``); should the forms process not have
-    that address (another setting, the port taken meanwhile), it is started again with the stand-in's."""
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", VERIFY_PORT), SiteVerify)
-    except OSError:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), SiteVerify)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    wanted = {"FORMS_CAPTCHA_VERIFY_URL": f"http://127.0.0.1:{server.server_address[1]}/siteverify",
-              "FORMS_CAPTCHA_SITE_KEY": SITE_KEY}
-    if any(forms_processes.env.get(name) != value for name, value in wanted.items()):
-        forms_processes.env.update(wanted)
-        forms_processes.restart("forms")
-    yield
-    server.shutdown()
-    server.server_close()
-
-
-def test_a_captcha_form_asks_the_provider(forms_rpc, forms_engine, org, site_verify):
+def test_a_captcha_form_asks_the_provider(forms_rpc, forms_engine, org):
+    """The stand-in verifier of the conftest (``forms_site_verify``) answers for the tokens below."""
     form = org.form(captcha={"provider": "turnstile"})
-    assert forms_rpc.render_form(form["key"], "fr")["form"]["captcha"] == {"provider": "turnstile",
-                                                                           "site_key": SITE_KEY}
+    captcha = forms_rpc.render_form(form["key"], "fr")["form"]["captcha"]
+    assert captcha == {"provider": "turnstile", "site_key": CAPTCHA_SITE_KEY}
     good = render_then_submit(forms_rpc, form, {"email": "human@example.com"}, captcha_token="good")
     assert good["outcome"] == "accepted"
     in_values = render_then_submit(forms_rpc, form, {"email": "human2@example.com", "_captcha": "good"})
