@@ -109,3 +109,23 @@ def test_a_visitor_fills_the_embedded_form_on_another_site(open_tab, org, anothe
         ("accepted", "embed", address)]
     assert items[0]["data"]["first_name"] == "<b>Camille</b>" and items[0]["consent"]["checked"] is True
     assert items[0]["meta"]["origin"] == another_site.url
+
+
+def test_the_hosted_page_works_without_script(open_tab, org):
+    """F-2: the form's own page (``/f/<key>``) holds no script (its CSP allows none): an empty post shows the errors on
+    their fields (422, the form's language), then the thank-you page; each page accessible (axe WCAG 2.1 AA)."""
+    language = "fr"  # the embed's test covers both languages; this page's structure is the same in each
+    words = WORDS[language]
+    form = published_form(org["admin"], org["shared"], name=unique("hosted"), language=language)
+    tab = open_tab(language)
+    page = tab.goto(f"/f/{form['key']}")
+    assert page.locator("script").count() == 0
+    tab.check_page()
+    page.get_by_role("button", name=words["send"]).click()
+    expect(page.get_by_role("alert")).to_contain_text(words["email"])
+    expect(page.get_by_label(words["email"])).to_have_attribute("aria-invalid", "true")
+    tab.check_page()
+    page.get_by_label(words["email"]).fill(f"{unique('hosted')}@example.com")
+    page.get_by_role("button", name=words["send"]).click()
+    expect(page.get_by_role("status")).to_have_text(words["thanks"])
+    tab.check_page()
