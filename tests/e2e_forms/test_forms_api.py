@@ -113,6 +113,11 @@ def test_a_draft_is_refused_naming_its_field(org, base_url):
     assert form["draft"]["task"]["rep_user_id"] == org["user"]["id"]
     assert_problem(admin.patch(f"/forms/{form['id']}", json={"draft": {"task": task}}), 422,
                    fields=("draft.task.rep_user_id",))
+    # the new contacts' rep likewise (S-4: users who see their own contacts see those of the form)
+    assert_problem(admin.patch(f"/forms/{form['id']}", json={"draft": {"rep_user_id": elsewhere["user"]["id"]}}),
+                   422, fields=("draft.rep_user_id",))
+    form = ok(admin.patch(f"/forms/{form['id']}", json={"draft": {"task": mine, "rep_user_id": org["user"]["id"]}}))
+    assert form["draft"]["rep_user_id"] == org["user"]["id"]
 
 
 def test_the_field_catalogue_holds_the_contacts_fields_and_the_custom_ones(org):

@@ -78,6 +78,11 @@ MESSAGES = {
     "web_forms.list_hint": ("Required to publish. A contact with the same e-mail is updated, else created.",
                             "Obligatoire pour publier. Un contact de même courriel est mis à jour, sinon créé."),
     "web_forms.choose_list": ("Choose a list", "Choisissez une liste"),
+    "web_forms.contact_rep": ("Representative of new contacts", "Représentant des nouveaux contacts"),
+    "web_forms.contact_rep_hint": ("Users who see only their own contacts see those of which they are the "
+                                   "representative. An existing contact keeps its representatives.",
+                                   "Les utilisateurs qui ne voient que leurs contacts voient ceux dont ils sont le "
+                                   "représentant. Un contact existant garde ses représentants."),
     "web_forms.consent_enabled": ("Ask for consent (a box the visitor ticks)",
                                   "Demander le consentement (une case que le visiteur coche)"),
     "web_forms.consent_hint": ("Never ticked in advance (CASL). Ticked: express consent; else implied (inquiry).",

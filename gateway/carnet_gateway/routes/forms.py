@@ -23,6 +23,7 @@ WRITE = ("forms", "write")
 DELETE = ("forms", "delete")
 STATE_ERRORS = (401, 403, 404, 409)
 REP_FIELD = "draft.task.rep_user_id"
+CONTACT_REP_FIELD = "draft.rep_user_id"
 MAX_VERSION = 2**31 - 1
 VERSION_PARAMETER = {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}
 # The contact's fields a submission's data may show: those a contact's GET answers (an allow-list, as records.py).
@@ -45,9 +46,12 @@ def _with_secret(call, form):
 
 
 def _rep_named(body):
-    """The task's user a body names (``{REP_FIELD: id}``), checked as every user id a request names (issue 10 §2)."""
-    task = (body.get("draft") or {}).get("task") or {}
-    return {REP_FIELD: task["rep_user_id"]} if task.get("rep_user_id") else {}
+    """The users a body names (the task's, the new contacts' rep: ``{field: id}``), checked as every user id a
+    request names (issue 10 §2)."""
+    draft = body.get("draft") or {}
+    task = draft.get("task") or {}
+    named = {REP_FIELD: task.get("rep_user_id"), CONTACT_REP_FIELD: draft.get("rep_user_id")}
+    return {field: user_id for field, user_id in named.items() if user_id}
 
 
 def readable_data(principal, data):

@@ -121,6 +121,11 @@ class Definition(Contract):
     list_id = text(max_length=64, allow_none=True, metadata={
         "description": "The list contacts are added to (a list of the organization: 422 otherwise); needed to "
                        "publish."})
+    rep_user_id = text(max_length=64, allow_none=True, metadata={
+        "description": "The rep (rep 1) of the contacts the form creates, so that users who see only their own "
+                       "contacts see them (S-4); an existing contact keeps its reps. An active user of the "
+                       "organization (422 `unknown_user` / `user_inactive` naming `draft.rep_user_id`); null: none "
+                       "(only users who see all contacts see the new ones)."})
     thank_you = fields.Nested(ThankYou)
     allowed_origins = fields.List(fields.String(validate=validate.Regexp(ORIGIN)),
                                   validate=validate.Length(max=MAX_ORIGINS), metadata={

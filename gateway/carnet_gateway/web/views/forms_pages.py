@@ -105,7 +105,8 @@ def _texts():
 
 def _blank():
     return {"language": "fr", "title": _texts(), "intro": _texts(), "submit_label": _texts(), "fields": [],
-            "list_id": None, "thank_you": {"url": None, "message": _texts()}, "allowed_origins": [],
+            "list_id": None, "rep_user_id": None, "thank_you": {"url": None, "message": _texts()},
+            "allowed_origins": [],
             "consent": {"enabled": False, "text": _texts()}, "double_opt_in": False,
             "task": {"enabled": False, "rep_user_id": None, "title": _texts(), "due_in_days": 0},
             "captcha": {"provider": "none"}, "min_fill_seconds": 3}
@@ -185,6 +186,7 @@ def _posted(catalog):
         **{key: _posted_texts(key) for key in TEXTS},
         "fields": _posted_fields(catalog),
         "list_id": forms.text("list_id") or None,
+        "rep_user_id": forms.text("rep_user_id") or None,
         "thank_you": {"url": forms.text("thank_you.url") or None, "message": _posted_texts("thank_you.message")},
         "allowed_origins": origins,
         "consent": {"enabled": request.form.get("consent.enabled") == "true", "text": _posted_texts("consent.text")},
@@ -220,8 +222,9 @@ def _apply(op, draft, catalog):
 
 def _shown_names(draft):
     """The names of the builder's controls (errors on them are shown beside them; any other in the summary)."""
-    names = {"name", "language", "list_id", "thank_you.url", "allowed_origins", "consent.enabled", "double_opt_in",
-             "task.enabled", "task.rep_user_id", "task.due_in_days", "captcha.provider", "min_fill_seconds"}
+    names = {"name", "language", "list_id", "rep_user_id", "thank_you.url", "allowed_origins", "consent.enabled",
+             "double_opt_in", "task.enabled", "task.rep_user_id", "task.due_in_days", "captcha.provider",
+             "min_fill_seconds"}
     for lang in _form_languages(draft):
         names |= {f"{key}.{lang}" for key in (*TEXTS, "thank_you.message", "consent.text", "task.title")}
         names |= {f"fields.{index}.label.{lang}" for index in range(len(draft["fields"]))}

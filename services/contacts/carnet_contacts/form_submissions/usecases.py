@@ -4,8 +4,10 @@ The contact is the organization's oldest one not in the trash with the submitted
 new one. It joins the form's list (a list deleted since: the contact is made or updated all the same, in no new
 list, and the answer says ``list_missing``). Only non-empty submitted values are written, so a submission never
 blanks a field someone filled (an empty first name keeps the stored one); the contact's language, when the form did
-not ask for it, is the one the visitor used if the contact had none. Values are checked as the contact's own
-contract and custom field definitions check them (C-14): an invalid one is dropped and named in ``rejected``.
+not ask for it, is the one the visitor used if the contact had none. A new contact's rep 1 is the form's
+``rep_user_id`` (so that users who see only their own contacts see it, S-4); an existing contact keeps its reps.
+Values are checked as the contact's own contract and custom field definitions check them (C-14): an invalid one is
+dropped and named in ``rejected``.
 
 The change is made the way any change of a contact is (C-17 history, version + 1, ``contact_created`` /
 ``contact_updated`` / ``membership_changed`` through the outbox) by nobody (``user_id`` null), with a history entry
@@ -95,8 +97,10 @@ def apply_submission(session, *, outbox, data):
     row = repository.contact_by_email(session, org_id=org_id, email=email, email_norm=norms.fold(email))
     entry = {"form_id": data.get("form_id"), "submission_id": submission_id, "version": data.get("version")}
     if row is None:
+        rep_id = data.get("rep_user_id") if isinstance(data.get("rep_user_id"), str) else None
         contact_id = _create(session, outbox=outbox, org_id=org_id, email=email, values=values, custom=custom,
-                             language=language, list_ids=list_ids, entry=entry, definitions=definitions)
+                             language=language, list_ids=list_ids, entry=entry, definitions=definitions,
+                             rep_id=rep_id)
     else:
         contact_id = row["id"]
         _update(session, outbox=outbox, row=row, values=values, custom=custom, language=language,
@@ -129,12 +133,12 @@ def _read(session, contact_id, definitions):
     return read
 
 
-def _create(session, *, outbox, org_id, email, values, custom, language, list_ids, entry, definitions):
+def _create(session, *, outbox, org_id, email, values, custom, language, list_ids, entry, definitions, rep_id):
     contact_id = new_id()
     row = {key: values.get(key) for key in CONTACT_FIELDS}
     row.update(id=contact_id, org_id=org_id, email=email, language=values.get("language") or language,
                subscribed=True, status="active", is_primary=False, custom=custom, version=1, created_by=None,
-               rep1_id=None, rep2_id=None, account_id=None)
+               rep1_id=rep_id, rep2_id=None, account_id=None)
     row.update(norms.contact_norms(row, None))
     records.insert_record(session, "contact", row)
     records.set_members(session, "contact", contact_id, list_ids)

@@ -158,7 +158,7 @@ def _intake(session, *, redis, captcha, outbox, form, values, meta, now):
             repository.insert_submission(session, row)
             if row["status"] == "accepted":
                 outbox.add(session, events.SUBMISSION_ACCEPTED,
-                           events.submission_accepted_payload(row, list_id=definition.get("list_id")))
+                           events.submission_accepted_payload(row, definition=definition))
     except BaseException:
         if claimed is not None:
             tokens.release(redis, claimed)   # not stored: the visitor's retry is no reuse
@@ -299,7 +299,7 @@ def release_submission(session, *, outbox, actor, form_id, submission_id, now):
     row = repository.update_submission(session, row["id"], status="accepted", released_by=actor["user_id"],
                                        released_at=now)
     outbox.add(session, events.SUBMISSION_ACCEPTED,
-               events.submission_accepted_payload(row, list_id=definition.get("list_id")))
+               events.submission_accepted_payload(row, definition=definition))
     return submission_read(row)
 
 

@@ -33,7 +33,7 @@ def _org():
                                            "own_records_only": False}, "subordinate_ids": []}}
 
 
-def _draft(list_id, rep_user_id, *, double_opt_in, task):
+def _draft(list_id, rep_user_id, *, double_opt_in, task, contact_rep=None):
     both = {"fr": "Infolettre", "en": "Newsletter"}
     return {
         "language": "both", "title": both, "intro": {"fr": "Écrivez-nous", "en": "Write to us"},
@@ -45,6 +45,7 @@ def _draft(list_id, rep_user_id, *, double_opt_in, task):
             {"name": "custom.secteur", "type": "text", "required": False, "label": {"fr": "Secteur", "en": "Sector"}},
         ],
         "list_id": list_id,
+        "rep_user_id": contact_rep,
         "thank_you": {"url": None, "message": {"fr": "Merci!", "en": "Thank you!"}},
         "allowed_origins": [],
         "consent": {"enabled": True, "text": {"fr": "J'accepte de recevoir vos courriels",
@@ -59,8 +60,9 @@ def _draft(list_id, rep_user_id, *, double_opt_in, task):
 
 @pytest.fixture(scope="module")
 def org(forms_rpc, forms_contacts_rpc):
-    """An organization with a list, a custom field, a double opt-in form asking for a task (``form``) and a plain
-    one (``plain``: consent box, no double opt-in, no task), both published."""
+    """An organization with a list, a custom field, a double opt-in form asking for a task and making its new
+    contacts the user's (``form``) and a plain one (``plain``: consent box, no double opt-in, no task, no rep), both
+    published."""
     actors = _org()
     list_id = forms_contacts_rpc.create_list(actors["contacts"], {"name": "Infolettre"})["id"]
     forms_contacts_rpc.create_custom_field(actors["contacts"], "contacts", {
@@ -68,7 +70,8 @@ def org(forms_rpc, forms_contacts_rpc):
     made = {}
     for name, double_opt_in, task in (("form", True, True), ("plain", False, False)):
         form = forms_rpc.create_form(actors["forms"], {"name": name, "draft": _draft(
-            list_id, actors["forms"]["user_id"], double_opt_in=double_opt_in, task=task)})
+            list_id, actors["forms"]["user_id"], double_opt_in=double_opt_in, task=task,
+            contact_rep=actors["forms"]["user_id"] if task else None)})
         made[name] = forms_rpc.publish_form(actors["forms"], form["id"])
     return {**actors, "list_id": list_id, **made,
             "campaigns": {**actors["contacts"], "list_ids": [list_id], "language": "fr"}}
@@ -121,6 +124,7 @@ def test_a_submission_becomes_a_contact_a_consent_a_task_and_a_confirmation(
     assert (contact["email"], contact["first_name"], contact["last_name"]) == (email, "Marie", "Curie")
     assert contact["list_ids"] == [org["list_id"]] and contact["custom"] == {"secteur": "Santé"}
     assert contact["language"] == "fr"  # the visitor's, the contact having none
+    assert (contact["rep1_id"], contact["rep2_id"]) == (org["forms"]["user_id"], None)  # the form's rep (S-4)
     history = forms_proxy.contacts.get_contact_history(org["contacts"], contact_id)
     entry = [h for h in history if h["field"] == "form_submission"]
     assert len(entry) == 1 and entry[0]["user_id"] is None
@@ -179,6 +183,7 @@ def test_a_ticked_box_without_double_opt_in_is_express_and_asks_for_no_task(
     submission_id = submit(forms_rpc, org["plain"], {"email": email, "last_name": "Roy", "_consent": "on"},
                            language="en")
     contact_id = applied(forms_rpc, org, org["plain"], submission_id)["contact_id"]
+    assert forms_proxy.contacts.get_contact(org["contacts"], contact_id)["rep1_id"] is None  # a form without a rep
     ledger = consents(forms_proxy, org, contact_id, 1)
     assert ledger["state"] == "express"
     assert [(c["kind"], c["source"]) for c in ledger["consents"]] == [("express", "form")]

@@ -95,6 +95,7 @@ def test_a_draft_is_trimmed_and_standard_fields_are_typed_and_labelled():
     ({"fields": [{"name": "email", "required": "yes"}]}, "draft.fields.0.required", "invalid_type"),
     ({"fields": [{"name": "email", "size": 3}]}, "draft.fields.0.size", "unknown_key"),
     ({"list_id": 12}, "draft.list_id", "invalid_type"),
+    ({"rep_user_id": ["u1"]}, "draft.rep_user_id", "invalid_type"),
     ({"thank_you": {"url": "http://example.com/merci"}}, "draft.thank_you.url", "invalid_url"),
     ({"thank_you": {"url": "javascript:alert(1)"}}, "draft.thank_you.url", "invalid_url"),
     ({"allowed_origins": ["https://example.com/path"]}, "draft.allowed_origins.0", "invalid_origin"),
@@ -179,7 +180,7 @@ def test_a_one_language_form_is_shown_in_its_language_whatever_is_asked():
 def test_the_public_view_holds_what_the_visitor_needs_and_nothing_else():
     draft = publishable(consent={"enabled": True, "text": {"fr": "J'accepte", "en": "I agree"}},
                         task={"enabled": True, "rep_user_id": "u1", "title": {"fr": "t", "en": "t"},
-                              "due_in_days": 2})
+                              "due_in_days": 2}, rep_user_id="u2")
     view = d.public_view(draft, "en")
     assert set(view) == {"language", "title", "intro", "submit_label", "fields", "consent", "captcha", "thank_you",
                          "min_fill_seconds"}
