@@ -144,6 +144,10 @@ def test_only_the_allowed_origins_get_cors_and_another_origins_post_is_quarantin
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
     other = requests.options(url, headers={"Origin": ELSEWHERE, "Access-Control-Request-Method": "POST"}, timeout=10)
     assert "Access-Control-Allow-Origin" not in other.headers
+    definition_preflight = requests.options(f"{url}/definition.json", timeout=10,
+                                            headers={"Origin": SITE, "Access-Control-Request-Method": "GET"})
+    assert definition_preflight.headers["Access-Control-Allow-Origin"] == SITE
+    assert "GET" in definition_preflight.headers["Access-Control-Allow-Methods"]
     good = public_submit(base_url, form["key"], {"email": f"{unique('ok')}@example.com"}, headers={"Origin": SITE})
     assert good.status_code == 201 and good.headers["Access-Control-Allow-Origin"] == SITE
     bad = public_submit(base_url, form["key"], {"email": f"{unique('no')}@example.com"}, headers={"Origin": ELSEWHERE})
