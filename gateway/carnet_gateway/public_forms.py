@@ -16,7 +16,9 @@ links and the pages a visitor sees. Registered on the app by ``register``.
   ``allowed_origins``; empty = any), on the definition, the submission and their preflights. The same check of
   ``Origin`` (else ``Referer``) is passed to the service as ``origin_allowed`` (the service quarantines a ``false``);
   this site's own pages are always allowed. The allowed origins are remembered in Redis for ``POLICY_TTL`` seconds
-  from the last render (every worker shares them); a cross-origin post finding none asks ``render_form`` again.
+  from the last render (every worker shares them; the embed script renders before it posts, so a new version's
+  origins apply from its first view); a cross-origin post finding none (a hand-written form, no render for 15
+  minutes) asks ``render_form`` again, which counts one view: the service has no other way to tell them.
 - ``POST /f/<key>/webhook``: a JSON body signed with the form's secret (``X-Carnet-Timestamp``,
   ``X-Carnet-Signature: sha256=<hex>`` of ``"<timestamp>.<body>"``): the service checks it (age, replay); a bad one
   is a 401 problem ``webhook_signature``.
@@ -50,7 +52,7 @@ HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
 LANGS = ("fr", "en")
 MAX_BODY = 64 * 1024
 SCRIPT_MAX_AGE = 60     # seconds browsers and proxies keep the embed script (F-2: a publish reaches every site)
-POLICY_TTL = 300        # seconds the gateway remembers a form's allowed origins after a render
+POLICY_TTL = 900        # seconds the gateway remembers a form's allowed origins after a render (each render refreshes)
 THANKS_TTL = 86400      # seconds a thank-you page remembers its message
 TEXT_LIMIT = 2000       # characters kept of a page URL, referer or user agent
 SCRIPT = Path(__file__).resolve().parent / "web" / "static" / "js" / "forms-embed.js"
