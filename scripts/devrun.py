@@ -252,6 +252,24 @@ def seed_demo(url, env):
         if opportunity_id:
             body["opportunity_id"] = opportunity_id
         made("POST", "/tasks", body)
+    demo_form(made, clients)
+
+
+def demo_form(made, list_id):
+    """A published form in both languages adding contacts to ``list_id`` (F-1, F-2): its page is ``/f/<key>``, its
+    embed snippet on its Embed page."""
+    texts = {"title": {"fr": "Restons en contact", "en": "Keep in touch"},
+             "submit_label": {"fr": "Envoyer", "en": "Send"},
+             "thank_you": {"url": None, "message": {"fr": "Merci! Nous vous écrirons bientôt.",
+                                                    "en": "Thank you! We will write to you soon."}},
+             "consent": {"enabled": True, "text": {"fr": "J'accepte de recevoir les nouvelles de Démo Carnet.",
+                                                   "en": "I agree to receive news from Démo Carnet."}}}
+    fields = [{"name": "email", "required": True, "label": {"fr": "Courriel", "en": "E-mail"}},
+              {"name": "first_name", "label": {"fr": "Prénom", "en": "First name"}},
+              {"name": "last_name", "label": {"fr": "Nom", "en": "Last name"}}]
+    form = made("POST", "/forms", {"name": "Infolettre", "draft": {"language": "both", "fields": fields,
+                                                                   "list_id": list_id, **texts}})
+    made("POST", f"/forms/{form['id']}/publish", None)
 
 
 DEMO_DOMAIN = "nouvelles.carnet-demo.example"
@@ -282,7 +300,7 @@ def ensure_demo(url, env=None):
     if status != 201:
         raise SystemExit(f"could not create the demo organization (HTTP {status})")
     seed_demo(url, dict(os.environ) if env is None else env)
-    return "created, with a few contacts, accounts, an opportunity and tasks"
+    return "created, with a few contacts, accounts, an opportunity, tasks and a form"
 
 
 def run(env):

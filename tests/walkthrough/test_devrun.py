@@ -9,6 +9,7 @@ import devrun
 import psycopg
 import pytest
 import redis
+import requests
 from amqp.exceptions import ChannelError
 from kombu import Connection
 from sqlalchemy.engine import make_url
@@ -155,6 +156,11 @@ def test_the_demo_organization_is_created_once_with_records_its_pages_show(stack
     # its sending domain is published in make run's DNS, checked and approved: campaigns can be sent at once (E-6)
     [domain] = ok(admin.get("/sending-domains"))
     assert (domain["domain"], domain["usable"]) == (devrun.DEMO_DOMAIN, True), domain
+    # a published form adding contacts to its list: its hosted page answers (F-2)
+    [form] = ok(admin.get("/forms"))
+    assert (form["name"], form["status"], form["current_version"]) == ("Infolettre", "published", 1), form
+    hosted = requests.get(f"{stack.url}/f/{form['key']}", headers={"Accept-Language": "en"}, timeout=30)
+    assert hosted.status_code == 200 and "Keep in touch" in hosted.text
     page = web_login(stack.url, devrun.DEMO["admin"]["username"], devrun.DEMO["admin"]["password"]).get(
         "/app/contacts")
     assert page.status == 200, page.text
