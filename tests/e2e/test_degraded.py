@@ -1,24 +1,56 @@
-"""Settings and failures the shared stack must not see: sign-up turned off, a frozen identity (504), a
-stopped identity (503, /readyz). They run on a short-lived stack of their own."""
+"""Settings and failures the shared gateway must not see: sign-up turned off, a frozen identity (504), a
+stopped identity (503, /readyz). They run through a gateway of this module's own, with those settings and the
+installation's defaults otherwise, beside the suite's services (as a second deployment of the gateway would be):
+the tests freeze or stop the suite's identity service and leave it answering again. A stack of their own cost a
+whole start and stop of every service for three tests."""
 import os
 import signal
 import time
 
 import pytest
 import requests
-from conftest import IDENTITY, assert_problem, attempt_login, start_stack, unique
+from conftest import IDENTITY, MAIN_SETTINGS, assert_problem, attempt_login, free_port, unique
+from stack import BIN, ROOT
 
-from carnet_testing import eventually
+from carnet_testing import eventually, fresh_redis_prefix
 
 RPC_TIMEOUT = 1.0
 
 
+class BesideStack:
+    """The suite's stack, reached through another gateway (``url``)."""
+
+    def __init__(self, stack, url):
+        self.stack, self.url = stack, url
+
+    def __getattr__(self, name):
+        return getattr(self.stack, name)
+
+
 @pytest.fixture(scope="module")
-def degraded(tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("logs") / "degraded-stack.log"
-    with start_stack(log_path, SIGNUP_ENABLED="false", RPC_TIMEOUT_SECONDS=RPC_TIMEOUT,
-                     LOG_LEVEL="WARNING") as running:
-        yield running
+def degraded(stack, tmp_path_factory):
+    port = free_port()
+    env = {key: value for key, value in stack.env.items() if key not in MAIN_SETTINGS}
+    # Its own Redis prefix: its login counters of 127.0.0.1 are never the suite gateway's.
+    env.update(CARNET_SERVICE="gateway", GATEWAY_BIND=f"127.0.0.1:{port}", GATEWAY_WORKERS="1",
+               PROMETHEUS_MULTIPROC_DIR=str(tmp_path_factory.mktemp("metrics")),
+               CARNET_REDIS_PREFIX=fresh_redis_prefix(), SIGNUP_ENABLED="false",
+               RPC_TIMEOUT_SECONDS=str(RPC_TIMEOUT), LOG_LEVEL="WARNING")
+    process = stack._spawn("gateway-degraded", [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway/gunicorn.conf.py"),
+                                                "carnet_gateway.app:create_app()"], env)
+    url = f"http://127.0.0.1:{port}"
+
+    def ready():
+        try:
+            return requests.get(url + "/readyz", timeout=3).status_code == 200
+        except requests.RequestException:
+            return False
+    try:
+        eventually(ready, timeout=60, interval=0.2, what="the degraded gateway ready")
+        yield BesideStack(stack, url)
+    finally:
+        stack.stop_process(process)
+        stack.processes.remove(process)
 
 
 def identity_process(stack):
