@@ -325,9 +325,11 @@ def forms_save(form_id):
     return redirect(url_for("web.forms_builder", form_id=form_id) + anchor, 303)
 
 
-def _action(form_id, path, done, back):
+def _action(form_id, path, done, back, **path_ids):
+    """POST ``path`` (a state change of the form or one of its submissions), then back to ``back`` with ``done``, or
+    with the 409's code when the state refused it."""
     try:
-        calls.run("POST", path, form_id=form_id)
+        calls.run("POST", path, form_id=form_id, **path_ids)
     except CarnetError as exc:
         if exc.status != 409:
             raise
@@ -507,17 +509,8 @@ def _back_to_submissions(form_id):
 
 
 def _submission_action(form_id, submission_id, action, done):
-    back = _back_to_submissions(form_id)
-    try:
-        calls.run("POST", f"/forms/{{form_id}}/submissions/{{submission_id}}/{action}", form_id=form_id,
-                  submission_id=submission_id)
-    except CarnetError as exc:
-        if exc.status != 409:
-            raise
-        flash(exc.code)
-        return redirect(back, 303)
-    flash(done)
-    return redirect(back, 303)
+    return _action(form_id, f"/forms/{{form_id}}/submissions/{{submission_id}}/{action}", done,
+                   _back_to_submissions(form_id), submission_id=submission_id)
 
 
 @blueprint.post("/forms/<form_id>/submissions/<submission_id>/release")
