@@ -193,10 +193,9 @@ def app(_made_app, redis, rpc):
 
 
 @pytest.fixture(scope="session")
-def served_document():
-    """The OpenAPI document of an app made once for the session, for the tests that only read it: an app per
-    test cost 0.1–0.2 s each, for over a hundred of them (the tests never change the document)."""
-    return create_app(make_settings()).extensions["carnet.openapi"]
+def served_document(_made_app):
+    """The session app's OpenAPI document, for the tests that only read it (none changes it)."""
+    return _made_app[2]["carnet.openapi"]
 
 
 @pytest.fixture
