@@ -6,11 +6,6 @@ by their migrations and a fresh RabbitMQ vhost, with a real SMTP relay of their 
 Fixtures are prefixed ``forms_``; each area's test modules keep their own helpers in their module (or in
 ``forms_<area>_helpers.py`` beside them).
 """
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
-
 import pytest
 import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -18,6 +13,7 @@ from stack import ROOT, SERVICES  # scripts/stack.py, on the path by pytest.ini
 
 from carnet_common.config import sqlalchemy_url
 from carnet_testing import bootstrapped_env, rpc_config, running_services
+from carnet_testing.captcha import site_verify
 from carnet_testing.mail import smtp_relay
 
 UNDER_TEST = [service for service in SERVICES if service["name"] in ("forms", "contacts", "campaigns", "opportunities")]
@@ -30,31 +26,12 @@ def forms_relay():
         yield relay
 
 
-class SiteVerify(BaseHTTPRequestHandler):
-    """A stand-in for Turnstile's and hCaptcha's ``siteverify`` (F-4): ``{"success": true}`` for the token "good",
-    false for any other, a 500 for "down"."""
-
-    def do_POST(self):
-        token = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).get("response", [""])[0]
-        status, body = (500, b"{}") if token == "down" else (200, json.dumps({"success": token == "good"}).encode())
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def forms_site_verify():
-    """The captcha provider's verifier the forms service asks (``FORMS_CAPTCHA_VERIFY_URL``): its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SiteVerify)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/siteverify"
-    server.shutdown()
-    server.server_close()
+    """The captcha provider's verifier the forms service asks (``FORMS_CAPTCHA_VERIFY_URL``, F-4): a stand-in that
+    passes the token "good", fails any other and errs on "down"; its address."""
+    with site_verify() as stand_in:
+        yield stand_in.url
 
 
 @pytest.fixture(scope="session")

@@ -1,46 +1,27 @@
 """The captcha verifier (F-4) against a stand-in ``siteverify`` on loopback: the provider's yes and no, and every way
 it cannot say (an error, an answer that is not its JSON, no answer in time, nobody listening) is ``Unavailable``, so
 the submission is quarantined rather than lost."""
-import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 
 from carnet_forms.intake import captcha
+from carnet_testing.captcha import site_verify
 
-
-class StandIn(BaseHTTPRequestHandler):
-    answers = {}     # token → (status, body)
-    seen = []
-
-    def do_POST(self):
-        form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        StandIn.seen.append({key: values[0] for key, values in form.items()})
-        status, body = StandIn.answers.get(form.get("response", [""])[0], (200, {"success": False}))
-        raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args):
-        pass
+ANSWERS = {"good": (200, {"success": True}), "bad": (200, {"success": False, "error-codes": ["x"]}),
+           "boom": (500, {"success": True}), "html": (200, "<html>"), "odd": (200, {"ok": 1})}
 
 
 @pytest.fixture(scope="module")
-def verify_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    StandIn.answers = {"good": (200, {"success": True}), "bad": (200, {"success": False, "error-codes": ["x"]}),
-                       "boom": (500, {"success": True}), "html": (200, "<html>"), "odd": (200, {"ok": 1})}
-    yield f"http://127.0.0.1:{server.server_address[1]}/siteverify"
-    server.shutdown()
-    server.server_close()
+def stand_in():
+    with site_verify(ANSWERS) as running:
+        yield running
+
+
+@pytest.fixture
+def verify_url(stand_in):
+    stand_in.seen.clear()
+    return stand_in.url
 
 
 def verifier(url, timeout=5):
@@ -48,11 +29,10 @@ def verifier(url, timeout=5):
 
 
 @pytest.mark.parametrize("provider", ["turnstile", "hcaptcha"])
-def test_the_providers_answer_is_the_verdict(verify_url, provider):
-    StandIn.seen.clear()
+def test_the_providers_answer_is_the_verdict(verify_url, stand_in, provider):
     assert verifier(verify_url).verify(provider, "good", "203.0.113.9") is True
     assert verifier(verify_url).verify(provider, "bad", None) is False
-    assert StandIn.seen == [{"secret": "s3cret", "response": "good", "remoteip": "203.0.113.9"},
+    assert stand_in.seen == [{"secret": "s3cret", "response": "good", "remoteip": "203.0.113.9"},
                             {"secret": "s3cret", "response": "bad"}]
 
 
