@@ -256,7 +256,8 @@
           });
           return showErrors(state, shown);
         }
-        fail(state, result.status === 429 ? state.texts.rate_limited : (result.data.detail || state.texts.network_error));
+        // Nothing was stored (only a 201 acknowledges, F-5): the visitor may send the same answers again.
+        fail(state, result.status === 429 ? state.texts.rate_limited : state.texts.network_error);
       })
       .catch(function () {
         state.button.disabled = false;
