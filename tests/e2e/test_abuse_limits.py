@@ -11,8 +11,8 @@ from conftest import (
     assert_problem,
     attempt_login,
     create_user,
+    gateway_beside,
     new_address,
-    start_stack,
     unique,
 )
 
@@ -55,8 +55,11 @@ def test_refusals_of_a_taken_username_from_one_address_are_limited_tighter(limit
     throttled(sign_up(url, address=address), "signup_throttled")  # a free name too: the probe is not told apart
 
 
-def test_sign_ups_are_limited_in_all(tmp_path):
-    with start_stack(tmp_path / "stack.log", TRUSTED_PROXIES=1, SIGNUP_MAX_TOTAL=2, LOG_LEVEL="WARNING") as running:
+def test_sign_ups_are_limited_in_all(stack, tmp_path):
+    """Through a gateway of its own beside the suite's services (the limit is the gateway's; its counters start at
+    zero): a stack of its own cost a whole start and stop."""
+    with gateway_beside(stack, tmp_path / "metrics", TRUSTED_PROXIES=1, SIGNUP_MAX_TOTAL=2,
+                        LOG_LEVEL="WARNING") as running:
         assert sign_up(running.url, address=new_address()).status_code == 201
         assert sign_up(running.url, address=new_address()).status_code == 201
         throttled(sign_up(running.url, address=new_address()), "signup_throttled")

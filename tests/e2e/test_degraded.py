@@ -9,48 +9,18 @@ import time
 
 import pytest
 import requests
-from conftest import IDENTITY, MAIN_SETTINGS, assert_problem, attempt_login, free_port, unique
-from stack import BIN, ROOT
+from conftest import IDENTITY, assert_problem, attempt_login, gateway_beside, unique
 
-from carnet_testing import eventually, fresh_redis_prefix
+from carnet_testing import eventually
 
 RPC_TIMEOUT = 1.0
 
 
-class BesideStack:
-    """The suite's stack, reached through another gateway (``url``)."""
-
-    def __init__(self, stack, url):
-        self.stack, self.url = stack, url
-
-    def __getattr__(self, name):
-        return getattr(self.stack, name)
-
-
 @pytest.fixture(scope="module")
 def degraded(stack, tmp_path_factory):
-    port = free_port()
-    env = {key: value for key, value in stack.env.items() if key not in MAIN_SETTINGS}
-    # Its own Redis prefix: its login counters of 127.0.0.1 are never the suite gateway's.
-    env.update(CARNET_SERVICE="gateway", GATEWAY_BIND=f"127.0.0.1:{port}", GATEWAY_WORKERS="1",
-               PROMETHEUS_MULTIPROC_DIR=str(tmp_path_factory.mktemp("metrics")),
-               CARNET_REDIS_PREFIX=fresh_redis_prefix(), SIGNUP_ENABLED="false",
-               RPC_TIMEOUT_SECONDS=str(RPC_TIMEOUT), LOG_LEVEL="WARNING")
-    process = stack._spawn("gateway-degraded", [str(BIN / "gunicorn"), "-c", str(ROOT / "gateway/gunicorn.conf.py"),
-                                                "carnet_gateway.app:create_app()"], env)
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return requests.get(url + "/readyz", timeout=3).status_code == 200
-        except requests.RequestException:
-            return False
-    try:
-        eventually(ready, timeout=60, interval=0.2, what="the degraded gateway ready")
-        yield BesideStack(stack, url)
-    finally:
-        stack.stop_process(process)
-        stack.processes.remove(process)
+    with gateway_beside(stack, tmp_path_factory.mktemp("metrics"), SIGNUP_ENABLED="false",
+                        RPC_TIMEOUT_SECONDS=RPC_TIMEOUT, LOG_LEVEL="WARNING") as beside:
+        yield beside
 
 
 def identity_process(stack):
