@@ -158,6 +158,7 @@ def _form_page(key, answer, *, values, errors, status):
                    choices=[("", messages.render("public_forms.choose", language))] * (field["type"] == "select")
                    + [(option, option) for option in field.get("options") or []])
               for field in form["fields"]]
+    values = _as_shown(form["fields"], values)
     captcha = form.get("captcha") or {}
     provider = CAPTCHA.get(captcha.get("provider"))
     thank_you = form.get("thank_you") or {}
@@ -167,6 +168,20 @@ def _form_page(key, answer, *, values, errors, status):
                      captcha_script=provider[0] if provider else None, captcha=captcha,
                      labels={field["name"]: field["label"] for field in form["fields"]})
     return response
+
+
+def _as_shown(fields, values):
+    """A post's values as the page's controls hold them again: a list for a multiple choice (one ticked option
+    comes as text), a tick for a checkbox whose text says yes."""
+    shown = dict(values)
+    kinds = {field["name"]: field["type"] for field in fields}
+    kinds[CONSENT] = "boolean"
+    for name, value in values.items():
+        if kinds.get(name) == "multi":
+            shown[name] = [value] if isinstance(value, str) else value
+        elif kinds.get(name) == "boolean":
+            shown[name] = isinstance(value, str) and value.strip().lower() in ("true", "on", "1", "yes", "oui")
+    return shown
 
 
 def _page_csp(provider=None, thank_you_url=None):

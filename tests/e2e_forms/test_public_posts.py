@@ -106,13 +106,16 @@ def test_the_hosted_page_of_a_form_of_both_languages_speaks_the_browsers(site, b
 
 
 def test_an_invalid_html_post_shows_the_form_again_with_its_errors_and_markup_as_text(site, base_url):
-    form = new_form(site, language="en")
-    answer = requests.post(f"{base_url}/f/{form['key']}",
-                           data={"email": "nope", "first_name": "<script>alert(1)</script>"}, timeout=10)
+    form = new_form(site, language="en", consent={"enabled": True, "text": {"fr": "J'accepte.", "en": "I agree."}})
+    first = requests.get(f"{base_url}/f/{form['key']}", timeout=10)
+    assert re.search(r'<input type="checkbox" id="f-_consent" name="_consent" value="true"\s*>', first.text)
+    answer = requests.post(f"{base_url}/f/{form['key']}", timeout=10,
+                           data={"email": "nope", "first_name": "<script>alert(1)</script>", "_consent": "true"})
     assert answer.status_code == 422 and '<html lang="en">' in answer.text
     assert "Enter a valid e-mail address." in answer.text and 'aria-invalid="true"' in answer.text
     assert "<script>alert(1)</script>" not in answer.text
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in answer.text
+    assert re.search(r'name="_consent" value="true" checked', answer.text)  # the visitor's own tick, kept
     assert submissions(site, form) == []
 
 
