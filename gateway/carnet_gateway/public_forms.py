@@ -271,6 +271,8 @@ def _submit_html(key):
         answer = services.forms.call("submit_form", key, *_submission(fields, "html", origin, allowed))
     except NotFound:
         return _not_found_page()
+    except InvalidInput:  # the post as a whole (more names than any form has): nothing of it was stored
+        return _message_page(422, "unreadable")
     if answer["outcome"] == "invalid":
         try:
             again = _render(key, answer.get("language"))

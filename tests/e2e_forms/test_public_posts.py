@@ -116,6 +116,9 @@ def test_an_invalid_html_post_shows_the_form_again_with_its_errors_and_markup_as
     assert "<script>alert(1)</script>" not in answer.text
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in answer.text
     assert re.search(r'name="_consent" value="true" checked', answer.text)  # the visitor's own tick, kept
+    flood = requests.post(f"{base_url}/f/{form['key']}", data={f"x{n}": "1" for n in range(201)}, timeout=10,
+                          headers={"Accept-Language": "fr"})
+    assert flood.status_code == 422 and "Formulaire refusé" in flood.text
     assert submissions(site, form) == []
 
 

@@ -65,7 +65,10 @@ MESSAGES = {
                                        "seconds.",
                                        "Trop d'envois sont venus de votre adresse; réessayez dans {retry_after} "
                                        "secondes."),
-    "public_forms.media_type_title": ("Unsupported form", "Formulaire non pris en charge"),
+    "public_forms.unreadable_title": ("Form not accepted", "Formulaire refusé"),
+    "public_forms.unreadable_body": ("This post does not match the form; send it again from the form's own page.",
+                                     "Cet envoi ne correspond pas au formulaire; envoyez-le de nouveau depuis la page "
+                                     "du formulaire."),
     "public_forms.confirm_title": ("Confirm your subscription", "Confirmez votre abonnement"),
     "public_forms.confirm_body": ("Press the button to confirm that you want to receive our e-mails.",
                                   "Appuyez sur le bouton pour confirmer que vous voulez recevoir nos courriels."),
