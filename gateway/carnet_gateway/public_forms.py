@@ -99,7 +99,8 @@ def public_base_url():
 
 def script(key):
     if not KEY.fullmatch(key):
-        return _text("unknown form", 404)
+        return Response("/* formulaire inconnu · unknown form */\n", status=404, mimetype="text/javascript",
+                        headers={"Cache-Control": "no-store"})
     source = (_script_source().replace('"__CARNET_FORM_KEY__"', json.dumps(key))
               .replace('"__CARNET_BASE_URL__"', json.dumps(public_base_url())))
     response = Response(source, mimetype="text/javascript")
@@ -580,12 +581,6 @@ def _page(template, status, csp, **context):
 def _see_other(location):
     response = redirect(location, 303)
     response.headers.update(PAGE_HEADERS)
-    return response
-
-
-def _text(text, status):
-    response = Response(text + "\n", status=status, mimetype="text/plain")
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
