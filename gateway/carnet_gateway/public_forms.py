@@ -129,6 +129,7 @@ def definition(key):
     return _with_cors(response, answer.get("allowed_origins") or [])
 
 
+@functools.lru_cache(maxsize=len(LANGS) + 1)
 def _script_texts(language):
     codes = [key.rsplit(".", 1)[1] for key in messages.MESSAGES if key.startswith("public_forms.error.")]
     texts = {code: messages.render(f"public_forms.error.{code}", language) for code in codes}
