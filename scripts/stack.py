@@ -58,8 +58,10 @@ class Stack:
         return f"127.0.0.1:{service['http_port'] + self.port_offset}"
 
     def bootstrap(self):
-        for service in SERVICES:
-            bootstrap(service, self.env)
+        """Every service's release step at once (``carnet_testing.processes.bootstrap_all``: the migrations take
+        turns under their lock; every queue exists before any service runs)."""
+        from carnet_testing.processes import bootstrap_all
+        bootstrap_all(SERVICES, self.env, root=ROOT)
 
     def start(self, timeout=60):
         for service in SERVICES:

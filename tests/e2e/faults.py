@@ -10,13 +10,11 @@ are the ones the client was given, one per write, none twice); the system answer
 server's return.
 """
 import contextlib
-import os
-import signal
 import threading
 import time
 import uuid
 
-from stack import SERVICES, Stack, bootstrap, free_port, free_port_offset
+from stack import Stack, free_port, free_port_offset
 from support.http import ApiClient, sign_up
 
 from carnet_testing import fresh_redis_prefix, test_env
@@ -40,7 +38,7 @@ def supervised_stack(log_path, *, database_url, amqp_uri, **settings):
         supervisor = threading.Thread(target=supervise, daemon=True)
         try:
             try:
-                _bootstrap_side_by_side(stack)
+                stack.bootstrap()
                 stack.start(timeout=90)
             except Exception as exc:
                 raise RuntimeError(f"the stack did not start; its processes logged to {log_path}") from exc
@@ -50,35 +48,7 @@ def supervised_stack(log_path, *, database_url, amqp_uri, **settings):
             stopping.set()
             if supervisor.is_alive():
                 supervisor.join(10)
-            _stop_side_by_side(stack)
-
-
-def _bootstrap_side_by_side(stack):
-    """``Stack.bootstrap``, the services side by side (each migrates its own schema; every queue is declared
-    before any service starts): the fault suite's start-up is most of its time."""
-    errors = []
-
-    def run(service):
-        try:
-            bootstrap(service, stack.env)
-        except Exception as exc:  # noqa: BLE001 - raised below, in the test's thread
-            errors.append(exc)
-    threads = [threading.Thread(target=run, args=(service,)) for service in SERVICES]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-
-
-def _stop_side_by_side(stack):
-    """``Stack.stop``, every process told to stop at once (each takes seconds to end its workers)."""
-    for process in stack.processes:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-    stack.stop()
+            stack.stop()
 
 
 class Writer(threading.Thread):
