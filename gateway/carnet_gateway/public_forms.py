@@ -18,7 +18,7 @@ links and the pages a visitor sees. Registered on the app by ``register``.
   this site's own pages are always allowed. The allowed origins are remembered in Redis for ``POLICY_TTL`` seconds
   from the last render (every worker shares them; the embed script renders before it posts, so a new version's
   origins apply from its first view); a cross-origin post finding none (a hand-written form, no render for 15
-  minutes) asks ``render_form`` again, which counts one view: the service has no other way to tell them.
+  minutes) asks the service's ``form_policy``, which counts no view (F-4: views are pages shown).
 - ``POST /f/<key>/webhook``: a JSON body signed with the form's secret (``X-Carnet-Timestamp``,
   ``X-Carnet-Signature: sha256=<hex>`` of ``"<timestamp>.<body>"``): the service checks it (age, replay); a bad one
   is a 401 problem ``webhook_signature``.
@@ -471,7 +471,12 @@ def _allowed_origins(key):
         cached = None
     if cached is not None:
         return json.loads(cached)
-    return _render(key, None).get("allowed_origins") or []
+    allowed = services.forms.call("form_policy", key).get("allowed_origins") or []   # counts no view (F-4)
+    try:
+        _redis().set(_policy_key(key), json.dumps(allowed), ex=POLICY_TTL)
+    except redis.RedisError as exc:
+        log.warning("allowed origins of form %s not kept: %s", key, exc)
+    return allowed
 
 
 def _policy_key(key):

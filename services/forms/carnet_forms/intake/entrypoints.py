@@ -12,6 +12,7 @@ from carnet_contracts import forms as contracts
 from carnet_forms.arguments import actor_of
 from carnet_forms.intake import usecases
 from carnet_forms.intake.contracts import SubmissionMeta
+from carnet_forms.intake.published import PublishedForms
 
 
 def _now():
@@ -20,6 +21,8 @@ def _now():
 
 class IntakeEntrypoints:
     """Mixed into FormsService (``db``, ``outbox``, ``redis``, ``captcha``)."""
+
+    published = PublishedForms()   # per process: the submit path's current versions (checked again by the insert)
 
     # The public side ---------------------------------------------------------------------------------------------
     @rpc_method
@@ -32,7 +35,12 @@ class IntakeEntrypoints:
     def submit_form(self, form_key, values, meta):
         meta = load_or_raise(SubmissionMeta(), meta)
         return usecases.submit(self.db, redis=self.redis, captcha=self.captcha, outbox=self.outbox,
-                               form_key=form_key, values=values, meta=meta, now=_now())
+                               form_key=form_key, values=values, meta=meta, now=_now(), published=self.published)
+
+    @rpc_method(read_only=True)
+    def form_policy(self, form_key):
+        """``{allowed_origins}`` of a published form (the gateway's origin and CORS checks, F-4); counts no view."""
+        return usecases.policy(self.db, form_key=form_key)
 
     @rpc_method
     def submit_webhook(self, form_key, body, signature, timestamp, meta):

@@ -52,7 +52,15 @@ def views_by_day(session, *, form_id, start, end, timezone):
 # Submissions ----------------------------------------------------------------------------------------------------------
 
 def insert_submission(session, row):
-    session.execute(submissions.insert().values(**row))
+    """Stores ``row`` only if its form is still published at its version, checked in the same statement (the submit
+    path may have read the form from ``published.PublishedForms``): whether it was stored."""
+    forms = builder_tables.forms
+    names = list(row)
+    current = (sa.select(sa.literal(1)).where(forms.c.id == row["form_id"], forms.c.status == "published",
+                                              forms.c.current_version == row["version"]).exists())
+    values = sa.select(*(sa.literal(row[name], submissions.c[name].type) for name in names)).where(current)
+    return session.execute(submissions.insert().from_select(names, values)
+                           .returning(submissions.c.id)).first() is not None
 
 
 def submission(session, *, org_id, form_id, submission_id, for_update=False):

@@ -55,6 +55,10 @@ def _uuid(value):
 
 # The public side -----------------------------------------------------------------------------------------------------
 
+class StaleForm(Exception):
+    """The form read before storing a submission is no longer current (a publish or an unpublish in between)."""
+
+
 def _published(session, form_key):
     """The current version of the published form ``form_key`` (builder's ``current_version_by_key``), else
     NotFound: an unknown key, a form never published or unpublished (F-2: the public side answers 404)."""
@@ -155,7 +159,8 @@ def _intake(session, *, redis, captcha, outbox, form, values, meta, now):
                        if consent.get("enabled") else None)}
     try:
         with session.begin():
-            repository.insert_submission(session, row)
+            if not repository.insert_submission(session, row):
+                raise StaleForm(form["key"])   # published again or unpublished since it was read: nothing stored
             if row["status"] == "accepted":
                 outbox.add(session, events.SUBMISSION_ACCEPTED,
                            events.submission_accepted_payload(row, definition=definition))
@@ -172,13 +177,49 @@ def _text(value, limit=2000):
     return value or None
 
 
-def submit(session, *, redis, captcha, outbox, form_key, values, meta, now):
+def _current(session, form_key, published=None):
+    """``_published``'s form, from ``published`` (a ``PublishedForms``) when it has it, else read in a short
+    transaction of its own (and kept there)."""
+    form = published.get(form_key) if published is not None and isinstance(form_key, str) else None
+    if form is None:
+        with session.begin():
+            form = _published(session, form_key)
+        if published is not None:
+            published.put(form_key, form)
+    return form
+
+
+def _intake_current(session, *, published, form, form_key, **intake):
+    """``_intake`` of ``form``; if the insert found it no longer current, once again with the form as it is now
+    (NotFound if it was unpublished). Twice stale (two publishes within the post): 503, the visitor sends again."""
+    try:
+        return _intake(session, form=form, **intake)
+    except StaleForm:
+        if published is not None:
+            published.drop(form_key)
+    form = _current(session, form_key)
+    try:
+        return _intake(session, form=form, **intake)
+    except StaleForm:
+        raise ServiceUnavailable("service_unavailable") from None
+
+
+def submit(session, *, redis, captcha, outbox, form_key, values, meta, now, published=None):
     """F-2, F-4, F-5: a visitor's post (the embed script's JSON, a plain HTML form's) → ``{outcome, submission_id,
-    errors, language, thank_you}``; the form's version read in its own short transaction (the captcha's verifier is
-    asked with no transaction open), the submission stored in another."""
-    with session.begin():
-        form = _published(session, form_key)
-    return _intake(session, redis=redis, captcha=captcha, outbox=outbox, form=form, values=values, meta=meta, now=now)
+    errors, language, thank_you}``. The form's current version comes from ``published`` (a per-process
+    ``PublishedForms``) or a short transaction of its own (the captcha's verifier is asked with no transaction open);
+    the submission is stored in one transaction with its event — the insert checking that the version is still the
+    current one — before the answer (F-5), the only round trips to PostgreSQL of the post."""
+    form = _current(session, form_key, published)
+    return _intake_current(session, published=published, form=form, form_key=form_key, redis=redis, captcha=captcha,
+                           outbox=outbox, values=values, meta=meta, now=now)
+
+
+def policy(session, *, form_key):
+    """What the gateway needs to answer a post's origin and CORS (F-4): the published form's allowed origins; no view
+    counted (``render`` counts them). One statement: the RPC runs it without a transaction."""
+    form = _published(session, form_key)
+    return {"allowed_origins": list(form["definition"].get("allowed_origins") or [])}
 
 
 def webhook_signature_ok(secret, body, signature, timestamp, *, now):
@@ -227,7 +268,8 @@ def submit_webhook(session, *, redis, captcha, outbox, form_key, body, signature
     if not isinstance(values, dict):
         raise InvalidInput(errors={"body": ["invalid_type"]})
     meta = {**meta, "channel": "webhook", "render_token": None, "captcha_token": None, "origin_allowed": None}
-    return _intake(session, redis=redis, captcha=captcha, outbox=outbox, form=form, values=values, meta=meta, now=now)
+    return _intake_current(session, published=None, form=form, form_key=form_key, redis=redis, captcha=captcha,
+                           outbox=outbox, values=values, meta=meta, now=now)
 
 
 # The quarantine (F-4) ------------------------------------------------------------------------------------------------
