@@ -172,8 +172,8 @@ def test_an_accepted_submission_is_stored_with_its_event_before_the_answer(forms
     [envelope] = events_of(forms_engine, result["submission_id"])
     assert envelope["data"] == {
         "org_id": org.id, "submission_id": result["submission_id"], "form_id": form["id"], "version": 1,
-        "list_id": org.list_id, "email": "Alice@Example.com", "values": {"email": "Alice@Example.com",
-                                                                          "first_name": "Alice"},
+        "list_id": org.list_id, "rep_user_id": None, "email": "Alice@Example.com",
+        "values": {"email": "Alice@Example.com", "first_name": "Alice"},
         "custom": {}, "language": "en", "at": row["received_at"].isoformat()}
 
 
