@@ -51,16 +51,30 @@ def views_by_day(session, *, form_id, start, end, timezone):
 
 # Submissions ----------------------------------------------------------------------------------------------------------
 
+_inserts = {}   # the conditional insert per set of columns, built once: compiled once, then from SQLAlchemy's cache
+
+
+def _insert_if_current(names):
+    """``INSERT … SELECT :values WHERE`` the form is published at ``:current_version``, as bound parameters (values
+    inlined as literals made each statement's cache key hash them: 40 % of the submit path's CPU)."""
+    statement = _inserts.get(names)
+    if statement is None:
+        forms = builder_tables.forms
+        current = sa.select(sa.literal_column("1")).where(
+            forms.c.id == sa.bindparam("current_form_id", type_=forms.c.id.type), forms.c.status == "published",
+            forms.c.current_version == sa.bindparam("current_version", type_=sa.Integer)).exists()
+        values = sa.select(*(sa.bindparam(name, type_=submissions.c[name].type) for name in names)).where(current)
+        statement = _inserts[names] = (submissions.insert().from_select(list(names), values)
+                                       .returning(submissions.c.id))
+    return statement
+
+
 def insert_submission(session, row):
     """Stores ``row`` only if its form is still published at its version, checked in the same statement (the submit
     path may have read the form from ``published.PublishedForms``): whether it was stored."""
-    forms = builder_tables.forms
-    names = list(row)
-    current = (sa.select(sa.literal(1)).where(forms.c.id == row["form_id"], forms.c.status == "published",
-                                              forms.c.current_version == row["version"]).exists())
-    values = sa.select(*(sa.literal(row[name], submissions.c[name].type) for name in names)).where(current)
-    return session.execute(submissions.insert().from_select(names, values)
-                           .returning(submissions.c.id)).first() is not None
+    statement = _insert_if_current(tuple(row))
+    params = {**row, "current_form_id": row["form_id"], "current_version": row["version"]}
+    return session.execute(statement, params).first() is not None
 
 
 def submission(session, *, org_id, form_id, submission_id, for_update=False):
