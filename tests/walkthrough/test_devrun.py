@@ -13,6 +13,7 @@ import requests
 from amqp.exceptions import ChannelError
 from kombu import Connection
 from sqlalchemy.engine import make_url
+from stack import free_port, free_port_offset
 
 from carnet_common import config
 from carnet_testing import fresh_database, fresh_vhost, unique_name
@@ -56,8 +57,10 @@ def test_a_taken_port_is_named_with_the_setting_that_moves_it():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {"CARNET_PORT": str(port), "CARNET_OPS_PORT_OFFSET": str(closed_port() - 8101),
-               "CARNET_MAIL_PORT": str(closed_port())}
+        # every other port free: the services' ops ports together (five in a row from 8101 + the offset), the mail
+        # catcher's alone, outside the ephemeral range (another test's connection cannot take them meanwhile)
+        env = {"CARNET_PORT": str(port), "CARNET_OPS_PORT_OFFSET": str(free_port_offset()),
+               "CARNET_MAIL_PORT": str(free_port())}
 
         busy = devrun.busy_ports(env)
 
