@@ -165,6 +165,21 @@ def test_only_the_allowed_origins_get_cors_and_another_origins_post_is_quarantin
     assert len(submissions(site, form, "accepted")) == 2
 
 
+def test_a_cross_origin_post_never_rendered_is_judged_by_the_forms_policy_and_counts_no_view(site, base_url):
+    """No render before it (a hand-written form): the gateway asks the service's ``form_policy`` for the allowed
+    origins (F-4), which counts no view — the statistics say 0 views after both posts were handled."""
+    form = new_form(site, allowed_origins=[SITE])
+    url = f"{base_url}/f/{form['key']}"
+    good = requests.post(url, data={"email": f"{unique('hw')}@example.com"}, headers={"Origin": SITE},
+                         allow_redirects=False, timeout=10)
+    bad = requests.post(url, data={"email": f"{unique('hx')}@example.com"}, headers={"Origin": ELSEWHERE},
+                        allow_redirects=False, timeout=10)
+    assert good.status_code == bad.status_code == 303
+    assert reasons(site, form) == [["origin_not_allowed"]]
+    assert len(submissions(site, form, "accepted")) == 1
+    assert ok(site["admin"].get(f"/forms/{form['id']}/stats"))["views"] == 0
+
+
 def test_bodies_over_64_kb_are_refused(site, base_url):
     form = new_form(site, language="en")
     url = f"{base_url}/f/{form['key']}"
