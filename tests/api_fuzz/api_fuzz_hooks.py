@@ -144,14 +144,16 @@ def _selection(body, values):
 
 
 def _form_draft(body, values):
-    """A form's draft (issue 14): its target list and its task's user the organization's, its custom fields the
-    organization's text field (typed text, no options), each field at most once (the document says it in words:
-    422 ``duplicate_field``)."""
+    """A form's draft (issue 14): its target list, its new contacts' rep and its task's user the organization's, its
+    custom fields the organization's text field (typed text, no options), each field at most once (the document says
+    it in words: 422 ``duplicate_field``)."""
     draft = body.get("draft") if isinstance(body, dict) else None
     if not isinstance(draft, dict):
         return
     if draft.get("list_id") is not None:
         draft["list_id"] = values["body"]["list_id"]
+    if draft.get("rep_user_id") is not None:
+        draft["rep_user_id"] = values["body"]["rep1_id"]
     task = draft.get("task")
     if isinstance(task, dict) and task.get("rep_user_id") is not None:
         task["rep_user_id"] = values["body"]["rep1_id"]
