@@ -118,14 +118,23 @@ def get_engine(url=None, **options):
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            options.setdefault("pool_size", DEFAULT_MAX_WORKERS)
-            options.setdefault("max_overflow", POOL_OVERFLOW)
-            options.setdefault("pool_pre_ping", False)
-            options.setdefault("pool_timeout", 10)
-            options.setdefault("connect_args", {"options": session_options()})
-            engine = _engines[url] = create_engine(url, **options)
-            event.listen(engine, "checkout", _replace_if_closed)
+            engine = _engines[url] = new_engine(url, **options)
         return engine
+
+
+def new_engine(url=None, **options):
+    """An engine of its own for ``url`` (not the process's shared one: ``get_engine``), with the kit's session
+    options and checkout check: for a background loop that must not take the workers' connections (the campaigns
+    sender's pool, E-10). Its owner disposes of it."""
+    url = config.sqlalchemy_url(url) if url else config.database_url()
+    options.setdefault("pool_size", DEFAULT_MAX_WORKERS)
+    options.setdefault("max_overflow", POOL_OVERFLOW)
+    options.setdefault("pool_pre_ping", False)
+    options.setdefault("pool_timeout", 10)
+    options.setdefault("connect_args", {"options": session_options()})
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkout", _replace_if_closed)
+    return engine
 
 
 def _replace_if_closed(dbapi_connection, _record, _proxy):

@@ -6,11 +6,10 @@ outcomes), and when the safety nets last ran (``sweep_due``)."""
 import time
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine
 
 from carnet_campaigns.sending import usecases
 from carnet_campaigns.sending.settings import Settings
-from carnet_common import config, db, redis_keys
+from carnet_common import db, redis_keys
 
 # Expired claims are settled, and campaigns finished without a tick having sent anything, this often (seconds): the
 # safety nets of an idle replica (a lease is a minute; a tick that sent finishes its campaigns at once).
@@ -34,9 +33,7 @@ class SenderResources:
 class Sender(DependencyProvider):
     def setup(self):
         settings = Settings.from_env(self.container.config)
-        engine = create_engine(config.database_url(),
-                               pool_size=2 * settings.concurrency + 1, max_overflow=2, pool_timeout=10,
-                               connect_args={"options": db.session_options()})
+        engine = db.new_engine(pool_size=2 * settings.concurrency + 1, max_overflow=2)
         bucket = usecases.TokenBucket(redis_keys.client(self.container.config.get("REDIS_URL")),
                                       rate=settings.rate_per_org, burst=settings.rate_burst,
                                       prefix=redis_keys.prefix())
