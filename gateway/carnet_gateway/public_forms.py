@@ -38,18 +38,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
-from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask import Response, current_app, g, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from carnet_common import redis_keys
 from carnet_common.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
-from carnet_gateway import form_limits, limits, messages, problems, services
+from carnet_gateway import form_limits, limits, messages, problems, public_pages, services
 
 log = logging.getLogger(__name__)
 
 KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16): the form's public key
 HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
-LANGS = ("fr", "en")
+LANGS = public_pages.LANGS
 MAX_BODY = 64 * 1024
 SCRIPT_MAX_AGE = 60     # seconds browsers and proxies keep the embed script (F-2: a publish reaches every site)
 POLICY_TTL = 900        # seconds the gateway remembers a form's allowed origins after a render (each render refreshes)
@@ -191,7 +191,7 @@ def _page_csp(provider=None, thank_you_url=None):
     form may post here only, and Chromium applies ``form-action`` to the redirect that follows: the thank-you URL's
     origin is allowed too."""
     targets = "'self'"
-    if thank_you_url and _safe_target(thank_you_url):
+    if thank_you_url and public_pages.safe_target(thank_you_url):
         origin = _normal_origin(thank_you_url)
         targets += f" {origin}" if origin else ""
     csp = (f"default-src 'none'; style-src 'self'; img-src 'self'; form-action {targets}; frame-ancestors 'none'; "
@@ -282,7 +282,7 @@ def _submit_html(key):
             return _not_found_page()
         return _form_page(key, again, values=fields, errors=answer.get("errors") or {}, status=422)
     thank_you = answer.get("thank_you") or {}
-    if thank_you.get("url") and _safe_target(thank_you["url"]):
+    if thank_you.get("url") and public_pages.safe_target(thank_you["url"]):
         return _see_other(thank_you["url"])
     reference = secrets.token_urlsafe(12)
     try:
@@ -571,17 +571,12 @@ def _not_found_page():
 
 def _both_languages(status, name):
     """A page in French then English: an unknown form or a bad link cannot tell us the visitor's language."""
-    _use_language("fr")
-    texts = [{"lang": language, "title": messages.render(f"public_forms.{name}_title", language),
-              "body": messages.render(f"public_forms.{name}_body", language)} for language in LANGS]
-    return _page("public/invalid.html", status, _page_csp(), texts=texts)
+    return public_pages.both_languages(status=status, title=f"public_forms.{name}_title",
+                                       body=f"public_forms.{name}_body", csp=_page_csp(), headers=PAGE_HEADERS)
 
 
 def _page(template, status, csp, **context):
-    response = Response(render_template(template, **context), status=status, mimetype="text/html")
-    response.headers.update(PAGE_HEADERS)
-    response.headers["Content-Security-Policy"] = csp
-    return response
+    return public_pages.page(template, status=status, csp=csp, headers=PAGE_HEADERS, **context)
 
 
 def _see_other(location):
@@ -590,9 +585,7 @@ def _see_other(location):
     return response
 
 
-def _use_language(language):
-    g.web_language = g.language = language if language in LANGS else "fr"
-    return g.web_language
+_use_language = public_pages.use_language
 
 
 def _language_asked():
@@ -615,7 +608,4 @@ def _text_or_none(value):
     return value[:TEXT_LIMIT] if isinstance(value, str) and value else None
 
 
-def _safe_target(url):
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in url for c in "\r\n")
 

@@ -24,16 +24,16 @@ import time
 from urllib.parse import urlsplit
 
 import redis
-from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, request, url_for
 
 from carnet_common.errors import NotFound
 from carnet_contracts import campaign_links, engagement
-from carnet_gateway import messages, services
+from carnet_gateway import public_pages, services
 
 log = logging.getLogger(__name__)
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")  # 43 bytes, transparent
-LANGS = ("fr", "en")
+LANGS = public_pages.LANGS
 ONE_CLICK = "One-Click"
 CSP = ("default-src 'none'; img-src https: http: data:; style-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -51,23 +51,15 @@ def register(app):
 # Pages -------------------------------------------------------------------------------------------------------------
 
 def _page(template, status=200, **context):
-    response = Response(render_template(template, **context), status=status, mimetype="text/html")
-    response.headers.update(PUBLIC_HEADERS)
-    response.headers["Content-Security-Policy"] = CSP
-    return response
+    return public_pages.page(template, status=status, csp=CSP, headers=PUBLIC_HEADERS, **context)
 
 
-def _use_language(language):
-    """The page's texts (``t``) in ``language``: the public pages have no session, the recipient's is the link's."""
-    g.web_language = g.language = language if language in LANGS else "fr"
-    return g.web_language
+_use_language = public_pages.use_language   # the recipient's language is the link's
 
 
 def _invalid(status):
-    _use_language("fr")
-    texts = [{"lang": language, "title": messages.render("engagement.public_invalid_title", language),
-              "body": messages.render("engagement.public_invalid", language)} for language in LANGS]
-    return _page("public/invalid.html", status=status, texts=texts)
+    return public_pages.both_languages(status=status, title="engagement.public_invalid_title",
+                                       body="engagement.public_invalid", csp=CSP, headers=PUBLIC_HEADERS)
 
 
 def _recipient(token):
@@ -191,17 +183,12 @@ def pixel(token):
     return response
 
 
-def _safe_target(url):
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in url for c in "\r\n")
-
-
 def click(token):
     try:
         data = campaign_links.verify("click", token)
     except campaign_links.BadToken:
         return _invalid(400)
-    if not _safe_target(data["url"]):
+    if not public_pages.safe_target(data["url"]):
         return _invalid(400)
     _queue("click", data["recipient_id"], url=data["url"])
     response = redirect(data["url"], 302)
