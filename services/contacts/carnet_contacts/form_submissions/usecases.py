@@ -24,7 +24,7 @@ from carnet_contacts.form_submissions import repository
 from carnet_contacts.lists import repository as lists
 from carnet_contacts.models import CONTACT_FIELDS
 from carnet_contacts.records import repository as records
-from carnet_contacts.records.usecases import contact_read, new_id
+from carnet_contacts.records.usecases import contact_event_read, new_id
 from carnet_contracts.records import ContactUpdate
 from carnet_custom_fields import values as custom_values
 
@@ -124,15 +124,6 @@ def _history(org_id, contact_id, field, old, new):
             "old": old, "new": new}
 
 
-def _read(session, contact_id, definitions):
-    """The contact as its events carry it: every list, visible custom values (as the unsubscribes area reads it)."""
-    member_of = records.member_list_ids(session, "contact", [contact_id])[contact_id]
-    stored = records.reads_by_ids(session, "contact", [contact_id], accessible=member_of)[0]
-    read = contact_read(stored, account_name=stored["read_account_name"], list_ids=stored["read_list_ids"])
-    read["custom"] = custom_values.visible_values(definitions, read["custom"])
-    return read
-
-
 def _create(session, *, outbox, org_id, email, values, custom, language, list_ids, entry, definitions, rep_id):
     contact_id = new_id()
     row = {key: values.get(key) for key in CONTACT_FIELDS}
@@ -145,7 +136,7 @@ def _create(session, *, outbox, org_id, email, values, custom, language, list_id
     records.add_history(session, [_history(org_id, contact_id, "created", None, None),
                                   _history(org_id, contact_id, HISTORY_FIELD, None, entry)])
     outbox.add(session, events.CONTACT_CREATED, events.record_payload(
-        _read(session, contact_id, definitions), {"org_id": org_id, "user_id": None}, list_ids=list_ids))
+        contact_event_read(session, contact_id, definitions), {"org_id": org_id, "user_id": None}, list_ids=list_ids))
     return contact_id
 
 
@@ -175,7 +166,7 @@ def _update(session, *, outbox, row, values, custom, language, list_ids, entry, 
     actor = {"org_id": org_id, "user_id": None}
     if changes or custom_changes:
         outbox.add(session, events.CONTACT_UPDATED, events.record_payload(
-            _read(session, contact_id, definitions), actor,
+            contact_event_read(session, contact_id, definitions), actor,
             changed=[h["field"] for h in history if h["field"] != "list_ids"]))
     if joined:
         outbox.add(session, events.MEMBERSHIP_CHANGED, {

@@ -40,6 +40,16 @@ def contact_read(row, *, account_name, list_ids):
     return data
 
 
+def contact_event_read(session, contact_id, definitions):
+    """The contact as its events carry it after a change made by nobody (a recipient's unsubscribe, a form's
+    submission): every list it is in, its custom values as ``definitions`` show them."""
+    member_of = repository.member_list_ids(session, "contact", [contact_id])[contact_id]
+    stored = repository.reads_by_ids(session, "contact", [contact_id], accessible=member_of)[0]
+    read = contact_read(stored, account_name=stored["read_account_name"], list_ids=stored["read_list_ids"])
+    read["custom"] = custom_values.visible_values(definitions, read["custom"])
+    return read
+
+
 def account_read(row, *, list_ids):
     data = {"id": row["id"], **{key: row[key] for key in ACCOUNT_FIELDS}}
     data.update(list_ids=list_ids, custom=row["custom"], version=row["version"],

@@ -8,9 +8,8 @@ alone."""
 from carnet_contacts import events
 from carnet_contacts.customization import repository as customization
 from carnet_contacts.records import repository as records
-from carnet_contacts.records.usecases import contact_read
+from carnet_contacts.records.usecases import contact_event_read
 from carnet_contacts.unsubscribes import repository
-from carnet_custom_fields import values as custom_values
 
 REASON_FIELD = "unsubscribed_by_recipient"
 
@@ -28,11 +27,8 @@ def contact_unsubscribed(session, *, outbox, data):
     records.add_history(session, [
         {**base, "field": "subscribed", "old": True, "new": False},
         {**base, "field": REASON_FIELD, "old": None, "new": data.get("source")}])
-    list_ids = records.member_list_ids(session, "contact", [contact_id])[contact_id]
-    stored = records.reads_by_ids(session, "contact", [contact_id], accessible=list_ids)[0]
-    read = contact_read(stored, account_name=stored["read_account_name"], list_ids=stored["read_list_ids"])
     definitions = customization.custom_field_rows_by_module(session, org_id=org_id, modules=["contacts"])["contacts"]
-    read["custom"] = custom_values.visible_values(definitions, read["custom"])
+    read = contact_event_read(session, contact_id, definitions)
     outbox.add(session, events.CONTACT_UPDATED, events.record_payload(
         read, {"org_id": org_id, "user_id": None}, changed=["subscribed"]))
     return True
