@@ -18,11 +18,11 @@ import logging
 import os
 import time
 
-from flask import Response, g, render_template, request, stream_with_context
+from flask import Response, g, render_template, stream_with_context
 
 from carnet_common import storage
 from carnet_contracts import campaign_links
-from carnet_gateway import messages
+from carnet_gateway import messages, public_pages
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +75,12 @@ def verify(token, *, now=None, key=None):
     return data
 
 
-def public_base_url():
-    return (os.environ.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-
-
 def mint(document, *, org_id):
     """``{document_id, name, url, expires_at}``: the public link of ``document`` for ``link_days()`` days."""
     expires_at = int(time.time()) + link_days() * 86400
     token = sign(document, org_id=org_id, expires_at=expires_at)
-    return {"document_id": document["id"], "name": document["name"], "url": f"{public_base_url()}/files/{token}",
+    return {"document_id": document["id"], "name": document["name"],
+            "url": f"{public_pages.public_base_url()}/files/{token}",
             "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))}
 
 

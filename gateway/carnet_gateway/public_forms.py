@@ -31,7 +31,6 @@ links and the pages a visitor sees. Registered on the app by ``register``.
 import functools
 import json
 import logging
-import os
 import re
 import secrets
 from pathlib import Path
@@ -93,16 +92,12 @@ def _script_source():
     return SCRIPT.read_text(encoding="utf-8")
 
 
-def public_base_url():
-    return (os.environ.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-
-
 def script(key):
     if not KEY.fullmatch(key):
         return Response("/* formulaire inconnu · unknown form */\n", status=404, mimetype="text/javascript",
                         headers={"Cache-Control": "no-store"})
     source = (_script_source().replace('"__CARNET_FORM_KEY__"', json.dumps(key))
-              .replace('"__CARNET_BASE_URL__"', json.dumps(public_base_url())))
+              .replace('"__CARNET_BASE_URL__"', json.dumps(public_pages.public_base_url())))
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = f"public, max-age={SCRIPT_MAX_AGE}"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # sites isolated by COEP may load it
@@ -122,7 +117,7 @@ def definition(key):
         return _json_problem(404, "public_form_not_found")
     form = answer["form"]
     body = {"form": form, "render_token": answer["render_token"],
-            "post_url": f"{public_base_url()}/f/{key}",
+            "post_url": f"{public_pages.public_base_url()}/f/{key}",
             "messages": _script_texts(form["language"])}
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
     response.headers.update(JSON_HEADERS)
@@ -407,7 +402,7 @@ def _caller_origin():
 
 
 def _is_allowed(origin, allowed_origins):
-    if not allowed_origins or origin == _normal_origin(public_base_url()) or origin == _normal_origin(
+    if not allowed_origins or origin == _normal_origin(public_pages.public_base_url()) or origin == _normal_origin(
             request.host_url):
         return True
     return origin in {_normal_origin(entry) for entry in allowed_origins if isinstance(entry, str)}
@@ -418,7 +413,7 @@ def _origin_check(key):
     origin = _caller_origin()
     if origin is None:
         return None, None, []
-    if origin in (_normal_origin(public_base_url()), _normal_origin(request.host_url)):
+    if origin in (_normal_origin(public_pages.public_base_url()), _normal_origin(request.host_url)):
         return origin, True, []
     try:
         allowed_origins = _allowed_origins(key)

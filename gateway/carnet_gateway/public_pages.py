@@ -1,13 +1,21 @@
-"""What every public page of the gateway (no login: campaigns' links, ``public_links.py``; forms, ``public_forms.py``)
-does the same way: its language without a session, the page with its headers and CSP, the page in both languages
-for a link or key that cannot tell us the visitor's, and the one check of an address we redirect to."""
+"""What every public page of the gateway (no login: campaigns' links, ``public_links.py``; forms, ``public_forms.py``;
+file links, ``public_files.py``) does the same way: the public address itself, its language without a session, the
+page with its headers and CSP, the page in both languages for a link or key that cannot tell us the visitor's, and
+the one check of an address we redirect to."""
+import os
 from urllib.parse import urlsplit
 
-from flask import Response, g, render_template
+from flask import Response, g, render_template, request
 
 from carnet_gateway import messages
 
 LANGS = ("fr", "en")
+
+
+def public_base_url():
+    """Where the public pages are reached from outside (``PUBLIC_BASE_URL``; else the address this request came to):
+    the links in e-mails, the embed snippet, signed file links."""
+    return (os.environ.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
 
 
 def use_language(language):

@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from carnet_common.errors import NotFound
 from carnet_contracts import permissions
-from carnet_gateway import actors, public_files, services, user_refs
+from carnet_gateway import actors, public_pages, services, user_refs
 from carnet_gateway.api import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, api
 from carnet_gateway.schemas import contacts as contact_schemas
 from carnet_gateway.schemas import forms as s
@@ -167,7 +167,7 @@ def rotate_webhook_secret(call):
                    "changes it), the URL a hand-written HTML form posts to, and the signed webhook's URL")
 def form_embed(call):
     form = services.forms.call("get_form", _actor(call), _form_id(call))
-    base = f"{public_files.public_base_url()}/f/{form['key']}"
+    base = f"{public_pages.public_base_url()}/f/{form['key']}"
     return {"script_url": f"{base}.js",
             "snippet_html": f'<div data-carnet-form="{escape(form["key"])}"></div>\n'
                             f'<script src="{escape(base)}.js" async></script>',
